@@ -1,0 +1,66 @@
+# Meldwijzer. `make run` needs Go alone; `make test` installs its own tooling (npm ci in tools/,
+# Debian's chromium when missing and root) and then runs everything that CI checks.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+GO ?= go
+ADDR ?= 127.0.0.1:8080
+DATA ?= data
+FUNCTIONS := $(notdir $(wildcard functions/*))
+CHROMIUM ?= /usr/bin/chromium
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+
+.PHONY: run build test test-go test-e2e content-check vet tools chromium clean
+
+## run: the app on http://$(ADDR) with the demo institutions, on the embedded store in $(DATA)/
+run:
+	$(GO) run ./cmd/meldwijzer serve -addr $(ADDR) -data $(DATA)
+
+## build: the local binary, and each Lambda function as a bootstrap for provided.al2023 on arm64, zipped
+build: build/meldwijzer $(FUNCTIONS:%=build/%.zip)
+
+build/meldwijzer: FORCE
+	$(GO) build -trimpath -o $@ ./cmd/meldwijzer
+
+build/%.zip: FORCE
+	mkdir -p build/$*
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o build/$*/bootstrap ./functions/$*
+	$(GO) run ./internal/zipfn -o $@ build/$*/bootstrap
+
+FORCE:
+
+## test: everything CI checks
+test: vet content-check test-go test-e2e
+
+vet:
+	$(GO) vet ./...
+
+content-check:
+	$(GO) run ./cmd/meldwijzer content check
+
+test-go:
+	$(GO) test -count=1 ./...
+	@# The free-text router's figures, printed on every run (floors are asserted in the test).
+	$(GO) test -count=1 -run 'TestLabelledUtterances$$' -v ./classify | grep -E '^classify:'
+
+test-e2e: build/meldwijzer tools chromium
+	MELDWIJZER_BIN=$(CURDIR)/build/meldwijzer CHROMIUM=$(CHROMIUM) node --test tools/e2e/
+
+## tools: the npm tooling in tools/ (kept out of the Go module), installed from the lockfile
+tools: tools/node_modules/.package-lock.json
+
+tools/node_modules/.package-lock.json: tools/package.json tools/package-lock.json
+	npm ci --prefix tools --no-audit --no-fund
+	touch $@
+
+## chromium: Debian's chromium for the browser tests (never a downloaded browser)
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing: run 'sudo apt-get install -y chromium' (or set CHROMIUM=/path/to/chromium)"; exit 1; \
+	  fi; \
+	fi
+
+clean:
+	rm -rf build cdk.out

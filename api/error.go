@@ -1,0 +1,71 @@
+package api
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"meldwijzer"
+)
+
+// statusOf maps an error code to its HTTP status. It is the only place that does.
+func statusOf(code string) int {
+	switch code {
+	case meldwijzer.EINVALID, meldwijzer.ELANG, meldwijzer.EJSON:
+		return http.StatusBadRequest
+	case meldwijzer.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case meldwijzer.EFORBIDDEN:
+		return http.StatusForbidden
+	case meldwijzer.ENOTFOUND:
+		return http.StatusNotFound
+	case meldwijzer.EMETHOD:
+		return http.StatusMethodNotAllowed
+	case meldwijzer.ECONFLICT:
+		return http.StatusConflict
+	case meldwijzer.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case meldwijzer.EMEDIA:
+		return http.StatusUnsupportedMediaType
+	case meldwijzer.ERATELIMIT:
+		return http.StatusTooManyRequests
+	case meldwijzer.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+type errorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// writeError answers with the JSON error of API.md. Internal errors are logged with the route
+// and never shown: the client gets a fixed text.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := meldwijzer.ErrorCode(err)
+	if code == meldwijzer.EINTERNAL {
+		s.log.ErrorContext(r.Context(), "internal error", slog.String("route", r.Pattern), slog.Any("err", err))
+	}
+	var body errorBody
+	body.Error.Code = code
+	body.Error.Message = meldwijzer.ErrorMessage(err)
+	status := statusOf(code)
+	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
+	}
+	writeJSON(w, status, body)
+}
+
+// retryAfterSeconds is how long a client waits before trying again after a 429 or 503.
+const retryAfterSeconds = 2
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,41 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+
+	"meldwijzer"
+	"meldwijzer/wegwijzer"
+)
+
+type institutionSummary struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+func (s *Server) listInstitutions(w http.ResponseWriter, r *http.Request) error {
+	list := make([]institutionSummary, 0, len(s.content.Institutions))
+	for _, inst := range s.content.Institutions {
+		list = append(list, institutionSummary{ID: inst.ID, Name: inst.Name})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"institutions": list})
+	return nil
+}
+
+func (s *Server) getInstitution(w http.ResponseWriter, r *http.Request) error {
+	l := lang(r, r.URL.Query().Get("lang"))
+	if !slices.Contains(meldwijzer.Languages, l) {
+		return meldwijzer.Errorf(meldwijzer.ELANG, "lang must be nl or en, not %q", l)
+	}
+	id := r.PathValue("id")
+	contacts, err := s.guide.Contacts(id, l)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, struct {
+		ID       string            `json:"id"`
+		Name     string            `json:"name"`
+		Contacts []wegwijzer.Route `json:"contacts"`
+	}{id, s.content.Institution(id).Name, contacts})
+	return nil
+}

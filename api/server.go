@@ -1,0 +1,150 @@
+// Package api is Meldwijzer's HTTP API (API.md) as one net/http handler, served the same way by
+// the local binary and by each Lambda function.
+package api
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"time"
+
+	"meldwijzer"
+	"meldwijzer/content"
+	"meldwijzer/wegwijzer"
+)
+
+// Config is what a Server needs. Nothing here is read from the environment: the caller wires it.
+type Config struct {
+	Content *content.Bundle
+	Guide   *wegwijzer.Guide
+	Logger  *slog.Logger
+	// Web is the phone UI's static files; nil for a Lambda function (CloudFront serves them).
+	Web fs.FS
+}
+
+// Server serves the API.
+type Server struct {
+	content *content.Bundle
+	guide   *wegwijzer.Guide
+	log     *slog.Logger
+	web     fs.FS
+}
+
+// NewServer returns a server; it does no I/O.
+func NewServer(c Config) *Server {
+	log := c.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Server{content: c.Content, guide: c.Guide, log: log, web: c.Web}
+}
+
+// Handler returns the API's handler for the named functions' routes (all routes when none are
+// named), plus the web app when the server has one.
+func (s *Server) Handler(functions ...string) http.Handler {
+	mux := http.NewServeMux()
+	paths := map[string][]string{}
+	for _, rt := range Routes {
+		if len(functions) > 0 && !slices.Contains(functions, rt.Function) {
+			continue
+		}
+		mux.Handle(rt.Method+" "+rt.Path, s.endpoint(rt))
+		paths[rt.Path] = append(paths[rt.Path], rt.Method)
+	}
+	// A known path with another method gets a JSON 405, not ServeMux's plain text.
+	for path, methods := range paths {
+		allow := fmt.Sprint(methods)
+		mux.Handle(path, s.endpoint(Route{Path: path, handle: func(s *Server, w http.ResponseWriter, r *http.Request) error {
+			w.Header().Set("Allow", allow[1:len(allow)-1])
+			return meldwijzer.Errorf(meldwijzer.EMETHOD, "%s is not allowed here", r.Method)
+		}}))
+	}
+	notFound := s.endpoint(Route{handle: func(*Server, http.ResponseWriter, *http.Request) error {
+		return meldwijzer.Errorf(meldwijzer.ENOTFOUND, "there is nothing at this address")
+	}})
+	mux.Handle("/api/", notFound)
+	if s.web != nil {
+		s.mountWeb(mux)
+	} else {
+		mux.Handle("/", notFound)
+	}
+	return securityHeaders(s.logRequests(mux))
+}
+
+// endpoint adapts a route's handler: body limit, panics, and errors as JSON.
+func (s *Server) endpoint(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				s.log.ErrorContext(r.Context(), "panic", slog.String("route", r.Pattern), slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
+				s.writeError(w, r, errors.New("panic"))
+			}
+		}()
+		if rt.MaxBody > 0 {
+			r.Body = http.MaxBytesReader(w, r.Body, rt.MaxBody)
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		if err := rt.handle(s, w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// statusRecorder remembers the status for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusRecorder) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusRecorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests logs one line per request: method, route pattern, status and duration. Never the
+// address, user agent, headers, query or body: nothing that could identify a person.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method),
+			slog.String("route", r.Pattern),
+			slog.Int("status", rec.status),
+			slog.Duration("duration", time.Since(start)),
+		)
+	})
+}
+
+// ContentSecurityPolicy allows only this origin: no inline script, no third-party requests.
+const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", ContentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}

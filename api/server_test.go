@@ -1,0 +1,196 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"meldwijzer/api"
+	"meldwijzer/content"
+	"meldwijzer/web"
+	"meldwijzer/wegwijzer"
+)
+
+type testServer struct {
+	*httptest.Server
+	logs *bytes.Buffer
+}
+
+func newTestServer(t *testing.T) *testServer {
+	t.Helper()
+	guide, bundle, err := wegwijzer.Load(content.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &bytes.Buffer{}
+	srv := api.NewServer(api.Config{Content: bundle, Guide: guide, Web: web.Static,
+		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return &testServer{Server: ts, logs: logs}
+}
+
+// do sends a request and returns the status and the decoded JSON body.
+func (ts *testServer) do(t *testing.T, method, path, body string, header ...string) (int, map[string]any, http.Header) {
+	t.Helper()
+	req, err := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	var out map[string]any
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		if err := json.Unmarshal(raw, &out); err != nil {
+			t.Fatalf("%s %s: body is not JSON: %s", method, path, raw)
+		}
+	}
+	return res.StatusCode, out, res.Header
+}
+
+func errorCode(body map[string]any) string {
+	e, _ := body["error"].(map[string]any)
+	code, _ := e["code"].(string)
+	msg, _ := e["message"].(string)
+	if msg == "" {
+		return code + " (without a message)"
+	}
+	return code
+}
+
+func TestPublicRoutes(t *testing.T) {
+	ts := newTestServer(t)
+	t.Run("health", func(t *testing.T) {
+		status, body, _ := ts.do(t, "GET", "/healthz", "")
+		if status != 200 || body["status"] != "ok" {
+			t.Errorf("got %d %v", status, body)
+		}
+	})
+	t.Run("institutions", func(t *testing.T) {
+		status, body, _ := ts.do(t, "GET", "/api/v1/institutions", "")
+		list, _ := body["institutions"].([]any)
+		if status != 200 || len(list) < 2 {
+			t.Fatalf("got %d %v", status, body)
+		}
+		first := list[0].(map[string]any)
+		if first["id"] == "" || !strings.Contains(first["name"].(string), "demo") {
+			t.Errorf("first institution %v", first)
+		}
+	})
+	t.Run("one institution with its contacts", func(t *testing.T) {
+		status, body, _ := ts.do(t, "GET", "/api/v1/institutions/roc-voorbeeldstad?lang=en", "")
+		if status != 200 {
+			t.Fatalf("got %d %v", status, body)
+		}
+		contacts := body["contacts"].([]any)
+		var found bool
+		for _, c := range contacts {
+			c := c.(map[string]any)
+			if c["id"] == "institution:vertrouwenspersoon" {
+				found = c["email"] == "vertrouwenspersoon@roc-voorbeeldstad.example" && strings.Contains(c["name"].(string), "Confidential adviser")
+			}
+		}
+		if !found {
+			t.Errorf("no English vertrouwenspersoon with e-mail in %v", contacts)
+		}
+	})
+}
+
+func TestBadInputGetsAClearError(t *testing.T) {
+	ts := newTestServer(t)
+	long := strings.Repeat("a", 5000)
+	tests := []struct {
+		name, method, path, body string
+		header                   []string
+		status                   int
+		code                     string
+	}{
+		{"unknown institution", "GET", "/api/v1/institutions/roc-bestaat-niet", "", nil, 404, "not_found"},
+		{"bad lang in query", "GET", "/api/v1/institutions/roc-voorbeeldstad?lang=fr", "", nil, 400, "invalid_lang"},
+		{"unknown path", "GET", "/api/v1/nope", "", nil, 404, "not_found"},
+		{"wrong method", "GET", "/api/v1/wegwijzer/step", "", nil, 405, "method_not_allowed"},
+		{"not JSON", "POST", "/api/v1/wegwijzer/step", "audience=student", nil, 400, "invalid_json"},
+		{"empty body", "POST", "/api/v1/wegwijzer/step", "", nil, 400, "invalid_json"},
+		{"a list, not an object", "POST", "/api/v1/wegwijzer/step", `[1,2]`, nil, 400, "invalid_json"},
+		{"two objects", "POST", "/api/v1/wegwijzer/step", `{"audience":"student"}{"audience":"staff"}`, nil, 400, "invalid_json"},
+		{"unknown field", "POST", "/api/v1/wegwijzer/step", `{"audience":"student","lang":"nl","colour":"red"}`, nil, 400, "invalid"},
+		{"wrong type", "POST", "/api/v1/wegwijzer/step", `{"audience":"student","lang":"nl","node":7}`, nil, 400, "invalid"},
+		{"bad lang", "POST", "/api/v1/wegwijzer/step", `{"audience":"student","lang":"fr"}`, nil, 400, "invalid_lang"},
+		{"unknown audience", "POST", "/api/v1/wegwijzer/step", `{"audience":"parent","lang":"nl"}`, nil, 400, "invalid"},
+		{"unknown institution in step", "POST", "/api/v1/wegwijzer/step", `{"audience":"student","lang":"nl","institution":"nope"}`, nil, 404, "not_found"},
+		{"unknown node", "POST", "/api/v1/wegwijzer/step", `{"audience":"student","lang":"nl","node":"nergens"}`, nil, 400, "invalid"},
+		{"node with a made-up state", "POST", "/api/v1/wegwijzer/step", `{"audience":"student","lang":"nl","node":"route?theme=treiteren"}`, nil, 400, "invalid"},
+		{"choice not offered", "POST", "/api/v1/wegwijzer/step", `{"audience":"student","lang":"nl","node":"start","choice":"vliegen"}`, nil, 400, "invalid"},
+		{"choice without node", "POST", "/api/v1/wegwijzer/step", `{"audience":"student","lang":"nl","choice":"pesten"}`, nil, 400, "invalid"},
+		{"body over the limit", "POST", "/api/v1/wegwijzer/step", `{"audience":"student","lang":"nl","node":"` + long + `"}`, nil, 413, "too_large"},
+		{"not JSON content type", "POST", "/api/v1/wegwijzer/step", `{"audience":"student","lang":"nl"}`, []string{"Content-Type", "text/plain"}, 415, "unsupported_media"},
+		{"empty message", "POST", "/api/v1/wegwijzer/message", `{"audience":"student","lang":"nl","text":"   "}`, nil, 400, "invalid"},
+		{"message too long", "POST", "/api/v1/wegwijzer/message", `{"audience":"student","lang":"nl","text":"` + strings.Repeat("é", 2001) + `"}`, nil, 400, "invalid"},
+		{"message body over the limit", "POST", "/api/v1/wegwijzer/message", `{"audience":"student","lang":"nl","text":"` + strings.Repeat("x", 20000) + `"}`, nil, 413, "too_large"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body, _ := ts.do(t, tt.method, tt.path, tt.body, tt.header...)
+			if status != tt.status || errorCode(body) != tt.code {
+				t.Errorf("want %d %s, got %d %v", tt.status, tt.code, status, body)
+			}
+		})
+	}
+}
+
+func TestSecurityHeadersAndWebApp(t *testing.T) {
+	ts := newTestServer(t)
+	for _, path := range []string{"/", "/i/roc-voorbeeldstad", "/healthz"} {
+		res, err := http.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Errorf("%s: status %d", path, res.StatusCode)
+		}
+		csp := res.Header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("%s: Content-Security-Policy %q", path, csp)
+		}
+		if res.Header.Get("Referrer-Policy") != "no-referrer" || res.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: missing Referrer-Policy or nosniff", path)
+		}
+		if res.Header.Get("Set-Cookie") != "" {
+			t.Errorf("%s sets a cookie", path)
+		}
+	}
+}
+
+func TestNothingIdentifyingIsLogged(t *testing.T) {
+	ts := newTestServer(t)
+	secret := "mijn docent zit aan me en niemand weet het zwaluwstaart"
+	ts.do(t, "POST", "/api/v1/wegwijzer/message", `{"audience":"student","lang":"nl","text":"`+secret+`"}`,
+		"X-Forwarded-For", "203.0.113.7", "User-Agent", "PhoneBrowser/1.0 unique-agent")
+	ts.do(t, "POST", "/api/v1/wegwijzer/step", `{"audience":"student","lang":"nl","colour":"zwaluwstaart"}`,
+		"User-Agent", "PhoneBrowser/1.0 unique-agent")
+	logs := ts.logs.String()
+	if !strings.Contains(logs, `"route":"POST /api/v1/wegwijzer/message"`) {
+		t.Fatalf("the request was not logged at all:\n%s", logs)
+	}
+	for _, s := range []string{"zwaluwstaart", "203.0.113.7", "unique-agent", "127.0.0.1"} {
+		if strings.Contains(logs, s) {
+			t.Errorf("the log contains %q:\n%s", s, logs)
+		}
+	}
+}

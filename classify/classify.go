@@ -1,0 +1,659 @@
+package classify
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Result is what the classifier read in a message. Empty fields mean "not sure".
+type Result struct {
+	Theme  string // discriminatie seksueel agressie pesten criminaliteit stagemisbruik discussie thuis anders, or ""
+	Where  string // school stage online elders, or ""
+	Urgent string // "", danger (112), suicide (113) or assault (Centrum Seksueel Geweld)
+}
+
+// Weights of the three lists of a theme or where.
+const (
+	weightStrong = 2.0
+	weightWords  = 1.0
+	weightWeak   = 0.5
+)
+
+// Typo matching: a word of typoMinLen+ letters that matches nothing may match a vocabulary word of
+// typoMinLen+ letters with one edit, keeping the first typoSame letters. 6, not 5: checked against
+// the OpenTaal word list, 5-letter words give many real Dutch words as false typos (delen -> dealen,
+// slaap -> slaat). A typo match weighs half for themes and where, and fully for urgency.
+const typoMinLen, typoSame = 6, 1
+
+const (
+	phraseGap   = 2  // unmatched tokens allowed between two words of a phrase
+	negationWin = 2  // tokens before an urgent cue that are checked for a negation
+	typoMaxLen  = 24 // longest word that is looked up for a typo
+)
+
+type patKind uint8
+
+const (
+	pWord   patKind = iota // one word, matched on its stems
+	pExact                 // "=word": the normalised word only
+	pPrefix                // "word*": any word starting with it (compounds)
+	pSuffix                // "*word": any word ending with it
+	pPhrase                // several words in order, each matched on its stems
+)
+
+type pattern struct {
+	kind  patKind
+	text  string     // normalised entry (affix text for prefix/suffix)
+	words [][]string // per word: the keys it is found by
+}
+
+type weighted struct {
+	pat    int32
+	weight float64
+}
+
+type combo struct {
+	groups [][]int32
+	within int
+	weight float64
+}
+
+type scored struct {
+	id         string
+	defWhere   string
+	fixedWhere bool
+	terms      []weighted
+	combos     []combo
+}
+
+type urgentKind struct {
+	id     string
+	theme  string
+	any    []int32
+	combos []combo
+	unless []int32
+}
+
+type affix struct {
+	text string
+	pat  int32
+}
+
+// Classifier reads messages with a compiled vocabulary. It is immutable after New and safe for
+// concurrent use.
+type Classifier struct {
+	threshold float64
+	slang     map[string][]string
+	negations map[string]bool
+	known     map[string]bool
+
+	pats     []pattern
+	byEntry  map[string]int32
+	wordIdx  map[string][]int32 // key -> single-word patterns
+	firstIdx map[string][]int32 // key -> phrase patterns whose first word has the key
+	prefixes []affix
+	suffixes []affix
+	allKeys  map[string]bool     // every key of every word of every pattern
+	typoIdx  map[string][]string // a vocabulary word, and each of its one-rune deletions -> the word
+	typoKeys map[string][]string // vocabulary word -> its keys
+
+	idioms []int32
+	themes []scored
+	where  []scored
+	urgent []urgentKind
+}
+
+// New compiles the vocabulary: it normalises and stems every entry once. The vocabulary should have
+// passed Check; entries that are empty after normalisation are skipped.
+func New(v *Vocabulary) *Classifier {
+	c := &Classifier{
+		threshold: v.Threshold,
+		slang:     map[string][]string{},
+		negations: map[string]bool{},
+		known:     map[string]bool{},
+		byEntry:   map[string]int32{},
+		wordIdx:   map[string][]int32{},
+		firstIdx:  map[string][]int32{},
+		allKeys:   map[string]bool{},
+		typoIdx:   map[string][]string{},
+		typoKeys:  map[string][]string{},
+	}
+	if c.threshold <= 0 {
+		c.threshold = 1
+	}
+	for k, val := range v.Slang {
+		if nk := normalizeWords(k); len(nk) == 1 {
+			if nv := normalizeWords(val); len(nv) > 0 {
+				c.slang[nk[0]] = nv
+			}
+		}
+	}
+	for _, n := range v.Negations {
+		for _, w := range normalizeWords(n) {
+			c.negations[w] = true
+		}
+	}
+	for _, k := range v.Known {
+		for _, w := range normalizeWords(k) {
+			c.known[w] = true
+		}
+	}
+	for _, e := range v.Idioms {
+		if id, ok := c.literal(e); ok {
+			c.idioms = append(c.idioms, id)
+		}
+	}
+	for _, t := range v.Themes {
+		c.themes = append(c.themes, c.compileCues(t))
+	}
+	for _, w := range v.Where {
+		c.where = append(c.where, c.compileCues(w))
+	}
+	for _, k := range v.Urgent.kinds() {
+		u := urgentKind{id: k.id, theme: k.u.Theme, any: c.patterns(k.u.Any), unless: c.patterns(k.u.Unless)}
+		for _, cb := range k.u.Combos {
+			u.combos = append(u.combos, c.compileCombo(cb))
+		}
+		c.urgent = append(c.urgent, u)
+	}
+	return c
+}
+
+func (c *Classifier) compileCues(q Cues) scored {
+	s := scored{id: q.ID, defWhere: q.Where, fixedWhere: q.WhereAlways}
+	for _, l := range []struct {
+		list []string
+		w    float64
+	}{{q.Strong, weightStrong}, {q.Words, weightWords}, {q.Weak, weightWeak}} {
+		for _, p := range c.patterns(l.list) {
+			s.terms = append(s.terms, weighted{p, l.w})
+		}
+	}
+	for _, cb := range q.Combos {
+		s.combos = append(s.combos, c.compileCombo(cb))
+	}
+	// heaviest first, then the phrase with more words, so a word counts for its best entry
+	slices.SortStableFunc(s.terms, func(a, b weighted) int {
+		if a.weight != b.weight {
+			return cmp.Compare(b.weight, a.weight)
+		}
+		return cmp.Compare(len(c.pats[b.pat].words), len(c.pats[a.pat].words))
+	})
+	return s
+}
+
+func (c *Classifier) compileCombo(cb Combo) combo {
+	out := combo{within: cb.Within, weight: cb.Weight}
+	for _, g := range cb.All {
+		out.groups = append(out.groups, c.patterns(g))
+	}
+	return out
+}
+
+func (c *Classifier) patterns(entries []string) []int32 {
+	var ids []int32
+	for _, e := range entries {
+		if id, ok := c.pattern(e); ok {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// pattern compiles one entry (shared between all lists that use it).
+func (c *Classifier) pattern(entry string) (int32, bool) {
+	kind := pWord
+	body := entry
+	switch {
+	case strings.HasPrefix(entry, "="):
+		kind, body = pExact, entry[1:]
+	case strings.HasSuffix(entry, "*"):
+		kind, body = pPrefix, strings.TrimSuffix(entry, "*")
+	case strings.HasPrefix(entry, "*"):
+		kind, body = pSuffix, entry[1:]
+	}
+	words := normalizeWords(body)
+	if len(words) == 0 {
+		return 0, false
+	}
+	if len(words) > 1 {
+		kind = pPhrase
+	}
+	norm := strings.Join(words, " ")
+	id := string('0'+rune(kind)) + norm
+	if p, ok := c.byEntry[id]; ok {
+		return p, true
+	}
+	p := pattern{kind: kind, text: norm}
+	pid := int32(len(c.pats))
+	switch kind {
+	case pExact:
+		p.words = [][]string{{words[0]}}
+		c.wordIdx[words[0]] = append(c.wordIdx[words[0]], pid)
+		c.allKeys[words[0]] = true
+	case pPrefix:
+		c.prefixes = append(c.prefixes, affix{words[0], pid})
+		c.addKeys(words[0], []string{words[0]})
+	case pSuffix:
+		c.suffixes = append(c.suffixes, affix{words[0], pid})
+	case pWord:
+		keys := vocabKeys(words[0])
+		p.words = [][]string{keys}
+		for _, k := range keys {
+			c.wordIdx[k] = append(c.wordIdx[k], pid)
+		}
+		c.addKeys(words[0], keys)
+	case pPhrase:
+		for i, w := range words {
+			keys := vocabKeys(w)
+			p.words = append(p.words, keys)
+			if i == 0 {
+				for _, k := range keys {
+					c.firstIdx[k] = append(c.firstIdx[k], pid)
+				}
+			}
+			c.addKeys(w, keys)
+		}
+	}
+	c.pats = append(c.pats, p)
+	c.byEntry[id] = pid
+	return pid, true
+}
+
+// literal compiles an idiom: its words match only as written (after normalisation and slang), so
+// the idiom "killing me" does not hide the threat "kill me".
+func (c *Classifier) literal(entry string) (int32, bool) {
+	words := normalizeWords(entry)
+	if len(words) == 0 {
+		return 0, false
+	}
+	id := "L" + strings.Join(words, " ")
+	if p, ok := c.byEntry[id]; ok {
+		return p, true
+	}
+	p := pattern{kind: pPhrase, text: strings.Join(words, " ")}
+	for _, w := range words {
+		p.words = append(p.words, []string{w})
+	}
+	pid := int32(len(c.pats))
+	if len(words) == 1 {
+		p.kind = pExact
+		c.wordIdx[words[0]] = append(c.wordIdx[words[0]], pid)
+	} else {
+		c.firstIdx[words[0]] = append(c.firstIdx[words[0]], pid)
+	}
+	c.pats = append(c.pats, p)
+	c.byEntry[id] = pid
+	return pid, true
+}
+
+// addKeys records the keys of a vocabulary word, and indexes the word for typo matching.
+func (c *Classifier) addKeys(w string, keys []string) {
+	for _, k := range keys {
+		c.allKeys[k] = true
+	}
+	if !isWordy(w) || utf8.RuneCountInString(w) < typoMinLen {
+		return
+	}
+	if _, ok := c.typoKeys[w]; ok {
+		return
+	}
+	c.typoKeys[w] = keys
+	c.typoIdx[w] = append(c.typoIdx[w], w)
+	for _, d := range deletions(w) {
+		c.typoIdx[d] = append(c.typoIdx[d], w)
+	}
+}
+
+// word is a token of the message with the keys it is looked up by.
+type word struct {
+	token
+	keys   []string
+	own    int  // keys[:own] are the word's own; the rest come from a typo match
+	masked bool // inside an idiom
+}
+
+type occurrence struct {
+	start, end int
+	negated    bool // a negation stands right before it in the same clause
+	typo       bool // a single word matched through a typo
+}
+
+// Classify reads one message. It does not keep or log the text.
+func (c *Classifier) Classify(text string) Result {
+	words := c.words(text)
+	if len(words) == 0 {
+		return Result{}
+	}
+	occ := c.match(words)
+
+	// idioms hide their words from themes and urgency
+	for _, p := range c.idioms {
+		for _, o := range occ[p] {
+			for i := o.start; i <= o.end; i++ {
+				words[i].masked = true
+			}
+		}
+	}
+	live := make(map[int32][]occurrence, len(occ))
+	for p, os := range occ {
+		for _, o := range os {
+			masked := false
+			for i := o.start; i <= o.end; i++ {
+				if words[i].masked {
+					masked = true
+					break
+				}
+			}
+			if !masked {
+				o.negated = c.negatedAt(words, o.start)
+				live[p] = append(live[p], o)
+			}
+		}
+	}
+
+	var r Result
+	r.Theme = c.best(c.themes, live, len(words))
+	r.Where = c.best(c.where, occ, len(words))
+	for _, u := range c.urgent {
+		if c.fires(u, live) {
+			r.Urgent = u.id
+			if r.Theme == "" {
+				r.Theme = u.theme
+			}
+			break
+		}
+	}
+	if r.Theme != "" {
+		for _, t := range c.themes {
+			if t.id == r.Theme && (r.Where == "" || t.fixedWhere) && t.defWhere != "" {
+				r.Where = t.defWhere
+			}
+		}
+	}
+	return r
+}
+
+// words normalises the text, expands slang and computes the lookup keys of every word, adding the
+// keys of a vocabulary word when the word looks like a typo of it.
+func (c *Classifier) words(text string) []word {
+	toks := tokenize(text)
+	words := make([]word, 0, len(toks))
+	type cached struct {
+		keys []string
+		own  int
+	}
+	cache := map[string]cached{}
+	for _, t := range toks {
+		exp := []string{t.text}
+		if s, ok := c.slang[t.text]; ok {
+			exp = s
+		}
+		for _, w := range exp {
+			kc, ok := cache[w]
+			if !ok {
+				kc.keys, kc.own = c.keys(w)
+				cache[w] = kc
+			}
+			words = append(words, word{token: token{text: w, clause: t.clause}, keys: kc.keys, own: kc.own})
+		}
+	}
+	return words
+}
+
+// keys returns the lookup keys of a word and how many of them are its own (the rest are the keys
+// of a vocabulary word it is a typo of).
+func (c *Classifier) keys(w string) ([]string, int) {
+	keys := tokenKeys(w)
+	own := len(keys)
+	for _, k := range keys {
+		if c.allKeys[k] {
+			return keys, own
+		}
+	}
+	n := utf8.RuneCountInString(w)
+	if n < typoMinLen || n > typoMaxLen || c.known[w] || c.negations[w] || !isWordy(w) {
+		return keys, own
+	}
+	for _, a := range c.prefixes {
+		if strings.HasPrefix(w, a.text) {
+			return keys, own
+		}
+	}
+	for _, a := range c.suffixes {
+		if strings.HasSuffix(w, a.text) {
+			return keys, own
+		}
+	}
+	for _, d := range append([]string{w}, deletions(w)...) {
+		for _, vw := range c.typoIdx[d] {
+			if !samePrefix(w, vw, typoSame) {
+				continue // a typo in the first letter is rare; guessing it gives false hits
+			}
+			if !withinOneEdit(w, vw) {
+				continue
+			}
+			for _, k := range c.typoKeys[vw] {
+				keys = appendNew(keys, k)
+			}
+		}
+	}
+	return keys, own
+}
+
+// match finds every occurrence of every pattern.
+func (c *Classifier) match(words []word) map[int32][]occurrence {
+	occ := map[int32][]occurrence{}
+	add := func(p int32, o occurrence) {
+		list := occ[p]
+		for j, x := range list {
+			if x.start == o.start {
+				if x.typo && !o.typo {
+					list[j] = o
+				}
+				return
+			}
+		}
+		occ[p] = append(list, o)
+	}
+	for i := range words {
+		w := &words[i]
+		for j, k := range w.keys {
+			typo := j >= w.own
+			for _, p := range c.wordIdx[k] {
+				if c.pats[p].kind == pExact && k != w.text {
+					continue
+				}
+				add(p, occurrence{start: i, end: i, typo: typo})
+			}
+			for _, p := range c.firstIdx[k] {
+				if end, ok := c.matchPhrase(words, i, c.pats[p].words); ok {
+					add(p, occurrence{start: i, end: end})
+				}
+			}
+		}
+		for _, a := range c.prefixes {
+			for j, k := range w.keys {
+				if strings.HasPrefix(k, a.text) {
+					add(a.pat, occurrence{start: i, end: i, typo: j >= w.own})
+					break
+				}
+			}
+		}
+		for _, a := range c.suffixes {
+			if strings.HasSuffix(w.text, a.text) {
+				add(a.pat, occurrence{start: i, end: i})
+			}
+		}
+	}
+	return occ
+}
+
+// matchPhrase matches the phrase words from words[i] (which matches the first), allowing up to
+// phraseGap other words between two phrase words, but no negation among them ("ik wil niet dood"
+// is not "ik wil dood").
+func (c *Classifier) matchPhrase(words []word, i int, phrase [][]string) (int, bool) {
+	pos := i
+	for _, want := range phrase[1:] {
+		found := -1
+		for j := pos + 1; j < len(words) && j <= pos+1+phraseGap; j++ {
+			if hasKey(words[j].keys, want) {
+				found = j
+				break
+			}
+			if c.negations[words[j].text] {
+				return 0, false
+			}
+		}
+		if found < 0 {
+			return 0, false
+		}
+		pos = found
+	}
+	return pos, true
+}
+
+func hasKey(keys, want []string) bool {
+	for _, k := range keys {
+		for _, w := range want {
+			if k == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (c *Classifier) negatedAt(words []word, start int) bool {
+	for j := start - 1; j >= 0 && j >= start-negationWin; j-- {
+		if words[j].clause != words[start].clause {
+			return false
+		}
+		if c.negations[words[j].text] {
+			return true
+		}
+	}
+	return false
+}
+
+// best returns the id with the highest score at or above the threshold; the first in the list wins
+// a tie. Each entry counts once, and each word of the message counts for one entry only (the
+// heaviest), so listing several forms of a word ("dreigt", "dreigen") does not add up.
+func (c *Classifier) best(list []scored, occ map[int32][]occurrence, n int) string {
+	bestID, bestScore := "", 0.0
+	used := make([]bool, n)
+	for _, s := range list {
+		clear(used)
+		score := 0.0
+		for _, t := range s.terms { // terms are sorted heaviest first, longer phrases first
+		next:
+			for _, o := range occ[t.pat] {
+				for i := o.start; i <= o.end; i++ {
+					if used[i] {
+						continue next
+					}
+				}
+				for i := o.start; i <= o.end; i++ {
+					used[i] = true
+				}
+				if o.typo {
+					score += t.weight / 2
+				} else {
+					score += t.weight
+				}
+				break
+			}
+		}
+		for _, cb := range s.combos {
+			if comboHolds(cb, occ, false) {
+				score += cb.weight
+			}
+		}
+		if score >= c.threshold && score > bestScore {
+			bestID, bestScore = s.id, score
+		}
+	}
+	return bestID
+}
+
+func (c *Classifier) fires(u urgentKind, occ map[int32][]occurrence) bool {
+	for _, p := range u.unless {
+		if len(occ[p]) > 0 {
+			return false
+		}
+	}
+	for _, p := range u.any {
+		for _, o := range occ[p] {
+			if !o.negated {
+				return true
+			}
+		}
+	}
+	for _, cb := range u.combos {
+		if comboHolds(cb, occ, true) {
+			return true
+		}
+	}
+	return false
+}
+
+// comboHolds reports whether every group of the combo occurs, all within cb.within words of an
+// occurrence of the first group when within > 0.
+func comboHolds(cb combo, occ map[int32][]occurrence, skipNegated bool) bool {
+	positions := func(g []int32) []int {
+		var ps []int
+		for _, p := range g {
+			for _, o := range occ[p] {
+				if !(skipNegated && o.negated) {
+					ps = append(ps, o.start)
+				}
+			}
+		}
+		return ps
+	}
+	if len(cb.groups) == 0 {
+		return false
+	}
+	anchors := positions(cb.groups[0])
+	if len(anchors) == 0 {
+		return false
+	}
+	others := make([][]int, 0, len(cb.groups)-1)
+	for _, g := range cb.groups[1:] {
+		ps := positions(g)
+		if len(ps) == 0 {
+			return false
+		}
+		others = append(others, ps)
+	}
+	if cb.within <= 0 {
+		return true
+	}
+next:
+	for _, a := range anchors {
+		for _, ps := range others {
+			ok := false
+			for _, p := range ps {
+				if p-a <= cb.within && a-p <= cb.within {
+					ok = true
+					break
+				}
+			}
+			if !ok {
+				continue next
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func samePrefix(a, b string, n int) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) < n || len(rb) < n {
+		return false
+	}
+	return string(ra[:n]) == string(rb[:n])
+}

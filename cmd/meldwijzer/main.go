@@ -1,0 +1,36 @@
+// Command meldwijzer is the local server and command-line tool:
+//
+//	meldwijzer serve -addr 127.0.0.1:8080 -data DIR   the web app and the API
+//	meldwijzer content check                           check content/ and list its problems
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+const usage = `usage:
+  meldwijzer serve [-addr 127.0.0.1:8080] [-data DIR]
+  meldwijzer content check [-dir DIR]
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "serve":
+		err = serve(os.Args[2:])
+	case "content":
+		err = contentCommand(os.Args[2:])
+	default:
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "meldwijzer:", err)
+		os.Exit(1)
+	}
+}

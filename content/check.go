@@ -1,0 +1,513 @@
+package content
+
+import (
+	"fmt"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"meldwijzer"
+)
+
+var (
+	slug   = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	telRe  = regexp.MustCompile(`^\+?[0-9]{3,15}$`)
+	nodeRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+)
+
+// institutionRoute is the prefix of a route id that names a contact role of the institution.
+const institutionRoute = "institution:"
+
+func (l *loader) check() {
+	l.checkTaxonomy()
+	l.checkRoutes()
+	l.checkInstitutions()
+	l.checkRouting()
+	for _, aud := range meldwijzer.Audiences {
+		if l.b.Flows[aud] == nil {
+			l.problem("flows", nil, "there is no flow for audience %q", aud)
+		}
+	}
+	audiences := make([]string, 0, len(l.b.Flows))
+	for aud := range l.b.Flows {
+		audiences = append(audiences, aud)
+	}
+	sort.Strings(audiences)
+	for _, aud := range audiences {
+		l.checkFlow(l.b.Flows[aud])
+	}
+}
+
+// text reports a missing translation of a text at the path.
+func (l *loader) text(file string, at []any, t Text) {
+	if strings.TrimSpace(t.NL) == "" {
+		l.problem(file, at, "%s: the Dutch text (nl) is missing", pathString(at))
+	}
+	if strings.TrimSpace(t.EN) == "" {
+		l.problem(file, at, "%s: the English text (en) is missing", pathString(at))
+	}
+}
+
+func pathString(at []any) string {
+	var sb strings.Builder
+	for _, p := range at {
+		switch p := p.(type) {
+		case string:
+			if sb.Len() > 0 {
+				sb.WriteByte('.')
+			}
+			sb.WriteString(p)
+		case int:
+			fmt.Fprintf(&sb, "[%d]", p)
+		}
+	}
+	return sb.String()
+}
+
+func (l *loader) checkTaxonomy() {
+	const file = "taxonomy.yaml"
+	t := l.b.Taxonomy
+	for _, d := range []struct {
+		key   string
+		terms []Term
+		want  []string
+	}{
+		{"themes", t.Themes, meldwijzer.Themes},
+		{"where", t.Where, meldwijzer.Wheres},
+		{"grounds", t.Grounds, meldwijzer.Grounds},
+		{"audiences", t.Audiences, meldwijzer.Audiences},
+		{"urgent", t.Urgent, meldwijzer.UrgentKinds},
+		{"involved", t.Involved, nil},
+	} {
+		var got []string
+		for i, term := range d.terms {
+			got = append(got, term.ID)
+			l.text(file, path_(d.key, i, "label"), term.Label)
+			if term.Description != nil {
+				l.text(file, path_(d.key, i, "description"), *term.Description)
+			}
+			if !slug.MatchString(term.ID) {
+				l.problem(file, path_(d.key, i, "id"), "%q is not a lower-case id", term.ID)
+			}
+		}
+		if len(got) == 0 {
+			l.problem(file, path_(d.key), "%s: the list is empty", d.key)
+		}
+		if d.want != nil && !slices.Equal(got, d.want) {
+			l.problem(file, path_(d.key), "%s must be exactly %v, in that order (stable ids, see DESIGN.md); found %v", d.key, d.want, got)
+		}
+	}
+	for i, r := range t.ContactRoles {
+		at := path_("contactRoles", i)
+		l.text(file, append(at, "name"), r.Name)
+		l.text(file, append(at, "for"), r.For)
+		l.text(file, append(at, "generic"), r.Generic)
+	}
+}
+
+func (l *loader) checkRoutes() {
+	const file = "routes.yaml"
+	for i, r := range l.b.routeList {
+		at := path_("routes", i)
+		if !slug.MatchString(r.ID) {
+			l.problem(file, append(at, "id"), "route id %q is not a lower-case id", r.ID)
+		}
+		l.text(file, append(at, "name"), r.Name)
+		l.text(file, append(at, "for"), r.For)
+		l.text(file, append(at, "serves"), r.Serves)
+		if r.Hours != nil {
+			l.text(file, append(at, "hours"), *r.Hours)
+		}
+		if r.Phone == "" && r.Website == "" && r.Chat == "" {
+			l.problem(file, at, "route %q has no phone, website or chat: nobody can reach it", r.ID)
+		}
+		if (r.Phone == "") != (r.Tel == "") {
+			l.problem(file, at, "route %q: phone and tel go together (tel is what a tel: link dials)", r.ID)
+		}
+		if r.Tel != "" && !telRe.MatchString(r.Tel) {
+			l.problem(file, append(at, "tel"), "route %q: tel %q must be digits only, with an optional leading +", r.ID, r.Tel)
+		}
+		l.url(file, append(at, "website"), r.Website, false)
+		l.url(file, append(at, "chat"), r.Chat, false)
+		if r.Source == "" {
+			l.problem(file, at, "route %q has no source: every fact needs the page it was verified on", r.ID)
+		} else {
+			l.url(file, append(at, "source"), r.Source, true)
+		}
+		switch {
+		case r.Verified.IsZero():
+			l.problem(file, at, "route %q has no verified date (YYYY-MM-DD)", r.ID)
+		case r.Verified.After(time.Now()):
+			l.problem(file, append(at, "verified"), "route %q: verified date %s is in the future", r.ID, r.Verified.Format(time.DateOnly))
+		}
+	}
+}
+
+// url checks that s is an absolute https URL (when required, or when not empty).
+func (l *loader) url(file string, at []any, s string, required bool) {
+	if s == "" && !required {
+		return
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		l.problem(file, at, "%s: %q is not an https:// address", pathString(at), s)
+	}
+}
+
+func (l *loader) checkInstitutions() {
+	for _, inst := range l.b.Institutions {
+		file := inst.file
+		if !slug.MatchString(inst.ID) {
+			l.problem(file, path_("id"), "institution id %q is not a lower-case id (a-z, 0-9, -)", inst.ID)
+		}
+		if strings.TrimSpace(inst.Name) == "" {
+			l.problem(file, path_("name"), "the institution has no name")
+		}
+		if inst.Demo && !strings.Contains(strings.ToLower(inst.Name), "demo") {
+			l.problem(file, path_("name"), "a demo institution's name must say \"demo\", so nobody takes it for a real school")
+		}
+		seen := map[string]bool{}
+		for i, c := range inst.Contacts {
+			at := path_("contacts", i)
+			if l.b.roles[c.Role] == nil {
+				l.problem(file, append(at, "role"), "unknown contact role %q (see contactRoles in taxonomy.yaml)", c.Role)
+			}
+			if seen[c.Role] {
+				l.problem(file, append(at, "role"), "contact role %q appears twice", c.Role)
+			}
+			seen[c.Role] = true
+			l.text(file, append(at, "name"), c.Name)
+			if c.For != nil {
+				l.text(file, append(at, "for"), *c.For)
+			}
+			if c.Hours != nil {
+				l.text(file, append(at, "hours"), *c.Hours)
+			}
+			if (c.Phone == "") != (c.Tel == "") {
+				l.problem(file, at, "phone and tel go together (tel is what a tel: link dials)")
+			}
+			if c.Tel != "" && !telRe.MatchString(c.Tel) {
+				l.problem(file, append(at, "tel"), "tel %q must be digits only, with an optional leading +", c.Tel)
+			}
+			if c.Email != "" {
+				if _, err := mail.ParseAddress(c.Email); err != nil {
+					l.problem(file, append(at, "email"), "%q is not an e-mail address", c.Email)
+				}
+				if inst.Demo && !strings.HasSuffix(c.Email, ".example") {
+					l.problem(file, append(at, "email"), "a demo institution's address must end in .example, so no mail reaches a real person")
+				}
+			}
+			l.url(file, append(at, "website"), c.Website, false)
+			if inst.Demo && c.Phone != "" {
+				l.problem(file, append(at, "phone"), "a demo institution has no phone numbers: a made-up number may belong to a real person")
+			}
+		}
+		for _, r := range l.b.Taxonomy.ContactRoles {
+			if r.Required && !seen[r.ID] {
+				l.problem(file, path_("contacts"), "the institution has no contact for the required role %q", r.ID)
+			}
+		}
+	}
+}
+
+// routeID checks one route id on a node, variant or rule.
+func (l *loader) routeID(file string, at []any, id string) {
+	if role, ok := strings.CutPrefix(id, institutionRoute); ok {
+		if l.b.roles[role] == nil {
+			l.problem(file, at, "unknown contact role %q in %q (see contactRoles in taxonomy.yaml)", role, id)
+		}
+		return
+	}
+	if l.b.Routes[id] == nil {
+		l.problem(file, at, "unknown route %q (see routes.yaml)", id)
+	}
+}
+
+// condition checks that a condition names known dimensions and values.
+func (l *loader) condition(file string, at []any, c Condition) {
+	keys := make([]string, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		dim := k
+		if k != "audience" && !slices.Contains(StateDimensions, k) {
+			l.problem(file, append(at, k), "unknown condition %q (use audience, %s)", k, strings.Join(StateDimensions, ", "))
+			continue
+		}
+		if len(c[k]) == 0 {
+			l.problem(file, append(at, k), "condition %q has no values", k)
+		}
+		for _, v := range c[k] {
+			if !l.b.Known(dim, v) {
+				l.problem(file, append(at, k), "unknown %s %q", dim, v)
+			}
+		}
+	}
+}
+
+func (l *loader) checkRouting() {
+	const file = "routing.yaml"
+	if len(l.b.Routing.Rules) == 0 {
+		l.problem(file, nil, "there are no routing rules")
+	}
+	for i, r := range l.b.Routing.Rules {
+		at := path_("rules", i)
+		l.condition(file, append(at, "when"), r.When)
+		if len(r.Routes) == 0 {
+			l.problem(file, at, "the rule adds no routes")
+		}
+		for j, id := range r.Routes {
+			l.routeID(file, append(at, "routes", j), id)
+		}
+	}
+}
+
+func (l *loader) checkFlow(f *Flow) {
+	file := f.file
+	if !l.b.Known("audience", f.Audience) {
+		l.problem(file, path_("audience"), "unknown audience %q", f.Audience)
+	}
+	for _, key := range []struct{ name, id string }{{"start", f.Start}, {"urgent", f.Urgent}, {"answer", f.Answer}} {
+		if f.Nodes[key.id] == nil {
+			l.problem(file, path_(key.name), "%s node %q does not exist", key.name, key.id)
+		}
+	}
+	l.text(file, path_("unclear"), f.Unclear)
+	names := make([]string, 0, len(f.Nodes))
+	for name := range f.Nodes {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		n := f.Nodes[name]
+		at := path_("nodes", name)
+		if !nodeRe.MatchString(name) {
+			l.problem(file, at, "node id %q must be lower-case letters, digits and -", name)
+		}
+		if n == nil {
+			l.problem(file, at, "node %q is empty", name)
+			continue
+		}
+		l.text(file, append(at, "text"), n.Text)
+		if n.Asks != "" && !slices.Contains(StateDimensions, n.Asks) {
+			l.problem(file, append(at, "asks"), "unknown dimension %q (use %s)", n.Asks, strings.Join(StateDimensions, ", "))
+		}
+		for i, s := range n.Steps {
+			l.text(file, append(at, "steps", i), s)
+		}
+		for i, id := range n.Routes {
+			l.routeID(file, append(at, "routes", i), id)
+		}
+		for i, v := range n.Variants {
+			vat := append(slices.Clone(at), "variants", i)
+			l.condition(file, append(vat, "when"), v.When)
+			if v.Text != nil {
+				l.text(file, append(vat, "text"), *v.Text)
+			}
+			for j, s := range v.Steps {
+				l.text(file, append(vat, "steps", j), s)
+			}
+			for j, id := range v.Routes {
+				l.routeID(file, append(vat, "routes", j), id)
+			}
+		}
+		seen := map[string]bool{}
+		for i, o := range n.Options {
+			oat := append(slices.Clone(at), "options", i)
+			if !nodeRe.MatchString(o.ID) {
+				l.problem(file, append(oat, "id"), "option id %q must be lower-case letters, digits and -", o.ID)
+			}
+			if seen[o.ID] {
+				l.problem(file, append(oat, "id"), "option id %q appears twice on node %q", o.ID, name)
+			}
+			seen[o.ID] = true
+			l.text(file, append(oat, "label"), o.Label)
+			if f.Nodes[o.Next] == nil {
+				l.problem(file, append(oat, "next"), "choice %q leads nowhere: node %q does not exist", o.ID, o.Next)
+			}
+			for k, v := range o.Set {
+				if !slices.Contains(StateDimensions, k) {
+					l.problem(file, append(oat, "set", k), "unknown dimension %q (use %s)", k, strings.Join(StateDimensions, ", "))
+				} else if !l.b.Known(k, v) {
+					l.problem(file, append(oat, "set", k), "unknown %s %q", k, v)
+				}
+			}
+			l.condition(file, append(oat, "when"), o.When)
+		}
+	}
+	if len(l.problems) == 0 {
+		l.checkGraph(f)
+	}
+}
+
+// checkGraph walks every position a person can reach (by buttons, by "Direct hulp", and by a
+// typed message) and checks each: no dead ends, route pages with routes, and the emergency
+// route reachable from everywhere.
+func (l *loader) checkGraph(f *Flow) {
+	file := f.file
+	edges := map[string][]string{} // position id -> next position ids
+	positions := map[string]Position{}
+	var queue []Position
+	visit := func(p Position) {
+		if _, ok := positions[p.ID()]; !ok {
+			positions[p.ID()] = p
+			queue = append(queue, p)
+		}
+	}
+	for _, entry := range l.b.Entries(f) {
+		p, err := f.Resolve(entry)
+		if err != nil {
+			l.problem(file, nil, "%v", err)
+			return
+		}
+		visit(p)
+	}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		for _, o := range f.Options(p) {
+			next, err := f.Resolve(o.apply(p))
+			if err != nil {
+				l.problem(file, path_("nodes", p.Node), "%v", err)
+				continue
+			}
+			edges[p.ID()] = append(edges[p.ID()], next.ID())
+			visit(next)
+		}
+	}
+
+	reached := map[string]bool{}
+	for _, p := range positions {
+		reached[p.Node] = true
+	}
+	for name := range f.Nodes {
+		if !reached[name] {
+			l.problem(file, path_("nodes", name), "node %q cannot be reached", name)
+		}
+	}
+
+	// Reverse walk from every urgent position: which positions can reach the emergency route?
+	reverse := map[string][]string{}
+	for from, tos := range edges {
+		for _, to := range tos {
+			reverse[to] = append(reverse[to], from)
+		}
+	}
+	canReachUrgent := map[string]bool{}
+	var stack []string
+	for id, p := range positions {
+		if p.Node == f.Urgent {
+			canReachUrgent[id] = true
+			stack = append(stack, id)
+		}
+	}
+	for len(stack) > 0 {
+		id := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, from := range reverse[id] {
+			if !canReachUrgent[from] {
+				canReachUrgent[from] = true
+				stack = append(stack, from)
+			}
+		}
+	}
+
+	ids := make([]string, 0, len(positions))
+	for id := range positions {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	reportedNode := map[string]bool{}
+	once := func(p Position, format string, args ...any) {
+		key := p.Node + format
+		if reportedNode[key] {
+			return
+		}
+		reportedNode[key] = true
+		l.problem(file, path_("nodes", p.Node), format, args...)
+	}
+	for _, id := range ids {
+		p := positions[id]
+		n := f.Nodes[p.Node]
+		routes := l.b.RoutesFor(f, p)
+		if len(f.Options(p)) == 0 && len(routes) == 0 {
+			once(p, "node %q is a dead end at %s: no options and no routes", p.Node, id)
+		}
+		if n.Routing && len(routes) == 0 {
+			once(p, "route page %q has no routes at %s: add a routing rule", p.Node, id)
+		}
+		if !canReachUrgent[id] {
+			once(p, "the emergency route (node %q) cannot be reached from %s", f.Urgent, id)
+		}
+	}
+}
+
+// Entries are the positions a conversation can start from: the start node, "Direct hulp", and
+// every position a typed message can lead to.
+func (b *Bundle) Entries(f *Flow) []Position {
+	entries := []Position{{Node: f.Start, State: State{}}, {Node: f.Urgent, State: State{}}}
+	wheres := append([]string{""}, b.IDs("where")...)
+	for _, kind := range b.IDs("urgent") {
+		entries = append(entries, Position{Node: f.Urgent, State: State{"urgent": kind}})
+	}
+	for _, w := range wheres {
+		for _, theme := range b.IDs("theme") {
+			entries = append(entries, b.MessagePosition(f, theme, w, ""))
+		}
+		entries = append(entries, b.MessagePosition(f, "", w, ""))
+	}
+	return entries
+}
+
+// MessagePosition is where a typed message continues: the urgent node when urgent, the answer
+// page when the theme is known, else the start.
+func (b *Bundle) MessagePosition(f *Flow, theme, where, urgent string) Position {
+	s := State{}
+	for k, v := range map[string]string{"theme": theme, "where": where, "urgent": urgent} {
+		if v != "" {
+			s[k] = v
+		}
+	}
+	switch {
+	case urgent != "":
+		return Position{Node: f.Urgent, State: s}
+	case theme != "":
+		return Position{Node: f.Answer, State: s}
+	default:
+		return Position{Node: f.Start, State: s}
+	}
+}
+
+// RoutesFor returns the route ids shown at a position, in order and without repeats: the
+// matching variants' routes, then the node's own, then (on a route page) the routing rules'.
+func (b *Bundle) RoutesFor(f *Flow, p Position) []string {
+	n := f.Nodes[p.Node]
+	var ids []string
+	add := func(more []string) {
+		for _, id := range more {
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	for _, v := range n.Variants {
+		if v.When.Match(f.Audience, p.State) {
+			add(v.Routes)
+		}
+	}
+	add(n.Routes)
+	if n.Routing {
+		for _, r := range b.Routing.Rules {
+			if r.When.Match(f.Audience, p.State) {
+				add(r.Routes)
+			}
+		}
+	}
+	return ids
+}

@@ -1,0 +1,35 @@
+// Command wegwijzer is the guide's Lambda function: the wegwijzer and institution routes of
+// the route table, behind API Gateway (HTTP API, payload 2.0).
+package main
+
+import (
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"meldwijzer/api"
+	"meldwijzer/content"
+	"meldwijzer/lambdahttp"
+	"meldwijzer/wegwijzer"
+)
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	h, err := newHandler(log)
+	if err != nil {
+		log.Error("content does not load", slog.Any("err", err))
+		os.Exit(1)
+	}
+	lambda.Start(h.Invoke)
+}
+
+// newHandler wires the function once per cold start.
+func newHandler(log *slog.Logger) (*lambdahttp.Handler, error) {
+	guide, bundle, err := wegwijzer.Load(content.FS)
+	if err != nil {
+		return nil, err
+	}
+	srv := api.NewServer(api.Config{Content: bundle, Guide: guide, Logger: log})
+	return lambdahttp.New(srv.Handler(api.FunctionWegwijzer)), nil
+}

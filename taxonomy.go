@@ -1,0 +1,13 @@
+package meldwijzer
+
+// The stable ids of DESIGN.md's taxonomy. The API, storage and dashboard use them; content
+// labels them. `meldwijzer content check` makes sure the content has exactly these.
+var (
+	Themes    = []string{"discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}
+	Wheres    = []string{"school", "stage", "online", "elders"}
+	Grounds   = []string{"herkomst", "religie", "seksuele-orientatie", "gender", "handicap", "leeftijd", "anders"}
+	Audiences = []string{"student", "staff"}
+	// UrgentKinds: acute danger (112), suicidal thoughts (113), recent sexual assault (Centrum Seksueel Geweld).
+	UrgentKinds = []string{"danger", "suicide", "assault"}
+	Languages   = []string{"nl", "en"}
+)

@@ -1,0 +1,298 @@
+// Package wegwijzer is the guide: it walks a person through a flow from content/ and reads what
+// they type, and it renders each step in their language with the institution's own contacts.
+// It keeps no session and stores nothing: the client carries the position in the node id.
+package wegwijzer
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"meldwijzer"
+	"meldwijzer/classify"
+	"meldwijzer/content"
+)
+
+// MaxMessageLength is the longest typed message, in characters (API.md).
+const MaxMessageLength = 2000
+
+// Guide answers the wegwijzer's steps and messages.
+type Guide struct {
+	content    *content.Bundle
+	classifier *classify.Classifier
+}
+
+// New returns a guide over checked content and a classifier for typed messages.
+func New(b *content.Bundle, c *classify.Classifier) *Guide {
+	return &Guide{content: b, classifier: c}
+}
+
+// StepRequest asks for a node: the start (no Node), a node again (Node, no Choice), or the node
+// that a choice leads to (Node and Choice).
+type StepRequest struct {
+	Audience    string `json:"audience"`
+	Lang        string `json:"lang"`
+	Institution string `json:"institution,omitempty"`
+	Node        string `json:"node,omitempty"`
+	Choice      string `json:"choice,omitempty"`
+}
+
+// MessageRequest is a typed message. Its text is never stored or logged.
+type MessageRequest struct {
+	Audience    string `json:"audience"`
+	Lang        string `json:"lang"`
+	Text        string `json:"text"`
+	Institution string `json:"institution,omitempty"`
+}
+
+// Node is one step as the person sees it.
+type Node struct {
+	ID      string   `json:"id"`
+	Text    string   `json:"text"`
+	Options []Option `json:"options"`
+	Theme   string   `json:"theme,omitempty"`
+	Where   string   `json:"where,omitempty"`
+	Urgent  bool     `json:"urgent,omitempty"`
+	Steps   []string `json:"steps,omitempty"`
+	// Report offers "anoniem melden" at the institution's meldpunt.
+	Report bool    `json:"report,omitempty"`
+	Routes []Route `json:"routes,omitempty"`
+}
+
+// Option is a button.
+type Option struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+}
+
+// Route is a card on a route page: someone to go to, with how to reach them.
+type Route struct {
+	ID string `json:"id"`
+	// Kind is emergency (acute: 112, 113, Centrum Seksueel Geweld), institution (the school's own
+	// contacts) or outside (other organisations).
+	Kind    string `json:"kind"`
+	Name    string `json:"name"`
+	For     string `json:"for"`
+	Serves  string `json:"serves,omitempty"`
+	Phone   string `json:"phone,omitempty"`
+	Tel     string `json:"tel,omitempty"`
+	Website string `json:"website,omitempty"`
+	Chat    string `json:"chat,omitempty"`
+	Email   string `json:"email,omitempty"`
+	Hours   string `json:"hours,omitempty"`
+	// Source and Verified say where the facts were checked and when.
+	Source   string `json:"source,omitempty"`
+	Verified string `json:"verified,omitempty"`
+}
+
+// MessageAnswer is what a typed message was read as, and the node to continue from.
+type MessageAnswer struct {
+	Theme  *string `json:"theme"`
+	Where  *string `json:"where"`
+	Urgent bool    `json:"urgent"`
+	Node   *Node   `json:"node"`
+}
+
+// Step answers a step request.
+func (g *Guide) Step(r StepRequest) (*Node, error) {
+	f, inst, err := g.context(r.Audience, r.Lang, r.Institution)
+	if err != nil {
+		return nil, err
+	}
+	var p content.Position
+	switch {
+	case r.Node == "" && r.Choice != "":
+		return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "choice needs the node it was made on")
+	case r.Node == "":
+		p = content.Position{Node: f.Start}
+	default:
+		p, err = g.content.ParsePosition(f, r.Node)
+		if err != nil {
+			return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "unknown node %q", r.Node)
+		}
+		if r.Choice != "" {
+			p, err = f.Choose(p, r.Choice)
+			if errors.Is(err, content.ErrUnknownChoice) {
+				return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "node %q does not offer the choice %q", r.Node, r.Choice)
+			}
+		}
+	}
+	if err == nil {
+		p, err = f.Resolve(p)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return g.render(f, p, r.Lang, inst), nil
+}
+
+// Message reads a typed message and answers with the node to continue from. Urgent always wins:
+// the emergency node comes first, whatever else the text says.
+func (g *Guide) Message(r MessageRequest) (*MessageAnswer, error) {
+	f, inst, err := g.context(r.Audience, r.Lang, r.Institution)
+	if err != nil {
+		return nil, err
+	}
+	text := strings.TrimSpace(r.Text)
+	switch {
+	case text == "":
+		return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "text is empty")
+	case utf8.RuneCountInString(r.Text) > MaxMessageLength:
+		return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "text is longer than %d characters", MaxMessageLength)
+	case !utf8.ValidString(r.Text):
+		return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "text is not valid UTF-8")
+	}
+	read := g.classifier.Classify(text)
+	p, err := f.Resolve(g.content.MessagePosition(f, read.Theme, read.Where, read.Urgent))
+	if err != nil {
+		return nil, err
+	}
+	node := g.render(f, p, r.Lang, inst)
+	if read.Theme == "" && read.Urgent == "" {
+		node.Text = f.Unclear.In(r.Lang) + "\n" + node.Text
+	}
+	return &MessageAnswer{Theme: orNil(read.Theme), Where: orNil(read.Where), Urgent: read.Urgent != "", Node: node}, nil
+}
+
+func orNil(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// context checks the parts every request shares and returns the flow and institution.
+func (g *Guide) context(audience, lang, institution string) (*content.Flow, *content.Institution, error) {
+	if !slices.Contains(meldwijzer.Languages, lang) {
+		return nil, nil, meldwijzer.Errorf(meldwijzer.ELANG, "lang must be nl or en, not %q", lang)
+	}
+	f := g.content.Flows[audience]
+	if f == nil {
+		return nil, nil, meldwijzer.Errorf(meldwijzer.EINVALID, "audience must be student or staff, not %q", audience)
+	}
+	var inst *content.Institution
+	if institution != "" {
+		if inst = g.content.Institution(institution); inst == nil {
+			return nil, nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "unknown institution %q", institution)
+		}
+	}
+	return f, inst, nil
+}
+
+// render turns a position into the node the person sees, in their language.
+func (g *Guide) render(f *content.Flow, p content.Position, lang string, inst *content.Institution) *Node {
+	n := f.Nodes[p.Node]
+	out := &Node{
+		ID:      p.ID(),
+		Text:    n.Text.In(lang),
+		Options: []Option{},
+		Theme:   p.State["theme"],
+		Where:   p.State["where"],
+		Urgent:  p.Node == f.Urgent,
+		Report:  n.Report,
+	}
+	textSet := false
+	for _, v := range n.Variants {
+		if !v.When.Match(f.Audience, p.State) {
+			continue
+		}
+		if v.Text != nil && !textSet {
+			out.Text, textSet = v.Text.In(lang), true
+		}
+		for _, s := range v.Steps {
+			out.Steps = append(out.Steps, s.In(lang))
+		}
+	}
+	steps := make([]string, 0, len(n.Steps)+len(out.Steps))
+	for _, s := range n.Steps {
+		steps = append(steps, s.In(lang))
+	}
+	out.Steps = append(steps, out.Steps...)
+	for _, o := range f.Options(p) {
+		out.Options = append(out.Options, Option{ID: o.ID, Label: o.Label.In(lang)})
+	}
+	for _, id := range g.content.RoutesFor(f, p) {
+		out.Routes = append(out.Routes, g.route(id, lang, inst))
+	}
+	return out
+}
+
+// route renders one route id: an outside organisation, or the institution's contact for a role
+// (with a generic text when no institution was chosen or it has no such contact).
+func (g *Guide) route(id, lang string, inst *content.Institution) Route {
+	if roleID, ok := strings.CutPrefix(id, "institution:"); ok {
+		role := g.content.Role(roleID)
+		r := Route{ID: id, Kind: "institution", Name: role.Name.In(lang), For: role.For.In(lang)}
+		var c *content.Contact
+		if inst != nil {
+			c = inst.Contact(roleID)
+		}
+		if c == nil {
+			r.Serves = role.Generic.In(lang)
+			return r
+		}
+		r.Name = c.Name.In(lang)
+		if c.For != nil {
+			r.Serves = c.For.In(lang)
+		}
+		r.Phone, r.Tel, r.Email, r.Website = c.Phone, c.Tel, c.Email, c.Website
+		if c.Hours != nil {
+			r.Hours = c.Hours.In(lang)
+		}
+		return r
+	}
+	c := g.content.Routes[id]
+	r := Route{
+		ID: id, Kind: "outside", Name: c.Name.In(lang), For: c.For.In(lang), Serves: c.Serves.In(lang),
+		Phone: c.Phone, Tel: c.Tel, Website: c.Website, Chat: c.Chat,
+		Source: c.Source, Verified: c.Verified.Format(time.DateOnly),
+	}
+	if c.Urgent {
+		r.Kind = "emergency"
+	}
+	if c.Hours != nil {
+		r.Hours = c.Hours.In(lang)
+	}
+	return r
+}
+
+// Contacts returns an institution's own help contacts, as route cards in the language.
+func (g *Guide) Contacts(institution, lang string) ([]Route, error) {
+	inst := g.content.Institution(institution)
+	if inst == nil {
+		return nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "unknown institution %q", institution)
+	}
+	out := make([]Route, 0, len(inst.Contacts))
+	for _, c := range inst.Contacts {
+		out = append(out, g.route("institution:"+c.Role, lang, inst))
+	}
+	return out, nil
+}
+
+// Load reads and checks the content and the free-text vocabulary in fsys and returns the guide
+// over them. It runs once per process (a Lambda's cold start).
+func Load(fsys fs.FS) (*Guide, *content.Bundle, error) {
+	b, err := content.Load(fsys)
+	if err != nil {
+		return nil, nil, err
+	}
+	data, err := fs.ReadFile(fsys, VocabularyFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := classify.ParseVocabulary(data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", VocabularyFile, err)
+	}
+	if problems := v.Check(b.IDs("theme"), b.IDs("where")); len(problems) > 0 {
+		return nil, nil, fmt.Errorf("%s: %s", VocabularyFile, strings.Join(problems, "; "))
+	}
+	return New(b, classify.New(v)), b, nil
+}
+
+// VocabularyFile is the free-text vocabulary in the content.
+const VocabularyFile = "vocabulary.yaml"
