@@ -1,0 +1,117 @@
+// Shared set-up for the phone UI end-to-end tests: starts the real meldwijzer binary on a free port
+// and Debian's chromium through playwright-core. No browser is downloaded; there is no network.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core');
+const { default: AxeBuilder } = await import('@axe-core/playwright');
+// @axe-core/playwright 4.13.0 bundles its own axe-core ~4.13; run the pinned axe-core 4.14.1 instead.
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+export const axeVersion = require('axe-core/package.json').version;
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, '..', '..');
+export const shotDir = path.join(here, 'screenshots');
+export const EXIT_URL = 'https://www.google.nl/';
+
+// startServer runs `meldwijzer serve -addr 127.0.0.1:0 -data <tmp>` and reads the port from the
+// JSON log line {"msg":"listening","addr":"127.0.0.1:PORT"} on stderr.
+export async function startServer() {
+  const bin = path.resolve(repoRoot, process.env.MELDWIJZER_BIN || 'build/meldwijzer');
+  const data = mkdtempSync(path.join(tmpdir(), 'meldwijzer-e2e-'));
+  const proc = spawn(bin, ['serve', '-addr', '127.0.0.1:0', '-data', data], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not log "listening" within 20 s:\n' + stderr)), 20000);
+    proc.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start ${bin} (build it with \`go build -o build/meldwijzer ./cmd/meldwijzer\` or set MELDWIJZER_BIN): ${e.message}`));
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${stderr}`)); });
+    let buf = '';
+    proc.stderr.setEncoding('utf8');
+    proc.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      buf += chunk;
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        try {
+          const rec = JSON.parse(line);
+          if (rec.msg === 'listening' && rec.addr) { clearTimeout(timer); resolve('http://' + rec.addr); }
+        } catch (_) { /* not a JSON line */ }
+      }
+    });
+  });
+  proc.removeAllListeners('exit');
+  return {
+    url,
+    async stop() {
+      if (proc.exitCode === null) {
+        const gone = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGTERM');
+        await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
+        if (proc.exitCode === null) proc.kill('SIGKILL');
+      }
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+// newPhone opens a fresh phone-sized context (own sessionStorage) and a page that records every
+// request to another host, every console error and every page error, so a test can assert none.
+export async function newPhone(browser, { width = 360, height = 640 } = {}) {
+  const context = await browser.newContext({
+    viewport: { width, height }, isMobile: true, hasTouch: true, deviceScaleFactor: 1,
+    locale: 'nl-NL', reducedMotion: 'reduce',
+  });
+  context.setDefaultTimeout(10000);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('request', (req) => {
+    const u = new URL(req.url());
+    if (!/^https?:$/.test(u.protocol)) return;
+    if (u.hostname === '127.0.0.1') return;
+    if (u.href.startsWith(EXIT_URL)) return; // fulfilled below by the stub; never leaves the machine
+    problems.push('request to another host: ' + u.href);
+  });
+  page.on('console', (m) => { if (m.type() === 'error') problems.push('console error: ' + m.text()); });
+  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
+  // Nothing may leave the machine: abort every foreign request, serve a stub for the quick-exit target.
+  await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
+  await page.route(EXIT_URL + '**', (route) => route.fulfill({
+    status: 200, contentType: 'text/html', body: '<!doctype html><title>Google</title><p>stub search page</p>',
+  }));
+  return { context, page, problems };
+}
+
+export async function shot(page, name, fullPage = false) {
+  mkdirSync(shotDir, { recursive: true });
+  await page.screenshot({ path: path.join(shotDir, name + '.png'), fullPage });
+}
+
+export async function axe(page) {
+  const res = await new AxeBuilder({ page, axeSource }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  if (res.testEngine?.version !== axeVersion) throw new Error(`ran axe ${res.testEngine?.version}, want ${axeVersion}`);
+  return res.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ` +
+    v.nodes.map((n) => n.target.join(' ') + ' — ' + n.failureSummary.replace(/\n/g, ' ')).join('\n    '));
+}
+
+// Waits until the conversation shows a guide message that is not the waiting dots.
+export async function settled(page) {
+  await page.waitForFunction(() => !document.querySelector('#log[aria-busy]') && !document.querySelector('#log .typing'));
+}
