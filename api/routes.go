@@ -6,6 +6,7 @@ import "net/http"
 // local binary serves them all.
 const (
 	FunctionWegwijzer = "wegwijzer"
+	FunctionMeldpunt  = "meldpunt"
 )
 
 // Route is one entry of the route table that the local mux, the Lambda functions and the CDK
@@ -28,4 +29,9 @@ var Routes = []Route{
 	{Method: "POST", Path: "/api/v1/wegwijzer/step", Function: FunctionWegwijzer, MaxBody: 4 << 10, handle: (*Server).step},
 	// A message is at most 2000 characters of up to 4 bytes each, plus the other fields.
 	{Method: "POST", Path: "/api/v1/wegwijzer/message", Function: FunctionWegwijzer, MaxBody: 10 << 10, handle: (*Server).message},
+
+	// The meldpunt. A description is at most 5000 characters of up to 4 bytes each.
+	{Method: "POST", Path: "/api/v1/institutions/{id}/reports", Function: FunctionMeldpunt, MaxBody: 24 << 10, handle: (*Server).createReport},
+	{Method: "GET", Path: "/api/v1/reports/self", Function: FunctionMeldpunt, handle: (*Server).selfReport},
+	{Method: "POST", Path: "/api/v1/reports/self/messages", Function: FunctionMeldpunt, MaxBody: 10 << 10, handle: (*Server).selfMessage},
 }

@@ -14,6 +14,7 @@ import (
 
 	"meldwijzer"
 	"meldwijzer/content"
+	"meldwijzer/meldpunt"
 	"meldwijzer/wegwijzer"
 )
 
@@ -22,16 +23,36 @@ type Config struct {
 	Content *content.Bundle
 	Guide   *wegwijzer.Guide
 	Logger  *slog.Logger
+	// Meldpunt takes reports; nil in a function that serves none.
+	Meldpunt *meldpunt.Service
 	// Web is the phone UI's static files; nil for a Lambda function (CloudFront serves them).
 	Web fs.FS
+	// Limits are the rate limits per client address (DefaultLimits when zero).
+	Limits Limits
 }
+
+// Limits are rate limits per client address (kept only as a rotating hash, in memory). A
+// school's classes share one address behind NAT, so intake is generous; failed receipt lookups
+// are where guessing happens, so they are tight.
+type Limits struct {
+	IntakePerMinute        float64
+	IntakeBurst            int
+	FailedLookupsPerMinute float64
+	FailedLookupBurst      int
+}
+
+// DefaultLimits: hundreds of reports a minute from one school; ten wrong receipts a minute.
+var DefaultLimits = Limits{IntakePerMinute: 300, IntakeBurst: 100, FailedLookupsPerMinute: 10, FailedLookupBurst: 10}
 
 // Server serves the API.
 type Server struct {
-	content *content.Bundle
-	guide   *wegwijzer.Guide
-	log     *slog.Logger
-	web     fs.FS
+	content     *content.Bundle
+	guide       *wegwijzer.Guide
+	meldpunt    *meldpunt.Service
+	log         *slog.Logger
+	web         fs.FS
+	intakeLimit *Limiter
+	lookupLimit *Limiter
 }
 
 // NewServer returns a server; it does no I/O.
@@ -40,7 +61,13 @@ func NewServer(c Config) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{content: c.Content, guide: c.Guide, log: log, web: c.Web}
+	lim := c.Limits
+	if lim == (Limits{}) {
+		lim = DefaultLimits
+	}
+	return &Server{content: c.Content, guide: c.Guide, meldpunt: c.Meldpunt, log: log, web: c.Web,
+		intakeLimit: NewLimiter(lim.IntakePerMinute, lim.IntakeBurst),
+		lookupLimit: NewLimiter(lim.FailedLookupsPerMinute, lim.FailedLookupBurst)}
 }
 
 // Handler returns the API's handler for the named functions' routes (all routes when none are

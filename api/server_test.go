@@ -7,11 +7,15 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"meldwijzer/api"
 	"meldwijzer/content"
+	"meldwijzer/meldpunt"
+	"meldwijzer/store/bolt"
 	"meldwijzer/web"
 	"meldwijzer/wegwijzer"
 )
@@ -19,20 +23,50 @@ import (
 type testServer struct {
 	*httptest.Server
 	logs *bytes.Buffer
+	data string // the embedded store's directory
 }
 
-func newTestServer(t *testing.T) *testServer {
+// newTestServer serves the whole API on the real content and an embedded store in a temporary
+// directory. limits, when given, replace the default rate limits.
+func newTestServer(t *testing.T, limits ...api.Limits) *testServer {
 	t.Helper()
 	guide, bundle, err := wegwijzer.Load(content.FS)
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &bytes.Buffer{}
-	srv := api.NewServer(api.Config{Content: bundle, Guide: guide, Web: web.Static,
-		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
-	ts := httptest.NewServer(srv.Handler())
+	data := t.TempDir()
+	store, err := bolt.Open(filepath.Join(data, "meldwijzer.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	keys, err := meldpunt.NewKeys(meldpunt.NewMasterSecret())
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	cfg := api.Config{Content: bundle, Guide: guide, Web: web.Static,
+		Meldpunt: meldpunt.New(meldpunt.Config{Store: store, Keys: keys,
+			Institution: func(id string) bool { return bundle.Institution(id) != nil }}),
+		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	if len(limits) > 0 {
+		cfg.Limits = limits[0]
+	}
+	ts := httptest.NewServer(api.NewServer(cfg).Handler())
 	t.Cleanup(ts.Close)
-	return &testServer{Server: ts, logs: logs}
+	return &testServer{Server: ts, logs: &logs.Buffer, data: data}
+}
+
+// syncBuffer is a log sink that handlers on several goroutines may write to.
+type syncBuffer struct {
+	mu sync.Mutex
+	bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.Buffer.Write(p)
 }
 
 // do sends a request and returns the status and the decoded JSON body.

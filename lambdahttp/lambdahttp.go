@@ -58,7 +58,9 @@ func Request(ctx context.Context, e events.APIGatewayV2HTTPRequest) (*http.Reque
 	}
 	r.Host = e.RequestContext.DomainName
 	r.ContentLength = int64(len(body))
-	// RemoteAddr stays empty: nothing downstream may know the client's address.
+	// The source address serves only as a rate limiter's key, hashed in memory; it is never
+	// logged or stored (api.Limiter).
+	r.RemoteAddr = e.RequestContext.HTTP.SourceIP
 	return r, nil
 }
 

@@ -63,10 +63,11 @@ type Node struct {
 	Routes []Route `json:"routes,omitempty"`
 }
 
-// Option is a button.
+// Option is a button. Urgent marks the way to the emergency routes ("Ik ben nu in gevaar").
 type Option struct {
-	ID    string `json:"id"`
-	Label string `json:"label"`
+	ID     string `json:"id"`
+	Label  string `json:"label"`
+	Urgent bool   `json:"urgent,omitempty"`
 }
 
 // Route is a card on a route page: someone to go to, with how to reach them.
@@ -74,10 +75,12 @@ type Route struct {
 	ID string `json:"id"`
 	// Kind is emergency (acute: 112, 113, Centrum Seksueel Geweld), institution (the school's own
 	// contacts) or outside (other organisations).
-	Kind    string `json:"kind"`
-	Name    string `json:"name"`
-	For     string `json:"for"`
-	Serves  string `json:"serves,omitempty"`
+	Kind   string `json:"kind"`
+	Name   string `json:"name"`
+	For    string `json:"for"`
+	Serves string `json:"serves,omitempty"`
+	// How says how to reach an institution's contact (or how to find them, without an institution).
+	How     string `json:"how,omitempty"`
 	Phone   string `json:"phone,omitempty"`
 	Tel     string `json:"tel,omitempty"`
 	Website string `json:"website,omitempty"`
@@ -213,7 +216,7 @@ func (g *Guide) render(f *content.Flow, p content.Position, lang string, inst *c
 	}
 	out.Steps = append(steps, out.Steps...)
 	for _, o := range f.Options(p) {
-		out.Options = append(out.Options, Option{ID: o.ID, Label: o.Label.In(lang)})
+		out.Options = append(out.Options, Option{ID: o.ID, Label: o.Label.In(lang), Urgent: o.Next == f.Urgent})
 	}
 	for _, id := range g.content.RoutesFor(f, p) {
 		out.Routes = append(out.Routes, g.route(id, lang, inst))
@@ -232,12 +235,12 @@ func (g *Guide) route(id, lang string, inst *content.Institution) Route {
 			c = inst.Contact(roleID)
 		}
 		if c == nil {
-			r.Serves = role.Generic.In(lang)
+			r.How = role.Generic.In(lang)
 			return r
 		}
 		r.Name = c.Name.In(lang)
 		if c.For != nil {
-			r.Serves = c.For.In(lang)
+			r.How = c.For.In(lang)
 		}
 		r.Phone, r.Tel, r.Email, r.Website = c.Phone, c.Tel, c.Email, c.Website
 		if c.Hours != nil {

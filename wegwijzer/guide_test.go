@@ -204,7 +204,7 @@ func TestLanguagesAndGenericContacts(t *testing.T) {
 	// Without an institution the guide still names the role, with a generic text.
 	n := walk(t, g, "student", "", "pesten", "school", "nee", "hulp")
 	for _, r := range n.Routes {
-		if r.ID == "institution:vertrouwenspersoon" && (r.Email != "" || !strings.Contains(r.Serves, "vertrouwenspersoon")) {
+		if r.ID == "institution:vertrouwenspersoon" && (r.Email != "" || !strings.Contains(r.How, "vertrouwenspersoon")) {
 			t.Errorf("generic vertrouwenspersoon: %+v", r)
 		}
 	}

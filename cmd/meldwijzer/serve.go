@@ -4,16 +4,26 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"meldwijzer"
 	"meldwijzer/api"
 	"meldwijzer/content"
+	"meldwijzer/meldpunt"
+	"meldwijzer/store/bolt"
+	"meldwijzer/store/dynamo"
 	"meldwijzer/web"
 	"meldwijzer/wegwijzer"
 )
@@ -21,7 +31,9 @@ import (
 func serve(args []string) error {
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fl.String("addr", "127.0.0.1:8080", "address to listen on")
-	data := fl.String("data", "data", "directory for the embedded store and the local signing key")
+	data := fl.String("data", "data", "directory for the embedded store and the server's secret")
+	storeKind := fl.String("store", "bolt", "bolt (embedded, in -data) or dynamodb (table $TABLE_NAME; endpoint and region from the usual AWS environment)")
+	retention := fl.Duration("retention", meldpunt.DefaultRetention, "how long a closed report's text and messages are kept")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -33,7 +45,29 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := api.NewServer(api.Config{Content: bundle, Guide: guide, Logger: log, Web: web.Static})
+	secret, err := loadSecret(filepath.Join(*data, "secret.key"))
+	if err != nil {
+		return err
+	}
+	keys, err := meldpunt.NewKeys(secret)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	store, err := openStore(ctx, *storeKind, *data, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	srv := api.NewServer(api.Config{
+		Content: bundle, Guide: guide, Logger: log, Web: web.Static,
+		Meldpunt: meldpunt.New(meldpunt.Config{
+			Store: store, Keys: keys, Retention: *retention,
+			Institution: func(id string) bool { return bundle.Institution(id) != nil },
+		}),
+	})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -45,15 +79,13 @@ func serve(args []string) error {
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		// The standard library's own messages (TLS, broken connections) can carry client
-		// addresses: they go to the JSON log without them.
-		ErrorLog: slog.NewLogLogger(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError + 1}), slog.LevelError),
+		// The standard library's own messages (TLS, broken connections) carry client addresses:
+		// they are dropped.
+		ErrorLog: slog.NewLogLogger(slog.DiscardHandler, slog.LevelError),
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	log.Info("listening", slog.String("addr", ln.Addr().String()))
+	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("store", *storeKind))
 
 	select {
 	case err := <-errc:
@@ -67,4 +99,68 @@ func serve(args []string) error {
 		return err
 	}
 	return nil
+}
+
+// openStore opens the report store. The embedded store deletes expired report text every hour
+// (DynamoDB does it with its TTL).
+func openStore(ctx context.Context, kind, data string, log *slog.Logger) (meldwijzer.ReportStore, error) {
+	switch kind {
+	case "bolt":
+		s, err := bolt.Open(filepath.Join(data, "meldwijzer.db"))
+		if err != nil {
+			return nil, err
+		}
+		go func() {
+			for t := time.NewTicker(time.Hour); ; {
+				if n, err := s.Sweep(time.Now()); err != nil {
+					log.Error("sweep", slog.Any("err", err))
+				} else if n > 0 {
+					log.Info("expired reports deleted", slog.Int("count", n))
+				}
+				select {
+				case <-ctx.Done():
+					t.Stop()
+					return
+				case <-t.C:
+				}
+			}
+		}()
+		return s, nil
+	case "dynamodb":
+		table := os.Getenv("TABLE_NAME")
+		if table == "" {
+			return nil, errors.New("-store dynamodb needs TABLE_NAME")
+		}
+		cfg, err := config.LoadDefaultConfig(ctx)
+		if err != nil {
+			return nil, err
+		}
+		client := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+			if ep := os.Getenv("AWS_ENDPOINT_URL_DYNAMODB"); ep != "" {
+				o.BaseEndpoint = aws.String(ep)
+			}
+		})
+		return dynamo.New(client, table), nil
+	default:
+		return nil, fmt.Errorf("unknown store %q (bolt or dynamodb)", kind)
+	}
+}
+
+// loadSecret reads the server's master secret, making it on first use. It never leaves this
+// file: the receipts' keyed hashes in the store are useless without it.
+func loadSecret(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		b = meldpunt.NewMasterSecret()
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := f.Write(b); err != nil {
+			f.Close()
+			return nil, err
+		}
+		return b, f.Close()
+	}
+	return b, err
 }

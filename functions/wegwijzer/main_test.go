@@ -49,8 +49,8 @@ func TestFunctionAnswersAPIGatewayEvent(t *testing.T) {
 	}
 	var body struct {
 		Node struct {
-			ID      string `json:"id"`
-			Theme   string `json:"theme"`
+			ID      string                `json:"id"`
+			Theme   string                `json:"theme"`
 			Options []struct{ ID string } `json:"options"`
 		} `json:"node"`
 	}

@@ -1,0 +1,129 @@
+package api
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"meldwijzer"
+	"meldwijzer/meldpunt"
+)
+
+type reportSummary struct {
+	ID        string    `json:"id"`
+	Status    string    `json:"status"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+type messageView struct {
+	From string    `json:"from"`
+	Text string    `json:"text"`
+	At   time.Time `json:"at"`
+}
+
+func messageViews(ms []meldwijzer.Message) []messageView {
+	out := make([]messageView, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, messageView(m))
+	}
+	return out
+}
+
+// limited answers 429 with Retry-After when the limiter says wait.
+func limited(w http.ResponseWriter, wait time.Duration) error {
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	return meldwijzer.Errorf(meldwijzer.ERATELIMIT, "too many requests from this network; try again in %d s", int(math.Ceil(wait.Seconds())))
+}
+
+// createReport files an anonymous report (API.md). A retry with the same Idempotency-Key and
+// body gets the same answer and stores nothing new.
+func (s *Server) createReport(w http.ResponseWriter, r *http.Request) error {
+	if ok, wait := s.intakeLimit.Allow(r); !ok {
+		return limited(w, wait)
+	}
+	var sub meldpunt.Submission
+	if err := decode(r, &sub); err != nil {
+		return err
+	}
+	sub.Lang = lang(r, sub.Lang)
+	res, err := s.meldpunt.Submit(r.Context(), r.PathValue("id"), r.Header.Get("Idempotency-Key"), sub)
+	if err != nil {
+		return err
+	}
+	var receipt *string
+	if res.Receipt != "" {
+		formatted := meldpunt.FormatReceipt(res.Receipt)
+		receipt = &formatted
+	}
+	status := http.StatusOK
+	if res.Created {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, map[string]any{
+		"report":  reportSummary{ID: res.Report.ID, Status: res.Report.Status, CreatedAt: res.Report.CreatedAt},
+		"receipt": receipt,
+	})
+	return nil
+}
+
+// receiptReport finds the report of the receipt in the Authorization header. Only failed
+// lookups count against the client's limit, so a school's classes are never locked out by
+// people reading their own answers.
+func (s *Server) receiptReport(w http.ResponseWriter, r *http.Request) (*meldwijzer.Report, error) {
+	if wait := s.lookupLimit.Wait(r); wait > 0 {
+		return nil, limited(w, wait)
+	}
+	scheme, code, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Receipt") {
+		code = ""
+	}
+	report, err := s.meldpunt.Self(r.Context(), code)
+	if meldpunt.ErrNoReceipt(err) {
+		s.lookupLimit.Allow(r)
+		w.Header().Set("WWW-Authenticate", "Receipt")
+	}
+	return report, err
+}
+
+func (s *Server) selfReport(w http.ResponseWriter, r *http.Request) error {
+	report, err := s.receiptReport(w, r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"report": struct {
+			ID            string    `json:"id"`
+			Status        string    `json:"status"`
+			Theme         string    `json:"theme"`
+			Where         string    `json:"where"`
+			CreatedAt     time.Time `json:"createdAt"`
+			AcknowledgeBy time.Time `json:"acknowledgeBy"`
+			FeedbackBy    time.Time `json:"feedbackBy"`
+		}{report.ID, report.Status, report.Theme, report.Where, report.CreatedAt, report.AcknowledgeBy, report.FeedbackBy},
+		"messages": messageViews(report.Messages),
+	})
+	return nil
+}
+
+type textBody struct {
+	Text string `json:"text"`
+}
+
+func (s *Server) selfMessage(w http.ResponseWriter, r *http.Request) error {
+	var body textBody
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	report, err := s.receiptReport(w, r)
+	if err != nil {
+		return err
+	}
+	m, err := s.meldpunt.ReporterMessage(r.Context(), report, body.Text)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"message": messageView(*m)})
+	return nil
+}

@@ -1,0 +1,154 @@
+package auth_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"meldwijzer"
+	"meldwijzer/auth"
+)
+
+func localKey(t *testing.T) (*auth.LocalKey, *auth.Verifier) {
+	t.Helper()
+	k, err := auth.LoadLocalKey(filepath.Join(t.TempDir(), "token.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := k.Verifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k, v
+}
+
+// sign makes a token with any claims, signed by priv (nil: unsigned, alg none).
+func sign(t *testing.T, priv *ecdsa.PrivateKey, c jwt.MapClaims) string {
+	t.Helper()
+	if priv == nil {
+		s, err := jwt.NewWithClaims(jwt.SigningMethodNone, c).SignedString(jwt.UnsafeAllowNoneSignatureType)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	s, err := jwt.NewWithClaims(jwt.SigningMethodES256, c).SignedString(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestVerify(t *testing.T) {
+	key, v := localKey(t)
+	good, err := key.Sign(auth.Identity{Subject: "vp-1", Institution: "roc-voorbeeldstad", Role: auth.RoleHandler}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := v.Verify(context.Background(), "Bearer "+good)
+	if err != nil || id.Institution != "roc-voorbeeldstad" || id.Role != "handler" || id.Subject != "vp-1" {
+		t.Fatalf("a good token: %v %+v", err, id)
+	}
+
+	other, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	now := time.Now()
+	base := func() jwt.MapClaims {
+		return jwt.MapClaims{"iss": auth.LocalIssuer, "aud": auth.LocalAudience, "sub": "x", "exp": now.Add(time.Hour).Unix(),
+			"institution": "roc-voorbeeldstad", "role": "handler"}
+	}
+	with := func(k string, v any) jwt.MapClaims { c := base(); c[k] = v; return c }
+	without := func(k string) jwt.MapClaims { c := base(); delete(c, k); return c }
+	parts := strings.Split(good, ".")
+	tampered := parts[0] + "." + strings.TrimRight(parts[1], "A") + "B." + parts[2]
+	expired, _ := key.Sign(auth.Identity{Subject: "vp-1", Institution: "roc-voorbeeldstad", Role: auth.RoleHandler}, -time.Hour)
+
+	bad := map[string]string{
+		"no header":             "",
+		"not bearer":            "Basic " + good,
+		"tampered":              "Bearer " + tampered,
+		"unsigned (alg none)":   "Bearer " + sign(t, nil, base()),
+		"signed by another key": "Bearer " + sign(t, other, base()),
+		"expired":               "Bearer " + expired,
+		"no expiry":             "Bearer " + sign(t, other, without("exp")),
+		"garbage":               "Bearer abc.def.ghi",
+	}
+	for name, header := range bad {
+		t.Run(name, func(t *testing.T) {
+			if _, err := v.Verify(context.Background(), header); meldwijzer.ErrorCode(err) != meldwijzer.EUNAUTHORIZED {
+				t.Errorf("want unauthorized, got %v", err)
+			}
+		})
+	}
+	// The same claims problems, signed by the right key through a verifier that trusts `other`.
+	otherKF := func(*jwt.Token) (any, error) { return &other.PublicKey, nil }
+	ov := auth.NewVerifier(otherKF, auth.LocalIssuer, auth.LocalAudience)
+	claimProblems := map[string]jwt.MapClaims{
+		"wrong issuer":   with("iss", "someone-else"),
+		"wrong audience": with("aud", "another-app"),
+		"no institution": without("institution"),
+		"unknown role":   with("role", "admin"),
+		"no subject":     without("sub"),
+		"not yet valid":  with("nbf", now.Add(time.Hour).Unix()),
+	}
+	for name, c := range claimProblems {
+		t.Run(name, func(t *testing.T) {
+			if _, err := ov.Verify(context.Background(), "Bearer "+sign(t, other, c)); meldwijzer.ErrorCode(err) != meldwijzer.EUNAUTHORIZED {
+				t.Errorf("want unauthorized, got %v", err)
+			}
+		})
+	}
+	t.Run("cognito claims", func(t *testing.T) {
+		c := base()
+		delete(c, "institution")
+		delete(c, "role")
+		delete(c, "aud")
+		c["client_id"] = auth.LocalAudience
+		c["custom:institution"] = "techniek-college-denkbeeldig"
+		c["cognito:groups"] = []string{"viewer"}
+		id, err := ov.Verify(context.Background(), "Bearer "+sign(t, other, c))
+		if err != nil || id.Institution != "techniek-college-denkbeeldig" || id.Role != "viewer" {
+			t.Errorf("%v %+v", err, id)
+		}
+	})
+}
+
+func TestAuthorize(t *testing.T) {
+	handler := &auth.Identity{Subject: "a", Institution: "roc-voorbeeldstad", Role: auth.RoleHandler}
+	viewer := &auth.Identity{Subject: "b", Institution: "roc-voorbeeldstad", Role: auth.RoleViewer}
+	if err := handler.Authorize("roc-voorbeeldstad", auth.RoleHandler); err != nil {
+		t.Error(err)
+	}
+	if err := handler.Authorize("techniek-college-denkbeeldig", auth.RoleHandler, auth.RoleViewer); meldwijzer.ErrorCode(err) != meldwijzer.EFORBIDDEN {
+		t.Errorf("another institution: %v", err)
+	}
+	if err := viewer.Authorize("roc-voorbeeldstad", auth.RoleHandler); meldwijzer.ErrorCode(err) != meldwijzer.EFORBIDDEN {
+		t.Errorf("a viewer on a handler route: %v", err)
+	}
+	if err := viewer.Authorize("roc-voorbeeldstad", auth.RoleHandler, auth.RoleViewer); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestLocalKeyPersists(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "token.key")
+	k1, err := auth.LoadLocalKey(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _ := k1.Sign(auth.Identity{Subject: "s", Institution: "i", Role: "viewer"}, time.Minute)
+	k2, err := auth.LoadLocalKey(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := k2.Verifier()
+	if _, err := v.Verify(context.Background(), "Bearer "+tok); err != nil {
+		t.Errorf("a token from before a restart: %v", err)
+	}
+}

@@ -1,0 +1,330 @@
+// Package dashboard turns an institution's pre-aggregated counts into the dashboard's cells,
+// with small counts suppressed: a count under k is hidden, and so are enough other cells that no
+// hidden count can be worked out from the published totals and sums.
+package dashboard
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"time"
+
+	"meldwijzer"
+)
+
+// DefaultK is the smallest count shown.
+const DefaultK = 5
+
+// Dimensions shown, in order. "total" is each month's number of reports.
+var Dimensions = []string{"total", "theme", "where", "audience", "ground"}
+
+// exclusive dimensions hold exactly one value per report, so their values add up to the total.
+var exclusive = []string{"theme", "where", "audience"}
+
+// Cell is one published count. Count is nil when Suppressed.
+type Cell struct {
+	Month      string `json:"month"` // YYYY-MM, or "" for the whole period
+	Dimension  string `json:"dimension"`
+	Value      string `json:"value"`
+	Count      *int   `json:"count"`
+	Suppressed bool   `json:"suppressed,omitempty"`
+}
+
+// Dashboard is an institution's counts for a period.
+type Dashboard struct {
+	Institution string `json:"institution"`
+	From        string `json:"from"`
+	To          string `json:"to"`
+	// Total is the number of reports in the period (nil when suppressed).
+	Total *int `json:"total"`
+	// Cells are the counts per month; Period the same summed over the period.
+	Cells           []Cell `json:"cells"`
+	Period          []Cell `json:"period"`
+	SuppressedBelow int    `json:"suppressedBelow"`
+}
+
+// Months returns the months from..to inclusive (YYYY-MM), or an error for a bad range. A range
+// is at most 36 months.
+func Months(from, to string) ([]string, error) {
+	f, err1 := time.Parse("2006-01", from)
+	t, err2 := time.Parse("2006-01", to)
+	switch {
+	case err1 != nil || err2 != nil:
+		return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "from and to must be months as YYYY-MM")
+	case t.Before(f):
+		return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "to comes before from")
+	}
+	var months []string
+	for m := f; !m.After(t); m = m.AddDate(0, 1, 0) {
+		months = append(months, m.Format("2006-01"))
+		if len(months) > 36 {
+			return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "a period is at most 36 months")
+		}
+	}
+	return months, nil
+}
+
+// Build makes the dashboard from counts (any order; months outside from..to are ignored).
+// values lists every value of each dimension (taxonomy ids), so that zero cells are published as
+// zero rather than left out.
+func Build(institution, from, to string, counts []meldwijzer.Count, values map[string][]string, k int) (*Dashboard, error) {
+	months, err := Months(from, to)
+	if err != nil {
+		return nil, err
+	}
+	if k < 1 {
+		k = DefaultK
+	}
+	t := newTable(months, values)
+	for _, c := range counts {
+		if i, ok := t.index[key{c.Month, c.Dimension, c.Value}]; ok {
+			t.n[i] += c.N
+		}
+	}
+	t.sums()
+	t.suppress(k)
+
+	d := &Dashboard{Institution: institution, From: from, To: to, SuppressedBelow: k, Cells: []Cell{}, Period: []Cell{}}
+	for i, c := range t.keys {
+		cell := Cell{Month: c.month, Dimension: c.dim, Value: c.value, Suppressed: t.hidden[i]}
+		if !cell.Suppressed {
+			n := t.n[i]
+			cell.Count = &n
+		}
+		switch {
+		case c.month == "" && c.dim == "total":
+			d.Total = cell.Count
+		case c.month == "":
+			d.Period = append(d.Period, cell)
+		default:
+			d.Cells = append(d.Cells, cell)
+		}
+	}
+	return d, nil
+}
+
+type key struct{ month, dim, value string }
+
+// table holds every cell and the equations that tie them: a month's total is the sum of each
+// exclusive dimension's values; the period's counts are the sums of the months'.
+type table struct {
+	keys      []key
+	index     map[key]int
+	n         []int
+	hidden    []bool
+	equations [][]int // each: cell 0 = the sum of the others
+}
+
+func newTable(months []string, values map[string][]string) *table {
+	t := &table{index: map[key]int{}}
+	add := func(k key) int {
+		if i, ok := t.index[k]; ok {
+			return i
+		}
+		t.index[k] = len(t.keys)
+		t.keys = append(t.keys, k)
+		return len(t.keys) - 1
+	}
+	dims := map[string][]string{"total": {"all"}}
+	for _, d := range Dimensions[1:] {
+		dims[d] = values[d]
+	}
+	for _, m := range append(slices.Clone(months), "") {
+		for _, d := range Dimensions {
+			for _, v := range dims[d] {
+				add(key{m, d, v})
+			}
+		}
+	}
+	t.n = make([]int, len(t.keys))
+	t.hidden = make([]bool, len(t.keys))
+	for _, m := range append(slices.Clone(months), "") {
+		for _, d := range exclusive {
+			eq := []int{t.index[key{m, "total", "all"}]}
+			for _, v := range dims[d] {
+				eq = append(eq, t.index[key{m, d, v}])
+			}
+			t.equations = append(t.equations, eq)
+		}
+	}
+	for _, d := range Dimensions {
+		for _, v := range dims[d] {
+			eq := []int{t.index[key{"", d, v}]}
+			for _, m := range months {
+				eq = append(eq, t.index[key{m, d, v}])
+			}
+			t.equations = append(t.equations, eq)
+		}
+	}
+	return t
+}
+
+// sums fills the period cells from the months.
+func (t *table) sums() {
+	for i, k := range t.keys {
+		if k.month == "" {
+			t.n[i] = 0
+		}
+	}
+	for i, k := range t.keys {
+		if k.month != "" {
+			t.n[t.index[key{"", k.dim, k.value}]] += t.n[i]
+		}
+	}
+}
+
+// suppress hides every count from 1 to k-1, then, while any hidden count can be worked out
+// exactly from the published ones (by solving the equations), hides one more: the smallest
+// published count in an equation with a count that can be worked out (non-zero ones first).
+func (t *table) suppress(k int) {
+	for i, n := range t.n {
+		if n > 0 && n < k {
+			t.hidden[i] = true
+		}
+	}
+	for {
+		exposed := t.disclosed()
+		if len(exposed) == 0 {
+			return
+		}
+		if !slices.ContainsFunc(exposed, t.hideNextTo) && !t.hideAny() {
+			return // everything is hidden
+		}
+	}
+}
+
+// hideAny hides the smallest published count in any equation that holds a hidden count.
+func (t *table) hideAny() bool {
+	for _, eq := range t.equations {
+		for _, c := range eq {
+			if t.hidden[c] && t.hideNextTo(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hideNextTo hides the smallest published count that shares an equation with cell, preferring
+// non-zero counts; false when every cell in its equations is hidden already.
+func (t *table) hideNextTo(cell int) bool {
+	best := -1
+	better := func(c int) bool {
+		if best < 0 {
+			return true
+		}
+		if (t.n[c] > 0) != (t.n[best] > 0) {
+			return t.n[c] > 0
+		}
+		return t.n[c] < t.n[best] || (t.n[c] == t.n[best] && c < best)
+	}
+	for _, eq := range t.equations {
+		if !slices.Contains(eq, cell) {
+			continue
+		}
+		for _, c := range eq {
+			if !t.hidden[c] && better(c) {
+				best = c
+			}
+		}
+	}
+	if best < 0 {
+		return false
+	}
+	t.hidden[best] = true
+	return true
+}
+
+// disclosed returns the hidden cells whose value follows exactly from the published cells and
+// the equations, in cell order. It solves the equations by Gauss-Jordan elimination; their
+// coefficients are 0 and ±1, so float64 with a tolerance is exact enough.
+func (t *table) disclosed() []int {
+	col := map[int]int{}
+	var unknowns []int
+	for i, h := range t.hidden {
+		if h {
+			col[i] = len(unknowns)
+			unknowns = append(unknowns, i)
+		}
+	}
+	if len(unknowns) == 0 {
+		return nil
+	}
+	n := len(unknowns)
+	var rows [][]float64
+	for _, eq := range t.equations {
+		row := make([]float64, n+1)
+		has := false
+		for pos, c := range eq {
+			sign := -1.0
+			if pos == 0 {
+				sign = 1
+			}
+			if j, ok := col[c]; ok {
+				row[j] += sign
+				has = true
+			} else {
+				row[n] -= sign * float64(t.n[c])
+			}
+		}
+		if has {
+			rows = append(rows, row)
+		}
+	}
+	const eps = 1e-9
+	var pivots []int
+	r := 0
+	for c := 0; c < n && r < len(rows); c++ {
+		p := -1
+		for i := r; i < len(rows); i++ {
+			if math.Abs(rows[i][c]) > eps && (p < 0 || math.Abs(rows[i][c]) > math.Abs(rows[p][c])) {
+				p = i
+			}
+		}
+		if p < 0 {
+			continue
+		}
+		rows[r], rows[p] = rows[p], rows[r]
+		inv := 1 / rows[r][c]
+		for j := range rows[r] {
+			rows[r][j] *= inv
+		}
+		for i := range rows {
+			if i == r || math.Abs(rows[i][c]) <= eps {
+				continue
+			}
+			f := rows[i][c]
+			for j := range rows[i] {
+				rows[i][j] -= f * rows[r][j]
+			}
+		}
+		pivots = append(pivots, c)
+		r++
+	}
+	var out []int
+	for row, p := range pivots {
+		single := true
+		for j := range n {
+			if j != p && math.Abs(rows[row][j]) > eps {
+				single = false
+				break
+			}
+		}
+		if single {
+			out = append(out, unknowns[p])
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
+// String is for test failures.
+func (c Cell) String() string {
+	if c.Count == nil {
+		return fmt.Sprintf("%s/%s/%s=hidden", c.Month, c.Dimension, c.Value)
+	}
+	return fmt.Sprintf("%s/%s/%s=%d", c.Month, c.Dimension, c.Value, *c.Count)
+}
+
+func timeOf(month string) (time.Time, error) { return time.Parse("2006-01", month) }

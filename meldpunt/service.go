@@ -1,0 +1,261 @@
+// Package meldpunt is the anonymous reporting point: it takes reports, gives the reporter a
+// receipt to come back with, and carries the conversation between reporter and institution.
+// It keeps nothing about the reporter's phone or network.
+package meldpunt
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"meldwijzer"
+)
+
+// DefaultRetention is how long a closed report's text and messages are kept.
+const DefaultRetention = 365 * 24 * time.Hour
+
+// idempotencyTTL is how long a retry with the same Idempotency-Key gets the same answer.
+const idempotencyTTL = 30 * 24 * time.Hour
+
+// Service takes and answers reports.
+type Service struct {
+	store     meldwijzer.ReportStore
+	keys      *Keys
+	known     func(institution string) bool
+	now       func() time.Time
+	retention time.Duration
+}
+
+// Config wires a Service.
+type Config struct {
+	Store meldwijzer.ReportStore
+	Keys  *Keys
+	// Institution reports whether an institution takes reports.
+	Institution func(id string) bool
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+	// Retention after closing (DefaultRetention when zero).
+	Retention time.Duration
+}
+
+// New returns a service; it does no I/O.
+func New(c Config) *Service {
+	s := &Service{store: c.Store, keys: c.Keys, known: c.Institution, now: c.Now, retention: c.Retention}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.retention == 0 {
+		s.retention = DefaultRetention
+	}
+	return s
+}
+
+// Retention is how long a closed report's text is kept.
+func (s *Service) Retention() time.Duration { return s.retention }
+
+// Submission is what a person sends to the meldpunt.
+type Submission struct {
+	Audience    string   `json:"audience"`
+	Lang        string   `json:"lang"`
+	Theme       string   `json:"theme"`
+	Where       string   `json:"where"`
+	Grounds     []string `json:"grounds,omitempty"`
+	When        string   `json:"when,omitempty"`
+	Description string   `json:"description"`
+	FollowUp    bool     `json:"followUp"`
+}
+
+// Receipt is the answer to a submission.
+type Receipt struct {
+	Report *meldwijzer.Report
+	// Receipt is the code to come back with ("" when no answer was wanted). It is shown once.
+	Receipt string
+	// Created is false when this was a retry of an earlier submission.
+	Created bool
+}
+
+// Submit files a report. The same Idempotency-Key with the same submission returns the first
+// answer again and stores nothing; with another submission it is a conflict.
+func (s *Service) Submit(ctx context.Context, institution, idempotencyKey string, sub Submission) (*Receipt, error) {
+	if !s.known(institution) {
+		return nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "unknown institution %q", institution)
+	}
+	if err := validIdempotencyKey(idempotencyKey); err != nil {
+		return nil, err
+	}
+	if err := sub.validate(); err != nil {
+		return nil, err
+	}
+	now := s.now().UTC().Truncate(time.Millisecond)
+	r := &meldwijzer.Report{
+		ID: newReportID(now), Institution: institution,
+		Audience: sub.Audience, Lang: sub.Lang, Theme: sub.Theme, Where: sub.Where,
+		Grounds: sub.Grounds, When: sub.When, Description: strings.TrimSpace(sub.Description), FollowUp: sub.FollowUp,
+		Status: meldwijzer.StatusReceived, CreatedAt: now, UpdatedAt: now,
+		AcknowledgeBy: now.Add(meldwijzer.AcknowledgeWithin),
+		FeedbackBy:    now.AddDate(0, meldwijzer.FeedbackMonths, 0),
+	}
+	idem := &meldwijzer.Idempotency{
+		KeyHash:     s.keys.idempotencyHash(institution, idempotencyKey),
+		RequestHash: sub.hash(),
+		ReportID:    r.ID,
+		Salt:        make([]byte, 16),
+		CreatedAt:   now,
+		ExpiresAt:   now.Add(idempotencyTTL),
+	}
+	_, _ = rand.Read(idem.Salt)
+	var receipt string
+	if sub.FollowUp {
+		receipt = s.keys.receipt(idem.Salt, idempotencyKey)
+		r.ReceiptHash = s.keys.ReceiptHash(receipt)
+	}
+
+	stored, record, created, err := s.store.CreateReport(ctx, r, idem)
+	if err != nil {
+		return nil, err
+	}
+	if !created {
+		if !hmac.Equal([]byte(record.RequestHash), []byte(idem.RequestHash)) {
+			return nil, meldwijzer.Errorf(meldwijzer.ECONFLICT, "this Idempotency-Key was already used for another report; use a new key for a new report")
+		}
+		receipt = ""
+		if stored.FollowUp {
+			receipt = s.keys.receipt(record.Salt, idempotencyKey)
+		}
+	}
+	return &Receipt{Report: stored, Receipt: receipt, Created: created}, nil
+}
+
+// errNoReceipt is the one answer for every failed receipt lookup, whatever the reason, so that
+// nobody can learn whether a receipt exists.
+var errNoReceipt = meldwijzer.Errorf(meldwijzer.EUNAUTHORIZED, "this receipt is not known. Check the digits and try again.")
+
+// ErrNoReceipt reports whether err is the answer to a failed receipt lookup.
+func ErrNoReceipt(err error) bool { return meldwijzer.ErrorCode(err) == meldwijzer.EUNAUTHORIZED }
+
+// Self returns the report that a receipt belongs to, with its messages.
+func (s *Service) Self(ctx context.Context, receipt string) (*meldwijzer.Report, error) {
+	receipt = NormalizeReceipt(receipt)
+	if receipt == "" {
+		return nil, errNoReceipt
+	}
+	hash := s.keys.ReceiptHash(receipt)
+	r, err := s.store.ReportByReceipt(ctx, hash)
+	switch {
+	case meldwijzer.ErrorCode(err) == meldwijzer.ENOTFOUND:
+		return nil, errNoReceipt
+	case err != nil:
+		return nil, err
+	case !hmac.Equal([]byte(r.ReceiptHash), []byte(hash)), !r.ExpiresAt.IsZero() && s.now().After(r.ExpiresAt):
+		return nil, errNoReceipt
+	}
+	return r, nil
+}
+
+// ReporterMessage adds the reporter's message to the conversation of their report (found by
+// Self from the receipt).
+func (s *Service) ReporterMessage(ctx context.Context, r *meldwijzer.Report, text string) (*meldwijzer.Message, error) {
+	return s.addMessage(ctx, r.Institution, r.ID, meldwijzer.FromReporter, text)
+}
+
+// InstitutionMessage adds the institution's answer to a report's conversation.
+func (s *Service) InstitutionMessage(ctx context.Context, institution, id, text string) (*meldwijzer.Message, error) {
+	return s.addMessage(ctx, institution, id, meldwijzer.FromInstitution, text)
+}
+
+func (s *Service) addMessage(ctx context.Context, institution, id, from, text string) (*meldwijzer.Message, error) {
+	text = strings.TrimSpace(text)
+	if err := validText("text", text, meldwijzer.MaxMessageLength); err != nil {
+		return nil, err
+	}
+	m := meldwijzer.Message{From: from, Text: text, At: s.now().UTC().Truncate(time.Millisecond)}
+	if _, err := s.store.AddMessage(ctx, institution, id, m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// SetStatus moves a report to a status; closing starts the retention period.
+func (s *Service) SetStatus(ctx context.Context, institution, id, status string) (*meldwijzer.Report, error) {
+	if !slices.Contains(meldwijzer.Statuses, status) {
+		return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "status must be one of %s", strings.Join(meldwijzer.Statuses, ", "))
+	}
+	return s.store.SetStatus(ctx, institution, id, status, s.now().UTC().Truncate(time.Millisecond), s.retention)
+}
+
+func (sub *Submission) validate() error {
+	switch {
+	case !slices.Contains(meldwijzer.Audiences, sub.Audience):
+		return meldwijzer.Errorf(meldwijzer.EINVALID, "audience must be student or staff")
+	case !slices.Contains(meldwijzer.Languages, sub.Lang):
+		return meldwijzer.Errorf(meldwijzer.ELANG, "lang must be nl or en")
+	case !slices.Contains(meldwijzer.Themes, sub.Theme):
+		return meldwijzer.Errorf(meldwijzer.EINVALID, "theme must be one of %s", strings.Join(meldwijzer.Themes, ", "))
+	case !slices.Contains(meldwijzer.Wheres, sub.Where):
+		return meldwijzer.Errorf(meldwijzer.EINVALID, "where must be one of %s", strings.Join(meldwijzer.Wheres, ", "))
+	case sub.When != "" && !slices.Contains(meldwijzer.Whens, sub.When):
+		return meldwijzer.Errorf(meldwijzer.EINVALID, "when must be one of %s", strings.Join(meldwijzer.Whens, ", "))
+	case len(sub.Grounds) > 0 && sub.Theme != "discriminatie":
+		return meldwijzer.Errorf(meldwijzer.EINVALID, "grounds belong only to the theme discriminatie")
+	}
+	seen := map[string]bool{}
+	for _, g := range sub.Grounds {
+		if !slices.Contains(meldwijzer.Grounds, g) || seen[g] {
+			return meldwijzer.Errorf(meldwijzer.EINVALID, "grounds must be different values of %s", strings.Join(meldwijzer.Grounds, ", "))
+		}
+		seen[g] = true
+	}
+	slices.Sort(sub.Grounds)
+	return validText("description", strings.TrimSpace(sub.Description), meldwijzer.MaxDescriptionLength)
+}
+
+func validText(field, text string, max int) error {
+	switch {
+	case text == "":
+		return meldwijzer.Errorf(meldwijzer.EINVALID, "%s is empty", field)
+	case !utf8.ValidString(text):
+		return meldwijzer.Errorf(meldwijzer.EINVALID, "%s is not valid UTF-8", field)
+	case utf8.RuneCountInString(text) > max:
+		return meldwijzer.Errorf(meldwijzer.EINVALID, "%s is longer than %d characters", field, max)
+	}
+	return nil
+}
+
+func validIdempotencyKey(k string) error {
+	if len(k) < 16 || len(k) > 128 {
+		return meldwijzer.Errorf(meldwijzer.EINVALID, "the Idempotency-Key header is required: a new random value (a UUID) for each report, the same one for a retry")
+	}
+	for _, r := range k {
+		if r < '!' || r > '~' {
+			return meldwijzer.Errorf(meldwijzer.EINVALID, "the Idempotency-Key header may only hold visible ASCII characters")
+		}
+	}
+	return nil
+}
+
+// hash identifies the submission's content, to tell a retry from another report.
+func (sub *Submission) hash() string {
+	b, _ := json.Marshal(sub) // a struct of strings and bools always marshals
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+var idEncoding = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadding(base32.NoPadding)
+
+// newReportID returns an id that sorts by creation time: 48 bits of milliseconds, then 80
+// random bits (like a ULID), in lower-case Crockford base32.
+func newReportID(at time.Time) string {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(at.UnixMilli())<<16)
+	_, _ = rand.Read(b[6:])
+	return idEncoding.EncodeToString(b[:])
+}

@@ -1,0 +1,488 @@
+// Package dynamo is the DynamoDB adapter of meldwijzer.ReportStore: one table with string keys
+// pk and sk and the TTL attribute expiresAt (see items.go for the item layout). It never scans:
+// every read is a GetItem, a Query on one partition or a BatchGetItem of known keys.
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"meldwijzer"
+)
+
+// Store is a meldwijzer.ReportStore on one DynamoDB table.
+type Store struct {
+	db    *dynamodb.Client
+	table string
+}
+
+var _ meldwijzer.ReportStore = (*Store)(nil)
+
+// New returns a store on table; it does no I/O.
+func New(client *dynamodb.Client, table string) *Store {
+	return &Store{db: client, table: table}
+}
+
+// Close releases nothing: the client belongs to the caller.
+func (s *Store) Close() error { return nil }
+
+// transactAttempts bounds the retries of a transaction cancelled by a conflict with another
+// transaction on the same item (the hot "total" count of a month, a concurrent status change).
+const transactAttempts = 8
+
+func backoff(ctx context.Context, attempt int) error {
+	d := time.Duration(10<<attempt) * time.Millisecond
+	d = min(d, 400*time.Millisecond)
+	d = d/2 + rand.N(d/2+1)
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
+}
+
+func (s *Store) put(v any, cond expression.ConditionBuilder) (*types.Put, error) {
+	item, err := attributevalue.MarshalMap(v)
+	if err != nil {
+		return nil, err
+	}
+	expr, err := expression.NewBuilder().WithCondition(cond).Build()
+	if err != nil {
+		return nil, err
+	}
+	return &types.Put{
+		TableName: aws.String(s.table), Item: item,
+		ConditionExpression:       expr.Condition(),
+		ExpressionAttributeNames:  expr.Names(),
+		ExpressionAttributeValues: expr.Values(),
+	}, nil
+}
+
+func (s *Store) update(k map[string]types.AttributeValue, upd expression.UpdateBuilder, cond *expression.ConditionBuilder) (*types.Update, error) {
+	b := expression.NewBuilder().WithUpdate(upd)
+	if cond != nil {
+		b = b.WithCondition(*cond)
+	}
+	expr, err := b.Build()
+	if err != nil {
+		return nil, err
+	}
+	return &types.Update{
+		TableName: aws.String(s.table), Key: k,
+		UpdateExpression:          expr.Update(),
+		ConditionExpression:       expr.Condition(),
+		ExpressionAttributeNames:  expr.Names(),
+		ExpressionAttributeValues: expr.Values(),
+	}, nil
+}
+
+func notExists() expression.ConditionBuilder {
+	return expression.AttributeNotExists(expression.Name(attrPK))
+}
+func exists() expression.ConditionBuilder { return expression.AttributeExists(expression.Name(attrPK)) }
+
+// CreateReport writes the report, its two list index entries, its receipt index, its
+// idempotency record and its counts in one TransactWriteItems.
+func (s *Store) CreateReport(ctx context.Context, r *meldwijzer.Report, idem *meldwijzer.Idempotency) (*meldwijzer.Report, *meldwijzer.Idempotency, bool, error) {
+	switch {
+	case r == nil || idem == nil:
+		return nil, nil, false, meldwijzer.Errorf(meldwijzer.EINVALID, "a report and its idempotency record are required")
+	case r.ID == "" || r.Institution == "" || idem.KeyHash == "":
+		return nil, nil, false, meldwijzer.Errorf(meldwijzer.EINVALID, "a report needs an id and an institution, and its idempotency record a key hash")
+	case idem.ReportID != r.ID:
+		return nil, nil, false, meldwijzer.Errorf(meldwijzer.EINVALID, "the idempotency record names report %q, not %q", idem.ReportID, r.ID)
+	case !slices.Contains(meldwijzer.Statuses, r.Status):
+		return nil, nil, false, meldwijzer.Errorf(meldwijzer.EINVALID, "unknown status %q", r.Status)
+	}
+	ri := newReportItem(r, idem)
+	stored, err := ri.report()
+	if err != nil {
+		return nil, nil, false, err
+	}
+	ii := newIdemItem(idem, r.Institution)
+	record, err := ii.record()
+	if err != nil {
+		return nil, nil, false, err
+	}
+
+	var items []types.TransactWriteItem
+	add := func(p *types.Put, u *types.Update, err error) error {
+		if err != nil {
+			return err
+		}
+		items = append(items, types.TransactWriteItem{Put: p, Update: u})
+		return nil
+	}
+	addPut := func(v any, cond expression.ConditionBuilder) error {
+		p, err := s.put(v, cond)
+		return add(p, nil, err)
+	}
+	const iReport, iIdem = 0, 1
+	iReceipt := -1
+	ttlIndex := ri.ExpiresTTL
+	if err := errors.Join(
+		addPut(ri, notExists()),
+		addPut(ii, notExists()),
+		addPut(&indexItem{PK: ri.PK, SK: createdSK(ri), Type: typeIndex, ID: r.ID, ExpiresTTL: ttlIndex}, notExists()),
+		addPut(&indexItem{PK: ri.PK, SK: statusSK(r.Status, ri), Type: typeIndex, ID: r.ID, ExpiresTTL: ttlIndex}, notExists()),
+	); err != nil {
+		return nil, nil, false, fmt.Errorf("dynamo: building CreateReport: %w", err)
+	}
+	if r.ReceiptHash != "" {
+		iReceipt = len(items)
+		rc := &receiptItem{PK: receiptPK(r.ReceiptHash), SK: skReceipt, Type: typeReceipt, Institution: r.Institution, ReportID: r.ID, ExpiresTTL: ttlIndex}
+		if err := addPut(rc, notExists()); err != nil {
+			return nil, nil, false, fmt.Errorf("dynamo: building CreateReport: %w", err)
+		}
+	}
+	seen := map[meldwijzer.CountKey]bool{}
+	for _, k := range r.CountKeys() {
+		if seen[k] { // one transaction may touch an item once
+			continue
+		}
+		seen[k] = true
+		upd := expression.Add(expression.Name("n"), expression.Value(1)).
+			Set(expression.Name("type"), expression.Value(typeCount)).
+			Set(expression.Name("institution"), expression.Value(k.Institution)).
+			Set(expression.Name("month"), expression.Value(k.Month)).
+			Set(expression.Name("dimension"), expression.Value(k.Dimension)).
+			Set(expression.Name("value"), expression.Value(k.Value))
+		u, err := s.update(key(instPK(k.Institution), countSK(k)), upd, nil)
+		if err := add(nil, u, err); err != nil {
+			return nil, nil, false, fmt.Errorf("dynamo: building CreateReport: %w", err)
+		}
+	}
+
+	for attempt := 0; ; attempt++ {
+		_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		if err == nil {
+			return stored, record, true, nil
+		}
+		reasons, cancelled := cancelReasons(err)
+		if !cancelled {
+			return nil, nil, false, mapError("CreateReport", err)
+		}
+		switch {
+		case reasons[iIdem] == reasonCondition:
+			stored, record, err := s.replay(ctx, idem.KeyHash, r.Institution)
+			if errors.Is(err, errRecordGone) && attempt < transactAttempts {
+				continue // the record expired in between: write again
+			}
+			return stored, record, false, err
+		case reasons[iReport] == reasonCondition:
+			return nil, nil, false, meldwijzer.Errorf(meldwijzer.ECONFLICT, "report %s exists already", r.ID)
+		case iReceipt >= 0 && reasons[iReceipt] == reasonCondition:
+			return nil, nil, false, meldwijzer.Errorf(meldwijzer.ECONFLICT, "this receipt belongs to another report")
+		case hasReason(reasons, reasonCondition):
+			return nil, nil, false, meldwijzer.Errorf(meldwijzer.ECONFLICT, "report %s exists already", r.ID)
+		case hasReason(reasons, reasonConflict) && attempt+1 < transactAttempts:
+			if err := backoff(ctx, attempt); err != nil {
+				return nil, nil, false, mapError("CreateReport", err)
+			}
+			continue
+		case hasReason(reasons, reasonConflict), hasReason(reasons, reasonThrottling), hasReason(reasons, reasonThroughput):
+			return nil, nil, false, unavailable("CreateReport", err)
+		default:
+			return nil, nil, false, mapError("CreateReport", err)
+		}
+	}
+}
+
+var errRecordGone = errors.New("idempotency record gone")
+
+// replay reads the idempotency record keyHash and its report, for a retry of a request.
+func (s *Store) replay(ctx context.Context, keyHash, institution string) (*meldwijzer.Report, *meldwijzer.Idempotency, error) {
+	var ii idemItem
+	found, err := s.get(ctx, idemPK(keyHash), skIdem, &ii)
+	if err != nil {
+		return nil, nil, mapError("CreateReport", err)
+	}
+	if !found {
+		return nil, nil, errRecordGone
+	}
+	record, err := ii.record()
+	if err != nil {
+		return nil, nil, fmt.Errorf("dynamo: idempotency record: %w", err)
+	}
+	if ii.Institution != institution {
+		return nil, nil, meldwijzer.Errorf(meldwijzer.ECONFLICT, "this Idempotency-Key was already used; use a new key for a new report")
+	}
+	stored, err := s.Report(ctx, ii.Institution, ii.ReportID)
+	if meldwijzer.ErrorCode(err) == meldwijzer.ENOTFOUND {
+		return nil, nil, meldwijzer.Errorf(meldwijzer.ECONFLICT, "this Idempotency-Key belongs to a report that no longer exists; use a new key for a new report")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return stored, record, nil
+}
+
+// get reads one item with a strongly consistent GetItem into v; found is false when it does
+// not exist.
+func (s *Store) get(ctx context.Context, pk, sk string, v any) (bool, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: aws.String(s.table), Key: key(pk, sk), ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return false, err
+	}
+	if len(out.Item) == 0 {
+		return false, nil
+	}
+	if err := attributevalue.UnmarshalMap(out.Item, v); err != nil {
+		return false, fmt.Errorf("dynamo: bad item %s/%s: %w", pk, sk, err)
+	}
+	return true, nil
+}
+
+func (s *Store) reportItem(ctx context.Context, op, institution, id string) (*reportItem, error) {
+	if institution == "" || id == "" {
+		return nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "report not found")
+	}
+	var it reportItem
+	found, err := s.get(ctx, instPK(institution), reportSK(id), &it)
+	if err != nil {
+		return nil, mapError(op, err)
+	}
+	if !found || it.Type != typeReport {
+		return nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "report not found")
+	}
+	return &it, nil
+}
+
+// Report returns a report with its messages.
+func (s *Store) Report(ctx context.Context, institution, id string) (*meldwijzer.Report, error) {
+	it, err := s.reportItem(ctx, "Report", institution, id)
+	if err != nil {
+		return nil, err
+	}
+	return it.report()
+}
+
+// ReportByReceipt follows the receipt index to the report.
+func (s *Store) ReportByReceipt(ctx context.Context, hash string) (*meldwijzer.Report, error) {
+	if hash == "" {
+		return nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "report not found")
+	}
+	var rc receiptItem
+	found, err := s.get(ctx, receiptPK(hash), skReceipt, &rc)
+	if err != nil {
+		return nil, mapError("ReportByReceipt", err)
+	}
+	if !found {
+		return nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "report not found")
+	}
+	it, err := s.reportItem(ctx, "ReportByReceipt", rc.Institution, rc.ReportID)
+	if err != nil {
+		return nil, err
+	}
+	if it.ReceiptHash != hash {
+		return nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "report not found")
+	}
+	return it.report()
+}
+
+// AddMessage appends m to the report's messages with one conditional UpdateItem: the report
+// exists, is not closed, has room for one more message and for m's bytes.
+func (s *Store) AddMessage(ctx context.Context, institution, id string, m meldwijzer.Message) (*meldwijzer.Report, error) {
+	if m.From != meldwijzer.FromReporter && m.From != meldwijzer.FromInstitution {
+		return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "a message is from %s or %s", meldwijzer.FromReporter, meldwijzer.FromInstitution)
+	}
+	if institution == "" || id == "" {
+		return nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "report not found")
+	}
+	at := fmtTime(m.At)
+	msg := messageItem{From: m.From, Text: m.Text, At: at}
+	upd := expression.Set(expression.Name("messages"), expression.Name("messages").ListAppend(expression.Value([]messageItem{msg}))).
+		Add(expression.Name("convBytes"), expression.Value(len(m.Text))).
+		Set(expression.Name("updatedAt"), expression.Value(at))
+	if m.From == meldwijzer.FromInstitution {
+		upd = upd.Set(expression.Name("acknowledgedAt"), expression.Name("acknowledgedAt").IfNotExists(expression.Value(at)))
+	}
+	cond := expression.And(
+		exists(),
+		expression.Name("status").NotEqual(expression.Value(meldwijzer.StatusClosed)),
+		expression.Name("messages").Size().LessThan(expression.Value(meldwijzer.MaxMessages)),
+		expression.Name("convBytes").LessThanEqual(expression.Value(meldwijzer.MaxConversationBytes-len(m.Text))),
+	)
+	u, err := s.update(key(instPK(institution), reportSK(id)), upd, &cond)
+	if err != nil {
+		return nil, fmt.Errorf("dynamo: building AddMessage: %w", err)
+	}
+	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: u.TableName, Key: u.Key, UpdateExpression: u.UpdateExpression,
+		ConditionExpression: u.ConditionExpression, ExpressionAttributeNames: u.ExpressionAttributeNames,
+		ExpressionAttributeValues:           u.ExpressionAttributeValues,
+		ReturnValues:                        types.ReturnValueAllNew,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		var old reportItem
+		if len(ccf.Item) == 0 || attributevalue.UnmarshalMap(ccf.Item, &old) != nil || old.Type != typeReport {
+			return nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "report not found")
+		}
+		if old.Status == meldwijzer.StatusClosed {
+			return nil, meldwijzer.Errorf(meldwijzer.ECONFLICT, "this report is closed; no messages can be added")
+		}
+		return nil, meldwijzer.Errorf(meldwijzer.ECONFLICT, "this conversation is full; no messages can be added")
+	}
+	if err != nil {
+		return nil, mapError("AddMessage", err)
+	}
+	var it reportItem
+	if err := attributevalue.UnmarshalMap(out.Attributes, &it); err != nil {
+		return nil, fmt.Errorf("dynamo: AddMessage: %w", err)
+	}
+	return it.report()
+}
+
+// SetStatus changes the status in one TransactWriteItems: the report (conditioned on the status
+// it was read with), its per-status index entry (moved), and on closing the TTL attribute of
+// every item of the report (report, index entries, receipt index, idempotency record), which
+// reopening removes again.
+func (s *Store) SetStatus(ctx context.Context, institution, id, status string, at time.Time, retention time.Duration) (*meldwijzer.Report, error) {
+	if !slices.Contains(meldwijzer.Statuses, status) {
+		return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "unknown status %q", status)
+	}
+	withIdem, withReceipt := true, true
+	for attempt := 0; ; attempt++ {
+		it, err := s.reportItem(ctx, "SetStatus", institution, id)
+		if err != nil {
+			return nil, err
+		}
+		items, iIdem, iReceipt, err := s.statusItems(it, status, at, retention, withIdem, withReceipt)
+		if err != nil {
+			return nil, fmt.Errorf("dynamo: building SetStatus: %w", err)
+		}
+		_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		if err == nil {
+			return s.Report(ctx, institution, id)
+		}
+		reasons, cancelled := cancelReasons(err)
+		if !cancelled {
+			return nil, mapError("SetStatus", err)
+		}
+		retry := false
+		switch {
+		case hasReason(reasons, reasonCondition):
+			// The report changed status since it was read (re-read it), or its receipt index or
+			// idempotency record expired on its own (leave it out).
+			if iIdem >= 0 && reasons[iIdem] == reasonCondition {
+				withIdem = false
+			}
+			if iReceipt >= 0 && reasons[iReceipt] == reasonCondition {
+				withReceipt = false
+			}
+			retry = true
+		case hasReason(reasons, reasonConflict):
+			retry = true
+		case hasReason(reasons, reasonThrottling), hasReason(reasons, reasonThroughput):
+			return nil, unavailable("SetStatus", err)
+		default:
+			return nil, mapError("SetStatus", err)
+		}
+		if !retry || attempt+1 >= transactAttempts {
+			if hasReason(reasons, reasonConflict) {
+				return nil, unavailable("SetStatus", err)
+			}
+			return nil, meldwijzer.Errorf(meldwijzer.ECONFLICT, "the report changed while its status was set; try again")
+		}
+		if err := backoff(ctx, attempt); err != nil {
+			return nil, mapError("SetStatus", err)
+		}
+	}
+}
+
+func (s *Store) statusItems(it *reportItem, status string, at time.Time, retention time.Duration, withIdem, withReceipt bool) (items []types.TransactWriteItem, iIdem, iReceipt int, err error) {
+	iIdem, iReceipt = -1, -1
+	closing := status == meldwijzer.StatusClosed
+	var expires time.Time
+	if closing {
+		expires = at.Add(retention)
+	}
+	exp := ttl(expires)
+	// setTTL sets or removes the TTL attribute.
+	setTTL := func(u expression.UpdateBuilder, v int64) expression.UpdateBuilder {
+		if v == 0 {
+			return u.Remove(expression.Name(attrTTL))
+		}
+		return u.Set(expression.Name(attrTTL), expression.Value(v))
+	}
+
+	// The report.
+	upd := expression.Set(expression.Name("status"), expression.Value(status)).
+		Set(expression.Name("updatedAt"), expression.Value(fmtTime(at)))
+	if status != meldwijzer.StatusReceived { // leaving received acknowledges
+		upd = upd.Set(expression.Name("acknowledgedAt"), expression.Name("acknowledgedAt").IfNotExists(expression.Value(fmtTime(at))))
+	}
+	if closing {
+		upd = upd.Set(expression.Name("closedAt"), expression.Value(fmtTime(at))).
+			Set(expression.Name("expires"), expression.Value(fmtTime(expires)))
+	} else {
+		upd = upd.Remove(expression.Name("closedAt")).Remove(expression.Name("expires"))
+	}
+	upd = setTTL(upd, exp)
+	cond := expression.And(exists(), expression.Name("status").Equal(expression.Value(it.Status)))
+	u, err := s.update(key(it.PK, it.SK), upd, &cond)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	items = append(items, types.TransactWriteItem{Update: u})
+
+	// The list index entries: the per-status one moves, both carry the TTL.
+	created := &indexItem{PK: it.PK, SK: createdSK(it), Type: typeIndex, ID: it.ID, ExpiresTTL: exp}
+	next := &indexItem{PK: it.PK, SK: statusSK(status, it), Type: typeIndex, ID: it.ID, ExpiresTTL: exp}
+	for _, v := range []*indexItem{created, next} {
+		item, err := attributevalue.MarshalMap(v)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: item}})
+	}
+	if it.Status != status {
+		items = append(items, types.TransactWriteItem{Delete: &types.Delete{
+			TableName: aws.String(s.table), Key: key(it.PK, statusSK(it.Status, it)),
+		}})
+	}
+
+	// The receipt index and the idempotency record, if they still exist.
+	ex := exists()
+	if it.ReceiptHash != "" && withReceipt {
+		u, err := s.update(key(receiptPK(it.ReceiptHash), skReceipt), setTTL(expression.UpdateBuilder{}, exp), &ex)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		iReceipt = len(items)
+		items = append(items, types.TransactWriteItem{Update: u})
+	}
+	if it.IdemKeyHash != "" && withIdem {
+		// The record keeps its own expiry; closing can only bring it forward.
+		own, err := parseTime(it.IdemExpires)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		v := ttl(own)
+		if exp != 0 && (v == 0 || exp < v) {
+			v = exp
+		}
+		u, err := s.update(key(idemPK(it.IdemKeyHash), skIdem), setTTL(expression.UpdateBuilder{}, v), &ex)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		iIdem = len(items)
+		items = append(items, types.TransactWriteItem{Update: u})
+	}
+	return items, iIdem, iReceipt, nil
+}
