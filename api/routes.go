@@ -7,6 +7,17 @@ import "net/http"
 const (
 	FunctionWegwijzer = "wegwijzer"
 	FunctionMeldpunt  = "meldpunt"
+	// FunctionInstitution serves institution staff: cases, dashboard, audit log.
+	FunctionInstitution = "institution"
+	// FunctionLocal marks routes that only the local binary serves (the demo sign-in).
+	FunctionLocal = "local"
+)
+
+// Who may call a route.
+const (
+	AuthPublic  = ""
+	AuthReceipt = "receipt" // Authorization: Receipt <code>
+	AuthStaff   = "staff"   // Authorization: Bearer <JWT>, checked against Roles and the path's {id}
 )
 
 // Route is one entry of the route table that the local mux, the Lambda functions and the CDK
@@ -18,8 +29,16 @@ type Route struct {
 	Function string
 	// MaxBody is the largest request body in bytes (0: the route takes no body).
 	MaxBody int64
-	handle  func(*Server, http.ResponseWriter, *http.Request) error
+	// Auth says who may call it; Roles are the staff roles allowed (AuthStaff only).
+	Auth   string
+	Roles  []string
+	handle func(*Server, http.ResponseWriter, *http.Request) error
 }
+
+var (
+	handlerOnly = []string{"handler"}
+	staffRoles  = []string{"handler", "viewer"}
+)
 
 // Routes is the route table of API.md.
 var Routes = []Route{
@@ -32,6 +51,18 @@ var Routes = []Route{
 
 	// The meldpunt. A description is at most 5000 characters of up to 4 bytes each.
 	{Method: "POST", Path: "/api/v1/institutions/{id}/reports", Function: FunctionMeldpunt, MaxBody: 24 << 10, handle: (*Server).createReport},
-	{Method: "GET", Path: "/api/v1/reports/self", Function: FunctionMeldpunt, handle: (*Server).selfReport},
-	{Method: "POST", Path: "/api/v1/reports/self/messages", Function: FunctionMeldpunt, MaxBody: 10 << 10, handle: (*Server).selfMessage},
+	{Method: "GET", Path: "/api/v1/reports/self", Function: FunctionMeldpunt, Auth: AuthReceipt, handle: (*Server).selfReport},
+	{Method: "POST", Path: "/api/v1/reports/self/messages", Function: FunctionMeldpunt, Auth: AuthReceipt, MaxBody: 10 << 10, handle: (*Server).selfMessage},
+
+	// Institution staff.
+	{Method: "GET", Path: "/api/v1/institutions/{id}/dashboard", Function: FunctionInstitution, Auth: AuthStaff, Roles: staffRoles, handle: (*Server).getDashboard},
+	{Method: "GET", Path: "/api/v1/institutions/{id}/dashboard.csv", Function: FunctionInstitution, Auth: AuthStaff, Roles: staffRoles, handle: (*Server).getDashboardCSV},
+	{Method: "GET", Path: "/api/v1/institutions/{id}/reports", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, handle: (*Server).listReports},
+	{Method: "GET", Path: "/api/v1/institutions/{id}/reports/{reportId}", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, handle: (*Server).getReport},
+	{Method: "POST", Path: "/api/v1/institutions/{id}/reports/{reportId}/messages", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, MaxBody: 10 << 10, handle: (*Server).replyToReport},
+	{Method: "PATCH", Path: "/api/v1/institutions/{id}/reports/{reportId}", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, MaxBody: 1 << 10, handle: (*Server).setReportStatus},
+	{Method: "GET", Path: "/api/v1/institutions/{id}/audit", Function: FunctionInstitution, Auth: AuthStaff, Roles: staffRoles, handle: (*Server).auditLogView},
+
+	// The local binary's demo sign-in: a token for a demo institution, without a password.
+	{Method: "POST", Path: "/api/v1/local/signin", Function: FunctionLocal, MaxBody: 1 << 10, handle: (*Server).localSignin},
 }

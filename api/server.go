@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"meldwijzer"
+	"meldwijzer/auth"
 	"meldwijzer/content"
+	"meldwijzer/dashboard"
 	"meldwijzer/meldpunt"
 	"meldwijzer/wegwijzer"
 )
@@ -29,6 +31,17 @@ type Config struct {
 	Web fs.FS
 	// Limits are the rate limits per client address (DefaultLimits when zero).
 	Limits Limits
+
+	// The institution side: the report store, the audit log and the token verifier.
+	Store    meldwijzer.ReportStore
+	AuditLog meldwijzer.AuditLog
+	Verifier *auth.Verifier
+	// LocalSigner signs demo sign-in tokens; only the local binary sets it.
+	LocalSigner *auth.LocalKey
+	// K is the smallest count a dashboard shows (dashboard.DefaultK when zero).
+	K int
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
 }
 
 // Limits are rate limits per client address (kept only as a rotating hash, in memory). A
@@ -53,6 +66,12 @@ type Server struct {
 	web         fs.FS
 	intakeLimit *Limiter
 	lookupLimit *Limiter
+	store       meldwijzer.ReportStore
+	auditLog    meldwijzer.AuditLog
+	verifier    *auth.Verifier
+	localSigner *auth.LocalKey
+	k           int
+	now         func() time.Time
 }
 
 // NewServer returns a server; it does no I/O.
@@ -65,9 +84,18 @@ func NewServer(c Config) *Server {
 	if lim == (Limits{}) {
 		lim = DefaultLimits
 	}
-	return &Server{content: c.Content, guide: c.Guide, meldpunt: c.Meldpunt, log: log, web: c.Web,
+	s := &Server{content: c.Content, guide: c.Guide, meldpunt: c.Meldpunt, log: log, web: c.Web,
 		intakeLimit: NewLimiter(lim.IntakePerMinute, lim.IntakeBurst),
-		lookupLimit: NewLimiter(lim.FailedLookupsPerMinute, lim.FailedLookupBurst)}
+		lookupLimit: NewLimiter(lim.FailedLookupsPerMinute, lim.FailedLookupBurst),
+		store:       c.Store, auditLog: c.AuditLog, verifier: c.Verifier, localSigner: c.LocalSigner,
+		k: c.K, now: c.Now}
+	if s.k == 0 {
+		s.k = dashboard.DefaultK
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s
 }
 
 // Handler returns the API's handler for the named functions' routes (all routes when none are
@@ -115,6 +143,13 @@ func (s *Server) endpoint(rt Route) http.Handler {
 			r.Body = http.MaxBytesReader(w, r.Body, rt.MaxBody)
 		}
 		w.Header().Set("Cache-Control", "no-store")
+		if rt.Auth == AuthStaff {
+			var err error
+			if r, err = s.authorize(r, rt.Roles); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+		}
 		if err := rt.handle(s, w, r); err != nil {
 			s.writeError(w, r, err)
 		}

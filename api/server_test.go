@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"meldwijzer/api"
+	"meldwijzer/auth"
 	"meldwijzer/content"
 	"meldwijzer/meldpunt"
 	"meldwijzer/store/bolt"
@@ -22,8 +23,10 @@ import (
 
 type testServer struct {
 	*httptest.Server
-	logs *bytes.Buffer
-	data string // the embedded store's directory
+	logs  *bytes.Buffer
+	data  string // the embedded store's directory
+	key   *auth.LocalKey
+	store *bolt.Store
 }
 
 // newTestServer serves the whole API on the real content and an embedded store in a temporary
@@ -44,8 +47,17 @@ func newTestServer(t *testing.T, limits ...api.Limits) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	key, err := auth.LoadLocalKey(filepath.Join(data, "token.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	verifier, err := key.Verifier()
+	if err != nil {
+		t.Fatal(err)
+	}
 	logs := &syncBuffer{}
 	cfg := api.Config{Content: bundle, Guide: guide, Web: web.Static,
+		Store: store, AuditLog: store, Verifier: verifier, LocalSigner: key,
 		Meldpunt: meldpunt.New(meldpunt.Config{Store: store, Keys: keys,
 			Institution: func(id string) bool { return bundle.Institution(id) != nil }}),
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
@@ -54,7 +66,7 @@ func newTestServer(t *testing.T, limits ...api.Limits) *testServer {
 	}
 	ts := httptest.NewServer(api.NewServer(cfg).Handler())
 	t.Cleanup(ts.Close)
-	return &testServer{Server: ts, logs: &logs.Buffer, data: data}
+	return &testServer{Server: ts, logs: &logs.Buffer, data: data, key: key, store: store}
 }
 
 // syncBuffer is a log sink that handlers on several goroutines may write to.

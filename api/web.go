@@ -62,6 +62,9 @@ func (s *Server) mountWeb(mux *http.ServeMux) {
 	}
 	mux.Handle("GET /{$}", serve("/index.html"))
 	mux.Handle("GET /i/{id}", serve("/index.html"))
+	// The institution side: the handler's inbox and the dashboard.
+	mux.Handle("GET /instelling", serve("/instelling/index.html"))
+	mux.Handle("GET /instelling/{$}", serve("/instelling/index.html"))
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")

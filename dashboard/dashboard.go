@@ -175,8 +175,9 @@ func (t *table) sums() {
 }
 
 // suppress hides every count from 1 to k-1, then, while any hidden count can be worked out
-// exactly from the published ones (by solving the equations), hides one more: the smallest
-// published count in an equation with a count that can be worked out (non-zero ones first).
+// exactly from the published ones (by solving the equations), hides one more count: of the
+// smallest published counts that share an equation with an exposed one, the one that leaves
+// the fewest counts exposed (a greedy step with one step of lookahead).
 func (t *table) suppress(k int) {
 	for i, n := range t.n {
 		if n > 0 && n < k {
@@ -188,52 +189,54 @@ func (t *table) suppress(k int) {
 		if len(exposed) == 0 {
 			return
 		}
-		if !slices.ContainsFunc(exposed, t.hideNextTo) && !t.hideAny() {
-			return // everything is hidden
-		}
-	}
-}
-
-// hideAny hides the smallest published count in any equation that holds a hidden count.
-func (t *table) hideAny() bool {
-	for _, eq := range t.equations {
-		for _, c := range eq {
-			if t.hidden[c] && t.hideNextTo(c) {
-				return true
+		best, bestScore := -1, 0
+		for _, c := range t.candidates(exposed) {
+			t.hidden[c] = true
+			score := len(t.disclosed())
+			t.hidden[c] = false
+			if best < 0 || score < bestScore {
+				best, bestScore = c, score
 			}
 		}
+		if best < 0 {
+			return // every count is hidden already
+		}
+		t.hidden[best] = true
 	}
-	return false
 }
 
-// hideNextTo hides the smallest published count that shares an equation with cell, preferring
-// non-zero counts; false when every cell in its equations is hidden already.
-func (t *table) hideNextTo(cell int) bool {
-	best := -1
-	better := func(c int) bool {
-		if best < 0 {
-			return true
-		}
-		if (t.n[c] > 0) != (t.n[best] > 0) {
-			return t.n[c] > 0
-		}
-		return t.n[c] < t.n[best] || (t.n[c] == t.n[best] && c < best)
-	}
+// maxCandidates bounds the lookahead's work per step.
+const maxCandidates = 12
+
+// candidates are the published counts that share an equation with an exposed count, smallest
+// non-zero counts first, then zeros.
+func (t *table) candidates(exposed []int) []int {
+	seen := map[int]bool{}
+	var out []int
 	for _, eq := range t.equations {
-		if !slices.Contains(eq, cell) {
+		if !slices.ContainsFunc(eq, func(c int) bool { return slices.Contains(exposed, c) }) {
 			continue
 		}
 		for _, c := range eq {
-			if !t.hidden[c] && better(c) {
-				best = c
+			if !t.hidden[c] && !seen[c] {
+				seen[c] = true
+				out = append(out, c)
 			}
 		}
 	}
-	if best < 0 {
-		return false
-	}
-	t.hidden[best] = true
-	return true
+	slices.SortFunc(out, func(a, b int) int {
+		if (t.n[a] > 0) != (t.n[b] > 0) {
+			if t.n[a] > 0 {
+				return -1
+			}
+			return 1
+		}
+		if t.n[a] != t.n[b] {
+			return t.n[a] - t.n[b]
+		}
+		return a - b
+	})
+	return out[:min(len(out), maxCandidates)]
 }
 
 // disclosed returns the hidden cells whose value follows exactly from the published cells and

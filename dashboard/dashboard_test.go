@@ -157,3 +157,14 @@ func BenchmarkBuild(b *testing.B) {
 		}
 	}
 }
+
+// A school year for a school with a hundred reports: the dashboard's usual request.
+func BenchmarkBuildYear(b *testing.B) {
+	months, _ := Months("2026-01", "2026-12")
+	counts := countsOf(randomReports(rand.New(rand.NewPCG(5, 6)), 100, months))
+	for b.Loop() {
+		if _, err := Build("i", "2026-01", "2026-12", counts, values, 5); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 // Command meldwijzer is the local server and command-line tool:
 //
 //	meldwijzer serve -addr 127.0.0.1:8080 -data DIR   the web app and the API
+//	meldwijzer token -institution ID -role handler|viewer -data DIR   a token the local server accepts
 //	meldwijzer content check                           check content/ and list its problems
 package main
 
@@ -10,7 +11,8 @@ import (
 )
 
 const usage = `usage:
-  meldwijzer serve [-addr 127.0.0.1:8080] [-data DIR]
+  meldwijzer serve [-addr 127.0.0.1:8080] [-data DIR] [-store bolt|dynamodb]
+  meldwijzer token -institution ID [-role handler|viewer] [-data DIR]
   meldwijzer content check [-dir DIR]
 `
 
@@ -23,6 +25,8 @@ func main() {
 	switch os.Args[1] {
 	case "serve":
 		err = serve(os.Args[2:])
+	case "token":
+		err = tokenCommand(os.Args[2:])
 	case "content":
 		err = contentCommand(os.Args[2:])
 	default:

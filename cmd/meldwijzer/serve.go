@@ -14,12 +14,11 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"meldwijzer"
 	"meldwijzer/api"
+	"meldwijzer/auth"
 	"meldwijzer/content"
 	"meldwijzer/meldpunt"
 	"meldwijzer/store/bolt"
@@ -53,6 +52,14 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
+	tokenKey, err := auth.LoadLocalKey(filepath.Join(*data, "token.key"))
+	if err != nil {
+		return err
+	}
+	verifier, err := tokenKey.Verifier()
+	if err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	store, err := openStore(ctx, *storeKind, *data, log)
@@ -63,6 +70,7 @@ func serve(args []string) error {
 
 	srv := api.NewServer(api.Config{
 		Content: bundle, Guide: guide, Logger: log, Web: web.Static,
+		Store: store, AuditLog: store, Verifier: verifier, LocalSigner: tokenKey,
 		Meldpunt: meldpunt.New(meldpunt.Config{
 			Store: store, Keys: keys, Retention: *retention,
 			Institution: func(id string) bool { return bundle.Institution(id) != nil },
@@ -101,9 +109,15 @@ func serve(args []string) error {
 	return nil
 }
 
+// store is what the local server keeps: reports and the audit log.
+type store interface {
+	meldwijzer.ReportStore
+	meldwijzer.AuditLog
+}
+
 // openStore opens the report store. The embedded store deletes expired report text every hour
 // (DynamoDB does it with its TTL).
-func openStore(ctx context.Context, kind, data string, log *slog.Logger) (meldwijzer.ReportStore, error) {
+func openStore(ctx context.Context, kind, data string, log *slog.Logger) (store, error) {
 	switch kind {
 	case "bolt":
 		s, err := bolt.Open(filepath.Join(data, "meldwijzer.db"))
@@ -135,12 +149,7 @@ func openStore(ctx context.Context, kind, data string, log *slog.Logger) (meldwi
 		if err != nil {
 			return nil, err
 		}
-		client := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
-			if ep := os.Getenv("AWS_ENDPOINT_URL_DYNAMODB"); ep != "" {
-				o.BaseEndpoint = aws.String(ep)
-			}
-		})
-		return dynamo.New(client, table), nil
+		return dynamo.New(dynamo.NewClient(cfg), table), nil
 	default:
 		return nil, fmt.Errorf("unknown store %q (bolt or dynamodb)", kind)
 	}

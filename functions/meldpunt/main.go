@@ -16,7 +16,6 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"meldwijzer"
@@ -63,7 +62,7 @@ func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, erro
 	if err != nil {
 		return nil, errors.New("the secret must be base64")
 	}
-	return newHandler(dynamo.New(dynamodb.NewFromConfig(cfg), table), secret, retention, log)
+	return newHandler(dynamo.New(dynamo.NewClient(cfg), table), secret, retention, log)
 }
 
 // newHandler wires the function from its parts.

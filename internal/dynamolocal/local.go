@@ -217,12 +217,13 @@ func (l *Local) waitReady(exited <-chan struct{}) error {
 }
 
 // Client returns a client for the emulator: static credentials "local", region eu-west-1, and
-// at most 3 attempts with short backoff, so that a stopped emulator fails in well under a second.
+// at most 3 attempts with short backoff, so that a stopped emulator (connection refused) fails
+// in well under a second; a hung one fails after the 10 s request timeout.
 func (l *Local) Client() *dynamodb.Client {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.client == nil {
-		l.client = newClient(l.Endpoint, 3, 5*time.Second)
+		l.client = newClient(l.Endpoint, 3, 10*time.Second)
 	}
 	return l.client
 }

@@ -48,6 +48,13 @@ func newEnv(t *testing.T, l *dynamolocal.Local) *env {
 	return &env{t: t, db: db, table: table, s: dynamo.New(db, table)}
 }
 
+// newTTLEnv is newEnv on a table with TTL enabled.
+func newTTLEnv(t *testing.T, l *dynamolocal.Local) *env {
+	db := client(l)
+	table := newTTLTable(t, l)
+	return &env{t: t, db: db, table: table, s: dynamo.New(db, table)}
+}
+
 func (e *env) create(r *meldwijzer.Report, idem *meldwijzer.Idempotency) *meldwijzer.Report {
 	e.t.Helper()
 	stored, _, created, err := e.s.CreateReport(e.t.Context(), r, idem)
@@ -185,15 +192,16 @@ func TestCreateIsAtomic(t *testing.T) {
 
 // Closing sets the TTL attribute on every item of the report; reopening removes it again.
 func TestTTLOnClose(t *testing.T) {
-	e := newEnv(t, local)
+	e := newTTLEnv(t, local)
 	ctx := t.Context()
+	base := time.Date(2099, time.March, 10, 9, 30, 15, 123_000_000, time.UTC) // never expires during the test
 	r, idem := newReport("roc-a", 1, base)
 	e.create(r, idem)
 	reportKey := [2]string{"INST#roc-a", "REPORT#" + r.ID}
 	itemKeys := [][2]string{
 		reportKey,
 		{"RECEIPT#" + r.ReceiptHash, "RECEIPT"},
-		{"INST#roc-a", "CREATED#2025-03-10T09:30:15.123000000Z#" + r.ID},
+		{"INST#roc-a", "CREATED#2099-03-10T09:30:15.123000000Z#" + r.ID},
 	}
 	idemKey := [2]string{"IDEM#" + idem.KeyHash, "IDEM"}
 	if v := e.raw(idemKey[0], idemKey[1])["expiresAt"]; v != float64(idem.ExpiresAt.Unix()+1) {
@@ -210,12 +218,12 @@ func TestTTLOnClose(t *testing.T) {
 		t.Fatalf("closed = %+v", closed)
 	}
 	want := float64(exp.Unix() + 1) // rounded up: .123 s
-	for _, k := range append(itemKeys, idemKey, [2]string{"INST#roc-a", "STATUS#closed#2025-03-10T09:30:15.123000000Z#" + r.ID}) {
+	for _, k := range append(itemKeys, idemKey, [2]string{"INST#roc-a", "STATUS#closed#2099-03-10T09:30:15.123000000Z#" + r.ID}) {
 		if v := e.raw(k[0], k[1])["expiresAt"]; v != want {
 			t.Errorf("%s/%s expiresAt = %v, want %v", k[0], k[1], v, want)
 		}
 	}
-	if e.raw("INST#roc-a", "STATUS#received#2025-03-10T09:30:15.123000000Z#"+r.ID) != nil {
+	if e.raw("INST#roc-a", "STATUS#received#2099-03-10T09:30:15.123000000Z#"+r.ID) != nil {
 		t.Error("the received index entry was not removed")
 	}
 	// A closed report takes no messages.
@@ -246,6 +254,42 @@ func TestTTLOnClose(t *testing.T) {
 	}
 }
 
+// With TTL on, DynamoDB Local deletes a closed report whose retention has passed: the report,
+// its index entries, receipt index and idempotency record go; the counts stay.
+func TestTTLDeletes(t *testing.T) {
+	e := newTTLEnv(t, local)
+	ctx := t.Context()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	r, idem := newReport("roc-a", 1, now)
+	idem.ExpiresAt = now.Add(30 * 24 * time.Hour)
+	e.create(r, idem)
+	keep, keepIdem := newReport("roc-a", 2, now) // stays open
+	keepIdem.ExpiresAt = now.Add(30 * 24 * time.Hour)
+	e.create(keep, keepIdem)
+	if _, err := e.s.SetStatus(ctx, "roc-a", r.ID, meldwijzer.StatusClosed, now.Add(-2*time.Second), time.Second); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		_, err := e.s.Report(ctx, "roc-a", r.ID)
+		_, errReceipt := e.s.ReportByReceipt(ctx, r.ReceiptHash)
+		if meldwijzer.ErrorCode(err) == meldwijzer.ENOTFOUND && meldwijzer.ErrorCode(errReceipt) == meldwijzer.ENOTFOUND &&
+			e.raw("IDEM#"+idem.KeyHash, "IDEM") == nil && len(e.partition("INST#roc-a")) == 3+6 {
+			break // keep's report and 2 index entries, and 6 counts
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not deleted after 20 s: report %v, receipt %v, partition %q", err, errReceipt, e.partition("INST#roc-a"))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if n := total(t, e.s, "roc-a", now.Format("2006-01")); n != 2 {
+		t.Fatalf("total = %d after the deletion, want 2 (counts stay)", n)
+	}
+	if _, err := e.s.Report(ctx, "roc-a", keep.ID); err != nil {
+		t.Fatalf("the open report: %v", err)
+	}
+}
+
 func TestMessages(t *testing.T) {
 	e := newEnv(t, local)
 	ctx := t.Context()
@@ -266,12 +310,24 @@ func TestMessages(t *testing.T) {
 		t.Fatalf("a second answer moved AcknowledgedAt: %+v, %v", got, err)
 	}
 	for i := 2; i < meldwijzer.MaxMessages; i++ {
-		if _, err := e.s.AddMessage(ctx, "roc-a", r.ID, meldwijzer.Message{From: meldwijzer.FromReporter, Text: "m", At: at}); err != nil {
+		if _, err := e.s.AddMessage(ctx, "roc-a", r.ID, meldwijzer.Message{From: meldwijzer.FromReporter, Text: "m", At: at.Add(time.Duration(i) * time.Second)}); err != nil {
 			t.Fatalf("message %d: %v", i, err)
 		}
 	}
 	_, err = e.s.AddMessage(ctx, "roc-a", r.ID, meldwijzer.Message{From: meldwijzer.FromReporter, Text: "one too many", At: at})
 	wantCode(t, "message 41", err, meldwijzer.ECONFLICT)
+
+	// The same message again (same sender, text and millisecond) is taken for a retry of the
+	// first: it is not appended twice.
+	r3, idem3 := newReport("roc-a", 3, base)
+	e.create(r3, idem3)
+	same := meldwijzer.Message{From: meldwijzer.FromReporter, Text: "dubbel getikt", At: at}
+	for range 2 {
+		got, err := e.s.AddMessage(ctx, "roc-a", r3.ID, same)
+		if err != nil || len(got.Messages) != 1 {
+			t.Fatalf("the same message twice: %d messages, %v", len(got.Messages), err)
+		}
+	}
 
 	// The byte bound: description plus messages stay within MaxConversationBytes.
 	r2, idem2 := newReport("roc-a", 2, base)
@@ -279,7 +335,7 @@ func TestMessages(t *testing.T) {
 	big := stringOf('€', meldwijzer.MaxMessageLength) // 6000 bytes
 	n := 0
 	for ; ; n++ {
-		_, err := e.s.AddMessage(ctx, "roc-a", r2.ID, meldwijzer.Message{From: meldwijzer.FromReporter, Text: big, At: at})
+		_, err := e.s.AddMessage(ctx, "roc-a", r2.ID, meldwijzer.Message{From: meldwijzer.FromReporter, Text: big, At: at.Add(time.Duration(n) * time.Second)})
 		if err != nil {
 			wantCode(t, "a message over the byte bound", err, meldwijzer.ECONFLICT)
 			break

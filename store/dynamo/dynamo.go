@@ -5,6 +5,8 @@ package dynamo
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -304,9 +306,14 @@ func (s *Store) AddMessage(ctx context.Context, institution, id string, m meldwi
 	}
 	at := fmtTime(m.At)
 	msg := messageItem{From: m.From, Text: m.Text, At: at}
+	// lastMessage identifies the last appended message, so that a retry of an append that did
+	// commit (the SDK retries when an answer is lost) does not append the message twice.
+	sum := sha256.Sum256([]byte(m.From + "\x00" + at + "\x00" + m.Text))
+	last := hex.EncodeToString(sum[:16])
 	upd := expression.Set(expression.Name("messages"), expression.Name("messages").ListAppend(expression.Value([]messageItem{msg}))).
 		Add(expression.Name("convBytes"), expression.Value(len(m.Text))).
-		Set(expression.Name("updatedAt"), expression.Value(at))
+		Set(expression.Name("updatedAt"), expression.Value(at)).
+		Set(expression.Name("lastMessage"), expression.Value(last))
 	if m.From == meldwijzer.FromInstitution {
 		upd = upd.Set(expression.Name("acknowledgedAt"), expression.Name("acknowledgedAt").IfNotExists(expression.Value(at)))
 	}
@@ -315,6 +322,7 @@ func (s *Store) AddMessage(ctx context.Context, institution, id string, m meldwi
 		expression.Name("status").NotEqual(expression.Value(meldwijzer.StatusClosed)),
 		expression.Name("messages").Size().LessThan(expression.Value(meldwijzer.MaxMessages)),
 		expression.Name("convBytes").LessThanEqual(expression.Value(meldwijzer.MaxConversationBytes-len(m.Text))),
+		expression.Or(expression.Name("lastMessage").AttributeNotExists(), expression.Name("lastMessage").NotEqual(expression.Value(last))),
 	)
 	u, err := s.update(key(instPK(institution), reportSK(id)), upd, &cond)
 	if err != nil {
@@ -332,6 +340,9 @@ func (s *Store) AddMessage(ctx context.Context, institution, id string, m meldwi
 		var old reportItem
 		if len(ccf.Item) == 0 || attributevalue.UnmarshalMap(ccf.Item, &old) != nil || old.Type != typeReport {
 			return nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "report not found")
+		}
+		if old.LastMessage == last {
+			return old.report() // this very message was appended already
 		}
 		if old.Status == meldwijzer.StatusClosed {
 			return nil, meldwijzer.Errorf(meldwijzer.ECONFLICT, "this report is closed; no messages can be added")

@@ -62,18 +62,34 @@ func client(l *dynamolocal.Local) *dynamodb.Client {
 var tableSeq atomic.Int64
 var nonName = regexp.MustCompile(`[^a-zA-Z0-9_.-]+`)
 
-// newTable creates a fresh table on l with a name unique in this binary.
+// newTable creates a fresh table on l with a name unique in this binary, WITHOUT TTL: DynamoDB
+// Local deletes expired items within a second, and the tests' times (like the contract suite's)
+// lie in the past. Tests of TTL itself use newTTLTable.
 func newTable(t *testing.T, l *dynamolocal.Local) string {
 	t.Helper()
-	name := nonName.ReplaceAllString(t.Name(), "-")
-	if len(name) > 180 {
-		name = name[:180]
+	name := tableName(t)
+	if err := dynamo.CreateTableWithoutTTL(t.Context(), l.Client(), name); err != nil {
+		t.Fatal(err)
 	}
-	name = fmt.Sprintf("mw-%d-%s", tableSeq.Add(1), name)
+	return name
+}
+
+// newTTLTable creates a fresh table as dynamo.CreateTable does, with TTL on expiresAt.
+func newTTLTable(t *testing.T, l *dynamolocal.Local) string {
+	t.Helper()
+	name := tableName(t)
 	if err := dynamo.CreateTable(t.Context(), l.Client(), name); err != nil {
 		t.Fatal(err)
 	}
 	return name
+}
+
+func tableName(t *testing.T) string {
+	name := nonName.ReplaceAllString(t.Name(), "-")
+	if len(name) > 180 {
+		name = name[:180]
+	}
+	return fmt.Sprintf("mw-%d-%s", tableSeq.Add(1), name)
 }
 
 // open is the contract suite's constructor: a store on a fresh table.

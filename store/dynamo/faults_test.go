@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
@@ -22,13 +23,18 @@ import (
 // transaction, never produces), or an answer lost after the write committed.
 type faults struct {
 	mu        sync.Mutex
-	conflicts int // answer the next n TransactWriteItems with TransactionCanceled/TransactionConflict
-	lose      int // let the next n commit, then drop their answer (connection reset)
+	conflicts int    // answer the next n TransactWriteItems with TransactionCanceled/TransactionConflict
+	lose      int    // let the next n commit, then drop their answer (connection reset)
+	loseOp    string // the operation whose answers are lost ("" for TransactWriteItems)
 	calls     int
 }
 
 func (f *faults) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Header.Get("X-Amz-Target") != "DynamoDB_20120810.TransactWriteItems" {
+	op := "TransactWriteItems"
+	if f.loseOp != "" {
+		op = f.loseOp
+	}
+	if req.Header.Get("X-Amz-Target") != "DynamoDB_20120810."+op {
 		return http.DefaultTransport.RoundTrip(req)
 	}
 	f.mu.Lock()
@@ -141,5 +147,25 @@ func TestLostAnswer(t *testing.T) {
 	}
 	if rs, _, err := e.s.Reports(t.Context(), meldwijzer.ReportFilter{Institution: "roc-a"}); err != nil || len(rs) != 1 {
 		t.Fatalf("%d reports, %v", len(rs), err)
+	}
+}
+
+// When the answer to a committed AddMessage is lost, the SDK's retry does not append the
+// message twice.
+func TestLostAnswerAddMessage(t *testing.T) {
+	e, f := faultyEnv(t)
+	r, idem := newReport("roc-a", 1, base)
+	e.create(r, idem)
+	f.loseOp, f.lose, f.calls = "UpdateItem", 1, 0
+	got, err := e.s.AddMessage(t.Context(), "roc-a", r.ID, meldwijzer.Message{From: meldwijzer.FromReporter, Text: "Is er nieuws?", At: base.Add(time.Hour)})
+	if err != nil {
+		t.Fatalf("AddMessage with a lost answer: %v", err)
+	}
+	if f.calls != 2 || len(got.Messages) != 1 {
+		t.Fatalf("%d calls, %d messages returned; want 2 calls, 1 message", f.calls, len(got.Messages))
+	}
+	stored, err := e.s.Report(t.Context(), "roc-a", r.ID)
+	if err != nil || len(stored.Messages) != 1 {
+		t.Fatalf("stored: %d messages, %v", len(stored.Messages), err)
 	}
 }

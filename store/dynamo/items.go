@@ -88,6 +88,8 @@ type reportItem struct {
 	Messages    []messageItem `dynamodbav:"messages"`
 	// ConvBytes is the size in bytes of the description and all messages.
 	ConvBytes int `dynamodbav:"convBytes"`
+	// LastMessage is a hash of the last message appended (see AddMessage).
+	LastMessage string `dynamodbav:"lastMessage,omitempty"`
 	// The report's idempotency record, so that closing can set its TTL too.
 	IdemKeyHash string `dynamodbav:"idemKeyHash,omitempty"`
 	IdemExpires string `dynamodbav:"idemExpires,omitempty"`

@@ -12,7 +12,14 @@ import (
 
 // CreateTable creates the store's table for tests and local use: on demand, string keys pk and
 // sk, TTL on expiresAt. In AWS the table comes from the CDK stack instead (same keys and TTL).
+//
+// DynamoDB Local really deletes expired items (within a second or so), so tests whose times lie
+// in the past use a table without TTL (see export_test.go).
 func CreateTable(ctx context.Context, client *dynamodb.Client, table string) error {
+	return createTable(ctx, client, table, true)
+}
+
+func createTable(ctx context.Context, client *dynamodb.Client, table string, withTTL bool) error {
 	_, err := client.CreateTable(ctx, &dynamodb.CreateTableInput{
 		TableName:   aws.String(table),
 		BillingMode: types.BillingModePayPerRequest,
@@ -33,6 +40,9 @@ func CreateTable(ctx context.Context, client *dynamodb.Client, table string) err
 	})
 	if err := w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(table)}, 2*time.Minute); err != nil {
 		return fmt.Errorf("dynamo: waiting for table %s: %w", table, err)
+	}
+	if !withTTL {
+		return nil
 	}
 	_, err = client.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{
 		TableName: aws.String(table),

@@ -1,0 +1,38 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+	"time"
+
+	"meldwijzer"
+	"meldwijzer/auth"
+)
+
+// localSignin gives a token for a demo institution without a password, so that a newcomer can
+// try the institution side with `make run`. Only the local binary mounts it, and only demo
+// institutions are signed for.
+func (s *Server) localSignin(w http.ResponseWriter, r *http.Request) error {
+	var body struct {
+		Institution string `json:"institution"`
+		Role        string `json:"role"`
+	}
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	inst := s.content.Institution(body.Institution)
+	switch {
+	case s.localSigner == nil:
+		return meldwijzer.Errorf(meldwijzer.ENOTFOUND, "there is nothing at this address")
+	case inst == nil || !inst.Demo:
+		return meldwijzer.Errorf(meldwijzer.EFORBIDDEN, "the demo sign-in is only for demo institutions")
+	case !slices.Contains(auth.Roles, body.Role):
+		return meldwijzer.Errorf(meldwijzer.EINVALID, "role must be handler or viewer")
+	}
+	token, err := s.localSigner.Sign(auth.Identity{Subject: "demo-" + body.Role, Institution: inst.ID, Role: body.Role}, 8*time.Hour)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"token": token})
+	return nil
+}

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"meldwijzer/auth"
+	"meldwijzer/content"
+)
+
+// tokenCommand prints a Bearer token that the local server in the same data directory accepts.
+func tokenCommand(args []string) error {
+	fl := flag.NewFlagSet("token", flag.ContinueOnError)
+	institution := fl.String("institution", "", "institution id (see content/institutions)")
+	role := fl.String("role", auth.RoleHandler, "handler or viewer")
+	data := fl.String("data", "data", "the local server's data directory (holds the signing key)")
+	ttl := fl.Duration("ttl", 8*time.Hour, "how long the token is valid")
+	subject := fl.String("subject", "", "who the token is for, as the audit log shows it (default local-ROLE)")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	b, err := content.Load(content.FS)
+	if err != nil {
+		return err
+	}
+	if b.Institution(*institution) == nil {
+		return fmt.Errorf("unknown institution %q", *institution)
+	}
+	if !slices.Contains(auth.Roles, *role) {
+		return fmt.Errorf("role must be handler or viewer, not %q", *role)
+	}
+	if *subject == "" {
+		*subject = "local-" + *role
+	}
+	if err := os.MkdirAll(*data, 0o700); err != nil {
+		return err
+	}
+	key, err := auth.LoadLocalKey(filepath.Join(*data, "token.key"))
+	if err != nil {
+		return err
+	}
+	tok, err := key.Sign(auth.Identity{Subject: *subject, Institution: *institution, Role: *role}, *ttl)
+	if err != nil {
+		return err
+	}
+	fmt.Println(tok)
+	return nil
+}

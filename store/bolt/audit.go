@@ -1,0 +1,187 @@
+package bolt
+
+// The audit log lives apart from the reports, so that nothing that deletes reports (Sweep)
+// can reach it:
+//
+//	audit       <institution> (nested bucket, created by the first entry):
+//	            <at>(12) <seq>(8)                → entry JSON
+//
+// <at> is the entry's time key (see timeKey) and <seq> the institution bucket's NextSequence,
+// big-endian: keys are unique, and byte order is time order, then append order.
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"go.etcd.io/bbolt"
+
+	"meldwijzer"
+)
+
+var _ meldwijzer.AuditLog = (*Store)(nil)
+
+var bucketAudit = []byte("audit")
+
+const (
+	auditKeyLen = timeKeyLen + 8
+	// auditCursorVersion tells an audit cursor from a Reports cursor (version 1), which is
+	// signed with the same key.
+	auditCursorVersion = 2
+)
+
+type auditRecord struct {
+	At       time.Time `json:"at"`
+	Actor    string    `json:"actor"`
+	Role     string    `json:"role,omitempty"`
+	Action   string    `json:"action"`
+	ReportID string    `json:"reportId,omitempty"`
+	Detail   string    `json:"detail,omitempty"`
+}
+
+func checkAuditEntry(e meldwijzer.AuditEntry) error {
+	if e.Institution == "" || e.Actor == "" || e.Action == "" || e.At.IsZero() {
+		return meldwijzer.Errorf(meldwijzer.EINVALID, "an audit entry needs an institution, an actor, an action and a time")
+	}
+	return nil
+}
+
+// AppendAudit adds e to its institution's audit log.
+func (s *Store) AppendAudit(ctx context.Context, e meldwijzer.AuditEntry) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkAuditEntry(e); err != nil {
+		return err
+	}
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		root, err := tx.CreateBucketIfNotExists(bucketAudit)
+		if err != nil {
+			return err
+		}
+		b, err := root.CreateBucketIfNotExists([]byte(e.Institution))
+		if err != nil {
+			return err
+		}
+		seq, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		key := binary.BigEndian.AppendUint64(timeKey(e.At), seq)
+		return putJSON(b, key, auditRecord{
+			At: e.At.UTC(), Actor: e.Actor, Role: e.Role, Action: e.Action, ReportID: e.ReportID, Detail: e.Detail,
+		})
+	})
+	return wrap("append audit", err)
+}
+
+// Audit lists inst's audit entries newest first: At descending, then the later appended first.
+func (s *Store) Audit(ctx context.Context, inst, cursor string, limit int) ([]meldwijzer.AuditEntry, string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, "", err
+	}
+	if inst == "" {
+		return nil, "", meldwijzer.Errorf(meldwijzer.EINVALID, "an institution is required")
+	}
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	limit = min(limit, MaxLimit)
+	var start []byte
+	if cursor != "" {
+		var err error
+		if start, err = s.decodeAuditCursor(inst, cursor); err != nil {
+			return nil, "", err
+		}
+	}
+	var (
+		out  []meldwijzer.AuditEntry
+		next string
+	)
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		root := tx.Bucket(bucketAudit)
+		if root == nil {
+			return nil
+		}
+		b := root.Bucket([]byte(inst))
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		var k, v []byte
+		if start == nil {
+			k, v = c.Last()
+		} else {
+			// Keys are unique and the cursor's key was listed, so the page starts right before it
+			// (Seek lands on it, or on the first key after it, or nowhere when there is none).
+			if k, v = c.Seek(start); k == nil {
+				k, v = c.Last()
+			}
+			for k != nil && bytes.Compare(k, start) >= 0 {
+				k, v = c.Prev()
+			}
+		}
+		var last []byte
+		for ; k != nil; k, v = c.Prev() {
+			if len(out) == limit {
+				next = s.encodeAuditCursor(inst, last)
+				return nil
+			}
+			if len(k) != auditKeyLen {
+				return fmt.Errorf("bad audit key %x", k)
+			}
+			var rec auditRecord
+			if err := json.Unmarshal(v, &rec); err != nil {
+				return fmt.Errorf("decode audit entry %x: %w", k, err)
+			}
+			out = append(out, meldwijzer.AuditEntry{
+				Institution: inst, At: rec.At, Actor: rec.Actor, Role: rec.Role, Action: rec.Action,
+				ReportID: rec.ReportID, Detail: rec.Detail,
+			})
+			last = k // valid for the life of the transaction, which encodes the cursor
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", wrap("audit", err)
+	}
+	return out, next, nil
+}
+
+// An audit cursor is base64url(2, uvarint(len(institution)), institution, audit key, MAC[:16]):
+// the Reports cursor's format with its own version, so that neither is taken for the other.
+func (s *Store) encodeAuditCursor(inst string, key []byte) string {
+	payload := []byte{auditCursorVersion}
+	payload = binary.AppendUvarint(payload, uint64(len(inst)))
+	payload = append(payload, inst...)
+	payload = append(payload, key...)
+	return cursorEncoding.EncodeToString(append(payload, s.cursorMAC(payload)...))
+}
+
+func (s *Store) decodeAuditCursor(inst, cursor string) ([]byte, error) {
+	bad := meldwijzer.Errorf(meldwijzer.EINVALID, "the cursor is not valid: start again from the first page")
+	if len(cursor) > 4096 {
+		return nil, bad
+	}
+	data, err := cursorEncoding.DecodeString(cursor)
+	if err != nil || len(data) < 1+cursorMACLen {
+		return nil, bad
+	}
+	payload, mac := data[:len(data)-cursorMACLen], data[len(data)-cursorMACLen:]
+	if !hmac.Equal(mac, s.cursorMAC(payload)) || payload[0] != auditCursorVersion {
+		return nil, bad
+	}
+	n, w := binary.Uvarint(payload[1:])
+	if w <= 0 || n > uint64(len(payload)-1-w) {
+		return nil, bad
+	}
+	rest := payload[1+w:]
+	if string(rest[:n]) != inst || len(rest[n:]) != auditKeyLen {
+		return nil, bad
+	}
+	return rest[n:], nil
+}
