@@ -9,7 +9,7 @@ FUNCTIONS := $(notdir $(wildcard functions/*))
 CHROMIUM ?= /usr/bin/chromium
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: run build test test-go test-e2e content-check vet tools chromium java rie clean
+.PHONY: run build synth test test-go test-e2e content-check vet tools chromium java rie clean
 
 ## run: the app on http://$(ADDR) with the demo institutions, on the embedded store in $(DATA)/
 run:
@@ -28,8 +28,13 @@ build/%.zip: FORCE
 
 FORCE:
 
+REGION ?= eu-west-1
+## synth: the CDK app into cdk.out/, offline (a cdk-nag AwsSolutions error fails it)
+synth: build tools
+	npm --prefix tools exec -- cdk synth --quiet -c region=$(REGION)
+
 ## test: everything CI checks
-test: vet content-check test-go test-e2e
+test: vet content-check test-go synth test-e2e
 
 vet:
 	$(GO) vet ./...

@@ -60,8 +60,24 @@ func Request(ctx context.Context, e events.APIGatewayV2HTTPRequest) (*http.Reque
 	r.ContentLength = int64(len(body))
 	// The source address serves only as a rate limiter's key, hashed in memory; it is never
 	// logged or stored (api.Limiter).
-	r.RemoteAddr = e.RequestContext.HTTP.SourceIP
+	r.RemoteAddr = clientAddress(e)
 	return r, nil
+}
+
+// clientAddress is the address the request came from. Behind CloudFront, API Gateway sees an
+// edge server; CloudFront passes the school's address in CloudFront-Viewer-Address ("ip:port").
+// A caller who goes around CloudFront can set that header, but only to choose their own limiter
+// bucket, which API Gateway's throttling still bounds.
+func clientAddress(e events.APIGatewayV2HTTPRequest) string {
+	for k, v := range e.Headers {
+		if strings.EqualFold(k, "CloudFront-Viewer-Address") {
+			if i := strings.LastIndexByte(v, ':'); i > 0 {
+				return v[:i]
+			}
+			return v
+		}
+	}
+	return e.RequestContext.HTTP.SourceIP
 }
 
 type responseWriter struct {
