@@ -193,7 +193,13 @@ func (s *Server) replyToReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"message": messageView(*m)})
+	// The answer carries the report as it is now (deadlines, messages), so that the inbox need
+	// not read it again.
+	rep, err := s.store.Report(r.Context(), inst, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"message": messageView(*m), "report": s.caseOf(rep, true), "messages": messageViews(rep.Messages)})
 	return nil
 }
 

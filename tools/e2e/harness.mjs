@@ -74,10 +74,10 @@ export function launchBrowser() {
 
 // newPhone opens a fresh phone-sized context (own sessionStorage) and a page that records every
 // request to another host, every console error and every page error, so a test can assert none.
-export async function newPhone(browser, { width = 360, height = 640 } = {}) {
+export async function newPhone(browser, { width = 360, height = 640, locale = 'nl-NL' } = {}) {
   const context = await browser.newContext({
     viewport: { width, height }, isMobile: true, hasTouch: true, deviceScaleFactor: 1,
-    locale: 'nl-NL', reducedMotion: 'reduce',
+    locale, reducedMotion: 'reduce',
   });
   context.setDefaultTimeout(10000);
   const page = await context.newPage();

@@ -86,8 +86,11 @@ describe('phone UI', () => {
       await shot(page, '03-route-page');
       await shot(page, '03-route-page-full', true);
 
-      await page.getByRole('button', { name: 'Anoniem melden' }).tap();
-      await page.getByText(/Anoniem melden kan binnenkort hier/).waitFor();
+      // the meldpunt form opens (report.test.mjs covers it), and Terug returns to the conversation
+      await page.locator('#log').getByRole('button', { name: 'Anoniem melden' }).tap();
+      await page.getByRole('heading', { level: 1, name: 'Anoniem melden' }).waitFor();
+      await page.getByRole('button', { name: 'Terug' }).tap();
+      await page.locator('#log .card').first().waitFor();
 
       const url = page.url();
       const before = await page.locator('#log .msg').count();
@@ -182,12 +185,12 @@ describe('phone UI', () => {
       await begin(page);
       await option(page, /^Pesten/).tap();
       await settled(page);
-      await page.getByText('Waar gebeurde het?').waitFor();
+      await page.locator('#log').getByText('Waar gebeurde het?').waitFor();
       await page.getByRole('button', { name: 'English' }).tap();
       await settled(page);
-      await page.getByText('Where did it happen?').waitFor();
+      await page.locator('#log').getByText('Where did it happen?').waitFor();
       assert.equal(await page.getAttribute('html', 'lang'), 'en');
-      assert.equal(await page.getByText('Waar gebeurde het?').count(), 0, 'the node was replaced, not repeated');
+      assert.equal(await page.locator('#log').getByText('Waar gebeurde het?').count(), 0, 'the node was replaced, not repeated');
       assert.ok(await option(page, 'At school').isVisible());
       assert.ok(await page.getByRole('button', { name: 'Urgent help' }).isVisible());
       assert.ok(await page.getByRole('button', { name: 'Quick exit' }).isVisible());
@@ -242,7 +245,7 @@ describe('phone UI', () => {
       while (!/^Pesten/.test(await focused()) && guard++ < 15) await page.keyboard.press('Tab');
       await page.keyboard.press('Enter');
       await settled(page);
-      await page.getByText('Waar gebeurde het?').waitFor();
+      await page.locator('#log').getByText('Waar gebeurde het?').waitFor();
     });
   });
 

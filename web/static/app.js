@@ -1,6 +1,8 @@
 // Meldwijzer phone UI: plain JS, no build step, same-origin API only.
-// Privacy: no cookies, no localStorage. The conversation may live in sessionStorage (so a reload keeps
-// it) and is wiped by "Snel weg" / Esc. The institution is carried in the URL path /i/{id}.
+// Privacy: no cookies, no localStorage. The conversation and an unsent report draft (with its
+// Idempotency-Key) may live in sessionStorage (so a reload keeps them) and are wiped by "Snel weg" / Esc.
+// A receipt is never stored, logged or put in a URL: it lives in a variable while it is on screen.
+// The institution is carried in the URL path /i/{id}.
 'use strict';
 (() => {
   const T = {
@@ -16,8 +18,51 @@
       exitTip: 'Tip: kijkt er iemand mee? Druk op Snel weg of op Esc.',
       chat: 'Gesprek', restart: 'Opnieuw beginnen', me: 'Jij:', guide: 'Meldwijzer:',
       type: 'Typ wat er is gebeurd', send: 'Stuur', choose: 'Kies een antwoord',
-      report: 'Anoniem melden',
-      reportSoon: 'Anoniem melden kan binnenkort hier. Tot dan kun je terecht bij de vertrouwenspersoon hierboven.',
+      report: 'Anoniem melden', menu: 'Menu', view: 'Mijn melding bekijken', already: 'Heb je al iets gemeld?',
+      how: 'Zo bereik je ze:',
+      rIntro: 'Vertel wat er is gebeurd. Je naam is niet nodig.', rTo: 'Je melding gaat naar:',
+      rInst: 'Bij welke school wil je melden?', pick: 'Kies een school', pick2: 'Kies wat het best past',
+      rTheme: 'Waar gaat het over?', rWhere: 'Waar gebeurde het?',
+      rGrounds: 'Waarom werd je anders behandeld? Je mag meer dan één kiezen.',
+      rText: 'Wat is er gebeurd?', rTextHint: 'Schrijf het in je eigen woorden. Je naam hoeft er niet in.',
+      rWhen: 'Wanneer gebeurde het?', wn_week: 'Deze week', wn_month: 'Deze maand', wn_longer: 'Langer geleden',
+      rFu: 'Wil je een antwoord?', fuYes: 'Ja. Je krijgt een code om het antwoord te lezen.',
+      fuNo: 'Nee, ik wil het alleen laten weten.',
+      pTitle: 'Wat gebeurt er met je melding?',
+      p1: 'We bewaren alleen wat je hier typt en kiest.',
+      p2: 'Alleen de vertrouwenspersoon of het meldpunt van je school leest het. Niemand anders.',
+      p3: 'Is je melding afgesloten? Dan bewaren we de tekst nog 12 maanden. Daarna wissen we hem. Alleen anonieme aantallen blijven over.',
+      p4: 'We bewaren niets over je telefoon of internet: geen IP-adres en geen cookies.',
+      rSend: 'Verstuur melding', back: 'Terug', retryNow: 'Nu opnieuw proberen',
+      sending: 'Je melding wordt verstuurd…',
+      notYet: 'Nog niet verstuurd, we proberen het opnieuw… Je melding blijft bewaard in dit venster.',
+      eInst: 'Kies je school.', eTheme: 'Kies waar het over gaat.', eWhere: 'Kies waar het gebeurde.',
+      eText: 'Schrijf kort wat er is gebeurd.', count: 'van de', chars: 'tekens',
+      failed: 'Je melding is nog niet verstuurd. Je tekst staat er nog. Dit ging er mis:',
+      dTitle: 'Je melding is verstuurd', dCodeH: 'Dit is je code', copy: 'Kopieer de code',
+      copied: 'De code is gekopieerd.', selectCopy: 'De code is geselecteerd. Kopieer hem zelf.',
+      keep: 'Bewaar deze code. Schrijf hem op of maak een screenshot. Zonder code kun je je melding niet terugzien.',
+      dLater: 'Je school leest je melding en stuurt je een antwoord. Kom later terug via Mijn melding bekijken en vul je code in.',
+      thanks: 'Dank je wel voor je melding. Je school weet nu wat er is gebeurd.',
+      noAnswer: 'Je krijgt geen antwoord, want je wilde geen antwoord. Dat is goed zo.', finish: 'Klaar',
+      sCode: 'Je code', sCodeHint: 'Die kreeg je toen je je melding verstuurde. 20 cijfers.', sOpen: 'Bekijk mijn melding',
+      eCode: 'Deze code kennen we niet. Controleer de cijfers.', eCodeFmt: 'Vul de 20 cijfers van je code in.',
+      limited: 'Je hebt het vaak geprobeerd. We wachten even en proberen het over {s} seconden opnieuw.',
+      sHead: 'Je melding', sStatus: 'Status', sTheme: 'Onderwerp', sDate: 'Gemeld op', sMsgs: 'Berichten',
+      noMsgs: 'Er zijn nog geen berichten. Je school reageert zo snel mogelijk.', school2: 'School:',
+      sText: 'Schrijf een bericht aan je school', sSend: 'Stuur bericht', eReply: 'Schrijf eerst een bericht.',
+      sClosedNote: 'Je melding is afgesloten. Je kunt geen berichten meer sturen.', refresh: 'Vernieuwen',
+      st_received: 'Ontvangen', st_in_progress: 'In behandeling', st_closed: 'Afgesloten',
+      th_discriminatie: 'Discriminatie of racisme', th_seksueel: 'Seksueel grensoverschrijdend gedrag',
+      th_agressie: 'Agressie, geweld of bedreiging', th_pesten: 'Pesten, ook online',
+      th_criminaliteit: 'Drugs, diefstal of criminaliteit', th_stagemisbruik: 'Problemen op je stage',
+      th_discussie: 'Een discussie die uit de hand liep', th_thuis: 'Het is thuis niet veilig',
+      th_anders: 'Iets anders, of ik weet het niet',
+      wh_school: 'Op school', wh_stage: 'Op mijn stage of werk', wh_online: 'Online of in een app', wh_elders: 'Ergens anders',
+      gr_herkomst: 'Afkomst of huidskleur', gr_religie: 'Geloof',
+      'gr_seksuele-orientatie': 'Seksuele oriëntatie (bijvoorbeeld homo, lesbisch, bi)',
+      gr_gender: 'Geslacht of genderidentiteit (bijvoorbeeld trans)', gr_handicap: 'Een handicap of chronische ziekte',
+      gr_leeftijd: 'Leeftijd', gr_anders: 'Iets anders',
       error: 'Sorry, dat lukte niet. Misschien is je internet weg. Probeer het nog eens.',
       danger: 'Ben je nu in gevaar? Bel 112.', retry: 'Probeer opnieuw', wait: 'Even geduld…',
       emergency: 'Spoed', institution: 'Op school', outside: 'Buiten school',
@@ -36,8 +81,51 @@
       exitTip: 'Tip: is someone watching? Press Quick exit or Esc.',
       chat: 'Conversation', restart: 'Start again', me: 'You:', guide: 'Meldwijzer:',
       type: 'Type what happened', send: 'Send', choose: 'Choose an answer',
-      report: 'Report anonymously',
-      reportSoon: 'Reporting anonymously will be possible here soon. Until then, you can go to the confidential adviser (vertrouwenspersoon) shown above.',
+      report: 'Report anonymously', menu: 'Menu', view: 'View my report', already: 'Did you already report something?',
+      how: 'How to reach them:',
+      rIntro: 'Tell us what happened. We do not need your name.', rTo: 'Your report goes to:',
+      rInst: 'Which school do you want to report to?', pick: 'Choose a school', pick2: 'Choose what fits best',
+      rTheme: 'What is it about?', rWhere: 'Where did it happen?',
+      rGrounds: 'Why were you treated differently? You may choose more than one.',
+      rText: 'What happened?', rTextHint: 'Write it in your own words. You do not need to put your name in it.',
+      rWhen: 'When did it happen?', wn_week: 'This week', wn_month: 'This month', wn_longer: 'Longer ago',
+      rFu: 'Do you want an answer?', fuYes: 'Yes. You get a code to read the answer.',
+      fuNo: 'No, I only want to let them know.',
+      pTitle: 'What happens to your report?',
+      p1: 'We only keep what you type and choose here.',
+      p2: 'Only the confidential adviser or the reporting point of your school reads it. No one else.',
+      p3: 'When your report is closed, we keep the text for 12 more months. Then we delete it. Only anonymous counts stay.',
+      p4: 'We keep nothing about your phone or internet: no IP address and no cookies.',
+      rSend: 'Send report', back: 'Back', retryNow: 'Try again now',
+      sending: 'Sending your report…',
+      notYet: 'Not sent yet, we are trying again… Your report stays saved in this window.',
+      eInst: 'Choose your school.', eTheme: 'Choose what it is about.', eWhere: 'Choose where it happened.',
+      eText: 'Write briefly what happened.', count: 'of', chars: 'characters',
+      failed: 'Your report has not been sent yet. Your text is still here. This went wrong:',
+      dTitle: 'Your report has been sent', dCodeH: 'This is your code', copy: 'Copy the code',
+      copied: 'The code has been copied.', selectCopy: 'The code is selected. Copy it yourself.',
+      keep: 'Keep this code. Write it down or take a screenshot. Without the code you cannot see your report again.',
+      dLater: 'Your school reads your report and sends you an answer. Come back later through View my report and enter your code.',
+      thanks: 'Thank you for your report. Your school now knows what happened.',
+      noAnswer: 'You will not get an answer, because you did not want one. That is fine.', finish: 'Done',
+      sCode: 'Your code', sCodeHint: 'You got it when you sent your report. 20 digits.', sOpen: 'View my report',
+      eCode: 'We do not know this code. Check the digits.', eCodeFmt: 'Enter the 20 digits of your code.',
+      limited: 'You have tried many times. We wait a moment and try again in {s} seconds.',
+      sHead: 'Your report', sStatus: 'Status', sTheme: 'Subject', sDate: 'Reported on', sMsgs: 'Messages',
+      noMsgs: 'There are no messages yet. Your school will answer as soon as possible.', school2: 'School:',
+      sText: 'Write a message to your school', sSend: 'Send message', eReply: 'Write a message first.',
+      sClosedNote: 'Your report is closed. You can no longer send messages.', refresh: 'Refresh',
+      st_received: 'Received', st_in_progress: 'Being handled', st_closed: 'Closed',
+      th_discriminatie: 'Discrimination or racism', th_seksueel: 'Sexual harassment or violence',
+      th_agressie: 'Aggression, violence or threats', th_pesten: 'Bullying, also online',
+      th_criminaliteit: 'Drugs, theft or crime', th_stagemisbruik: 'Problems at your work placement',
+      th_discussie: 'A discussion that got out of hand', th_thuis: 'It is not safe at home',
+      th_anders: 'Something else, or I am not sure',
+      wh_school: 'At school', wh_stage: 'At my work placement or job', wh_online: 'Online or in an app', wh_elders: 'Somewhere else',
+      gr_herkomst: 'Origin or skin colour', gr_religie: 'Religion',
+      'gr_seksuele-orientatie': 'Sexual orientation (for example gay, lesbian, bi)',
+      gr_gender: 'Sex or gender identity (for example trans)', gr_handicap: 'A disability or chronic illness',
+      gr_leeftijd: 'Age', gr_anders: 'Something else',
       error: 'Sorry, that did not work. Maybe your internet is down. Please try again.',
       danger: 'Are you in danger right now? Call 112.', retry: 'Try again', wait: 'Please wait…',
       emergency: 'Emergency', institution: 'At school', outside: 'Outside school',
@@ -48,9 +136,10 @@
   const KEY = 'meldwijzer';
   const $ = (id) => document.getElementById(id);
   const log = $('log');
-  const S = { lang: 'nl', audience: null, inst: null, instName: '', items: [], node: null, nodeEl: null, busy: false };
+  const S = { lang: 'nl', audience: null, inst: null, instName: '', items: [], node: null, nodeEl: null, busy: false, view: 'start', stale: false };
   let instReady = Promise.resolve();
   const t = (k) => T[S.lang][k];
+  const VIEWS = ['start', 'chat', 'report', 'done', 'self'];
   const reduced = () => matchMedia('(prefers-reduced-motion: reduce)').matches;
 
   function el(tag, cls, text) {
@@ -69,12 +158,15 @@
   }
 
   // ---- API ----
-  function wait(res) {
-    const h = res.headers.get('Retry-After') || '';
+  // secs: the Retry-After of a response in seconds (at most max), or def when it has none.
+  function secs(res, def, max) {
+    const h = (res && res.headers.get('Retry-After')) || '';
     let s = /^\d+$/.test(h) ? +h : (Date.parse(h) - Date.now()) / 1000;
-    if (!(s >= 0)) s = 2;
-    return new Promise((r) => setTimeout(r, Math.min(s, 30) * 1000));
+    if (!(s >= 0)) s = def;
+    return Math.min(Math.ceil(s), max || 30);
   }
+  const sleep = (s) => new Promise((r) => setTimeout(r, s * 1000));
+  const wait = (res) => sleep(secs(res, 2));
   async function api(path, body, retried) {
     const res = await fetch(path, body ? {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body)
@@ -149,16 +241,6 @@
     log.append(m);
     if (!keep) { S.items.push({ k: 'u', text }); save(); }
   }
-  function addNote(key, keep) {
-    const m = el('div', 'msg guide');
-    m.tabIndex = -1;
-    const b = el('div', 'bubble', T[S.lang][key]);
-    b.prepend(el('span', 'sr', t('guide') + ' '));
-    m.append(b);
-    log.append(m);
-    if (!keep) { S.items.push({ k: 'n', key }); save(); }
-    return m;
-  }
   function safeUrl(u) { return typeof u === 'string' && /^https?:\/\//i.test(u) ? u : null; }
   function linkBtn(cls, href, label, name) {
     const a = el('a', 'btn ' + cls, label);
@@ -180,7 +262,7 @@
     badge.append(t(kind));
     c.append(badge, el('h2', '', r.name));
     if (r.for) c.append(el('p', '', r.for));
-    for (const [k, v] of [['serves', r.serves], ['hours', r.hours]]) {
+    for (const [k, v] of [['how', r.how], ['serves', r.serves], ['hours', r.hours]]) {
       if (!v) continue;
       const p = el('p');
       p.append(el('strong', '', t(k) + ' '), v);
@@ -231,7 +313,7 @@
     if (node.report) {
       const rb = el('button', 'btn report', t('report'));
       rb.type = 'button';
-      rb.addEventListener('click', () => reveal(addNote('reportSoon')));
+      rb.addEventListener('click', () => openReport(node));
       m.append(rb);
     }
     if (current && Array.isArray(node.options) && node.options.length) {
@@ -239,8 +321,14 @@
       g.setAttribute('role', 'group');
       g.setAttribute('aria-label', t('choose'));
       for (const o of node.options) {
-        const btn = el('button', 'opt', o.label);
+        const btn = el('button', 'opt' + (o.urgent ? ' opt-urgent' : ''));
         btn.type = 'button';
+        if (o.urgent) {
+          const i = el('span', 'ico', '!');
+          i.setAttribute('aria-hidden', 'true');
+          btn.append(i);
+        }
+        btn.append(el('span', 'lbl', o.label));
         btn.addEventListener('click', () => choose(o));
         g.append(btn);
       }
@@ -282,11 +370,21 @@
     const id = S.node.id;
     run(step({ node: id, choice: o.id }), showNode);
   }
-  function showChat() {
-    $('start').hidden = true;
-    $('chat').hidden = false;
-    $('composer').hidden = false;
+  // show makes one view visible; leaving the receipt or the report view forgets the receipt.
+  function show(v) {
+    for (const x of VIEWS) $(x).hidden = x !== v;
+    $('composer').hidden = v !== 'chat';
+    if (v !== 'done') $('rcpt').textContent = '';
+    if (v !== 'self') forgetSelf();
+    S.view = v;
+    closeMenu();
+  }
+  function chatLine() {
     $('chatSchool').textContent = S.inst && S.instName ? t('yourSchool') + ' ' + S.instName : '';
+  }
+  function showChat() {
+    show('chat');
+    chatLine();
   }
   function begin() {
     S.items = [];
@@ -296,9 +394,7 @@
     run(step({}), showNode);
   }
   function showStart() {
-    $('chat').hidden = true;
-    $('composer').hidden = true;
-    $('start').hidden = false;
+    show('start');
     $('schoolStep').hidden = true;
     $('whoStep').hidden = false;
     schoolLine();
@@ -316,16 +412,20 @@
   let instList = null;
   function loadInstitutions() {
     instList = instList || api('/api/v1/institutions').then((d) => {
-      const sel = $('school');
-      for (const i of d.institutions || []) {
-        const o = el('option', '', i.name);
-        o.value = i.id;
-        sel.append(o);
+      for (const sel of [$('school'), $('rInst')]) {
+        for (const i of d.institutions || []) {
+          const o = el('option', '', i.name);
+          o.value = i.id;
+          sel.append(o);
+        }
       }
     }, () => { instList = null; }); // only "I don't know" then; the guide works without an institution
     return instList;
   }
   function quickExit() {
+    D = null;
+    forgetSelf();
+    clearTimeout(sendTimer);
     try { sessionStorage.clear(); } catch (_) { /* ignore */ }
     S.items = [];
     S.node = S.nodeEl = null;
@@ -345,7 +445,9 @@
     const lb = $('lang');
     lb.textContent = d.other;
     lb.lang = S.lang === 'nl' ? 'en' : 'nl';
-    if (!$('chat').hidden) showChat();
+    if (S.view === 'chat') chatLine();
+    counters();
+    if (S.view === 'self' && selfData) renderSelf();
   }
 
   // ---- wiring ----
@@ -356,12 +458,14 @@
     S.lang = S.lang === 'nl' ? 'en' : 'nl';
     applyLang();
     save();
-    if (S.node && !$('chat').hidden) run(step({ node: S.node.id }), replaceNode);
+    if (S.node && S.view === 'chat') run(step({ node: S.node.id }), replaceNode);
+    else if (S.node) S.stale = true;
   });
   $('urgent').addEventListener('click', () => {
     if (S.busy) return;
     if (!S.audience) S.audience = 'student';
-    if ($('chat').hidden) showChat();
+    if (history.state && history.state.v) history.replaceState(null, '');
+    if (S.view !== 'chat') showChat();
     dropOptions();
     addUser(t('urgent'));
     run(step({ node: 'urgent' }), showNode, true);
@@ -417,6 +521,384 @@
     run(() => api('/api/v1/wegwijzer/message', base({ text })), (d) => showNode(d.node), true);
   });
 
+  // ---- navigation between views ----
+  // The report form, the receipt and "my report" get a history entry, so the phone's back button
+  // returns to the conversation or the start screen. The entry holds only the view's name.
+  function go(v) {
+    if (history.state && history.state.v) history.replaceState({ v }, '');
+    else history.pushState({ v }, '');
+    show(v);
+    scrollTo(0, 0);
+  }
+  function toBase() {
+    if (S.items.length) {
+      showChat();
+      if (S.stale && S.node) { S.stale = false; run(step({ node: S.node.id }), replaceNode); }
+      else if (S.nodeEl) reveal(S.nodeEl);
+    } else {
+      showStart();
+      $('title').focus();
+    }
+  }
+  function back() {
+    if (history.state && history.state.v) history.back(); else toBase();
+  }
+  addEventListener('popstate', (e) => {
+    const v = e.state && e.state.v;
+    if (v === 'report' && D) { show('report'); fillForm(); $('rTitle').focus(); }
+    else if (v === 'self') { show('self'); $('sTitle').focus(); }
+    else toBase();
+  });
+  function closeMenu() {
+    $('menu').hidden = true;
+    $('menuBtn').setAttribute('aria-expanded', 'false');
+  }
+  $('menuBtn').addEventListener('click', () => {
+    const open = $('menu').hidden;
+    $('menu').hidden = !open;
+    $('menuBtn').setAttribute('aria-expanded', String(open));
+  });
+  for (const b of document.querySelectorAll('[data-go]')) {
+    b.addEventListener('click', () => (b.dataset.go === 'self' ? openSelf() : openReport(S.node && S.node.report ? S.node : null)));
+  }
+  for (const b of document.querySelectorAll('[data-back]')) b.addEventListener('click', back);
+
+  // ---- form helpers ----
+  // setErr shows (or with no key, clears) the error under a field and ties it to the field.
+  function setErr(field, id, key, text) {
+    const e = $(id);
+    const ids = (field.getAttribute('aria-describedby') || '').split(' ').filter((x) => x && x !== id);
+    if (key || text) {
+      if (key) e.dataset.t = key; else delete e.dataset.t;
+      e.textContent = key ? t(key) : text;
+      ids.push(id);
+      field.setAttribute('aria-invalid', 'true');
+    } else {
+      delete e.dataset.t;
+      e.textContent = '';
+      field.removeAttribute('aria-invalid');
+    }
+    e.hidden = !(key || text);
+    if (ids.length) field.setAttribute('aria-describedby', ids.join(' ')); else field.removeAttribute('aria-describedby');
+  }
+  function counters() {
+    for (const [f, c] of [['rText', 'cText'], ['sText', 'cReply']]) {
+      const a = $(f);
+      $(c).textContent = a.value.length + ' ' + t('count') + ' ' + a.maxLength + ' ' + t('chars');
+    }
+  }
+  function say(id, key, extra) {
+    const e = $(id);
+    if (key) e.dataset.t = key; else delete e.dataset.t;
+    e.textContent = key ? t(key) : extra || '';
+  }
+  function uuid() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 15) | 64;
+    b[8] = (b[8] & 63) | 128;
+    const h = Array.from(b, (x) => (x + 256).toString(16).slice(1)).join('');
+    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join('-');
+  }
+
+  // ---- meldpunt: the report draft ----
+  // D is the draft: the fields, its Idempotency-Key (made once) and, once a send was tried, the exact
+  // body that was sent. While a body is out, the fields are locked so that every retry is identical.
+  const DK = 'meldwijzer.draft';
+  let D = null;
+  let sendTimer = 0;
+  let sending = false;
+  let tries = 0;
+  function saveDraft() {
+    try { if (D) sessionStorage.setItem(DK, JSON.stringify(D)); else sessionStorage.removeItem(DK); } catch (_) { /* private mode */ }
+  }
+  function openReport(node) {
+    if (!D || (!D.text && !D.sent)) {
+      D = {
+        k: uuid(), inst: S.inst || '', instName: S.inst ? S.instName : '', aud: S.audience || 'student',
+        theme: (node && node.theme) || '', where: (node && node.where) || '', grounds: [], when: '', text: '', fu: true, sent: null
+      };
+      saveDraft();
+    }
+    go('report');
+    $('rAlert').hidden = true;
+    fillForm();
+    $('rTitle').focus();
+  }
+  const radios = (name) => $('rForm').querySelectorAll('input[name="' + name + '"]');
+  function fillForm() {
+    if (!D) return;
+    const f = $('rForm');
+    $('fInst').hidden = !!D.inst;
+    $('rFor').hidden = !D.inst;
+    $('rForName').textContent = D.instName || D.inst;
+    if (!D.inst) loadInstitutions().then(() => { $('rInst').value = D ? D.inst : ''; });
+    $('rTheme').value = D.theme;
+    $('rWhere').value = D.where;
+    $('rText').value = D.text;
+    for (const c of radios('g')) c.checked = D.grounds.includes(c.value);
+    for (const r of radios('when')) r.checked = r.value === D.when;
+    for (const r of radios('fu')) r.checked = r.value === (D.fu ? 'yes' : 'no');
+    $('fGrounds').hidden = D.theme !== 'discriminatie';
+    for (const e of f.querySelectorAll('input, select, textarea')) e.disabled = !!D.sent;
+    $('rSend').hidden = !!D.sent;
+    $('rWait').hidden = !D.sent;
+    counters();
+    if (D.sent && !sending && !sendTimer) { say('rStatus', 'notYet'); sendTimer = setTimeout(submit, 1000); }
+  }
+  function readForm() {
+    if (!D || D.sent) return;
+    if (!$('fInst').hidden) {
+      D.inst = $('rInst').value;
+      D.instName = D.inst ? $('rInst').options[$('rInst').selectedIndex].text : '';
+    }
+    D.theme = $('rTheme').value;
+    D.where = $('rWhere').value;
+    D.text = $('rText').value;
+    D.grounds = Array.from(radios('g')).filter((c) => c.checked).map((c) => c.value);
+    const w = Array.from(radios('when')).find((r) => r.checked);
+    D.when = w ? w.value : '';
+    D.fu = !radios('fu')[1].checked;
+    $('fGrounds').hidden = D.theme !== 'discriminatie';
+    saveDraft();
+  }
+  $('rForm').addEventListener('input', readForm);
+  $('rForm').addEventListener('change', readForm);
+  $('rText').addEventListener('input', counters);
+  $('sText').addEventListener('input', counters);
+  for (const [f, e] of [['rInst', 'eInst'], ['rTheme', 'eTheme'], ['rWhere', 'eWhere'], ['rText', 'eText']]) {
+    $(f).addEventListener('input', () => { if ($(f).value.trim() && !$(e).hidden) setErr($(f), e); });
+  }
+  function validate() {
+    const bad = [];
+    for (const [f, e, ok] of [['rInst', 'eInst', D.inst], ['rTheme', 'eTheme', D.theme], ['rWhere', 'eWhere', D.where], ['rText', 'eText', D.text.trim()]]) {
+      setErr($(f), e, ok ? null : e);
+      if (!ok) bad.push($(f));
+    }
+    if (bad.length) bad[0].focus();
+    return !bad.length;
+  }
+  function body() {
+    const b = { audience: D.aud, lang: S.lang, theme: D.theme, where: D.where, description: D.text.trim(), followUp: D.fu };
+    if (D.theme === 'discriminatie' && D.grounds.length) b.grounds = D.grounds;
+    if (D.when) b.when = D.when;
+    return b;
+  }
+  $('rForm').addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!D || D.sent || sending) return;
+    readForm();
+    $('rAlert').hidden = true;
+    if (!validate()) return;
+    D.sent = body();
+    saveDraft();
+    submit();
+  });
+  $('rRetry').addEventListener('click', () => { if (!sending) submit(); });
+  addEventListener('online', () => { if (D && D.sent && !sending) submit(); });
+  async function submit() {
+    clearTimeout(sendTimer);
+    sendTimer = 0;
+    if (!D || !D.sent || sending) return;
+    sending = true;
+    fillForm();
+    say('rStatus', 'sending');
+    const d = D;
+    let res = null;
+    let data = null;
+    try {
+      res = await fetch('/api/v1/institutions/' + encodeURIComponent(d.inst) + '/reports', {
+        method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': d.k }, body: JSON.stringify(d.sent)
+      });
+      data = await res.json();
+    } catch (_) { /* offline, or not JSON */ }
+    sending = false;
+    if (D !== d) return; // quick exit meanwhile
+    if (res && (res.status === 200 || res.status === 201) && data && data.report) { tries = 0; sent(data); return; }
+    if (!res || res.status === 429 || res.status >= 500) {
+      // The report may or may not have arrived: try again with the same key and body.
+      const s = secs(res, Math.min(2 ** tries, 30));
+      tries++;
+      say('rStatus', 'notYet');
+      sendTimer = setTimeout(submit, s * 1000);
+      return;
+    }
+    // A 4xx changed nothing: unlock the fields so the person can change them; keep the draft and key.
+    tries = 0;
+    if (res.status === 404) D.inst = '';
+    D.sent = null;
+    saveDraft();
+    fillForm();
+    const a = $('rAlert');
+    a.textContent = '';
+    a.append(el('p', '', t('failed')), el('p', '', (data && data.error && data.error.message) || 'HTTP ' + res.status));
+    a.hidden = false;
+    a.tabIndex = -1;
+    a.focus();
+  }
+  function sent(data) {
+    const fu = D.sent.followUp;
+    D = null;
+    saveDraft();
+    $('rForm').reset();
+    $('rAlert').hidden = true;
+    go('done');
+    const code = fu && data.receipt ? String(data.receipt) : '';
+    $('rcpt').textContent = code;
+    $('dCode').hidden = !code;
+    $('dView').hidden = !code;
+    $('dNo').hidden = fu;
+    say('copied');
+    $('dTitle').focus();
+  }
+  $('copy').addEventListener('click', async () => {
+    const code = $('rcpt').textContent;
+    try {
+      await navigator.clipboard.writeText(code);
+      say('copied', 'copied');
+    } catch (_) {
+      const r = document.createRange();
+      r.selectNodeContents($('rcpt'));
+      const sel = getSelection();
+      sel.removeAllRanges();
+      sel.addRange(r);
+      say('copied', 'selectCopy');
+    }
+  });
+
+  // ---- meldpunt: my report ----
+  let code = null; // the receipt, only while the report is on screen
+  let selfData = null;
+  let selfTimer = 0;
+  function forgetSelf() {
+    code = null;
+    selfData = null;
+    clearTimeout(selfTimer);
+    $('sCode').value = '';
+    $('sText').value = '';
+    $('sLog').textContent = '';
+    $('sView').hidden = true;
+    $('sForm').hidden = false;
+    say('sWait');
+    setErr($('sCode'), 'eCode');
+    setErr($('sText'), 'eReply');
+  }
+  function openSelf() {
+    go('self');
+    $('sTitle').focus();
+  }
+  $('sForm').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const c = $('sCode').value.replace(/[\s.\-]/g, '');
+    if (!/^\d{16,32}$/.test(c)) { setErr($('sCode'), 'eCode', 'eCodeFmt'); $('sCode').focus(); return; }
+    setErr($('sCode'), 'eCode');
+    code = c;
+    fetchSelf(true);
+  });
+  function selfReq(path, opts) {
+    opts = opts || {};
+    opts.headers = Object.assign({ Authorization: 'Receipt ' + code }, opts.headers);
+    opts.cache = 'no-store';
+    return fetch('/api/v1/reports/self' + path, opts);
+  }
+  // limitedWait says how long we wait after a 429 and then runs again.
+  function limitedWait(res, again) {
+    const s = secs(res, 5, 600);
+    say('sWait', '', t('limited').replace('{s}', s));
+    selfTimer = setTimeout(again, s * 1000);
+  }
+  async function fetchSelf(first) {
+    clearTimeout(selfTimer);
+    if (!code) return;
+    let res = null;
+    let data = null;
+    try {
+      res = await selfReq('');
+      data = await res.json();
+    } catch (_) { /* offline */ }
+    if (!code) return;
+    if (res && res.status === 429) { limitedWait(res, () => fetchSelf(first)); return; }
+    say('sWait');
+    if (res && res.status === 401) {
+      const keep = $('sCode').value;
+      forgetSelf();
+      $('sCode').value = keep;
+      setErr($('sCode'), 'eCode', 'eCode');
+      $('sCode').focus();
+      return;
+    }
+    if (!res || !res.ok || !data || !data.report) {
+      say('sWait', 'error');
+      return;
+    }
+    selfData = data;
+    $('sCode').value = '';
+    $('sForm').hidden = true;
+    $('sView').hidden = false;
+    renderSelf();
+    if (first) $('sHead').focus();
+  }
+  function renderSelf() {
+    const r = selfData.report;
+    $('sStatus').textContent = t('st_' + r.status) || r.status;
+    $('sTheme').textContent = t('th_' + r.theme) || r.theme;
+    $('sDate').textContent = fmtDate(r.createdAt);
+    const box = $('sLog');
+    box.textContent = '';
+    const ms = Array.isArray(selfData.messages) ? selfData.messages : [];
+    if (!ms.length) box.append(el('p', 'note', t('noMsgs')));
+    for (const m of ms) {
+      const mine = m.from === 'reporter';
+      const d = el('div', 'msg ' + (mine ? 'user' : 'guide'));
+      const b = el('div', 'bubble');
+      b.append(el('span', 'sr', (mine ? t('me') : t('school2')) + ' '), el('p', '', m.text));
+      const at = new Date(m.at);
+      if (!isNaN(at)) b.append(el('p', 'at', at.toLocaleString(t('locale'), { day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' })));
+      d.append(b);
+      box.append(d);
+    }
+    const closed = r.status === 'closed';
+    $('sReply').hidden = closed;
+    $('sClosed').hidden = !closed;
+    counters();
+  }
+  $('sRefresh').addEventListener('click', () => fetchSelf(false));
+  let replying = false;
+  $('sReply').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const text = $('sText').value.trim();
+    if (!text) { setErr($('sText'), 'eReply', 'eReply'); $('sText').focus(); return; }
+    if (replying || !code) return;
+    setErr($('sText'), 'eReply');
+    replying = true;
+    let res = null;
+    let data = null;
+    for (let i = 0; i < 2; i++) {
+      try {
+        res = await selfReq('/messages', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ text }) });
+        data = await res.json();
+      } catch (_) { res = null; }
+      if (!res || res.status !== 429 || i) break;
+      const s = secs(res, 5, 600);
+      say('sWait', '', t('limited').replace('{s}', s));
+      await sleep(s);
+      say('sWait');
+      if (!code) break;
+    }
+    replying = false;
+    if (!code) return;
+    if (res && res.status === 201) {
+      $('sText').value = '';
+      counters();
+      await fetchSelf(false);
+      $('sText').focus();
+      return;
+    }
+    if (res && res.status === 401) { fetchSelf(false); return; }
+    setErr($('sText'), 'eReply', null, (data && data.error && data.error.message) || t('error'));
+    $('sText').focus();
+  });
+
   // ---- boot ----
   const m = /^\/i\/([^/]+)\/?$/.exec(location.pathname);
   if (m) {
@@ -426,23 +908,32 @@
     instReady = api('/api/v1/institutions/' + encodeURIComponent(id)).then((d) => {
       S.instName = d.name || id;
       schoolLine();
-      if (!$('chat').hidden) showChat();
+      chatLine();
+      if (D && D.inst === id && !D.instName) { D.instName = S.instName; fillForm(); }
     }, (e) => {
       if (e.status === 404 || e.status === 400) setInst(null); // unknown school: go on without it
     });
   }
   const saved = load();
+  if (saved && (saved.l === 'en' || saved.l === 'nl')) S.lang = saved.l;
+  else {
+    // First visit: English when the browser prefers it over Dutch, else Dutch.
+    for (const l of navigator.languages || [navigator.language || '']) {
+      const p = String(l).slice(0, 2).toLowerCase();
+      if (p === 'nl' || p === 'en') { S.lang = p; break; }
+    }
+  }
+  try { D = JSON.parse(sessionStorage.getItem(DK) || 'null'); } catch (_) { D = null; }
+  if (D && (typeof D.k !== 'string' || !D.k)) D = null;
+  applyLang();
   if (saved && Array.isArray(saved.i) && saved.i.length) {
-    S.lang = saved.l === 'en' ? 'en' : 'nl';
     S.audience = saved.a === 'staff' ? 'staff' : 'student';
     S.items = saved.i;
-    applyLang();
     showChat();
     let last = -1;
     S.items.forEach((it, n) => { if (it.k === 'g') last = n; });
     S.items.forEach((it, n) => {
       if (it.k === 'u') addUser(it.text, true);
-      else if (it.k === 'n') addNote(it.key, true);
       else if (it.k === 'g') {
         const e = renderNode(it.node, n === last);
         log.append(e);
@@ -450,8 +941,12 @@
       }
     });
   } else {
-    applyLang();
     schoolLine();
   }
+  // A reload keeps the report form with its draft; a draft that was already sent out resumes sending.
+  const hv = history.state && history.state.v;
+  if (D && (hv === 'report' || D.sent)) { go('report'); fillForm(); }
+  else if (hv === 'self') show('self');
+  else if (hv) history.replaceState(null, '');
   if (!S.inst) loadInstitutions();
 })();
