@@ -9,7 +9,7 @@ FUNCTIONS := $(notdir $(wildcard functions/*))
 CHROMIUM ?= /usr/bin/chromium
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: run build synth test test-go test-e2e content-check vet tools chromium java rie clean
+.PHONY: run build synth bench test test-go test-e2e content-check vet tools chromium java rie clean
 
 ## run: the app on http://$(ADDR) with the demo institutions, on the embedded store in $(DATA)/
 run:
@@ -32,6 +32,11 @@ REGION ?= eu-west-1
 ## synth: the CDK app into cdk.out/, offline (a cdk-nag AwsSolutions error fails it)
 synth: build tools
 	npm --prefix tools exec -- cdk synth --quiet -c region=$(REGION)
+
+## bench: each part side by side with its ceiling, as ratios: one table, and build/bench.json (about 2 minutes)
+bench: build/meldwijzer tools java rie chromium
+	MELDWIJZER_BIN=$(CURDIR)/build/meldwijzer BENCH_JSON=$(CURDIR)/build/bench.json CHROMIUM=$(CHROMIUM) \
+	  $(GO) test -count=1 -run '^$$' -bench '^BenchmarkMeldwijzer$$' -benchtime 1x -timeout 10m -v ./bench
 
 ## test: everything CI checks
 test: vet content-check test-go synth test-e2e

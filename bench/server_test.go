@@ -1,0 +1,120 @@
+package bench
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"meldwijzer"
+	"meldwijzer/api"
+	"meldwijzer/auth"
+	"meldwijzer/content"
+	"meldwijzer/meldpunt"
+	"meldwijzer/web"
+	"meldwijzer/wegwijzer"
+)
+
+// generous are rate limits no benchmark reaches: the benchmark measures the handlers, not the
+// limiter's refusals (the limiter itself still runs on every intake).
+var generous = api.Limits{IntakePerMinute: 1e12, IntakeBurst: 1 << 30, FailedLookupsPerMinute: 1e12, FailedLookupBurst: 1 << 30}
+
+// reportStore is what the server needs of a store: reports and the audit log.
+type reportStore interface {
+	meldwijzer.ReportStore
+	meldwijzer.AuditLog
+}
+
+// full is the whole API handler on the real content, wired as api/server_test.go and the local
+// binary wire it, behind httptest on loopback.
+type full struct {
+	*httptest.Server
+	// Handler is the server's handler, for measurements without the network.
+	Handler  http.Handler
+	Guide    *wegwijzer.Guide
+	Bundle   *content.Bundle
+	Meldpunt *meldpunt.Service
+	Key      *auth.LocalKey
+}
+
+var loaded struct {
+	guide  *wegwijzer.Guide
+	bundle *content.Bundle
+}
+
+func loadContent(tb testing.TB) (*wegwijzer.Guide, *content.Bundle) {
+	tb.Helper()
+	if loaded.guide == nil {
+		g, b, err := wegwijzer.Load(content.FS)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		loaded.guide, loaded.bundle = g, b
+	}
+	return loaded.guide, loaded.bundle
+}
+
+// newFull serves the API on store. The request log is JSON, as in production, written to
+// io.Discard: its encoding is part of each request's cost, the I/O is not.
+func newFull(tb testing.TB, store reportStore, secret []byte) *full {
+	tb.Helper()
+	guide, bundle := loadContent(tb)
+	keys, err := meldpunt.NewKeys(secret)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	key, err := auth.LoadLocalKey(filepath.Join(tb.TempDir(), "token.key"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	verifier, err := key.Verifier()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	mp := meldpunt.New(meldpunt.Config{Store: store, Keys: keys,
+		Institution: func(id string) bool { return bundle.Institution(id) != nil }})
+	srv := api.NewServer(api.Config{Content: bundle, Guide: guide, Web: web.Static,
+		Store: store, AuditLog: store, Verifier: verifier, LocalSigner: key, Meldpunt: mp,
+		Limits: generous,
+		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	h := srv.Handler()
+	ts := httptest.NewServer(h)
+	tb.Cleanup(ts.Close)
+	return &full{Server: ts, Handler: h, Guide: guide, Bundle: bundle, Meldpunt: mp, Key: key}
+}
+
+// setupClient is for the few requests before and between the measurements.
+var setupClient = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{Proxy: nil}}
+
+// post sends a JSON body and returns the status and the raw answer.
+func post(url string, body []byte, header ...string) (int, []byte, error) {
+	req, err := http.NewRequest("POST", url, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := setupClient.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	return res.StatusCode, raw, err
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprint(err))
+	}
+	return b
+}
