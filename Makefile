@@ -9,7 +9,7 @@ FUNCTIONS := $(notdir $(wildcard functions/*))
 CHROMIUM ?= /usr/bin/chromium
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: run build synth bench test test-go test-e2e content-check vet tools chromium java rie clean
+.PHONY: run build synth bench fuzz test test-go test-e2e content-check vet tools chromium java rie clean
 
 ## run: the app on http://$(ADDR) with the demo institutions, on the embedded store in $(DATA)/
 run:
@@ -39,7 +39,12 @@ bench: build/meldwijzer tools java rie chromium
 	  $(GO) test -count=1 -run '^$$' -bench '^BenchmarkMeldwijzer$$' -benchtime 1x -timeout 10m -v ./bench
 
 ## test: everything CI checks
-test: vet content-check test-go synth test-e2e
+test: vet content-check test-go fuzz synth test-e2e
+
+## fuzz: every go test -fuzz target briefly (FUZZTIME each); a finding fails and stays in testdata/fuzz
+FUZZTIME ?= 5s
+fuzz:
+	FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
 
 vet:
 	$(GO) vet ./...

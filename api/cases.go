@@ -8,6 +8,7 @@ import (
 
 	"meldwijzer"
 	"meldwijzer/auth"
+	"meldwijzer/meldpunt"
 )
 
 type identityKey struct{}
@@ -181,6 +182,9 @@ func (s *Server) replyToReport(w http.ResponseWriter, r *http.Request) error {
 	var body textBody
 	if err := decode(r, &body); err != nil {
 		return err
+	}
+	if err := meldpunt.CheckMessage(body.Text); err != nil {
+		return err // a request that fails changes nothing, not even the audit log
 	}
 	inst, id := r.PathValue("id"), r.PathValue("reportId")
 	if _, err := s.store.Report(r.Context(), inst, id); err != nil {

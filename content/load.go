@@ -100,8 +100,10 @@ func Load(fsys fs.FS) (*Bundle, error) {
 
 	flowFiles, _ := fs.Glob(fsys, "flows/*.yaml")
 	for _, f := range flowFiles {
-		flow := &Flow{file: f}
-		if l.decode(f, flow) {
+		flow := &Flow{}
+		ok := l.decode(f, flow)
+		flow.file = f // set after decoding: an empty document resets the whole value
+		if ok {
 			if b.Flows[flow.Audience] != nil {
 				l.problem(f, nil, "a second flow for audience %q (the other is %s)", flow.Audience, b.Flows[flow.Audience].file)
 				continue
@@ -111,8 +113,10 @@ func Load(fsys fs.FS) (*Bundle, error) {
 	}
 	instFiles, _ := fs.Glob(fsys, "institutions/*.yaml")
 	for _, f := range instFiles {
-		inst := &Institution{file: f}
-		if l.decode(f, inst) {
+		inst := &Institution{}
+		ok := l.decode(f, inst)
+		inst.file = f
+		if ok {
 			if other := b.byInstitution[inst.ID]; other != nil {
 				l.problem(f, path_("id"), "institution id %q is also used by %s", inst.ID, other.file)
 				continue

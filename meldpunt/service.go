@@ -172,9 +172,14 @@ func (s *Service) InstitutionMessage(ctx context.Context, institution, id, text 
 	return s.addMessage(ctx, institution, id, meldwijzer.FromInstitution, text)
 }
 
+// CheckMessage says what is wrong with a message's text, if anything, before any other work.
+func CheckMessage(text string) error {
+	return validText("text", strings.TrimSpace(text), meldwijzer.MaxMessageLength)
+}
+
 func (s *Service) addMessage(ctx context.Context, institution, id, from, text string) (*meldwijzer.Message, error) {
 	text = strings.TrimSpace(text)
-	if err := validText("text", text, meldwijzer.MaxMessageLength); err != nil {
+	if err := CheckMessage(text); err != nil {
 		return nil, err
 	}
 	m := meldwijzer.Message{From: from, Text: text, At: s.now().UTC().Truncate(time.Millisecond)}
