@@ -9,7 +9,6 @@ package main
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"log/slog"
 	"os"
@@ -18,13 +17,12 @@ import (
 
 	"github.com/MicahParks/keyfunc/v3"
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"meldwijzer/api"
 	"meldwijzer/auth"
 	"meldwijzer/content"
+	"meldwijzer/internal/secret"
 	"meldwijzer/lambdahttp"
 	"meldwijzer/meldpunt"
 	"meldwijzer/store/dynamo"
@@ -79,13 +77,9 @@ func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, erro
 	if err != nil {
 		return nil, err
 	}
-	out, err := secretsmanager.NewFromConfig(cfg).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(c.SecretARN)})
+	master, err := secret.Load(ctx, cfg, c.SecretARN)
 	if err != nil {
 		return nil, err
-	}
-	secret, err := base64.StdEncoding.DecodeString(aws.ToString(out.SecretString))
-	if err != nil {
-		return nil, errors.New("the secret must be base64")
 	}
 	// The JWKS is fetched now and refreshed in the background by keyfunc.
 	jwks, err := keyfunc.NewDefaultCtx(ctx, []string{c.JWKSURL})
@@ -93,7 +87,7 @@ func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, erro
 		return nil, err
 	}
 	verifier := auth.NewVerifier(jwks.Keyfunc, c.Issuer, c.Audience)
-	return newHandler(dynamo.New(dynamo.NewClient(cfg), c.Table), secret, verifier, c, log)
+	return newHandler(dynamo.New(dynamo.NewClient(cfg), c.Table), master, verifier, c, log)
 }
 
 // newHandler wires the function from its parts.

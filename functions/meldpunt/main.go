@@ -7,20 +7,18 @@ package main
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"log/slog"
 	"os"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"meldwijzer"
 	"meldwijzer/api"
 	"meldwijzer/content"
+	"meldwijzer/internal/secret"
 	"meldwijzer/lambdahttp"
 	"meldwijzer/meldpunt"
 	"meldwijzer/store/dynamo"
@@ -54,15 +52,11 @@ func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, erro
 	if err != nil {
 		return nil, err
 	}
-	out, err := secretsmanager.NewFromConfig(cfg).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(secretARN)})
+	master, err := secret.Load(ctx, cfg, secretARN)
 	if err != nil {
 		return nil, err
 	}
-	secret, err := base64.StdEncoding.DecodeString(aws.ToString(out.SecretString))
-	if err != nil {
-		return nil, errors.New("the secret must be base64")
-	}
-	return newHandler(dynamo.New(dynamo.NewClient(cfg), table), secret, retention, log)
+	return newHandler(dynamo.New(dynamo.NewClient(cfg), table), master, retention, log)
 }
 
 // newHandler wires the function from its parts.
