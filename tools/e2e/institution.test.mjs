@@ -234,7 +234,9 @@ describe('institution side', () => {
         await page.getByLabel('Van maand').fill(to);
         await page.getByRole('button', { name: 'Toon', exact: true }).click();
         await page.locator('#dbAlert').waitFor({ state: 'hidden' });
-        await page.locator('#charts tbody tr').first().waitFor();
+        // Wait for the new period's render: the month chart's table then has one row (the old
+        // render's twelve rows may still be on screen for a moment on a busy machine).
+        await page.waitForFunction(() => document.querySelector('#charts section.chart tbody')?.rows.length === 1);
         assert.equal(await page.locator('#charts section.chart').first().locator('tbody tr').count(), 1);
 
         // the inbox address itself says "Geen toegang" (the server refuses too)
