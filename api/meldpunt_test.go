@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -195,5 +194,3 @@ func TestIntakeLimitAsksToWait(t *testing.T) {
 		t.Errorf("after waiting, the same key: %d %v", status, body)
 	}
 }
-
-var _ = http.StatusOK

@@ -73,6 +73,10 @@ type Route struct {
 	Verified time.Time `yaml:"verified"`
 }
 
+// InstitutionRoute is the prefix of a route id that names a contact role of the institution
+// ("institution:vertrouwenspersoon"): the guide shows the institution's own contact for it.
+const InstitutionRoute = "institution:"
+
 // Institution is an mbo institution that takes reports, with its own help contacts.
 type Institution struct {
 	ID   string `yaml:"id"`

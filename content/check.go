@@ -19,9 +19,6 @@ var (
 	nodeRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 )
 
-// institutionRoute is the prefix of a route id that names a contact role of the institution.
-const institutionRoute = "institution:"
-
 func (l *loader) check() {
 	l.checkTaxonomy()
 	l.checkRoutes()
@@ -216,7 +213,7 @@ func (l *loader) checkInstitutions() {
 
 // routeID checks one route id on a node, variant or rule.
 func (l *loader) routeID(file string, at []any, id string) {
-	if role, ok := strings.CutPrefix(id, institutionRoute); ok {
+	if role, ok := strings.CutPrefix(id, InstitutionRoute); ok {
 		if l.b.roles[role] == nil {
 			l.problem(file, at, "unknown contact role %q in %q (see contactRoles in taxonomy.yaml)", role, id)
 		}

@@ -59,9 +59,6 @@ func New(c Config) *Service {
 	return s
 }
 
-// Retention is how long a closed report's text is kept.
-func (s *Service) Retention() time.Duration { return s.retention }
-
 // Submission is what a person sends to the meldpunt.
 type Submission struct {
 	Audience    string   `json:"audience"`

@@ -106,25 +106,21 @@ func (g *Guide) Step(r StepRequest) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	var p content.Position
-	switch {
-	case r.Node == "" && r.Choice != "":
+	if r.Node == "" && r.Choice != "" {
 		return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "choice needs the node it was made on")
-	case r.Node == "":
-		p = content.Position{Node: f.Start}
-	default:
-		p, err = g.content.ParsePosition(f, r.Node)
-		if err != nil {
+	}
+	p := content.Position{Node: f.Start}
+	if r.Node != "" {
+		if p, err = g.content.ParsePosition(f, r.Node); err != nil {
 			return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "unknown node %q", r.Node)
 		}
-		if r.Choice != "" {
-			p, err = f.Choose(p, r.Choice)
-			if errors.Is(err, content.ErrUnknownChoice) {
-				return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "node %q does not offer the choice %q", r.Node, r.Choice)
-			}
-		}
 	}
-	if err == nil {
+	if r.Choice != "" {
+		p, err = f.Choose(p, r.Choice) // Choose resolves the node it leads to
+		if errors.Is(err, content.ErrUnknownChoice) {
+			return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "node %q does not offer the choice %q", r.Node, r.Choice)
+		}
+	} else {
 		p, err = f.Resolve(p)
 	}
 	if err != nil {
@@ -227,7 +223,7 @@ func (g *Guide) render(f *content.Flow, p content.Position, lang string, inst *c
 // route renders one route id: an outside organisation, or the institution's contact for a role
 // (with a generic text when no institution was chosen or it has no such contact).
 func (g *Guide) route(id, lang string, inst *content.Institution) Route {
-	if roleID, ok := strings.CutPrefix(id, "institution:"); ok {
+	if roleID, ok := strings.CutPrefix(id, content.InstitutionRoute); ok {
 		role := g.content.Role(roleID)
 		r := Route{ID: id, Kind: "institution", Name: role.Name.In(lang), For: role.For.In(lang)}
 		var c *content.Contact
@@ -271,7 +267,7 @@ func (g *Guide) Contacts(institution, lang string) ([]Route, error) {
 	}
 	out := make([]Route, 0, len(inst.Contacts))
 	for _, c := range inst.Contacts {
-		out = append(out, g.route("institution:"+c.Role, lang, inst))
+		out = append(out, g.route(content.InstitutionRoute+c.Role, lang, inst))
 	}
 	return out, nil
 }

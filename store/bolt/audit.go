@@ -10,7 +10,6 @@ package bolt
 // big-endian: keys are unique, and byte order is time order, then append order.
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"encoding/binary"
@@ -112,19 +111,8 @@ func (s *Store) Audit(ctx context.Context, inst, cursor string, limit int) ([]me
 			return nil
 		}
 		c := b.Cursor()
-		var k, v []byte
-		if start == nil {
-			k, v = c.Last()
-		} else {
-			// Keys are unique and the cursor's key was listed, so the page starts right before it
-			// (Seek lands on it, or on the first key after it, or nowhere when there is none).
-			if k, v = c.Seek(start); k == nil {
-				k, v = c.Last()
-			}
-			for k != nil && bytes.Compare(k, start) >= 0 {
-				k, v = c.Prev()
-			}
-		}
+		// Keys are unique and the cursor's key was listed, so the page starts right before it.
+		k, v := lastBefore(c, start)
 		var last []byte
 		for ; k != nil; k, v = c.Prev() {
 			if len(out) == limit {

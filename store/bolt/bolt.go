@@ -598,17 +598,7 @@ func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meld
 			return nil
 		}
 		c := ib.order.Cursor()
-		var k, v []byte
-		if start == nil {
-			k, v = c.Last()
-		} else {
-			if k, v = c.Seek(start); k == nil {
-				k, v = c.Last()
-			}
-			for k != nil && bytes.Compare(k, start) >= 0 {
-				k, v = c.Prev()
-			}
-		}
+		k, v := lastBefore(c, start)
 		var last []byte
 		for ; k != nil; k, v = c.Prev() {
 			if f.Status != "" && string(v) != f.Status {
@@ -652,6 +642,21 @@ func (s *Store) cursorMAC(payload []byte) []byte {
 	h := hmac.New(sha256.New, s.cursorKey)
 	h.Write(payload)
 	return h.Sum(nil)[:cursorMACLen]
+}
+
+// lastBefore places c on the last key before start (the last key of all when start is nil), for
+// listing newest first from a cursor.
+func lastBefore(c *bbolt.Cursor, start []byte) (k, v []byte) {
+	if start == nil {
+		return c.Last()
+	}
+	if k, v = c.Seek(start); k == nil {
+		k, v = c.Last()
+	}
+	for k != nil && bytes.Compare(k, start) >= 0 {
+		k, v = c.Prev()
+	}
+	return k, v
 }
 
 func (s *Store) encodeCursor(inst string, key []byte) string {
