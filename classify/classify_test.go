@@ -3,6 +3,7 @@ package classify
 import (
 	"fmt"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -429,7 +430,7 @@ func TestEnglish(t *testing.T) {
 
 func TestEmptyAndLong(t *testing.T) {
 	c := classifier(t)
-	if r := c.Classify(""); r != (Result{}) {
+	if r := c.Classify(""); !reflect.DeepEqual(r, Result{}) {
 		t.Errorf("empty text: %+v", r)
 	}
 	long := strings.Repeat("ik weet niet zo goed wat ik moet zeggen maar ", 45) + "ik wil dood"
@@ -464,7 +465,7 @@ func TestConcurrentUse(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range 100 {
-				if got := c.Classify("ik word gepest in de klas"); got != want {
+				if got := c.Classify("ik word gepest in de klas"); !reflect.DeepEqual(got, want) {
 					t.Errorf("got %+v, want %+v", got, want)
 					return
 				}

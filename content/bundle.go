@@ -116,9 +116,13 @@ type Flow struct {
 	Urgent string `yaml:"urgent"`
 	// Answer is the route page that a typed message continues from once its theme is known.
 	Answer string `yaml:"answer"`
-	// Unclear is said before the start node when a typed message gave no theme.
-	Unclear Text             `yaml:"unclear"`
-	Nodes   map[string]*Node `yaml:"nodes"`
+	// Unclear is said, in one sentence, when a typed message could not be read; the current
+	// question follows it with its options (never the start again).
+	Unclear Text `yaml:"unclear"`
+	// Ask names, per urgent kind, the node that asks directly ("Denk je erover om een eind aan je
+	// leven te maken?") when a typed message makes that risk possible but not clear.
+	Ask   map[string]string `yaml:"ask"`
+	Nodes map[string]*Node  `yaml:"nodes"`
 
 	file string
 }
@@ -126,6 +130,9 @@ type Flow struct {
 // Node is one step of a flow: a text, options to choose, and on a route page the routes to help.
 type Node struct {
 	Text Text `yaml:"text"`
+	// Question is the node's question alone (Text without a greeting), asked again after a typed
+	// message that could not be read.
+	Question *Text `yaml:"question,omitempty"`
 	// Asks names the dimension this node asks for. When the state already holds it, the guide
 	// follows the matching option at once instead of asking again.
 	Asks    string    `yaml:"asks,omitempty"`
@@ -133,7 +140,8 @@ type Node struct {
 	// Steps is an ordered list of things to do (the staff protocol).
 	Steps []Text `yaml:"steps,omitempty"`
 	// Routes are route ids ("alarm-112") or institution roles ("institution:vertrouwenspersoon")
-	// shown on this node, in this order, before the routes that the routing rules add.
+	// shown on this node, in this order, before the routes that the routing rules add, when no
+	// matching variant has routes of its own.
 	Routes []string `yaml:"routes,omitempty"`
 	// Routing makes this node a route page: the routing rules add routes for the state.
 	Routing bool `yaml:"routing,omitempty"`
@@ -163,6 +171,8 @@ type Option struct {
 	Reset bool `yaml:"reset,omitempty"`
 	// When limits the option to states that match.
 	When Condition `yaml:"when,omitempty"`
+	// Words are typed answers that mean this option ("ja", "yes", "klopt"), besides its label.
+	Words []string `yaml:"words,omitempty"`
 }
 
 // Rule adds routes to route pages whose state matches When.

@@ -276,6 +276,13 @@ func (l *loader) checkFlow(f *Flow) {
 		}
 	}
 	l.text(file, path_("unclear"), f.Unclear)
+	for kind, node := range f.Ask {
+		if !l.b.Known("urgent", kind) {
+			l.problem(file, path_("ask", kind), "unknown urgent kind %q", kind)
+		} else if f.Nodes[node] == nil {
+			l.problem(file, path_("ask", kind), "node %q does not exist", node)
+		}
+	}
 	names := make([]string, 0, len(f.Nodes))
 	for name := range f.Nodes {
 		names = append(names, name)
@@ -292,6 +299,9 @@ func (l *loader) checkFlow(f *Flow) {
 			continue
 		}
 		l.text(file, append(at, "text"), n.Text)
+		if n.Question != nil {
+			l.text(file, append(at, "question"), *n.Question)
+		}
 		if n.Asks != "" && !slices.Contains(StateDimensions, n.Asks) {
 			l.problem(file, append(at, "asks"), "unknown dimension %q (use %s)", n.Asks, strings.Join(StateDimensions, ", "))
 		}
@@ -325,6 +335,11 @@ func (l *loader) checkFlow(f *Flow) {
 			}
 			seen[o.ID] = true
 			l.text(file, append(oat, "label"), o.Label)
+			for j, w := range o.Words {
+				if strings.TrimSpace(w) == "" {
+					l.problem(file, append(oat, "words", j), "an empty answer word")
+				}
+			}
 			if f.Nodes[o.Next] == nil {
 				l.problem(file, append(oat, "next"), "choice %q leads nowhere: node %q does not exist", o.ID, o.Next)
 			}
@@ -452,6 +467,9 @@ func (b *Bundle) Entries(f *Flow) []Position {
 	wheres := append([]string{""}, b.IDs("where")...)
 	for _, kind := range b.IDs("urgent") {
 		entries = append(entries, Position{Node: f.Urgent, State: State{"urgent": kind}})
+		if node := f.Ask[kind]; node != "" {
+			entries = append(entries, Position{Node: node, State: State{}})
+		}
 	}
 	for _, w := range wheres {
 		for _, theme := range b.IDs("theme") {
@@ -482,7 +500,8 @@ func (b *Bundle) MessagePosition(f *Flow, theme, where, urgent string) Position 
 }
 
 // RoutesFor returns the route ids shown at a position, in order and without repeats: the
-// matching variants' routes, then the node's own, then (on a route page) the routing rules'.
+// matching variants' routes (or, when none has routes, the node's own), then (on a route page)
+// the routing rules'. So the suicide answer shows 113 and 112, not every emergency card.
 func (b *Bundle) RoutesFor(f *Flow, p Position) []string {
 	n := f.Nodes[p.Node]
 	var ids []string
@@ -498,7 +517,9 @@ func (b *Bundle) RoutesFor(f *Flow, p Position) []string {
 			add(v.Routes)
 		}
 	}
-	add(n.Routes)
+	if len(ids) == 0 {
+		add(n.Routes) // the node's own routes are for states no variant speaks to
+	}
 	if n.Routing {
 		for _, r := range b.Routing.Rules {
 			if r.When.Match(f.Audience, p.State) {

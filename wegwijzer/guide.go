@@ -22,13 +22,13 @@ const MaxMessageLength = 2000
 
 // Guide answers the wegwijzer's steps and messages.
 type Guide struct {
-	content    *content.Bundle
-	classifier *classify.Classifier
+	content *content.Bundle
+	reader  *classify.Reader
 }
 
-// New returns a guide over checked content and a classifier for typed messages.
-func New(b *content.Bundle, c *classify.Classifier) *Guide {
-	return &Guide{content: b, classifier: c}
+// New returns a guide over checked content and a reader for typed messages.
+func New(b *content.Bundle, r *classify.Reader) *Guide {
+	return &Guide{content: b, reader: r}
 }
 
 // StepRequest asks for a node: the start (no Node), a node again (Node, no Choice), or the node
@@ -41,12 +41,14 @@ type StepRequest struct {
 	Choice      string `json:"choice,omitempty"`
 }
 
-// MessageRequest is a typed message. Its text is never stored or logged.
+// MessageRequest is a typed message, typed at a position (Node; the start when empty). Its text
+// is never stored or logged.
 type MessageRequest struct {
 	Audience    string `json:"audience"`
 	Lang        string `json:"lang"`
 	Text        string `json:"text"`
 	Institution string `json:"institution,omitempty"`
+	Node        string `json:"node,omitempty"`
 }
 
 // Node is one step as the person sees it.
@@ -129,8 +131,8 @@ func (g *Guide) Step(r StepRequest) (*Node, error) {
 	return g.render(f, p, r.Lang, inst), nil
 }
 
-// Message reads a typed message and answers with the node to continue from. Urgent always wins:
-// the emergency node comes first, whatever else the text says.
+// Message reads a typed message at the person's position and answers with the node to continue
+// from. Urgent always wins: the emergency node comes first, whatever else the text says.
 func (g *Guide) Message(r MessageRequest) (*MessageAnswer, error) {
 	f, inst, err := g.context(r.Audience, r.Lang, r.Institution)
 	if err != nil {
@@ -145,16 +147,24 @@ func (g *Guide) Message(r MessageRequest) (*MessageAnswer, error) {
 	case !utf8.ValidString(r.Text):
 		return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "text is not valid UTF-8")
 	}
-	read := g.classifier.Classify(text)
-	p, err := f.Resolve(g.content.MessagePosition(f, read.Theme, read.Where, read.Urgent))
+	at := content.Position{Node: f.Start, State: content.State{}}
+	if r.Node != "" {
+		if at, err = g.content.ParsePosition(f, r.Node); err != nil {
+			return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "unknown node %q", r.Node)
+		}
+	}
+	next, understood, err := g.continueAt(f, at, text, g.reader.Read(text))
 	if err != nil {
 		return nil, err
 	}
-	node := g.render(f, p, r.Lang, inst)
-	if read.Theme == "" && read.Urgent == "" {
-		node.Text = f.Unclear.In(r.Lang) + "\n" + node.Text
+	node := g.render(f, next, r.Lang, inst)
+	if !understood {
+		node.Text = f.Unclear.In(r.Lang) + "\n" + question(f.Nodes[next.Node], r.Lang)
 	}
-	return &MessageAnswer{Theme: orNil(read.Theme), Where: orNil(read.Where), Urgent: read.Urgent != "", Node: node}, nil
+	return &MessageAnswer{
+		Theme: orNil(next.State["theme"]), Where: orNil(next.State["where"]),
+		Urgent: next.Node == f.Urgent, Node: node,
+	}, nil
 }
 
 func orNil(s string) *string {
@@ -279,18 +289,28 @@ func Load(fsys fs.FS) (*Guide, *content.Bundle, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	data, err := fs.ReadFile(fsys, VocabularyFile)
+	r, err := LoadReader(fsys, b)
 	if err != nil {
 		return nil, nil, err
 	}
+	return New(b, r), b, nil
+}
+
+// LoadReader reads the vocabulary in fsys, checks it against the bundle's taxonomy and returns
+// the reader of typed messages over it and the embedded model.
+func LoadReader(fsys fs.FS, b *content.Bundle) (*classify.Reader, error) {
+	data, err := fs.ReadFile(fsys, VocabularyFile)
+	if err != nil {
+		return nil, err
+	}
 	v, err := classify.ParseVocabulary(data)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", VocabularyFile, err)
+		return nil, fmt.Errorf("%s: %w", VocabularyFile, err)
 	}
 	if problems := v.Check(b.IDs("theme"), b.IDs("where")); len(problems) > 0 {
-		return nil, nil, fmt.Errorf("%s: %s", VocabularyFile, strings.Join(problems, "; "))
+		return nil, fmt.Errorf("%s: %s", VocabularyFile, strings.Join(problems, "; "))
 	}
-	return New(b, classify.New(v)), b, nil
+	return classify.NewReader(classify.New(v), classify.Embedded()), nil
 }
 
 // VocabularyFile is the free-text vocabulary in the content.

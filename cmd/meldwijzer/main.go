@@ -3,6 +3,7 @@
 //	meldwijzer serve -addr 127.0.0.1:8080 -data DIR   the web app and the API
 //	meldwijzer token -institution ID -role handler|viewer -data DIR   a token the local server accepts
 //	meldwijzer content check                           check content/ and list its problems
+//	meldwijzer classify "text"                         what the guide reads in a typed message, and why
 package main
 
 import (
@@ -14,6 +15,7 @@ const usage = `usage:
   meldwijzer serve [-addr 127.0.0.1:8080] [-data DIR] [-store bolt|dynamodb]
   meldwijzer token -institution ID [-role handler|viewer] [-data DIR]
   meldwijzer content check [-dir DIR]
+  meldwijzer classify [-dir DIR] "text"
 `
 
 func main() {
@@ -29,6 +31,8 @@ func main() {
 		err = tokenCommand(os.Args[2:])
 	case "content":
 		err = contentCommand(os.Args[2:])
+	case "classify":
+		err = classifyCommand(os.Args[2:], os.Stdout)
 	default:
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)

@@ -64,7 +64,7 @@
       gr_gender: 'Geslacht of genderidentiteit (bijvoorbeeld trans)', gr_handicap: 'Een handicap of chronische ziekte',
       gr_leeftijd: 'Leeftijd', gr_anders: 'Iets anders',
       error: 'Sorry, dat lukte niet. Misschien is je internet weg. Probeer het nog eens.',
-      danger: 'Ben je nu in gevaar? Bel 112.', retry: 'Probeer opnieuw', wait: 'Even geduld…',
+      danger: 'Ben je nu in gevaar? Bel 112.', talk113: 'Denk je aan zelfdoding? Bel 113.', retry: 'Probeer opnieuw', wait: 'Even geduld…',
       emergency: 'Spoed', institution: 'Op school', outside: 'Buiten school',
       call: 'Bel', website: 'Website', chatLink: 'Chat', mail: 'Mail', serves: 'Voor wie:', hours: 'Wanneer:',
       checked: 'Gecontroleerd op', source: 'bron', steps: 'Wat doe je nu?', locale: 'nl-NL'
@@ -127,7 +127,7 @@
       gr_gender: 'Sex or gender identity (for example trans)', gr_handicap: 'A disability or chronic illness',
       gr_leeftijd: 'Age', gr_anders: 'Something else',
       error: 'Sorry, that did not work. Maybe your internet is down. Please try again.',
-      danger: 'Are you in danger right now? Call 112.', retry: 'Try again', wait: 'Please wait…',
+      danger: 'Are you in danger right now? Call 112.', talk113: 'Thinking about suicide? Call 113.', retry: 'Try again', wait: 'Please wait…',
       emergency: 'Emergency', institution: 'At school', outside: 'Outside school',
       call: 'Call', website: 'Website', chatLink: 'Chat', mail: 'Email', serves: 'Who for:', hours: 'When:',
       checked: 'Checked on', source: 'source', steps: 'What to do now', locale: 'en-GB'
@@ -212,11 +212,10 @@
       const b = el('div', 'bubble');
       b.append(el('span', 'sr', t('guide') + ' '), el('p', '', t('error')));
       if (urgent) {
-        const p = el('p');
-        const a = el('a', '', t('danger'));
-        a.href = 'tel:112';
-        p.append(a);
-        b.append(p);
+        // Without the server the page still offers both lines: danger (112) and suicide (113).
+        const box = el('div', 'crisis offline');
+        box.append(linkBtn('call big', 'tel:112', t('danger'), '112'), linkBtn('call big', 'tel:113', t('talk113'), '113'));
+        b.append(box);
       }
       const again = el('button', 'btn primary', t('retry'));
       again.type = 'button';
@@ -224,7 +223,9 @@
       b.append(again);
       m.append(b);
       log.append(m);
-      again.focus();
+      // the whole bubble (with 112 and 113 when it matters) on screen, focus on "try again"
+      m.scrollIntoView({ block: 'start', behavior: 'auto' });
+      again.focus({ preventScroll: true });
     }
   }
 
@@ -292,11 +293,23 @@
     }
     return c;
   }
+  // The one call that fits, first in the crisis answer, so that it is on the first screen of a
+  // small phone before any text; the full cards follow below.
+  function crisisCall(r) {
+    const box = el('div', 'crisis');
+    const tel = String(r.tel || '').replace(/[^\d+]/g, '');
+    if (tel) box.append(linkBtn('call big', 'tel:' + tel, t('call') + ' ' + (r.phone || tel), r.name));
+    const chat = safeUrl(r.chat);
+    if (chat) box.append(linkBtn('line', chat, t('chatLink'), r.name));
+    return box;
+  }
   function renderNode(node, current) {
     const m = el('div', 'msg guide' + (node.urgent ? ' is-urgent' : ''));
     m.tabIndex = -1;
     const b = el('div', 'bubble');
     b.append(el('span', 'sr', t('guide') + ' '));
+    const first = Array.isArray(node.routes) && node.routes[0];
+    if (first && first.kind === 'emergency') b.append(crisisCall(first));
     for (const line of String(node.text || '').split(/\n+/)) if (line.trim()) b.append(el('p', '', line));
     if (Array.isArray(node.steps) && node.steps.length) {
       b.append(el('h2', 'steps-h', t('steps')));
@@ -518,7 +531,7 @@
     addUser(text);
     ta.value = '';
     grow();
-    run(() => api('/api/v1/wegwijzer/message', base({ text })), (d) => showNode(d.node), true);
+    run(() => api('/api/v1/wegwijzer/message', base(S.node && S.node.id ? { text, node: S.node.id } : { text })), (d) => showNode(d.node), true);
   });
 
   // ---- navigation between views ----

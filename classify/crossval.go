@@ -1,0 +1,24 @@
+package classify
+
+// CrossValidate reads every utterance with a reader whose model never saw it: the corpus is cut
+// into folds, and each fold is read by a model trained (thresholds included) on the others. It is
+// how the training options are chosen without ever looking at the blind set.
+func CrossValidate(corpus []Utterance, o TrainOptions, vocab *Classifier, folds int) []Reading {
+	out := make([]Reading, len(corpus))
+	for f := range folds {
+		var train []Utterance
+		var held []int
+		for i, u := range corpus {
+			if i%folds == f {
+				held = append(held, i)
+			} else {
+				train = append(train, u)
+			}
+		}
+		r := NewReader(vocab, Train(train, o, vocab))
+		for _, i := range held {
+			out[i] = r.Read(corpus[i].Text)
+		}
+	}
+	return out
+}

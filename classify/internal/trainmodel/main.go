@@ -1,0 +1,89 @@
+// Command trainmodel trains the reader's model on the labelled corpus (classify/corpus/train) and
+// writes model.bin (the int8 weights) and model_gen.go (heads, biases, scales, thresholds) into
+// the classify package. `go generate ./classify` runs it; TestEmbeddedModelIsTrained checks that
+// the embedded files are exactly what it produces.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+
+	"meldwijzer/classify"
+)
+
+func main() {
+	dir := flag.String("dir", ".", "the classify package directory")
+	cv := flag.Int("cv", 0, "instead of writing the model, cross-validate with this many folds and print the figures")
+	vocabulary := flag.String("vocabulary", "../content/vocabulary.yaml", "the reviewed vocabulary (the model reads its findings)")
+	o := classify.DefaultTrainOptions
+	flag.IntVar(&o.Epochs, "epochs", o.Epochs, "with -cv: epochs")
+	flag.Float64Var(&o.CalmAsk, "calm-ask", o.CalmAsk, "with -cv: share of calm messages that may be asked")
+	flag.Float64Var(&o.CalmSure, "calm-sure", o.CalmSure, "with -cv: share of calm messages that may be read as urgent")
+	rate := flag.Float64("rate", float64(o.Rate), "with -cv: learning rate")
+	decay := flag.Float64("decay", float64(o.Decay), "with -cv: L2 decay")
+	vocabRate := flag.Float64("vocab-rate", float64(o.VocabRate), "with -cv: step scale of the vocabulary's features")
+	urgentWeight := flag.Float64("urgent-weight", float64(o.UrgentWeight), "with -cv: weight of urgent examples")
+	flag.Parse()
+	o.Rate, o.Decay, o.UrgentWeight, o.VocabRate = float32(*rate), float32(*decay), float32(*urgentWeight), float32(*vocabRate)
+	corpus, err := classify.LoadCorpus(os.DirFS(*dir), classify.TrainDir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	vocab, err := loadVocabulary(*vocabulary)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if *cv > 0 {
+		crossValidate(corpus, o, vocab, *cv)
+		return
+	}
+	m := classify.Train(corpus, classify.DefaultTrainOptions, vocab)
+	if err := os.WriteFile(filepath.Join(*dir, classify.ModelFile), m.Weights, 0o644); err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(*dir, classify.ModelSourceFile), m.GoSource(), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("trained on %d utterances: %d KB of weights, thresholds ask %.4f sure %.4f\n",
+		len(corpus), len(m.Weights)/1024, m.Thresholds.UrgentAsk, m.Thresholds.UrgentSure)
+}
+
+// crossValidate prints the out-of-fold figures on the training corpus and the theme confusions.
+func crossValidate(corpus []classify.Utterance, o classify.TrainOptions, vocab *classify.Classifier, folds int) {
+	readings := classify.CrossValidate(corpus, o, vocab, folds)
+	i := 0
+	f := classify.Measure(func(string) classify.Reading { r := readings[i]; i++; return r }, corpus)
+	fmt.Printf("out of fold (%d folds, %d messages): %s\n", folds, f.N, f)
+	fmt.Printf("urgent misses by kind: %v\n", f.MissedKinds)
+	confusions := map[string]int{}
+	for j, u := range corpus {
+		if u.UrgentID() == "" && readings[j].Theme != u.ThemeID() {
+			confusions[fmt.Sprintf("%s->%s", or(u.ThemeID()), or(readings[j].Theme))]++
+		}
+	}
+	fmt.Printf("theme confusions: %v\n", confusions)
+}
+
+func or(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// loadVocabulary compiles the reviewed vocabulary; the model is trained on its findings, so a
+// change to it needs a new model (go generate ./classify).
+func loadVocabulary(name string) (*classify.Classifier, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	v, err := classify.ParseVocabulary(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return classify.New(v), nil
+}

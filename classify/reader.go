@@ -1,0 +1,95 @@
+package classify
+
+// Reader reads a typed message with both parts: the reviewed vocabulary (content/vocabulary.yaml:
+// idioms, slang, and urgent concepts that must never depend on statistics) and the learned model
+// (model.go), which generalises to wordings nobody listed. Urgent is recall-first: either part can
+// raise it, and when risk is possible but not clear the reading asks directly.
+type Reader struct {
+	vocab *Classifier
+	model *Model
+}
+
+// NewReader combines a compiled vocabulary and a model.
+func NewReader(v *Classifier, m *Model) *Reader { return &Reader{vocab: v, model: m} }
+
+// vocabBoost is what the vocabulary's theme or where adds to the model's probability of that
+// class: a reviewed cue tips a close call, and the model still overrules a weak one.
+const vocabBoost = 0.3
+
+// Reading is what a message was read as. Empty fields mean "not sure".
+type Reading struct {
+	Theme string
+	Where string
+	// Urgent is the urgent kind when the message is urgent: the emergency answer comes first.
+	Urgent string
+	// Ask is the urgent kind to ask about directly ("Denk je erover om een eind aan je leven te
+	// maken?") when risk is possible but not clear; never set together with Urgent.
+	Ask string
+	// Why holds what each part read, for `meldwijzer classify`.
+	Why Why
+}
+
+// Why is the evidence behind a reading.
+type Why struct {
+	Vocabulary Result
+	Model      Prediction
+	// UrgentP is the model's probability of any urgent kind, and UrgentKind its likeliest kind.
+	UrgentP    float32
+	UrgentKind string
+	Thresholds Thresholds
+}
+
+// Flagged reports whether the reading leads to the emergency answer or the direct question.
+func (r Reading) Flagged() bool { return r.Urgent != "" || r.Ask != "" }
+
+// Read reads one message. It does not keep or log the text.
+func (r *Reader) Read(text string) Reading {
+	v := r.vocab.Classify(text)
+	p := r.model.Predict(text, v)
+	urgent := p.Head("urgent")
+	pAny := 1 - urgent.Of("")
+	kind, best := "", float32(-1)
+	for i, c := range urgent.Classes {
+		if c != "" && urgent.Probs[i] > best {
+			kind, best = c, urgent.Probs[i]
+		}
+	}
+	out := Reading{Why: Why{Vocabulary: v, Model: p, UrgentP: pAny, UrgentKind: kind, Thresholds: r.model.Thresholds}}
+	if p.feats == 0 {
+		return out
+	}
+	th := r.model.Thresholds
+	switch {
+	case v.Urgent != "":
+		out.Urgent = v.Urgent
+	case pAny >= th.UrgentSure && !v.Idiom:
+		out.Urgent = kind
+	case pAny >= th.UrgentAsk:
+		// an idiom ("ik schrok me dood") makes a sure reading a question at most
+		out.Ask = kind
+	}
+	out.Theme = combine(p.Head("theme"), v.Theme)
+	out.Where = combine(p.Head("where"), v.Where)
+	if out.Theme == "" && v.Urgent != "" {
+		out.Theme = v.Theme // the urgent kind's own theme (assault: seksueel)
+	}
+	if out.Where == "" && out.Theme != "" && out.Theme == v.Theme {
+		out.Where = v.Where // the vocabulary's default place of a theme (thuis: elders)
+	}
+	return out
+}
+
+// combine picks a head's class with the vocabulary's vote added; "" (none) can win.
+func combine(h HeadPrediction, vocab string) string {
+	best, bestP := "", float32(-1)
+	for i, c := range h.Classes {
+		pr := h.Probs[i]
+		if c != "" && c == vocab {
+			pr += vocabBoost
+		}
+		if pr > bestP {
+			best, bestP = c, pr
+		}
+	}
+	return best
+}

@@ -1,0 +1,209 @@
+package classify
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"meldwijzer"
+)
+
+// TrainOptions are the training's knobs. DefaultTrainOptions is what `go generate` uses; the
+// embedded model must be exactly what they produce (TestEmbeddedModelIsTrained).
+type TrainOptions struct {
+	Epochs int
+	Rate   float32
+	Decay  float32 // L2 on the rows a step touches
+	// UrgentWeight multiplies the loss of urgent examples: a miss costs more than an extra question.
+	UrgentWeight float32
+	// VocabRate scales the step of the vocabulary's features (they are not scaled by 1/√n).
+	VocabRate float32
+	Folds     int
+	Seed      uint64
+	// CalmAsk is the share of calm messages (out of fold) that may be asked the direct question;
+	// CalmSure the share that may be read as urgent outright. The issue's budget for both together
+	// is 3%: the vocabulary's own urgent cues take part of it.
+	CalmAsk, CalmSure float64
+}
+
+// DefaultTrainOptions are the options of the embedded model.
+var DefaultTrainOptions = TrainOptions{
+	Epochs: 14, Rate: 0.6, Decay: 1e-4, UrgentWeight: 3, VocabRate: 0, Folds: 5, Seed: 20261130,
+	CalmAsk: 0.02, CalmSure: 0.005,
+}
+
+// headSpecs are the model's questions and how a corpus line answers them.
+var headSpecs = []struct {
+	name    string
+	classes []string
+	label   func(Utterance) string
+}{
+	{"theme", append([]string{""}, meldwijzer.Themes...), Utterance.ThemeID},
+	{"where", append([]string{""}, meldwijzer.Wheres...), Utterance.WhereID},
+	{"urgent", append([]string{""}, meldwijzer.UrgentKinds...), Utterance.UrgentID},
+}
+
+// Train fits the model on the corpus and chooses its thresholds on out-of-fold predictions. It is
+// deterministic: the same corpus and options give the same bytes.
+func Train(corpus []Utterance, o TrainOptions, vocab *Classifier) *Model {
+	feats := make([]featureSet, len(corpus))
+	for i, u := range corpus {
+		feats[i] = featureSet{text: features(u.Text), vocab: vocabFeatures(vocab.Classify(u.Text))}
+	}
+	all := make([]int, len(corpus))
+	for i := range all {
+		all[i] = i
+	}
+	m := fit(corpus, feats, all, o)
+
+	// Out-of-fold urgent probabilities: each line read by a model that never saw it.
+	pAny := make([]float32, len(corpus))
+	for f := range o.Folds {
+		var train, held []int
+		for i := range corpus {
+			if i%o.Folds == f {
+				held = append(held, i)
+			} else {
+				train = append(train, i)
+			}
+		}
+		fm := fit(corpus, feats, train, o)
+		for _, i := range held {
+			pAny[i] = 1 - fm.predictFeatures(feats[i]).Head("urgent").Of("")
+		}
+	}
+	var calm []float32
+	for i, u := range corpus {
+		if u.UrgentID() == "" {
+			calm = append(calm, pAny[i])
+		}
+	}
+	m.Thresholds = Thresholds{
+		UrgentSure: quantileAbove(calm, o.CalmSure),
+		UrgentAsk:  quantileAbove(calm, o.CalmAsk),
+	}
+	return m
+}
+
+// quantileAbove is the lowest threshold t (a calm value plus a hair) such that at most share of
+// calm values are ≥ t.
+func quantileAbove(calm []float32, share float64) float32 {
+	s := slices.Clone(calm)
+	slices.Sort(s)
+	allowed := int(math.Floor(share * float64(len(s))))
+	if allowed >= len(s) {
+		return 0
+	}
+	t := s[len(s)-1-allowed]
+	return math.Nextafter32(t, 1)
+}
+
+// fit trains on the lines idx with SGD (softmax per head) and quantises the weights to int8.
+func fit(corpus []Utterance, feats []featureSet, idx []int, o TrainOptions) *Model {
+	heads := make([]Head, len(headSpecs))
+	width := 0
+	for i, s := range headSpecs {
+		heads[i] = Head{Name: s.name, Classes: s.classes, Bias: make([]float32, len(s.classes))}
+		width += len(s.classes)
+	}
+	labels := make([][]int, len(corpus))
+	for _, i := range idx {
+		labels[i] = make([]int, len(headSpecs))
+		for h, s := range headSpecs {
+			labels[i][h] = slices.Index(s.classes, s.label(corpus[i]))
+		}
+	}
+	w := make([]float32, buckets*width)
+	rng := rand.New(rand.NewPCG(o.Seed, uint64(len(idx))))
+	order := slices.Clone(idx)
+	probs := make([]float32, width)
+	for epoch := range o.Epochs {
+		rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
+		rate := o.Rate * float32(o.Epochs-epoch) / float32(o.Epochs)
+		for _, i := range order {
+			fs := feats[i]
+			if len(fs.text) == 0 {
+				continue
+			}
+			x := float32(1 / math.Sqrt(float64(len(fs.text))))
+			weight := float32(1)
+			if corpus[i].UrgentID() != "" {
+				weight = o.UrgentWeight
+			}
+			off := 0
+			for h := range heads {
+				n := len(heads[h].Classes)
+				z := probs[off : off+n]
+				for k := range n {
+					var s, sv float32
+					for _, b := range fs.text {
+						s += w[int(b)*width+off+k]
+					}
+					for _, b := range fs.vocab {
+						sv += w[int(b)*width+off+k]
+					}
+					z[k] = heads[h].Bias[k] + float32(x*s) + sv
+				}
+				softmax(z)
+				y := labels[i][h]
+				for k := range n {
+					g := z[k]
+					if k == y {
+						g -= 1
+					}
+					g = float32(g * weight)
+					heads[h].Bias[k] -= float32(rate * g * 0.1)
+					step := float32(rate * g * x)
+					for _, b := range fs.text {
+						j := int(b)*width + off + k
+						w[j] -= step + float32(rate*o.Decay*w[j])
+					}
+					vstep := float32(rate * g * o.VocabRate)
+					for _, b := range fs.vocab {
+						j := int(b)*width + off + k
+						w[j] -= vstep + float32(rate*o.Decay*w[j])
+					}
+				}
+				off += n
+			}
+		}
+	}
+	return quantize(heads, w, width)
+}
+
+// quantize turns float weights into int8 with one scale per head.
+func quantize(heads []Head, w []float32, width int) *Model {
+	q := make([]byte, len(w))
+	off := 0
+	for h := range heads {
+		n := len(heads[h].Classes)
+		var max float32
+		for b := range buckets {
+			for k := range n {
+				if v := abs32(w[b*width+off+k]); v > max {
+					max = v
+				}
+			}
+		}
+		scale := max / 127
+		if scale == 0 {
+			scale = 1
+		}
+		heads[h].Scale = scale
+		for b := range buckets {
+			for k := range n {
+				j := b*width + off + k
+				q[j] = byte(int8(math.Round(float64(w[j] / scale))))
+			}
+		}
+		off += n
+	}
+	return &Model{Heads: heads, Weights: q}
+}
+
+func abs32(v float32) float32 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}

@@ -1,0 +1,146 @@
+// The conversation keeps its place when a person types, and the crisis answer puts the one call
+// that fits on the first screen of a 360×640 phone, in Dutch and in English, online and offline.
+// Run from the repo root: node --test tools/e2e/
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, newPhone, shot, settled } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const words = {
+  nl: {
+    student: 'Ik ben student', next: 'Verder', box: 'Typ wat er is gebeurd', send: 'Stuur',
+    bullying: /^Pesten/, school: /^Op school$/, notNow: /^Nee, nu niet/, unclear: /^Dat begreep ik niet goed/,
+    place: 'op mijn stage', gibberish: 'qwerty asdf',
+    suicide: 'ik wil niet meer leven', danger: 'hij staat nu voor de deur met een mes', assault: 'ik ben gisteren verkracht',
+  },
+  en: {
+    student: 'I am a student', next: 'Continue', box: 'Type what happened', send: 'Send',
+    bullying: /^Bullying/, school: /^At school$/, notNow: /^No, not now/, unclear: /^I did not quite understand/,
+    place: 'at my internship', gibberish: 'qwerty asdf',
+    suicide: 'I want to end my life', danger: 'someone is outside with a knife right now', assault: 'I was raped last night',
+  },
+};
+
+async function phone(opts, fn) {
+  const p = await newPhone(browser, opts);
+  try {
+    await fn(p.page);
+    const problems = opts.failedLoadsExpected ? p.problems.filter((m) => !/Failed to load resource/.test(m)) : p.problems;
+    assert.deepEqual(problems, [], 'foreign requests, console errors or page errors');
+  } finally {
+    await p.context.close();
+  }
+}
+
+const option = (page, name) => page.locator('#log .opts').getByRole('button', { name });
+
+async function begin(page, lang) {
+  const w = words[lang];
+  await page.goto(server.url + '/');
+  if (lang === 'en') await page.locator('#lang').tap();
+  await page.getByRole('button', { name: w.student }).tap();
+  await page.getByRole('button', { name: w.next }).tap();
+  await option(page, w.bullying).waitFor();
+  await settled(page);
+}
+
+async function type(page, lang, text) {
+  const w = words[lang];
+  await page.getByLabel(w.box).fill(text);
+  const answer = page.waitForResponse('**/api/v1/wegwijzer/message');
+  await page.getByRole('button', { name: w.send, exact: true }).tap();
+  const res = await answer;
+  await settled(page);
+  return { res, body: res.ok() ? await res.json() : null, req: res.request().postDataJSON() };
+}
+
+// onFirstScreen: the element is visible and wholly inside the viewport, without scrolling.
+async function onFirstScreen(page, locator) {
+  await locator.waitFor();
+  const box = await locator.boundingBox();
+  const vp = page.viewportSize();
+  return box && box.y >= 0 && box.y + box.height <= vp.height && box.x >= 0 && box.x + box.width <= vp.width;
+}
+
+for (const lang of ['nl', 'en']) {
+  describe(`conversation (${lang})`, () => {
+    test('a typed answer in the middle of the conversation continues it', async () => {
+      await phone({}, async (page) => {
+        const w = words[lang];
+        await begin(page, lang);
+        await option(page, w.bullying).tap();
+        await option(page, w.school).waitFor(); // "Waar gebeurde het?"
+        await settled(page);
+        const { body, req } = await type(page, lang, w.place);
+        assert.match(req.node, /^where\?theme=pesten/, 'the message carries the position');
+        assert.match(body.node.id, /^danger\?/, 'goes on to the next question');
+        assert.equal(body.theme, 'pesten', 'what was known stays known');
+        assert.equal(body.where, 'stage');
+        await option(page, w.notNow).waitFor();
+        const last = page.locator('#log .msg.guide .bubble').last();
+        assert.doesNotMatch(await last.innerText(), /Hoi|Hi\./, 'no second greeting');
+        assert.doesNotMatch(await last.locator('p').first().innerText(), w.unclear);
+        await shot(page, `20-typed-answer-${lang}`);
+      });
+    });
+
+    test('an unreadable message keeps the current question', async () => {
+      await phone({}, async (page) => {
+        const w = words[lang];
+        await begin(page, lang);
+        await option(page, w.bullying).tap();
+        await option(page, w.school).waitFor();
+        await settled(page);
+        const { body } = await type(page, lang, w.gibberish);
+        assert.match(body.node.id, /^where\?theme=pesten/, 'the same position');
+        const last = page.locator('#log .msg.guide .bubble').last();
+        assert.match(await last.locator('p').first().innerText(), w.unclear);
+        assert.doesNotMatch(await last.innerText(), /Hoi|Hi\./, 'no second greeting');
+        await option(page, w.school).waitFor(); // the current question's options again
+        await shot(page, `21-unreadable-${lang}`);
+      });
+    });
+
+    for (const [kind, tel, unrelated] of [['suicide', 'tel:113', /Seksueel Geweld|Sexual Assault/], ['danger', 'tel:112', /Seksueel Geweld|Sexual Assault|113/], ['assault', 'tel:08000188', /113/]]) {
+      test(`the crisis first screen holds for ${kind}`, async () => {
+        await phone({}, async (page) => {
+          await begin(page, lang);
+          const { body } = await type(page, lang, words[lang][kind]);
+          assert.equal(body.urgent, true);
+          const urgent = page.locator('#log .msg.is-urgent').last();
+          const call = urgent.locator(`.crisis a[href="${tel}"]`);
+          assert.ok(await onFirstScreen(page, call), `the ${tel} call is on the first screen`);
+          const cards = await urgent.locator('.card.emergency h2').allInnerTexts();
+          assert.ok(cards.every((c) => !unrelated.test(c)), `no unrelated emergency card: ${cards}`);
+          await shot(page, `22-crisis-${kind}-${lang}`);
+        });
+      });
+    }
+
+    test('offline, the page itself offers 112 and 113', async () => {
+      await phone({ failedLoadsExpected: true }, async (page) => {
+        await begin(page, lang);
+        await page.route('**/api/**', (r) => r.abort());
+        await page.getByLabel(words[lang].box).fill(words[lang].suicide);
+        await page.getByRole('button', { name: words[lang].send, exact: true }).tap();
+        const err = page.locator('#log .error').last();
+        await err.waitFor();
+        await settled(page);
+        await shot(page, `23-offline-${lang}`);
+        assert.ok(await onFirstScreen(page, err.locator('a[href="tel:112"]')), '112 without the server');
+        assert.ok(await onFirstScreen(page, err.locator('a[href="tel:113"]')), '113 without the server');
+      });
+    });
+  });
+}
