@@ -307,7 +307,7 @@ func checkAnswer(a apiAnswer, request ...string) string {
 
 // FuzzAPIBodies sends any body, with any header lines, to every route that takes a JSON body
 // (picked by routeIndex), through the real handler: never a 5xx, every error the JSON error of
-// API.md with a known code and a message without Go internals, every success JSON, and a failed
+// docs/api.md with a known code and a message without Go internals, every success JSON, and a failed
 // request changes nothing.
 func FuzzAPIBodies(f *testing.F) {
 	fz := newFuzzServer(f)

@@ -1,4 +1,4 @@
-// Package api is Meldwijzer's HTTP API (API.md) as one net/http handler, served the same way by
+// Package api is Meldwijzer's HTTP API (docs/api.md) as one net/http handler, served the same way by
 // the local binary and by each Lambda function.
 package api
 

@@ -138,7 +138,7 @@ func newDistribution(stack awscdk.Stack, bucket awss3.Bucket, apiDomain *string,
 	dist := awscloudfront.NewDistribution(stack, jsii.String("Distribution"), props)
 	suppressions := []*cdknag.NagPackSuppression{
 		{Id: jsii.String("AwsSolutions-CFR3"), Reason: jsii.String(
-			"Standard logging is off on purpose: it records each visitor's IP address and user agent, and the meldpunt promises anonymity (DESIGN.md).")},
+			"Standard logging is off on purpose: it records each visitor's IP address and user agent, and the meldpunt promises anonymity (docs/design.md).")},
 		{Id: jsii.String("AwsSolutions-CFR1"), Reason: jsii.String(
 			"No geo restriction: students abroad (internships, holidays) must still reach help and their school's meldpunt.")},
 		{Id: jsii.String("AwsSolutions-CFR2"), Reason: jsii.String(

@@ -26,6 +26,7 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"meldwijzer/api"
+	"meldwijzer/auth"
 )
 
 // MeldwijzerStackProps configures the stack. Paths are relative to the process's working directory
@@ -223,12 +224,12 @@ func NewMeldwijzerStack(scope constructs.Construct, id string, props *Meldwijzer
 		RemovalPolicy:      awscdk.RemovalPolicy_RETAIN,
 	})
 	pool.AddGroup(jsii.String("HandlerGroup"), &awscognito.UserPoolGroupOptions{
-		GroupName:   jsii.String("handler"),
+		GroupName:   jsii.String(auth.RoleHandler),
 		Description: jsii.String("Vertrouwenspersoon / meldpunt: reports, messages, statuses, dashboard"),
 		Precedence:  jsii.Number(1),
 	})
 	pool.AddGroup(jsii.String("ViewerGroup"), &awscognito.UserPoolGroupOptions{
-		GroupName:   jsii.String("viewer"),
+		GroupName:   jsii.String(auth.RoleViewer),
 		Description: jsii.String("Quality staff and board: the dashboard and the audit log only"),
 		Precedence:  jsii.Number(2),
 	})
@@ -397,7 +398,7 @@ func NewMeldwijzerStack(scope constructs.Construct, id string, props *Meldwijzer
 		if r.Auth == api.AuthStaff {
 			continue
 		}
-		reason := "Public by design: the anonymous guide and intake have no accounts (DESIGN.md); rate limits are in the function."
+		reason := "Public by design: the anonymous guide and intake have no accounts (docs/design.md); rate limits are in the function."
 		if r.Auth == api.AuthReceipt {
 			reason = "Anonymous reporter: the function checks the 'Receipt' credential (keyed hash, uniform 401, rate limited)."
 		}
