@@ -84,22 +84,13 @@ func (s *Server) caseOf(r *meldwijzer.Report, withText bool) caseView {
 		Grounds: r.Grounds, When: r.When, FollowUp: r.FollowUp,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, AcknowledgeBy: r.AcknowledgeBy, FeedbackBy: r.FeedbackBy,
 		AcknowledgedAt: optTime(r.AcknowledgedAt), ClosedAt: optTime(r.ClosedAt), ExpiresAt: optTime(r.ExpiresAt),
-		Overdue: []string{}, Messages: len(r.Messages),
+		Overdue: r.Overdue(now), Messages: len(r.Messages), AwaitingAnswer: r.AwaitingAnswer(),
 	}
 	if v.Grounds == nil {
 		v.Grounds = []string{}
 	}
 	if withText {
 		v.Description = r.Description
-	}
-	if r.AcknowledgedAt.IsZero() && now.After(r.AcknowledgeBy) {
-		v.Overdue = append(v.Overdue, "acknowledge")
-	}
-	if r.Status != meldwijzer.StatusClosed && now.After(r.FeedbackBy) {
-		v.Overdue = append(v.Overdue, "feedback")
-	}
-	if n := len(r.Messages); r.Status != meldwijzer.StatusClosed && (n > 0 && r.Messages[n-1].From == meldwijzer.FromReporter) {
-		v.AwaitingAnswer = true
 	}
 	return v
 }

@@ -42,19 +42,12 @@ type auditRecord struct {
 	Detail   string    `json:"detail,omitempty"`
 }
 
-func checkAuditEntry(e meldwijzer.AuditEntry) error {
-	if e.Institution == "" || e.Actor == "" || e.Action == "" || e.At.IsZero() {
-		return meldwijzer.Errorf(meldwijzer.EINVALID, "an audit entry needs an institution, an actor, an action and a time")
-	}
-	return nil
-}
-
 // AppendAudit adds e to its institution's audit log.
 func (s *Store) AppendAudit(ctx context.Context, e meldwijzer.AuditEntry) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := checkAuditEntry(e); err != nil {
+	if err := e.Validate(); err != nil {
 		return err
 	}
 	err := s.db.Update(func(tx *bbolt.Tx) error {
@@ -84,7 +77,7 @@ func (s *Store) Audit(ctx context.Context, inst, cursor string, limit int) ([]me
 		return nil, "", err
 	}
 	if inst == "" {
-		return nil, "", meldwijzer.Errorf(meldwijzer.EINVALID, "an institution is required")
+		return nil, "", meldwijzer.ErrNoInstitution
 	}
 	if limit <= 0 {
 		limit = DefaultLimit
@@ -151,7 +144,7 @@ func (s *Store) encodeAuditCursor(inst string, key []byte) string {
 }
 
 func (s *Store) decodeAuditCursor(inst, cursor string) ([]byte, error) {
-	bad := meldwijzer.Errorf(meldwijzer.EINVALID, "the cursor is not valid: start again from the first page")
+	bad := meldwijzer.ErrBadCursor
 	if len(cursor) > 4096 {
 		return nil, bad
 	}

@@ -257,10 +257,6 @@ func wrap(op string, err error) error {
 	return fmt.Errorf("bolt store: %s: %w", op, err)
 }
 
-func notFound(id string) error {
-	return meldwijzer.Errorf(meldwijzer.ENOTFOUND, "report %q not found", id)
-}
-
 // institution returns the buckets of inst, or nils when it has none.
 type instBuckets struct{ reports, order, counts *bbolt.Bucket }
 
@@ -315,7 +311,7 @@ func putJSON(b *bbolt.Bucket, key []byte, v any) error {
 func load(tx *bbolt.Tx, inst, id string) (*instBuckets, *reportRecord, error) {
 	ib := institution(tx, inst)
 	if ib == nil || id == "" {
-		return nil, nil, notFound(id)
+		return nil, nil, meldwijzer.ErrReportNotFound
 	}
 	var rec reportRecord
 	ok, err := getJSON(ib.reports, []byte(id), &rec)
@@ -323,7 +319,7 @@ func load(tx *bbolt.Tx, inst, id string) (*instBuckets, *reportRecord, error) {
 		return nil, nil, err
 	}
 	if !ok {
-		return nil, nil, notFound(id)
+		return nil, nil, meldwijzer.ErrReportNotFound
 	}
 	return ib, &rec, nil
 }
@@ -334,15 +330,8 @@ func (s *Store) CreateReport(ctx context.Context, r *meldwijzer.Report, idem *me
 	if err := ctx.Err(); err != nil {
 		return nil, nil, false, err
 	}
-	switch {
-	case r == nil || idem == nil:
-		return nil, nil, false, meldwijzer.Errorf(meldwijzer.EINVALID, "a report and its idempotency record are required")
-	case r.ID == "" || r.Institution == "" || idem.KeyHash == "":
-		return nil, nil, false, meldwijzer.Errorf(meldwijzer.EINVALID, "a report needs an id, an institution and an idempotency key")
-	case idem.ReportID != r.ID:
-		return nil, nil, false, meldwijzer.Errorf(meldwijzer.EINVALID, "the idempotency record belongs to another report")
-	case r.CreatedAt.IsZero():
-		return nil, nil, false, meldwijzer.Errorf(meldwijzer.EINVALID, "a report needs a creation time")
+	if err := r.ValidateNew(idem); err != nil {
+		return nil, nil, false, err
 	}
 	var (
 		stored  *meldwijzer.Report
@@ -357,9 +346,12 @@ func (s *Store) CreateReport(ctx context.Context, r *meldwijzer.Report, idem *me
 			return err
 		}
 		if ok {
+			if known.Institution != r.Institution {
+				return meldwijzer.ErrIdempotencyKeyUsed
+			}
 			_, rec, err := load(tx, known.Institution, known.ReportID)
-			if meldwijzer.ErrorCode(err) == meldwijzer.ENOTFOUND {
-				return meldwijzer.Errorf(meldwijzer.ECONFLICT, "this request was handled before and its report has been deleted")
+			if err == meldwijzer.ErrReportNotFound {
+				return meldwijzer.ErrReportGone
 			}
 			if err != nil {
 				return err
@@ -373,11 +365,11 @@ func (s *Store) CreateReport(ctx context.Context, r *meldwijzer.Report, idem *me
 			return err
 		}
 		if ib.reports.Get([]byte(r.ID)) != nil {
-			return meldwijzer.Errorf(meldwijzer.ECONFLICT, "report id %q is taken", r.ID)
+			return meldwijzer.ErrReportTaken
 		}
 		receipts := tx.Bucket(bucketReceipts)
 		if r.ReceiptHash != "" && receipts.Get([]byte(r.ReceiptHash)) != nil {
-			return meldwijzer.Errorf(meldwijzer.ECONFLICT, "the receipt is taken")
+			return meldwijzer.ErrReceiptTaken
 		}
 		rec := toRecord(r, idem.KeyHash)
 		if err := putJSON(ib.reports, []byte(r.ID), rec); err != nil {
@@ -467,12 +459,9 @@ func (s *Store) ReportByReceipt(ctx context.Context, hash string) (*meldwijzer.R
 			return err
 		}
 		if hash == "" || !ok {
-			return meldwijzer.Errorf(meldwijzer.ENOTFOUND, "no report has this receipt")
+			return meldwijzer.ErrReportNotFound
 		}
 		_, rec, err := load(tx, ref.Institution, ref.ID)
-		if meldwijzer.ErrorCode(err) == meldwijzer.ENOTFOUND {
-			return meldwijzer.Errorf(meldwijzer.ENOTFOUND, "no report has this receipt")
-		}
 		if err != nil {
 			return err
 		}
@@ -485,8 +474,9 @@ func (s *Store) ReportByReceipt(ctx context.Context, hash string) (*meldwijzer.R
 	return r, nil
 }
 
-// update runs fn on inst's report id in one transaction and stores the record fn changed.
-func (s *Store) update(ctx context.Context, op, inst, id string, fn func(tx *bbolt.Tx, ib *instBuckets, rec *reportRecord) error) (*meldwijzer.Report, error) {
+// update applies change to inst's report id in one transaction and stores the report as
+// change left it; change returns false when nothing changed (nothing is written).
+func (s *Store) update(ctx context.Context, op, inst, id string, change func(tx *bbolt.Tx, ib *instBuckets, r *meldwijzer.Report) (bool, error)) (*meldwijzer.Report, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -496,14 +486,12 @@ func (s *Store) update(ctx context.Context, op, inst, id string, fn func(tx *bbo
 		if err != nil {
 			return err
 		}
-		if err := fn(tx, ib, rec); err != nil {
-			return err
-		}
-		if err := putJSON(ib.reports, []byte(id), rec); err != nil {
-			return err
-		}
 		r = rec.report()
-		return nil
+		changed, err := change(tx, ib, r)
+		if err != nil || !changed {
+			return err
+		}
+		return putJSON(ib.reports, []byte(id), toRecord(r, rec.IdempotencyKey))
 	})
 	if err != nil {
 		return nil, wrap(op, err)
@@ -511,69 +499,43 @@ func (s *Store) update(ctx context.Context, op, inst, id string, fn func(tx *bbo
 	return r, nil
 }
 
-// AddMessage appends m to the conversation of inst's report id.
+// AddMessage appends m to the conversation of inst's report id (meldwijzer.Report.AddMessage).
 func (s *Store) AddMessage(ctx context.Context, inst, id string, m meldwijzer.Message) (*meldwijzer.Report, error) {
-	return s.update(ctx, "add message", inst, id, func(_ *bbolt.Tx, _ *instBuckets, rec *reportRecord) error {
-		if m.From != meldwijzer.FromReporter && m.From != meldwijzer.FromInstitution {
-			return meldwijzer.Errorf(meldwijzer.EINVALID, "a message is from the reporter or the institution")
-		}
-		if rec.Status == meldwijzer.StatusClosed {
-			return meldwijzer.Errorf(meldwijzer.ECONFLICT, "this report is closed: no more messages can be added")
-		}
-		if len(rec.Messages) >= meldwijzer.MaxMessages {
-			return meldwijzer.Errorf(meldwijzer.ECONFLICT, "this conversation is full (%d messages)", meldwijzer.MaxMessages)
-		}
-		size := len(rec.Description) + len(m.Text)
-		for _, old := range rec.Messages {
-			size += len(old.Text)
-		}
-		if size > meldwijzer.MaxConversationBytes {
-			return meldwijzer.Errorf(meldwijzer.ECONFLICT, "this conversation is full")
-		}
-		rec.Messages = append(rec.Messages, messageRecord(m))
-		rec.UpdatedAt = m.At
-		if m.From == meldwijzer.FromInstitution && rec.AcknowledgedAt.IsZero() {
-			rec.AcknowledgedAt = m.At
-		}
-		return nil
+	return s.update(ctx, "add message", inst, id, func(_ *bbolt.Tx, _ *instBuckets, r *meldwijzer.Report) (bool, error) {
+		return true, r.AddMessage(m)
 	})
 }
 
-// SetStatus moves inst's report id to status at time at. Closing sets ExpiresAt to at +
-// retention; another status clears it. Setting the status it has changes nothing.
+// SetStatus moves inst's report id to status at time at (meldwijzer.Report.SetStatus) and
+// keeps its expiry and order keys in step.
 func (s *Store) SetStatus(ctx context.Context, inst, id, status string, at time.Time, retention time.Duration) (*meldwijzer.Report, error) {
-	return s.update(ctx, "set status", inst, id, func(tx *bbolt.Tx, ib *instBuckets, rec *reportRecord) error {
-		if status == rec.Status {
-			return nil
-		}
-		if status == "" {
-			return meldwijzer.Errorf(meldwijzer.EINVALID, "a status is required")
-		}
+	return s.update(ctx, "set status", inst, id, func(tx *bbolt.Tx, ib *instBuckets, r *meldwijzer.Report) (bool, error) {
 		expiry := tx.Bucket(bucketExpiry)
-		if !rec.ExpiresAt.IsZero() {
-			if err := expiry.Delete(reportExpiryKey(rec.ExpiresAt, rec.Institution, rec.ID)); err != nil {
-				return err
+		before := r.ExpiresAt
+		changed, err := r.SetStatus(status, at, retention)
+		if err != nil || !changed {
+			return false, err
+		}
+		if !before.IsZero() {
+			if err := expiry.Delete(reportExpiryKey(before, r.Institution, r.ID)); err != nil {
+				return false, err
 			}
 		}
-		rec.Status, rec.UpdatedAt = status, at
-		if status != meldwijzer.StatusReceived && rec.AcknowledgedAt.IsZero() {
-			rec.AcknowledgedAt = at
-		}
-		if status == meldwijzer.StatusClosed {
-			rec.ClosedAt, rec.ExpiresAt = at, at.Add(retention)
-			if err := expiry.Put(reportExpiryKey(rec.ExpiresAt, rec.Institution, rec.ID), nil); err != nil {
-				return err
+		if !r.ExpiresAt.IsZero() {
+			if err := expiry.Put(reportExpiryKey(r.ExpiresAt, r.Institution, r.ID), nil); err != nil {
+				return false, err
 			}
-		} else {
-			rec.ClosedAt, rec.ExpiresAt = time.Time{}, time.Time{}
 		}
-		return ib.order.Put(orderKey(rec.CreatedAt, rec.ID), []byte(status))
+		return true, ib.order.Put(orderKey(r.CreatedAt, r.ID), []byte(status))
 	})
 }
 
 // Reports lists an institution's reports newest first: CreatedAt descending, then ID descending.
 func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meldwijzer.Report, string, error) {
 	if err := ctx.Err(); err != nil {
+		return nil, "", err
+	}
+	if err := f.Validate(); err != nil {
 		return nil, "", err
 	}
 	limit := f.Limit
@@ -668,7 +630,7 @@ func (s *Store) encodeCursor(inst string, key []byte) string {
 }
 
 func (s *Store) decodeCursor(inst, cursor string) ([]byte, error) {
-	bad := meldwijzer.Errorf(meldwijzer.EINVALID, "the cursor is not valid: start again from the first page")
+	bad := meldwijzer.ErrBadCursor
 	data, err := cursorEncoding.DecodeString(cursor)
 	if err != nil || len(data) < 1+cursorMACLen {
 		return nil, bad
@@ -783,7 +745,7 @@ func (s *Store) Sweep(now time.Time) (int, error) {
 // when its ExpiresAt is before now; it returns 1 when it did.
 func deleteReport(tx *bbolt.Tx, inst, id string, now time.Time) (int, error) {
 	ib, rec, err := load(tx, inst, id)
-	if meldwijzer.ErrorCode(err) == meldwijzer.ENOTFOUND {
+	if err == meldwijzer.ErrReportNotFound {
 		return 0, nil
 	}
 	if err != nil {

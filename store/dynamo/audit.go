@@ -88,11 +88,8 @@ func (it *auditItem) entry() (meldwijzer.AuditEntry, error) {
 // AppendAudit takes the next value of the institution's counter and puts the entry under it,
 // on the condition that the key is new.
 func (s *Store) AppendAudit(ctx context.Context, e meldwijzer.AuditEntry) error {
-	if e.Institution == "" || e.Actor == "" || e.Action == "" || e.At.IsZero() {
-		return meldwijzer.Errorf(meldwijzer.EINVALID, "an audit entry needs an institution, an actor, an action and a time")
-	}
-	if y := e.At.UTC().Year(); y < 1 || y > 9999 {
-		return meldwijzer.Errorf(meldwijzer.EINVALID, "an audit entry's time must be within the years 1 to 9999")
+	if err := e.Validate(); err != nil {
+		return err
 	}
 	for attempt := 0; ; attempt++ {
 		seq, err := s.nextAuditSeq(ctx, e.Institution)
@@ -159,7 +156,7 @@ func (s *Store) nextAuditSeq(ctx context.Context, inst string) (int64, error) {
 // whether there is a next. The cursor is the sort key of the page's last entry.
 func (s *Store) Audit(ctx context.Context, inst, cursor string, limit int) ([]meldwijzer.AuditEntry, string, error) {
 	if inst == "" {
-		return nil, "", meldwijzer.Errorf(meldwijzer.EINVALID, "an institution is required")
+		return nil, "", meldwijzer.ErrNoInstitution
 	}
 	if limit <= 0 {
 		limit = DefaultLimit
@@ -173,7 +170,7 @@ func (s *Store) Audit(ctx context.Context, inst, cursor string, limit int) ([]me
 			return nil, "", err
 		}
 		if !validAuditSK(sk) {
-			return nil, "", errCursor
+			return nil, "", meldwijzer.ErrBadCursor
 		}
 		start = key(pk, sk)
 	}

@@ -57,26 +57,24 @@ func encodeCursor(institution, status, sk string) string {
 	return cursorEncoding.EncodeToString(append(cursorMAC(payload), payload...))
 }
 
-var errCursor = meldwijzer.Errorf(meldwijzer.EINVALID, "the cursor is not valid; start again from the first page")
-
 func decodeCursor(s, institution, status, prefix string) (string, error) {
 	if len(s) > 2048 {
-		return "", errCursor
+		return "", meldwijzer.ErrBadCursor
 	}
 	b, err := cursorEncoding.DecodeString(s)
 	if err != nil || len(b) <= cursorMACLen {
-		return "", errCursor
+		return "", meldwijzer.ErrBadCursor
 	}
 	mac, payload := b[:cursorMACLen], b[cursorMACLen:]
 	if !hmac.Equal(mac, cursorMAC(payload)) {
-		return "", errCursor
+		return "", meldwijzer.ErrBadCursor
 	}
 	var c cursor
 	if err := json.Unmarshal(payload, &c); err != nil {
-		return "", errCursor
+		return "", meldwijzer.ErrBadCursor
 	}
 	if c.V != 1 || c.I != institution || c.S != status || !strings.HasPrefix(c.K, prefix) {
-		return "", errCursor
+		return "", meldwijzer.ErrBadCursor
 	}
 	return c.K, nil
 }
@@ -86,11 +84,8 @@ func decodeCursor(s, institution, status, prefix string) (string, error) {
 // reads the page's reports with one strongly consistent BatchGetItem: no read is spent on
 // reports of another status. It reads one entry past the page to know whether there is a next.
 func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meldwijzer.Report, string, error) {
-	if f.Institution == "" {
-		return nil, "", meldwijzer.Errorf(meldwijzer.EINVALID, "an institution is required")
-	}
-	if f.Status != "" && !slices.Contains(meldwijzer.Statuses, f.Status) {
-		return nil, "", meldwijzer.Errorf(meldwijzer.EINVALID, "status must be one of %s", strings.Join(meldwijzer.Statuses, ", "))
+	if err := f.Validate(); err != nil {
+		return nil, "", err
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -214,7 +209,7 @@ var monthPattern = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}$`)
 // Counts queries the institution's count items of months from..to with sk BETWEEN.
 func (s *Store) Counts(ctx context.Context, institution, from, to string) ([]meldwijzer.Count, error) {
 	if institution == "" {
-		return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "an institution is required")
+		return nil, meldwijzer.ErrNoInstitution
 	}
 	for _, m := range []string{from, to} {
 		if !monthPattern.MatchString(m) {
