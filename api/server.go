@@ -15,7 +15,6 @@ import (
 	"meldwijzer"
 	"meldwijzer/auth"
 	"meldwijzer/content"
-	"meldwijzer/dashboard"
 	"meldwijzer/meldpunt"
 	"meldwijzer/wegwijzer"
 )
@@ -32,14 +31,10 @@ type Config struct {
 	// Limits are the rate limits per client address (DefaultLimits when zero).
 	Limits Limits
 
-	// The institution side: the report store, the audit log and the token verifier.
-	Store    meldwijzer.ReportStore
-	AuditLog meldwijzer.AuditLog
+	// Verifier checks staff tokens (the institution side).
 	Verifier *auth.Verifier
 	// LocalSigner signs demo sign-in tokens; only the local binary sets it.
 	LocalSigner *auth.LocalKey
-	// K is the smallest count a dashboard shows (dashboard.DefaultK when zero).
-	K int
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 }
@@ -66,11 +61,8 @@ type Server struct {
 	web         fs.FS
 	intakeLimit *Limiter
 	lookupLimit *Limiter
-	store       meldwijzer.ReportStore
-	auditLog    meldwijzer.AuditLog
 	verifier    *auth.Verifier
 	localSigner *auth.LocalKey
-	k           int
 	now         func() time.Time
 }
 
@@ -87,11 +79,7 @@ func NewServer(c Config) *Server {
 	s := &Server{content: c.Content, guide: c.Guide, meldpunt: c.Meldpunt, log: log, web: c.Web,
 		intakeLimit: NewLimiter(lim.IntakePerMinute, lim.IntakeBurst),
 		lookupLimit: NewLimiter(lim.FailedLookupsPerMinute, lim.FailedLookupBurst),
-		store:       c.Store, auditLog: c.AuditLog, verifier: c.Verifier, localSigner: c.LocalSigner,
-		k: c.K, now: c.Now}
-	if s.k == 0 {
-		s.k = dashboard.DefaultK
-	}
+		verifier:    c.Verifier, localSigner: c.LocalSigner, now: c.Now}
 	if s.now == nil {
 		s.now = time.Now
 	}
