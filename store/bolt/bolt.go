@@ -20,10 +20,7 @@ package bolt
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -37,6 +34,7 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 
 	"meldwijzer"
+	"meldwijzer/internal/cursor"
 )
 
 // OpenTimeout is how long Open waits for the file lock that another process holds.
@@ -69,8 +67,8 @@ const (
 // Store is a ReportStore in one bbolt file. It is safe for concurrent use; one process at a
 // time may open the file.
 type Store struct {
-	db        *bbolt.DB
-	cursorKey []byte
+	db      *bbolt.DB
+	cursors cursor.Codec
 }
 
 var _ meldwijzer.ReportStore = (*Store)(nil)
@@ -101,14 +99,15 @@ func Open(path string) (*Store, error) {
 		}
 		meta := tx.Bucket(bucketMeta)
 		if k := meta.Get(keyCursorKey); k != nil {
-			s.cursorKey = bytes.Clone(k)
+			s.cursors = cursor.New(bytes.Clone(k))
 			return nil
 		}
-		s.cursorKey = make([]byte, 32)
-		if _, err := rand.Read(s.cursorKey); err != nil {
+		k := make([]byte, 32)
+		if _, err := rand.Read(k); err != nil {
 			return err
 		}
-		return meta.Put(keyCursorKey, s.cursorKey)
+		s.cursors = cursor.New(k)
+		return meta.Put(keyCursorKey, k)
 	})
 	if err != nil {
 		db.Close()
@@ -568,7 +567,7 @@ func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meld
 			}
 			if len(out) == limit {
 				// There is more: the next page starts after the last report of this one.
-				next = s.encodeCursor(f.Institution, last)
+				next = s.cursors.Encode(reportsScope(f.Institution), last)
 				return nil
 			}
 			if len(k) < timeKeyLen {
@@ -593,19 +592,6 @@ func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meld
 	return out, next, nil
 }
 
-// A cursor is base64url(1, uvarint(len(institution)), institution, order key, MAC[:16]), the MAC
-// an HMAC-SHA256 with the store's cursor key: only cursors this store made for this
-// institution are accepted.
-const cursorMACLen = 16
-
-var cursorEncoding = base64.RawURLEncoding.Strict()
-
-func (s *Store) cursorMAC(payload []byte) []byte {
-	h := hmac.New(sha256.New, s.cursorKey)
-	h.Write(payload)
-	return h.Sum(nil)[:cursorMACLen]
-}
-
 // lastBefore places c on the last key before start (the last key of all when start is nil), for
 // listing newest first from a cursor.
 func lastBefore(c *bbolt.Cursor, start []byte) (k, v []byte) {
@@ -621,33 +607,16 @@ func lastBefore(c *bbolt.Cursor, start []byte) (k, v []byte) {
 	return k, v
 }
 
-func (s *Store) encodeCursor(inst string, key []byte) string {
-	payload := []byte{1}
-	payload = binary.AppendUvarint(payload, uint64(len(inst)))
-	payload = append(payload, inst...)
-	payload = append(payload, key...)
-	return cursorEncoding.EncodeToString(append(payload, s.cursorMAC(payload)...))
-}
+// Reports cursors are bound to the institution and signed with the store's cursor key; the
+// position is the order key of a page's last report.
+func reportsScope(inst string) string { return cursor.Scope("reports", inst) }
 
-func (s *Store) decodeCursor(inst, cursor string) ([]byte, error) {
-	bad := meldwijzer.ErrBadCursor
-	data, err := cursorEncoding.DecodeString(cursor)
-	if err != nil || len(data) < 1+cursorMACLen {
-		return nil, bad
+func (s *Store) decodeCursor(inst, c string) ([]byte, error) {
+	key, err := s.cursors.Decode(reportsScope(inst), c)
+	if err != nil || len(key) < timeKeyLen {
+		return nil, meldwijzer.ErrBadCursor
 	}
-	payload, mac := data[:len(data)-cursorMACLen], data[len(data)-cursorMACLen:]
-	if !hmac.Equal(mac, s.cursorMAC(payload)) || payload[0] != 1 {
-		return nil, bad
-	}
-	n, w := binary.Uvarint(payload[1:])
-	if w <= 0 || n > uint64(len(payload)-1-w) {
-		return nil, bad
-	}
-	rest := payload[1+w:]
-	if string(rest[:n]) != inst || len(rest[n:]) < timeKeyLen {
-		return nil, bad
-	}
-	return rest[n:], nil
+	return key, nil
 }
 
 // Counts returns inst's counts for months from..to (YYYY-MM, inclusive).
