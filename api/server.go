@@ -182,9 +182,15 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 	})
 }
 
-// ContentSecurityPolicy allows only this origin: no inline script, no third-party requests.
+// ContentSecurityPolicy allows only this origin: no inline script, no third-party requests. The
+// local server sends it, and the CDK app gives CloudFront the same (infra/parts.go).
 const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+// PermissionsPolicy switches off the browser features the app never uses (locally and on
+// CloudFront alike).
+const PermissionsPolicy = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), " +
+	"microphone=(), payment=(), usb=(), interest-cohort=()"
 
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -193,7 +199,7 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		h.Set("Permissions-Policy", PermissionsPolicy)
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		next.ServeHTTP(w, r)
 	})
