@@ -1,6 +1,7 @@
 // Package storetest is the contract that every meldwijzer.ReportStore adapter passes. An
 // adapter's test calls Run with a function that opens a fresh, empty store (and closes and
-// removes it with t.Cleanup).
+// removes it with t.Cleanup). It is test code kept in one file of about 1000 lines on purpose:
+// the contract reads as one document, its rules first, then a test per rule.
 //
 // The rules the suite checks, beyond the comments on meldwijzer.ReportStore:
 //
