@@ -1,6 +1,6 @@
 package meldwijzer
 
-// The stable ids of DESIGN.md's taxonomy. The API, storage and dashboard use them; content
+// The stable ids of the taxonomy in docs/design.md. The API, storage and dashboard use them; content
 // labels them. `meldwijzer content check` makes sure the content has exactly these.
 var (
 	Themes    = []string{"discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}

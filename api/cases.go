@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"strconv"
 	"time"
@@ -34,14 +35,10 @@ func (s *Server) authorize(r *http.Request, roles []string) (*http.Request, erro
 	return r.WithContext(context.WithValue(r.Context(), identityKey{}, id)), nil
 }
 
-// audit records a staff member's action on reports. It is written before the data leaves, so
-// that nothing is read without a trace; a failed write fails the request.
-func (s *Server) audit(r *http.Request, action, reportID, detail string) error {
+// staff is the verified staff member of the request, as the meldpunt service knows them.
+func staff(r *http.Request) meldpunt.Staff {
 	id := identity(r)
-	return s.auditLog.AppendAudit(r.Context(), meldwijzer.AuditEntry{
-		Institution: id.Institution, At: s.now().UTC().Truncate(time.Millisecond),
-		Actor: id.Subject, Role: id.Role, Action: action, ReportID: reportID, Detail: detail,
-	})
+	return meldpunt.Staff{Institution: id.Institution, Subject: id.Subject, Role: id.Role}
 }
 
 // caseView is a report as its handler sees it.
@@ -84,7 +81,7 @@ func (s *Server) caseOf(r *meldwijzer.Report, withText bool) caseView {
 		Grounds: r.Grounds, When: r.When, FollowUp: r.FollowUp,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, AcknowledgeBy: r.AcknowledgeBy, FeedbackBy: r.FeedbackBy,
 		AcknowledgedAt: optTime(r.AcknowledgedAt), ClosedAt: optTime(r.ClosedAt), ExpiresAt: optTime(r.ExpiresAt),
-		Overdue: []string{}, Messages: len(r.Messages),
+		Overdue: r.Overdue(now), Messages: len(r.Messages), AwaitingAnswer: r.AwaitingAnswer(),
 	}
 	if v.Grounds == nil {
 		v.Grounds = []string{}
@@ -92,47 +89,21 @@ func (s *Server) caseOf(r *meldwijzer.Report, withText bool) caseView {
 	if withText {
 		v.Description = r.Description
 	}
-	if r.AcknowledgedAt.IsZero() && now.After(r.AcknowledgeBy) {
-		v.Overdue = append(v.Overdue, "acknowledge")
-	}
-	if r.Status != meldwijzer.StatusClosed && now.After(r.FeedbackBy) {
-		v.Overdue = append(v.Overdue, "feedback")
-	}
-	if n := len(r.Messages); r.Status != meldwijzer.StatusClosed && (n > 0 && r.Messages[n-1].From == meldwijzer.FromReporter) {
-		v.AwaitingAnswer = true
-	}
 	return v
 }
 
 // listReports is the handler's inbox: newest first, by status, a page at a time.
 func (s *Server) listReports(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	status := q.Get("status")
-	if status != "" && status != "open" && !contains(meldwijzer.Statuses, status) {
-		return meldwijzer.Errorf(meldwijzer.EINVALID, "status must be open, received, in_progress or closed")
-	}
-	limit := 50
+	query := meldpunt.InboxQuery{Status: q.Get("status"), Cursor: q.Get("cursor")}
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 200 {
-			return meldwijzer.Errorf(meldwijzer.EINVALID, "limit must be a number from 1 to 200")
+		if err != nil || n < 1 {
+			return meldwijzer.Errorf(meldwijzer.EINVALID, "limit must be a number from 1 to %d", meldpunt.MaxInboxLimit)
 		}
-		limit = n
+		query.Limit = n
 	}
-	if err := s.audit(r, meldwijzer.AuditList, "", status); err != nil {
-		return err
-	}
-	var (
-		reports []*meldwijzer.Report
-		next    string
-		err     error
-	)
-	if status == "open" {
-		reports, err = s.openReports(r.Context(), r.PathValue("id"))
-	} else {
-		reports, next, err = s.store.Reports(r.Context(), meldwijzer.ReportFilter{
-			Institution: r.PathValue("id"), Status: status, Cursor: q.Get("cursor"), Limit: limit})
-	}
+	reports, next, err := s.meldpunt.Inbox(r.Context(), staff(r), query)
 	if err != nil {
 		return err
 	}
@@ -147,63 +118,34 @@ func (s *Server) listReports(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// openReports returns every report that is not closed, newest first.
-func (s *Server) openReports(ctx context.Context, institution string) ([]*meldwijzer.Report, error) {
-	var all []*meldwijzer.Report
-	for _, status := range []string{meldwijzer.StatusReceived, meldwijzer.StatusInProgress} {
-		for cursor := ""; ; {
-			page, next, err := s.store.Reports(ctx, meldwijzer.ReportFilter{Institution: institution, Status: status, Cursor: cursor, Limit: 200})
-			if err != nil {
-				return nil, err
-			}
-			all = append(all, page...)
-			if cursor = next; cursor == "" {
-				break
-			}
-		}
-	}
-	sortNewestFirst(all)
-	return all, nil
+// writeCase answers with a report as its handler sees it, with its messages.
+func (s *Server) writeCase(w http.ResponseWriter, status int, rep *meldwijzer.Report, extra map[string]any) {
+	out := map[string]any{"report": s.caseOf(rep, true), "messages": messageViews(rep.Messages)}
+	maps.Copy(out, extra)
+	writeJSON(w, status, out)
 }
 
 func (s *Server) getReport(w http.ResponseWriter, r *http.Request) error {
-	rep, err := s.store.Report(r.Context(), r.PathValue("id"), r.PathValue("reportId"))
+	rep, err := s.meldpunt.Case(r.Context(), staff(r), r.PathValue("reportId"))
 	if err != nil {
 		return err
 	}
-	if err := s.audit(r, meldwijzer.AuditRead, rep.ID, ""); err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"report": s.caseOf(rep, true), "messages": messageViews(rep.Messages)})
+	s.writeCase(w, http.StatusOK, rep, nil)
 	return nil
 }
 
+// replyToReport answers with the message and the report as it is now (deadlines, messages), so
+// that the inbox need not read it again.
 func (s *Server) replyToReport(w http.ResponseWriter, r *http.Request) error {
 	var body textBody
 	if err := decode(r, &body); err != nil {
 		return err
 	}
-	if err := meldpunt.CheckMessage(body.Text); err != nil {
-		return err // a request that fails changes nothing, not even the audit log
-	}
-	inst, id := r.PathValue("id"), r.PathValue("reportId")
-	if _, err := s.store.Report(r.Context(), inst, id); err != nil {
-		return err
-	}
-	if err := s.audit(r, meldwijzer.AuditReply, id, ""); err != nil {
-		return err
-	}
-	m, err := s.meldpunt.InstitutionMessage(r.Context(), inst, id, body.Text)
+	m, rep, err := s.meldpunt.Reply(r.Context(), staff(r), r.PathValue("reportId"), body.Text)
 	if err != nil {
 		return err
 	}
-	// The answer carries the report as it is now (deadlines, messages), so that the inbox need
-	// not read it again.
-	rep, err := s.store.Report(r.Context(), inst, id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"message": messageView(*m), "report": s.caseOf(rep, true), "messages": messageViews(rep.Messages)})
+	s.writeCase(w, http.StatusCreated, rep, map[string]any{"message": messageView(*m)})
 	return nil
 }
 
@@ -214,27 +156,17 @@ func (s *Server) setReportStatus(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &body); err != nil {
 		return err
 	}
-	inst, id := r.PathValue("id"), r.PathValue("reportId")
-	if !contains(meldwijzer.Statuses, body.Status) {
-		return meldwijzer.Errorf(meldwijzer.EINVALID, "status must be received, in_progress or closed")
-	}
-	if _, err := s.store.Report(r.Context(), inst, id); err != nil {
-		return err
-	}
-	if err := s.audit(r, meldwijzer.AuditStatus, id, body.Status); err != nil {
-		return err
-	}
-	rep, err := s.meldpunt.SetStatus(r.Context(), inst, id, body.Status)
+	rep, err := s.meldpunt.SetStatus(r.Context(), staff(r), r.PathValue("reportId"), body.Status)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"report": s.caseOf(rep, true), "messages": messageViews(rep.Messages)})
+	s.writeCase(w, http.StatusOK, rep, nil)
 	return nil
 }
 
 // auditLogView lets the institution see who read and changed its reports.
 func (s *Server) auditLogView(w http.ResponseWriter, r *http.Request) error {
-	entries, next, err := s.auditLog.Audit(r.Context(), r.PathValue("id"), r.URL.Query().Get("cursor"), 100)
+	entries, next, err := s.meldpunt.AuditLog(r.Context(), staff(r), r.URL.Query().Get("cursor"))
 	if err != nil {
 		return err
 	}

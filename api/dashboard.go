@@ -5,77 +5,30 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"time"
 
-	"meldwijzer"
 	"meldwijzer/dashboard"
+	"meldwijzer/meldpunt"
 )
 
-// cases counts the open cases and those past a deadline.
-type cases struct {
-	Open               int `json:"open"`
-	OverdueAcknowledge int `json:"overdueAcknowledge"`
-	OverdueFeedback    int `json:"overdueFeedback"`
-}
-
-// buildDashboard reads the period's pre-aggregated counts (never the reports) and suppresses
-// the small ones.
-func (s *Server) buildDashboard(r *http.Request) (*dashboard.Dashboard, error) {
+// dashboardOf reads the dashboard of the request's institution and period.
+func (s *Server) dashboardOf(r *http.Request, withCases bool) (*meldpunt.Dashboard, error) {
 	q := r.URL.Query()
-	now := s.now().UTC()
-	from, to := q.Get("from"), q.Get("to")
-	if to == "" {
-		to = now.Format("2006-01")
-	}
-	if from == "" {
-		t, _ := time.Parse("2006-01", to)
-		from = t.AddDate(0, -11, 0).Format("2006-01")
-	}
-	if _, err := dashboard.Months(from, to); err != nil {
-		return nil, err
-	}
-	counts, err := s.store.Counts(r.Context(), r.PathValue("id"), from, to)
-	if err != nil {
-		return nil, err
-	}
-	values := map[string][]string{}
-	for _, d := range []string{"theme", "where", "audience", "ground"} {
-		values[d] = s.content.IDs(d)
-	}
-	return dashboard.Build(r.PathValue("id"), from, to, counts, values, s.k)
+	return s.meldpunt.Dashboard(r.Context(), r.PathValue("id"), q.Get("from"), q.Get("to"), withCases)
 }
 
 func (s *Server) getDashboard(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.buildDashboard(r)
+	d, err := s.dashboardOf(r, true)
 	if err != nil {
 		return err
 	}
-	open, err := s.openReports(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	var c cases
-	for _, rep := range open {
-		c.Open++
-		view := s.caseOf(rep, false)
-		if slices.Contains(view.Overdue, "acknowledge") {
-			c.OverdueAcknowledge++
-		}
-		if slices.Contains(view.Overdue, "feedback") {
-			c.OverdueFeedback++
-		}
-	}
-	writeJSON(w, http.StatusOK, struct {
-		*dashboard.Dashboard
-		Cases cases `json:"cases"`
-	}{d, c})
+	writeJSON(w, http.StatusOK, d)
 	return nil
 }
 
 // getDashboardCSV is the same cells as CSV, for a spreadsheet: month ("all" for the period),
 // dimension, value, count (empty when suppressed), suppressed.
 func (s *Server) getDashboardCSV(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.buildDashboard(r)
+	d, err := s.dashboardOf(r, false)
 	if err != nil {
 		return err
 	}
@@ -96,21 +49,4 @@ func (s *Server) getDashboardCSV(w http.ResponseWriter, r *http.Request) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-func contains(list []string, s string) bool { return slices.Contains(list, s) }
-
-func sortNewestFirst(rs []*meldwijzer.Report) {
-	slices.SortFunc(rs, func(a, b *meldwijzer.Report) int {
-		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
-			return c
-		}
-		if a.ID > b.ID {
-			return -1
-		}
-		if a.ID < b.ID {
-			return 1
-		}
-		return 0
-	})
 }

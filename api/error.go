@@ -44,7 +44,7 @@ type errorBody struct {
 	} `json:"error"`
 }
 
-// writeError answers with the JSON error of API.md. Internal errors are logged with the route
+// writeError answers with the JSON error of docs/api.md. Internal errors are logged with the route
 // and never shown: the client gets a fixed text.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := meldwijzer.ErrorCode(err)

@@ -16,7 +16,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
@@ -25,11 +24,12 @@ import (
 
 	"meldwijzer"
 	"meldwijzer/api"
+	"meldwijzer/app"
+	"meldwijzer/app/apptest"
 	"meldwijzer/auth"
 	"meldwijzer/content"
 	"meldwijzer/meldpunt"
 	"meldwijzer/store/bolt"
-	"meldwijzer/web"
 	"meldwijzer/wegwijzer"
 )
 
@@ -57,41 +57,15 @@ var fuzzLimits = api.Limits{IntakePerMinute: 1e9, IntakeBurst: 1 << 30, FailedLo
 
 func newFuzzServer(tb testing.TB) *fuzzServer {
 	tb.Helper()
-	guide, bundle, err := wegwijzer.Load(content.FS)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	data := tb.TempDir()
-	store, err := bolt.Open(filepath.Join(data, "meldwijzer.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { store.Close() })
-	keys, err := meldpunt.NewKeys(meldpunt.NewMasterSecret())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	key, err := auth.LoadLocalKey(filepath.Join(data, "token.key"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	verifier, err := key.Verifier()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	token, err := key.Sign(auth.Identity{Subject: "fuzz-handler", Institution: fuzzInstitution, Role: "handler"}, 7*24*time.Hour)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	service := meldpunt.New(meldpunt.Config{Store: store, Keys: keys,
-		Institution: func(id string) bool { return bundle.Institution(id) != nil }})
 	// Only errors are logged (a panic's stack among them), and shown when an input fails.
 	logs := &syncBuffer{}
-	srv := api.NewServer(api.Config{Content: bundle, Guide: guide, Web: web.Static,
-		Store: store, AuditLog: store, Verifier: verifier, LocalSigner: key, Meldpunt: service,
-		Limits: fuzzLimits,
+	a := apptest.New(tb, app.Options{Limits: fuzzLimits,
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelError}))})
-	fz := &fuzzServer{handler: srv.Handler(), store: store, service: service, logs: logs, token: "Bearer " + token}
+	token, err := a.Key.Sign(auth.Identity{Subject: "fuzz-handler", Institution: fuzzInstitution, Role: auth.RoleHandler}, 7*24*time.Hour)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	fz := &fuzzServer{handler: a.Handler(), store: a.Store, service: a.Meldpunt, logs: logs, token: "Bearer " + token}
 	fz.fileReport(tb)
 	return fz
 }
@@ -120,7 +94,7 @@ func (fz *fuzzServer) usable(tb testing.TB) {
 	case len(rep.Messages) >= 20:
 		fz.fileReport(tb)
 	case rep.Status == meldwijzer.StatusClosed:
-		if _, err := fz.service.SetStatus(context.Background(), fuzzInstitution, fz.report, meldwijzer.StatusReceived); err != nil {
+		if _, err := fz.store.SetStatus(context.Background(), fuzzInstitution, fz.report, meldwijzer.StatusReceived, time.Now().UTC(), 0); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -307,7 +281,7 @@ func checkAnswer(a apiAnswer, request ...string) string {
 
 // FuzzAPIBodies sends any body, with any header lines, to every route that takes a JSON body
 // (picked by routeIndex), through the real handler: never a 5xx, every error the JSON error of
-// API.md with a known code and a message without Go internals, every success JSON, and a failed
+// docs/api.md with a known code and a message without Go internals, every success JSON, and a failed
 // request changes nothing.
 func FuzzAPIBodies(f *testing.F) {
 	fz := newFuzzServer(f)

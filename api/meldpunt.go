@@ -37,7 +37,7 @@ func limited(w http.ResponseWriter, wait time.Duration) error {
 	return meldwijzer.Errorf(meldwijzer.ERATELIMIT, "too many requests from this network; try again in %d s", int(math.Ceil(wait.Seconds())))
 }
 
-// createReport files an anonymous report (API.md). A retry with the same Idempotency-Key and
+// createReport files an anonymous report (docs/api.md). A retry with the same Idempotency-Key and
 // body gets the same answer and stores nothing new.
 func (s *Server) createReport(w http.ResponseWriter, r *http.Request) error {
 	if ok, wait := s.intakeLimit.Allow(r); !ok {

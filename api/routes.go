@@ -1,6 +1,10 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+
+	"meldwijzer/auth"
+)
 
 // Lambda functions. Each route belongs to one; the CDK app makes one function per name and the
 // local binary serves them all.
@@ -36,11 +40,11 @@ type Route struct {
 }
 
 var (
-	handlerOnly = []string{"handler"}
-	staffRoles  = []string{"handler", "viewer"}
+	handlerOnly = []string{auth.RoleHandler}
+	staffRoles  = []string{auth.RoleHandler, auth.RoleViewer}
 )
 
-// Routes is the route table of API.md.
+// Routes is the route table of docs/api.md.
 var Routes = []Route{
 	{Method: "GET", Path: "/healthz", Function: FunctionWegwijzer, handle: (*Server).health},
 	{Method: "GET", Path: "/api/v1/institutions", Function: FunctionWegwijzer, handle: (*Server).listInstitutions},

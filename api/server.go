@@ -1,4 +1,4 @@
-// Package api is Meldwijzer's HTTP API (API.md) as one net/http handler, served the same way by
+// Package api is Meldwijzer's HTTP API (docs/api.md) as one net/http handler, served the same way by
 // the local binary and by each Lambda function.
 package api
 
@@ -15,7 +15,6 @@ import (
 	"meldwijzer"
 	"meldwijzer/auth"
 	"meldwijzer/content"
-	"meldwijzer/dashboard"
 	"meldwijzer/meldpunt"
 	"meldwijzer/wegwijzer"
 )
@@ -32,14 +31,10 @@ type Config struct {
 	// Limits are the rate limits per client address (DefaultLimits when zero).
 	Limits Limits
 
-	// The institution side: the report store, the audit log and the token verifier.
-	Store    meldwijzer.ReportStore
-	AuditLog meldwijzer.AuditLog
+	// Verifier checks staff tokens (the institution side).
 	Verifier *auth.Verifier
 	// LocalSigner signs demo sign-in tokens; only the local binary sets it.
 	LocalSigner *auth.LocalKey
-	// K is the smallest count a dashboard shows (dashboard.DefaultK when zero).
-	K int
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 }
@@ -66,11 +61,8 @@ type Server struct {
 	web         fs.FS
 	intakeLimit *Limiter
 	lookupLimit *Limiter
-	store       meldwijzer.ReportStore
-	auditLog    meldwijzer.AuditLog
 	verifier    *auth.Verifier
 	localSigner *auth.LocalKey
-	k           int
 	now         func() time.Time
 }
 
@@ -87,11 +79,7 @@ func NewServer(c Config) *Server {
 	s := &Server{content: c.Content, guide: c.Guide, meldpunt: c.Meldpunt, log: log, web: c.Web,
 		intakeLimit: NewLimiter(lim.IntakePerMinute, lim.IntakeBurst),
 		lookupLimit: NewLimiter(lim.FailedLookupsPerMinute, lim.FailedLookupBurst),
-		store:       c.Store, auditLog: c.AuditLog, verifier: c.Verifier, localSigner: c.LocalSigner,
-		k: c.K, now: c.Now}
-	if s.k == 0 {
-		s.k = dashboard.DefaultK
-	}
+		verifier:    c.Verifier, localSigner: c.LocalSigner, now: c.Now}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -194,9 +182,15 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 	})
 }
 
-// ContentSecurityPolicy allows only this origin: no inline script, no third-party requests.
+// ContentSecurityPolicy allows only this origin: no inline script, no third-party requests. The
+// local server sends it, and the CDK app gives CloudFront the same (infra/parts.go).
 const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+// PermissionsPolicy switches off the browser features the app never uses (locally and on
+// CloudFront alike).
+const PermissionsPolicy = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), " +
+	"microphone=(), payment=(), usb=(), interest-cohort=()"
 
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -205,7 +199,7 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		h.Set("Permissions-Policy", PermissionsPolicy)
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		next.ServeHTTP(w, r)
 	})

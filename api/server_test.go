@@ -7,18 +7,15 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"meldwijzer/api"
+	"meldwijzer/app"
+	"meldwijzer/app/apptest"
 	"meldwijzer/auth"
-	"meldwijzer/content"
-	"meldwijzer/meldpunt"
 	"meldwijzer/store/bolt"
-	"meldwijzer/web"
-	"meldwijzer/wegwijzer"
 )
 
 type testServer struct {
@@ -33,40 +30,15 @@ type testServer struct {
 // directory. limits, when given, replace the default rate limits.
 func newTestServer(t *testing.T, limits ...api.Limits) *testServer {
 	t.Helper()
-	guide, bundle, err := wegwijzer.Load(content.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data := t.TempDir()
-	store, err := bolt.Open(filepath.Join(data, "meldwijzer.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	keys, err := meldpunt.NewKeys(meldpunt.NewMasterSecret())
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := auth.LoadLocalKey(filepath.Join(data, "token.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	verifier, err := key.Verifier()
-	if err != nil {
-		t.Fatal(err)
-	}
 	logs := &syncBuffer{}
-	cfg := api.Config{Content: bundle, Guide: guide, Web: web.Static,
-		Store: store, AuditLog: store, Verifier: verifier, LocalSigner: key,
-		Meldpunt: meldpunt.New(meldpunt.Config{Store: store, Keys: keys,
-			Institution: func(id string) bool { return bundle.Institution(id) != nil }}),
-		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	o := app.Options{Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 	if len(limits) > 0 {
-		cfg.Limits = limits[0]
+		o.Limits = limits[0]
 	}
-	ts := httptest.NewServer(api.NewServer(cfg).Handler())
+	a := apptest.New(t, o)
+	ts := httptest.NewServer(a.Handler())
 	t.Cleanup(ts.Close)
-	return &testServer{Server: ts, logs: &logs.Buffer, data: data, key: key, store: store}
+	return &testServer{Server: ts, logs: &logs.Buffer, data: a.Dir, key: a.Key, store: a.Store}
 }
 
 // syncBuffer is a log sink that handlers on several goroutines may write to.

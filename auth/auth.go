@@ -45,7 +45,7 @@ func NewVerifier(keyfunc jwt.Keyfunc, issuer, audience string) *Verifier {
 	return &Verifier{keyfunc: keyfunc, issuer: issuer, audience: audience, now: time.Now}
 }
 
-// claims accepts the plain claims of API.md (institution, role) and Cognito's (custom:institution,
+// claims accepts the plain claims of docs/api.md (institution, role) and Cognito's (custom:institution,
 // cognito:groups for the role). An access token from Cognito names its app client in client_id
 // instead of aud.
 type claims struct {

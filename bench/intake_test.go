@@ -11,10 +11,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
+	"meldwijzer/config"
 	"meldwijzer/internal/dynamolocal"
 	"meldwijzer/meldpunt"
 	"meldwijzer/store/bolt"
@@ -129,9 +130,9 @@ func intakeRows(r *run) *dynamolocal.Local {
 	}
 	// The production client (dynamo.NewClient: its timeouts, retries and connection pool),
 	// pointed at DynamoDB Local as the local binary is, through AWS_ENDPOINT_URL_DYNAMODB.
-	b.Setenv("AWS_ENDPOINT_URL_DYNAMODB", ddb.Endpoint)
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion("eu-west-1"),
-		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))
+	b.Setenv(config.EnvDynamoDBEndpoint, ddb.Endpoint)
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion("eu-west-1"),
+		awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))
 	if err != nil {
 		b.Fatal(err)
 	}

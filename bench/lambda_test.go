@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"meldwijzer/config"
 	"meldwijzer/content"
 	"meldwijzer/internal/dynamolocal"
 	"meldwijzer/internal/rie"
@@ -112,9 +113,9 @@ func lambdaRows(r *run, bins built, ddb *dynamolocal.Local) {
 	sm := fakeSecretsManager(b, secretARN)
 	env := map[string]map[string]string{
 		"meldpunt": {
-			"TABLE_NAME": table, "SECRET_ARN": secretARN, "AWS_REGION": "eu-west-1",
+			config.EnvTable: table, config.EnvSecretARN: secretARN, "AWS_REGION": "eu-west-1",
 			"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
-			"AWS_ENDPOINT_URL_DYNAMODB": ddb.Endpoint, "AWS_ENDPOINT_URL_SECRETS_MANAGER": sm,
+			config.EnvDynamoDBEndpoint: ddb.Endpoint, "AWS_ENDPOINT_URL_SECRETS_MANAGER": sm,
 		},
 	}
 	stepEvent := readFile(b, "../functions/wegwijzer/testdata/apigw-v2-step.json")

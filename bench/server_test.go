@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"meldwijzer"
 	"meldwijzer/api"
+	"meldwijzer/app"
 	"meldwijzer/auth"
 	"meldwijzer/content"
 	"meldwijzer/meldpunt"
@@ -24,12 +24,6 @@ import (
 // generous are rate limits no benchmark reaches: the benchmark measures the handlers, not the
 // limiter's refusals (the limiter itself still runs on every intake).
 var generous = api.Limits{IntakePerMinute: 1e12, IntakeBurst: 1 << 30, FailedLookupsPerMinute: 1e12, FailedLookupBurst: 1 << 30}
-
-// reportStore is what the server needs of a store: reports and the audit log.
-type reportStore interface {
-	meldwijzer.ReportStore
-	meldwijzer.AuditLog
-}
 
 // full is the whole API handler on the real content, wired as api/server_test.go and the local
 // binary wire it, behind httptest on loopback.
@@ -62,13 +56,9 @@ func loadContent(tb testing.TB) (*wegwijzer.Guide, *content.Bundle) {
 
 // newFull serves the API on store. The request log is JSON, as in production, written to
 // io.Discard: its encoding is part of each request's cost, the I/O is not.
-func newFull(tb testing.TB, store reportStore, secret []byte) *full {
+func newFull(tb testing.TB, store app.Store, secret []byte) *full {
 	tb.Helper()
 	guide, bundle := loadContent(tb)
-	keys, err := meldpunt.NewKeys(secret)
-	if err != nil {
-		tb.Fatal(err)
-	}
 	key, err := auth.LoadLocalKey(filepath.Join(tb.TempDir(), "token.key"))
 	if err != nil {
 		tb.Fatal(err)
@@ -77,16 +67,16 @@ func newFull(tb testing.TB, store reportStore, secret []byte) *full {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	mp := meldpunt.New(meldpunt.Config{Store: store, Keys: keys,
-		Institution: func(id string) bool { return bundle.Institution(id) != nil }})
-	srv := api.NewServer(api.Config{Content: bundle, Guide: guide, Web: web.Static,
-		Store: store, AuditLog: store, Verifier: verifier, LocalSigner: key, Meldpunt: mp,
-		Limits: generous,
+	a, err := app.New(app.Options{Store: store, Secret: secret, Verifier: verifier, LocalSigner: key,
+		Web: web.Static, Limits: generous, Content: bundle, Guide: guide,
 		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
-	h := srv.Handler()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	h := a.Handler()
 	ts := httptest.NewServer(h)
 	tb.Cleanup(ts.Close)
-	return &full{Server: ts, Handler: h, Guide: guide, Bundle: bundle, Meldpunt: mp, Key: key}
+	return &full{Server: ts, Handler: h, Guide: guide, Bundle: bundle, Meldpunt: a.Meldpunt, Key: key}
 }
 
 // setupClient is for the few requests before and between the measurements.

@@ -27,7 +27,7 @@ const (
 	lighthouseTimeout = 2 * time.Minute
 )
 
-// chromeFlags are TOOLCHAIN.md §6's: headless Debian chromium, offline.
+// chromeFlags are docs/toolchain.md §6's: headless Debian chromium, offline.
 const chromeFlags = "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run " +
 	"--disable-background-networking --disable-component-update --disable-sync"
 

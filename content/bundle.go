@@ -27,7 +27,7 @@ type Term struct {
 	Description *Text `yaml:"description,omitempty"`
 }
 
-// Taxonomy is the fixed vocabulary of ids that the API, storage and dashboard share (DESIGN.md).
+// Taxonomy is the fixed vocabulary of ids that the API, storage and dashboard share (docs/design.md).
 type Taxonomy struct {
 	Themes    []Term `yaml:"themes"`
 	Where     []Term `yaml:"where"`

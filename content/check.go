@@ -95,7 +95,7 @@ func (l *loader) checkTaxonomy() {
 			l.problem(file, path_(d.key), "%s: the list is empty", d.key)
 		}
 		if d.want != nil && !slices.Equal(got, d.want) {
-			l.problem(file, path_(d.key), "%s must be exactly %v, in that order (stable ids, see DESIGN.md); found %v", d.key, d.want, got)
+			l.problem(file, path_(d.key), "%s must be exactly %v, in that order (stable ids, see docs/design.md); found %v", d.key, d.want, got)
 		}
 	}
 	for i, r := range t.ContactRoles {

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"meldwijzer/api"
 )
 
 // newFunction makes one Lambda function of the route table from its zip (a `bootstrap` for
@@ -62,7 +64,7 @@ func newDistribution(stack awscdk.Stack, bucket awss3.Bucket, apiDomain *string,
 		Comment: jsii.String("Meldwijzer: strict CSP, HSTS, no referrer, no framing"),
 		SecurityHeadersBehavior: &awscloudfront.ResponseSecurityHeadersBehavior{
 			ContentSecurityPolicy: &awscloudfront.ResponseHeadersContentSecurityPolicy{
-				ContentSecurityPolicy: jsii.String(ContentSecurityPolicy), Override: jsii.Bool(true),
+				ContentSecurityPolicy: jsii.String(api.ContentSecurityPolicy), Override: jsii.Bool(true),
 			},
 			StrictTransportSecurity: &awscloudfront.ResponseHeadersStrictTransportSecurity{
 				AccessControlMaxAge: awscdk.Duration_Days(jsii.Number(730)),
@@ -78,7 +80,7 @@ func newDistribution(stack awscdk.Stack, bucket awss3.Bucket, apiDomain *string,
 		},
 		CustomHeadersBehavior: &awscloudfront.ResponseCustomHeadersBehavior{
 			CustomHeaders: &[]*awscloudfront.ResponseCustomHeader{
-				{Header: jsii.String("Permissions-Policy"), Value: jsii.String(PermissionsPolicy), Override: jsii.Bool(true)},
+				{Header: jsii.String("Permissions-Policy"), Value: jsii.String(api.PermissionsPolicy), Override: jsii.Bool(true)},
 			},
 		},
 	})
@@ -138,7 +140,7 @@ func newDistribution(stack awscdk.Stack, bucket awss3.Bucket, apiDomain *string,
 	dist := awscloudfront.NewDistribution(stack, jsii.String("Distribution"), props)
 	suppressions := []*cdknag.NagPackSuppression{
 		{Id: jsii.String("AwsSolutions-CFR3"), Reason: jsii.String(
-			"Standard logging is off on purpose: it records each visitor's IP address and user agent, and the meldpunt promises anonymity (DESIGN.md).")},
+			"Standard logging is off on purpose: it records each visitor's IP address and user agent, and the meldpunt promises anonymity (docs/design.md).")},
 		{Id: jsii.String("AwsSolutions-CFR1"), Reason: jsii.String(
 			"No geo restriction: students abroad (internships, holidays) must still reach help and their school's meldpunt.")},
 		{Id: jsii.String("AwsSolutions-CFR2"), Reason: jsii.String(

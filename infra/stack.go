@@ -1,26 +1,15 @@
 package main
 
 import (
+	"cmp"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2authorizers"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
@@ -97,15 +86,6 @@ const AccessLogFormat = `{"requestId":"$context.requestId","time":"$context.requ
 	`"status":"$context.status","responseLatency":"$context.responseLatency","integrationLatency":"$context.integrationLatency",` +
 	`"integrationErrorMessage":"$context.integrationErrorMessage","authorizerError":"$context.authorizer.error"}`
 
-// ContentSecurityPolicy is sent with every response of the distribution. The web app loads only
-// its own files and calls only its own /api/*.
-const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-
-// PermissionsPolicy switches off the browser features the app never uses.
-const PermissionsPolicy = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), " +
-	"microphone=(), payment=(), usb=(), interest-cohort=()"
-
 // rewriteFunction maps the app's page addresses to their files, as the local server does
 // (api/web.go): /i/{id} is the phone UI with an institution, /instelling is the staff side.
 // A CloudFront Function rather than error-response mapping: error responses apply to the whole
@@ -135,9 +115,11 @@ func deployedFunctions() []string {
 
 // NewMeldwijzerStack makes the whole deployment: web app on S3 + CloudFront, the HTTP API with one
 // Lambda per function, the DynamoDB table, the master secret, the staff user pool and alarms.
+// NewMeldwijzerStack makes the whole deployment from its parts: the data (table, master secret),
+// the staff user pool, one Lambda per function with its environment and grants (functionAccess),
+// the HTTP API from the route table, the web app on S3 + CloudFront, and the alarms.
 func NewMeldwijzerStack(scope constructs.Construct, id string, props *MeldwijzerStackProps) awscdk.Stack {
 	stack := awscdk.NewStack(scope, jsii.String(id), &props.StackProps)
-
 	alarmEmail := awscdk.NewCfnParameter(stack, jsii.String("AlarmEmail"), &awscdk.CfnParameterProps{
 		Type:                  jsii.String("String"),
 		Description:           jsii.String("Email address that receives the operational alarms (confirm the subscription mail)"),
@@ -145,110 +127,50 @@ func NewMeldwijzerStack(scope constructs.Construct, id string, props *Meldwijzer
 		ConstraintDescription: jsii.String("must be an email address"),
 	})
 
-	// --- Data: one customer-managed key for the table and the master secret.
-	dataKey := awskms.NewKey(stack, jsii.String("DataKey"), &awskms.KeyProps{
-		Description:       jsii.String("Meldwijzer: reports table and master secret"),
-		EnableKeyRotation: jsii.Bool(true),
-		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
-	})
-
-	table := awsdynamodb.NewTableV2(stack, jsii.String("Table"), &awsdynamodb.TablePropsV2{
-		PartitionKey:        &awsdynamodb.Attribute{Name: jsii.String("pk"), Type: awsdynamodb.AttributeType_STRING},
-		SortKey:             &awsdynamodb.Attribute{Name: jsii.String("sk"), Type: awsdynamodb.AttributeType_STRING},
-		Billing:             awsdynamodb.Billing_OnDemand(nil),
-		Encryption:          awsdynamodb.TableEncryptionV2_CustomerManagedKey(dataKey, nil),
-		TimeToLiveAttribute: jsii.String("expiresAt"),
-		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{
-			PointInTimeRecoveryEnabled: jsii.Bool(true),
-		},
-		DeletionProtection: jsii.Bool(true),
-		RemovalPolicy:      awscdk.RemovalPolicy_RETAIN,
-	})
-
-	// The master secret: the receipt hashes and idempotency keys are derived from it with HKDF
-	// (meldpunt.NewKeys, at least 32 bytes). The functions base64-decode the secret string: 64
-	// letters and digits are valid base64 (every character is in the alphabet and 64 is a
-	// multiple of 4) and decode to 48 bytes with about 381 bits of entropy.
-	secret := awssecretsmanager.NewSecret(stack, jsii.String("MasterSecret"), &awssecretsmanager.SecretProps{
-		Description:   jsii.String("Meldwijzer master secret (base64 text; the receipt and idempotency keys derive from it)"),
-		EncryptionKey: dataKey,
-		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
-			PasswordLength:     jsii.Number(64),
-			ExcludePunctuation: jsii.Bool(true),
-			IncludeSpace:       jsii.Bool(false),
-		},
-		// Losing it makes every receipt unusable: keep it when the stack goes.
-		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
-	})
-
-	// --- Staff sign-in.
-	pool := awscognito.NewUserPool(stack, jsii.String("StaffPool"), &awscognito.UserPoolProps{
-		// Staff accounts are made by an administrator or come from SURFconext: nobody signs up.
-		SelfSignUpEnabled: jsii.Bool(false),
-		SignInAliases:     &awscognito.SignInAliases{Email: jsii.Bool(true)},
-		AutoVerify:        &awscognito.AutoVerifiedAttrs{Email: jsii.Bool(true)},
-		AccountRecovery:   awscognito.AccountRecovery_EMAIL_ONLY,
-		// MFA required, with an authenticator app only (no SMS: no phone numbers, no SNS role).
-		// A handler reads reports about sexual violence, discrimination and threats: a leaked
-		// password alone must not open them. Federated (SURFconext) users are not asked by
-		// Cognito; their institution's IdP does MFA.
-		Mfa:             awscognito.Mfa_REQUIRED,
-		MfaSecondFactor: &awscognito.MfaSecondFactor{Otp: jsii.Bool(true), Sms: jsii.Bool(false)},
-		PasswordPolicy: &awscognito.PasswordPolicy{
-			MinLength:            jsii.Number(14),
-			RequireLowercase:     jsii.Bool(true),
-			RequireUppercase:     jsii.Bool(true),
-			RequireDigits:        jsii.Bool(true),
-			RequireSymbols:       jsii.Bool(true),
-			PasswordHistorySize:  jsii.Number(5),
-			TempPasswordValidity: awscdk.Duration_Days(jsii.Number(3)),
-		},
-		// The Plus plan's threat protection (compromised credentials, adaptive authentication)
-		// in enforcing mode. Staff are few (a handful per institution), so its per-user price is
-		// small next to what an account takeover would expose.
-		FeaturePlan:                  awscognito.FeaturePlan_PLUS,
-		StandardThreatProtectionMode: awscognito.StandardThreatProtectionMode_FULL_FUNCTION,
-		// The institution a staff member belongs to: set once (by an administrator, or for
-		// SURFconext users by a pre-token-generation or post-confirmation trigger that maps
-		// schac_home_organization to an institution id). Immutable, so neither the user nor the app
-		// client can move an account to another school. Do not map it from the IdP with attribute
-		// mapping: Cognito rewrites mapped attributes at every sign-in, which an immutable
-		// attribute does not allow.
-		CustomAttributes: &map[string]awscognito.ICustomAttribute{
-			"institution": awscognito.NewStringAttribute(&awscognito.StringAttributeProps{
-				MinLen: jsii.Number(1), MaxLen: jsii.Number(64), Mutable: jsii.Bool(false),
-			}),
-		},
-		DeletionProtection: jsii.Bool(true),
-		RemovalPolicy:      awscdk.RemovalPolicy_RETAIN,
-	})
-	pool.AddGroup(jsii.String("HandlerGroup"), &awscognito.UserPoolGroupOptions{
-		GroupName:   jsii.String("handler"),
-		Description: jsii.String("Vertrouwenspersoon / meldpunt: reports, messages, statuses, dashboard"),
-		Precedence:  jsii.Number(1),
-	})
-	pool.AddGroup(jsii.String("ViewerGroup"), &awscognito.UserPoolGroupOptions{
-		GroupName:   jsii.String("viewer"),
-		Description: jsii.String("Quality staff and board: the dashboard and the audit log only"),
-		Precedence:  jsii.Number(2),
-	})
-	if props.CognitoDomainPrefix != "" {
-		pool.AddDomain(jsii.String("Domain"), &awscognito.UserPoolDomainOptions{
-			CognitoDomain: &awscognito.CognitoDomainOptions{DomainPrefix: jsii.String(props.CognitoDomainPrefix)},
-		})
-	}
-
-	// --- Functions.
-	assetDir := props.AssetDir
-	if assetDir == "" {
-		assetDir = "build"
-	}
+	d := newData(stack)
+	pool := newStaffPool(stack, props.CognitoDomainPrefix)
+	assetDir := cmp.Or(props.AssetDir, "build")
 	fns := map[string]awslambda.Function{}
 	for _, name := range deployedFunctions() {
 		fns[name] = newFunction(stack, name, filepath.Join(assetDir, name+".zip"), props.ReservedConcurrency)
 	}
+	webBucket := newWebBucket(stack)
+	httpAPI := newHTTPAPI(stack)
 
-	// --- Web: a private bucket behind CloudFront.
+	// The distribution is made before the app client, which needs its address for the OAuth
+	// callback; CloudFormation orders it Api → Distribution → client → authorizer → routes.
+	apiDomain := awscdk.Fn_Join(jsii.String(""), &[]*string{httpAPI.ApiId(), jsii.String(".execute-api."),
+		stack.Region(), jsii.String("."), stack.UrlSuffix()})
+	distribution := newDistribution(stack, webBucket, apiDomain, props.DomainNames, props.CertificateArn)
+	client := newDashboardClient(pool, distribution, props)
+	issuer := awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("https://cognito-idp."), stack.Region(),
+		jsii.String("."), stack.UrlSuffix(), jsii.String("/"), pool.UserPoolId()})
+	// API Gateway checks the token's signature, issuer, expiry and audience (an ID token's aud, an
+	// access token's client_id); the function checks it again and then the institution and role.
+	staffAuthorizer := awsapigatewayv2authorizers.NewHttpJwtAuthorizer(jsii.String("StaffJwt"), issuer,
+		&awsapigatewayv2authorizers.HttpJwtAuthorizerProps{
+			AuthorizerName: jsii.String("staff-jwt"),
+			JwtAudience:    &[]*string{client.UserPoolClientId()},
+		})
+
+	access := functionAccess(d, issuer, client.UserPoolClientId())
+	for _, name := range deployedFunctions() {
+		access[name].grant(stack, fns[name], d)
+	}
+	addRoutes(httpAPI, fns, staffAuthorizer)
+	deployWeb(stack, webBucket, distribution, cmp.Or(props.WebDir, "web/static"))
+	newAlarms(stack, alarmEmail.ValueAsString(), httpAPI, fns, d.table)
+
+	awscdk.NewCfnOutput(stack, jsii.String("Url"), &awscdk.CfnOutputProps{Value: jsii.String("https://" + *distribution.DistributionDomainName() + "/")})
+	awscdk.NewCfnOutput(stack, jsii.String("TableName"), &awscdk.CfnOutputProps{Value: d.table.TableName()})
+	awscdk.NewCfnOutput(stack, jsii.String("UserPoolId"), &awscdk.CfnOutputProps{Value: pool.UserPoolId()})
+	awscdk.NewCfnOutput(stack, jsii.String("DashboardClientId"), &awscdk.CfnOutputProps{Value: client.UserPoolClientId()})
+	awscdk.NewCfnOutput(stack, jsii.String("TokenIssuer"), &awscdk.CfnOutputProps{Value: issuer})
+	return stack
+}
+
+// newWebBucket is the private bucket of the web app, behind CloudFront.
+func newWebBucket(stack awscdk.Stack) awss3.Bucket {
 	webBucket := awss3.NewBucket(stack, jsii.String("WebBucket"), &awss3.BucketProps{
 		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
 		Encryption:        awss3.BucketEncryption_S3_MANAGED,
@@ -263,220 +185,7 @@ func NewMeldwijzerStack(scope constructs.Construct, id string, props *Meldwijzer
 		Reason: jsii.String("The bucket holds only the public web app (web/static), written by the deploy and read only by " +
 			"CloudFront through OAC; server access logs would add a log bucket and record nothing useful, and no visitor data."),
 	}}, jsii.Bool(false))
-
-	// --- The HTTP API.
-	accessLogs := awslogs.NewLogGroup(stack, jsii.String("ApiAccessLogs"), &awslogs.LogGroupProps{
-		Retention:     awslogs.RetentionDays_THREE_MONTHS,
-		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
-	})
-	httpAPI := awsapigatewayv2.NewHttpApi(stack, jsii.String("Api"), &awsapigatewayv2.HttpApiProps{
-		Description: jsii.String("Meldwijzer HTTP API v1 (api.Routes); reached through CloudFront /api/*"),
-		// No CORS: the web app calls the API on its own origin, through CloudFront.
-		CreateDefaultStage: jsii.Bool(false),
-	})
-	stage := httpAPI.AddStage(jsii.String("DefaultStage"), &awsapigatewayv2.HttpStageOptions{
-		StageName:  jsii.String("$default"),
-		AutoDeploy: jsii.Bool(true),
-		Throttle: &awsapigatewayv2.ThrottleSettings{
-			RateLimit:  jsii.Number(throttleRatePerSecond),
-			BurstLimit: jsii.Number(throttleBurst),
-		},
-	})
-	cfnStage := stage.Node().DefaultChild().(awsapigatewayv2.CfnStage)
-	cfnStage.SetAccessLogSettings(&awsapigatewayv2.CfnStage_AccessLogSettingsProperty{
-		DestinationArn: accessLogs.LogGroupArn(),
-		Format:         jsii.String(AccessLogFormat),
-	})
-
-	// The distribution (below) is made before the app client, which needs its address for the
-	// OAuth callback; CloudFormation orders it Api → Distribution → client → authorizer → routes.
-	apiDomain := awscdk.Fn_Join(jsii.String(""), &[]*string{httpAPI.ApiId(), jsii.String(".execute-api."),
-		stack.Region(), jsii.String("."), stack.UrlSuffix()})
-	distribution := newDistribution(stack, webBucket, apiDomain, props.DomainNames, props.CertificateArn)
-
-	callbacks := []*string{jsii.String("https://" + *distribution.DistributionDomainName() + "/instelling/")}
-	for _, d := range props.DomainNames {
-		callbacks = append(callbacks, jsii.String("https://"+strings.TrimSpace(d)+"/instelling/"))
-	}
-	for _, u := range props.ExtraCallbackURLs {
-		callbacks = append(callbacks, jsii.String(strings.TrimSpace(u)))
-	}
-	// The dashboard's app client: a public client (no secret: it runs in the browser), the
-	// authorization-code grant only; Cognito requires PKCE from it.
-	client := pool.AddClient(jsii.String("DashboardClient"), &awscognito.UserPoolClientOptions{
-		GenerateSecret:             jsii.Bool(false),
-		AuthFlows:                  &awscognito.AuthFlow{UserSrp: jsii.Bool(true)},
-		PreventUserExistenceErrors: jsii.Bool(true),
-		EnableTokenRevocation:      jsii.Bool(true),
-		AccessTokenValidity:        awscdk.Duration_Hours(jsii.Number(1)),
-		IdTokenValidity:            awscdk.Duration_Hours(jsii.Number(1)),
-		// A working day; shared school computers should not keep a session longer.
-		RefreshTokenValidity: awscdk.Duration_Hours(jsii.Number(10)),
-		OAuth: &awscognito.OAuthSettings{
-			Flows:        &awscognito.OAuthFlows{AuthorizationCodeGrant: jsii.Bool(true), ImplicitCodeGrant: jsii.Bool(false)},
-			Scopes:       &[]awscognito.OAuthScope{awscognito.OAuthScope_OPENID(), awscognito.OAuthScope_EMAIL(), awscognito.OAuthScope_PROFILE()},
-			CallbackUrls: &callbacks,
-			LogoutUrls:   &callbacks,
-		},
-		// SURFconext: create an awscognito.UserPoolIdentityProviderOidc (issuer
-		// https://connect.surfconext.nl, the client id and secret from the SURF SP Dashboard,
-		// scopes openid profile email) and add UserPoolClientIdentityProvider_Custom(<its name>)
-		// here, with a dependency on it (see README "Signing in through SURFconext").
-		SupportedIdentityProviders: &[]awscognito.UserPoolClientIdentityProvider{awscognito.UserPoolClientIdentityProvider_COGNITO()},
-		ReadAttributes: awscognito.NewClientAttributes().
-			WithStandardAttributes(&awscognito.StandardAttributesMask{Email: jsii.Bool(true), EmailVerified: jsii.Bool(true), Fullname: jsii.Bool(true)}).
-			WithCustomAttributes(jsii.String("institution")),
-		// The client may not write the institution: only an administrator or a trigger sets it.
-		WriteAttributes: awscognito.NewClientAttributes().
-			WithStandardAttributes(&awscognito.StandardAttributesMask{Email: jsii.Bool(true), Fullname: jsii.Bool(true)}),
-	})
-
-	issuer := awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("https://cognito-idp."), stack.Region(),
-		jsii.String("."), stack.UrlSuffix(), jsii.String("/"), pool.UserPoolId()})
-	// API Gateway checks the token's signature, issuer, expiry and audience (an ID token's aud, an
-	// access token's client_id); the function checks it again and then the institution and role.
-	staffAuthorizer := awsapigatewayv2authorizers.NewHttpJwtAuthorizer(jsii.String("StaffJwt"), issuer,
-		&awsapigatewayv2authorizers.HttpJwtAuthorizerProps{
-			AuthorizerName: jsii.String("staff-jwt"),
-			JwtAudience:    &[]*string{client.UserPoolClientId()},
-		})
-
-	// --- Wiring: environment (names only, never a secret value) and grants.
-	for _, name := range []string{api.FunctionMeldpunt, api.FunctionInstitution} {
-		fn := fns[name]
-		if fn == nil {
-			continue
-		}
-		fn.AddEnvironment(jsii.String("TABLE_NAME"), table.TableName(), nil)
-		fn.AddEnvironment(jsii.String("SECRET_ARN"), secret.SecretArn(), nil)
-		actions := meldpuntTableActions
-		if name == api.FunctionInstitution {
-			actions = institutionTableActions
-		}
-		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("TableItems"),
-			Actions:   jsii.Strings(actions...),
-			Resources: jsii.Strings(*table.TableArn()),
-		}))
-		// The table's CMK, used by DynamoDB on the function's behalf (and only through DynamoDB).
-		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("TableKeyViaDynamoDB"),
-			Actions:   jsii.Strings("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"),
-			Resources: jsii.Strings(*dataKey.KeyArn()),
-			Conditions: &map[string]any{"StringEquals": map[string]any{
-				"kms:ViaService": awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("dynamodb."), stack.Region(), jsii.String("."), stack.UrlSuffix()}),
-			}},
-		}))
-		// GetSecretValue and DescribeSecret on this secret, kms:Decrypt through Secrets Manager.
-		secret.GrantRead(fn, nil)
-	}
-	if fn := fns[api.FunctionInstitution]; fn != nil {
-		fn.AddEnvironment(jsii.String("TOKEN_ISSUER"), issuer, nil)
-		fn.AddEnvironment(jsii.String("JWKS_URL"), awscdk.Fn_Join(jsii.String(""), &[]*string{issuer, jsii.String("/.well-known/jwks.json")}), nil)
-		fn.AddEnvironment(jsii.String("TOKEN_AUDIENCE"), client.UserPoolClientId(), nil)
-	}
-
-	// --- Routes: exactly the route table's, except the local binary's.
-	integrations := map[string]awsapigatewayv2integrations.HttpLambdaIntegration{}
-	for _, name := range deployedFunctions() {
-		integrations[name] = awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String(titled(name)+"Integration"), fns[name], nil)
-	}
-	for _, r := range api.Routes {
-		if r.Function == api.FunctionLocal {
-			continue
-		}
-		opts := &awsapigatewayv2.AddRoutesOptions{
-			Path:        jsii.String(r.Path),
-			Methods:     &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod(r.Method)},
-			Integration: integrations[r.Function],
-		}
-		if r.Auth == api.AuthStaff {
-			opts.Authorizer = staffAuthorizer
-		}
-		routes := httpAPI.AddRoutes(opts)
-		if r.Auth == api.AuthStaff {
-			continue
-		}
-		reason := "Public by design: the anonymous guide and intake have no accounts (DESIGN.md); rate limits are in the function."
-		if r.Auth == api.AuthReceipt {
-			reason = "Anonymous reporter: the function checks the 'Receipt' credential (keyed hash, uniform 401, rate limited)."
-		}
-		for _, rt := range *routes {
-			cdknag.NagSuppressions_AddResourceSuppressions(rt, &[]*cdknag.NagPackSuppression{
-				{Id: jsii.String("AwsSolutions-APIG4"), Reason: jsii.String(reason)},
-			}, jsii.Bool(true))
-		}
-	}
-
-	// --- Web content.
-	webDir := props.WebDir
-	if webDir == "" {
-		webDir = "web/static"
-	}
-	deployWeb(stack, webBucket, distribution, webDir)
-
-	// --- Alarms.
-	alarmKey := awskms.NewKey(stack, jsii.String("AlarmTopicKey"), &awskms.KeyProps{
-		Description:       jsii.String("Meldwijzer: alarm topic (CloudWatch alarms publish with it)"),
-		EnableKeyRotation: jsii.Bool(true),
-		RemovalPolicy:     awscdk.RemovalPolicy_DESTROY,
-	})
-	// CloudWatch cannot publish to a topic under the AWS-managed SNS key: it needs a CMK that
-	// lets the CloudWatch service principal use it.
-	alarmKey.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:        jsii.String("CloudWatchAlarmsPublish"),
-		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil)},
-		Actions:    jsii.Strings("kms:Decrypt", "kms:GenerateDataKey"),
-		Resources:  jsii.Strings("*"),
-		Conditions: &map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()}},
-	}), nil)
-	topic := awssns.NewTopic(stack, jsii.String("AlarmTopic"), &awssns.TopicProps{
-		DisplayName: jsii.String("Meldwijzer alarms"),
-		MasterKey:   alarmKey,
-		EnforceSSL:  jsii.Bool(true),
-	})
-	topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(alarmEmail.ValueAsString(), nil))
-	alarmAction := awscloudwatchactions.NewSnsAction(topic)
-	alarm := func(id, description string, metric awscloudwatch.IMetric, threshold float64) {
-		a := awscloudwatch.NewAlarm(stack, jsii.String(id), &awscloudwatch.AlarmProps{
-			Metric:             metric,
-			Threshold:          jsii.Number(threshold),
-			EvaluationPeriods:  jsii.Number(1),
-			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
-			AlarmDescription:   jsii.String(description),
-		})
-		a.AddAlarmAction(alarmAction)
-	}
-	five := &awscloudwatch.MetricOptions{Period: awscdk.Duration_Minutes(jsii.Number(5)), Statistic: jsii.String("Sum")}
-	alarm("Api5xxAlarm", "The HTTP API answered 5xx (5 or more in 5 minutes): a function or the table fails",
-		httpAPI.MetricServerError(five), 5)
-	for _, name := range deployedFunctions() {
-		fn := fns[name]
-		alarm(titled(name)+"ErrorsAlarm", "The "+name+" function failed (an invocation error or a crash at cold start)", fn.MetricErrors(five), 1)
-		alarm(titled(name)+"ThrottlesAlarm", "The "+name+" function was throttled: requests were refused", fn.MetricThrottles(five), 1)
-	}
-	alarm("TableSystemErrorsAlarm", "DynamoDB returned server errors (HTTP 500) for the reports table",
-		table.MetricSystemErrorsForOperations(&awsdynamodb.SystemErrorsForOperationsMetricOptions{
-			Period: awscdk.Duration_Minutes(jsii.Number(5)),
-			Operations: &[]awsdynamodb.Operation{awsdynamodb.Operation_GET_ITEM, awsdynamodb.Operation_BATCH_GET_ITEM,
-				awsdynamodb.Operation_QUERY, awsdynamodb.Operation_PUT_ITEM, awsdynamodb.Operation_UPDATE_ITEM,
-				awsdynamodb.Operation_DELETE_ITEM, awsdynamodb.Operation_TRANSACT_WRITE_ITEMS},
-		}), 1)
-
-	// --- Nag: the master secret is not rotated.
-	cdknag.NagSuppressions_AddResourceSuppressions(secret, &[]*cdknag.NagPackSuppression{{
-		Id: jsii.String("AwsSolutions-SMG4"),
-		Reason: jsii.String("The master secret keys the stored receipt hashes (HKDF): rotating it would make every " +
-			"issued receipt unusable, so it is rotated only by a planned re-keying, never on a schedule."),
-	}}, jsii.Bool(false))
-
-	awscdk.NewCfnOutput(stack, jsii.String("Url"), &awscdk.CfnOutputProps{Value: jsii.String("https://" + *distribution.DistributionDomainName() + "/")})
-	awscdk.NewCfnOutput(stack, jsii.String("TableName"), &awscdk.CfnOutputProps{Value: table.TableName()})
-	awscdk.NewCfnOutput(stack, jsii.String("UserPoolId"), &awscdk.CfnOutputProps{Value: pool.UserPoolId()})
-	awscdk.NewCfnOutput(stack, jsii.String("DashboardClientId"), &awscdk.CfnOutputProps{Value: client.UserPoolClientId()})
-	awscdk.NewCfnOutput(stack, jsii.String("TokenIssuer"), &awscdk.CfnOutputProps{Value: issuer})
-	return stack
+	return webBucket
 }
 
 func titled(s string) string { return strings.ToUpper(s[:1]) + s[1:] }

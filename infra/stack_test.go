@@ -21,6 +21,7 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"meldwijzer/api"
+	"meldwijzer/config"
 )
 
 // One jsii kernel for the whole package: a Close per test would restart it (TOOLCHAIN §2).
@@ -304,8 +305,8 @@ func TestEnvironmentHoldsNamesNotSecrets(t *testing.T) {
 	fnIDs := functionIDs(t, res)
 	wantVars := map[string][]string{
 		api.FunctionWegwijzer:   nil,
-		api.FunctionMeldpunt:    {"SECRET_ARN", "TABLE_NAME"},
-		api.FunctionInstitution: {"JWKS_URL", "SECRET_ARN", "TABLE_NAME", "TOKEN_AUDIENCE", "TOKEN_ISSUER"},
+		api.FunctionMeldpunt:    {config.EnvSecretARN, config.EnvTable},
+		api.FunctionInstitution: {config.EnvJWKSURL, config.EnvSecretARN, config.EnvTable, config.EnvTokenAudience, config.EnvTokenIssuer},
 	}
 	secretish := regexp.MustCompile(`(?i)secret|password|passwd|private|token|key|credential`)
 	highEntropy := regexp.MustCompile(`^[A-Za-z0-9+/=_-]{20,}$`)
@@ -331,7 +332,7 @@ func TestEnvironmentHoldsNamesNotSecrets(t *testing.T) {
 		if !slices.Equal(got, wantVars[name]) {
 			t.Errorf("%s: environment %v, want %v", name, got, wantVars[name])
 		}
-		if v, ok := vars["SECRET_ARN"]; ok {
+		if v, ok := vars[config.EnvSecretARN]; ok {
 			if _, isSecret := res[ref(v)]; !isSecret || res[ref(v)].Type != "AWS::SecretsManager::Secret" {
 				t.Errorf("%s: SECRET_ARN = %v, want a Ref to the secret", name, v)
 			}
@@ -640,7 +641,7 @@ func TestResponseHeaders(t *testing.T) {
 	tpl.HasResourceProperties(jsii.String("AWS::CloudFront::ResponseHeadersPolicy"), map[string]any{
 		"ResponseHeadersPolicyConfig": map[string]any{
 			"SecurityHeadersConfig": map[string]any{
-				"ContentSecurityPolicy": map[string]any{"ContentSecurityPolicy": ContentSecurityPolicy, "Override": true},
+				"ContentSecurityPolicy": map[string]any{"ContentSecurityPolicy": api.ContentSecurityPolicy, "Override": true},
 				"StrictTransportSecurity": map[string]any{
 					"AccessControlMaxAgeSec": 63072000, "IncludeSubdomains": true, "Preload": true, "Override": true,
 				},
@@ -649,13 +650,13 @@ func TestResponseHeaders(t *testing.T) {
 				"FrameOptions":       map[string]any{"FrameOption": "DENY", "Override": true},
 			},
 			"CustomHeadersConfig": map[string]any{"Items": []any{
-				map[string]any{"Header": "Permissions-Policy", "Value": PermissionsPolicy, "Override": true},
+				map[string]any{"Header": "Permissions-Policy", "Value": api.PermissionsPolicy, "Override": true},
 			}},
 		},
 	})
 	want := "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-	if ContentSecurityPolicy != want {
-		t.Errorf("CSP %q, want %q", ContentSecurityPolicy, want)
+	if api.ContentSecurityPolicy != want {
+		t.Errorf("CSP %q, want %q", api.ContentSecurityPolicy, want)
 	}
 }
 

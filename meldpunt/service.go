@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"meldwijzer"
+	"meldwijzer/dashboard"
 )
 
 // DefaultRetention is how long a closed report's text and messages are kept.
@@ -29,27 +30,40 @@ const idempotencyTTL = 30 * 24 * time.Hour
 // Service takes and answers reports.
 type Service struct {
 	store     meldwijzer.ReportStore
+	auditLog  meldwijzer.AuditLog
 	keys      *Keys
 	known     func(institution string) bool
 	now       func() time.Time
 	retention time.Duration
+	values    map[string][]string
+	k         int
 }
 
 // Config wires a Service.
 type Config struct {
 	Store meldwijzer.ReportStore
-	Keys  *Keys
+	// AuditLog records staff access to reports; the institution side needs it.
+	AuditLog meldwijzer.AuditLog
+	Keys     *Keys
 	// Institution reports whether an institution takes reports.
 	Institution func(id string) bool
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 	// Retention after closing (DefaultRetention when zero).
 	Retention time.Duration
+	// Values are the ids a dashboard shows for each dimension (theme, where, audience, ground).
+	Values map[string][]string
+	// K is the smallest count a dashboard shows (dashboard.DefaultK when zero).
+	K int
 }
 
 // New returns a service; it does no I/O.
 func New(c Config) *Service {
-	s := &Service{store: c.Store, keys: c.Keys, known: c.Institution, now: c.Now, retention: c.Retention}
+	s := &Service{store: c.Store, auditLog: c.AuditLog, keys: c.Keys, known: c.Institution, now: c.Now,
+		retention: c.Retention, values: c.Values, k: c.K}
+	if s.k == 0 {
+		s.k = dashboard.DefaultK
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -161,12 +175,8 @@ func (s *Service) Self(ctx context.Context, receipt string) (*meldwijzer.Report,
 // ReporterMessage adds the reporter's message to the conversation of their report (found by
 // Self from the receipt).
 func (s *Service) ReporterMessage(ctx context.Context, r *meldwijzer.Report, text string) (*meldwijzer.Message, error) {
-	return s.addMessage(ctx, r.Institution, r.ID, meldwijzer.FromReporter, text)
-}
-
-// InstitutionMessage adds the institution's answer to a report's conversation.
-func (s *Service) InstitutionMessage(ctx context.Context, institution, id, text string) (*meldwijzer.Message, error) {
-	return s.addMessage(ctx, institution, id, meldwijzer.FromInstitution, text)
+	m, _, err := s.addMessage(ctx, r.Institution, r.ID, meldwijzer.FromReporter, text)
+	return m, err
 }
 
 // CheckMessage says what is wrong with a message's text, if anything, before any other work.
@@ -174,24 +184,19 @@ func CheckMessage(text string) error {
 	return validText("text", strings.TrimSpace(text), meldwijzer.MaxMessageLength)
 }
 
-func (s *Service) addMessage(ctx context.Context, institution, id, from, text string) (*meldwijzer.Message, error) {
+// addMessage adds a message to a report's conversation; it returns the message and the report
+// as the store left it.
+func (s *Service) addMessage(ctx context.Context, institution, id, from, text string) (*meldwijzer.Message, *meldwijzer.Report, error) {
 	text = strings.TrimSpace(text)
 	if err := CheckMessage(text); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	m := meldwijzer.Message{From: from, Text: text, At: s.now().UTC().Truncate(time.Millisecond)}
-	if _, err := s.store.AddMessage(ctx, institution, id, m); err != nil {
-		return nil, err
+	r, err := s.store.AddMessage(ctx, institution, id, m)
+	if err != nil {
+		return nil, nil, err
 	}
-	return &m, nil
-}
-
-// SetStatus moves a report to a status; closing starts the retention period.
-func (s *Service) SetStatus(ctx context.Context, institution, id, status string) (*meldwijzer.Report, error) {
-	if !slices.Contains(meldwijzer.Statuses, status) {
-		return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "status must be one of %s", strings.Join(meldwijzer.Statuses, ", "))
-	}
-	return s.store.SetStatus(ctx, institution, id, status, s.now().UTC().Truncate(time.Millisecond), s.retention)
+	return &m, r, nil
 }
 
 func (sub *Submission) validate() error {

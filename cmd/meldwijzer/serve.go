@@ -14,24 +14,22 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/config"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 
-	"meldwijzer"
-	"meldwijzer/api"
+	"meldwijzer/app"
 	"meldwijzer/auth"
-	"meldwijzer/content"
+	"meldwijzer/config"
 	"meldwijzer/meldpunt"
 	"meldwijzer/store/bolt"
 	"meldwijzer/store/dynamo"
 	"meldwijzer/web"
-	"meldwijzer/wegwijzer"
 )
 
 func serve(args []string) error {
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fl.String("addr", "127.0.0.1:8080", "address to listen on")
 	data := fl.String("data", "data", "directory for the embedded store and the server's secret")
-	storeKind := fl.String("store", "bolt", "bolt (embedded, in -data) or dynamodb (table $TABLE_NAME; endpoint and region from the usual AWS environment)")
+	storeKind := fl.String("store", "bolt", "bolt (embedded, in -data) or dynamodb (table $"+config.EnvTable+"; endpoint and region from the usual AWS environment)")
 	retention := fl.Duration("retention", meldpunt.DefaultRetention, "how long a closed report's text and messages are kept")
 	if err := fl.Parse(args); err != nil {
 		return err
@@ -40,15 +38,7 @@ func serve(args []string) error {
 	if err := os.MkdirAll(*data, 0o700); err != nil {
 		return err
 	}
-	guide, bundle, err := wegwijzer.Load(content.FS)
-	if err != nil {
-		return err
-	}
 	secret, err := loadSecret(filepath.Join(*data, "secret.key"))
-	if err != nil {
-		return err
-	}
-	keys, err := meldpunt.NewKeys(secret)
 	if err != nil {
 		return err
 	}
@@ -68,21 +58,18 @@ func serve(args []string) error {
 	}
 	defer store.Close()
 
-	srv := api.NewServer(api.Config{
-		Content: bundle, Guide: guide, Logger: log, Web: web.Static,
-		Store: store, AuditLog: store, Verifier: verifier, LocalSigner: tokenKey,
-		Meldpunt: meldpunt.New(meldpunt.Config{
-			Store: store, Keys: keys, Retention: *retention,
-			Institution: func(id string) bool { return bundle.Institution(id) != nil },
-		}),
-	})
+	a, err := app.New(app.Options{Store: store, Secret: secret, Verifier: verifier, LocalSigner: tokenKey,
+		Web: web.Static, Retention: *retention, Logger: log})
+	if err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
 	hs := &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           a.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -109,15 +96,9 @@ func serve(args []string) error {
 	return nil
 }
 
-// store is what the local server keeps: reports and the audit log.
-type store interface {
-	meldwijzer.ReportStore
-	meldwijzer.AuditLog
-}
-
 // openStore opens the report store. The embedded store deletes expired report text every hour
 // (DynamoDB does it with its TTL).
-func openStore(ctx context.Context, kind, data string, log *slog.Logger) (store, error) {
+func openStore(ctx context.Context, kind, data string, log *slog.Logger) (app.Store, error) {
 	switch kind {
 	case "bolt":
 		s, err := bolt.Open(filepath.Join(data, "meldwijzer.db"))
@@ -141,15 +122,15 @@ func openStore(ctx context.Context, kind, data string, log *slog.Logger) (store,
 		}()
 		return s, nil
 	case "dynamodb":
-		table := os.Getenv("TABLE_NAME")
-		if table == "" {
-			return nil, errors.New("-store dynamodb needs TABLE_NAME")
+		c, err := config.FromEnv(os.Getenv, config.EnvTable)
+		if err != nil {
+			return nil, fmt.Errorf("-store dynamodb: %w", err)
 		}
-		cfg, err := config.LoadDefaultConfig(ctx)
+		cfg, err := awsconfig.LoadDefaultConfig(ctx)
 		if err != nil {
 			return nil, err
 		}
-		return dynamo.New(dynamo.NewClient(cfg), table), nil
+		return dynamo.New(dynamo.NewClient(cfg), c.Table), nil
 	default:
 		return nil, fmt.Errorf("unknown store %q (bolt or dynamodb)", kind)
 	}

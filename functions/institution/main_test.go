@@ -13,8 +13,11 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"meldwijzer/api"
+	"meldwijzer/app"
 	"meldwijzer/auth"
 	"meldwijzer/internal/dynamolocal"
+	"meldwijzer/lambdahttp"
 	"meldwijzer/meldpunt"
 	"meldwijzer/store/dynamo"
 )
@@ -35,10 +38,12 @@ func TestFunctionServesStaffWithTheirOwnData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := newHandler(dynamo.New(local.Client(), table), meldpunt.NewMasterSecret(), verifier, Config{}, slog.New(slog.DiscardHandler))
+	a, err := app.New(app.Options{Functions: []string{api.FunctionInstitution}, Store: dynamo.New(local.Client(), table),
+		Secret: meldpunt.NewMasterSecret(), Verifier: verifier, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
+	h := lambdahttp.New(a.Handler())
 	raw, err := os.ReadFile("../meldpunt/testdata/apigw-v2-report.json")
 	if err != nil {
 		t.Fatal(err)

@@ -16,7 +16,10 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"meldwijzer"
+	"meldwijzer/api"
+	"meldwijzer/app"
 	"meldwijzer/internal/dynamolocal"
+	"meldwijzer/lambdahttp"
 	"meldwijzer/meldpunt"
 	"meldwijzer/store/dynamo"
 )
@@ -48,10 +51,12 @@ func newFunction(t *testing.T, local *dynamolocal.Local) (*dynamo.Store, func(ev
 		t.Fatal(err)
 	}
 	store := dynamo.New(local.Client(), table)
-	h, err := newHandler(store, meldpunt.NewMasterSecret(), meldpunt.DefaultRetention, slog.New(slog.DiscardHandler))
+	a, err := app.New(app.Options{Functions: []string{api.FunctionMeldpunt}, Store: store, Secret: meldpunt.NewMasterSecret(),
+		Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
+	h := lambdahttp.New(a.Handler())
 	return store, func(e events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
 		res, err := h.Invoke(context.Background(), e)
 		if err != nil {

@@ -9,9 +9,8 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"meldwijzer/api"
-	"meldwijzer/content"
+	"meldwijzer/app"
 	"meldwijzer/lambdahttp"
-	"meldwijzer/wegwijzer"
 )
 
 func main() {
@@ -26,10 +25,9 @@ func main() {
 
 // newHandler wires the function once per cold start.
 func newHandler(log *slog.Logger) (*lambdahttp.Handler, error) {
-	guide, bundle, err := wegwijzer.Load(content.FS)
+	a, err := app.New(app.Options{Functions: []string{api.FunctionWegwijzer}, Logger: log})
 	if err != nil {
 		return nil, err
 	}
-	srv := api.NewServer(api.Config{Content: bundle, Guide: guide, Logger: log})
-	return lambdahttp.New(srv.Handler(api.FunctionWegwijzer)), nil
+	return lambdahttp.New(a.Handler()), nil
 }

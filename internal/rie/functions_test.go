@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"meldwijzer"
+	"meldwijzer/config"
 	"meldwijzer/internal/dynamolocal"
 	"meldwijzer/internal/rie"
 	"meldwijzer/store/dynamo"
@@ -84,12 +85,12 @@ func TestMeldpuntUnderRIE(t *testing.T) {
 
 	path := bootstrap(t, "meldpunt")
 	fn := rie.Start(t, path, map[string]string{
-		"TABLE_NAME":                       table,
-		"SECRET_ARN":                       secretARN,
+		config.EnvTable:                    table,
+		config.EnvSecretARN:                secretARN,
 		"AWS_REGION":                       "eu-west-1",
 		"AWS_ACCESS_KEY_ID":                "local",
 		"AWS_SECRET_ACCESS_KEY":            "local",
-		"AWS_ENDPOINT_URL_DYNAMODB":        local.Endpoint,
+		config.EnvDynamoDBEndpoint:         local.Endpoint,
 		"AWS_ENDPOINT_URL_SECRETS_MANAGER": sm.URL, // the SDK's name: service ID "Secrets Manager"
 	})
 	event := readFile(t, "../../functions/meldpunt/testdata/apigw-v2-report.json")

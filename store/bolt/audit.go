@@ -11,7 +11,6 @@ package bolt
 
 import (
 	"context"
-	"crypto/hmac"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -20,18 +19,14 @@ import (
 	"go.etcd.io/bbolt"
 
 	"meldwijzer"
+	"meldwijzer/internal/cursor"
 )
 
 var _ meldwijzer.AuditLog = (*Store)(nil)
 
 var bucketAudit = []byte("audit")
 
-const (
-	auditKeyLen = timeKeyLen + 8
-	// auditCursorVersion tells an audit cursor from a Reports cursor (version 1), which is
-	// signed with the same key.
-	auditCursorVersion = 2
-)
+const auditKeyLen = timeKeyLen + 8
 
 type auditRecord struct {
 	At       time.Time `json:"at"`
@@ -42,19 +37,12 @@ type auditRecord struct {
 	Detail   string    `json:"detail,omitempty"`
 }
 
-func checkAuditEntry(e meldwijzer.AuditEntry) error {
-	if e.Institution == "" || e.Actor == "" || e.Action == "" || e.At.IsZero() {
-		return meldwijzer.Errorf(meldwijzer.EINVALID, "an audit entry needs an institution, an actor, an action and a time")
-	}
-	return nil
-}
-
 // AppendAudit adds e to its institution's audit log.
 func (s *Store) AppendAudit(ctx context.Context, e meldwijzer.AuditEntry) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := checkAuditEntry(e); err != nil {
+	if err := e.Validate(); err != nil {
 		return err
 	}
 	err := s.db.Update(func(tx *bbolt.Tx) error {
@@ -84,7 +72,7 @@ func (s *Store) Audit(ctx context.Context, inst, cursor string, limit int) ([]me
 		return nil, "", err
 	}
 	if inst == "" {
-		return nil, "", meldwijzer.Errorf(meldwijzer.EINVALID, "an institution is required")
+		return nil, "", meldwijzer.ErrNoInstitution
 	}
 	if limit <= 0 {
 		limit = DefaultLimit
@@ -116,7 +104,7 @@ func (s *Store) Audit(ctx context.Context, inst, cursor string, limit int) ([]me
 		var last []byte
 		for ; k != nil; k, v = c.Prev() {
 			if len(out) == limit {
-				next = s.encodeAuditCursor(inst, last)
+				next = s.cursors.Encode(auditScope(inst), last)
 				return nil
 			}
 			if len(k) != auditKeyLen {
@@ -140,36 +128,14 @@ func (s *Store) Audit(ctx context.Context, inst, cursor string, limit int) ([]me
 	return out, next, nil
 }
 
-// An audit cursor is base64url(2, uvarint(len(institution)), institution, audit key, MAC[:16]):
-// the Reports cursor's format with its own version, so that neither is taken for the other.
-func (s *Store) encodeAuditCursor(inst string, key []byte) string {
-	payload := []byte{auditCursorVersion}
-	payload = binary.AppendUvarint(payload, uint64(len(inst)))
-	payload = append(payload, inst...)
-	payload = append(payload, key...)
-	return cursorEncoding.EncodeToString(append(payload, s.cursorMAC(payload)...))
-}
+// Audit cursors are the Reports cursors' codec with a scope of their own, so that neither is
+// taken for the other; the position is the audit key of a page's last entry.
+func auditScope(inst string) string { return cursor.Scope("audit", inst) }
 
-func (s *Store) decodeAuditCursor(inst, cursor string) ([]byte, error) {
-	bad := meldwijzer.Errorf(meldwijzer.EINVALID, "the cursor is not valid: start again from the first page")
-	if len(cursor) > 4096 {
-		return nil, bad
+func (s *Store) decodeAuditCursor(inst, c string) ([]byte, error) {
+	key, err := s.cursors.Decode(auditScope(inst), c)
+	if err != nil || len(key) != auditKeyLen {
+		return nil, meldwijzer.ErrBadCursor
 	}
-	data, err := cursorEncoding.DecodeString(cursor)
-	if err != nil || len(data) < 1+cursorMACLen {
-		return nil, bad
-	}
-	payload, mac := data[:len(data)-cursorMACLen], data[len(data)-cursorMACLen:]
-	if !hmac.Equal(mac, s.cursorMAC(payload)) || payload[0] != auditCursorVersion {
-		return nil, bad
-	}
-	n, w := binary.Uvarint(payload[1:])
-	if w <= 0 || n > uint64(len(payload)-1-w) {
-		return nil, bad
-	}
-	rest := payload[1+w:]
-	if string(rest[:n]) != inst || len(rest[n:]) != auditKeyLen {
-		return nil, bad
-	}
-	return rest[n:], nil
+	return key, nil
 }

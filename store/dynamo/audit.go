@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -88,11 +87,8 @@ func (it *auditItem) entry() (meldwijzer.AuditEntry, error) {
 // AppendAudit takes the next value of the institution's counter and puts the entry under it,
 // on the condition that the key is new.
 func (s *Store) AppendAudit(ctx context.Context, e meldwijzer.AuditEntry) error {
-	if e.Institution == "" || e.Actor == "" || e.Action == "" || e.At.IsZero() {
-		return meldwijzer.Errorf(meldwijzer.EINVALID, "an audit entry needs an institution, an actor, an action and a time")
-	}
-	if y := e.At.UTC().Year(); y < 1 || y > 9999 {
-		return meldwijzer.Errorf(meldwijzer.EINVALID, "an audit entry's time must be within the years 1 to 9999")
+	if err := e.Validate(); err != nil {
+		return err
 	}
 	for attempt := 0; ; attempt++ {
 		seq, err := s.nextAuditSeq(ctx, e.Institution)
@@ -159,70 +155,45 @@ func (s *Store) nextAuditSeq(ctx context.Context, inst string) (int64, error) {
 // whether there is a next. The cursor is the sort key of the page's last entry.
 func (s *Store) Audit(ctx context.Context, inst, cursor string, limit int) ([]meldwijzer.AuditEntry, string, error) {
 	if inst == "" {
-		return nil, "", meldwijzer.Errorf(meldwijzer.EINVALID, "an institution is required")
+		return nil, "", meldwijzer.ErrNoInstitution
 	}
 	if limit <= 0 {
 		limit = DefaultLimit
 	}
 	limit = min(limit, auditMaxLimit)
 	pk := auditPK(inst)
-	var start map[string]types.AttributeValue
+	var startSK string
 	if cursor != "" {
-		sk, err := decodeCursor(cursor, inst, auditCursorScope, "")
-		if err != nil {
+		var err error
+		if startSK, err = decodeCursor(cursor, inst, auditCursorScope, ""); err != nil {
 			return nil, "", err
 		}
-		if !validAuditSK(sk) {
-			return nil, "", errCursor
+		if !validAuditSK(startSK) {
+			return nil, "", meldwijzer.ErrBadCursor
 		}
-		start = key(pk, sk)
 	}
 	kc := expression.Key(attrPK).Equal(expression.Value(pk))
-	expr, err := expression.NewBuilder().WithKeyCondition(kc).Build()
-	if err != nil {
-		return nil, "", fmt.Errorf("dynamo: building Audit: %w", err)
-	}
-	var (
-		out []meldwijzer.AuditEntry
-		sks []string
-	)
-	for len(out) <= limit {
-		q, err := s.db.Query(ctx, &dynamodb.QueryInput{
-			TableName:                 aws.String(s.table),
-			KeyConditionExpression:    expr.KeyCondition(),
-			ExpressionAttributeNames:  expr.Names(),
-			ExpressionAttributeValues: expr.Values(),
-			ScanIndexForward:          aws.Bool(false),
-			ConsistentRead:            aws.Bool(true),
-			Limit:                     aws.Int32(int32(limit + 1 - len(out))),
-			ExclusiveStartKey:         start,
-		})
-		if err != nil {
-			return nil, "", mapError("Audit", err)
-		}
+	out, nextSK, err := queryPage(ctx, s, "Audit", kc, pk, startSK, limit, func(raw []map[string]types.AttributeValue) ([]meldwijzer.AuditEntry, []string, error) {
 		var items []auditItem
-		if err := attributevalue.UnmarshalListOfMaps(q.Items, &items); err != nil {
-			return nil, "", fmt.Errorf("dynamo: Audit: %w", err)
+		if err := attributevalue.UnmarshalListOfMaps(raw, &items); err != nil {
+			return nil, nil, fmt.Errorf("dynamo: Audit: %w", err)
 		}
+		var out []meldwijzer.AuditEntry
+		var sks []string
 		for _, it := range items {
 			if it.Type != typeAudit || it.Institution != inst {
 				continue
 			}
 			e, err := it.entry()
 			if err != nil {
-				return nil, "", fmt.Errorf("dynamo: Audit: %w", err)
+				return nil, nil, fmt.Errorf("dynamo: Audit: %w", err)
 			}
 			out, sks = append(out, e), append(sks, it.SK)
 		}
-		start = q.LastEvaluatedKey
-		if len(start) == 0 {
-			break
-		}
+		return out, sks, nil
+	})
+	if err != nil || nextSK == "" {
+		return out, "", err
 	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = encodeCursor(inst, auditCursorScope, sks[limit-1])
-	}
-	return out, next, nil
+	return out, encodeCursor(inst, auditCursorScope, nextSK), nil
 }

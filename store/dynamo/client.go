@@ -7,6 +7,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"meldwijzer/config"
 )
 
 // NewClient returns a DynamoDB client for the functions and the local server: each request
@@ -17,7 +19,7 @@ func NewClient(cfg aws.Config) *dynamodb.Client {
 	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
 		o.HTTPClient = awshttp.NewBuildableClient().WithTimeout(5 * time.Second)
 		o.RetryMaxAttempts = 3
-		if os.Getenv("AWS_ENDPOINT_URL_DYNAMODB") != "" {
+		if os.Getenv(config.EnvDynamoDBEndpoint) != "" {
 			// DynamoDB Local's responses carry no checksum the SDK can check.
 			o.DisableValidateResponseChecksum = true
 		}

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -97,15 +96,8 @@ func exists() expression.ConditionBuilder { return expression.AttributeExists(ex
 // CreateReport writes the report, its two list index entries, its receipt index, its
 // idempotency record and its counts in one TransactWriteItems.
 func (s *Store) CreateReport(ctx context.Context, r *meldwijzer.Report, idem *meldwijzer.Idempotency) (*meldwijzer.Report, *meldwijzer.Idempotency, bool, error) {
-	switch {
-	case r == nil || idem == nil:
-		return nil, nil, false, meldwijzer.Errorf(meldwijzer.EINVALID, "a report and its idempotency record are required")
-	case r.ID == "" || r.Institution == "" || idem.KeyHash == "":
-		return nil, nil, false, meldwijzer.Errorf(meldwijzer.EINVALID, "a report needs an id and an institution, and its idempotency record a key hash")
-	case idem.ReportID != r.ID:
-		return nil, nil, false, meldwijzer.Errorf(meldwijzer.EINVALID, "the idempotency record names report %q, not %q", idem.ReportID, r.ID)
-	case !slices.Contains(meldwijzer.Statuses, r.Status):
-		return nil, nil, false, meldwijzer.Errorf(meldwijzer.EINVALID, "unknown status %q", r.Status)
+	if err := r.ValidateNew(idem); err != nil {
+		return nil, nil, false, err
 	}
 	ri := newReportItem(r, idem)
 	stored, err := ri.report()
@@ -130,7 +122,7 @@ func (s *Store) CreateReport(ctx context.Context, r *meldwijzer.Report, idem *me
 		p, err := s.put(v, cond)
 		return add(p, nil, err)
 	}
-	const iReport, iIdem = 0, 1
+	const iIdem = 1
 	iReceipt := -1
 	ttlIndex := ri.ExpiresTTL
 	if err := errors.Join(
@@ -182,12 +174,10 @@ func (s *Store) CreateReport(ctx context.Context, r *meldwijzer.Report, idem *me
 				continue // the record expired in between: write again
 			}
 			return stored, record, false, err
-		case reasons[iReport] == reasonCondition:
-			return nil, nil, false, meldwijzer.Errorf(meldwijzer.ECONFLICT, "report %s exists already", r.ID)
 		case iReceipt >= 0 && reasons[iReceipt] == reasonCondition:
-			return nil, nil, false, meldwijzer.Errorf(meldwijzer.ECONFLICT, "this receipt belongs to another report")
+			return nil, nil, false, meldwijzer.ErrReceiptTaken
 		case hasReason(reasons, reasonCondition):
-			return nil, nil, false, meldwijzer.Errorf(meldwijzer.ECONFLICT, "report %s exists already", r.ID)
+			return nil, nil, false, meldwijzer.ErrReportTaken
 		case hasReason(reasons, reasonConflict) && attempt+1 < transactAttempts:
 			if err := backoff(ctx, attempt); err != nil {
 				return nil, nil, false, mapError("CreateReport", err)
@@ -218,11 +208,11 @@ func (s *Store) replay(ctx context.Context, keyHash, institution string) (*meldw
 		return nil, nil, fmt.Errorf("dynamo: idempotency record: %w", err)
 	}
 	if ii.Institution != institution {
-		return nil, nil, meldwijzer.Errorf(meldwijzer.ECONFLICT, "this Idempotency-Key was already used; use a new key for a new report")
+		return nil, nil, meldwijzer.ErrIdempotencyKeyUsed
 	}
 	stored, err := s.Report(ctx, ii.Institution, ii.ReportID)
-	if meldwijzer.ErrorCode(err) == meldwijzer.ENOTFOUND {
-		return nil, nil, meldwijzer.Errorf(meldwijzer.ECONFLICT, "this Idempotency-Key belongs to a report that no longer exists; use a new key for a new report")
+	if err == meldwijzer.ErrReportNotFound {
+		return nil, nil, meldwijzer.ErrReportGone
 	}
 	if err != nil {
 		return nil, nil, err
@@ -250,7 +240,7 @@ func (s *Store) get(ctx context.Context, pk, sk string, v any) (bool, error) {
 
 func (s *Store) reportItem(ctx context.Context, op, institution, id string) (*reportItem, error) {
 	if institution == "" || id == "" {
-		return nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "report not found")
+		return nil, meldwijzer.ErrReportNotFound
 	}
 	var it reportItem
 	found, err := s.get(ctx, instPK(institution), reportSK(id), &it)
@@ -258,7 +248,7 @@ func (s *Store) reportItem(ctx context.Context, op, institution, id string) (*re
 		return nil, mapError(op, err)
 	}
 	if !found || it.Type != typeReport {
-		return nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "report not found")
+		return nil, meldwijzer.ErrReportNotFound
 	}
 	return &it, nil
 }
@@ -275,7 +265,7 @@ func (s *Store) Report(ctx context.Context, institution, id string) (*meldwijzer
 // ReportByReceipt follows the receipt index to the report.
 func (s *Store) ReportByReceipt(ctx context.Context, hash string) (*meldwijzer.Report, error) {
 	if hash == "" {
-		return nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "report not found")
+		return nil, meldwijzer.ErrReportNotFound
 	}
 	var rc receiptItem
 	found, err := s.get(ctx, receiptPK(hash), skReceipt, &rc)
@@ -283,26 +273,28 @@ func (s *Store) ReportByReceipt(ctx context.Context, hash string) (*meldwijzer.R
 		return nil, mapError("ReportByReceipt", err)
 	}
 	if !found {
-		return nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "report not found")
+		return nil, meldwijzer.ErrReportNotFound
 	}
 	it, err := s.reportItem(ctx, "ReportByReceipt", rc.Institution, rc.ReportID)
 	if err != nil {
 		return nil, err
 	}
 	if it.ReceiptHash != hash {
-		return nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "report not found")
+		return nil, meldwijzer.ErrReportNotFound
 	}
 	return it.report()
 }
 
-// AddMessage appends m to the report's messages with one conditional UpdateItem: the report
-// exists, is not closed, has room for one more message and for m's bytes.
+// AddMessage appends m to the report's messages with one conditional UpdateItem whose
+// condition is meldwijzer.Report.CanAddMessage's rule: the report exists, is not closed, has
+// room for one more message and for m's bytes. When the condition fails, the rule itself says
+// why, from the item as it was.
 func (s *Store) AddMessage(ctx context.Context, institution, id string, m meldwijzer.Message) (*meldwijzer.Report, error) {
-	if m.From != meldwijzer.FromReporter && m.From != meldwijzer.FromInstitution {
-		return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "a message is from %s or %s", meldwijzer.FromReporter, meldwijzer.FromInstitution)
+	if err := m.Validate(); err != nil {
+		return nil, err
 	}
 	if institution == "" || id == "" {
-		return nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "report not found")
+		return nil, meldwijzer.ErrReportNotFound
 	}
 	at := fmtTime(m.At)
 	msg := messageItem{From: m.From, Text: m.Text, At: at}
@@ -339,15 +331,19 @@ func (s *Store) AddMessage(ctx context.Context, institution, id string, m meldwi
 	if errors.As(err, &ccf) {
 		var old reportItem
 		if len(ccf.Item) == 0 || attributevalue.UnmarshalMap(ccf.Item, &old) != nil || old.Type != typeReport {
-			return nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "report not found")
+			return nil, meldwijzer.ErrReportNotFound
+		}
+		r, err := old.report()
+		if err != nil {
+			return nil, err
 		}
 		if old.LastMessage == last {
-			return old.report() // this very message was appended already
+			return r, nil // this very message was appended already
 		}
-		if old.Status == meldwijzer.StatusClosed {
-			return nil, meldwijzer.Errorf(meldwijzer.ECONFLICT, "this report is closed; no messages can be added")
+		if err := r.CanAddMessage(m); err != nil {
+			return nil, err
 		}
-		return nil, meldwijzer.Errorf(meldwijzer.ECONFLICT, "this conversation is full; no messages can be added")
+		return nil, fmt.Errorf("dynamo: AddMessage: the condition failed on a report that takes the message")
 	}
 	if err != nil {
 		return nil, mapError("AddMessage", err)
@@ -364,8 +360,8 @@ func (s *Store) AddMessage(ctx context.Context, institution, id string, m meldwi
 // every item of the report (report, index entries, receipt index, idempotency record), which
 // reopening removes again.
 func (s *Store) SetStatus(ctx context.Context, institution, id, status string, at time.Time, retention time.Duration) (*meldwijzer.Report, error) {
-	if !slices.Contains(meldwijzer.Statuses, status) {
-		return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "unknown status %q", status)
+	if err := meldwijzer.CheckStatus(status); err != nil {
+		return nil, err
 	}
 	withIdem, withReceipt := true, true
 	for attempt := 0; ; attempt++ {
@@ -373,7 +369,15 @@ func (s *Store) SetStatus(ctx context.Context, institution, id, status string, a
 		if err != nil {
 			return nil, err
 		}
-		items, iIdem, iReceipt, err := s.statusItems(it, status, at, retention, withIdem, withReceipt)
+		next, err := it.report()
+		if err != nil {
+			return nil, err
+		}
+		changed, err := next.SetStatus(status, at, retention)
+		if err != nil || !changed {
+			return next, err
+		}
+		items, iIdem, iReceipt, err := s.statusItems(it, next, withIdem, withReceipt)
 		if err != nil {
 			return nil, fmt.Errorf("dynamo: building SetStatus: %w", err)
 		}
@@ -416,34 +420,32 @@ func (s *Store) SetStatus(ctx context.Context, institution, id, status string, a
 	}
 }
 
-func (s *Store) statusItems(it *reportItem, status string, at time.Time, retention time.Duration, withIdem, withReceipt bool) (items []types.TransactWriteItem, iIdem, iReceipt int, err error) {
+// statusItems writes next, the report as meldwijzer.Report.SetStatus left it, over it, the
+// item it was read from.
+func (s *Store) statusItems(it *reportItem, next *meldwijzer.Report, withIdem, withReceipt bool) (items []types.TransactWriteItem, iIdem, iReceipt int, err error) {
 	iIdem, iReceipt = -1, -1
-	closing := status == meldwijzer.StatusClosed
-	var expires time.Time
-	if closing {
-		expires = at.Add(retention)
-	}
-	exp := ttl(expires)
-	// setTTL sets or removes the TTL attribute.
-	setTTL := func(u expression.UpdateBuilder, v int64) expression.UpdateBuilder {
-		if v == 0 {
-			return u.Remove(expression.Name(attrTTL))
+	status := next.Status
+	exp := ttl(next.ExpiresAt)
+	// set sets an attribute, or removes it for a zero time or TTL.
+	set := func(u expression.UpdateBuilder, name string, v any, zero bool) expression.UpdateBuilder {
+		if zero {
+			return u.Remove(expression.Name(name))
 		}
-		return u.Set(expression.Name(attrTTL), expression.Value(v))
+		return u.Set(expression.Name(name), expression.Value(v))
+	}
+	setTTL := func(u expression.UpdateBuilder, v int64) expression.UpdateBuilder { return set(u, attrTTL, v, v == 0) }
+	setTime := func(u expression.UpdateBuilder, name string, t time.Time) expression.UpdateBuilder {
+		return set(u, name, fmtTime(t), t.IsZero())
 	}
 
 	// The report.
-	upd := expression.Set(expression.Name("status"), expression.Value(status)).
-		Set(expression.Name("updatedAt"), expression.Value(fmtTime(at)))
-	if status != meldwijzer.StatusReceived { // leaving received acknowledges
-		upd = upd.Set(expression.Name("acknowledgedAt"), expression.Name("acknowledgedAt").IfNotExists(expression.Value(fmtTime(at))))
+	upd := expression.Set(expression.Name("status"), expression.Value(status))
+	upd = setTime(upd, "updatedAt", next.UpdatedAt)
+	if !next.AcknowledgedAt.IsZero() { // an answer written meanwhile may have acknowledged it first
+		upd = upd.Set(expression.Name("acknowledgedAt"), expression.Name("acknowledgedAt").IfNotExists(expression.Value(fmtTime(next.AcknowledgedAt))))
 	}
-	if closing {
-		upd = upd.Set(expression.Name("closedAt"), expression.Value(fmtTime(at))).
-			Set(expression.Name("expires"), expression.Value(fmtTime(expires)))
-	} else {
-		upd = upd.Remove(expression.Name("closedAt")).Remove(expression.Name("expires"))
-	}
+	upd = setTime(upd, "closedAt", next.ClosedAt)
+	upd = setTime(upd, "expires", next.ExpiresAt)
 	upd = setTTL(upd, exp)
 	cond := expression.And(exists(), expression.Name("status").Equal(expression.Value(it.Status)))
 	u, err := s.update(key(it.PK, it.SK), upd, &cond)
@@ -454,8 +456,8 @@ func (s *Store) statusItems(it *reportItem, status string, at time.Time, retenti
 
 	// The list index entries: the per-status one moves, both carry the TTL.
 	created := &indexItem{PK: it.PK, SK: createdSK(it), Type: typeIndex, ID: it.ID, ExpiresTTL: exp}
-	next := &indexItem{PK: it.PK, SK: statusSK(status, it), Type: typeIndex, ID: it.ID, ExpiresTTL: exp}
-	for _, v := range []*indexItem{created, next} {
+	byStatus := &indexItem{PK: it.PK, SK: statusSK(status, it), Type: typeIndex, ID: it.ID, ExpiresTTL: exp}
+	for _, v := range []*indexItem{created, byStatus} {
 		item, err := attributevalue.MarshalMap(v)
 		if err != nil {
 			return nil, 0, 0, err

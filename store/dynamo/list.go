@@ -2,10 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -18,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"meldwijzer"
+	"meldwijzer/internal/cursor"
 )
 
 // Page sizes of Reports.
@@ -26,59 +23,67 @@ const (
 	MaxLimit     = 100 // one BatchGetItem
 )
 
-// cursor is the position after the last report of a page: the sort key of its list index
-// entry, bound to the institution and the status filter it was made for. The encoded cursor
-// is base64url(mac || json), where mac is a truncated HMAC-SHA256 under a fixed key: it is an
-// integrity check that makes any altered, truncated or made-up cursor EINVALID. It is not a
-// secret: a forged cursor gains nothing, as the partition key always comes from the caller's
-// institution, never from the cursor.
-type cursor struct {
-	V int    `json:"v"`
-	I string `json:"i"`
-	S string `json:"s"`
-	K string `json:"k"`
+// Cursors are the position after the last item of a page: the sort key of its item, bound to
+// the institution and the listing (a status filter, or the audit log). They are signed with a
+// fixed key: an integrity check that makes any altered, truncated or made-up cursor
+// ErrBadCursor. It is not a secret: a forged cursor gains nothing, as the partition key always
+// comes from the caller's institution, never from the cursor.
+var cursors = cursor.New([]byte("meldwijzer/store/dynamo cursor v1"))
+
+func encodeCursor(institution, listing, sk string) string {
+	return cursors.Encode(cursor.Scope(institution, listing), []byte(sk))
 }
 
-var (
-	cursorKey      = []byte("meldwijzer/store/dynamo cursor v1")
-	cursorEncoding = base64.RawURLEncoding.Strict()
-)
-
-const cursorMACLen = 16
-
-func cursorMAC(payload []byte) []byte {
-	m := hmac.New(sha256.New, cursorKey)
-	m.Write(payload)
-	return m.Sum(nil)[:cursorMACLen]
+func decodeCursor(c, institution, listing, prefix string) (string, error) {
+	sk, err := cursors.Decode(cursor.Scope(institution, listing), c)
+	if err != nil || !strings.HasPrefix(string(sk), prefix) {
+		return "", meldwijzer.ErrBadCursor
+	}
+	return string(sk), nil
 }
 
-func encodeCursor(institution, status, sk string) string {
-	payload, _ := json.Marshal(cursor{V: 1, I: institution, S: status, K: sk}) // strings always marshal
-	return cursorEncoding.EncodeToString(append(cursorMAC(payload), payload...))
-}
-
-var errCursor = meldwijzer.Errorf(meldwijzer.EINVALID, "the cursor is not valid; start again from the first page")
-
-func decodeCursor(s, institution, status, prefix string) (string, error) {
-	if len(s) > 2048 {
-		return "", errCursor
+// queryPage queries one partition newest first (the key condition kc) from the cursor's sort
+// key startSK, until page has one item past limit or the partition ends: a page of limit items
+// and the sort key of its last one when there is more ("" at the end). items turns each Query
+// page into the listed items and their sort keys; it may leave items out.
+func queryPage[T any](ctx context.Context, s *Store, op string, kc expression.KeyConditionBuilder, pk, startSK string, limit int,
+	items func(raw []map[string]types.AttributeValue) ([]T, []string, error)) (page []T, nextSK string, err error) {
+	expr, err := expression.NewBuilder().WithKeyCondition(kc).Build()
+	if err != nil {
+		return nil, "", fmt.Errorf("dynamo: building %s: %w", op, err)
 	}
-	b, err := cursorEncoding.DecodeString(s)
-	if err != nil || len(b) <= cursorMACLen {
-		return "", errCursor
+	var start map[string]types.AttributeValue
+	if startSK != "" {
+		start = key(pk, startSK)
 	}
-	mac, payload := b[:cursorMACLen], b[cursorMACLen:]
-	if !hmac.Equal(mac, cursorMAC(payload)) {
-		return "", errCursor
+	var sks []string
+	for len(page) <= limit {
+		q, err := s.db.Query(ctx, &dynamodb.QueryInput{
+			TableName:                 aws.String(s.table),
+			KeyConditionExpression:    expr.KeyCondition(),
+			ExpressionAttributeNames:  expr.Names(),
+			ExpressionAttributeValues: expr.Values(),
+			ScanIndexForward:          aws.Bool(false),
+			ConsistentRead:            aws.Bool(true),
+			Limit:                     aws.Int32(int32(limit + 1 - len(page))),
+			ExclusiveStartKey:         start,
+		})
+		if err != nil {
+			return nil, "", mapError(op, err)
+		}
+		got, keys, err := items(q.Items)
+		if err != nil {
+			return nil, "", err
+		}
+		page, sks = append(page, got...), append(sks, keys...)
+		if start = q.LastEvaluatedKey; len(start) == 0 {
+			break
+		}
 	}
-	var c cursor
-	if err := json.Unmarshal(payload, &c); err != nil {
-		return "", errCursor
+	if len(page) > limit {
+		return page[:limit], sks[limit-1], nil
 	}
-	if c.V != 1 || c.I != institution || c.S != status || !strings.HasPrefix(c.K, prefix) {
-		return "", errCursor
-	}
-	return c.K, nil
+	return page, "", nil
 }
 
 // Reports lists an institution's reports newest first (CreatedAt, then ID, both descending).
@@ -86,11 +91,8 @@ func decodeCursor(s, institution, status, prefix string) (string, error) {
 // reads the page's reports with one strongly consistent BatchGetItem: no read is spent on
 // reports of another status. It reads one entry past the page to know whether there is a next.
 func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meldwijzer.Report, string, error) {
-	if f.Institution == "" {
-		return nil, "", meldwijzer.Errorf(meldwijzer.EINVALID, "an institution is required")
-	}
-	if f.Status != "" && !slices.Contains(meldwijzer.Statuses, f.Status) {
-		return nil, "", meldwijzer.Errorf(meldwijzer.EINVALID, "status must be one of %s", strings.Join(meldwijzer.Statuses, ", "))
+	if err := f.Validate(); err != nil {
+		return nil, "", err
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -102,41 +104,18 @@ func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meld
 	if f.Status != "" {
 		prefix = statusPrefix(f.Status)
 	}
-	var start map[string]types.AttributeValue
+	var startSK string
 	if f.Cursor != "" {
-		sk, err := decodeCursor(f.Cursor, f.Institution, f.Status, prefix)
-		if err != nil {
+		var err error
+		if startSK, err = decodeCursor(f.Cursor, f.Institution, f.Status, prefix); err != nil {
 			return nil, "", err
 		}
-		start = key(pk, sk)
 	}
 	kc := expression.Key(attrPK).Equal(expression.Value(pk)).And(expression.Key(attrSK).BeginsWith(prefix))
-	expr, err := expression.NewBuilder().WithKeyCondition(kc).Build()
-	if err != nil {
-		return nil, "", fmt.Errorf("dynamo: building Reports: %w", err)
-	}
-
-	var (
-		out []*meldwijzer.Report
-		sks []string
-	)
-	for len(out) <= limit {
-		q, err := s.db.Query(ctx, &dynamodb.QueryInput{
-			TableName:                 aws.String(s.table),
-			KeyConditionExpression:    expr.KeyCondition(),
-			ExpressionAttributeNames:  expr.Names(),
-			ExpressionAttributeValues: expr.Values(),
-			ScanIndexForward:          aws.Bool(false),
-			ConsistentRead:            aws.Bool(true),
-			Limit:                     aws.Int32(int32(limit + 1 - len(out))),
-			ExclusiveStartKey:         start,
-		})
-		if err != nil {
-			return nil, "", mapError("Reports", err)
-		}
+	out, nextSK, err := queryPage(ctx, s, "Reports", kc, pk, startSK, limit, func(raw []map[string]types.AttributeValue) ([]*meldwijzer.Report, []string, error) {
 		var entries []indexItem
-		if err := attributevalue.UnmarshalListOfMaps(q.Items, &entries); err != nil {
-			return nil, "", fmt.Errorf("dynamo: Reports: %w", err)
+		if err := attributevalue.UnmarshalListOfMaps(raw, &entries); err != nil {
+			return nil, nil, fmt.Errorf("dynamo: Reports: %w", err)
 		}
 		ids := make([]string, len(entries))
 		for i, e := range entries {
@@ -144,8 +123,10 @@ func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meld
 		}
 		reports, err := s.batchReports(ctx, f.Institution, ids)
 		if err != nil {
-			return nil, "", err
+			return nil, nil, err
 		}
+		var out []*meldwijzer.Report
+		var sks []string
 		for _, e := range entries {
 			it, ok := reports[e.ID]
 			// An entry outlives its report only briefly (TTL deletes items one by one), and a
@@ -155,21 +136,16 @@ func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meld
 			}
 			r, err := it.report()
 			if err != nil {
-				return nil, "", err
+				return nil, nil, err
 			}
 			out, sks = append(out, r), append(sks, e.SK)
 		}
-		start = q.LastEvaluatedKey
-		if len(start) == 0 {
-			break
-		}
+		return out, sks, nil
+	})
+	if err != nil || nextSK == "" {
+		return out, "", err
 	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = encodeCursor(f.Institution, f.Status, sks[limit-1])
-	}
-	return out, next, nil
+	return out, encodeCursor(f.Institution, f.Status, nextSK), nil
 }
 
 // batchReports reads reports of one institution by id (at most MaxLimit+1), strongly consistent.
@@ -214,7 +190,7 @@ var monthPattern = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}$`)
 // Counts queries the institution's count items of months from..to with sk BETWEEN.
 func (s *Store) Counts(ctx context.Context, institution, from, to string) ([]meldwijzer.Count, error) {
 	if institution == "" {
-		return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "an institution is required")
+		return nil, meldwijzer.ErrNoInstitution
 	}
 	for _, m := range []string{from, to} {
 		if !monthPattern.MatchString(m) {

@@ -175,9 +175,9 @@ func SortAuditNewestFirst(appended []meldwijzer.AuditEntry) []meldwijzer.AuditEn
 }
 
 // wantAuditError fails the test unless err has code and the results are empty.
-func wantAuditError(t testing.TB, what string, es []meldwijzer.AuditEntry, next string, err error, code string) {
+func wantAuditError(t testing.TB, what string, es []meldwijzer.AuditEntry, next string, err error, want error) {
 	t.Helper()
-	WantCode(t, what, err, code)
+	WantError(t, what, err, want)
 	if es != nil || next != "" {
 		t.Fatalf("%s: %d entries and cursor %q with an error", what, len(es), next)
 	}
@@ -373,7 +373,7 @@ func testAuditTenantIsolation(t *testing.T, open func(t *testing.T) meldwijzer.A
 		t.Fatalf("an institution without entries has %d", len(es))
 	}
 	es, next, err := l.Audit(t.Context(), "", "", 5)
-	wantAuditError(t, `Audit("")`, es, next, err, meldwijzer.EINVALID)
+	wantAuditError(t, `Audit("")`, es, next, err, meldwijzer.ErrNoInstitution)
 
 	_, cursorA, err := l.Audit(t.Context(), instA, "", 5)
 	if err != nil || cursorA == "" {
@@ -381,7 +381,7 @@ func testAuditTenantIsolation(t *testing.T, open func(t *testing.T) meldwijzer.A
 	}
 	for _, other := range []string{instB, instA + "-2", "roc-zonder-log", "roc"} {
 		es, next, err := l.Audit(t.Context(), other, cursorA, 5)
-		wantAuditError(t, fmt.Sprintf("Audit(%s) with a cursor of %s", other, instA), es, next, err, meldwijzer.EINVALID)
+		wantAuditError(t, fmt.Sprintf("Audit(%s) with a cursor of %s", other, instA), es, next, err, meldwijzer.ErrBadCursor)
 	}
 	// The cursor still works for its own institution.
 	if es, _, err := l.Audit(t.Context(), instA, cursorA, 5); err != nil || len(es) != 5 {
@@ -428,7 +428,7 @@ func testAuditTamperedCursor(t *testing.T, open func(t *testing.T) meldwijzer.Au
 				t.Fatal("test bug: the cursor did not change")
 			}
 			es, next, err := l.Audit(t.Context(), instA, tc.cursor, 2)
-			wantAuditError(t, "Audit with a tampered cursor", es, next, err, meldwijzer.EINVALID)
+			wantAuditError(t, "Audit with a tampered cursor", es, next, err, meldwijzer.ErrBadCursor)
 		})
 	}
 }
@@ -546,7 +546,7 @@ func testAuditInvalid(t *testing.T, open func(t *testing.T) meldwijzer.AuditLog)
 		t.Run(tc.name, func(t *testing.T) {
 			e := NewAuditEntry(instA, 1, Base)
 			tc.change(&e)
-			WantCode(t, "AppendAudit", l.AppendAudit(t.Context(), e), meldwijzer.EINVALID)
+			WantError(t, "AppendAudit", l.AppendAudit(t.Context(), e), e.Validate())
 			if es := AllAudit(t, l, instA, 10); len(es) != 0 {
 				t.Fatalf("%d entries after invalid appends", len(es))
 			}

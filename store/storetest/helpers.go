@@ -274,12 +274,19 @@ func AllReports(t testing.TB, s meldwijzer.ReportStore, f meldwijzer.ReportFilte
 // SortNewestFirst sorts reports in the contract's order: CreatedAt descending, then ID
 // descending (byte-wise).
 func SortNewestFirst(rs []*meldwijzer.Report) {
-	slices.SortFunc(rs, func(a, b *meldwijzer.Report) int {
-		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
-			return c
-		}
-		return strings.Compare(b.ID, a.ID)
-	})
+	slices.SortFunc(rs, meldwijzer.NewestFirst)
+}
+
+// WantError fails the test unless err is want: the same code and the same message, so that
+// every adapter answers a broken rule in the same words (the domain's errors, see rules.go).
+func WantError(t testing.TB, what string, err error, want error) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("%s: no error, want %v", what, want)
+	}
+	if gc, gm, wc, wm := meldwijzer.ErrorCode(err), meldwijzer.ErrorMessage(err), meldwijzer.ErrorCode(want), meldwijzer.ErrorMessage(want); gc != wc || gm != wm {
+		t.Fatalf("%s: error %s %q, want %s %q", what, gc, gm, wc, wm)
+	}
 }
 
 // WantCode fails the test unless err has the code (and, for a non-nil error, the report is nil).

@@ -1,6 +1,7 @@
 // Package storetest is the contract that every meldwijzer.ReportStore adapter passes. An
 // adapter's test calls Run with a function that opens a fresh, empty store (and closes and
-// removes it with t.Cleanup).
+// removes it with t.Cleanup). It is test code kept in one file of about 1000 lines on purpose:
+// the contract reads as one document, its rules first, then a test per rule.
 //
 // The rules the suite checks, beyond the comments on meldwijzer.ReportStore:
 //
@@ -31,12 +32,16 @@
 //     institution sets AcknowledgedAt when it is still zero; the status does not change.
 //     ECONFLICT (nothing appended) when the report is closed, already holds MaxMessages
 //     messages, or when len(Description) plus the lengths of all message texts, in bytes, would
-//     exceed MaxConversationBytes (exactly MaxConversationBytes is allowed).
+//     exceed MaxConversationBytes (exactly MaxConversationBytes is allowed): the rules of
+//     meldwijzer.Report.AddMessage, answered with its errors.
+//   - Error messages: a broken rule is answered with the domain's error value (rules.go), the
+//     same code and message from every adapter.
 //   - SetStatus: sets Status and UpdatedAt = at. Leaving received (to in_progress or closed)
 //     sets AcknowledgedAt = at when it is still zero. Closing sets ClosedAt = at and ExpiresAt =
 //     at + retention; any other status clears ClosedAt and ExpiresAt. The adapter makes the
 //     receipt index and the idempotency record expire with the report (the suite cannot see
-//     that: there is no clock). Status values are checked by the service, not here.
+//     that: there is no clock). These are meldwijzer.Report.SetStatus's rules; an unknown status
+//     is ErrBadStatus and setting the status a report has changes nothing.
 package storetest
 
 import (
@@ -66,6 +71,7 @@ func Run(t *testing.T, open func(t *testing.T) meldwijzer.ReportStore) {
 		{"Messages", testMessages},
 		{"MessageLimits", testMessageLimits},
 		{"Status", testStatus},
+		{"StatusRules", testStatusRules},
 		{"Reports", testReports},
 		{"ReportsCursor", testReportsCursor},
 	}
@@ -148,7 +154,7 @@ func testCreateRoundTrip(t *testing.T, open func(t *testing.T) meldwijzer.Report
 				}
 			}
 			r, err := s.ReportByReceipt(t.Context(), "")
-			WantCode(t, `ReportByReceipt("")`, err, meldwijzer.ENOTFOUND)
+			WantError(t, `ReportByReceipt("")`, err, meldwijzer.ErrReportNotFound)
 			if r != nil {
 				t.Fatalf(`ReportByReceipt(""): a report with an error`)
 			}
@@ -219,9 +225,9 @@ func testCreateRetrySameKey(t *testing.T, open func(t *testing.T) meldwijzer.Rep
 				}
 			}
 			_, err := s.Report(t.Context(), instA, retry.ID)
-			WantCode(t, "Report(retry id)", err, meldwijzer.ENOTFOUND)
+			WantError(t, "Report(retry id)", err, meldwijzer.ErrReportNotFound)
 			_, err = s.ReportByReceipt(t.Context(), retry.ReceiptHash)
-			WantCode(t, "ReportByReceipt(retry receipt)", err, meldwijzer.ENOTFOUND)
+			WantError(t, "ReportByReceipt(retry receipt)", err, meldwijzer.ErrReportNotFound)
 			if d := ReportDiff(want, MustReport(t, s, instA, first.ID)); d != "" {
 				t.Fatalf("the stored report changed:\n%s", d)
 			}
@@ -263,9 +269,10 @@ func testCreateTaken(t *testing.T, open func(t *testing.T) meldwijzer.ReportStor
 	cases := []struct {
 		name  string
 		taken func(first, r *meldwijzer.Report)
+		want  error
 	}{
-		{"id taken", func(first, r *meldwijzer.Report) { r.ID = first.ID }},
-		{"receipt hash taken", func(first, r *meldwijzer.Report) { r.ReceiptHash = first.ReceiptHash }},
+		{"id taken", func(first, r *meldwijzer.Report) { r.ID = first.ID }, meldwijzer.ErrReportTaken},
+		{"receipt hash taken", func(first, r *meldwijzer.Report) { r.ReceiptHash = first.ReceiptHash }, meldwijzer.ErrReceiptTaken},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -278,7 +285,7 @@ func testCreateTaken(t *testing.T, open func(t *testing.T) meldwijzer.ReportStor
 			tc.taken(first, r)
 			idem := NewIdempotency(r, "key-second")
 			stored, record, created, err := s.CreateReport(t.Context(), r, idem)
-			WantCode(t, "CreateReport", err, meldwijzer.ECONFLICT)
+			WantError(t, "CreateReport", err, tc.want)
 			if stored != nil || record != nil || created {
 				t.Fatalf("CreateReport failed but returned %v, %v, %v", stored, record, created)
 			}
@@ -485,7 +492,7 @@ func testTenantIsolation(t *testing.T, open func(t *testing.T) meldwijzer.Report
 		for _, tc := range ops {
 			t.Run(fmt.Sprintf("%s as %q", tc.name, inst), func(t *testing.T) {
 				got, err := tc.op(inst)
-				WantCode(t, tc.name, err, meldwijzer.ENOTFOUND)
+				WantError(t, tc.name, err, meldwijzer.ErrReportNotFound)
 				if got != nil {
 					t.Fatalf("%s: a report with an error", tc.name)
 				}
@@ -537,7 +544,7 @@ func testNotFound(t *testing.T, open func(t *testing.T) meldwijzer.ReportStore) 
 			for _, tc := range ops {
 				t.Run(tc.name, func(t *testing.T) {
 					got, err := tc.op()
-					WantCode(t, tc.name, err, meldwijzer.ENOTFOUND)
+					WantError(t, tc.name, err, meldwijzer.ErrReportNotFound)
 					if got != nil {
 						t.Fatalf("%s: a report with an error", tc.name)
 					}
@@ -608,6 +615,7 @@ func testMessageLimits(t *testing.T, open func(t *testing.T) meldwijzer.ReportSt
 		description string
 		fill        []string // texts that fit
 		refused     []string // each refused after fill
+		want        error    // with this error
 		fitsAfter   string   // then fits ("" for none)
 		setup       func(t *testing.T, s meldwijzer.ReportStore, id string)
 	}{
@@ -615,6 +623,7 @@ func testMessageLimits(t *testing.T, open func(t *testing.T) meldwijzer.ReportSt
 			name:    "MaxMessages",
 			fill:    repeat("kort bericht", meldwijzer.MaxMessages),
 			refused: []string{"een te veel", "x"},
+			want:    meldwijzer.ErrConversationFull,
 		},
 		{
 			name:        "MaxConversationBytes",
@@ -622,12 +631,14 @@ func testMessageLimits(t *testing.T, open func(t *testing.T) meldwijzer.ReportSt
 			// 5000 + 24*8000 = 197000 bytes.
 			fill:      repeat(big, (meldwijzer.MaxConversationBytes-meldwijzer.MaxDescriptionLength)/len(big)),
 			refused:   []string{big, strings.Repeat("b", meldwijzer.MaxConversationBytes-meldwijzer.MaxDescriptionLength-24*len(big)+1)},
+			want:      meldwijzer.ErrConversationFull,
 			fitsAfter: strings.Repeat("c", meldwijzer.MaxConversationBytes-meldwijzer.MaxDescriptionLength-24*len(big)), // exactly the limit
 		},
 		{
 			name:    "closed",
 			fill:    []string{"voor het sluiten"},
 			refused: []string{"na het sluiten"},
+			want:    meldwijzer.ErrReportClosed,
 			setup: func(t *testing.T, s meldwijzer.ReportStore, id string) {
 				if _, err := s.SetStatus(t.Context(), instA, id, meldwijzer.StatusClosed, Base.Add(time.Hour), time.Hour); err != nil {
 					t.Fatal(err)
@@ -657,7 +668,7 @@ func testMessageLimits(t *testing.T, open func(t *testing.T) meldwijzer.ReportSt
 			for _, text := range tc.refused {
 				for _, m := range []meldwijzer.Message{msg(i, text), msg(i+1, text)} { // from both sides
 					got, err := s.AddMessage(t.Context(), instA, r.ID, m)
-					WantCode(t, fmt.Sprintf("message %d from %s (%d bytes)", i, m.From, len(text)), err, meldwijzer.ECONFLICT)
+					WantError(t, fmt.Sprintf("message %d from %s (%d bytes)", i, m.From, len(text)), err, tc.want)
 					if got != nil {
 						t.Fatal("a report with an error")
 					}
@@ -769,6 +780,31 @@ func testStatus(t *testing.T, open func(t *testing.T) meldwijzer.ReportStore) {
 				want = &w
 			}
 		})
+	}
+}
+
+// testStatusRules: an unknown status is ErrBadStatus, and the status a report has already
+// changes nothing (not even UpdatedAt).
+func testStatusRules(t *testing.T, open func(t *testing.T) meldwijzer.ReportStore) {
+	s := open(t)
+	r := NewReport(instA, 1, Base)
+	Create(t, s, r, NewIdempotency(r, "key"))
+	for _, status := range []string{"", "open", "CLOSED"} {
+		got, err := s.SetStatus(t.Context(), instA, r.ID, status, Base.Add(time.Hour), time.Hour)
+		WantError(t, fmt.Sprintf("SetStatus(%q)", status), err, meldwijzer.ErrBadStatus)
+		if got != nil {
+			t.Fatal("a report with an error")
+		}
+	}
+	got, err := s.SetStatus(t.Context(), instA, r.ID, r.Status, Base.Add(time.Hour), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := ReportDiff(r, got); d != "" {
+		t.Fatalf("setting the status it has changed the report:\n%s", d)
+	}
+	if d := ReportDiff(r, MustReport(t, s, instA, r.ID)); d != "" {
+		t.Fatalf("setting the status it has changed the stored report:\n%s", d)
 	}
 }
 
@@ -916,7 +952,7 @@ func testReportsCursor(t *testing.T, open func(t *testing.T) meldwijzer.ReportSt
 				t.Fatal("test bug: the cursor was not changed")
 			}
 			rs, next, err := page(tc.inst, tc.cursor)
-			WantCode(t, "Reports with a "+tc.name+" cursor", err, meldwijzer.EINVALID)
+			WantError(t, "Reports with a "+tc.name+" cursor", err, meldwijzer.ErrBadCursor)
 			if rs != nil || next != "" {
 				t.Fatalf("an error with %d reports and cursor %q", len(rs), next)
 			}

@@ -1,0 +1,107 @@
+// Package app builds Meldwijzer from its parts: the content, the guide, the meldpunt service and
+// the HTTP API. It is the one place that wires them (as wtf's Main), used by the local binary,
+// each Lambda function and the tests, so that they all run the same app.
+package app
+
+import (
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"slices"
+	"time"
+
+	"meldwijzer"
+	"meldwijzer/api"
+	"meldwijzer/auth"
+	"meldwijzer/content"
+	"meldwijzer/meldpunt"
+	"meldwijzer/wegwijzer"
+)
+
+// Store keeps reports and the audit log (store/bolt and store/dynamo are both).
+type Store interface {
+	meldwijzer.ReportStore
+	meldwijzer.AuditLog
+}
+
+// Options are the parts the caller made: stores, keys and clients, never read here from the
+// environment (config.FromEnv does that).
+type Options struct {
+	// Functions are the route table's functions to serve (api.Function*); none serves all, as
+	// the local binary does. The guide is loaded only when the wegwijzer is served.
+	Functions []string
+	// Store is nil for a function that serves no reports; Secret is the master secret that the
+	// receipts and idempotency keys derive from (with Store).
+	Store  Store
+	Secret []byte
+	// Verifier checks staff tokens; LocalSigner signs the demo sign-in's (local binary only).
+	Verifier    *auth.Verifier
+	LocalSigner *auth.LocalKey
+	// Web is the phone UI's static files (nil behind CloudFront).
+	Web    fs.FS
+	Logger *slog.Logger
+	// Retention after closing, the dashboard's K and the rate limits: the defaults when zero.
+	Retention time.Duration
+	K         int
+	Limits    api.Limits
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+	// Content and Guide, when set, are used instead of loading content.FS (tests load it once).
+	Content *content.Bundle
+	Guide   *wegwijzer.Guide
+}
+
+// App is Meldwijzer wired.
+type App struct {
+	Content *content.Bundle
+	// Guide is nil when the wegwijzer is not served; Meldpunt is nil without a store.
+	Guide    *wegwijzer.Guide
+	Meldpunt *meldpunt.Service
+	Server   *api.Server
+
+	functions []string
+}
+
+// New wires the app; it does no I/O beyond parsing the embedded content.
+func New(o Options) (*App, error) {
+	a := &App{Content: o.Content, Guide: o.Guide, functions: o.Functions}
+	if a.Content == nil || (a.Guide == nil && a.serves(api.FunctionWegwijzer)) {
+		var err error
+		if a.serves(api.FunctionWegwijzer) {
+			a.Guide, a.Content, err = wegwijzer.Load(content.FS)
+		} else {
+			a.Content, err = content.Load(content.FS)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if o.Store != nil {
+		keys, err := meldpunt.NewKeys(o.Secret)
+		if err != nil {
+			return nil, err
+		}
+		values := map[string][]string{}
+		for _, d := range []string{"theme", "where", "audience", "ground"} {
+			values[d] = a.Content.IDs(d)
+		}
+		a.Meldpunt = meldpunt.New(meldpunt.Config{
+			Store: o.Store, AuditLog: o.Store, Keys: keys, Retention: o.Retention, Now: o.Now,
+			Institution: func(id string) bool { return a.Content.Institution(id) != nil },
+			Values:      values, K: o.K,
+		})
+	}
+	a.Server = api.NewServer(api.Config{
+		Content: a.Content, Guide: a.Guide, Meldpunt: a.Meldpunt, Logger: o.Logger, Web: o.Web,
+		Limits: o.Limits, Verifier: o.Verifier, LocalSigner: o.LocalSigner, Now: o.Now,
+	})
+	return a, nil
+}
+
+// serves reports whether the app serves the function's routes.
+func (a *App) serves(function string) bool {
+	return len(a.functions) == 0 || slices.Contains(a.functions, function)
+}
+
+// Handler is the HTTP handler of the app's functions (and the web app, when it has one).
+func (a *App) Handler() http.Handler { return a.Server.Handler(a.functions...) }

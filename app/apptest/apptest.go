@@ -1,0 +1,68 @@
+// Package apptest builds the whole app for tests as the local binary does: on an embedded store
+// in a temporary directory, with a local signing key for staff tokens and the web app.
+package apptest
+
+import (
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"meldwijzer/app"
+	"meldwijzer/auth"
+	"meldwijzer/content"
+	"meldwijzer/meldpunt"
+	"meldwijzer/store/bolt"
+	"meldwijzer/web"
+	"meldwijzer/wegwijzer"
+)
+
+// Local is the app on an embedded store.
+type Local struct {
+	*app.App
+	Store *bolt.Store
+	// Key signs staff tokens that the app accepts.
+	Key *auth.LocalKey
+	// Dir holds the store and the key.
+	Dir string
+}
+
+var content_ struct {
+	once   sync.Once
+	guide  *wegwijzer.Guide
+	bundle *content.Bundle
+	err    error
+}
+
+// New wires the app from o on a fresh embedded store (closed with tb.Cleanup). Store, Secret,
+// Verifier, LocalSigner and Web are set here; the content is parsed once per test binary.
+func New(tb testing.TB, o app.Options) *Local {
+	tb.Helper()
+	content_.once.Do(func() { content_.guide, content_.bundle, content_.err = wegwijzer.Load(content.FS) })
+	if content_.err != nil {
+		tb.Fatal(content_.err)
+	}
+	dir := tb.TempDir()
+	store, err := bolt.Open(filepath.Join(dir, "meldwijzer.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { store.Close() })
+	key, err := auth.LoadLocalKey(filepath.Join(dir, "token.key"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	verifier, err := key.Verifier()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	o.Store, o.Verifier, o.LocalSigner, o.Web = store, verifier, key, web.Static
+	if o.Secret == nil {
+		o.Secret = meldpunt.NewMasterSecret()
+	}
+	o.Content, o.Guide = content_.bundle, content_.guide
+	a, err := app.New(o)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &Local{App: a, Store: store, Key: key, Dir: dir}
+}

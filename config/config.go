@@ -1,0 +1,76 @@
+// Package config owns the environment variables that Meldwijzer reads, and parses them once. The
+// Lambda functions and the local server read their settings through it; the CDK app (infra/)
+// sets the same names from these constants, so a name is written once.
+package config
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The environment variables.
+const (
+	// EnvTable is the DynamoDB table of reports, counts and the audit log.
+	EnvTable = "TABLE_NAME"
+	// EnvSecretARN names the Secrets Manager secret that holds the master secret (base64 text).
+	EnvSecretARN = "SECRET_ARN"
+	// EnvJWKSURL, EnvTokenIssuer and EnvTokenAudience describe the staff tokens (the Cognito
+	// user pool's JWKS and issuer, and the dashboard's app client).
+	EnvJWKSURL       = "JWKS_URL"
+	EnvTokenIssuer   = "TOKEN_ISSUER"
+	EnvTokenAudience = "TOKEN_AUDIENCE"
+	// EnvRetention is how long a closed report's text is kept, a Go duration (optional).
+	EnvRetention = "RETENTION"
+	// EnvSuppressBelow is the smallest count a dashboard shows (optional, default 5).
+	EnvSuppressBelow = "SUPPRESS_BELOW"
+	// EnvDynamoDBEndpoint is the AWS SDK's own endpoint override, set for DynamoDB Local.
+	EnvDynamoDBEndpoint = "AWS_ENDPOINT_URL_DYNAMODB"
+)
+
+// Config is the settings read from the environment.
+type Config struct {
+	Table     string
+	SecretARN string
+	JWKSURL   string
+	Issuer    string
+	Audience  string
+	// Retention is 0 when not set (the meldpunt's default applies).
+	Retention time.Duration
+	// K is the smallest count a dashboard shows (0 when not set: dashboard.DefaultK applies).
+	K int
+}
+
+// FromEnv reads every variable with getenv (os.Getenv) and fails when one of required is empty
+// or a value does not parse.
+func FromEnv(getenv func(string) string, required ...string) (Config, error) {
+	c := Config{
+		Table: getenv(EnvTable), SecretARN: getenv(EnvSecretARN), JWKSURL: getenv(EnvJWKSURL),
+		Issuer: getenv(EnvTokenIssuer), Audience: getenv(EnvTokenAudience),
+	}
+	var missing []string
+	for _, name := range required {
+		if getenv(name) == "" {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return c, fmt.Errorf("config: %s must be set", strings.Join(missing, ", "))
+	}
+	if v := getenv(EnvRetention); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("config: %s must be a positive Go duration (such as 8760h), not %q", EnvRetention, v)
+		}
+		c.Retention = d
+	}
+	if v := getenv(EnvSuppressBelow); v != "" {
+		k, err := strconv.Atoi(v)
+		if err != nil || k < 1 {
+			return c, fmt.Errorf("config: %s must be a positive number, not %q", EnvSuppressBelow, v)
+		}
+		c.K = k
+	}
+	return c, nil
+}

@@ -1,0 +1,36 @@
+// Package cloud makes what the Lambda functions that keep reports need at a cold start: the AWS
+// configuration, the DynamoDB store on the configured table and the master secret from Secrets
+// Manager. The wegwijzer function needs none of it and does not import it.
+package cloud
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+
+	"meldwijzer/config"
+	"meldwijzer/internal/secret"
+	"meldwijzer/store/dynamo"
+)
+
+// Parts are the AWS-side parts of a function.
+type Parts struct {
+	AWS    aws.Config
+	Store  *dynamo.Store
+	Secret []byte
+}
+
+// Open loads the AWS configuration, reads the master secret named by c.SecretARN and opens the
+// store on c.Table.
+func Open(ctx context.Context, c config.Config) (*Parts, error) {
+	cfg, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	master, err := secret.Load(ctx, cfg, c.SecretARN)
+	if err != nil {
+		return nil, err
+	}
+	return &Parts{AWS: cfg, Store: dynamo.New(dynamo.NewClient(cfg), c.Table), Secret: master}, nil
+}

@@ -1,0 +1,196 @@
+package meldpunt
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"meldwijzer"
+	"meldwijzer/dashboard"
+)
+
+// The institution side: a handler's inbox and cases, the audit log and the dashboard. Every
+// read and write of a report by staff is audited first, so that nothing is read without a
+// trace; a request that fails its checks changes nothing, not even the audit log.
+
+// Staff is the staff member acting on their institution's reports (from a verified token).
+type Staff struct {
+	Institution string
+	// Subject identifies the staff member in the audit log; Role is their role.
+	Subject string
+	Role    string
+}
+
+// StatusOpen is the inbox filter for every report that is not closed.
+const StatusOpen = "open"
+
+// Inbox page sizes.
+const (
+	DefaultInboxLimit = 50
+	MaxInboxLimit     = 200
+)
+
+// InboxQuery selects a page of the inbox.
+type InboxQuery struct {
+	// Status is a report status, StatusOpen, or "" for all.
+	Status string
+	Cursor string
+	// Limit is 1..MaxInboxLimit (DefaultInboxLimit when 0); StatusOpen returns one whole page.
+	Limit int
+}
+
+// audit appends who did what to which report, before the data leaves.
+func (s *Service) audit(ctx context.Context, who Staff, action, reportID, detail string) error {
+	if s.auditLog == nil {
+		return meldwijzer.Errorf(meldwijzer.EUNAVAILABLE, "the audit log is not set up on this server")
+	}
+	return s.auditLog.AppendAudit(ctx, meldwijzer.AuditEntry{
+		Institution: who.Institution, At: s.now().UTC().Truncate(time.Millisecond),
+		Actor: who.Subject, Role: who.Role, Action: action, ReportID: reportID, Detail: detail,
+	})
+}
+
+// Inbox lists the institution's reports newest first, a page at a time, and audits the listing.
+func (s *Service) Inbox(ctx context.Context, who Staff, q InboxQuery) ([]*meldwijzer.Report, string, error) {
+	if q.Status != "" && q.Status != StatusOpen && meldwijzer.CheckStatus(q.Status) != nil {
+		return nil, "", meldwijzer.Errorf(meldwijzer.EINVALID, "status must be open, received, in_progress or closed")
+	}
+	if q.Limit == 0 {
+		q.Limit = DefaultInboxLimit
+	}
+	if q.Limit < 1 || q.Limit > MaxInboxLimit {
+		return nil, "", meldwijzer.Errorf(meldwijzer.EINVALID, "limit must be a number from 1 to %d", MaxInboxLimit)
+	}
+	if err := s.audit(ctx, who, meldwijzer.AuditList, "", q.Status); err != nil {
+		return nil, "", err
+	}
+	if q.Status == StatusOpen {
+		open, err := s.openReports(ctx, who.Institution)
+		return open, "", err
+	}
+	return s.store.Reports(ctx, meldwijzer.ReportFilter{Institution: who.Institution, Status: q.Status, Cursor: q.Cursor, Limit: q.Limit})
+}
+
+// openReports returns every report that is not closed, newest first.
+func (s *Service) openReports(ctx context.Context, institution string) ([]*meldwijzer.Report, error) {
+	var all []*meldwijzer.Report
+	for _, status := range []string{meldwijzer.StatusReceived, meldwijzer.StatusInProgress} {
+		for cursor := ""; ; {
+			page, next, err := s.store.Reports(ctx, meldwijzer.ReportFilter{Institution: institution, Status: status, Cursor: cursor, Limit: MaxInboxLimit})
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, page...)
+			if cursor = next; cursor == "" {
+				break
+			}
+		}
+	}
+	slices.SortFunc(all, meldwijzer.NewestFirst)
+	return all, nil
+}
+
+// Case returns one report with its messages, and audits the read.
+func (s *Service) Case(ctx context.Context, who Staff, id string) (*meldwijzer.Report, error) {
+	r, err := s.store.Report(ctx, who.Institution, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.audit(ctx, who, meldwijzer.AuditRead, r.ID, ""); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Reply adds the institution's answer to a report's conversation; it returns the message and
+// the report as it is now.
+func (s *Service) Reply(ctx context.Context, who Staff, id, text string) (*meldwijzer.Message, *meldwijzer.Report, error) {
+	if err := CheckMessage(text); err != nil {
+		return nil, nil, err
+	}
+	if _, err := s.store.Report(ctx, who.Institution, id); err != nil {
+		return nil, nil, err
+	}
+	if err := s.audit(ctx, who, meldwijzer.AuditReply, id, ""); err != nil {
+		return nil, nil, err
+	}
+	return s.addMessage(ctx, who.Institution, id, meldwijzer.FromInstitution, text)
+}
+
+// SetStatus moves a report to a status; closing starts the retention period.
+func (s *Service) SetStatus(ctx context.Context, who Staff, id, status string) (*meldwijzer.Report, error) {
+	if err := meldwijzer.CheckStatus(status); err != nil {
+		return nil, err
+	}
+	if _, err := s.store.Report(ctx, who.Institution, id); err != nil {
+		return nil, err
+	}
+	if err := s.audit(ctx, who, meldwijzer.AuditStatus, id, status); err != nil {
+		return nil, err
+	}
+	return s.store.SetStatus(ctx, who.Institution, id, status, s.now().UTC().Truncate(time.Millisecond), s.retention)
+}
+
+// AuditLogPage is the size of a page of the audit log.
+const AuditLogPage = 100
+
+// AuditLog lists who read and changed the institution's reports, newest first.
+func (s *Service) AuditLog(ctx context.Context, who Staff, cursor string) ([]meldwijzer.AuditEntry, string, error) {
+	if s.auditLog == nil {
+		return nil, "", meldwijzer.Errorf(meldwijzer.EUNAVAILABLE, "the audit log is not set up on this server")
+	}
+	return s.auditLog.Audit(ctx, who.Institution, cursor, AuditLogPage)
+}
+
+// Cases counts the open cases and those past a deadline.
+type Cases struct {
+	Open               int `json:"open"`
+	OverdueAcknowledge int `json:"overdueAcknowledge"`
+	OverdueFeedback    int `json:"overdueFeedback"`
+}
+
+// Dashboard is an institution's dashboard with, when asked for, its open cases.
+type Dashboard struct {
+	*dashboard.Dashboard
+	Cases *Cases `json:"cases,omitempty"`
+}
+
+// Dashboard builds the institution's dashboard for months from..to (YYYY-MM; to defaults to
+// this month, from to eleven months before to) from the pre-aggregated counts, never the
+// reports, with the small counts suppressed. withCases adds the open-case counts.
+func (s *Service) Dashboard(ctx context.Context, institution, from, to string, withCases bool) (*Dashboard, error) {
+	if to == "" {
+		to = s.now().UTC().Format("2006-01")
+	}
+	if from == "" {
+		t, _ := time.Parse("2006-01", to)
+		from = t.AddDate(0, -11, 0).Format("2006-01")
+	}
+	if _, err := dashboard.Months(from, to); err != nil {
+		return nil, err
+	}
+	counts, err := s.store.Counts(ctx, institution, from, to)
+	if err != nil {
+		return nil, err
+	}
+	d, err := dashboard.Build(institution, from, to, counts, s.values, s.k)
+	if err != nil || !withCases {
+		return &Dashboard{Dashboard: d}, err
+	}
+	open, err := s.openReports(ctx, institution)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	c := &Cases{Open: len(open)}
+	for _, r := range open {
+		overdue := r.Overdue(now)
+		if slices.Contains(overdue, meldwijzer.OverdueAcknowledge) {
+			c.OverdueAcknowledge++
+		}
+		if slices.Contains(overdue, meldwijzer.OverdueFeedback) {
+			c.OverdueFeedback++
+		}
+	}
+	return &Dashboard{Dashboard: d, Cases: c}, nil
+}

@@ -1,0 +1,174 @@
+package meldwijzer
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// The report's rules. Every store calls them, so that each rule and its error are written
+// once: the bbolt store applies them inside its transaction; the DynamoDB store renders them as
+// one conditional write and, when the condition fails, asks them which error it was.
+
+// The errors of the report's rules. Stores return exactly these values, so both adapters
+// answer with the same code and message.
+var (
+	ErrReportNotFound     = &Error{Code: ENOTFOUND, Message: "report not found"}
+	ErrReportClosed       = &Error{Code: ECONFLICT, Message: "this report is closed: no more messages can be added"}
+	ErrConversationFull   = &Error{Code: ECONFLICT, Message: "this conversation is full: no more messages can be added"}
+	ErrBadSender          = Errorf(EINVALID, "a message is from %s or %s", FromReporter, FromInstitution)
+	ErrBadStatus          = Errorf(EINVALID, "status must be one of %s", strings.Join(Statuses, ", "))
+	ErrReportTaken        = &Error{Code: ECONFLICT, Message: "the report id is taken"}
+	ErrReceiptTaken       = &Error{Code: ECONFLICT, Message: "the receipt belongs to another report"}
+	ErrIdempotencyKeyUsed = &Error{Code: ECONFLICT, Message: "this Idempotency-Key was already used for another report; use a new key for a new report"}
+	ErrReportGone         = &Error{Code: ECONFLICT, Message: "this Idempotency-Key belongs to a report that no longer exists; use a new key for a new report"}
+	ErrBadCursor          = &Error{Code: EINVALID, Message: "the cursor is not valid: start again from the first page"}
+	ErrNoInstitution      = &Error{Code: EINVALID, Message: "an institution is required"}
+)
+
+// CheckStatus says whether status is a report status.
+func CheckStatus(status string) error {
+	if !slices.Contains(Statuses, status) {
+		return ErrBadStatus
+	}
+	return nil
+}
+
+// Validate checks a listing's filter: an institution, and a status when there is one.
+func (f ReportFilter) Validate() error {
+	if f.Institution == "" {
+		return ErrNoInstitution
+	}
+	if f.Status != "" {
+		return CheckStatus(f.Status)
+	}
+	return nil
+}
+
+// ValidateNew checks a report and its idempotency record before they are first stored.
+func (r *Report) ValidateNew(idem *Idempotency) error {
+	switch {
+	case r == nil || idem == nil:
+		return Errorf(EINVALID, "a report and its idempotency record are required")
+	case r.ID == "" || r.Institution == "" || idem.KeyHash == "":
+		return Errorf(EINVALID, "a report needs an id and an institution, and its idempotency record a key hash")
+	case idem.ReportID != r.ID:
+		return Errorf(EINVALID, "the idempotency record belongs to another report")
+	case r.CreatedAt.IsZero():
+		return Errorf(EINVALID, "a report needs a creation time")
+	}
+	return CheckStatus(r.Status)
+}
+
+// Validate checks the sender of a message.
+func (m Message) Validate() error {
+	if m.From != FromReporter && m.From != FromInstitution {
+		return ErrBadSender
+	}
+	return nil
+}
+
+// ConversationBytes is the size of the description and all messages, in bytes.
+func (r *Report) ConversationBytes() int {
+	n := len(r.Description)
+	for _, m := range r.Messages {
+		n += len(m.Text)
+	}
+	return n
+}
+
+// CanAddMessage says why m cannot be added to the conversation (nil when it can): a closed
+// report takes no messages, and a conversation holds at most MaxMessages messages and
+// MaxConversationBytes bytes, the description included.
+func (r *Report) CanAddMessage(m Message) error {
+	switch err := m.Validate(); {
+	case err != nil:
+		return err
+	case r.Status == StatusClosed:
+		return ErrReportClosed
+	case len(r.Messages) >= MaxMessages, r.ConversationBytes()+len(m.Text) > MaxConversationBytes:
+		return ErrConversationFull
+	}
+	return nil
+}
+
+// AddMessage appends m to the conversation. The report is updated at m.At; the institution's
+// first message acknowledges it. The status does not change.
+func (r *Report) AddMessage(m Message) error {
+	if err := r.CanAddMessage(m); err != nil {
+		return err
+	}
+	r.Messages = append(r.Messages, m)
+	r.UpdatedAt = m.At
+	if m.From == FromInstitution && r.AcknowledgedAt.IsZero() {
+		r.AcknowledgedAt = m.At
+	}
+	return nil
+}
+
+// SetStatus moves the report to status at time at and reports whether anything changed (setting
+// the status it has changes nothing). Leaving received acknowledges the report; closing sets
+// ClosedAt and ExpiresAt = at + retention (when its text is deleted); any other status clears
+// them.
+func (r *Report) SetStatus(status string, at time.Time, retention time.Duration) (changed bool, err error) {
+	if err := CheckStatus(status); err != nil {
+		return false, err
+	}
+	if status == r.Status {
+		return false, nil
+	}
+	r.Status, r.UpdatedAt = status, at
+	if status != StatusReceived && r.AcknowledgedAt.IsZero() {
+		r.AcknowledgedAt = at
+	}
+	if status == StatusClosed {
+		r.ClosedAt, r.ExpiresAt = at, at.Add(retention)
+	} else {
+		r.ClosedAt, r.ExpiresAt = time.Time{}, time.Time{}
+	}
+	return true, nil
+}
+
+// The deadlines a report can be past.
+const (
+	OverdueAcknowledge = "acknowledge" // not acknowledged within AcknowledgeWithin
+	OverdueFeedback    = "feedback"    // not closed within FeedbackMonths
+)
+
+// Overdue names the deadlines the report has passed at now, in order (none: an empty list).
+func (r *Report) Overdue(now time.Time) []string {
+	out := []string{}
+	if r.AcknowledgedAt.IsZero() && now.After(r.AcknowledgeBy) {
+		out = append(out, OverdueAcknowledge)
+	}
+	if r.Status != StatusClosed && now.After(r.FeedbackBy) {
+		out = append(out, OverdueFeedback)
+	}
+	return out
+}
+
+// AwaitingAnswer reports whether the reporter wrote last on an open report.
+func (r *Report) AwaitingAnswer() bool {
+	n := len(r.Messages)
+	return r.Status != StatusClosed && n > 0 && r.Messages[n-1].From == FromReporter
+}
+
+// NewestFirst orders reports as every listing does: CreatedAt descending, then ID descending.
+func NewestFirst(a, b *Report) int {
+	if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+		return c
+	}
+	return strings.Compare(b.ID, a.ID)
+}
+
+// Validate checks an audit entry before it is appended: it names an institution, an actor, an
+// action and a time within the years 1 to 9999.
+func (e AuditEntry) Validate() error {
+	if e.Institution == "" || e.Actor == "" || e.Action == "" || e.At.IsZero() {
+		return Errorf(EINVALID, "an audit entry needs an institution, an actor, an action and a time")
+	}
+	if y := e.At.UTC().Year(); y < 1 || y > 9999 {
+		return Errorf(EINVALID, "an audit entry's time must be within the years 1 to 9999")
+	}
+	return nil
+}

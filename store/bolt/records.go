@@ -1,0 +1,215 @@
+// The stored forms of reports and idempotency records, the key layouts (see bolt.go), and the
+// helpers every transaction uses.
+
+package bolt
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.etcd.io/bbolt"
+
+	"meldwijzer"
+)
+
+// reportRecord is a report as stored.
+type reportRecord struct {
+	ID             string          `json:"id"`
+	Institution    string          `json:"institution"`
+	Audience       string          `json:"audience"`
+	Lang           string          `json:"lang"`
+	Theme          string          `json:"theme"`
+	Where          string          `json:"where"`
+	Grounds        []string        `json:"grounds,omitempty"`
+	When           string          `json:"when,omitempty"`
+	Description    string          `json:"description"`
+	FollowUp       bool            `json:"followUp"`
+	ReceiptHash    string          `json:"receiptHash,omitempty"`
+	Status         string          `json:"status"`
+	CreatedAt      time.Time       `json:"createdAt"`
+	AcknowledgeBy  time.Time       `json:"acknowledgeBy,omitzero"`
+	FeedbackBy     time.Time       `json:"feedbackBy,omitzero"`
+	AcknowledgedAt time.Time       `json:"acknowledgedAt,omitzero"`
+	UpdatedAt      time.Time       `json:"updatedAt,omitzero"`
+	ClosedAt       time.Time       `json:"closedAt,omitzero"`
+	ExpiresAt      time.Time       `json:"expiresAt,omitzero"`
+	Messages       []messageRecord `json:"messages,omitempty"`
+	// IdempotencyKey is the key hash of the request that created the report, so that Sweep
+	// deletes its record with it.
+	IdempotencyKey string `json:"idempotencyKey"`
+}
+
+type messageRecord struct {
+	From string    `json:"from"`
+	Text string    `json:"text"`
+	At   time.Time `json:"at"`
+}
+
+type idempotencyRecord struct {
+	Institution string    `json:"institution"`
+	KeyHash     string    `json:"keyHash"`
+	RequestHash string    `json:"requestHash"`
+	ReportID    string    `json:"reportId"`
+	Salt        []byte    `json:"salt"`
+	CreatedAt   time.Time `json:"createdAt"`
+	ExpiresAt   time.Time `json:"expiresAt,omitzero"`
+}
+
+type receiptRecord struct {
+	Institution string `json:"institution"`
+	ID          string `json:"id"`
+}
+
+func toRecord(r *meldwijzer.Report, idemKey string) *reportRecord {
+	rec := &reportRecord{
+		ID: r.ID, Institution: r.Institution, Audience: r.Audience, Lang: r.Lang, Theme: r.Theme,
+		Where: r.Where, Grounds: r.Grounds, When: r.When, Description: r.Description,
+		FollowUp: r.FollowUp, ReceiptHash: r.ReceiptHash, Status: r.Status, CreatedAt: r.CreatedAt,
+		AcknowledgeBy: r.AcknowledgeBy, FeedbackBy: r.FeedbackBy, AcknowledgedAt: r.AcknowledgedAt,
+		UpdatedAt: r.UpdatedAt, ClosedAt: r.ClosedAt, ExpiresAt: r.ExpiresAt, IdempotencyKey: idemKey,
+	}
+	for _, m := range r.Messages {
+		rec.Messages = append(rec.Messages, messageRecord(m))
+	}
+	return rec
+}
+
+func (rec *reportRecord) report() *meldwijzer.Report {
+	r := &meldwijzer.Report{
+		ID: rec.ID, Institution: rec.Institution, Audience: rec.Audience, Lang: rec.Lang,
+		Theme: rec.Theme, Where: rec.Where, Grounds: rec.Grounds, When: rec.When,
+		Description: rec.Description, FollowUp: rec.FollowUp, ReceiptHash: rec.ReceiptHash,
+		Status: rec.Status, CreatedAt: rec.CreatedAt, AcknowledgeBy: rec.AcknowledgeBy,
+		FeedbackBy: rec.FeedbackBy, AcknowledgedAt: rec.AcknowledgedAt, UpdatedAt: rec.UpdatedAt,
+		ClosedAt: rec.ClosedAt, ExpiresAt: rec.ExpiresAt,
+	}
+	for _, m := range rec.Messages {
+		r.Messages = append(r.Messages, meldwijzer.Message(m))
+	}
+	return r
+}
+
+func toIdempotencyRecord(inst string, i *meldwijzer.Idempotency) *idempotencyRecord {
+	return &idempotencyRecord{
+		Institution: inst, KeyHash: i.KeyHash, RequestHash: i.RequestHash, ReportID: i.ReportID,
+		Salt: i.Salt, CreatedAt: i.CreatedAt, ExpiresAt: i.ExpiresAt,
+	}
+}
+
+func (rec *idempotencyRecord) idempotency() *meldwijzer.Idempotency {
+	return &meldwijzer.Idempotency{
+		KeyHash: rec.KeyHash, RequestHash: rec.RequestHash, ReportID: rec.ReportID,
+		Salt: rec.Salt, CreatedAt: rec.CreatedAt, ExpiresAt: rec.ExpiresAt,
+	}
+}
+
+// timeKey is the 12-byte key of t: ordered like t.
+func timeKey(t time.Time) []byte {
+	k := make([]byte, timeKeyLen)
+	binary.BigEndian.PutUint64(k, uint64(t.Unix())^(1<<63))
+	binary.BigEndian.PutUint32(k[8:], uint32(t.Nanosecond()))
+	return k
+}
+
+func orderKey(createdAt time.Time, id string) []byte {
+	return append(timeKey(createdAt), id...)
+}
+
+func reportExpiryKey(expires time.Time, inst, id string) []byte {
+	k := append(timeKey(expires), expiryReport)
+	k = append(k, inst...)
+	k = append(k, 0)
+	return append(k, id...)
+}
+
+func idempotencyExpiryKey(expires time.Time, keyHash string) []byte {
+	k := append(timeKey(expires), expiryIdempotency)
+	return append(k, keyHash...)
+}
+
+func countKey(k meldwijzer.CountKey) []byte {
+	return []byte(k.Month + "\x00" + k.Dimension + "\x00" + k.Value)
+}
+
+// wrap returns err as it is when it is a *meldwijzer.Error, and else as an internal error
+// whose details stay in the log.
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *meldwijzer.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return fmt.Errorf("bolt store: %s: %w", op, err)
+}
+
+// institution returns the buckets of inst, or nils when it has none.
+type instBuckets struct{ reports, order, counts *bbolt.Bucket }
+
+func institution(tx *bbolt.Tx, inst string) *instBuckets {
+	if inst == "" {
+		return nil
+	}
+	b := tx.Bucket(bucketInst).Bucket([]byte(inst))
+	if b == nil {
+		return nil
+	}
+	return &instBuckets{b.Bucket(bucketReports), b.Bucket(bucketOrder), b.Bucket(bucketCounts)}
+}
+
+func createInstitution(tx *bbolt.Tx, inst string) (*instBuckets, error) {
+	b, err := tx.Bucket(bucketInst).CreateBucketIfNotExists([]byte(inst))
+	if err != nil {
+		return nil, err
+	}
+	var ib instBuckets
+	for _, x := range []struct {
+		name []byte
+		b    **bbolt.Bucket
+	}{{bucketReports, &ib.reports}, {bucketOrder, &ib.order}, {bucketCounts, &ib.counts}} {
+		if *x.b, err = b.CreateBucketIfNotExists(x.name); err != nil {
+			return nil, err
+		}
+	}
+	return &ib, nil
+}
+
+func getJSON(b *bbolt.Bucket, key []byte, v any) (bool, error) {
+	data := b.Get(key)
+	if data == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return false, fmt.Errorf("decode %s: %w", key, err)
+	}
+	return true, nil
+}
+
+func putJSON(b *bbolt.Bucket, key []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, data)
+}
+
+// load returns the stored record of inst's report id, or ENOTFOUND.
+func load(tx *bbolt.Tx, inst, id string) (*instBuckets, *reportRecord, error) {
+	ib := institution(tx, inst)
+	if ib == nil || id == "" {
+		return nil, nil, meldwijzer.ErrReportNotFound
+	}
+	var rec reportRecord
+	ok, err := getJSON(ib.reports, []byte(id), &rec)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		return nil, nil, meldwijzer.ErrReportNotFound
+	}
+	return ib, &rec, nil
+}
