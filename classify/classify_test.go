@@ -11,14 +11,15 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml"
+
+	"meldwijzer"
 )
 
-// The taxonomy ids (content/taxonomy.yaml); repeated here so this package does not depend on the
-// content loader.
+// The taxonomy ids: the Go lists are the one source (package meldwijzer).
 var (
-	themeIDs  = []string{"discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}
-	whereIDs  = []string{"school", "stage", "online", "elders"}
-	urgentIDs = []string{"danger", "suicide", "assault"}
+	themeIDs  = meldwijzer.Themes
+	whereIDs  = meldwijzer.Wheres
+	urgentIDs = meldwijzer.UrgentKinds
 )
 
 const vocabularyPath = "../content/vocabulary.yaml"

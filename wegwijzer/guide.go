@@ -17,8 +17,6 @@ import (
 	"meldwijzer/content"
 )
 
-// MaxMessageLength is the longest typed message, in characters (API.md).
-const MaxMessageLength = 2000
 
 // Guide answers the wegwijzer's steps and messages.
 type Guide struct {
@@ -142,8 +140,8 @@ func (g *Guide) Message(r MessageRequest) (*MessageAnswer, error) {
 	switch {
 	case text == "":
 		return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "text is empty")
-	case utf8.RuneCountInString(r.Text) > MaxMessageLength:
-		return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "text is longer than %d characters", MaxMessageLength)
+	case utf8.RuneCountInString(r.Text) > meldwijzer.MaxMessageLength:
+		return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "text is longer than %d characters", meldwijzer.MaxMessageLength)
 	case !utf8.ValidString(r.Text):
 		return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "text is not valid UTF-8")
 	}
