@@ -49,6 +49,7 @@ var Routes = []Route{
 	{Method: "GET", Path: "/healthz", Function: FunctionWegwijzer, handle: (*Server).health},
 	{Method: "GET", Path: "/api/v1/institutions", Function: FunctionWegwijzer, handle: (*Server).listInstitutions},
 	{Method: "GET", Path: "/api/v1/institutions/{id}", Function: FunctionWegwijzer, handle: (*Server).getInstitution},
+	{Method: "GET", Path: "/api/v1/taxonomy", Function: FunctionWegwijzer, handle: (*Server).taxonomy},
 	{Method: "POST", Path: "/api/v1/wegwijzer/step", Function: FunctionWegwijzer, MaxBody: 4 << 10, handle: (*Server).step},
 	// A message is at most 2000 characters of up to 4 bytes each, plus the other fields.
 	{Method: "POST", Path: "/api/v1/wegwijzer/message", Function: FunctionWegwijzer, MaxBody: 10 << 10, handle: (*Server).message},

@@ -99,6 +99,30 @@ func TestPublicRoutes(t *testing.T) {
 			t.Errorf("got %d %v", status, body)
 		}
 	})
+	t.Run("taxonomy", func(t *testing.T) {
+		status, body, _ := ts.do(t, "GET", "/api/v1/taxonomy?lang=en", "")
+		if status != 200 || body["lang"] != "en" {
+			t.Fatalf("got %d %v", status, body)
+		}
+		for key, want := range map[string]int{"themes": 9, "where": 4, "grounds": 7, "audiences": 2, "urgent": 3, "statuses": 3, "whens": 3} {
+			list, _ := body[key].([]any)
+			if len(list) != want {
+				t.Errorf("%s: %d labels, want %d", key, len(list), want)
+			}
+		}
+		first := body["themes"].([]any)[0].(map[string]any)
+		if first["id"] != "discriminatie" || first["label"] != "Discrimination or racism" || first["description"] == "" {
+			t.Errorf("first theme %v", first)
+		}
+		status, body, _ = ts.do(t, "GET", "/api/v1/taxonomy", "", "Accept-Language", "nl-NL,nl;q=0.9")
+		if status != 200 || body["lang"] != "nl" {
+			t.Errorf("Accept-Language: got %d %v", status, body["lang"])
+		}
+		status, body, _ = ts.do(t, "GET", "/api/v1/taxonomy?lang=fr", "")
+		if e, _ := body["error"].(map[string]any); status != 400 || e["code"] != "invalid_lang" {
+			t.Errorf("lang=fr: got %d %v", status, body)
+		}
+	})
 	t.Run("institutions", func(t *testing.T) {
 		status, body, _ := ts.do(t, "GET", "/api/v1/institutions", "")
 		list, _ := body["institutions"].([]any)

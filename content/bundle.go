@@ -33,10 +33,13 @@ type Taxonomy struct {
 	Where     []Term `yaml:"where"`
 	Grounds   []Term `yaml:"grounds"`
 	Audiences []Term `yaml:"audiences"`
-	// Involved is who is involved, asked in the staff flow.
+	// Involved is who is involved: asked in the staff flow, and "who did it" in the student flow.
 	Involved []Term `yaml:"involved"`
 	// Urgent are the kinds of acute need: danger (112), suicide (113), assault (recent sexual assault).
 	Urgent []Term `yaml:"urgent"`
+	// Statuses and Whens label a report's status and when it happened, for the pages to show.
+	Statuses []Term `yaml:"statuses"`
+	Whens    []Term `yaml:"whens"`
 	// ContactRoles are the roles an institution fills with its own contacts (vertrouwenspersoon, ...).
 	ContactRoles []ContactRole `yaml:"contactRoles"`
 }
@@ -105,8 +108,12 @@ type Contact struct {
 type State map[string]string
 
 // Condition matches a State: every key must hold one of the listed values. The key "audience"
-// matches the flow's audience. An empty Condition matches everything.
+// matches the flow's audience. The value "none" (Unset) matches a dimension the state does not hold
+// yet, so that a question is offered only until it is answered. An empty Condition matches everything.
 type Condition map[string][]string
+
+// Unset is the condition value that matches a dimension the state does not hold.
+const Unset = "none"
 
 // Flow is one guided conversation (student or staff).
 type Flow struct {

@@ -15,6 +15,7 @@ import (
 
 var (
 	slug   = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	termRe = regexp.MustCompile(`^[a-z0-9]+([-_][a-z0-9]+)*$`) // taxonomy ids; statuses use _ (in_progress)
 	telRe  = regexp.MustCompile(`^\+?[0-9]{3,15}$`)
 	nodeRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 )
@@ -78,6 +79,8 @@ func (l *loader) checkTaxonomy() {
 		{"grounds", t.Grounds, meldwijzer.Grounds},
 		{"audiences", t.Audiences, meldwijzer.Audiences},
 		{"urgent", t.Urgent, meldwijzer.UrgentKinds},
+		{"statuses", t.Statuses, meldwijzer.Statuses},
+		{"whens", t.Whens, meldwijzer.Whens},
 		{"involved", t.Involved, nil},
 	} {
 		var got []string
@@ -87,12 +90,17 @@ func (l *loader) checkTaxonomy() {
 			if term.Description != nil {
 				l.text(file, path_(d.key, i, "description"), *term.Description)
 			}
-			if !slug.MatchString(term.ID) {
+			if !termRe.MatchString(term.ID) {
 				l.problem(file, path_(d.key, i, "id"), "%q is not a lower-case id", term.ID)
 			}
 		}
 		if len(got) == 0 {
 			l.problem(file, path_(d.key), "%s: the list is empty", d.key)
+		}
+		for _, id := range d.want {
+			if !slices.Contains(got, id) {
+				l.problem(file, path_(d.key), "%s: %q has no label (every id the API and pages use needs one)", d.key, id)
+			}
 		}
 		if d.want != nil && !slices.Equal(got, d.want) {
 			l.problem(file, path_(d.key), "%s must be exactly %v, in that order (stable ids, see docs/design.md); found %v", d.key, d.want, got)
@@ -241,6 +249,9 @@ func (l *loader) condition(file string, at []any, c Condition) {
 			l.problem(file, append(at, k), "condition %q has no values", k)
 		}
 		for _, v := range c[k] {
+			if v == Unset && k != "audience" {
+				continue
+			}
 			if !l.b.Known(dim, v) {
 				l.problem(file, append(at, k), "unknown %s %q", dim, v)
 			}

@@ -78,6 +78,13 @@ func TestCheckFindsProblems(t *testing.T) {
 		{"demo with a phone number", "institutions/techniek-college-denkbeeldig.yaml", "    email: stage@techniek-college-denkbeeldig.example\n", "    email: stage@techniek-college-denkbeeldig.example\n    phone: \"020 123 4567\"\n    tel: \"0201234567\"\n", `a demo institution has no phone numbers`},
 		{"missing required contact", "institutions/techniek-college-denkbeeldig.yaml", "  - role: mentor\n", "  - role: stagebegeleider\n", `no contact for the required role "mentor"`},
 		{"theme ids are stable", "taxonomy.yaml", "  - id: pesten\n", "  - id: treiteren\n", `themes must be exactly`},
+		{"status without a label", "taxonomy.yaml", "  - id: closed\n    label: {nl: \"Afgesloten\", en: \"Closed\"}\n", "", `statuses: "closed" has no label`},
+		{"where without a label", "taxonomy.yaml", "  - id: online\n    label: {nl: \"Online of in een app\", en: \"Online or in an app\"}\n", "", `where: "online" has no label`},
+		{"theme without an English label", "taxonomy.yaml", `label: {nl: "Pesten, ook online", en: "Bullying, also online"}`, `label: {nl: "Pesten, ook online"}`, `themes[3].label: the English text (en) is missing`},
+		{"theme without a Dutch label", "taxonomy.yaml", `label: {nl: "Pesten, ook online", en: "Bullying, also online"}`, `label: {nl: "", en: "Bullying, also online"}`, `themes[3].label: the Dutch text (nl) is missing`},
+		{"route with an empty source", "routes.yaml", "    source: https://www.113.nl/schoolopdracht\n", "    source: \"\"\n", `route "zelfmoordpreventie-113" has no source`},
+		{"new route without a verified date", "routes.yaml", "    source: https://www.mensenrechten.nl/mensenrechten-voor-jou/discriminatie-en-gelijke-behandeling/discriminatieklachten-en-verzoek\n    verified: 2026-11-30\n", "    source: https://www.mensenrechten.nl/mensenrechten-voor-jou/discriminatie-en-gelijke-behandeling/discriminatieklachten-en-verzoek\n", `route "college-rechten-mens" has no verified date`},
+		{"unknown value in a none condition", "flows/student.yaml", "        when: {involved: none}\n", "        when: {involved: niemand}\n", `unknown involved "niemand"`},
 		{"duplicate key", "flows/student.yaml", "  danger:\n", "  count:\n    text: {nl: a, en: b}\n  danger:\n", `flows/student.yaml:`},
 	}
 	for _, tt := range tests {

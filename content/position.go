@@ -65,6 +65,8 @@ func (c Condition) Match(audience string, s State) bool {
 		got := s[k]
 		if k == "audience" {
 			got = audience
+		} else if got == "" {
+			got = Unset
 		}
 		if !slices.Contains(want, got) {
 			return false

@@ -87,7 +87,7 @@ describe('meldpunt', () => {
       assert.equal(await page.locator('#rInst').isVisible(), false, 'no school question when the school is known');
       assert.equal(await page.getByRole('group', { name: /anders behandeld/ }).count(), 0, 'no grounds for pesten');
       assert.ok(await page.getByRole('radio', { name: /^Ja/ }).isChecked(), 'an answer is wanted by default');
-      for (const text of [/alleen wat je hier typt en kiest/, /Alleen de vertrouwenspersoon of het meldpunt van je school/,
+      for (const text of [/alleen wat je hier typt en kiest/, /De vertrouwenspersoon of het meldpunt van je school leest het\. Meestal blijft het daar/,
         /12 maanden/, /geen IP-adres en geen cookies/]) {
         assert.ok(await page.locator('.privacy').getByText(text).isVisible(), `privacy: ${text}`);
       }
