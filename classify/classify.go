@@ -18,6 +18,9 @@ type Result struct {
 	Themes, Wheres []string
 	// Concepts are the vocabulary's concepts found outside idioms and negations.
 	Concepts []string
+	// Negated is true when an urgent cue was found only with a negation before it ("ik wil niet
+	// dood"): no urgent reading, and a sign of calm for the reader.
+	Negated bool
 }
 
 // Weights of the three lists of a theme or where.
@@ -338,7 +341,12 @@ type occurrence struct {
 
 // Classify reads one message. It does not keep or log the text.
 func (c *Classifier) Classify(text string) Result {
-	words := c.words(text)
+	return c.classify(tokenize(text))
+}
+
+// classify reads a tokenised message (the reader tokenises once for the vocabulary and the model).
+func (c *Classifier) classify(toks []token) Result {
+	words := c.words(toks)
 	if len(words) == 0 {
 		return Result{}
 	}
@@ -392,6 +400,9 @@ func (c *Classifier) Classify(text string) Result {
 		}
 	}
 	for _, u := range c.urgent {
+		if !r.Negated && c.negatedOnly(u, live) {
+			r.Negated = true
+		}
 		if c.fires(u, live) {
 			r.Urgent = u.id
 			if r.Theme == "" {
@@ -412,8 +423,7 @@ func (c *Classifier) Classify(text string) Result {
 
 // words normalises the text, expands slang and computes the lookup keys of every word, adding the
 // keys of a vocabulary word when the word looks like a typo of it.
-func (c *Classifier) words(text string) []word {
-	toks := tokenize(text)
+func (c *Classifier) words(toks []token) []word {
 	words := make([]word, 0, len(toks))
 	type cached struct {
 		keys []string

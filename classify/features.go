@@ -2,7 +2,6 @@ package classify
 
 import (
 	"slices"
-	"unicode/utf8"
 )
 
 // The learned model reads a message as a bag of hashed features, in the manner of fastText: every
@@ -20,7 +19,7 @@ const (
 // Feature kinds, hashed in as a prefix byte so that the word "pes" and the n-gram "pes" differ.
 const (
 	fWord byte = iota + 1
-	fStem
+	_          // was the Dutch stem: the n-grams cover it
 	fPair
 	fGram
 	fVocab
@@ -55,18 +54,16 @@ func vocabFeatures(r Result) []uint32 {
 }
 
 // features returns the sorted, distinct feature buckets of a text.
-func features(text string) []uint32 {
-	toks := tokenize(text)
-	out := make([]uint32, 0, len(toks)*12)
+func features(text string) []uint32 { return featuresOf(tokenize(text)) }
+
+// featuresOf returns the sorted, distinct feature buckets of a tokenised text. Stems are left to
+// the character n-grams, which cover the same ground without a stemmer's cost per word.
+func featuresOf(toks []token) []uint32 {
+	out := make([]uint32, 0, len(toks)*30)
 	prev := ""
 	for _, t := range toks {
 		w := t.text
 		out = append(out, bucket(fWord, w))
-		if isWordy(w) && utf8.RuneCountInString(w) >= 4 {
-			if s := stemDutch(w); s != w {
-				out = append(out, bucket(fStem, s))
-			}
-		}
 		if prev != "" {
 			out = append(out, bucket(fPair, prev+" "+w))
 		}
@@ -77,21 +74,25 @@ func features(text string) []uint32 {
 	return slices.Compact(out)
 }
 
-// appendGrams adds the character n-grams of "<w>".
+// appendGrams adds the character n-grams of "<w>", hashed over their UTF-8 bytes without
+// building a string for each.
 func appendGrams(out []uint32, w string) []uint32 {
 	if !isWordy(w) {
 		return out
 	}
-	rs := make([]rune, 0, len(w)+2)
-	rs = append(rs, '<')
-	rs = append(rs, []rune(w)...)
-	rs = append(rs, '>')
-	for n := minGram; n <= maxGram; n++ {
-		for i := 0; i+n <= len(rs); i++ {
-			if n == len(rs) {
-				continue // the whole word is already a feature of its own
-			}
-			out = append(out, bucket(fGram, string(rs[i:i+n])))
+	var buf [64]byte
+	b := append(append(append(buf[:0], '<'), w...), '>')
+	// starts[i] is the byte offset of rune i of "<w>"; one more entry marks the end
+	var sbuf [34]int
+	starts := sbuf[:0]
+	for i := range string(b) {
+		starts = append(starts, i)
+	}
+	runes := len(starts)
+	starts = append(starts, len(b))
+	for n := minGram; n <= maxGram && n < runes; n++ {
+		for i := 0; i+n <= runes; i++ {
+			out = append(out, bucketBytes(fGram, b[starts[i]:starts[i+n]]))
 		}
 	}
 	return out
@@ -105,6 +106,17 @@ func bucket(kind byte, s string) uint32 {
 	h = (h ^ uint32(kind)) * prime
 	for i := 0; i < len(s); i++ {
 		h = (h ^ uint32(s[i])) * prime
+	}
+	return h & (buckets - 1)
+}
+
+// bucketBytes is bucket for a byte slice.
+func bucketBytes(kind byte, s []byte) uint32 {
+	const offset, prime = 2166136261, 16777619
+	h := uint32(offset)
+	h = (h ^ uint32(kind)) * prime
+	for _, c := range s {
+		h = (h ^ uint32(c)) * prime
 	}
 	return h & (buckets - 1)
 }

@@ -101,11 +101,9 @@ func (c *Classifier) negatedAt(words []word, start int) bool {
 	return false
 }
 
-// best returns the id with the highest score at or above the threshold; the first in the list wins
-// a tie. Each entry counts once, and each word of the message counts for one entry only (the
-// heaviest), so listing several forms of a word ("dreigt", "dreigen") does not add up.
 // hits returns the ids whose score reaches the threshold, highest first (the first in the list
-// wins a tie).
+// wins a tie). Each entry counts once, and each word of the message counts for one entry only (the
+// heaviest), so listing several forms of a word ("dreigt", "dreigen") does not add up.
 func (c *Classifier) hits(list []scored, occ map[int32][]occurrence, n int) []string {
 	type hit struct {
 		id    string
@@ -150,6 +148,20 @@ func (c *Classifier) hits(list []scored, occ map[int32][]occurrence, n int) []st
 		ids[i] = h.id
 	}
 	return ids
+}
+
+// negatedOnly reports whether an urgent kind's cue occurs, every time with a negation before it.
+func (c *Classifier) negatedOnly(u urgentKind, occ map[int32][]occurrence) bool {
+	found := false
+	for _, p := range u.any {
+		for _, o := range occ[p] {
+			if !o.negated {
+				return false
+			}
+			found = true
+		}
+	}
+	return found
 }
 
 func (c *Classifier) fires(u urgentKind, occ map[int32][]occurrence) bool {

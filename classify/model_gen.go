@@ -3,9 +3,9 @@
 package classify
 
 var embeddedHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{5.6345897, -0.045930162, -0.5043517, -0.18787283, -0.31035033, -0.5472273, -1.0394738, -1.3385016, -1.2328869, -0.42796335}, Scale: 0.074053906},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{4.7214823, -0.16459143, -1.4736204, -1.3613707, -1.7219124}, Scale: 0.042051967},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.3489947, -1.3978076, -0.5816408, -2.369564}, Scale: 0.044109114},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{6.5421433, -0.04153817, -0.4372524, -0.23577525, -0.35531795, -0.7742426, -1.274233, -1.467336, -1.4879923, -0.46784422}, Scale: 0.110846646},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.250345, 0.10991707, -2.2487962, -1.7449085, -1.3661774}, Scale: 0.055863585},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.666545, -1.3786336, -0.56396824, -2.7234917}, Scale: 0.053563323},
 }
 
-var embeddedThresholds = Thresholds{UrgentSure: 0.80225754, UrgentAsk: 0.48131076}
+var embeddedThresholds = Thresholds{UrgentSure: 0.80484885, UrgentAsk: 0.406652}

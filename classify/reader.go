@@ -44,8 +44,9 @@ func (r Reading) Flagged() bool { return r.Urgent != "" || r.Ask != "" }
 
 // Read reads one message. It does not keep or log the text.
 func (r *Reader) Read(text string) Reading {
-	v := r.vocab.Classify(text)
-	p := r.model.Predict(text, v)
+	toks := tokenize(text)
+	v := r.vocab.classify(toks)
+	p := r.model.predictFeatures(featureSet{text: featuresOf(toks), vocab: vocabFeatures(v)})
 	urgent := p.Head("urgent")
 	pAny := 1 - urgent.Of("")
 	kind, best := "", float32(-1)
@@ -62,10 +63,15 @@ func (r *Reader) Read(text string) Reading {
 	switch {
 	case v.Urgent != "":
 		out.Urgent = v.Urgent
-	case pAny >= th.UrgentSure && !v.Idiom:
+	case v.Idiom || v.Negated:
+		// an idiom ("ik schrok me dood") or a negated cue ("ik wil niet dood hoor") and no urgent
+		// cue: what would be a sure reading is a question at most, a possible risk is not asked
+		if pAny >= th.UrgentSure {
+			out.Ask = kind
+		}
+	case pAny >= th.UrgentSure:
 		out.Urgent = kind
 	case pAny >= th.UrgentAsk:
-		// an idiom ("ik schrok me dood") makes a sure reading a question at most
 		out.Ask = kind
 	}
 	out.Theme = combine(p.Head("theme"), v.Theme)

@@ -28,7 +28,7 @@ type TrainOptions struct {
 
 // DefaultTrainOptions are the options of the embedded model.
 var DefaultTrainOptions = TrainOptions{
-	Epochs: 14, Rate: 0.6, Decay: 1e-4, UrgentWeight: 3, VocabRate: 0, Folds: 5, Seed: 20261130,
+	Epochs: 40, Rate: 0.6, Decay: 1e-4, UrgentWeight: 3, VocabRate: 0, Folds: 5, Seed: 20261130,
 	CalmAsk: 0.02, CalmSure: 0.005,
 }
 

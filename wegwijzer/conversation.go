@@ -26,7 +26,7 @@ func (g *Guide) continueAt(f *content.Flow, at content.Position, text string, re
 	case read.Ask != "" && f.Ask[read.Ask] != "" && at.Node != f.Ask[read.Ask] && at.Node != f.Urgent:
 		return content.Position{Node: f.Ask[read.Ask], State: known}, true, nil
 	}
-	if o := answerTo(f, at, text, read); o != nil {
+	if o := g.answerTo(f, at, text, read); o != nil {
 		// an answer sets what the question asks; the rest of what is known stays as it was
 		p, err := f.Choose(at, o.ID)
 		return p, true, err
@@ -61,7 +61,7 @@ func merge(s content.State, read classify.Reading) content.State {
 // answerTo finds the option of the current question that the text answers: by what the reader
 // read for the place when the node asks where, or by the option's label or answer words
 // ("ja", "nee hoor", "op school"). The longest match wins; a tie (ja ... nee) is no answer.
-func answerTo(f *content.Flow, at content.Position, text string, read classify.Reading) *content.Option {
+func (g *Guide) answerTo(f *content.Flow, at content.Position, text string, read classify.Reading) *content.Option {
 	options := f.Options(at)
 	n := f.Nodes[at.Node]
 	// A theme is no short answer but a story: a story goes on at the route page (step 4).
@@ -77,7 +77,7 @@ func answerTo(f *content.Flow, at content.Position, text string, read classify.R
 	var best *content.Option
 	bestLen, tie := 0, false
 	for _, o := range options {
-		for _, w := range answerForms(o) {
+		for _, w := range g.answers[o] {
 			if l := strings.Count(w, " ") + 1; strings.Contains(said, " "+w+" ") && l >= bestLen {
 				tie = l == bestLen && best != nil && best != o
 				best, bestLen = o, l

@@ -22,11 +22,21 @@ import (
 type Guide struct {
 	content *content.Bundle
 	reader  *classify.Reader
+	// answers holds, per option, the normalised texts that mean it (answerForms), made once.
+	answers map[*content.Option][]string
 }
 
 // New returns a guide over checked content and a reader for typed messages.
 func New(b *content.Bundle, r *classify.Reader) *Guide {
-	return &Guide{content: b, reader: r}
+	g := &Guide{content: b, reader: r, answers: map[*content.Option][]string{}}
+	for _, f := range b.Flows {
+		for _, n := range f.Nodes {
+			for _, o := range n.Options {
+				g.answers[o] = answerForms(o)
+			}
+		}
+	}
+	return g
 }
 
 // StepRequest asks for a node: the start (no Node), a node again (Node, no Choice), or the node

@@ -16,6 +16,7 @@ import (
 
 func main() {
 	dir := flag.String("dir", ".", "the classify package directory")
+	showTraps := flag.Bool("show-traps", false, "with -cv: list the idiom traps that were flagged (training corpus only)")
 	cv := flag.Int("cv", 0, "instead of writing the model, cross-validate with this many folds and print the figures")
 	vocabulary := flag.String("vocabulary", "../content/vocabulary.yaml", "the reviewed vocabulary (the model reads its findings)")
 	o := classify.DefaultTrainOptions
@@ -37,7 +38,7 @@ func main() {
 		log.Fatal(err)
 	}
 	if *cv > 0 {
-		crossValidate(corpus, o, vocab, *cv)
+		crossValidate(corpus, o, vocab, *cv, *showTraps)
 		return
 	}
 	m := classify.Train(corpus, classify.DefaultTrainOptions, vocab)
@@ -52,8 +53,15 @@ func main() {
 }
 
 // crossValidate prints the out-of-fold figures on the training corpus and the theme confusions.
-func crossValidate(corpus []classify.Utterance, o classify.TrainOptions, vocab *classify.Classifier, folds int) {
+func crossValidate(corpus []classify.Utterance, o classify.TrainOptions, vocab *classify.Classifier, folds int, showTraps bool) {
 	readings := classify.CrossValidate(corpus, o, vocab, folds)
+	if showTraps {
+		for j, u := range corpus {
+			if u.Trap && readings[j].Flagged() {
+				fmt.Printf("trap flagged: %q (%s)\n", u.Text, u.Source)
+			}
+		}
+	}
 	i := 0
 	f := classify.Measure(func(string) classify.Reading { r := readings[i]; i++; return r }, corpus)
 	fmt.Printf("out of fold (%d folds, %d messages): %s\n", folds, f.N, f)
