@@ -62,15 +62,15 @@ type App struct {
 	functions []string
 }
 
-// New wires the app; it does no I/O beyond parsing the embedded content.
+// New wires the app; it does no I/O beyond reading the embedded content.
 func New(o Options) (*App, error) {
 	a := &App{Content: o.Content, Guide: o.Guide, functions: o.Functions}
 	if a.Content == nil || (a.Guide == nil && a.serves(api.FunctionWegwijzer)) {
 		var err error
 		if a.serves(api.FunctionWegwijzer) {
-			a.Guide, a.Content, err = wegwijzer.Load(content.FS)
+			a.Guide, a.Content, err = wegwijzer.Embedded()
 		} else {
-			a.Content, err = content.Load(content.FS)
+			a.Content, err = content.LoadEmbedded()
 		}
 		if err != nil {
 			return nil, err

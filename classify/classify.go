@@ -16,8 +16,6 @@ type Result struct {
 	Idiom bool
 	// Themes and Wheres are every theme and place that reached the threshold, best first.
 	Themes, Wheres []string
-	// Concepts are the vocabulary's concepts found outside idioms and negations.
-	Concepts []string
 	// Negated is true when an urgent cue was found only with a negation before it ("ik wil niet
 	// dood"): no urgent reading, and a sign of calm for the reader.
 	Negated bool
@@ -85,11 +83,6 @@ type urgentKind struct {
 	unless []int32
 }
 
-type concept struct {
-	id   string
-	pats []int32
-}
-
 type affix struct {
 	text string
 	pat  int32
@@ -113,11 +106,10 @@ type Classifier struct {
 	typoIdx  map[string][]string // a vocabulary word, and each of its one-rune deletions -> the word
 	typoKeys map[string][]string // vocabulary word -> its keys
 
-	idioms   []int32
-	concepts []concept
-	themes   []scored
-	where    []scored
-	urgent   []urgentKind
+	idioms []int32
+	themes []scored
+	where  []scored
+	urgent []urgentKind
 }
 
 // New compiles the vocabulary: it normalises and stems every entry once. The vocabulary should have
@@ -162,9 +154,6 @@ func New(v *Vocabulary) *Classifier {
 	}
 	for _, t := range v.Themes {
 		c.themes = append(c.themes, c.compileCues(t))
-	}
-	for _, k := range v.Concepts {
-		c.concepts = append(c.concepts, concept{id: k.ID, pats: c.patterns(k.Entries)})
 	}
 	for _, w := range v.Where {
 		c.where = append(c.where, c.compileCues(w))
@@ -387,17 +376,6 @@ func (c *Classifier) classify(toks []token) Result {
 	}
 	if len(r.Wheres) > 0 {
 		r.Where = r.Wheres[0]
-	}
-	for _, k := range c.concepts {
-	found:
-		for _, p := range k.pats {
-			for _, o := range live[p] {
-				if !o.negated {
-					r.Concepts = append(r.Concepts, k.id)
-					break found
-				}
-			}
-		}
 	}
 	for _, u := range c.urgent {
 		if !r.Negated && c.negatedOnly(u, live) {

@@ -15,7 +15,7 @@ func CrossValidate(corpus []Utterance, o TrainOptions, vocab *Classifier, folds 
 				train = append(train, u)
 			}
 		}
-		r := NewReader(vocab, Train(train, o, vocab))
+		r := NewReader(vocab, Train(train, o))
 		for _, i := range held {
 			out[i] = r.Read(corpus[i].Text)
 		}

@@ -22,36 +22,7 @@ const (
 	_          // was the Dutch stem: the n-grams cover it
 	fPair
 	fGram
-	fVocab
 )
-
-// featureSet is what the model reads: the text's own hashed features, weighed together as one
-// bag (scaled by 1/√n), and the vocabulary's findings (vocabFeatures), each at full weight: a
-// reviewed concept ("a method", "a weapon") is a strong, general signal that the model learns to
-// weigh from the corpus.
-type featureSet struct {
-	text, vocab []uint32
-}
-
-// vocabFeatures are the reviewed vocabulary's findings as features.
-func vocabFeatures(r Result) []uint32 {
-	var out []uint32
-	add := func(s string) { out = append(out, bucket(fVocab, s)) }
-	// The vocabulary's themes and places are left out: cross-validation showed they make the
-	// model worse, not better, on text written by others (they fit the sentences they were
-	// written for). Its urgent reading, idioms and concepts are general.
-	if r.Urgent != "" {
-		add("urgent:" + r.Urgent)
-	}
-	if r.Idiom {
-		add("idiom")
-	}
-	for _, c := range r.Concepts {
-		add("concept:" + c)
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
 
 // features returns the sorted, distinct feature buckets of a text.
 func features(text string) []uint32 { return featuresOf(tokenize(text)) }

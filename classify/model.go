@@ -89,37 +89,30 @@ func (h HeadPrediction) Of(class string) float32 {
 	return 0
 }
 
-// Predict reads a text with what the vocabulary found in it.
-func (m *Model) Predict(text string, vocab Result) Prediction {
-	return m.predictFeatures(featureSet{text: features(text), vocab: vocabFeatures(vocab)})
+// Predict reads a text.
+func (m *Model) Predict(text string) Prediction {
+	return m.predictFeatures(features(text))
 }
 
-func (m *Model) predictFeatures(fs featureSet) Prediction {
+func (m *Model) predictFeatures(fs []uint32) Prediction {
 	width := m.Width()
 	sums := make([]int32, width)
-	vsums := make([]int32, width)
-	for _, b := range fs.text {
+	for _, b := range fs {
 		row := m.Weights[int(b)*width : int(b+1)*width]
 		for k, v := range row {
 			sums[k] += int32(int8(v))
 		}
 	}
-	for _, b := range fs.vocab {
-		row := m.Weights[int(b)*width : int(b+1)*width]
-		for k, v := range row {
-			vsums[k] += int32(int8(v))
-		}
-	}
 	norm := float32(1)
-	if len(fs.text) > 0 {
-		norm = 1 / float32(math.Sqrt(float64(len(fs.text))))
+	if len(fs) > 0 {
+		norm = 1 / float32(math.Sqrt(float64(len(fs))))
 	}
-	p := Prediction{Heads: make([]HeadPrediction, len(m.Heads)), feats: len(fs.text)}
+	p := Prediction{Heads: make([]HeadPrediction, len(m.Heads)), feats: len(fs)}
 	off := 0
 	for i, h := range m.Heads {
 		logits := make([]float32, len(h.Classes))
 		for k := range h.Classes {
-			logits[k] = h.Bias[k] + h.Scale*(float32(sums[off+k])*norm+float32(vsums[off+k]))
+			logits[k] = h.Bias[k] + h.Scale*float32(sums[off+k])*norm
 		}
 		softmax(logits)
 		p.Heads[i] = HeadPrediction{Name: h.Name, Classes: h.Classes, Probs: logits}

@@ -3,9 +3,9 @@
 package classify
 
 var embeddedHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{6.5421433, -0.04153817, -0.4372524, -0.23577525, -0.35531795, -0.7742426, -1.274233, -1.467336, -1.4879923, -0.46784422}, Scale: 0.110846646},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.250345, 0.10991707, -2.2487962, -1.7449085, -1.3661774}, Scale: 0.055863585},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.666545, -1.3786336, -0.56396824, -2.7234917}, Scale: 0.053563323},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{7.1058865, -0.17594662, -0.640322, -0.15074214, -0.53725, -0.9224173, -1.3370609, -1.5684243, -1.3387047, -0.4339128}, Scale: 0.122396074},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.596935, 0.12936759, -2.443142, -2.1115274, -1.1709514}, Scale: 0.055710427},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.705545, -1.1849495, -0.44608057, -3.0738883}, Scale: 0.04833664},
 }
 
-var embeddedThresholds = Thresholds{UrgentSure: 0.80484885, UrgentAsk: 0.406652}
+var embeddedThresholds = Thresholds{UrgentSure: 0.83326095, UrgentAsk: 0.42253795}

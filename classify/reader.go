@@ -46,7 +46,7 @@ func (r Reading) Flagged() bool { return r.Urgent != "" || r.Ask != "" }
 func (r *Reader) Read(text string) Reading {
 	toks := tokenize(text)
 	v := r.vocab.classify(toks)
-	p := r.model.predictFeatures(featureSet{text: featuresOf(toks), vocab: vocabFeatures(v)})
+	p := r.model.predictFeatures(featuresOf(toks))
 	urgent := p.Head("urgent")
 	pAny := 1 - urgent.Of("")
 	kind, best := "", float32(-1)

@@ -41,7 +41,7 @@ func reader(t testing.TB) *Reader { return NewReader(classifier(t), Embedded()) 
 // edited the model by hand, and a corpus change is not forgotten (run `go generate ./classify`).
 func TestEmbeddedModelIsTrained(t *testing.T) {
 	train, _ := corpora(t)
-	m := Train(train, DefaultTrainOptions, classifier(t))
+	m := Train(train, DefaultTrainOptions)
 	if !bytes.Equal(m.Weights, embeddedWeights) {
 		t.Errorf("%s differs from what training produces: run go generate ./classify", ModelFile)
 	}
@@ -58,7 +58,7 @@ func TestEmbeddedModelIsTrained(t *testing.T) {
 func TestTrainingIsDeterministic(t *testing.T) {
 	train, _ := corpora(t)
 	small := train[:300]
-	a, b := Train(small, DefaultTrainOptions, classifier(t)), Train(small, DefaultTrainOptions, classifier(t))
+	a, b := Train(small, DefaultTrainOptions), Train(small, DefaultTrainOptions)
 	if !bytes.Equal(a.Weights, b.Weights) || a.Thresholds != b.Thresholds || !bytes.Equal(a.GoSource(), b.GoSource()) {
 		t.Fatal("two trainings on the same data differ")
 	}

@@ -16,10 +16,8 @@ type TrainOptions struct {
 	Decay  float32 // L2 on the rows a step touches
 	// UrgentWeight multiplies the loss of urgent examples: a miss costs more than an extra question.
 	UrgentWeight float32
-	// VocabRate scales the step of the vocabulary's features (they are not scaled by 1/√n).
-	VocabRate float32
-	Folds     int
-	Seed      uint64
+	Folds        int
+	Seed         uint64
 	// CalmAsk is the share of calm messages (out of fold) that may be asked the direct question;
 	// CalmSure the share that may be read as urgent outright. The budget for both together
 	// is 3%: the vocabulary's own urgent cues take part of it.
@@ -28,7 +26,7 @@ type TrainOptions struct {
 
 // DefaultTrainOptions are the options of the embedded model.
 var DefaultTrainOptions = TrainOptions{
-	Epochs: 40, Rate: 0.6, Decay: 1e-4, UrgentWeight: 3, VocabRate: 0, Folds: 5, Seed: 20261130,
+	Epochs: 40, Rate: 0.6, Decay: 1e-4, UrgentWeight: 3, Folds: 5, Seed: 20261130,
 	CalmAsk: 0.02, CalmSure: 0.005,
 }
 
@@ -45,10 +43,10 @@ var headSpecs = []struct {
 
 // Train fits the model on the corpus and chooses its thresholds on out-of-fold predictions. It is
 // deterministic: the same corpus and options give the same bytes.
-func Train(corpus []Utterance, o TrainOptions, vocab *Classifier) *Model {
-	feats := make([]featureSet, len(corpus))
+func Train(corpus []Utterance, o TrainOptions) *Model {
+	feats := make([][]uint32, len(corpus))
 	for i, u := range corpus {
-		feats[i] = featureSet{text: features(u.Text), vocab: vocabFeatures(vocab.Classify(u.Text))}
+		feats[i] = features(u.Text)
 	}
 	all := make([]int, len(corpus))
 	for i := range all {
@@ -99,7 +97,7 @@ func quantileAbove(calm []float32, share float64) float32 {
 }
 
 // fit trains on the lines idx with SGD (softmax per head) and quantises the weights to int8.
-func fit(corpus []Utterance, feats []featureSet, idx []int, o TrainOptions) *Model {
+func fit(corpus []Utterance, feats [][]uint32, idx []int, o TrainOptions) *Model {
 	heads := make([]Head, len(headSpecs))
 	width := 0
 	for i, s := range headSpecs {
@@ -116,55 +114,51 @@ func fit(corpus []Utterance, feats []featureSet, idx []int, o TrainOptions) *Mod
 	w := make([]float32, buckets*width)
 	rng := rand.New(rand.NewPCG(o.Seed, uint64(len(idx))))
 	order := slices.Clone(idx)
-	probs := make([]float32, width)
+	sums := make([]float32, width)
+	grad := make([]float32, width)
+	step := make([]float32, width)
 	for epoch := range o.Epochs {
 		rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
 		rate := o.Rate * float32(o.Epochs-epoch) / float32(o.Epochs)
+		decay := float32(rate * o.Decay)
 		for _, i := range order {
 			fs := feats[i]
-			if len(fs.text) == 0 {
+			if len(fs) == 0 {
 				continue
 			}
-			x := float32(1 / math.Sqrt(float64(len(fs.text))))
+			x := float32(1 / math.Sqrt(float64(len(fs))))
 			weight := float32(1)
 			if corpus[i].UrgentID() != "" {
 				weight = o.UrgentWeight
 			}
+			// rows are read and written whole: one bucket's classes lie side by side
+			clear(sums)
+			for _, b := range fs {
+				for k, v := range w[int(b)*width : int(b+1)*width] {
+					sums[k] += v
+				}
+			}
 			off := 0
 			for h := range heads {
 				n := len(heads[h].Classes)
-				z := probs[off : off+n]
+				z := grad[off : off+n]
 				for k := range n {
-					var s, sv float32
-					for _, b := range fs.text {
-						s += w[int(b)*width+off+k]
-					}
-					for _, b := range fs.vocab {
-						sv += w[int(b)*width+off+k]
-					}
-					z[k] = heads[h].Bias[k] + float32(x*s) + sv
+					z[k] = heads[h].Bias[k] + float32(x*sums[off+k])
 				}
 				softmax(z)
-				y := labels[i][h]
+				z[labels[i][h]] -= 1
 				for k := range n {
-					g := z[k]
-					if k == y {
-						g -= 1
-					}
-					g = float32(g * weight)
+					g := float32(z[k] * weight)
 					heads[h].Bias[k] -= float32(rate * g * 0.1)
-					step := float32(rate * g * x)
-					for _, b := range fs.text {
-						j := int(b)*width + off + k
-						w[j] -= step + float32(rate*o.Decay*w[j])
-					}
-					vstep := float32(rate * g * o.VocabRate)
-					for _, b := range fs.vocab {
-						j := int(b)*width + off + k
-						w[j] -= vstep + float32(rate*o.Decay*w[j])
-					}
+					step[off+k] = float32(rate * g * x)
 				}
 				off += n
+			}
+			for _, b := range fs {
+				row := w[int(b)*width : int(b+1)*width]
+				for k := range row {
+					row[k] -= step[k] + float32(decay*row[k])
+				}
 			}
 		}
 	}

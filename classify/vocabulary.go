@@ -31,16 +31,6 @@ type Vocabulary struct {
 	Where []Cues `yaml:"where"`
 	// Urgent holds the cues of the three urgent kinds.
 	Urgent UrgentCues `yaml:"urgent"`
-	// Concepts are reviewed word lists for the ideas behind an urgent message (a method, finality,
-	// a weapon, someone else at risk, ...). They decide nothing alone: the learned model takes each
-	// concept found as a feature and learns from the corpus how they combine.
-	Concepts []Concept `yaml:"concepts"`
-}
-
-// Concept is one idea and the entries that express it.
-type Concept struct {
-	ID      string   `yaml:"id"`
-	Entries []string `yaml:"entries"`
 }
 
 // Cues are the entries that point to one theme or one where.
@@ -143,18 +133,6 @@ func (v *Vocabulary) Check(themes, wheres []string) []string {
 
 	checkCues(&ps, "themes", v.Themes, themes, wheres, true)
 	checkCues(&ps, "where", v.Where, wheres, nil, false)
-	seenConcept := map[string]bool{}
-	for i, c := range v.Concepts {
-		name := fmt.Sprintf("concepts[%d]", i)
-		if c.ID == "" || seenConcept[c.ID] {
-			add("%s: needs a unique id (got %q)", name, c.ID)
-		}
-		seenConcept[c.ID] = true
-		if len(c.Entries) == 0 {
-			add("%s (%s): needs entries", name, c.ID)
-		}
-		checkList(&ps, name+".entries", c.Entries, false)
-	}
 
 	for _, k := range v.Urgent.kinds() {
 		name := "urgent." + k.id

@@ -83,8 +83,16 @@ func (ps Problems) Error() string {
 
 // Load reads and checks the content in fsys. It returns a Problems error listing everything
 // that is wrong, so that an editor can fix all of it in one go.
-func Load(fsys fs.FS) (*Bundle, error) {
-	l := &loader{fsys: fsys, b: &Bundle{
+func Load(fsys fs.FS) (*Bundle, error) { return load(fsys, true) }
+
+// LoadEmbedded loads the content built into the binary for serving. It checks every file as Load
+// does, but does not walk every position of the flows: that walk proves the emergency route is
+// reachable from everywhere, costs most of a cold start, and was done on this very content when it
+// was built (`make test` runs `content check`; TestEmbeddedContentPassesTheWalk).
+func LoadEmbedded() (*Bundle, error) { return load(FS, false) }
+
+func load(fsys fs.FS, walk bool) (*Bundle, error) {
+	l := &loader{fsys: fsys, walk: walk, b: &Bundle{
 		Routes: map[string]*Route{}, Flows: map[string]*Flow{},
 		byInstitution: map[string]*Institution{}, roles: map[string]*ContactRole{},
 		ids: map[string][]string{}, files: map[string]*ast.File{},
@@ -164,6 +172,7 @@ func (b *Bundle) index(routes []*Route, l *loader) {
 
 type loader struct {
 	fsys     fs.FS
+	walk     bool // walk every reachable position of each flow (checkGraph)
 	b        *Bundle
 	problems Problems
 }

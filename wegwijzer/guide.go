@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -21,14 +22,33 @@ import (
 // Guide answers the wegwijzer's steps and messages.
 type Guide struct {
 	content *content.Bundle
-	reader  *classify.Reader
+	// reader returns the reader of typed messages (compiled once, maybe after start-up).
+	reader func() (*classify.Reader, error)
 	// answers holds, per option, the normalised texts that mean it (answerForms), made once.
 	answers map[*content.Option][]string
 }
 
 // New returns a guide over checked content and a reader for typed messages.
 func New(b *content.Bundle, r *classify.Reader) *Guide {
-	g := &Guide{content: b, reader: r, answers: map[*content.Option][]string{}}
+	return newGuide(b, func() (*classify.Reader, error) { return r, nil })
+}
+
+// Embedded returns the guide over the content built into the binary, for serving. A cold start
+// does only what every request needs: the content is read without the walk that the build already
+// did (content.LoadEmbedded), and the vocabulary is compiled in the background, so that only a
+// typed message that arrives before it is ready waits for it.
+func Embedded() (*Guide, *content.Bundle, error) {
+	b, err := content.LoadEmbedded()
+	if err != nil {
+		return nil, nil, err
+	}
+	reader := sync.OnceValues(func() (*classify.Reader, error) { return LoadReader(content.FS, b) })
+	go reader()
+	return newGuide(b, reader), b, nil
+}
+
+func newGuide(b *content.Bundle, reader func() (*classify.Reader, error)) *Guide {
+	g := &Guide{content: b, reader: reader, answers: map[*content.Option][]string{}}
 	for _, f := range b.Flows {
 		for _, n := range f.Nodes {
 			for _, o := range n.Options {
@@ -161,7 +181,11 @@ func (g *Guide) Message(r MessageRequest) (*MessageAnswer, error) {
 			return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "unknown node %q", r.Node)
 		}
 	}
-	next, understood, err := g.continueAt(f, at, text, g.reader.Read(text))
+	reader, err := g.reader()
+	if err != nil {
+		return nil, err
+	}
+	next, understood, err := g.continueAt(f, at, text, reader.Read(text))
 	if err != nil {
 		return nil, err
 	}

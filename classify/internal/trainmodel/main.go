@@ -18,30 +18,29 @@ func main() {
 	dir := flag.String("dir", ".", "the classify package directory")
 	showTraps := flag.Bool("show-traps", false, "with -cv: list the idiom traps that were flagged (training corpus only)")
 	cv := flag.Int("cv", 0, "instead of writing the model, cross-validate with this many folds and print the figures")
-	vocabulary := flag.String("vocabulary", "../content/vocabulary.yaml", "the reviewed vocabulary (the model reads its findings)")
+	vocabulary := flag.String("vocabulary", "../content/vocabulary.yaml", "with -cv: the reviewed vocabulary the reader combines with the model")
 	o := classify.DefaultTrainOptions
 	flag.IntVar(&o.Epochs, "epochs", o.Epochs, "with -cv: epochs")
 	flag.Float64Var(&o.CalmAsk, "calm-ask", o.CalmAsk, "with -cv: share of calm messages that may be asked")
 	flag.Float64Var(&o.CalmSure, "calm-sure", o.CalmSure, "with -cv: share of calm messages that may be read as urgent")
 	rate := flag.Float64("rate", float64(o.Rate), "with -cv: learning rate")
 	decay := flag.Float64("decay", float64(o.Decay), "with -cv: L2 decay")
-	vocabRate := flag.Float64("vocab-rate", float64(o.VocabRate), "with -cv: step scale of the vocabulary's features")
 	urgentWeight := flag.Float64("urgent-weight", float64(o.UrgentWeight), "with -cv: weight of urgent examples")
 	flag.Parse()
-	o.Rate, o.Decay, o.UrgentWeight, o.VocabRate = float32(*rate), float32(*decay), float32(*urgentWeight), float32(*vocabRate)
+	o.Rate, o.Decay, o.UrgentWeight = float32(*rate), float32(*decay), float32(*urgentWeight)
 	corpus, err := classify.LoadCorpus(os.DirFS(*dir), classify.TrainDir)
 	if err != nil {
 		log.Fatal(err)
 	}
-	vocab, err := loadVocabulary(*vocabulary)
-	if err != nil {
-		log.Fatal(err)
-	}
 	if *cv > 0 {
+		vocab, err := loadVocabulary(*vocabulary)
+		if err != nil {
+			log.Fatal(err)
+		}
 		crossValidate(corpus, o, vocab, *cv, *showTraps)
 		return
 	}
-	m := classify.Train(corpus, classify.DefaultTrainOptions, vocab)
+	m := classify.Train(corpus, classify.DefaultTrainOptions)
 	if err := os.WriteFile(filepath.Join(*dir, classify.ModelFile), m.Weights, 0o644); err != nil {
 		log.Fatal(err)
 	}
@@ -82,8 +81,7 @@ func or(s string) string {
 	return s
 }
 
-// loadVocabulary compiles the reviewed vocabulary; the model is trained on its findings, so a
-// change to it needs a new model (go generate ./classify).
+// loadVocabulary compiles the reviewed vocabulary, for the reader that cross-validation measures.
 func loadVocabulary(name string) (*classify.Classifier, error) {
 	data, err := os.ReadFile(name)
 	if err != nil {
