@@ -10,4 +10,6 @@ var (
 	// UrgentKinds: acute danger (112), suicidal thoughts (113), recent sexual assault (Centrum Seksueel Geweld).
 	UrgentKinds = []string{"danger", "suicide", "assault"}
 	Languages   = []string{"nl", "en"}
+	// Involved is who is involved (the staff flow asks it; the student's route page asks who did it).
+	Involved = []string{"student-student", "medewerker-student", "stage", "naar-medewerker", "thuis", "partner", "werk", "online", "getuige", "onbekend"}
 )

@@ -16,6 +16,8 @@ type Result struct {
 	Idiom bool
 	// Themes and Wheres are every theme and place that reached the threshold, best first.
 	Themes, Wheres []string
+	// Involved is who is involved, when the message says it clearly (staff), or "".
+	Involved string
 	// Negated is true when an urgent cue was found only with a negation before it ("ik wil niet
 	// dood"): no urgent reading, and a sign of calm for the reader.
 	Negated bool
@@ -108,7 +110,8 @@ type Classifier struct {
 
 	idioms []int32
 	themes []scored
-	where  []scored
+	where    []scored
+	involved []scored
 	urgent []urgentKind
 }
 
@@ -157,6 +160,9 @@ func New(v *Vocabulary) *Classifier {
 	}
 	for _, w := range v.Where {
 		c.where = append(c.where, c.compileCues(w))
+	}
+	for _, w := range v.Involved {
+		c.involved = append(c.involved, c.compileCues(w))
 	}
 	for _, k := range v.Urgent.kinds() {
 		u := urgentKind{id: k.id, theme: k.u.Theme, any: c.patterns(k.u.Any), unless: c.patterns(k.u.Unless)}
@@ -376,6 +382,9 @@ func (c *Classifier) classify(toks []token) Result {
 	}
 	if len(r.Wheres) > 0 {
 		r.Where = r.Wheres[0]
+	}
+	if hits := c.hits(c.involved, live, len(words)); len(hits) > 0 {
+		r.Involved = hits[0]
 	}
 	for _, u := range c.urgent {
 		if !r.Negated && c.negatedOnly(u, live) {

@@ -3,9 +3,9 @@
 package classify
 
 var embeddedHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{7.1058865, -0.17594662, -0.640322, -0.15074214, -0.53725, -0.9224173, -1.3370609, -1.5684243, -1.3387047, -0.4339128}, Scale: 0.122396074},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.596935, 0.12936759, -2.443142, -2.1115274, -1.1709514}, Scale: 0.055710427},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.705545, -1.1849495, -0.44608057, -3.0738883}, Scale: 0.04833664},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{7.0291686, -0.3182841, -0.69809127, -0.25039342, -0.5381534, -0.83809227, -1.4163527, -1.4652538, -1.2903498, -0.21325791}, Scale: 0.12430732},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.667206, 0.31124502, -2.402756, -2.2004843, -1.374446}, Scale: 0.055444103},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.77196, -1.1919047, -0.51306486, -3.0660303}, Scale: 0.0489563},
 }
 
-var embeddedThresholds = Thresholds{UrgentSure: 0.83326095, UrgentAsk: 0.42253795}
+var embeddedThresholds = Thresholds{UrgentSure: 0.8138329, UrgentAsk: 0.4077107}

@@ -20,6 +20,8 @@ const vocabBoost = 0.3
 type Reading struct {
 	Theme string
 	Where string
+	// Involved is who is involved (staff), from the reviewed vocabulary only.
+	Involved string
 	// Urgent is the urgent kind when the message is urgent: the emergency answer comes first.
 	Urgent string
 	// Ask is the urgent kind to ask about directly ("Denk je erover om een eind aan je leven te
@@ -74,6 +76,7 @@ func (r *Reader) Read(text string) Reading {
 	case pAny >= th.UrgentAsk:
 		out.Ask = kind
 	}
+	out.Involved = v.Involved
 	out.Theme = combine(p.Head("theme"), v.Theme)
 	out.Where = combine(p.Head("where"), v.Where)
 	if out.Theme == "" && v.Urgent != "" {

@@ -29,6 +29,9 @@ type Vocabulary struct {
 	Themes []Cues `yaml:"themes"`
 	// Where in order of priority.
 	Where []Cues `yaml:"where"`
+	// Involved in order of priority: who is involved, as staff describe it (the staff flow's
+	// involved question is skipped when a message says it clearly).
+	Involved []Cues `yaml:"involved"`
 	// Urgent holds the cues of the three urgent kinds.
 	Urgent UrgentCues `yaml:"urgent"`
 }
@@ -104,7 +107,7 @@ func describeYAMLError(err error) string {
 
 // Check returns every problem in the vocabulary as a readable line: ids that are not in themes or
 // wheres, missing or empty lists, duplicate entries, entries that are empty after normalisation.
-func (v *Vocabulary) Check(themes, wheres []string) []string {
+func (v *Vocabulary) Check(themes, wheres, involved []string) []string {
 	var ps []string
 	add := func(format string, a ...any) { ps = append(ps, fmt.Sprintf(format, a...)) }
 
@@ -133,6 +136,9 @@ func (v *Vocabulary) Check(themes, wheres []string) []string {
 
 	checkCues(&ps, "themes", v.Themes, themes, wheres, true)
 	checkCues(&ps, "where", v.Where, wheres, nil, false)
+	if len(v.Involved) > 0 {
+		checkCues(&ps, "involved", v.Involved, involved, nil, false)
+	}
 
 	for _, k := range v.Urgent.kinds() {
 		name := "urgent." + k.id

@@ -123,6 +123,9 @@ type Flow struct {
 	Urgent string `yaml:"urgent"`
 	// Answer is the route page that a typed message continues from once its theme is known.
 	Answer string `yaml:"answer"`
+	// Story, when set, is where a typed story continues instead of Answer: the first question it
+	// did not answer is asked from there (staff: who is involved decides the protocol).
+	Story string `yaml:"story,omitempty"`
 	// Unclear is said, in one sentence, when a typed message could not be read; the current
 	// question follows it with its options (never the start again).
 	Unclear Text `yaml:"unclear"`

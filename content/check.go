@@ -81,7 +81,7 @@ func (l *loader) checkTaxonomy() {
 		{"urgent", t.Urgent, meldwijzer.UrgentKinds},
 		{"statuses", t.Statuses, meldwijzer.Statuses},
 		{"whens", t.Whens, meldwijzer.Whens},
-		{"involved", t.Involved, nil},
+		{"involved", t.Involved, meldwijzer.Involved},
 	} {
 		var got []string
 		for i, term := range d.terms {
@@ -281,7 +281,7 @@ func (l *loader) checkFlow(f *Flow) {
 	if !l.b.Known("audience", f.Audience) {
 		l.problem(file, path_("audience"), "unknown audience %q", f.Audience)
 	}
-	for _, key := range []struct{ name, id string }{{"start", f.Start}, {"urgent", f.Urgent}, {"answer", f.Answer}} {
+	for _, key := range []struct{ name, id string }{{"start", f.Start}, {"urgent", f.Urgent}, {"answer", f.Answer}, {"story", f.StoryNode()}} {
 		if f.Nodes[key.id] == nil {
 			l.problem(file, path_(key.name), "%s node %q does not exist", key.name, key.id)
 		}
@@ -504,7 +504,7 @@ func (b *Bundle) MessagePosition(f *Flow, theme, where, urgent string) Position 
 	case urgent != "":
 		return Position{Node: f.Urgent, State: s}
 	case theme != "":
-		return Position{Node: f.Answer, State: s}
+		return Position{Node: f.StoryNode(), State: s}
 	default:
 		return Position{Node: f.Start, State: s}
 	}

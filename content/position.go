@@ -75,6 +75,24 @@ func (c Condition) Match(audience string, s State) bool {
 	return true
 }
 
+// StoryNode is the node a typed story continues from once its theme is known.
+func (f *Flow) StoryNode() string {
+	if f.Story != "" {
+		return f.Story
+	}
+	return f.Answer
+}
+
+// Asks reports whether some node of the flow asks the dimension.
+func (f *Flow) Asks(dimension string) bool {
+	for _, n := range f.Nodes {
+		if n.Asks == dimension {
+			return true
+		}
+	}
+	return false
+}
+
 // Options returns the node's options that apply in the state.
 func (f *Flow) Options(p Position) []*Option {
 	n := f.Nodes[p.Node]

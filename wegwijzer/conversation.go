@@ -18,7 +18,7 @@ import (
 //
 // understood is false only in the last case.
 func (g *Guide) continueAt(f *content.Flow, at content.Position, text string, read classify.Reading) (content.Position, bool, error) {
-	known := merge(at.State, read)
+	known := merge(f, at.State, read)
 	switch {
 	case read.Urgent != "":
 		known["urgent"] = read.Urgent
@@ -32,7 +32,7 @@ func (g *Guide) continueAt(f *content.Flow, at content.Position, text string, re
 		return p, true, err
 	}
 	if known["theme"] != "" && known["theme"] != at.State["theme"] {
-		p, err := f.Resolve(content.Position{Node: f.Answer, State: known})
+		p, err := f.Resolve(content.Position{Node: f.StoryNode(), State: known})
 		return p, true, err
 	}
 	p, err := f.Resolve(content.Position{Node: at.Node, State: known})
@@ -44,7 +44,7 @@ func (g *Guide) continueAt(f *content.Flow, at content.Position, text string, re
 
 // merge is the position's state with what the message read added: a new theme or place replaces
 // the old one, everything else stays known.
-func merge(s content.State, read classify.Reading) content.State {
+func merge(f *content.Flow, s content.State, read classify.Reading) content.State {
 	out := maps.Clone(s)
 	if out == nil {
 		out = content.State{}
@@ -54,6 +54,9 @@ func merge(s content.State, read classify.Reading) content.State {
 	}
 	if read.Where != "" {
 		out["where"] = read.Where
+	}
+	if read.Involved != "" && f.Asks("involved") {
+		out["involved"] = read.Involved
 	}
 	return out
 }
@@ -65,7 +68,7 @@ func (g *Guide) answerTo(f *content.Flow, at content.Position, text string, read
 	options := f.Options(at)
 	n := f.Nodes[at.Node]
 	// A theme is no short answer but a story: a story goes on at the route page (step 4).
-	if v := map[string]string{"where": read.Where}[n.Asks]; v != "" {
+	if v := map[string]string{"where": read.Where, "involved": read.Involved}[n.Asks]; v != "" {
 		for _, o := range options {
 			if o.Set[n.Asks] == v {
 				return o

@@ -30,6 +30,10 @@ func TestTypedAnswersKeepTheConversationsPlace(t *testing.T) {
 		{"no at the direct question goes on", "student", "nl", "vraag-zelfdoding?theme=pesten", "nee", "count?theme=pesten", false},
 		{"staff: no danger", "staff", "nl", "danger?involved=student-student&theme=pesten&where=school", "nee", "protocol?involved=student-student&theme=pesten&where=school", false},
 		{"urgent wins at a route page", "student", "nl", "route?theme=pesten&where=school", "ik wil niet meer leven", "urgent?theme=pesten&urgent=suicide&where=school", false},
+		// staff: a story that says who is involved skips that question; one that does not asks it
+		{"staff: who is involved, read", "staff", "nl", "", "Een collega maakt seksuele opmerkingen tegen een studente van 16", "danger?involved=medewerker-student&theme=seksueel&where=school", false},
+		{"staff: who is involved, asked", "staff", "nl", "", "Er worden racistische dingen geroepen", "involved?theme=discriminatie&where=school", false},
+		{"staff: an answer to who is involved", "staff", "nl", "involved?theme=agressie", "een student heeft mij bedreigd", "danger?involved=naar-medewerker&theme=agressie&where=school", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -339,7 +339,7 @@ func LoadReader(fsys fs.FS, b *content.Bundle) (*classify.Reader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", VocabularyFile, err)
 	}
-	if problems := v.Check(b.IDs("theme"), b.IDs("where")); len(problems) > 0 {
+	if problems := v.Check(b.IDs("theme"), b.IDs("where"), b.IDs("involved")); len(problems) > 0 {
 		return nil, fmt.Errorf("%s: %s", VocabularyFile, strings.Join(problems, "; "))
 	}
 	return classify.NewReader(classify.New(v), classify.Embedded()), nil

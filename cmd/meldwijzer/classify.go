@@ -46,7 +46,7 @@ func classifyCommand(args []string, out io.Writer) error {
 		}
 		return s
 	}
-	fmt.Fprintf(out, "read:   theme %s, where %s, urgent %s, ask %s\n", show(read.Theme), show(read.Where), show(read.Urgent), show(read.Ask))
+	fmt.Fprintf(out, "read:   theme %s, where %s, involved %s, urgent %s, ask %s\n", show(read.Theme), show(read.Where), show(read.Involved), show(read.Urgent), show(read.Ask))
 	v := read.Why.Vocabulary
 	fmt.Fprintf(out, "vocabulary (content/vocabulary.yaml): theme %s, where %s, urgent %s, idiom %v\n", show(v.Theme), show(v.Where), show(v.Urgent), v.Idiom)
 	th := read.Why.Thresholds
