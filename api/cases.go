@@ -32,6 +32,11 @@ func (s *Server) authorize(r *http.Request, roles []string) (*http.Request, erro
 	if err := id.Authorize(r.PathValue("id"), roles...); err != nil {
 		return nil, err
 	}
+	if inst := r.PathValue("id"); inst != "" {
+		if err := s.knownInstitution(inst); err != nil {
+			return nil, err
+		}
+	}
 	return r.WithContext(context.WithValue(r.Context(), identityKey{}, id)), nil
 }
 

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"time"
 
 	"meldwijzer"
@@ -37,6 +39,12 @@ type Config struct {
 	LocalSigner *auth.LocalKey
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// Demo serves the fictitious demo institutions and, with LocalSigner, the demo sign-in.
+	// Without it neither exists (docs/api.md, "Local binary").
+	Demo bool
+	// Hosts, when set, are the only Host header values answered (names or addresses, without
+	// port), so that a page on another site cannot reach a local server by DNS rebinding.
+	Hosts []string
 }
 
 // Limits are rate limits per client address (kept only as a rotating hash, in memory). A
@@ -64,6 +72,8 @@ type Server struct {
 	verifier    *auth.Verifier
 	localSigner *auth.LocalKey
 	now         func() time.Time
+	demo        bool
+	hosts       []string
 }
 
 // NewServer returns a server; it does no I/O.
@@ -79,7 +89,7 @@ func NewServer(c Config) *Server {
 	s := &Server{content: c.Content, guide: c.Guide, meldpunt: c.Meldpunt, log: log, web: c.Web,
 		intakeLimit: NewLimiter(lim.IntakePerMinute, lim.IntakeBurst),
 		lookupLimit: NewLimiter(lim.FailedLookupsPerMinute, lim.FailedLookupBurst),
-		verifier:    c.Verifier, localSigner: c.LocalSigner, now: c.Now}
+		verifier:    c.Verifier, localSigner: c.LocalSigner, now: c.Now, demo: c.Demo, hosts: c.Hosts}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -94,6 +104,9 @@ func (s *Server) Handler(functions ...string) http.Handler {
 	for _, rt := range Routes {
 		if len(functions) > 0 && !slices.Contains(functions, rt.Function) {
 			continue
+		}
+		if rt.Function == FunctionLocal && (!s.demo || s.localSigner == nil) {
+			continue // the demo sign-in exists in demo mode only
 		}
 		mux.Handle(rt.Method+" "+rt.Path, s.endpoint(rt))
 		paths[rt.Path] = append(paths[rt.Path], rt.Method)
@@ -115,7 +128,40 @@ func (s *Server) Handler(functions ...string) http.Handler {
 	} else {
 		mux.Handle("/", notFound)
 	}
-	return securityHeaders(s.logRequests(mux))
+	return securityHeaders(s.logRequests(s.checkHost(mux)))
+}
+
+// institution is an institution this server serves: demo institutions only in demo mode.
+func (s *Server) institution(id string) *content.Institution {
+	inst := s.content.Institution(id)
+	if inst == nil || (inst.Demo && !s.demo) {
+		return nil
+	}
+	return inst
+}
+
+// Serves reports whether the server takes reports for the institution (app.New gives it to the
+// meldpunt service).
+func (s *Server) Serves(id string) bool { return s.institution(id) != nil }
+
+// checkHost answers 421 to a Host header outside the allow-list (when there is one): a page
+// on another site that rebinds its own name to this server's address gets nothing.
+func (s *Server) checkHost(next http.Handler) http.Handler {
+	if len(s.hosts) == 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+		if !slices.ContainsFunc(s.hosts, func(h string) bool { return strings.EqualFold(h, host) }) {
+			s.writeError(w, r, meldwijzer.Errorf(meldwijzer.EHOST, "this server does not answer for the host %q", host))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // endpoint adapts a route's handler: body limit, panics, and errors as JSON.

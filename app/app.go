@@ -46,6 +46,10 @@ type Options struct {
 	Limits    api.Limits
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// Demo serves the demo institutions (and, with LocalSigner, the demo sign-in); Hosts is
+	// the local server's Host allow-list (api.Config).
+	Demo  bool
+	Hosts []string
 	// Content and Guide, when set, are used instead of loading content.FS (tests load it once).
 	Content *content.Bundle
 	Guide   *wegwijzer.Guide
@@ -87,13 +91,14 @@ func New(o Options) (*App, error) {
 		}
 		a.Meldpunt = meldpunt.New(meldpunt.Config{
 			Store: o.Store, AuditLog: o.Store, Keys: keys, Retention: o.Retention, Now: o.Now,
-			Institution: func(id string) bool { return a.Content.Institution(id) != nil },
+			Institution: func(id string) bool { return a.Server.Serves(id) },
 			Values:      values, K: o.K,
 		})
 	}
 	a.Server = api.NewServer(api.Config{
 		Content: a.Content, Guide: a.Guide, Meldpunt: a.Meldpunt, Logger: o.Logger, Web: o.Web,
 		Limits: o.Limits, Verifier: o.Verifier, LocalSigner: o.LocalSigner, Now: o.Now,
+		Demo: o.Demo, Hosts: o.Hosts,
 	})
 	return a, nil
 }

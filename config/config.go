@@ -25,6 +25,8 @@ const (
 	EnvRetention = "RETENTION"
 	// EnvSuppressBelow is the smallest count a dashboard shows (optional, default 5).
 	EnvSuppressBelow = "SUPPRESS_BELOW"
+	// EnvDemo, "true", serves the fictitious demo institutions (a demo stack; never a real one).
+	EnvDemo = "DEMO"
 	// EnvDynamoDBEndpoint is the AWS SDK's own endpoint override, set for DynamoDB Local.
 	EnvDynamoDBEndpoint = "AWS_ENDPOINT_URL_DYNAMODB"
 )
@@ -40,6 +42,8 @@ type Config struct {
 	Retention time.Duration
 	// K is the smallest count a dashboard shows (0 when not set: dashboard.DefaultK applies).
 	K int
+	// Demo serves the demo institutions.
+	Demo bool
 }
 
 // FromEnv reads every variable with getenv (os.Getenv) and fails when one of required is empty
@@ -47,7 +51,7 @@ type Config struct {
 func FromEnv(getenv func(string) string, required ...string) (Config, error) {
 	c := Config{
 		Table: getenv(EnvTable), SecretARN: getenv(EnvSecretARN), JWKSURL: getenv(EnvJWKSURL),
-		Issuer: getenv(EnvTokenIssuer), Audience: getenv(EnvTokenAudience),
+		Issuer: getenv(EnvTokenIssuer), Audience: getenv(EnvTokenAudience), Demo: getenv(EnvDemo) == "true",
 	}
 	var missing []string
 	for _, name := range required {

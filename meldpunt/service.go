@@ -107,23 +107,8 @@ func (s *Service) Submit(ctx context.Context, institution, idempotencyKey string
 		return nil, err
 	}
 	now := s.now().UTC().Truncate(time.Millisecond)
-	r := &meldwijzer.Report{
-		ID: newReportID(now), Institution: institution,
-		Audience: sub.Audience, Lang: sub.Lang, Theme: sub.Theme, Where: sub.Where,
-		Grounds: sub.Grounds, When: sub.When, Description: strings.TrimSpace(sub.Description), FollowUp: sub.FollowUp,
-		Status: meldwijzer.StatusReceived, CreatedAt: now, UpdatedAt: now,
-		AcknowledgeBy: now.Add(meldwijzer.AcknowledgeWithin),
-		FeedbackBy:    now.AddDate(0, meldwijzer.FeedbackMonths, 0),
-	}
-	idem := &meldwijzer.Idempotency{
-		KeyHash:     s.keys.idempotencyHash(institution, idempotencyKey),
-		RequestHash: sub.hash(),
-		ReportID:    r.ID,
-		Salt:        make([]byte, 16),
-		CreatedAt:   now,
-		ExpiresAt:   now.Add(idempotencyTTL),
-	}
-	_, _ = rand.Read(idem.Salt)
+	r := s.newReport(institution, sub, now)
+	idem := s.newIdempotency(institution, idempotencyKey, sub, r)
 	var receipt string
 	if sub.FollowUp {
 		receipt = s.keys.receipt(idem.Salt, idempotencyKey)
@@ -145,6 +130,35 @@ func (s *Service) Submit(ctx context.Context, institution, idempotencyKey string
 	}
 	return &Receipt{Report: stored, Receipt: receipt, Created: created}, nil
 }
+
+// newReport is the report of a submission, received at now.
+func (s *Service) newReport(institution string, sub Submission, now time.Time) *meldwijzer.Report {
+	return &meldwijzer.Report{
+		ID: newReportID(now), Institution: institution,
+		Audience: sub.Audience, Lang: sub.Lang, Theme: sub.Theme, Where: sub.Where,
+		Grounds: sub.Grounds, When: sub.When, Description: strings.TrimSpace(sub.Description), FollowUp: sub.FollowUp,
+		Status: meldwijzer.StatusReceived, CreatedAt: now, UpdatedAt: now,
+		AcknowledgeBy: now.Add(meldwijzer.AcknowledgeWithin),
+		FeedbackBy:    now.AddDate(0, meldwijzer.FeedbackMonths, 0),
+	}
+}
+
+// newIdempotency is the idempotency record of the request that files r, with a fresh salt.
+func (s *Service) newIdempotency(institution, idempotencyKey string, sub Submission, r *meldwijzer.Report) *meldwijzer.Idempotency {
+	idem := &meldwijzer.Idempotency{
+		KeyHash:     s.keys.idempotencyHash(institution, idempotencyKey),
+		RequestHash: sub.hash(),
+		ReportID:    r.ID,
+		Salt:        make([]byte, 16),
+		CreatedAt:   r.CreatedAt,
+		ExpiresAt:   r.CreatedAt.Add(idempotencyTTL),
+	}
+	_, _ = rand.Read(idem.Salt)
+	return idem
+}
+
+// Day is the day of t (UTC midnight): the only precision at which a report's times are kept.
+func Day(t time.Time) time.Time { return t.UTC().Truncate(24 * time.Hour) }
 
 // errNoReceipt is the one answer for every failed receipt lookup, whatever the reason, so that
 // nobody can learn whether a receipt exists.

@@ -82,7 +82,7 @@ type server struct {
 // startServer starts the binary on addr and waits for its "listening" line.
 func startServer(t *testing.T, bin, data, addr string) (*server, error) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "-addr", addr, "-data", data, "-store", "bolt")
+	cmd := exec.Command(bin, "serve", "-demo", "-demo-data=false", "-addr", addr, "-data", data, "-store", "bolt")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err

@@ -48,7 +48,7 @@ func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, erro
 	if err != nil {
 		return nil, err
 	}
-	a, err := app.New(app.Options{Functions: []string{api.FunctionInstitution}, Store: parts.Store, Secret: parts.Secret,
+	a, err := app.New(app.Options{Functions: []string{api.FunctionInstitution}, Store: parts.Store, Secret: parts.Secret, Demo: c.Demo,
 		Verifier: auth.NewVerifier(jwks.Keyfunc, c.Issuer, c.Audience), Retention: c.Retention, K: c.K, Logger: log})
 	if err != nil {
 		return nil, err

@@ -38,7 +38,7 @@ func TestFunctionServesStaffWithTheirOwnData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.New(app.Options{Functions: []string{api.FunctionInstitution}, Store: dynamo.New(local.Client(), table),
+	a, err := app.New(app.Options{Demo: true, Functions: []string{api.FunctionInstitution}, Store: dynamo.New(local.Client(), table),
 		Secret: meldpunt.NewMasterSecret(), Verifier: verifier, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)

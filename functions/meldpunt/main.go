@@ -40,7 +40,7 @@ func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, erro
 	if err != nil {
 		return nil, err
 	}
-	a, err := app.New(app.Options{Functions: []string{api.FunctionMeldpunt}, Store: parts.Store, Secret: parts.Secret,
+	a, err := app.New(app.Options{Functions: []string{api.FunctionMeldpunt}, Store: parts.Store, Secret: parts.Secret, Demo: c.Demo,
 		Retention: c.Retention, Logger: log})
 	if err != nil {
 		return nil, err

@@ -51,7 +51,7 @@ func newFunction(t *testing.T, local *dynamolocal.Local) (*dynamo.Store, func(ev
 		t.Fatal(err)
 	}
 	store := dynamo.New(local.Client(), table)
-	a, err := app.New(app.Options{Functions: []string{api.FunctionMeldpunt}, Store: store, Secret: meldpunt.NewMasterSecret(),
+	a, err := app.New(app.Options{Demo: true, Functions: []string{api.FunctionMeldpunt}, Store: store, Secret: meldpunt.NewMasterSecret(),
 		Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
