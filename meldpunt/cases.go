@@ -68,7 +68,11 @@ func (s *Service) Inbox(ctx context.Context, who Staff, q InboxQuery) ([]*meldwi
 		open, err := s.openReports(ctx, who.Institution)
 		return open, "", err
 	}
-	return s.store.Reports(ctx, meldwijzer.ReportFilter{Institution: who.Institution, Status: q.Status, Cursor: q.Cursor, Limit: q.Limit})
+	page, next, err := s.store.Reports(ctx, meldwijzer.ReportFilter{Institution: who.Institution, Status: q.Status, Cursor: q.Cursor, Limit: q.Limit})
+	for _, r := range page {
+		r.Forget(s.now())
+	}
+	return page, next, err
 }
 
 // openReports returns every report that is not closed, newest first.
@@ -99,6 +103,7 @@ func (s *Service) Case(ctx context.Context, who Staff, id string) (*meldwijzer.R
 	if err := s.audit(ctx, who, meldwijzer.AuditRead, r.ID, ""); err != nil {
 		return nil, err
 	}
+	r.Forget(s.now())
 	return r, nil
 }
 
@@ -128,7 +133,11 @@ func (s *Service) SetStatus(ctx context.Context, who Staff, id, status string) (
 	if err := s.audit(ctx, who, meldwijzer.AuditStatus, id, status); err != nil {
 		return nil, err
 	}
-	return s.store.SetStatus(ctx, who.Institution, id, status, s.now().UTC().Truncate(time.Millisecond), s.retention)
+	r, err := s.store.SetStatus(ctx, who.Institution, id, status, s.now().UTC().Truncate(time.Millisecond), s.retention)
+	if err == nil {
+		r.Forget(s.now())
+	}
+	return r, err
 }
 
 // AuditLogPage is the size of a page of the audit log.

@@ -180,7 +180,7 @@ func (s *Service) Self(ctx context.Context, receipt string) (*meldwijzer.Report,
 		return nil, errNoReceipt
 	case err != nil:
 		return nil, err
-	case !hmac.Equal([]byte(r.ReceiptHash), []byte(hash)), !r.ExpiresAt.IsZero() && s.now().After(r.ExpiresAt):
+	case !hmac.Equal([]byte(r.ReceiptHash), []byte(hash)), r.Expired(s.now()):
 		return nil, errNoReceipt
 	}
 	return r, nil

@@ -374,8 +374,11 @@ func (s *Store) SetStatus(ctx context.Context, institution, id, status string, a
 			return nil, err
 		}
 		changed, err := next.SetStatus(status, at, retention)
-		if err != nil || !changed {
-			return next, err
+		if err != nil {
+			return nil, err
+		}
+		if !changed {
+			return next, nil
 		}
 		items, iIdem, iReceipt, err := s.statusItems(it, next, withIdem, withReceipt)
 		if err != nil {

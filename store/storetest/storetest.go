@@ -41,7 +41,8 @@
 //     at + retention; any other status clears ClosedAt and ExpiresAt. The adapter makes the
 //     receipt index and the idempotency record expire with the report (the suite cannot see
 //     that: there is no clock). These are meldwijzer.Report.SetStatus's rules; an unknown status
-//     is ErrBadStatus and setting the status a report has changes nothing.
+//     is ErrBadStatus and setting the status a report has changes nothing. A report whose
+//     ExpiresAt has passed at `at` cannot change status: ErrReportExpired, nothing written.
 package storetest
 
 import (
@@ -805,6 +806,23 @@ func testStatusRules(t *testing.T, open func(t *testing.T) meldwijzer.ReportStor
 	}
 	if d := ReportDiff(r, MustReport(t, s, instA, r.ID)); d != "" {
 		t.Fatalf("setting the status it has changed the stored report:\n%s", d)
+	}
+
+	// Finding 6: a closed report past its expiry is never reopened (reopening made its
+	// receipt work again), not even a moment after.
+	closed, err := s.SetStatus(t.Context(), instA, r.ID, meldwijzer.StatusClosed, Base.Add(time.Hour), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, status := range []string{meldwijzer.StatusReceived, meldwijzer.StatusInProgress} {
+		got, err := s.SetStatus(t.Context(), instA, r.ID, status, closed.ExpiresAt, time.Hour)
+		WantError(t, "reopening an expired report", err, meldwijzer.ErrReportExpired)
+		if got != nil {
+			t.Fatal("a report with an error")
+		}
+	}
+	if d := ReportDiff(closed, MustReport(t, s, instA, r.ID)); d != "" {
+		t.Fatalf("a refused reopening changed the stored report:\n%s", d)
 	}
 }
 
