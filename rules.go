@@ -1,6 +1,7 @@
 package meldwijzer
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"time"
@@ -174,9 +175,13 @@ func (r *Report) AwaitingAnswer() bool {
 	return r.Status != StatusClosed && n > 0 && r.Messages[n-1].From == FromReporter
 }
 
-// NewestFirst orders reports as every listing does: CreatedAt descending, then ID descending.
+// NewestFirst orders reports as every listing does: CreatedAt (a day) descending, then Seq
+// descending (the order they arrived in within a day), then ID descending.
 func NewestFirst(a, b *Report) int {
 	if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(b.Seq, a.Seq); c != 0 {
 		return c
 	}
 	return strings.Compare(b.ID, a.ID)

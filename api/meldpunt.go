@@ -12,21 +12,23 @@ import (
 )
 
 type reportSummary struct {
-	ID        string    `json:"id"`
-	Status    string    `json:"status"`
-	CreatedAt time.Time `json:"createdAt"`
+	ID        string `json:"id"`
+	Status    string `json:"status"`
+	CreatedAt day    `json:"createdAt"`
 }
 
 type messageView struct {
-	From string    `json:"from"`
-	Text string    `json:"text"`
-	At   time.Time `json:"at"`
+	From string `json:"from"`
+	Text string `json:"text"`
+	At   day    `json:"at"`
 }
+
+func messageViewOf(m meldwijzer.Message) messageView { return messageView{m.From, m.Text, day(m.At)} }
 
 func messageViews(ms []meldwijzer.Message) []messageView {
 	out := make([]messageView, 0, len(ms))
 	for _, m := range ms {
-		out = append(out, messageView(m))
+		out = append(out, messageViewOf(m))
 	}
 	return out
 }
@@ -62,7 +64,7 @@ func (s *Server) createReport(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusCreated
 	}
 	writeJSON(w, status, map[string]any{
-		"report":  reportSummary{ID: res.Report.ID, Status: res.Report.Status, CreatedAt: res.Report.CreatedAt},
+		"report":  reportSummary{ID: res.Report.ID, Status: res.Report.Status, CreatedAt: day(res.Report.CreatedAt)},
 		"receipt": receipt,
 	})
 	return nil
@@ -94,14 +96,14 @@ func (s *Server) selfReport(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"report": struct {
-			ID            string    `json:"id"`
-			Status        string    `json:"status"`
-			Theme         string    `json:"theme"`
-			Where         string    `json:"where"`
-			CreatedAt     time.Time `json:"createdAt"`
-			AcknowledgeBy time.Time `json:"acknowledgeBy"`
-			FeedbackBy    time.Time `json:"feedbackBy"`
-		}{report.ID, report.Status, report.Theme, report.Where, report.CreatedAt, report.AcknowledgeBy, report.FeedbackBy},
+			ID            string `json:"id"`
+			Status        string `json:"status"`
+			Theme         string `json:"theme"`
+			Where         string `json:"where"`
+			CreatedAt     day    `json:"createdAt"`
+			AcknowledgeBy day    `json:"acknowledgeBy"`
+			FeedbackBy    day    `json:"feedbackBy"`
+		}{report.ID, report.Status, report.Theme, report.Where, day(report.CreatedAt), day(report.AcknowledgeBy), day(report.FeedbackBy)},
 		"messages": messageViews(report.Messages),
 	})
 	return nil
@@ -124,6 +126,6 @@ func (s *Server) selfMessage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"message": messageView(*m)})
+	writeJSON(w, http.StatusCreated, map[string]any{"message": messageViewOf(*m)})
 	return nil
 }

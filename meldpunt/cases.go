@@ -133,7 +133,7 @@ func (s *Service) SetStatus(ctx context.Context, who Staff, id, status string) (
 	if err := s.audit(ctx, who, meldwijzer.AuditStatus, id, status); err != nil {
 		return nil, err
 	}
-	r, err := s.store.SetStatus(ctx, who.Institution, id, status, s.now().UTC().Truncate(time.Millisecond), s.retention)
+	r, err := s.store.SetStatus(ctx, who.Institution, id, status, Day(s.now()), s.retention)
 	if err == nil {
 		r.Forget(s.now())
 	}

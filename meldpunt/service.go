@@ -9,7 +9,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base32"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"slices"
@@ -106,8 +105,7 @@ func (s *Service) Submit(ctx context.Context, institution, idempotencyKey string
 	if err := sub.validate(); err != nil {
 		return nil, err
 	}
-	now := s.now().UTC().Truncate(time.Millisecond)
-	r := s.newReport(institution, sub, now)
+	r := s.newReport(institution, sub, Day(s.now()))
 	idem := s.newIdempotency(institution, idempotencyKey, sub, r)
 	var receipt string
 	if sub.FollowUp {
@@ -131,10 +129,10 @@ func (s *Service) Submit(ctx context.Context, institution, idempotencyKey string
 	return &Receipt{Report: stored, Receipt: receipt, Created: created}, nil
 }
 
-// newReport is the report of a submission, received at now.
+// newReport is the report of a submission, received on the day now.
 func (s *Service) newReport(institution string, sub Submission, now time.Time) *meldwijzer.Report {
 	return &meldwijzer.Report{
-		ID: newReportID(now), Institution: institution,
+		ID: newReportID(), Institution: institution,
 		Audience: sub.Audience, Lang: sub.Lang, Theme: sub.Theme, Where: sub.Where,
 		Grounds: sub.Grounds, When: sub.When, Description: strings.TrimSpace(sub.Description), FollowUp: sub.FollowUp,
 		Status: meldwijzer.StatusReceived, CreatedAt: now, UpdatedAt: now,
@@ -205,7 +203,7 @@ func (s *Service) addMessage(ctx context.Context, institution, id, from, text st
 	if err := CheckMessage(text); err != nil {
 		return nil, nil, err
 	}
-	m := meldwijzer.Message{From: from, Text: text, At: s.now().UTC().Truncate(time.Millisecond)}
+	m := meldwijzer.Message{From: from, Text: text, At: Day(s.now())}
 	r, err := s.store.AddMessage(ctx, institution, id, m)
 	if err != nil {
 		return nil, nil, err
@@ -272,11 +270,10 @@ func (sub *Submission) hash() string {
 
 var idEncoding = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadding(base32.NoPadding)
 
-// newReportID returns an id that sorts by creation time: 48 bits of milliseconds, then 80
-// random bits (like a ULID), in lower-case Crockford base32.
-func newReportID(at time.Time) string {
+// newReportID returns 128 random bits in lower-case Crockford base32: an id that says nothing
+// about when the report arrived (the store orders reports by day and sequence).
+func newReportID() string {
 	var b [16]byte
-	binary.BigEndian.PutUint64(b[:8], uint64(at.UnixMilli())<<16)
-	_, _ = rand.Read(b[6:])
+	_, _ = rand.Read(b[:])
 	return idEncoding.EncodeToString(b[:])
 }

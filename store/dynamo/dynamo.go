@@ -99,7 +99,13 @@ func (s *Store) CreateReport(ctx context.Context, r *meldwijzer.Report, idem *me
 	if err := r.ValidateNew(idem); err != nil {
 		return nil, nil, false, err
 	}
-	ri := newReportItem(r, idem)
+	seq, err := s.nextSeq(ctx, "CreateReport", key(instPK(r.Institution), skSeq), typeSeq)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	withSeq := *r
+	withSeq.Seq = seq
+	ri := newReportItem(&withSeq, idem)
 	stored, err := ri.report()
 	if err != nil {
 		return nil, nil, false, err

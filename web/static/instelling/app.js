@@ -162,8 +162,11 @@
     for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
     return e;
   };
-  const fmtDate = (s) => s ? new Date(s).toLocaleDateString(t('locale'), { day: 'numeric', month: 'short', year: 'numeric' }) : '';
-  const fmtTime = (s) => s ? new Date(s).toLocaleString(t('locale'), { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }) : '';
+  // Report and message times are days (YYYY-MM-DD, read as that local day); only a handler's
+  // audit log has times of day.
+  const dayOf = (s) => { const m = /^(\d{4})-(\d\d)-(\d\d)$/.exec(s); return m ? new Date(+m[1], m[2] - 1, +m[3]) : new Date(s); };
+  const fmtDate = (s) => s ? dayOf(s).toLocaleDateString(t('locale'), { day: 'numeric', month: 'short', year: 'numeric' }) : '';
+  const fmtTime = (s) => !s ? '' : /^\d{4}-\d\d-\d\d$/.test(s) ? fmtDate(s) : new Date(s).toLocaleString(t('locale'), { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
   const fmtMonth = (m, long) => new Date(m + '-15T12:00:00').toLocaleDateString(t('locale'), long ? { month: 'long', year: 'numeric' } : { month: 'short' });
   const ym = (d) => d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0');
   const ref = (id) => (id || '').slice(-8);
