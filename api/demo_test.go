@@ -50,7 +50,7 @@ func TestNoDemoWithoutDemoMode(t *testing.T) {
 	}
 
 	// The same through the Lambda adapter with an API Gateway v2 event.
-	h := lambdahttp.New(a.Handler())
+	h := lambdahttp.New(a.Handler(), lambdahttp.Options{})
 	res, err := h.Invoke(context.Background(), events.APIGatewayV2HTTPRequest{
 		RawPath: "/api/v1/local/signin", Headers: map[string]string{"content-type": "application/json"},
 		Body:           `{"institution":"roc-voorbeeldstad","role":"handler"}`,

@@ -42,7 +42,7 @@ func limited(w http.ResponseWriter, wait time.Duration) error {
 // createReport files an anonymous report (docs/api.md). A retry with the same Idempotency-Key and
 // body gets the same answer and stores nothing new.
 func (s *Server) createReport(w http.ResponseWriter, r *http.Request) error {
-	if ok, wait := s.intakeLimit.Allow(r); !ok {
+	if ok, wait := s.intakeLimit.Take(r); !ok {
 		return limited(w, wait)
 	}
 	var sub meldpunt.Submission
@@ -70,20 +70,29 @@ func (s *Server) createReport(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// receiptReport finds the report of the receipt in the Authorization header. Only failed
-// lookups count against the client's limit, so a school's classes are never locked out by
-// people reading their own answers.
+// receiptReport finds the report of the receipt in the Authorization header. A receipt whose
+// check digits are wrong (nearly every guess) costs a failed-lookup token, charged before the
+// answer, and no store read. A receipt with the right check digits is looked up whatever the
+// failed lookups of its network, charged to the network's store reads; only if it then proves
+// wrong does it cost a failed-lookup token too. So a school's pupils read their answers however
+// much someone on the school's network guesses, and store reads stay bounded.
 func (s *Server) receiptReport(w http.ResponseWriter, r *http.Request) (*meldwijzer.Report, error) {
-	if wait := s.lookupLimit.Wait(r); wait > 0 {
-		return nil, limited(w, wait)
-	}
 	scheme, code, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !strings.EqualFold(scheme, "Receipt") {
 		code = ""
 	}
+	if !s.meldpunt.PlausibleReceipt(code) {
+		if ok, wait := s.failedLimit.Take(r); !ok {
+			return nil, limited(w, wait)
+		}
+	} else if ok, wait := s.lookupLimit.Take(r); !ok {
+		return nil, limited(w, wait)
+	}
 	report, err := s.meldpunt.Self(r.Context(), code)
 	if meldpunt.ErrNoReceipt(err) {
-		s.lookupLimit.Allow(r)
+		if s.meldpunt.PlausibleReceipt(code) {
+			s.failedLimit.Take(r)
+		}
 		w.Header().Set("WWW-Authenticate", "Receipt")
 	}
 	return report, err

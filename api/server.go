@@ -47,18 +47,40 @@ type Config struct {
 	Hosts []string
 }
 
-// Limits are rate limits per client address (kept only as a rotating hash, in memory). A
-// school's classes share one address behind NAT, so intake is generous; failed receipt lookups
-// are where guessing happens, so they are tight.
+// Limits are rate limits per client network (kept only as a rotating hash, in memory). A
+// school's classes share one address behind NAT, so intake and receipt lookups are generous;
+// failed receipt lookups are where guessing happens, so they are tight, and they never use up
+// the lookups of a receipt that is right (see receiptReport).
 type Limits struct {
 	IntakePerMinute        float64
 	IntakeBurst            int
 	FailedLookupsPerMinute float64
 	FailedLookupBurst      int
+	// Lookups are receipt lookups that read the store (a receipt with the right check digits):
+	// they bound the store reads one network can cause.
+	LookupsPerMinute float64
+	LookupBurst      int
 }
 
-// DefaultLimits: hundreds of reports a minute from one school; ten wrong receipts a minute.
-var DefaultLimits = Limits{IntakePerMinute: 300, IntakeBurst: 100, FailedLookupsPerMinute: 10, FailedLookupBurst: 10}
+// DefaultLimits: hundreds of reports and lookups a minute from one school; ten wrong receipts a
+// minute.
+var DefaultLimits = Limits{IntakePerMinute: 300, IntakeBurst: 100, FailedLookupsPerMinute: 10, FailedLookupBurst: 10,
+	LookupsPerMinute: 600, LookupBurst: 200}
+
+// withDefaults fills each limit that is not set from DefaultLimits.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits
+	if l.IntakePerMinute == 0 || l.IntakeBurst == 0 {
+		l.IntakePerMinute, l.IntakeBurst = d.IntakePerMinute, d.IntakeBurst
+	}
+	if l.FailedLookupsPerMinute == 0 || l.FailedLookupBurst == 0 {
+		l.FailedLookupsPerMinute, l.FailedLookupBurst = d.FailedLookupsPerMinute, d.FailedLookupBurst
+	}
+	if l.LookupsPerMinute == 0 || l.LookupBurst == 0 {
+		l.LookupsPerMinute, l.LookupBurst = d.LookupsPerMinute, d.LookupBurst
+	}
+	return l
+}
 
 // Server serves the API.
 type Server struct {
@@ -68,7 +90,8 @@ type Server struct {
 	log         *slog.Logger
 	web         fs.FS
 	intakeLimit *Limiter
-	lookupLimit *Limiter
+	failedLimit *Limiter // failed receipt lookups
+	lookupLimit *Limiter // receipt lookups that read the store
 	verifier    *auth.Verifier
 	localSigner *auth.LocalKey
 	now         func() time.Time
@@ -82,13 +105,11 @@ func NewServer(c Config) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	lim := c.Limits
-	if lim == (Limits{}) {
-		lim = DefaultLimits
-	}
+	lim := c.Limits.withDefaults()
 	s := &Server{content: c.Content, guide: c.Guide, meldpunt: c.Meldpunt, log: log, web: c.Web,
 		intakeLimit: NewLimiter(lim.IntakePerMinute, lim.IntakeBurst),
-		lookupLimit: NewLimiter(lim.FailedLookupsPerMinute, lim.FailedLookupBurst),
+		failedLimit: NewLimiter(lim.FailedLookupsPerMinute, lim.FailedLookupBurst),
+		lookupLimit: NewLimiter(lim.LookupsPerMinute, lim.LookupBurst),
 		verifier:    c.Verifier, localSigner: c.LocalSigner, now: c.Now, demo: c.Demo, hosts: c.Hosts}
 	if s.now == nil {
 		s.now = time.Now

@@ -138,10 +138,10 @@ func TestNoPreciseTimes(t *testing.T) {
 	}
 
 	// The same answer through the Lambda adapter, from an API Gateway v2 event.
-	h := lambdahttp.New(ts.Config.Handler)
+	h := lambdahttp.New(ts.Config.Handler, lambdahttp.Options{})
 	res, err := h.Invoke(t.Context(), events.APIGatewayV2HTTPRequest{
 		RawPath: base, Body: report,
-		Headers: map[string]string{"content-type": "application/json", "idempotency-key": "times-key-0000000004"},
+		Headers:        map[string]string{"content-type": "application/json", "idempotency-key": "times-key-0000000004"},
 		RequestContext: events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "POST", SourceIP: "198.51.100.7"}},
 	})
 	var created struct {

@@ -1,6 +1,7 @@
 package meldpunt
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"testing"
@@ -66,5 +67,28 @@ func TestReportIDsCarryNoTime(t *testing.T) {
 	}
 	if slices.IsSorted(ids) {
 		t.Errorf("ids made one after another sort: they carry their creation order")
+	}
+}
+
+// A receipt's check digits tell nearly every guess from a real receipt without a store read.
+func TestReceiptCheckDigits(t *testing.T) {
+	k, err := NewKeys(NewMasterSecret())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 100 {
+		r := k.receipt([]byte(fmt.Sprint(i)), "key")
+		if len(r) != ReceiptDigits || !k.Plausible(r) || !k.Plausible(NormalizeReceipt(FormatReceipt(r))) {
+			t.Fatalf("receipt %q is not plausible", r)
+		}
+	}
+	plausible := 0
+	for i := range 200_000 {
+		if k.Plausible(fmt.Sprintf("%020d", uint64(i)*7_919_000_003)) {
+			plausible++
+		}
+	}
+	if plausible > 3 {
+		t.Errorf("%d of 200,000 guesses have the right check digits, want about 0.2", plausible)
 	}
 }

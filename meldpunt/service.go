@@ -162,13 +162,19 @@ func Day(t time.Time) time.Time { return t.UTC().Truncate(24 * time.Hour) }
 // nobody can learn whether a receipt exists.
 var errNoReceipt = meldwijzer.Errorf(meldwijzer.EUNAUTHORIZED, "this receipt is not known. Check the digits and try again.")
 
+// PlausibleReceipt reports whether a receipt as typed has the right check digits, so that the
+// caller may spend a store read on it (Self). Nearly every guess has not.
+func (s *Service) PlausibleReceipt(receipt string) bool {
+	return s.keys.Plausible(NormalizeReceipt(receipt))
+}
+
 // ErrNoReceipt reports whether err is the answer to a failed receipt lookup.
 func ErrNoReceipt(err error) bool { return meldwijzer.ErrorCode(err) == meldwijzer.EUNAUTHORIZED }
 
 // Self returns the report that a receipt belongs to, with its messages.
 func (s *Service) Self(ctx context.Context, receipt string) (*meldwijzer.Report, error) {
 	receipt = NormalizeReceipt(receipt)
-	if receipt == "" {
+	if !s.keys.Plausible(receipt) {
 		return nil, errNoReceipt
 	}
 	hash := s.keys.ReceiptHash(receipt)

@@ -53,5 +53,5 @@ func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, erro
 	if err != nil {
 		return nil, err
 	}
-	return lambdahttp.New(a.Handler()), nil
+	return lambdahttp.New(a.Handler(), lambdahttp.Options{OriginSecret: parts.OriginSecret}), nil
 }

@@ -43,7 +43,7 @@ func TestFunctionServesStaffWithTheirOwnData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := lambdahttp.New(a.Handler())
+	h := lambdahttp.New(a.Handler(), lambdahttp.Options{})
 	raw, err := os.ReadFile("../meldpunt/testdata/apigw-v2-report.json")
 	if err != nil {
 		t.Fatal(err)

@@ -56,7 +56,7 @@ func newFunction(t *testing.T, local *dynamolocal.Local) (*dynamo.Store, func(ev
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := lambdahttp.New(a.Handler())
+	h := lambdahttp.New(a.Handler(), lambdahttp.Options{})
 	return store, func(e events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
 		res, err := h.Invoke(context.Background(), e)
 		if err != nil {

@@ -19,6 +19,8 @@ type Parts struct {
 	AWS    aws.Config
 	Store  *dynamo.Store
 	Secret []byte
+	// OriginSecret is what CloudFront sends to the API ("" when not configured).
+	OriginSecret string
 }
 
 // Open loads the AWS configuration, reads the master secret named by c.SecretARN and opens the
@@ -32,5 +34,11 @@ func Open(ctx context.Context, c config.Config) (*Parts, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Parts{AWS: cfg, Store: dynamo.New(dynamo.NewClient(cfg), c.Table), Secret: master}, nil
+	p := &Parts{AWS: cfg, Store: dynamo.New(dynamo.NewClient(cfg), c.Table), Secret: master}
+	if c.OriginSecretARN != "" {
+		if p.OriginSecret, err = secret.LoadText(ctx, cfg, c.OriginSecretARN); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
 }
