@@ -31,7 +31,8 @@ type Options struct {
 	// the local binary does. The guide is loaded only when the wegwijzer is served.
 	Functions []string
 	// Store is nil for a function that serves no reports; Secret is the master secret that the
-	// receipts and idempotency keys derive from (with Store).
+	// receipts and idempotency keys derive from (with Store; nil when the meldpunt's routes are
+	// not served, as in the institution function).
 	Store  Store
 	Secret []byte
 	// Verifier checks staff tokens; LocalSigner signs the demo sign-in's (local binary only).
@@ -81,9 +82,14 @@ func New(o Options) (*App, error) {
 		}
 	}
 	if o.Store != nil {
-		keys, err := meldpunt.NewKeys(o.Secret)
-		if err != nil {
-			return nil, err
+		// Without a secret (the institution function) the service takes and finds no reports
+		// by receipt; it needs none to serve staff.
+		var keys *meldpunt.Keys
+		if o.Secret != nil || a.serves(api.FunctionMeldpunt) {
+			var err error
+			if keys, err = meldpunt.NewKeys(o.Secret); err != nil {
+				return nil, err
+			}
 		}
 		values := map[string][]string{}
 		for _, d := range []string{"theme", "where", "audience", "ground"} {

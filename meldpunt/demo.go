@@ -35,6 +35,9 @@ var demoReplies = []string{
 // reports up to now, from a fixed seed, so that a newcomer sees a living inbox, deadlines and
 // dashboard. It returns how many reports it stored. Only the demo server calls it.
 func (s *Service) SeedDemo(ctx context.Context, institutions []string) (int, error) {
+	if s.keys == nil {
+		return 0, errNoKeys
+	}
 	rng := rand.New(rand.NewPCG(DemoSeed, DemoSeed))
 	today := Day(s.now())
 	n := 0

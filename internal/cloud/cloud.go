@@ -23,18 +23,19 @@ type Parts struct {
 	OriginSecret string
 }
 
-// Open loads the AWS configuration, reads the master secret named by c.SecretARN and opens the
-// store on c.Table.
+// Open loads the AWS configuration, reads the master secret named by c.SecretARN (when set: the
+// institution function has none) and the origin secret, and opens the store on c.Table.
 func Open(ctx context.Context, c config.Config) (*Parts, error) {
 	cfg, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, err
 	}
-	master, err := secret.Load(ctx, cfg, c.SecretARN)
-	if err != nil {
-		return nil, err
+	p := &Parts{AWS: cfg, Store: dynamo.New(dynamo.NewClient(cfg), c.Table)}
+	if c.SecretARN != "" {
+		if p.Secret, err = secret.Load(ctx, cfg, c.SecretARN); err != nil {
+			return nil, err
+		}
 	}
-	p := &Parts{AWS: cfg, Store: dynamo.New(dynamo.NewClient(cfg), c.Table), Secret: master}
 	if c.OriginSecretARN != "" {
 		if p.OriginSecret, err = secret.LoadText(ctx, cfg, c.OriginSecretARN); err != nil {
 			return nil, err

@@ -41,8 +41,8 @@ const (
 	auditSeqDigits = 20
 )
 
-func auditPK(inst string) string    { return "AUDIT#" + inst }
-func auditSeqPK(inst string) string { return "AUDITSEQ#" + inst }
+func auditPK(inst string) string    { return PrefixAudit + inst }
+func auditSeqPK(inst string) string { return PrefixAuditSeq + inst }
 func auditSK(at time.Time, seq int64) string {
 	return fmt.Sprintf("%s#%0*d", ts(at), auditSeqDigits, seq)
 }

@@ -40,11 +40,21 @@ const (
 	typeCount   = "count"
 )
 
-func instPK(inst string) string      { return "INST#" + inst }
-func reportSK(id string) string      { return "REPORT#" + id }
-func receiptPK(hash string) string   { return "RECEIPT#" + hash }
-func idemPK(keyHash string) string   { return "IDEM#" + keyHash }
-func ts(t time.Time) string          { return t.UTC().Format(tsLayout) }
+// Partition key prefixes: every item's pk starts with one of them, so that IAM can grant each
+// function only the partitions it uses (dynamodb:LeadingKeys, infra/access.go).
+const (
+	PrefixInstitution = "INST#"     // reports, their list entries, counts and sequence
+	PrefixReceipt     = "RECEIPT#"  // receipt index
+	PrefixIdempotency = "IDEM#"     // idempotency records
+	PrefixAudit       = "AUDIT#"    // audit entries
+	PrefixAuditSeq    = "AUDITSEQ#" // the audit log's counter
+)
+
+func instPK(inst string) string    { return PrefixInstitution + inst }
+func reportSK(id string) string    { return "REPORT#" + id }
+func receiptPK(hash string) string { return PrefixReceipt + hash }
+func idemPK(keyHash string) string { return PrefixIdempotency + keyHash }
+func ts(t time.Time) string        { return t.UTC().Format(tsLayout) }
 func created(t time.Time, seq int64) string {
 	return fmt.Sprintf("%s#%016x", ts(t), seq)
 }
