@@ -153,3 +153,112 @@ func TestNoPreciseTimes(t *testing.T) {
 		t.Errorf("through the Lambda adapter: %d %s %v", res.StatusCode, res.Body, err)
 	}
 }
+
+// dashboardOf reads a dashboard as JSON.
+func (ts *testServer) dashboardOf(t *testing.T, token, from, to string) (int, map[string]any) {
+	t.Helper()
+	status, d, _ := ts.do(t, "GET", "/api/v1/institutions/roc-voorbeeldstad/dashboard?from="+from+"&to="+to, "", "Authorization", token)
+	return status, d
+}
+
+// cellOf is the count of a dashboard cell (month "" for the period), or -1 when hidden.
+func cellOf(d map[string]any, month, dim, value string) int {
+	cells := d["cells"].([]any)
+	if month == "" {
+		cells = d["period"].([]any)
+	}
+	for _, c := range cells {
+		c := c.(map[string]any)
+		if (month == "" || c["month"] == month) && c["dimension"] == dim && c["value"] == value {
+			if n, ok := c["count"].(float64); ok {
+				return int(n)
+			}
+			return -1
+		}
+	}
+	return -2
+}
+
+// Finding 3: the differencing attacks. Jan–Mar showed seksueel 11 with March hidden and Jan–Feb
+// showed 10, so March had 1; a reload before and after a report showed which cells went up by
+// one; open and overdue counts were never hidden. Now none of this works for a viewer.
+func TestDashboardDifferencingAttacks(t *testing.T) {
+	c := &clock{now: time.Date(2026, 1, 12, 10, 0, 0, 0, time.UTC)}
+	ts := newServerWith(t, app.Options{Now: c.Now})
+	n := 0
+	file := func(theme string, count int) {
+		for range count {
+			body := strings.Replace(report, `"discriminatie","where":"stage","grounds":["herkomst"]`, `"`+theme+`","where":"school"`, 1)
+			n++
+			ts.file(t, "roc-voorbeeldstad", body, fmt.Sprintf("diff-key-%011d", n))
+		}
+	}
+	file("seksueel", 5) // January
+	file("pesten", 9)
+	c.now = time.Date(2026, 2, 10, 10, 0, 0, 0, time.UTC)
+	file("seksueel", 5)
+	file("pesten", 9)
+	c.now = time.Date(2026, 3, 9, 10, 0, 0, 0, time.UTC)
+	file("seksueel", 1)
+	file("pesten", 12)
+	c.now = time.Date(2026, 4, 20, 10, 0, 0, 0, time.UTC)
+	viewer := ts.token(t, "roc-voorbeeldstad", "viewer", 24*time.Hour)
+
+	_, q1 := ts.dashboardOf(t, viewer, "2026-01", "2026-03")
+	_, q2 := ts.dashboardOf(t, viewer, "2026-01", "2026-02")
+	_, q3 := ts.dashboardOf(t, viewer, "2026-02", "2026-03")
+	if cellOf(q1, "2026-03", "theme", "seksueel") != -1 {
+		t.Fatalf("March's seksueel (1) is shown")
+	}
+	for _, pair := range [][2]map[string]any{{q1, q2}, {q3, q2}} {
+		a, b := cellOf(pair[0], "", "theme", "seksueel"), cellOf(pair[1], "", "theme", "seksueel")
+		if a >= 0 && b >= 0 && a != b {
+			t.Errorf("periods %v..%v and %v..%v show seksueel %d and %d: March's hidden count is %d",
+				pair[0]["from"], pair[0]["to"], pair[1]["from"], pair[1]["to"], a, b, a-b)
+		}
+		if ta, tb := pair[0]["total"], pair[1]["total"]; ta != nil && tb != nil && cellOf(pair[0], "2026-03", "total", "all") == -1 {
+			t.Errorf("the period totals %v and %v give a hidden month's total away", ta, tb)
+		}
+	}
+	for _, q := range []map[string]any{q1, q2, q3} {
+		if q["cases"] != nil {
+			t.Errorf("a viewer sees open and overdue counts: %v", q["cases"])
+		}
+	}
+	// A month's cells are the same in every period that includes it.
+	for _, dim := range [][2]string{{"theme", "seksueel"}, {"theme", "pesten"}, {"total", "all"}} {
+		if a, b := cellOf(q1, "2026-02", dim[0], dim[1]), cellOf(q2, "2026-02", dim[0], dim[1]); a != b {
+			t.Errorf("February %s/%s is %d in one period and %d in another", dim[0], dim[1], a, b)
+		}
+	}
+
+	// Reload before and after a report: the current month is not shown to a viewer, so nothing
+	// changes, and asking for it is refused or cut to last month.
+	_, before := ts.dashboardOf(t, viewer, "2026-01", "2026-04")
+	file("agressie", 1)
+	_, after := ts.dashboardOf(t, viewer, "2026-01", "2026-04")
+	if fmt.Sprint(before) != fmt.Sprint(after) {
+		t.Errorf("a viewer's dashboard changed with one new report:\nbefore %v\nafter  %v", before, after)
+	}
+	if after["to"] != "2026-03" {
+		t.Errorf("a viewer's period ends %v, want the last whole month 2026-03", after["to"])
+	}
+	if status, body := ts.dashboardOf(t, viewer, "2026-04", "2026-04"); status != 400 {
+		t.Errorf("a viewer asking for the current month: %d %v", status, body)
+	}
+	// The same through the Lambda adapter, with an API Gateway v2 event.
+	res, err := lambdahttp.New(ts.Config.Handler, lambdahttp.Options{}).Invoke(t.Context(), events.APIGatewayV2HTTPRequest{
+		RawPath: "/api/v1/institutions/roc-voorbeeldstad/dashboard", RawQueryString: "from=2026-01&to=2026-04",
+		Headers:        map[string]string{"authorization": viewer},
+		RequestContext: events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET", SourceIP: "198.51.100.7"}},
+	})
+	if err != nil || res.StatusCode != 200 || strings.Contains(res.Body, `"cases"`) || !strings.Contains(res.Body, `"to":"2026-03"`) {
+		t.Errorf("a viewer's dashboard through the Lambda adapter: %d %s %v", res.StatusCode, res.Body, err)
+	}
+
+	// The handler sees the current month and the open cases.
+	handler := ts.token(t, "roc-voorbeeldstad", "handler", 24*time.Hour)
+	if _, h := ts.dashboardOf(t, handler, "2026-04", "2026-04"); h["cases"] == nil {
+		t.Errorf("the handler has no case counts: %v", h)
+	}
+}
