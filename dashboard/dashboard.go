@@ -82,7 +82,7 @@ func Build(institution, from, to string, counts []meldwijzer.Count, values map[s
 	if k < 1 {
 		k = DefaultK
 	}
-	sums := map[[2]string]int{}     // period sum per (dimension, value)
+	sums := map[[2]string]int{}      // period sum per (dimension, value)
 	complete := map[[2]string]bool{} // every month's part of it is published
 	d := &Dashboard{Institution: institution, From: from, To: to, SuppressedBelow: k, Cells: []Cell{}, Period: []Cell{}}
 	for _, month := range months {
