@@ -45,10 +45,19 @@ func (s *Server) createReport(w http.ResponseWriter, r *http.Request) error {
 	if ok, wait := s.intakeLimit.Take(r); !ok {
 		return limited(w, wait)
 	}
-	var sub meldpunt.Submission
-	if err := decode(r, &sub); err != nil {
+	// followUp is required: a report sent without it used to get no receipt without a word.
+	var body struct {
+		meldpunt.Submission
+		FollowUp *bool `json:"followUp"`
+	}
+	if err := decode(r, &body); err != nil {
 		return err
 	}
+	if body.FollowUp == nil {
+		return meldwijzer.Errorf(meldwijzer.EINVALID, "followUp is required: true to get a receipt and an answer, false for none")
+	}
+	sub := body.Submission
+	sub.FollowUp = *body.FollowUp
 	sub.Lang = lang(r, sub.Lang)
 	res, err := s.meldpunt.Submit(r.Context(), r.PathValue("id"), r.Header.Get("Idempotency-Key"), sub)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -149,7 +150,7 @@ func (s *Server) Handler(functions ...string) http.Handler {
 	} else {
 		mux.Handle("/", notFound)
 	}
-	return securityHeaders(s.logRequests(s.checkHost(mux)))
+	return securityHeaders(s.logRequests(s.checkHost(s.cleanPaths(mux))))
 }
 
 // institution is an institution this server serves: demo institutions only in demo mode.
@@ -261,13 +262,36 @@ const PermissionsPolicy = "accelerometer=(), camera=(), geolocation=(), gyroscop
 
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", ContentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Permissions-Policy", PermissionsPolicy)
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		setSecurityHeaders(w.Header())
+		next.ServeHTTP(w, r)
+	})
+}
+
+func setSecurityHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", ContentSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Permissions-Policy", PermissionsPolicy)
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+}
+
+// SecurityHeaders are the headers every answer carries, for answers made outside the handler
+// (the Lambda adapter's own, lambdahttp.Options.Header).
+func SecurityHeaders() http.Header {
+	h := http.Header{}
+	setSecurityHeaders(h)
+	return h
+}
+
+// cleanPaths answers a path that is not clean ("..", ".", "//") with the JSON 404 instead of
+// ServeMux's HTML redirect to the cleaned path.
+func (s *Server) cleanPaths(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; p != "" && p != "/" && path.Clean(p) != strings.TrimSuffix(p, "/") {
+			s.writeError(w, r, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "there is nothing at this address"))
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -14,6 +14,7 @@ import (
 	"meldwijzer/api"
 	"meldwijzer/auth"
 	"meldwijzer/content"
+	"meldwijzer/lambdahttp"
 	"meldwijzer/meldpunt"
 	"meldwijzer/wegwijzer"
 )
@@ -116,3 +117,9 @@ func (a *App) serves(function string) bool {
 
 // Handler is the HTTP handler of the app's functions (and the web app, when it has one).
 func (a *App) Handler() http.Handler { return a.Server.Handler(a.functions...) }
+
+// Lambda is the app's handler as a Lambda function behind API Gateway; originSecret is what
+// CloudFront sends ("" to trust no forwarded address, see lambdahttp.Options).
+func (a *App) Lambda(originSecret string) *lambdahttp.Handler {
+	return lambdahttp.New(a.Handler(), lambdahttp.Options{OriginSecret: originSecret, Header: api.SecurityHeaders()})
+}

@@ -32,6 +32,9 @@ type Options struct {
 	// the viewer's address in CloudFront-Viewer-Address. When empty the adapter trusts no header
 	// and keys limits by the connection's source address.
 	OriginSecret string
+	// Header is added to the adapter's own answers (a 400 for an unreadable event, the 403):
+	// the security headers every answer of the handler carries (api.SecurityHeaders).
+	Header http.Header
 }
 
 // New returns a Lambda handler that serves h.
@@ -47,19 +50,31 @@ func (l *Handler) fromOrigin(e events.APIGatewayV2HTTPRequest) bool {
 func (l *Handler) Invoke(ctx context.Context, e events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 	viaCloudFront := l.o.OriginSecret != "" && l.fromOrigin(e)
 	if l.o.OriginSecret != "" && !viaCloudFront {
-		return events.APIGatewayV2HTTPResponse{StatusCode: http.StatusForbidden,
-			Headers: map[string]string{"Content-Type": "application/json", "Cache-Control": "no-store"},
-			Body:    `{"error":{"code":"forbidden","message":"use the app's own address"}}`}, nil
+		return l.own(http.StatusForbidden, `{"error":{"code":"forbidden","message":"use the app's own address"}}`), nil
 	}
 	r, err := request(ctx, e, viaCloudFront)
 	if err != nil {
-		return events.APIGatewayV2HTTPResponse{StatusCode: http.StatusBadRequest,
-			Headers: map[string]string{"Content-Type": "application/json"},
-			Body:    `{"error":{"code":"invalid","message":"the request could not be read"}}`}, nil
+		return l.own(http.StatusBadRequest, `{"error":{"code":"invalid","message":"the request could not be read"}}`), nil
 	}
 	w := &responseWriter{header: http.Header{}}
 	l.h.ServeHTTP(w, r)
-	return w.response(), nil
+	res := w.response()
+	if r.Method == http.MethodHead {
+		res.Body, res.IsBase64Encoded = "", false // as net/http does: a HEAD answer has no body
+	}
+	return res, nil
+}
+
+// own is an answer the adapter makes itself, with Options.Header.
+func (l *Handler) own(status int, body string) events.APIGatewayV2HTTPResponse {
+	w := &responseWriter{header: http.Header{}, status: status}
+	for k, v := range l.o.Header {
+		w.header[k] = v
+	}
+	w.header.Set("Content-Type", "application/json")
+	w.header.Set("Cache-Control", "no-store")
+	w.body.WriteString(body)
+	return w.response()
 }
 
 // Request turns an API Gateway v2 event into an *http.Request, with the source address of the
@@ -82,10 +97,12 @@ func request(ctx context.Context, e events.APIGatewayV2HTTPRequest, viaCloudFron
 	if p, err := url.PathUnescape(e.RawPath); err == nil {
 		u.Path, u.RawPath = p, e.RawPath
 	}
-	r, err := http.NewRequestWithContext(ctx, e.RequestContext.HTTP.Method, u.String(), bytes.NewReader(body))
+	r, err := http.NewRequestWithContext(ctx, e.RequestContext.HTTP.Method, "/", bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
+	// Set, not parsed from text: a path that starts with "//" would read as a host.
+	r.URL = u
 	for k, v := range e.Headers {
 		// API Gateway joins repeated headers with commas; Cookie is sent apart and never used.
 		// The origin secret goes no further than this adapter.

@@ -54,5 +54,5 @@ func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, erro
 	if err != nil {
 		return nil, err
 	}
-	return lambdahttp.New(a.Handler(), lambdahttp.Options{OriginSecret: parts.OriginSecret}), nil
+	return a.Lambda(parts.OriginSecret), nil
 }

@@ -34,5 +34,5 @@ func newHandler(log *slog.Logger) (*lambdahttp.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return lambdahttp.New(a.Handler(), lambdahttp.Options{}), nil
+	return a.Lambda(""), nil
 }
