@@ -502,10 +502,12 @@
   }
 
   // ---- dashboard ----
+  // A viewer's dashboard ends with the last whole month (the server shows a viewer no more).
   function defaultPeriod() {
     const now = new Date();
-    $('to').value = ym(now);
-    $('from').value = ym(new Date(now.getFullYear(), now.getMonth() - 11, 1));
+    const end = S.role === 'handler' ? now : new Date(now.getFullYear(), now.getMonth() - 1, 1);
+    $('to').value = ym(end);
+    $('from').value = ym(new Date(end.getFullYear(), end.getMonth() - 11, 1));
   }
   function periodOk() {
     const f = $('from').value, to = $('to').value, re = /^\d{4}-\d{2}$/;
@@ -587,7 +589,7 @@
     const cs = d.cases || {};
     const stat = (n, key, late) => stats.append(h('li', { class: late && n > 0 ? 'late' : '' },
       h('span', { class: 'num', text: n }), h('span', { class: 'lbl', text: t(key) })));
-    stat(d.total != null ? d.total : '< ' + k, 's_total');
+    stat(d.total != null ? d.total : t('hidden'), 's_total'); // hidden when a month's total is
     if (d.cases) {
       stat(cs.open ?? 0, 's_open');
       stat(cs.overdueAcknowledge ?? 0, 's_ack', true);
