@@ -13,7 +13,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 ## run: the app on http://$(ADDR) with the demo institutions, on the embedded store in $(DATA)/
 run:
-	$(GO) run ./cmd/meldwijzer serve -addr $(ADDR) -data $(DATA)
+	$(GO) run ./cmd/meldwijzer serve -demo -addr $(ADDR) -data $(DATA)
 
 ## build: the local binary, and each Lambda function as a bootstrap for provided.al2023 on arm64, zipped
 build: build/meldwijzer $(FUNCTIONS:%=build/%.zip)

@@ -23,6 +23,7 @@ const (
 	ERATELIMIT    = "rate_limited"
 	EUNAVAILABLE  = "unavailable"
 	EINTERNAL     = "internal"
+	EHOST         = "misdirected" // a Host header the server does not answer for
 )
 
 // Error is an error meant for the person who made the request: Code for programs, Message for

@@ -48,8 +48,11 @@ type Report struct {
 	// ReceiptHash is the keyed hash (HMAC) of the receipt; empty when FollowUp is false.
 	ReceiptHash string
 
-	Status    string
+	Status string
+	// CreatedAt is the day the report arrived (midnight UTC: no report time is kept finer than
+	// a day). Seq orders the reports of one institution within a day; the store assigns it.
 	CreatedAt time.Time
+	Seq       int64
 	// AcknowledgeBy and FeedbackBy are the deadlines; AcknowledgedAt is when the institution
 	// first answered or took the report in progress.
 	AcknowledgeBy  time.Time
@@ -65,6 +68,7 @@ type Report struct {
 }
 
 // Message is one message in the conversation between the anonymous reporter and the institution.
+// At is its day; the conversation keeps the messages in order.
 type Message struct {
 	From string
 	Text string

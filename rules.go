@@ -1,6 +1,7 @@
 package meldwijzer
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ var (
 	ErrReportGone         = &Error{Code: ECONFLICT, Message: "this Idempotency-Key belongs to a report that no longer exists; use a new key for a new report"}
 	ErrBadCursor          = &Error{Code: EINVALID, Message: "the cursor is not valid: start again from the first page"}
 	ErrNoInstitution      = &Error{Code: EINVALID, Message: "an institution is required"}
+	ErrReportExpired      = &Error{Code: ECONFLICT, Message: "this report has passed its retention period: its text is deleted and its status can no longer change"}
 )
 
 // CheckStatus says whether status is a report status.
@@ -109,13 +111,17 @@ func (r *Report) AddMessage(m Message) error {
 // SetStatus moves the report to status at time at and reports whether anything changed (setting
 // the status it has changes nothing). Leaving received acknowledges the report; closing sets
 // ClosedAt and ExpiresAt = at + retention (when its text is deleted); any other status clears
-// them.
+// them. A report past its ExpiresAt can never change status again (ErrReportExpired): reopening
+// it would bring back a receipt and text that retention deleted.
 func (r *Report) SetStatus(status string, at time.Time, retention time.Duration) (changed bool, err error) {
 	if err := CheckStatus(status); err != nil {
 		return false, err
 	}
 	if status == r.Status {
 		return false, nil
+	}
+	if r.Expired(at) {
+		return false, ErrReportExpired
 	}
 	r.Status, r.UpdatedAt = status, at
 	if status != StatusReceived && r.AcknowledgedAt.IsZero() {
@@ -127,6 +133,22 @@ func (r *Report) SetStatus(status string, at time.Time, retention time.Duration)
 		r.ClosedAt, r.ExpiresAt = time.Time{}, time.Time{}
 	}
 	return true, nil
+}
+
+// Expired reports whether the report's retention period has ended at now: its text is then
+// gone for everyone (whether or not a sweep has deleted it yet) and it can never be reopened.
+func (r *Report) Expired(now time.Time) bool {
+	return !r.ExpiresAt.IsZero() && !now.Before(r.ExpiresAt)
+}
+
+// Forget removes the report's text (description and messages) once it has expired at now,
+// so that no reader sees what retention deleted, and says whether it did.
+func (r *Report) Forget(now time.Time) bool {
+	if !r.Expired(now) {
+		return false
+	}
+	r.Description, r.Messages = "", nil
+	return true
 }
 
 // The deadlines a report can be past.
@@ -153,9 +175,13 @@ func (r *Report) AwaitingAnswer() bool {
 	return r.Status != StatusClosed && n > 0 && r.Messages[n-1].From == FromReporter
 }
 
-// NewestFirst orders reports as every listing does: CreatedAt descending, then ID descending.
+// NewestFirst orders reports as every listing does: CreatedAt (a day) descending, then Seq
+// descending (the order they arrived in within a day), then ID descending.
 func NewestFirst(a, b *Report) int {
 	if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(b.Seq, a.Seq); c != 0 {
 		return c
 	}
 	return strings.Compare(b.ID, a.ID)

@@ -32,6 +32,11 @@ func (s *Server) authorize(r *http.Request, roles []string) (*http.Request, erro
 	if err := id.Authorize(r.PathValue("id"), roles...); err != nil {
 		return nil, err
 	}
+	if inst := r.PathValue("id"); inst != "" {
+		if err := s.knownInstitution(inst); err != nil {
+			return nil, err
+		}
+	}
 	return r.WithContext(context.WithValue(r.Context(), identityKey{}, id)), nil
 }
 
@@ -43,23 +48,23 @@ func staff(r *http.Request) meldpunt.Staff {
 
 // caseView is a report as its handler sees it.
 type caseView struct {
-	ID             string     `json:"id"`
-	Status         string     `json:"status"`
-	Audience       string     `json:"audience"`
-	Lang           string     `json:"lang"`
-	Theme          string     `json:"theme"`
-	Where          string     `json:"where"`
-	Grounds        []string   `json:"grounds"`
-	When           string     `json:"when,omitempty"`
-	Description    string     `json:"description,omitempty"`
-	FollowUp       bool       `json:"followUp"`
-	CreatedAt      time.Time  `json:"createdAt"`
-	UpdatedAt      time.Time  `json:"updatedAt"`
-	AcknowledgeBy  time.Time  `json:"acknowledgeBy"`
-	FeedbackBy     time.Time  `json:"feedbackBy"`
-	AcknowledgedAt *time.Time `json:"acknowledgedAt"`
-	ClosedAt       *time.Time `json:"closedAt"`
-	ExpiresAt      *time.Time `json:"expiresAt"`
+	ID             string   `json:"id"`
+	Status         string   `json:"status"`
+	Audience       string   `json:"audience"`
+	Lang           string   `json:"lang"`
+	Theme          string   `json:"theme"`
+	Where          string   `json:"where"`
+	Grounds        []string `json:"grounds"`
+	When           string   `json:"when,omitempty"`
+	Description    string   `json:"description,omitempty"`
+	FollowUp       bool     `json:"followUp"`
+	CreatedAt      day      `json:"createdAt"`
+	UpdatedAt      day      `json:"updatedAt"`
+	AcknowledgeBy  day      `json:"acknowledgeBy"`
+	FeedbackBy     day      `json:"feedbackBy"`
+	AcknowledgedAt *day     `json:"acknowledgedAt"`
+	ClosedAt       *day     `json:"closedAt"`
+	ExpiresAt      *day     `json:"expiresAt"`
 	// Overdue names the deadlines passed: "acknowledge" (7 days) and "feedback" (3 months).
 	Overdue  []string `json:"overdue"`
 	Messages int      `json:"messageCount"`
@@ -67,20 +72,13 @@ type caseView struct {
 	AwaitingAnswer bool `json:"awaitingAnswer"`
 }
 
-func optTime(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
-}
-
 func (s *Server) caseOf(r *meldwijzer.Report, withText bool) caseView {
 	now := s.now()
 	v := caseView{
 		ID: r.ID, Status: r.Status, Audience: r.Audience, Lang: r.Lang, Theme: r.Theme, Where: r.Where,
 		Grounds: r.Grounds, When: r.When, FollowUp: r.FollowUp,
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, AcknowledgeBy: r.AcknowledgeBy, FeedbackBy: r.FeedbackBy,
-		AcknowledgedAt: optTime(r.AcknowledgedAt), ClosedAt: optTime(r.ClosedAt), ExpiresAt: optTime(r.ExpiresAt),
+		CreatedAt: day(r.CreatedAt), UpdatedAt: day(r.UpdatedAt), AcknowledgeBy: day(r.AcknowledgeBy), FeedbackBy: day(r.FeedbackBy),
+		AcknowledgedAt: optDay(r.AcknowledgedAt), ClosedAt: optDay(r.ClosedAt), ExpiresAt: optDay(r.ExpiresAt),
 		Overdue: r.Overdue(now), Messages: len(r.Messages), AwaitingAnswer: r.AwaitingAnswer(),
 	}
 	if v.Grounds == nil {
@@ -145,7 +143,7 @@ func (s *Server) replyToReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.writeCase(w, http.StatusCreated, rep, map[string]any{"message": messageView(*m)})
+	s.writeCase(w, http.StatusCreated, rep, map[string]any{"message": messageViewOf(*m)})
 	return nil
 }
 
@@ -171,19 +169,27 @@ func (s *Server) auditLogView(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	type entry struct {
-		At       time.Time `json:"at"`
-		Actor    string    `json:"actor"`
-		Role     string    `json:"role"`
-		Action   string    `json:"action"`
-		ReportID string    `json:"reportId,omitempty"`
-		Detail   string    `json:"detail,omitempty"`
+		At       string `json:"at"`
+		Actor    string `json:"actor"`
+		Role     string `json:"role"`
+		Action   string `json:"action"`
+		ReportID string `json:"reportId,omitempty"`
+		Detail   string `json:"detail,omitempty"`
 	}
 	out := struct {
 		Entries []entry `json:"entries"`
 		Cursor  string  `json:"cursor,omitempty"`
 	}{Entries: []entry{}, Cursor: next}
+	// A viewer sees who did what on which day, never which report or at what time: a report id
+	// would tell which entries belong to one report, and the first read of it closely follows
+	// its arrival.
+	viewer := identity(r).Role != auth.RoleHandler
 	for _, e := range entries {
-		out.Entries = append(out.Entries, entry{e.At, e.Actor, e.Role, e.Action, e.ReportID, e.Detail})
+		at := e.At.UTC().Format(time.RFC3339Nano)
+		if viewer {
+			e.ReportID, at = "", e.At.UTC().Format(DayLayout)
+		}
+		out.Entries = append(out.Entries, entry{at, e.Actor, e.Role, e.Action, e.ReportID, e.Detail})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

@@ -13,7 +13,7 @@ import (
 // dashboardOf reads the dashboard of the request's institution and period.
 func (s *Server) dashboardOf(r *http.Request, withCases bool) (*meldpunt.Dashboard, error) {
 	q := r.URL.Query()
-	return s.meldpunt.Dashboard(r.Context(), r.PathValue("id"), q.Get("from"), q.Get("to"), withCases)
+	return s.meldpunt.Dashboard(r.Context(), staff(r), q.Get("from"), q.Get("to"), withCases)
 }
 
 func (s *Server) getDashboard(w http.ResponseWriter, r *http.Request) error {

@@ -12,21 +12,23 @@ import (
 )
 
 type reportSummary struct {
-	ID        string    `json:"id"`
-	Status    string    `json:"status"`
-	CreatedAt time.Time `json:"createdAt"`
+	ID        string `json:"id"`
+	Status    string `json:"status"`
+	CreatedAt day    `json:"createdAt"`
 }
 
 type messageView struct {
-	From string    `json:"from"`
-	Text string    `json:"text"`
-	At   time.Time `json:"at"`
+	From string `json:"from"`
+	Text string `json:"text"`
+	At   day    `json:"at"`
 }
+
+func messageViewOf(m meldwijzer.Message) messageView { return messageView{m.From, m.Text, day(m.At)} }
 
 func messageViews(ms []meldwijzer.Message) []messageView {
 	out := make([]messageView, 0, len(ms))
 	for _, m := range ms {
-		out = append(out, messageView(m))
+		out = append(out, messageViewOf(m))
 	}
 	return out
 }
@@ -40,13 +42,22 @@ func limited(w http.ResponseWriter, wait time.Duration) error {
 // createReport files an anonymous report (docs/api.md). A retry with the same Idempotency-Key and
 // body gets the same answer and stores nothing new.
 func (s *Server) createReport(w http.ResponseWriter, r *http.Request) error {
-	if ok, wait := s.intakeLimit.Allow(r); !ok {
+	if ok, wait := s.intakeLimit.Take(r); !ok {
 		return limited(w, wait)
 	}
-	var sub meldpunt.Submission
-	if err := decode(r, &sub); err != nil {
+	// followUp is required: a report sent without it used to get no receipt without a word.
+	var body struct {
+		meldpunt.Submission
+		FollowUp *bool `json:"followUp"`
+	}
+	if err := decode(r, &body); err != nil {
 		return err
 	}
+	if body.FollowUp == nil {
+		return meldwijzer.Errorf(meldwijzer.EINVALID, "followUp is required: true to get a receipt and an answer, false for none")
+	}
+	sub := body.Submission
+	sub.FollowUp = *body.FollowUp
 	sub.Lang = lang(r, sub.Lang)
 	res, err := s.meldpunt.Submit(r.Context(), r.PathValue("id"), r.Header.Get("Idempotency-Key"), sub)
 	if err != nil {
@@ -62,26 +73,35 @@ func (s *Server) createReport(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusCreated
 	}
 	writeJSON(w, status, map[string]any{
-		"report":  reportSummary{ID: res.Report.ID, Status: res.Report.Status, CreatedAt: res.Report.CreatedAt},
+		"report":  reportSummary{ID: res.Report.ID, Status: res.Report.Status, CreatedAt: day(res.Report.CreatedAt)},
 		"receipt": receipt,
 	})
 	return nil
 }
 
-// receiptReport finds the report of the receipt in the Authorization header. Only failed
-// lookups count against the client's limit, so a school's classes are never locked out by
-// people reading their own answers.
+// receiptReport finds the report of the receipt in the Authorization header. A receipt whose
+// check digits are wrong (nearly every guess) costs a failed-lookup token, charged before the
+// answer, and no store read. A receipt with the right check digits is looked up whatever the
+// failed lookups of its network, charged to the network's store reads; only if it then proves
+// wrong does it cost a failed-lookup token too. So a school's pupils read their answers however
+// much someone on the school's network guesses, and store reads stay bounded.
 func (s *Server) receiptReport(w http.ResponseWriter, r *http.Request) (*meldwijzer.Report, error) {
-	if wait := s.lookupLimit.Wait(r); wait > 0 {
-		return nil, limited(w, wait)
-	}
 	scheme, code, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !strings.EqualFold(scheme, "Receipt") {
 		code = ""
 	}
+	if !s.meldpunt.PlausibleReceipt(code) {
+		if ok, wait := s.failedLimit.Take(r); !ok {
+			return nil, limited(w, wait)
+		}
+	} else if ok, wait := s.lookupLimit.Take(r); !ok {
+		return nil, limited(w, wait)
+	}
 	report, err := s.meldpunt.Self(r.Context(), code)
 	if meldpunt.ErrNoReceipt(err) {
-		s.lookupLimit.Allow(r)
+		if s.meldpunt.PlausibleReceipt(code) {
+			s.failedLimit.Take(r)
+		}
 		w.Header().Set("WWW-Authenticate", "Receipt")
 	}
 	return report, err
@@ -94,14 +114,14 @@ func (s *Server) selfReport(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"report": struct {
-			ID            string    `json:"id"`
-			Status        string    `json:"status"`
-			Theme         string    `json:"theme"`
-			Where         string    `json:"where"`
-			CreatedAt     time.Time `json:"createdAt"`
-			AcknowledgeBy time.Time `json:"acknowledgeBy"`
-			FeedbackBy    time.Time `json:"feedbackBy"`
-		}{report.ID, report.Status, report.Theme, report.Where, report.CreatedAt, report.AcknowledgeBy, report.FeedbackBy},
+			ID            string `json:"id"`
+			Status        string `json:"status"`
+			Theme         string `json:"theme"`
+			Where         string `json:"where"`
+			CreatedAt     day    `json:"createdAt"`
+			AcknowledgeBy day    `json:"acknowledgeBy"`
+			FeedbackBy    day    `json:"feedbackBy"`
+		}{report.ID, report.Status, report.Theme, report.Where, day(report.CreatedAt), day(report.AcknowledgeBy), day(report.FeedbackBy)},
 		"messages": messageViews(report.Messages),
 	})
 	return nil
@@ -124,6 +144,6 @@ func (s *Server) selfMessage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"message": messageView(*m)})
+	writeJSON(w, http.StatusCreated, map[string]any{"message": messageViewOf(*m)})
 	return nil
 }

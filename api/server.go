@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
+	"path"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"time"
 
 	"meldwijzer"
@@ -37,20 +40,48 @@ type Config struct {
 	LocalSigner *auth.LocalKey
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// Demo serves the fictitious demo institutions and, with LocalSigner, the demo sign-in.
+	// Without it neither exists (docs/api.md, "Local binary").
+	Demo bool
+	// Hosts, when set, are the only Host header values answered (names or addresses, without
+	// port), so that a page on another site cannot reach a local server by DNS rebinding.
+	Hosts []string
 }
 
-// Limits are rate limits per client address (kept only as a rotating hash, in memory). A
-// school's classes share one address behind NAT, so intake is generous; failed receipt lookups
-// are where guessing happens, so they are tight.
+// Limits are rate limits per client network (kept only as a rotating hash, in memory). A
+// school's classes share one address behind NAT, so intake and receipt lookups are generous;
+// failed receipt lookups are where guessing happens, so they are tight, and they never use up
+// the lookups of a receipt that is right (see receiptReport).
 type Limits struct {
 	IntakePerMinute        float64
 	IntakeBurst            int
 	FailedLookupsPerMinute float64
 	FailedLookupBurst      int
+	// Lookups are receipt lookups that read the store (a receipt with the right check digits):
+	// they bound the store reads one network can cause.
+	LookupsPerMinute float64
+	LookupBurst      int
 }
 
-// DefaultLimits: hundreds of reports a minute from one school; ten wrong receipts a minute.
-var DefaultLimits = Limits{IntakePerMinute: 300, IntakeBurst: 100, FailedLookupsPerMinute: 10, FailedLookupBurst: 10}
+// DefaultLimits: hundreds of reports and lookups a minute from one school; ten wrong receipts a
+// minute.
+var DefaultLimits = Limits{IntakePerMinute: 300, IntakeBurst: 100, FailedLookupsPerMinute: 10, FailedLookupBurst: 10,
+	LookupsPerMinute: 600, LookupBurst: 200}
+
+// withDefaults fills each limit that is not set from DefaultLimits.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits
+	if l.IntakePerMinute == 0 || l.IntakeBurst == 0 {
+		l.IntakePerMinute, l.IntakeBurst = d.IntakePerMinute, d.IntakeBurst
+	}
+	if l.FailedLookupsPerMinute == 0 || l.FailedLookupBurst == 0 {
+		l.FailedLookupsPerMinute, l.FailedLookupBurst = d.FailedLookupsPerMinute, d.FailedLookupBurst
+	}
+	if l.LookupsPerMinute == 0 || l.LookupBurst == 0 {
+		l.LookupsPerMinute, l.LookupBurst = d.LookupsPerMinute, d.LookupBurst
+	}
+	return l
+}
 
 // Server serves the API.
 type Server struct {
@@ -60,10 +91,13 @@ type Server struct {
 	log         *slog.Logger
 	web         fs.FS
 	intakeLimit *Limiter
-	lookupLimit *Limiter
+	failedLimit *Limiter // failed receipt lookups
+	lookupLimit *Limiter // receipt lookups that read the store
 	verifier    *auth.Verifier
 	localSigner *auth.LocalKey
 	now         func() time.Time
+	demo        bool
+	hosts       []string
 }
 
 // NewServer returns a server; it does no I/O.
@@ -72,14 +106,12 @@ func NewServer(c Config) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	lim := c.Limits
-	if lim == (Limits{}) {
-		lim = DefaultLimits
-	}
+	lim := c.Limits.withDefaults()
 	s := &Server{content: c.Content, guide: c.Guide, meldpunt: c.Meldpunt, log: log, web: c.Web,
 		intakeLimit: NewLimiter(lim.IntakePerMinute, lim.IntakeBurst),
-		lookupLimit: NewLimiter(lim.FailedLookupsPerMinute, lim.FailedLookupBurst),
-		verifier:    c.Verifier, localSigner: c.LocalSigner, now: c.Now}
+		failedLimit: NewLimiter(lim.FailedLookupsPerMinute, lim.FailedLookupBurst),
+		lookupLimit: NewLimiter(lim.LookupsPerMinute, lim.LookupBurst),
+		verifier:    c.Verifier, localSigner: c.LocalSigner, now: c.Now, demo: c.Demo, hosts: c.Hosts}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -94,6 +126,9 @@ func (s *Server) Handler(functions ...string) http.Handler {
 	for _, rt := range Routes {
 		if len(functions) > 0 && !slices.Contains(functions, rt.Function) {
 			continue
+		}
+		if rt.Function == FunctionLocal && (!s.demo || s.localSigner == nil) {
+			continue // the demo sign-in exists in demo mode only
 		}
 		mux.Handle(rt.Method+" "+rt.Path, s.endpoint(rt))
 		paths[rt.Path] = append(paths[rt.Path], rt.Method)
@@ -115,7 +150,40 @@ func (s *Server) Handler(functions ...string) http.Handler {
 	} else {
 		mux.Handle("/", notFound)
 	}
-	return securityHeaders(s.logRequests(mux))
+	return securityHeaders(s.logRequests(s.checkHost(s.cleanPaths(mux))))
+}
+
+// institution is an institution this server serves: demo institutions only in demo mode.
+func (s *Server) institution(id string) *content.Institution {
+	inst := s.content.Institution(id)
+	if inst == nil || (inst.Demo && !s.demo) {
+		return nil
+	}
+	return inst
+}
+
+// Serves reports whether the server takes reports for the institution (app.New gives it to the
+// meldpunt service).
+func (s *Server) Serves(id string) bool { return s.institution(id) != nil }
+
+// checkHost answers 421 to a Host header outside the allow-list (when there is one): a page
+// on another site that rebinds its own name to this server's address gets nothing.
+func (s *Server) checkHost(next http.Handler) http.Handler {
+	if len(s.hosts) == 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+		if !slices.ContainsFunc(s.hosts, func(h string) bool { return strings.EqualFold(h, host) }) {
+			s.writeError(w, r, meldwijzer.Errorf(meldwijzer.EHOST, "this server does not answer for the host %q", host))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // endpoint adapts a route's handler: body limit, panics, and errors as JSON.
@@ -194,13 +262,36 @@ const PermissionsPolicy = "accelerometer=(), camera=(), geolocation=(), gyroscop
 
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", ContentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Permissions-Policy", PermissionsPolicy)
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		setSecurityHeaders(w.Header())
+		next.ServeHTTP(w, r)
+	})
+}
+
+func setSecurityHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", ContentSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Permissions-Policy", PermissionsPolicy)
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+}
+
+// SecurityHeaders are the headers every answer carries, for answers made outside the handler
+// (the Lambda adapter's own, lambdahttp.Options.Header).
+func SecurityHeaders() http.Header {
+	h := http.Header{}
+	setSecurityHeaders(h)
+	return h
+}
+
+// cleanPaths answers a path that is not clean ("..", ".", "//") with the JSON 404 instead of
+// ServeMux's HTML redirect to the cleaned path.
+func (s *Server) cleanPaths(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; p != "" && p != "/" && path.Clean(p) != strings.TrimSuffix(p, "/") {
+			s.writeError(w, r, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "there is nothing at this address"))
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -30,11 +30,18 @@ type testServer struct {
 // directory. limits, when given, replace the default rate limits.
 func newTestServer(t *testing.T, limits ...api.Limits) *testServer {
 	t.Helper()
-	logs := &syncBuffer{}
-	o := app.Options{Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	var o app.Options
 	if len(limits) > 0 {
 		o.Limits = limits[0]
 	}
+	return newServerWith(t, o)
+}
+
+// newServerWith is newTestServer with the app's options (a clock, a retention) from the test.
+func newServerWith(t *testing.T, o app.Options) *testServer {
+	t.Helper()
+	logs := &syncBuffer{}
+	o.Logger = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	a := apptest.New(t, o)
 	ts := httptest.NewServer(a.Handler())
 	t.Cleanup(ts.Close)
@@ -64,6 +71,10 @@ func (ts *testServer) do(t *testing.T, method, path, body string, header ...stri
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for i := 0; i+1 < len(header); i += 2 {
+		if header[i] == "Host" {
+			req.Host = header[i+1]
+			continue
+		}
 		req.Header.Set(header[i], header[i+1])
 	}
 	res, err := http.DefaultClient.Do(req)

@@ -20,9 +20,9 @@ func (s *Server) localSignin(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &body); err != nil {
 		return err
 	}
-	inst := s.content.Institution(body.Institution)
+	inst := s.institution(body.Institution)
 	switch {
-	case s.localSigner == nil:
+	case s.localSigner == nil || !s.demo:
 		return meldwijzer.Errorf(meldwijzer.ENOTFOUND, "there is nothing at this address")
 	case inst == nil || !inst.Demo:
 		return meldwijzer.Errorf(meldwijzer.EFORBIDDEN, "the demo sign-in is only for demo institutions")

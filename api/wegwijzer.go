@@ -17,6 +17,11 @@ func (s *Server) step(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	req.Lang = lang(r, req.Lang)
+	if req.Institution != "" {
+		if err := s.knownInstitution(req.Institution); err != nil {
+			return err
+		}
+	}
 	node, err := s.guide.Step(req)
 	if err != nil {
 		return err
@@ -32,6 +37,11 @@ func (s *Server) message(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	req.Lang = lang(r, req.Lang)
+	if req.Institution != "" {
+		if err := s.knownInstitution(req.Institution); err != nil {
+			return err
+		}
+	}
 	answer, err := s.guide.Message(req)
 	if err != nil {
 		return err

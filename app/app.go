@@ -14,6 +14,7 @@ import (
 	"meldwijzer/api"
 	"meldwijzer/auth"
 	"meldwijzer/content"
+	"meldwijzer/lambdahttp"
 	"meldwijzer/meldpunt"
 	"meldwijzer/wegwijzer"
 )
@@ -31,7 +32,8 @@ type Options struct {
 	// the local binary does. The guide is loaded only when the wegwijzer is served.
 	Functions []string
 	// Store is nil for a function that serves no reports; Secret is the master secret that the
-	// receipts and idempotency keys derive from (with Store).
+	// receipts and idempotency keys derive from (with Store; nil when the meldpunt's routes are
+	// not served, as in the institution function).
 	Store  Store
 	Secret []byte
 	// Verifier checks staff tokens; LocalSigner signs the demo sign-in's (local binary only).
@@ -46,6 +48,10 @@ type Options struct {
 	Limits    api.Limits
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// Demo serves the demo institutions (and, with LocalSigner, the demo sign-in); Hosts is
+	// the local server's Host allow-list (api.Config).
+	Demo  bool
+	Hosts []string
 	// Content and Guide, when set, are used instead of loading content.FS (tests load it once).
 	Content *content.Bundle
 	Guide   *wegwijzer.Guide
@@ -77,9 +83,14 @@ func New(o Options) (*App, error) {
 		}
 	}
 	if o.Store != nil {
-		keys, err := meldpunt.NewKeys(o.Secret)
-		if err != nil {
-			return nil, err
+		// Without a secret (the institution function) the service takes and finds no reports
+		// by receipt; it needs none to serve staff.
+		var keys *meldpunt.Keys
+		if o.Secret != nil || a.serves(api.FunctionMeldpunt) {
+			var err error
+			if keys, err = meldpunt.NewKeys(o.Secret); err != nil {
+				return nil, err
+			}
 		}
 		values := map[string][]string{}
 		for _, d := range []string{"theme", "where", "audience", "ground"} {
@@ -87,13 +98,14 @@ func New(o Options) (*App, error) {
 		}
 		a.Meldpunt = meldpunt.New(meldpunt.Config{
 			Store: o.Store, AuditLog: o.Store, Keys: keys, Retention: o.Retention, Now: o.Now,
-			Institution: func(id string) bool { return a.Content.Institution(id) != nil },
+			Institution: func(id string) bool { return a.Server.Serves(id) },
 			Values:      values, K: o.K,
 		})
 	}
 	a.Server = api.NewServer(api.Config{
 		Content: a.Content, Guide: a.Guide, Meldpunt: a.Meldpunt, Logger: o.Logger, Web: o.Web,
 		Limits: o.Limits, Verifier: o.Verifier, LocalSigner: o.LocalSigner, Now: o.Now,
+		Demo: o.Demo, Hosts: o.Hosts,
 	})
 	return a, nil
 }
@@ -105,3 +117,9 @@ func (a *App) serves(function string) bool {
 
 // Handler is the HTTP handler of the app's functions (and the web app, when it has one).
 func (a *App) Handler() http.Handler { return a.Server.Handler(a.functions...) }
+
+// Lambda is the app's handler as a Lambda function behind API Gateway; originSecret is what
+// CloudFront sends ("" to trust no forwarded address, see lambdahttp.Options).
+func (a *App) Lambda(originSecret string) *lambdahttp.Handler {
+	return lambdahttp.New(a.Handler(), lambdahttp.Options{OriginSecret: originSecret, Header: api.SecurityHeaders()})
+}

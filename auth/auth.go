@@ -45,16 +45,14 @@ func NewVerifier(keyfunc jwt.Keyfunc, issuer, audience string) *Verifier {
 	return &Verifier{keyfunc: keyfunc, issuer: issuer, audience: audience, now: time.Now}
 }
 
-// claims accepts the plain claims of docs/api.md (institution, role) and Cognito's (custom:institution,
-// cognito:groups for the role). An access token from Cognito names its app client in client_id
-// instead of aud.
+// claims accepts the plain claims of docs/api.md (institution, role) and those of a Cognito ID
+// token (custom:institution, cognito:groups for the role, token_use "id").
 type claims struct {
 	jwt.RegisteredClaims
 	Institution       string   `json:"institution"`
 	Role              string   `json:"role"`
 	CustomInstitution string   `json:"custom:institution"`
 	Groups            []string `json:"cognito:groups"`
-	ClientID          string   `json:"client_id"`
 	TokenUse          string   `json:"token_use"`
 }
 
@@ -75,10 +73,21 @@ func (v *Verifier) Verify(ctx context.Context, authorization string) (*Identity,
 		jwt.WithTimeFunc(v.now),
 		jwt.WithLeeway(30*time.Second),
 	)
-	if _, err := parser.ParseWithClaims(raw, &c, v.keyfunc); err != nil {
+	// A "crit" header names extensions that the verifier must understand; it understands none
+	// (RFC 7515 §4.1.11), so such a token is refused whatever it says.
+	keyfunc := func(t *jwt.Token) (any, error) {
+		if _, ok := t.Header["crit"]; ok {
+			return nil, errToken
+		}
+		return v.keyfunc(t)
+	}
+	if _, err := parser.ParseWithClaims(raw, &c, keyfunc); err != nil {
 		return nil, errToken
 	}
-	if !slices.Contains(c.Audience, v.audience) && c.ClientID != v.audience {
+	// Only ID tokens: their aud is the dashboard's client and they carry the institution. A
+	// Cognito access token (token_use "access", client_id instead of aud) is refused, as is any
+	// other use; a local token has no token_use.
+	if (c.TokenUse != "" && c.TokenUse != "id") || !slices.Contains(c.Audience, v.audience) {
 		return nil, errToken
 	}
 	id := &Identity{Subject: c.Subject, Institution: c.Institution, Role: c.Role}

@@ -104,19 +104,46 @@ func TestVerify(t *testing.T) {
 			}
 		})
 	}
-	t.Run("cognito claims", func(t *testing.T) {
+	cognito := func(use string) jwt.MapClaims {
 		c := base()
 		delete(c, "institution")
 		delete(c, "role")
-		delete(c, "aud")
-		c["client_id"] = auth.LocalAudience
+		c["token_use"] = use
 		c["custom:institution"] = "techniek-college-denkbeeldig"
 		c["cognito:groups"] = []string{"viewer"}
-		id, err := ov.Verify(context.Background(), "Bearer "+sign(t, other, c))
+		return c
+	}
+	t.Run("cognito ID token", func(t *testing.T) {
+		id, err := ov.Verify(context.Background(), "Bearer "+sign(t, other, cognito("id")))
 		if err != nil || id.Institution != "techniek-college-denkbeeldig" || id.Role != "viewer" {
 			t.Errorf("%v %+v", err, id)
 		}
 	})
+	// An access token (client_id, no aud), a refresh or any other use, and a token with a
+	// critical header extension nobody here understands, are all refused.
+	access := cognito("access")
+	delete(access, "aud")
+	access["client_id"] = auth.LocalAudience
+	crit := jwt.NewWithClaims(jwt.SigningMethodES256, base())
+	crit.Header["crit"] = []string{"exp-ext"}
+	crit.Header["exp-ext"] = true
+	critToken, err := crit.SignedString(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, tok := range map[string]string{
+		"cognito access token":         sign(t, other, access),
+		"access token with aud":        sign(t, other, cognito("access")),
+		"other token_use":              sign(t, other, cognito("refresh")),
+		"crit header":                  critToken,
+		"client_id instead of the aud": sign(t, other, func() jwt.MapClaims { c := without("aud"); c["client_id"] = auth.LocalAudience; return c }()),
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := ov.Verify(context.Background(), "Bearer "+tok); meldwijzer.ErrorCode(err) != meldwijzer.EUNAUTHORIZED {
+				t.Errorf("want unauthorized, got %v", err)
+			}
+		})
+	}
 }
 
 func TestAuthorize(t *testing.T) {

@@ -115,7 +115,7 @@ func lambdaRows(r *run, bins built, ddb *dynamolocal.Local) {
 		"meldpunt": {
 			config.EnvTable: table, config.EnvSecretARN: secretARN, "AWS_REGION": "eu-west-1",
 			"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
-			config.EnvDynamoDBEndpoint: ddb.Endpoint, "AWS_ENDPOINT_URL_SECRETS_MANAGER": sm,
+			config.EnvDynamoDBEndpoint: ddb.Endpoint, "AWS_ENDPOINT_URL_SECRETS_MANAGER": sm, config.EnvDemo: "true",
 		},
 	}
 	stepEvent := readFile(b, "../functions/wegwijzer/testdata/apigw-v2-step.json")

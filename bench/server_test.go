@@ -67,7 +67,7 @@ func newFull(tb testing.TB, store app.Store, secret []byte) *full {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	a, err := app.New(app.Options{Store: store, Secret: secret, Verifier: verifier, LocalSigner: key,
+	a, err := app.New(app.Options{Demo: true, Store: store, Secret: secret, Verifier: verifier, LocalSigner: key,
 		Web: web.Static, Limits: generous, Content: bundle, Guide: guide,
 		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	if err != nil {

@@ -114,7 +114,7 @@ func firstLoad(tb testing.TB) (gz, raw, files int) {
 // and returns the address from its "listening" log line.
 func startServer(tb testing.TB, bin string) string {
 	tb.Helper()
-	cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-data", tb.TempDir())
+	cmd := exec.Command(bin, "serve", "-demo", "-addr", "127.0.0.1:0", "-data", tb.TempDir())
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

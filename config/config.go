@@ -25,29 +25,38 @@ const (
 	EnvRetention = "RETENTION"
 	// EnvSuppressBelow is the smallest count a dashboard shows (optional, default 5).
 	EnvSuppressBelow = "SUPPRESS_BELOW"
+	// EnvOriginSecretARN names the Secrets Manager secret (plain text) that CloudFront sends to the
+	// API in lambdahttp.OriginSecretHeader; a request without it is refused (optional: without
+	// it the functions trust no forwarded address).
+	EnvOriginSecretARN = "ORIGIN_SECRET_ARN"
+	// EnvDemo, "true", serves the fictitious demo institutions (a demo stack; never a real one).
+	EnvDemo = "DEMO"
 	// EnvDynamoDBEndpoint is the AWS SDK's own endpoint override, set for DynamoDB Local.
 	EnvDynamoDBEndpoint = "AWS_ENDPOINT_URL_DYNAMODB"
 )
 
 // Config is the settings read from the environment.
 type Config struct {
-	Table     string
-	SecretARN string
-	JWKSURL   string
-	Issuer    string
-	Audience  string
+	Table           string
+	SecretARN       string
+	OriginSecretARN string
+	JWKSURL         string
+	Issuer          string
+	Audience        string
 	// Retention is 0 when not set (the meldpunt's default applies).
 	Retention time.Duration
 	// K is the smallest count a dashboard shows (0 when not set: dashboard.DefaultK applies).
 	K int
+	// Demo serves the demo institutions.
+	Demo bool
 }
 
 // FromEnv reads every variable with getenv (os.Getenv) and fails when one of required is empty
 // or a value does not parse.
 func FromEnv(getenv func(string) string, required ...string) (Config, error) {
 	c := Config{
-		Table: getenv(EnvTable), SecretARN: getenv(EnvSecretARN), JWKSURL: getenv(EnvJWKSURL),
-		Issuer: getenv(EnvTokenIssuer), Audience: getenv(EnvTokenAudience),
+		Table: getenv(EnvTable), SecretARN: getenv(EnvSecretARN), OriginSecretARN: getenv(EnvOriginSecretARN), JWKSURL: getenv(EnvJWKSURL),
+		Issuer: getenv(EnvTokenIssuer), Audience: getenv(EnvTokenAudience), Demo: getenv(EnvDemo) == "true",
 	}
 	var missing []string
 	for _, name := range required {

@@ -1,6 +1,12 @@
 // Package dashboard turns an institution's pre-aggregated counts into the dashboard's cells,
 // with small counts suppressed: a count under k is hidden, and so are enough other cells that no
 // hidden count can be worked out from the published totals and sums.
+//
+// Suppression is decided for each month on its own counts alone, never for a query: a month's
+// cells are the same in every period that includes it. A period's sums are published only when
+// every month's part is, so they add nothing that the months do not show. So no combination of
+// queries (Jan–Mar against Jan–Feb, before and after a report) recovers a hidden count: all they
+// can publish is the union of the months' own tables, each safe on its own.
 package dashboard
 
 import (
@@ -76,38 +82,56 @@ func Build(institution, from, to string, counts []meldwijzer.Count, values map[s
 	if k < 1 {
 		k = DefaultK
 	}
-	t := newTable(months, values)
-	for _, c := range counts {
-		if i, ok := t.index[key{c.Month, c.Dimension, c.Value}]; ok {
-			t.n[i] += c.N
-		}
-	}
-	t.sums()
-	t.suppress(k)
-
+	sums := map[[2]string]int{}      // period sum per (dimension, value)
+	complete := map[[2]string]bool{} // every month's part of it is published
 	d := &Dashboard{Institution: institution, From: from, To: to, SuppressedBelow: k, Cells: []Cell{}, Period: []Cell{}}
-	for i, c := range t.keys {
-		cell := Cell{Month: c.month, Dimension: c.dim, Value: c.value, Suppressed: t.hidden[i]}
-		if !cell.Suppressed {
-			n := t.n[i]
-			cell.Count = &n
+	for _, month := range months {
+		t := newTable([]string{month}, values)
+		for _, c := range counts {
+			if i, ok := t.index[key{c.Month, c.Dimension, c.Value}]; ok {
+				t.n[i] += c.N
+			}
 		}
-		switch {
-		case c.month == "" && c.dim == "total":
-			d.Total = cell.Count
-		case c.month == "":
-			d.Period = append(d.Period, cell)
-		default:
+		t.suppress(k)
+		for i, c := range t.keys {
+			dv := [2]string{c.dim, c.value}
+			if _, seen := complete[dv]; !seen {
+				complete[dv] = true
+			}
+			cell := Cell{Month: c.month, Dimension: c.dim, Value: c.value, Suppressed: t.hidden[i]}
+			if cell.Suppressed {
+				complete[dv] = false
+			} else {
+				n := t.n[i]
+				cell.Count = &n
+				sums[dv] += n
+			}
 			d.Cells = append(d.Cells, cell)
 		}
+	}
+	// The period: each sum published only when all its parts are (then it adds nothing).
+	t := newTable(nil, values)
+	for _, c := range t.keys {
+		dv := [2]string{c.dim, c.value}
+		cell := Cell{Dimension: c.dim, Value: c.value, Suppressed: !complete[dv]}
+		if !cell.Suppressed {
+			n := sums[dv]
+			cell.Count = &n
+		}
+		if c.dim == "total" {
+			d.Total = cell.Count
+			continue
+		}
+		d.Period = append(d.Period, cell)
 	}
 	return d, nil
 }
 
 type key struct{ month, dim, value string }
 
-// table holds every cell and the equations that tie them: a month's total is the sum of each
-// exclusive dimension's values; the period's counts are the sums of the months'.
+// table holds every cell of one month and the equations that tie them: the month's total is
+// the sum of each exclusive dimension's values. (With no months it is the list of the period's
+// cells, without equations.)
 type table struct {
 	keys      []key
 	index     map[key]int
@@ -130,7 +154,10 @@ func newTable(months []string, values map[string][]string) *table {
 	for _, d := range Dimensions[1:] {
 		dims[d] = values[d]
 	}
-	for _, m := range append(slices.Clone(months), "") {
+	if len(months) == 0 {
+		months = []string{""}
+	}
+	for _, m := range months {
 		for _, d := range Dimensions {
 			for _, v := range dims[d] {
 				add(key{m, d, v})
@@ -139,7 +166,7 @@ func newTable(months []string, values map[string][]string) *table {
 	}
 	t.n = make([]int, len(t.keys))
 	t.hidden = make([]bool, len(t.keys))
-	for _, m := range append(slices.Clone(months), "") {
+	for _, m := range months {
 		for _, d := range exclusive {
 			eq := []int{t.index[key{m, "total", "all"}]}
 			for _, v := range dims[d] {
@@ -148,30 +175,7 @@ func newTable(months []string, values map[string][]string) *table {
 			t.equations = append(t.equations, eq)
 		}
 	}
-	for _, d := range Dimensions {
-		for _, v := range dims[d] {
-			eq := []int{t.index[key{"", d, v}]}
-			for _, m := range months {
-				eq = append(eq, t.index[key{m, d, v}])
-			}
-			t.equations = append(t.equations, eq)
-		}
-	}
 	return t
-}
-
-// sums fills the period cells from the months.
-func (t *table) sums() {
-	for i, k := range t.keys {
-		if k.month == "" {
-			t.n[i] = 0
-		}
-	}
-	for i, k := range t.keys {
-		if k.month != "" {
-			t.n[t.index[key{"", k.dim, k.value}]] += t.n[i]
-		}
-	}
 }
 
 // suppress hides every count from 1 to k-1, then, while any hidden count can be worked out

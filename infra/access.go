@@ -7,31 +7,76 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/jsii-runtime-go"
 
 	"meldwijzer/api"
 	"meldwijzer/config"
+	"meldwijzer/store/dynamo"
 )
 
 // access is what one function may reach: its environment (names and addresses only, never a
-// secret value) and its grants on the table, the table's key and the master secret.
+// secret value), its grants on the table (each limited to the partitions it uses), and the
+// secrets it reads.
 type access struct {
 	env map[string]*string
-	// tableActions are the DynamoDB actions on the table (none: no table, key or secret).
-	tableActions []string
+	// table are the function's grants on the table (none: no table and no table key).
+	table []tableGrant
+	// secrets are the Secrets Manager secrets it reads.
+	secrets []awssecretsmanager.Secret
 }
 
-// functionAccess is the one table of environment and grants per function.
+// tableGrant is one statement on the table: actions on the items whose partition key starts
+// with one of prefixes (dynamodb:LeadingKeys), nothing else.
+type tableGrant struct {
+	sid      string
+	actions  []string
+	prefixes []string
+}
+
+// The partitions of reports: the report items, counts and sequence (INST#), the receipt index
+// and the idempotency records.
+var reportPartitions = []string{dynamo.PrefixInstitution, dynamo.PrefixReceipt, dynamo.PrefixIdempotency}
+
+// Table grants per function, exactly what store/dynamo calls. TransactWriteItems is not an IAM
+// action: its Put, Update and Delete parts are authorized as PutItem, UpdateItem and DeleteItem
+// (no ConditionCheck part is used, so no ConditionCheckItem). DescribeTable and Scan are never
+// called.
+var (
+	// The meldpunt: CreateReport (the sequence's UpdateItem, then a transaction of Puts and
+	// Updates, GetItem on replay), ReportByReceipt (GetItem) and AddMessage (GetItem,
+	// UpdateItem). Never the audit log.
+	meldpuntTable = []tableGrant{
+		{"Reports", []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, reportPartitions},
+	}
+	// The institution function also lists reports (Query, BatchGetItem), reads counts (Query)
+	// and sets statuses (a transaction that moves list entries and may delete the idempotency
+	// and receipt items: DeleteItem). The audit log it reads and appends to, and may neither
+	// delete nor update: PutItem (conditioned on a new key) on AUDIT#, UpdateItem only on the
+	// counter AUDITSEQ#.
+	institutionTable = []tableGrant{
+		{"Reports", []string{"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
+			"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}, reportPartitions},
+		{"AuditAppend", []string{"dynamodb:Query", "dynamodb:PutItem"}, []string{dynamo.PrefixAudit}},
+		{"AuditCounter", []string{"dynamodb:UpdateItem"}, []string{dynamo.PrefixAuditSeq}},
+	}
+)
+
+// functionAccess is the one table of environment and grants per function. Only the meldpunt
+// derives receipts, so only it gets the master secret; the two functions behind CloudFront's
+// origin secret read that.
 func functionAccess(d *data, issuer, audience *string) map[string]access {
-	store := map[string]*string{config.EnvTable: d.table.TableName(), config.EnvSecretARN: d.secret.SecretArn()}
-	staff := maps.Clone(store)
+	origin := map[string]*string{config.EnvTable: d.table.TableName(), config.EnvOriginSecretARN: d.originSecret.SecretArn()}
+	meldpunt := maps.Clone(origin)
+	meldpunt[config.EnvSecretARN] = d.secret.SecretArn()
+	staff := maps.Clone(origin)
 	staff[config.EnvTokenIssuer] = issuer
 	staff[config.EnvJWKSURL] = awscdk.Fn_Join(jsii.String(""), &[]*string{issuer, jsii.String("/.well-known/jwks.json")})
 	staff[config.EnvTokenAudience] = audience
 	return map[string]access{
 		api.FunctionWegwijzer:   {},
-		api.FunctionMeldpunt:    {env: store, tableActions: meldpuntTableActions},
-		api.FunctionInstitution: {env: staff, tableActions: institutionTableActions},
+		api.FunctionMeldpunt:    {env: meldpunt, table: meldpuntTable, secrets: []awssecretsmanager.Secret{d.secret, d.originSecret}},
+		api.FunctionInstitution: {env: staff, table: institutionTable, secrets: []awssecretsmanager.Secret{d.originSecret}},
 	}
 }
 
@@ -40,23 +85,33 @@ func (a access) grant(stack awscdk.Stack, fn awslambda.Function, d *data) {
 	for _, k := range slices.Sorted(maps.Keys(a.env)) {
 		fn.AddEnvironment(jsii.String(k), a.env[k], nil)
 	}
-	if len(a.tableActions) == 0 {
-		return
+	for _, g := range a.table {
+		var keys []string
+		for _, p := range g.prefixes {
+			keys = append(keys, p+"*")
+		}
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("Table" + g.sid),
+			Actions:   jsii.Strings(g.actions...),
+			Resources: jsii.Strings(*d.table.TableArn()),
+			Conditions: &map[string]any{"ForAllValues:StringLike": map[string]any{
+				"dynamodb:LeadingKeys": keys,
+			}},
+		}))
 	}
-	fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:       jsii.String("TableItems"),
-		Actions:   jsii.Strings(a.tableActions...),
-		Resources: jsii.Strings(*d.table.TableArn()),
-	}))
-	// The table's CMK, used by DynamoDB on the function's behalf (and only through DynamoDB).
-	fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:       jsii.String("TableKeyViaDynamoDB"),
-		Actions:   jsii.Strings("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"),
-		Resources: jsii.Strings(*d.key.KeyArn()),
-		Conditions: &map[string]any{"StringEquals": map[string]any{
-			"kms:ViaService": awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("dynamodb."), stack.Region(), jsii.String("."), stack.UrlSuffix()}),
-		}},
-	}))
-	// GetSecretValue and DescribeSecret on this secret, kms:Decrypt through Secrets Manager.
-	d.secret.GrantRead(fn, nil)
+	if len(a.table) > 0 {
+		// The table's CMK, used by DynamoDB on the function's behalf (and only through DynamoDB).
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("TableKeyViaDynamoDB"),
+			Actions:   jsii.Strings("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"),
+			Resources: jsii.Strings(*d.key.KeyArn()),
+			Conditions: &map[string]any{"StringEquals": map[string]any{
+				"kms:ViaService": awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("dynamodb."), stack.Region(), jsii.String("."), stack.UrlSuffix()}),
+			}},
+		}))
+	}
+	// GetSecretValue and DescribeSecret on each secret, kms:Decrypt through Secrets Manager.
+	for _, s := range a.secrets {
+		s.GrantRead(fn, nil)
+	}
 }

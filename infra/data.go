@@ -15,6 +15,9 @@ type data struct {
 	key    awskms.Key
 	table  awsdynamodb.TableV2
 	secret awssecretsmanager.Secret
+	// originSecret is what CloudFront sends to the API (lambdahttp.OriginSecretHeader), so that
+	// a request straight to the API's own endpoint is refused.
+	originSecret awssecretsmanager.Secret
 }
 
 func newData(stack awscdk.Stack) *data {
@@ -40,24 +43,36 @@ func newData(stack awscdk.Stack) *data {
 	// The master secret: the receipt hashes and idempotency keys are derived from it with HKDF
 	// (meldpunt.NewKeys, at least 32 bytes). The functions base64-decode the secret string: 64
 	// letters and digits are valid base64 (every character is in the alphabet and 64 is a
-	// multiple of 4) and decode to 48 bytes with about 381 bits of entropy.
-	secret := awssecretsmanager.NewSecret(stack, jsii.String("MasterSecret"), &awssecretsmanager.SecretProps{
-		Description:   jsii.String("Meldwijzer master secret (base64 text; the receipt and idempotency keys derive from it)"),
-		EncryptionKey: dataKey,
+	// multiple of 4) and decode to 48 bytes with about 381 bits of entropy. Losing it makes every
+	// receipt unusable: it is kept when the stack goes.
+	secret := newGeneratedSecret(stack, dataKey, "MasterSecret",
+		"Meldwijzer master secret (base64 text; the receipt and idempotency keys derive from it)", awscdk.RemovalPolicy_RETAIN,
+		"The master secret keys the stored receipt hashes (HKDF): rotating it would make every "+
+			"issued receipt unusable, so it is rotated only by a planned re-keying, never on a schedule.")
+	// The origin secret, sent by CloudFront as a custom origin header (CloudFormation resolves it
+	// into the distribution's configuration at deploy time).
+	originSecret := newGeneratedSecret(stack, dataKey, "OriginSecret",
+		"Meldwijzer: the header value CloudFront sends to the API; requests without it are refused", awscdk.RemovalPolicy_DESTROY,
+		"Rotating the origin secret means updating the distribution and the functions together; "+
+			"operators rotate it by a deploy (docs/operations.md), not on a schedule.")
+	return &data{key: dataKey, table: table, secret: secret, originSecret: originSecret}
+}
+
+// newGeneratedSecret is a secret of 64 letters and digits under the data key, not rotated on a
+// schedule (noRotation says why).
+func newGeneratedSecret(stack awscdk.Stack, key awskms.Key, id, description string, removal awscdk.RemovalPolicy, noRotation string) awssecretsmanager.Secret {
+	secret := awssecretsmanager.NewSecret(stack, jsii.String(id), &awssecretsmanager.SecretProps{
+		Description:   jsii.String(description),
+		EncryptionKey: key,
 		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
 			PasswordLength:     jsii.Number(64),
 			ExcludePunctuation: jsii.Bool(true),
 			IncludeSpace:       jsii.Bool(false),
 		},
-		// Losing it makes every receipt unusable: keep it when the stack goes.
-		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+		RemovalPolicy: removal,
 	})
-
-	// The master secret is not rotated.
 	cdknag.NagSuppressions_AddResourceSuppressions(secret, &[]*cdknag.NagPackSuppression{{
-		Id: jsii.String("AwsSolutions-SMG4"),
-		Reason: jsii.String("The master secret keys the stored receipt hashes (HKDF): rotating it would make every " +
-			"issued receipt unusable, so it is rotated only by a planned re-keying, never on a schedule."),
+		Id: jsii.String("AwsSolutions-SMG4"), Reason: jsii.String(noRotation),
 	}}, jsii.Bool(false))
-	return &data{key: dataKey, table: table, secret: secret}
+	return secret
 }

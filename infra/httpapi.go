@@ -14,7 +14,7 @@ import (
 )
 
 // newHTTPAPI is the HTTP API with its throttled default stage and anonymous access log.
-func newHTTPAPI(stack awscdk.Stack) awsapigatewayv2.HttpApi {
+func newHTTPAPI(stack awscdk.Stack) (awsapigatewayv2.HttpApi, awsapigatewayv2.CfnStage) {
 	accessLogs := awslogs.NewLogGroup(stack, jsii.String("ApiAccessLogs"), &awslogs.LogGroupProps{
 		Retention:     awslogs.RetentionDays_THREE_MONTHS,
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
@@ -38,12 +38,15 @@ func newHTTPAPI(stack awscdk.Stack) awsapigatewayv2.HttpApi {
 		Format:         jsii.String(AccessLogFormat),
 	})
 
-	return httpAPI
+	return httpAPI, cfnStage
 }
 
 // addRoutes adds exactly the route table's routes, except the local binary's; staff routes
 // get the JWT authorizer.
-func addRoutes(httpAPI awsapigatewayv2.HttpApi, fns map[string]awslambda.Function, staffAuthorizer awsapigatewayv2authorizers.HttpJwtAuthorizer) {
+// Each route gets its function's throttle (routeThrottles); the stage is made after the routes,
+// since a route setting must name a route that exists.
+func addRoutes(httpAPI awsapigatewayv2.HttpApi, stage awsapigatewayv2.CfnStage, fns map[string]awslambda.Function, staffAuthorizer awsapigatewayv2authorizers.HttpJwtAuthorizer) {
+	settings := map[string]any{}
 	integrations := map[string]awsapigatewayv2integrations.HttpLambdaIntegration{}
 	for _, name := range deployedFunctions() {
 		integrations[name] = awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String(titled(name)+"Integration"), fns[name], nil)
@@ -61,6 +64,11 @@ func addRoutes(httpAPI awsapigatewayv2.HttpApi, fns map[string]awslambda.Functio
 			opts.Authorizer = staffAuthorizer
 		}
 		routes := httpAPI.AddRoutes(opts)
+		limit := routeThrottles[r.Function]
+		settings[r.Method+" "+r.Path] = map[string]any{"ThrottlingRateLimit": limit[0], "ThrottlingBurstLimit": limit[1]}
+		for _, rt := range *routes {
+			stage.Node().AddDependency(rt)
+		}
 		if r.Auth == api.AuthStaff {
 			continue
 		}
@@ -74,4 +82,5 @@ func addRoutes(httpAPI awsapigatewayv2.HttpApi, fns map[string]awslambda.Functio
 			}, jsii.Bool(true))
 		}
 	}
+	stage.SetRouteSettings(settings)
 }

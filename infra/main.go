@@ -17,6 +17,7 @@
 //	domainNames          custom domain names for the distribution, comma separated (with certificateArn)
 //	certificateArn       an ACM certificate in us-east-1 for those names (enables TLSv1.2_2021)
 //	reservedConcurrency  reserved concurrency per function (default: none; see stack.go)
+//	webAclArn            the MeldwijzerEdge stack's web ACL (deploy that stack first, in us-east-1)
 package main
 
 import (
@@ -53,6 +54,7 @@ func main() {
 		props.DomainNames = strings.Split(v, ",")
 	}
 	props.CertificateArn = ctx("certificateArn", "")
+	props.WebACLArn = ctx("webAclArn", "")
 	if (len(props.DomainNames) == 0) != (props.CertificateArn == "") {
 		panic("context domainNames and certificateArn go together")
 	}
@@ -75,6 +77,12 @@ func main() {
 	props.Description = jsii.String("Meldwijzer: guide and anonymous reporting point for social safety in mbo schools")
 
 	NewMeldwijzerStack(app, "Meldwijzer", props)
+	// The edge's web ACL, in us-east-1 as CloudFront requires; deploy it first and pass its
+	// WebAclArn output as -c webAclArn.
+	NewEdgeStack(app, "MeldwijzerEdge", &awscdk.StackProps{
+		Env:         &awscdk.Environment{Region: jsii.String("us-east-1")},
+		Description: jsii.String("Meldwijzer edge: AWS WAF rate limit per client address, without logging"),
+	})
 
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 	app.Synth(nil)

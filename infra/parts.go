@@ -16,6 +16,7 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"meldwijzer/api"
+	"meldwijzer/lambdahttp"
 )
 
 // newFunction makes one Lambda function of the route table from its zip (a `bootstrap` for
@@ -59,7 +60,7 @@ func newFunction(stack awscdk.Stack, name, zip string, reserved int) awslambda.F
 // newDistribution puts the web bucket (default behaviour) and the HTTP API (/api/*, /healthz)
 // behind one CloudFront distribution, so the app and its API share an origin: no CORS, and the
 // strict CSP's connect-src 'self' holds.
-func newDistribution(stack awscdk.Stack, bucket awss3.Bucket, apiDomain *string, domainNames []string, certificateArn string) awscloudfront.Distribution {
+func newDistribution(stack awscdk.Stack, bucket awss3.Bucket, apiDomain, originSecret *string, webACLArn string, domainNames []string, certificateArn string) awscloudfront.Distribution {
 	headers := awscloudfront.NewResponseHeadersPolicy(stack, jsii.String("SecurityHeaders"), &awscloudfront.ResponseHeadersPolicyProps{
 		Comment: jsii.String("Meldwijzer: strict CSP, HSTS, no referrer, no framing"),
 		SecurityHeadersBehavior: &awscloudfront.ResponseSecurityHeadersBehavior{
@@ -94,6 +95,9 @@ func newDistribution(stack awscdk.Stack, bucket awss3.Bucket, apiDomain *string,
 	apiOrigin := awscloudfrontorigins.NewHttpOrigin(apiDomain, &awscloudfrontorigins.HttpOriginProps{
 		ProtocolPolicy:     awscloudfront.OriginProtocolPolicy_HTTPS_ONLY,
 		OriginSslProtocols: &[]awscloudfront.OriginSslPolicy{awscloudfront.OriginSslPolicy_TLS_V1_2},
+		// Only CloudFront knows it: the functions refuse a request without it, and trust
+		// CloudFront-Viewer-Address only beside it (lambdahttp.Options).
+		CustomHeaders: &map[string]*string{lambdahttp.OriginSecretHeader: originSecret},
 	})
 	apiBehavior := &awscloudfront.BehaviorOptions{
 		Origin:               apiOrigin,
@@ -137,14 +141,19 @@ func newDistribution(stack awscdk.Stack, bucket awss3.Bucket, apiDomain *string,
 		props.MinimumProtocolVersion = awscloudfront.SecurityPolicyProtocol_TLS_V1_2_2021
 		props.SslSupportMethod = awscloudfront.SSLMethod_SNI
 	}
+	if webACLArn != "" {
+		props.WebAclId = jsii.String(webACLArn)
+	}
 	dist := awscloudfront.NewDistribution(stack, jsii.String("Distribution"), props)
 	suppressions := []*cdknag.NagPackSuppression{
 		{Id: jsii.String("AwsSolutions-CFR3"), Reason: jsii.String(
 			"Standard logging is off on purpose: it records each visitor's IP address and user agent, and the meldpunt promises anonymity (docs/design.md).")},
 		{Id: jsii.String("AwsSolutions-CFR1"), Reason: jsii.String(
 			"No geo restriction: students abroad (internships, holidays) must still reach help and their school's meldpunt.")},
-		{Id: jsii.String("AwsSolutions-CFR2"), Reason: jsii.String(
-			"No WAF: rate limits live in the functions and the API stage; WAF logging would record client IP addresses.")},
+	}
+	if webACLArn == "" {
+		suppressions = append(suppressions, &cdknag.NagPackSuppression{Id: jsii.String("AwsSolutions-CFR2"), Reason: jsii.String(
+			"No web ACL given (context webAclArn, from the MeldwijzerEdge stack in us-east-1): the functions' and the stage's limits apply.")})
 	}
 	if certificateArn == "" {
 		suppressions = append(suppressions, &cdknag.NagPackSuppression{Id: jsii.String("AwsSolutions-CFR4"), Reason: jsii.String(

@@ -37,6 +37,10 @@ type MeldwijzerStackProps struct {
 	// certificate accepts TLS 1.0 and up).
 	DomainNames    []string
 	CertificateArn string
+	// WebACLArn is the edge stack's AWS WAF web ACL (NewEdgeStack, in us-east-1, as CloudFront
+	// requires), attached to the distribution: its rate-based rule limits each client address
+	// at the edge, before any Lambda runs. Empty: no WAF (the functions' limits still apply).
+	WebACLArn string
 	// ReservedConcurrency, when above 0, reserves that many concurrent executions for each
 	// function. Off by default: the API stage throttle already caps the load on the on-demand
 	// table, and reserving concurrency fails the deploy in a new account whose regional quota is
@@ -55,29 +59,22 @@ const (
 	functionTimeoutSec = 10
 )
 
-// Stage throttling. A whole school reaches the API from one NAT address, and CloudFront adds no
-// per-client split, so the stage limits are account-level safety nets sized for several schools
-// in a break at once, not per-user limits (those are in the functions: 300 intake requests a
-// minute per network, 10 failed receipt lookups).
+// Stage throttling. A whole school reaches the API from one NAT address, so these are safety
+// nets sized for several schools in a break at once, not per-user limits (those are the edge's
+// WAF rule and the functions': 300 intake requests a minute per network, 10 failed receipt
+// lookups). Each route has its own bucket, by the function that serves it, so that a flood of
+// reports or lookups can never use up the guide's: "acute danger" guidance always answers.
 const (
 	throttleRatePerSecond = 200
 	throttleBurst         = 400
 )
 
-// Table actions per function, exactly what store/dynamo calls. TransactWriteItems is not an IAM
-// action: its Put, Update and Delete parts are authorized as PutItem, UpdateItem and DeleteItem
-// (no ConditionCheck part is used, so no ConditionCheckItem). DescribeTable and Scan are never
-// called.
-var (
-	// The meldpunt: CreateReport (a transaction of Puts and Updates, GetItem on replay),
-	// ReportByReceipt (GetItem) and AddMessage (GetItem, UpdateItem).
-	meldpuntTableActions = []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
-	// The institution function also lists reports (Query, BatchGetItem), reads counts and the
-	// audit log (Query), appends audit entries (PutItem, UpdateItem) and sets statuses (a
-	// transaction that may delete the idempotency and receipt items: DeleteItem).
-	institutionTableActions = []string{"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
-		"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
-)
+// routeThrottles are the per-route limits (requests a second, burst) by function.
+var routeThrottles = map[string][2]float64{
+	api.FunctionWegwijzer:   {300, 600},
+	api.FunctionMeldpunt:    {100, 200},
+	api.FunctionInstitution: {50, 100},
+}
 
 // AccessLogFormat is the HTTP API stage's access log line. It holds no client address, no user
 // agent and no header (no Authorization, no receipt): only what an operator needs to see that
@@ -135,13 +132,14 @@ func NewMeldwijzerStack(scope constructs.Construct, id string, props *Meldwijzer
 		fns[name] = newFunction(stack, name, filepath.Join(assetDir, name+".zip"), props.ReservedConcurrency)
 	}
 	webBucket := newWebBucket(stack)
-	httpAPI := newHTTPAPI(stack)
+	httpAPI, stage := newHTTPAPI(stack)
 
 	// The distribution is made before the app client, which needs its address for the OAuth
 	// callback; CloudFormation orders it Api → Distribution → client → authorizer → routes.
 	apiDomain := awscdk.Fn_Join(jsii.String(""), &[]*string{httpAPI.ApiId(), jsii.String(".execute-api."),
 		stack.Region(), jsii.String("."), stack.UrlSuffix()})
-	distribution := newDistribution(stack, webBucket, apiDomain, props.DomainNames, props.CertificateArn)
+	distribution := newDistribution(stack, webBucket, apiDomain, d.originSecret.SecretValue().UnsafeUnwrap(), props.WebACLArn,
+		props.DomainNames, props.CertificateArn)
 	client := newDashboardClient(pool, distribution, props)
 	issuer := awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("https://cognito-idp."), stack.Region(),
 		jsii.String("."), stack.UrlSuffix(), jsii.String("/"), pool.UserPoolId()})
@@ -157,7 +155,7 @@ func NewMeldwijzerStack(scope constructs.Construct, id string, props *Meldwijzer
 	for _, name := range deployedFunctions() {
 		access[name].grant(stack, fns[name], d)
 	}
-	addRoutes(httpAPI, fns, staffAuthorizer)
+	addRoutes(httpAPI, stage, fns, staffAuthorizer)
 	deployWeb(stack, webBucket, distribution, cmp.Or(props.WebDir, "web/static"))
 	newAlarms(stack, alarmEmail.ValueAsString(), httpAPI, fns, d.table)
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"meldwijzer"
+	"meldwijzer/auth"
 	"meldwijzer/dashboard"
 )
 
@@ -68,7 +69,11 @@ func (s *Service) Inbox(ctx context.Context, who Staff, q InboxQuery) ([]*meldwi
 		open, err := s.openReports(ctx, who.Institution)
 		return open, "", err
 	}
-	return s.store.Reports(ctx, meldwijzer.ReportFilter{Institution: who.Institution, Status: q.Status, Cursor: q.Cursor, Limit: q.Limit})
+	page, next, err := s.store.Reports(ctx, meldwijzer.ReportFilter{Institution: who.Institution, Status: q.Status, Cursor: q.Cursor, Limit: q.Limit})
+	for _, r := range page {
+		r.Forget(s.now())
+	}
+	return page, next, err
 }
 
 // openReports returns every report that is not closed, newest first.
@@ -99,6 +104,7 @@ func (s *Service) Case(ctx context.Context, who Staff, id string) (*meldwijzer.R
 	if err := s.audit(ctx, who, meldwijzer.AuditRead, r.ID, ""); err != nil {
 		return nil, err
 	}
+	r.Forget(s.now())
 	return r, nil
 }
 
@@ -128,7 +134,11 @@ func (s *Service) SetStatus(ctx context.Context, who Staff, id, status string) (
 	if err := s.audit(ctx, who, meldwijzer.AuditStatus, id, status); err != nil {
 		return nil, err
 	}
-	return s.store.SetStatus(ctx, who.Institution, id, status, s.now().UTC().Truncate(time.Millisecond), s.retention)
+	r, err := s.store.SetStatus(ctx, who.Institution, id, status, Day(s.now()), s.retention)
+	if err == nil {
+		r.Forget(s.now())
+	}
+	return r, err
 }
 
 // AuditLogPage is the size of a page of the audit log.
@@ -157,16 +167,32 @@ type Dashboard struct {
 
 // Dashboard builds the institution's dashboard for months from..to (YYYY-MM; to defaults to
 // this month, from to eleven months before to) from the pre-aggregated counts, never the
-// reports, with the small counts suppressed. withCases adds the open-case counts.
-func (s *Service) Dashboard(ctx context.Context, institution, from, to string, withCases bool) (*Dashboard, error) {
+// reports, with the small counts suppressed. A handler's includes the current month and, when
+// withCases, the open-case counts. Anyone else sees whole past months only (a to in the current
+// month or later becomes last month), so that a reload never shows when one report arrived, and
+// no case counts: those are a handler's tool.
+func (s *Service) Dashboard(ctx context.Context, who Staff, from, to string, withCases bool) (*Dashboard, error) {
+	institution := who.Institution
+	now := s.now().UTC()
+	thisMonth := now.Format("2006-01")
+	handler := who.Role == auth.RoleHandler
 	if to == "" {
-		to = s.now().UTC().Format("2006-01")
+		to = thisMonth
+	}
+	if !handler {
+		withCases = false
+		if last := time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, time.UTC).Format("2006-01"); to > last {
+			to = last
+		}
 	}
 	if from == "" {
 		t, _ := time.Parse("2006-01", to)
 		from = t.AddDate(0, -11, 0).Format("2006-01")
 	}
 	if _, err := dashboard.Months(from, to); err != nil {
+		if !handler && from >= thisMonth {
+			return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "a viewer's dashboard shows whole past months: the current month appears when it ends")
+		}
 		return nil, err
 	}
 	counts, err := s.store.Counts(ctx, institution, from, to)
@@ -181,7 +207,6 @@ func (s *Service) Dashboard(ctx context.Context, institution, from, to string, w
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
 	c := &Cases{Open: len(open)}
 	for _, r := range open {
 		overdue := r.Overdue(now)

@@ -12,14 +12,21 @@ import (
 )
 
 // ReceiptDigits is the length of a receipt: 20 decimal digits, about 66 bits, far beyond what
-// rate-limited guessing can reach.
-const ReceiptDigits = 20
+// rate-limited guessing can reach. The last receiptTagDigits are a keyed check of the others,
+// so that the server tells almost every guessed receipt from a real one without reading the
+// store (Keys.Plausible): guessing costs no store reads and never uses up the lookups of the
+// people who share the guesser's network.
+const (
+	ReceiptDigits    = 20
+	receiptTagDigits = 6
+)
 
 // Keys are the server's secrets, derived from one master secret kept outside the table (a file
 // in the data directory locally, Secrets Manager on AWS). Whoever has the table alone can
 // neither find a report by receipt nor work out a receipt.
 type Keys struct {
 	receiptKey []byte // derives a receipt from a report's salt and the client's key
+	tag        []byte // the receipt's check digits
 	lookup     []byte // the keyed hash under which a receipt is stored
 	idem       []byte // the keyed hash of an Idempotency-Key
 }
@@ -36,7 +43,7 @@ func NewKeys(master []byte) (*Keys, error) {
 		}
 		return k
 	}
-	return &Keys{receiptKey: derive("receipt"), lookup: derive("receipt lookup"), idem: derive("idempotency key")}, nil
+	return &Keys{receiptKey: derive("receipt"), tag: derive("receipt tag"), lookup: derive("receipt lookup"), idem: derive("idempotency key")}, nil
 }
 
 // NewMasterSecret returns a fresh random master secret.
@@ -56,12 +63,33 @@ func mac(key []byte, parts ...string) []byte {
 }
 
 // receipt derives the receipt of a report from its random salt and the client's key, so that a
-// retry gets the same receipt while the receipt itself is never stored.
+// retry gets the same receipt while the receipt itself is never stored: digits from the salt
+// and key, then their check digits.
 func (k *Keys) receipt(salt []byte, idempotencyKey string) string {
-	n := new(big.Int).SetBytes(mac(k.receiptKey, string(salt), idempotencyKey))
-	n.Mod(n, new(big.Int).Exp(big.NewInt(10), big.NewInt(ReceiptDigits), nil))
+	body := decimal(mac(k.receiptKey, string(salt), idempotencyKey), ReceiptDigits-receiptTagDigits)
+	return body + k.checkDigits(body)
+}
+
+func (k *Keys) checkDigits(body string) string {
+	return decimal(mac(k.tag, body), receiptTagDigits)
+}
+
+// decimal is the big-endian number b modulo 10^digits, written with exactly digits digits.
+func decimal(b []byte, digits int) string {
+	n := new(big.Int).SetBytes(b)
+	n.Mod(n, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(digits)), nil))
 	s := n.String()
-	return strings.Repeat("0", ReceiptDigits-len(s)) + s
+	return strings.Repeat("0", digits-len(s)) + s
+}
+
+// Plausible reports whether a normalised receipt's check digits are right: false for all but
+// one in a million guesses, without any store read.
+func (k *Keys) Plausible(receipt string) bool {
+	if len(receipt) != ReceiptDigits {
+		return false
+	}
+	body, check := receipt[:ReceiptDigits-receiptTagDigits], receipt[ReceiptDigits-receiptTagDigits:]
+	return hmac.Equal([]byte(k.checkDigits(body)), []byte(check))
 }
 
 // ReceiptHash is the keyed hash under which a receipt is stored and looked up.

@@ -1,10 +1,10 @@
 package meldpunt
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"testing"
-	"time"
 )
 
 func TestReceipt(t *testing.T) {
@@ -49,19 +49,46 @@ func TestNormalizeAndFormatReceipt(t *testing.T) {
 	}
 }
 
-func TestReportIDsSortByCreation(t *testing.T) {
-	start := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
+// Finding 4: a report id carries no time. Ids made within one millisecond (which used to share
+// their first nine characters) share no prefix beyond chance, and do not sort.
+func TestReportIDsCarryNoTime(t *testing.T) {
 	var ids []string
-	for i := range 50 {
-		ids = append(ids, newReportID(start.Add(time.Duration(i)*time.Millisecond)))
+	prefixes := map[string]bool{}
+	for range 64 {
+		id := newReportID()
+		if len(id) != 26 {
+			t.Fatalf("id %q is not 26 characters", id)
+		}
+		if prefixes[id[:6]] {
+			t.Errorf("two ids share the prefix %q: the id carries something other than chance", id[:6])
+		}
+		prefixes[id[:6]] = true
+		ids = append(ids, id)
 	}
-	if !slices.IsSorted(ids) {
-		t.Errorf("ids do not sort by creation: %v", ids[:3])
+	if slices.IsSorted(ids) {
+		t.Errorf("ids made one after another sort: they carry their creation order")
 	}
-	if newReportID(start) == newReportID(start) {
-		t.Error("two ids in the same millisecond are equal")
+}
+
+// A receipt's check digits tell nearly every guess from a real receipt without a store read.
+func TestReceiptCheckDigits(t *testing.T) {
+	k, err := NewKeys(NewMasterSecret())
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(ids[0]) != 26 {
-		t.Errorf("id %q is not 26 characters", ids[0])
+	for i := range 100 {
+		r := k.receipt([]byte(fmt.Sprint(i)), "key")
+		if len(r) != ReceiptDigits || !k.Plausible(r) || !k.Plausible(NormalizeReceipt(FormatReceipt(r))) {
+			t.Fatalf("receipt %q is not plausible", r)
+		}
+	}
+	plausible := 0
+	for i := range 200_000 {
+		if k.Plausible(fmt.Sprintf("%020d", uint64(i)*7_919_000_003)) {
+			plausible++
+		}
+	}
+	if plausible > 3 {
+		t.Errorf("%d of 200,000 guesses have the right check digits, want about 0.2", plausible)
 	}
 }

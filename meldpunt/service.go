@@ -9,7 +9,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base32"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"slices"
@@ -97,6 +96,9 @@ type Receipt struct {
 // Submit files a report. The same Idempotency-Key with the same submission returns the first
 // answer again and stores nothing; with another submission it is a conflict.
 func (s *Service) Submit(ctx context.Context, institution, idempotencyKey string, sub Submission) (*Receipt, error) {
+	if s.keys == nil {
+		return nil, errNoKeys
+	}
 	if !s.known(institution) {
 		return nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "unknown institution %q", institution)
 	}
@@ -106,24 +108,8 @@ func (s *Service) Submit(ctx context.Context, institution, idempotencyKey string
 	if err := sub.validate(); err != nil {
 		return nil, err
 	}
-	now := s.now().UTC().Truncate(time.Millisecond)
-	r := &meldwijzer.Report{
-		ID: newReportID(now), Institution: institution,
-		Audience: sub.Audience, Lang: sub.Lang, Theme: sub.Theme, Where: sub.Where,
-		Grounds: sub.Grounds, When: sub.When, Description: strings.TrimSpace(sub.Description), FollowUp: sub.FollowUp,
-		Status: meldwijzer.StatusReceived, CreatedAt: now, UpdatedAt: now,
-		AcknowledgeBy: now.Add(meldwijzer.AcknowledgeWithin),
-		FeedbackBy:    now.AddDate(0, meldwijzer.FeedbackMonths, 0),
-	}
-	idem := &meldwijzer.Idempotency{
-		KeyHash:     s.keys.idempotencyHash(institution, idempotencyKey),
-		RequestHash: sub.hash(),
-		ReportID:    r.ID,
-		Salt:        make([]byte, 16),
-		CreatedAt:   now,
-		ExpiresAt:   now.Add(idempotencyTTL),
-	}
-	_, _ = rand.Read(idem.Salt)
+	r := s.newReport(institution, sub, Day(s.now()))
+	idem := s.newIdempotency(institution, idempotencyKey, sub, r)
 	var receipt string
 	if sub.FollowUp {
 		receipt = s.keys.receipt(idem.Salt, idempotencyKey)
@@ -146,9 +132,47 @@ func (s *Service) Submit(ctx context.Context, institution, idempotencyKey string
 	return &Receipt{Report: stored, Receipt: receipt, Created: created}, nil
 }
 
+// newReport is the report of a submission, received on the day now.
+func (s *Service) newReport(institution string, sub Submission, now time.Time) *meldwijzer.Report {
+	return &meldwijzer.Report{
+		ID: newReportID(), Institution: institution,
+		Audience: sub.Audience, Lang: sub.Lang, Theme: sub.Theme, Where: sub.Where,
+		Grounds: sub.Grounds, When: sub.When, Description: strings.TrimSpace(sub.Description), FollowUp: sub.FollowUp,
+		Status: meldwijzer.StatusReceived, CreatedAt: now, UpdatedAt: now,
+		AcknowledgeBy: now.Add(meldwijzer.AcknowledgeWithin),
+		FeedbackBy:    now.AddDate(0, meldwijzer.FeedbackMonths, 0),
+	}
+}
+
+// newIdempotency is the idempotency record of the request that files r, with a fresh salt.
+func (s *Service) newIdempotency(institution, idempotencyKey string, sub Submission, r *meldwijzer.Report) *meldwijzer.Idempotency {
+	idem := &meldwijzer.Idempotency{
+		KeyHash:     s.keys.idempotencyHash(institution, idempotencyKey),
+		RequestHash: sub.hash(),
+		ReportID:    r.ID,
+		Salt:        make([]byte, 16),
+		CreatedAt:   r.CreatedAt,
+		ExpiresAt:   r.CreatedAt.Add(idempotencyTTL),
+	}
+	_, _ = rand.Read(idem.Salt)
+	return idem
+}
+
+// Day is the day of t (UTC midnight): the only precision at which a report's times are kept.
+func Day(t time.Time) time.Time { return t.UTC().Truncate(24 * time.Hour) }
+
 // errNoReceipt is the one answer for every failed receipt lookup, whatever the reason, so that
 // nobody can learn whether a receipt exists.
 var errNoReceipt = meldwijzer.Errorf(meldwijzer.EUNAUTHORIZED, "this receipt is not known. Check the digits and try again.")
+
+// PlausibleReceipt reports whether a receipt as typed has the right check digits, so that the
+// caller may spend a store read on it (Self). Nearly every guess has not.
+func (s *Service) PlausibleReceipt(receipt string) bool {
+	return s.keys != nil && s.keys.Plausible(NormalizeReceipt(receipt))
+}
+
+// errNoKeys answers a receipt's work on a server without the master secret.
+var errNoKeys = meldwijzer.Errorf(meldwijzer.EUNAVAILABLE, "this server takes no reports")
 
 // ErrNoReceipt reports whether err is the answer to a failed receipt lookup.
 func ErrNoReceipt(err error) bool { return meldwijzer.ErrorCode(err) == meldwijzer.EUNAUTHORIZED }
@@ -156,7 +180,7 @@ func ErrNoReceipt(err error) bool { return meldwijzer.ErrorCode(err) == meldwijz
 // Self returns the report that a receipt belongs to, with its messages.
 func (s *Service) Self(ctx context.Context, receipt string) (*meldwijzer.Report, error) {
 	receipt = NormalizeReceipt(receipt)
-	if receipt == "" {
+	if !s.PlausibleReceipt(receipt) {
 		return nil, errNoReceipt
 	}
 	hash := s.keys.ReceiptHash(receipt)
@@ -166,7 +190,7 @@ func (s *Service) Self(ctx context.Context, receipt string) (*meldwijzer.Report,
 		return nil, errNoReceipt
 	case err != nil:
 		return nil, err
-	case !hmac.Equal([]byte(r.ReceiptHash), []byte(hash)), !r.ExpiresAt.IsZero() && s.now().After(r.ExpiresAt):
+	case !hmac.Equal([]byte(r.ReceiptHash), []byte(hash)), r.Expired(s.now()):
 		return nil, errNoReceipt
 	}
 	return r, nil
@@ -191,7 +215,7 @@ func (s *Service) addMessage(ctx context.Context, institution, id, from, text st
 	if err := CheckMessage(text); err != nil {
 		return nil, nil, err
 	}
-	m := meldwijzer.Message{From: from, Text: text, At: s.now().UTC().Truncate(time.Millisecond)}
+	m := meldwijzer.Message{From: from, Text: text, At: Day(s.now())}
 	r, err := s.store.AddMessage(ctx, institution, id, m)
 	if err != nil {
 		return nil, nil, err
@@ -258,11 +282,10 @@ func (sub *Submission) hash() string {
 
 var idEncoding = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadding(base32.NoPadding)
 
-// newReportID returns an id that sorts by creation time: 48 bits of milliseconds, then 80
-// random bits (like a ULID), in lower-case Crockford base32.
-func newReportID(at time.Time) string {
+// newReportID returns 128 random bits in lower-case Crockford base32: an id that says nothing
+// about when the report arrived (the store orders reports by day and sequence).
+func newReportID() string {
 	var b [16]byte
-	binary.BigEndian.PutUint64(b[:8], uint64(at.UnixMilli())<<16)
-	_, _ = rand.Read(b[6:])
+	_, _ = rand.Read(b[:])
 	return idEncoding.EncodeToString(b[:])
 }

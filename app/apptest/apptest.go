@@ -33,9 +33,17 @@ var content_ struct {
 	err    error
 }
 
-// New wires the app from o on a fresh embedded store (closed with tb.Cleanup). Store, Secret,
-// Verifier, LocalSigner and Web are set here; the content is parsed once per test binary.
+// New wires the app from o in demo mode (as `make run`) on a fresh embedded store (closed with
+// tb.Cleanup). Store, Secret, Verifier, LocalSigner and Web are set here; the content is parsed
+// once per test binary.
 func New(tb testing.TB, o app.Options) *Local {
+	tb.Helper()
+	o.Demo = true
+	return NewReal(tb, o)
+}
+
+// NewReal is New without demo mode unless o asks for it: no demo institutions, no sign-in.
+func NewReal(tb testing.TB, o app.Options) *Local {
 	tb.Helper()
 	content_.once.Do(func() { content_.guide, content_.bundle, content_.err = wegwijzer.Load(content.FS) })
 	if content_.err != nil {

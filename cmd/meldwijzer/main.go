@@ -1,6 +1,6 @@
 // Command meldwijzer is the local server and command-line tool:
 //
-//	meldwijzer serve -addr 127.0.0.1:8080 -data DIR   the web app and the API
+//	meldwijzer serve [-demo] -addr 127.0.0.1:8080 -data DIR   the web app and the API
 //	meldwijzer token -institution ID -role handler|viewer -data DIR   a token the local server accepts
 //	meldwijzer content check                           check content/ and list its problems
 //	meldwijzer classify "text"                         what the guide reads in a typed message, and why
@@ -12,7 +12,7 @@ import (
 )
 
 const usage = `usage:
-  meldwijzer serve [-addr 127.0.0.1:8080] [-data DIR] [-store bolt|dynamodb]
+  meldwijzer serve [-demo] [-addr 127.0.0.1:8080] [-data DIR] [-store bolt|dynamodb] [-hosts NAMES]
   meldwijzer token -institution ID [-role handler|viewer] [-data DIR]
   meldwijzer content check [-dir DIR]
   meldwijzer classify [-dir DIR] "text"

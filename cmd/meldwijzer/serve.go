@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -31,6 +32,9 @@ func serve(args []string) error {
 	data := fl.String("data", "data", "directory for the embedded store and the server's secret")
 	storeKind := fl.String("store", "bolt", "bolt (embedded, in -data) or dynamodb (table $"+config.EnvTable+"; endpoint and region from the usual AWS environment)")
 	retention := fl.Duration("retention", meldpunt.DefaultRetention, "how long a closed report's text and messages are kept")
+	demo := fl.Bool("demo", false, "serve the fictitious demo institutions with twelve months of fictitious reports, and the passwordless demo sign-in")
+	demoData := fl.Bool("demo-data", true, "with -demo: add twelve months of fictitious reports to each demo institution that has none (false: an empty demo)")
+	hosts := fl.String("hosts", "", "comma-separated Host names (without port) this server answers for; localhost, 127.0.0.1, ::1 and the -addr host are always allowed")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -59,9 +63,25 @@ func serve(args []string) error {
 	defer store.Close()
 
 	a, err := app.New(app.Options{Store: store, Secret: secret, Verifier: verifier, LocalSigner: tokenKey,
-		Web: web.Static, Retention: *retention, Logger: log})
+		Web: web.Static, Retention: *retention, Logger: log, Demo: *demo, Hosts: allowedHosts(*addr, *hosts)})
 	if err != nil {
 		return err
+	}
+	if *demo && *demoData {
+		var ids []string
+		for _, inst := range a.Content.Institutions {
+			if inst.Demo {
+				ids = append(ids, inst.ID)
+			}
+		}
+		n, err := a.Meldpunt.SeedDemo(ctx, ids)
+		if err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+		log.Info("demo data", slog.Int("reportsAdded", n))
+	}
+	if *demo {
+		log.Info("demo mode: the fictitious demo institutions and the passwordless demo sign-in are served")
 	}
 
 	ln, err := net.Listen("tcp", *addr)
@@ -94,6 +114,23 @@ func serve(args []string) error {
 		return err
 	}
 	return nil
+}
+
+// allowedHosts is the Host allow-list: the loopback names, the host of the listening address
+// (unless it listens on every address) and the operator's extra names.
+func allowedHosts(addr, extra string) []string {
+	hosts := []string{"localhost", "127.0.0.1", "::1"}
+	if h, _, err := net.SplitHostPort(addr); err == nil && h != "" {
+		if ip := net.ParseIP(h); ip == nil || !ip.IsUnspecified() {
+			hosts = append(hosts, h)
+		}
+	}
+	for _, h := range strings.Split(extra, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	return hosts
 }
 
 // openStore opens the report store. The embedded store deletes expired report text every hour

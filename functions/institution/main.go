@@ -34,7 +34,8 @@ func main() {
 }
 
 func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, error) {
-	c, err := config.FromEnv(os.Getenv, config.EnvTable, config.EnvSecretARN,
+	// No master secret: the institution side derives no receipt (least privilege, finding 8).
+	c, err := config.FromEnv(os.Getenv, config.EnvTable,
 		config.EnvJWKSURL, config.EnvTokenIssuer, config.EnvTokenAudience)
 	if err != nil {
 		return nil, err
@@ -48,10 +49,10 @@ func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, erro
 	if err != nil {
 		return nil, err
 	}
-	a, err := app.New(app.Options{Functions: []string{api.FunctionInstitution}, Store: parts.Store, Secret: parts.Secret,
+	a, err := app.New(app.Options{Functions: []string{api.FunctionInstitution}, Store: parts.Store, Demo: c.Demo,
 		Verifier: auth.NewVerifier(jwks.Keyfunc, c.Issuer, c.Audience), Retention: c.Retention, K: c.K, Logger: log})
 	if err != nil {
 		return nil, err
 	}
-	return lambdahttp.New(a.Handler()), nil
+	return a.Lambda(parts.OriginSecret), nil
 }

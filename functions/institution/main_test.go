@@ -38,12 +38,12 @@ func TestFunctionServesStaffWithTheirOwnData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.New(app.Options{Functions: []string{api.FunctionInstitution}, Store: dynamo.New(local.Client(), table),
+	a, err := app.New(app.Options{Demo: true, Functions: []string{api.FunctionInstitution}, Store: dynamo.New(local.Client(), table),
 		Secret: meldpunt.NewMasterSecret(), Verifier: verifier, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := lambdahttp.New(a.Handler())
+	h := lambdahttp.New(a.Handler(), lambdahttp.Options{})
 	raw, err := os.ReadFile("../meldpunt/testdata/apigw-v2-report.json")
 	if err != nil {
 		t.Fatal(err)

@@ -40,10 +40,10 @@ func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, erro
 	if err != nil {
 		return nil, err
 	}
-	a, err := app.New(app.Options{Functions: []string{api.FunctionMeldpunt}, Store: parts.Store, Secret: parts.Secret,
+	a, err := app.New(app.Options{Functions: []string{api.FunctionMeldpunt}, Store: parts.Store, Secret: parts.Secret, Demo: c.Demo,
 		Retention: c.Retention, Logger: log})
 	if err != nil {
 		return nil, err
 	}
-	return lambdahttp.New(a.Handler()), nil
+	return a.Lambda(parts.OriginSecret), nil
 }

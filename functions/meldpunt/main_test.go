@@ -51,12 +51,12 @@ func newFunction(t *testing.T, local *dynamolocal.Local) (*dynamo.Store, func(ev
 		t.Fatal(err)
 	}
 	store := dynamo.New(local.Client(), table)
-	a, err := app.New(app.Options{Functions: []string{api.FunctionMeldpunt}, Store: store, Secret: meldpunt.NewMasterSecret(),
+	a, err := app.New(app.Options{Demo: true, Functions: []string{api.FunctionMeldpunt}, Store: store, Secret: meldpunt.NewMasterSecret(),
 		Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := lambdahttp.New(a.Handler())
+	h := lambdahttp.New(a.Handler(), lambdahttp.Options{})
 	return store, func(e events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
 		res, err := h.Invoke(context.Background(), e)
 		if err != nil {

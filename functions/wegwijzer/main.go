@@ -10,6 +10,7 @@ import (
 
 	"meldwijzer/api"
 	"meldwijzer/app"
+	"meldwijzer/config"
 	"meldwijzer/lambdahttp"
 )
 
@@ -25,9 +26,13 @@ func main() {
 
 // newHandler wires the function once per cold start.
 func newHandler(log *slog.Logger) (*lambdahttp.Handler, error) {
-	a, err := app.New(app.Options{Functions: []string{api.FunctionWegwijzer}, Logger: log})
+	c, err := config.FromEnv(os.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	return lambdahttp.New(a.Handler()), nil
+	a, err := app.New(app.Options{Functions: []string{api.FunctionWegwijzer}, Logger: log, Demo: c.Demo})
+	if err != nil {
+		return nil, err
+	}
+	return a.Lambda(""), nil
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"meldwijzer/config"
 )
 
 // loadEvent reads a real API Gateway HTTP API (payload 2.0) event from testdata.
@@ -27,6 +29,7 @@ func loadEvent(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
 }
 
 func TestFunctionAnswersAPIGatewayEvent(t *testing.T) {
+	t.Setenv(config.EnvDemo, "true") // the event asks for a demo institution
 	var logs bytes.Buffer
 	h, err := newHandler(slog.New(slog.NewJSONHandler(&logs, nil)))
 	if err != nil {

@@ -19,18 +19,27 @@ type Parts struct {
 	AWS    aws.Config
 	Store  *dynamo.Store
 	Secret []byte
+	// OriginSecret is what CloudFront sends to the API ("" when not configured).
+	OriginSecret string
 }
 
-// Open loads the AWS configuration, reads the master secret named by c.SecretARN and opens the
-// store on c.Table.
+// Open loads the AWS configuration, reads the master secret named by c.SecretARN (when set: the
+// institution function has none) and the origin secret, and opens the store on c.Table.
 func Open(ctx context.Context, c config.Config) (*Parts, error) {
 	cfg, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, err
 	}
-	master, err := secret.Load(ctx, cfg, c.SecretARN)
-	if err != nil {
-		return nil, err
+	p := &Parts{AWS: cfg, Store: dynamo.New(dynamo.NewClient(cfg), c.Table)}
+	if c.SecretARN != "" {
+		if p.Secret, err = secret.Load(ctx, cfg, c.SecretARN); err != nil {
+			return nil, err
+		}
 	}
-	return &Parts{AWS: cfg, Store: dynamo.New(dynamo.NewClient(cfg), c.Table), Secret: master}, nil
+	if c.OriginSecretARN != "" {
+		if p.OriginSecret, err = secret.LoadText(ctx, cfg, c.OriginSecretARN); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
 }

@@ -25,7 +25,7 @@ import (
 func TestWegwijzerUnderRIE(t *testing.T) {
 	helloBaseline(t)
 	path := bootstrap(t, "wegwijzer")
-	fn := rie.Start(t, path, nil)
+	fn := rie.Start(t, path, map[string]string{config.EnvDemo: "true"})
 	event := readFile(t, "../../functions/wegwijzer/testdata/apigw-v2-step.json")
 
 	res := invokeAPI(t, fn, event)
@@ -87,6 +87,7 @@ func TestMeldpuntUnderRIE(t *testing.T) {
 	fn := rie.Start(t, path, map[string]string{
 		config.EnvTable:                    table,
 		config.EnvSecretARN:                secretARN,
+		config.EnvDemo:                     "true", // the events file a report at a demo institution
 		"AWS_REGION":                       "eu-west-1",
 		"AWS_ACCESS_KEY_ID":                "local",
 		"AWS_SECRET_ACCESS_KEY":            "local",

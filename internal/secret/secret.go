@@ -12,13 +12,22 @@ import (
 
 // Load returns the decoded master secret held (as base64 text) in the secret named by arn.
 func Load(ctx context.Context, cfg aws.Config, arn string) ([]byte, error) {
-	out, err := secretsmanager.NewFromConfig(cfg).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(arn)})
+	text, err := LoadText(ctx, cfg, arn)
 	if err != nil {
 		return nil, err
 	}
-	b, err := base64.StdEncoding.DecodeString(aws.ToString(out.SecretString))
+	b, err := base64.StdEncoding.DecodeString(text)
 	if err != nil {
 		return nil, errors.New("the secret must be base64")
 	}
 	return b, nil
+}
+
+// LoadText returns the text held in the secret named by arn.
+func LoadText(ctx context.Context, cfg aws.Config, arn string) (string, error) {
+	out, err := secretsmanager.NewFromConfig(cfg).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(arn)})
+	if err != nil {
+		return "", err
+	}
+	return aws.ToString(out.SecretString), nil
 }

@@ -6,7 +6,7 @@
 //	meta        "cursor-key"                     → 32 random bytes (authenticates cursors)
 //	inst        <institution> (nested bucket):
 //	  reports   <report id>                      → report JSON (with its messages)
-//	  order     <created>(12) <report id>        → status      (Reports: newest first, by status)
+//	  order     <created>(12) <seq>(8) <report id> → status    (Reports: newest first, by status)
 //	  counts    <YYYY-MM> 0 <dimension> 0 <value> → count as a JSON number
 //	receipts    <receipt hash>                   → {"institution","id"}
 //	idempotency <key hash>                       → record JSON (with its institution)
@@ -58,6 +58,7 @@ const (
 	expiryReport      = 'r'
 	expiryIdempotency = 'i'
 	timeKeyLen        = 12
+	orderPrefixLen    = timeKeyLen + 8 // an order key's creation day and sequence
 )
 
 // Store is a ReportStore in one bbolt file. It is safe for concurrent use; one process at a

@@ -14,7 +14,7 @@ import (
 	"meldwijzer/internal/cursor"
 )
 
-// Reports lists an institution's reports newest first: CreatedAt descending, then ID descending.
+// Reports lists an institution's reports newest first: CreatedAt descending, then Seq descending.
 func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meldwijzer.Report, string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
@@ -55,11 +55,11 @@ func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meld
 				next = s.cursors.Encode(reportsScope(f.Institution), last)
 				return nil
 			}
-			if len(k) < timeKeyLen {
+			if len(k) < orderPrefixLen {
 				return fmt.Errorf("bad order key %x", k)
 			}
 			var rec reportRecord
-			ok, err := getJSON(ib.reports, k[timeKeyLen:], &rec)
+			ok, err := getJSON(ib.reports, k[orderPrefixLen:], &rec)
 			if err != nil {
 				return err
 			}
@@ -98,7 +98,7 @@ func reportsScope(inst string) string { return cursor.Scope("reports", inst) }
 
 func (s *Store) decodeCursor(inst, c string) ([]byte, error) {
 	key, err := s.cursors.Decode(reportsScope(inst), c)
-	if err != nil || len(key) < timeKeyLen {
+	if err != nil || len(key) < orderPrefixLen {
 		return nil, meldwijzer.ErrBadCursor
 	}
 	return key, nil

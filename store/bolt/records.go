@@ -30,6 +30,7 @@ type reportRecord struct {
 	ReceiptHash    string          `json:"receiptHash,omitempty"`
 	Status         string          `json:"status"`
 	CreatedAt      time.Time       `json:"createdAt"`
+	Seq            int64           `json:"seq,omitempty"`
 	AcknowledgeBy  time.Time       `json:"acknowledgeBy,omitzero"`
 	FeedbackBy     time.Time       `json:"feedbackBy,omitzero"`
 	AcknowledgedAt time.Time       `json:"acknowledgedAt,omitzero"`
@@ -67,7 +68,7 @@ func toRecord(r *meldwijzer.Report, idemKey string) *reportRecord {
 	rec := &reportRecord{
 		ID: r.ID, Institution: r.Institution, Audience: r.Audience, Lang: r.Lang, Theme: r.Theme,
 		Where: r.Where, Grounds: r.Grounds, When: r.When, Description: r.Description,
-		FollowUp: r.FollowUp, ReceiptHash: r.ReceiptHash, Status: r.Status, CreatedAt: r.CreatedAt,
+		FollowUp: r.FollowUp, ReceiptHash: r.ReceiptHash, Status: r.Status, CreatedAt: r.CreatedAt, Seq: r.Seq,
 		AcknowledgeBy: r.AcknowledgeBy, FeedbackBy: r.FeedbackBy, AcknowledgedAt: r.AcknowledgedAt,
 		UpdatedAt: r.UpdatedAt, ClosedAt: r.ClosedAt, ExpiresAt: r.ExpiresAt, IdempotencyKey: idemKey,
 	}
@@ -82,7 +83,7 @@ func (rec *reportRecord) report() *meldwijzer.Report {
 		ID: rec.ID, Institution: rec.Institution, Audience: rec.Audience, Lang: rec.Lang,
 		Theme: rec.Theme, Where: rec.Where, Grounds: rec.Grounds, When: rec.When,
 		Description: rec.Description, FollowUp: rec.FollowUp, ReceiptHash: rec.ReceiptHash,
-		Status: rec.Status, CreatedAt: rec.CreatedAt, AcknowledgeBy: rec.AcknowledgeBy,
+		Status: rec.Status, CreatedAt: rec.CreatedAt, Seq: rec.Seq, AcknowledgeBy: rec.AcknowledgeBy,
 		FeedbackBy: rec.FeedbackBy, AcknowledgedAt: rec.AcknowledgedAt, UpdatedAt: rec.UpdatedAt,
 		ClosedAt: rec.ClosedAt, ExpiresAt: rec.ExpiresAt,
 	}
@@ -114,8 +115,9 @@ func timeKey(t time.Time) []byte {
 	return k
 }
 
-func orderKey(createdAt time.Time, id string) []byte {
-	return append(timeKey(createdAt), id...)
+// orderKey lists reports by creation day, then by their sequence within the institution.
+func orderKey(createdAt time.Time, seq int64, id string) []byte {
+	return append(binary.BigEndian.AppendUint64(timeKey(createdAt), uint64(seq)), id...)
 }
 
 func reportExpiryKey(expires time.Time, inst, id string) []byte {

@@ -59,11 +59,16 @@ func (s *Store) CreateReport(ctx context.Context, r *meldwijzer.Report, idem *me
 		if r.ReceiptHash != "" && receipts.Get([]byte(r.ReceiptHash)) != nil {
 			return meldwijzer.ErrReceiptTaken
 		}
+		seq, err := ib.order.NextSequence()
+		if err != nil {
+			return err
+		}
 		rec := toRecord(r, idem.KeyHash)
+		rec.Seq = int64(seq)
 		if err := putJSON(ib.reports, []byte(r.ID), rec); err != nil {
 			return err
 		}
-		if err := ib.order.Put(orderKey(r.CreatedAt, r.ID), []byte(r.Status)); err != nil {
+		if err := ib.order.Put(orderKey(r.CreatedAt, rec.Seq, r.ID), []byte(r.Status)); err != nil {
 			return err
 		}
 		if r.ReceiptHash != "" {
@@ -214,6 +219,6 @@ func (s *Store) SetStatus(ctx context.Context, inst, id, status string, at time.
 				return false, err
 			}
 		}
-		return true, ib.order.Put(orderKey(r.CreatedAt, r.ID), []byte(status))
+		return true, ib.order.Put(orderKey(r.CreatedAt, r.Seq, r.ID), []byte(status))
 	})
 }

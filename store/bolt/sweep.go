@@ -80,7 +80,7 @@ func deleteReport(tx *bbolt.Tx, inst, id string, now time.Time) (int, error) {
 	if err := ib.reports.Delete([]byte(id)); err != nil {
 		return 0, err
 	}
-	if err := ib.order.Delete(orderKey(rec.CreatedAt, id)); err != nil {
+	if err := ib.order.Delete(orderKey(rec.CreatedAt, rec.Seq, id)); err != nil {
 		return 0, err
 	}
 	if rec.ReceiptHash != "" {

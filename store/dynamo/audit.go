@@ -41,8 +41,8 @@ const (
 	auditSeqDigits = 20
 )
 
-func auditPK(inst string) string    { return "AUDIT#" + inst }
-func auditSeqPK(inst string) string { return "AUDITSEQ#" + inst }
+func auditPK(inst string) string    { return PrefixAudit + inst }
+func auditSeqPK(inst string) string { return PrefixAuditSeq + inst }
 func auditSK(at time.Time, seq int64) string {
 	return fmt.Sprintf("%s#%0*d", ts(at), auditSeqDigits, seq)
 }
@@ -128,11 +128,16 @@ func (s *Store) AppendAudit(ctx context.Context, e meldwijzer.AuditEntry) error 
 
 // nextAuditSeq adds one to the institution's audit counter and returns the new value.
 func (s *Store) nextAuditSeq(ctx context.Context, inst string) (int64, error) {
+	return s.nextSeq(ctx, "AppendAudit", key(auditSeqPK(inst), skAuditSeq), typeAuditSeq)
+}
+
+// nextSeq adds one to the counter item at k and returns the new value.
+func (s *Store) nextSeq(ctx context.Context, op string, k map[string]types.AttributeValue, typ string) (int64, error) {
 	upd := expression.Add(expression.Name("n"), expression.Value(1)).
-		Set(expression.Name("type"), expression.Value(typeAuditSeq))
-	u, err := s.update(key(auditSeqPK(inst), skAuditSeq), upd, nil)
+		Set(expression.Name("type"), expression.Value(typ))
+	u, err := s.update(k, upd, nil)
 	if err != nil {
-		return 0, fmt.Errorf("dynamo: building AppendAudit: %w", err)
+		return 0, fmt.Errorf("dynamo: building %s: %w", op, err)
 	}
 	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: u.TableName, Key: u.Key, UpdateExpression: u.UpdateExpression,
@@ -140,13 +145,13 @@ func (s *Store) nextAuditSeq(ctx context.Context, inst string) (int64, error) {
 		ReturnValues: types.ReturnValueUpdatedNew,
 	})
 	if err != nil {
-		return 0, mapError("AppendAudit", err)
+		return 0, mapError(op, err)
 	}
 	var c struct {
 		N int64 `dynamodbav:"n"`
 	}
 	if err := attributevalue.UnmarshalMap(out.Attributes, &c); err != nil || c.N <= 0 {
-		return 0, fmt.Errorf("dynamo: AppendAudit: bad counter %v: %v", out.Attributes, err)
+		return 0, fmt.Errorf("dynamo: %s: bad counter %v: %v", op, out.Attributes, err)
 	}
 	return c.N, nil
 }

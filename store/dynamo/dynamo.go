@@ -99,7 +99,13 @@ func (s *Store) CreateReport(ctx context.Context, r *meldwijzer.Report, idem *me
 	if err := r.ValidateNew(idem); err != nil {
 		return nil, nil, false, err
 	}
-	ri := newReportItem(r, idem)
+	seq, err := s.nextSeq(ctx, "CreateReport", key(instPK(r.Institution), skSeq), typeSeq)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	withSeq := *r
+	withSeq.Seq = seq
+	ri := newReportItem(&withSeq, idem)
 	stored, err := ri.report()
 	if err != nil {
 		return nil, nil, false, err
@@ -374,8 +380,11 @@ func (s *Store) SetStatus(ctx context.Context, institution, id, status string, a
 			return nil, err
 		}
 		changed, err := next.SetStatus(status, at, retention)
-		if err != nil || !changed {
-			return next, err
+		if err != nil {
+			return nil, err
+		}
+		if !changed {
+			return next, nil
 		}
 		items, iIdem, iReceipt, err := s.statusItems(it, next, withIdem, withReceipt)
 		if err != nil {

@@ -12,3 +12,6 @@ import (
 func CreateTableWithoutTTL(ctx context.Context, client *dynamodb.Client, table string) error {
 	return createTable(ctx, client, table, false)
 }
+
+// SKSeq is the sort key of an institution's report sequence counter.
+const SKSeq = skSeq

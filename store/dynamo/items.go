@@ -12,14 +12,16 @@ import (
 // The single table's items (pk, sk):
 //
 //	INST#<inst>  REPORT#<id>                      the report, its messages inside (a list)
-//	INST#<inst>  CREATED#<createdAt>#<id>         list index: all reports, newest first
-//	INST#<inst>  STATUS#<status>#<createdAt>#<id> list index per status (moved on a status change)
+//	INST#<inst>  CREATED#<created>#<id>           list index: all reports, newest first
+//	INST#<inst>  STATUS#<status>#<created>#<id>   list index per status (moved on a status change)
+//	INST#<inst>  SEQ                              the counter that orders reports within a day
 //	INST#<inst>  COUNT#<YYYY-MM>#<dim>#<value>    a pre-aggregated count (ADD n 1)
 //	RECEIPT#<hash>  RECEIPT                       receipt hash → institution + report id
 //	IDEM#<keyhash>  IDEM                          idempotency record
 //
-// <createdAt> is fixed-width UTC with nanoseconds, so that the sort key orders by creation time
-// and then by id, whatever the ids look like. Every item of a closed report carries expiresAt
+// <created> is the creation day, fixed-width UTC, then '#' and the report's sequence number in
+// 16 hex digits, so that the sort key orders by day and then by arrival, whatever the ids look
+// like. Every item of a closed report carries expiresAt
 // (epoch seconds), the table's TTL attribute; counts never expire.
 const (
 	attrPK      = "pk"
@@ -27,6 +29,8 @@ const (
 	attrTTL     = "expiresAt"
 	skReceipt   = "RECEIPT"
 	skIdem      = "IDEM"
+	skSeq       = "SEQ"
+	typeSeq     = "seq"
 	tsLayout    = "2006-01-02T15:04:05.000000000Z"
 	timeLayout  = time.RFC3339Nano
 	typeReport  = "report"
@@ -36,11 +40,24 @@ const (
 	typeCount   = "count"
 )
 
-func instPK(inst string) string      { return "INST#" + inst }
-func reportSK(id string) string      { return "REPORT#" + id }
-func receiptPK(hash string) string   { return "RECEIPT#" + hash }
-func idemPK(keyHash string) string   { return "IDEM#" + keyHash }
-func ts(t time.Time) string          { return t.UTC().Format(tsLayout) }
+// Partition key prefixes: every item's pk starts with one of them, so that IAM can grant each
+// function only the partitions it uses (dynamodb:LeadingKeys, infra/access.go).
+const (
+	PrefixInstitution = "INST#"     // reports, their list entries, counts and sequence
+	PrefixReceipt     = "RECEIPT#"  // receipt index
+	PrefixIdempotency = "IDEM#"     // idempotency records
+	PrefixAudit       = "AUDIT#"    // audit entries
+	PrefixAuditSeq    = "AUDITSEQ#" // the audit log's counter
+)
+
+func instPK(inst string) string    { return PrefixInstitution + inst }
+func reportSK(id string) string    { return "REPORT#" + id }
+func receiptPK(hash string) string { return PrefixReceipt + hash }
+func idemPK(keyHash string) string { return PrefixIdempotency + keyHash }
+func ts(t time.Time) string        { return t.UTC().Format(tsLayout) }
+func created(t time.Time, seq int64) string {
+	return fmt.Sprintf("%s#%016x", ts(t), seq)
+}
 func createdPrefix() string          { return "CREATED#" }
 func statusPrefix(s string) string   { return "STATUS#" + s + "#" }
 func createdSK(r *reportItem) string { return createdPrefix() + r.Created + "#" + r.ID }
@@ -76,8 +93,9 @@ type reportItem struct {
 	FollowUp    bool          `dynamodbav:"followUp"`
 	ReceiptHash string        `dynamodbav:"receiptHash,omitempty"`
 	Status      string        `dynamodbav:"status"`
-	Created     string        `dynamodbav:"created"` // ts(CreatedAt), the list indexes' sort part
+	Created     string        `dynamodbav:"created"` // created(CreatedAt, Seq), the list indexes' sort part
 	CreatedAt   string        `dynamodbav:"createdAt"`
+	Seq         int64         `dynamodbav:"seq"`
 	AckBy       string        `dynamodbav:"acknowledgeBy,omitempty"`
 	FeedbackBy  string        `dynamodbav:"feedbackBy,omitempty"`
 	AckAt       string        `dynamodbav:"acknowledgedAt,omitempty"`
@@ -179,7 +197,7 @@ func newReportItem(r *meldwijzer.Report, idem *meldwijzer.Idempotency) *reportIt
 		ID: r.ID, Institution: r.Institution, Audience: r.Audience, Lang: r.Lang, Theme: r.Theme,
 		Where: r.Where, Grounds: r.Grounds, When: r.When, Description: r.Description,
 		FollowUp: r.FollowUp, ReceiptHash: r.ReceiptHash, Status: r.Status,
-		Created: ts(r.CreatedAt), CreatedAt: fmtTime(r.CreatedAt),
+		Created: created(r.CreatedAt, r.Seq), CreatedAt: fmtTime(r.CreatedAt), Seq: r.Seq,
 		AckBy: fmtTime(r.AcknowledgeBy), FeedbackBy: fmtTime(r.FeedbackBy), AckAt: fmtTime(r.AcknowledgedAt),
 		UpdatedAt: fmtTime(r.UpdatedAt), ClosedAt: fmtTime(r.ClosedAt),
 		Expires: fmtTime(r.ExpiresAt), ExpiresTTL: ttl(r.ExpiresAt),
@@ -203,7 +221,7 @@ func (it *reportItem) report() (*meldwijzer.Report, error) {
 	r := &meldwijzer.Report{
 		ID: it.ID, Institution: it.Institution, Audience: it.Audience, Lang: it.Lang, Theme: it.Theme,
 		Where: it.Where, When: it.When, Description: it.Description, FollowUp: it.FollowUp,
-		ReceiptHash: it.ReceiptHash, Status: it.Status,
+		ReceiptHash: it.ReceiptHash, Status: it.Status, Seq: it.Seq,
 	}
 	if len(it.Grounds) > 0 {
 		r.Grounds = append([]string(nil), it.Grounds...)

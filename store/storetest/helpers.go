@@ -271,8 +271,8 @@ func AllReports(t testing.TB, s meldwijzer.ReportStore, f meldwijzer.ReportFilte
 	}
 }
 
-// SortNewestFirst sorts reports in the contract's order: CreatedAt descending, then ID
-// descending (byte-wise).
+// SortNewestFirst sorts reports in the contract's order: CreatedAt descending, then Seq
+// descending, then ID descending (byte-wise).
 func SortNewestFirst(rs []*meldwijzer.Report) {
 	slices.SortFunc(rs, meldwijzer.NewestFirst)
 }

@@ -10,8 +10,10 @@
 //     precision; the suite only uses UTC times truncated to milliseconds (see Ms), and the
 //     service truncates to milliseconds too. A zero time round-trips as a zero time. The
 //     location need not survive (the service works in UTC).
-//   - Order: Reports lists newest first: CreatedAt descending, then ID descending (byte-wise)
-//     between reports created in the same millisecond. Ids need not sort like CreatedAt.
+//   - Order: Reports lists newest first: CreatedAt descending, then Seq descending, then ID
+//     (meldwijzer.NewestFirst). The store gives each created report a Seq larger than those of
+//     the institution's earlier reports, so that reports of one day (the service keeps no finer
+//     time) list in the order they arrived. Ids carry no order.
 //   - Paging: a page holds at most Limit reports (Limit <= 0: the store's default). Without a
 //     status filter every page but the last is full; with one, a page may be shorter but is
 //     never empty unless it is the last. The cursor is "" after the last page; following the
@@ -41,7 +43,8 @@
 //     at + retention; any other status clears ClosedAt and ExpiresAt. The adapter makes the
 //     receipt index and the idempotency record expire with the report (the suite cannot see
 //     that: there is no clock). These are meldwijzer.Report.SetStatus's rules; an unknown status
-//     is ErrBadStatus and setting the status a report has changes nothing.
+//     is ErrBadStatus and setting the status a report has changes nothing. A report whose
+//     ExpiresAt has passed at `at` cannot change status: ErrReportExpired, nothing written.
 package storetest
 
 import (
@@ -806,16 +809,38 @@ func testStatusRules(t *testing.T, open func(t *testing.T) meldwijzer.ReportStor
 	if d := ReportDiff(r, MustReport(t, s, instA, r.ID)); d != "" {
 		t.Fatalf("setting the status it has changed the stored report:\n%s", d)
 	}
+
+	// Finding 6: a closed report past its expiry is never reopened (reopening made its
+	// receipt work again), not even a moment after.
+	closed, err := s.SetStatus(t.Context(), instA, r.ID, meldwijzer.StatusClosed, Base.Add(time.Hour), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, status := range []string{meldwijzer.StatusReceived, meldwijzer.StatusInProgress} {
+		got, err := s.SetStatus(t.Context(), instA, r.ID, status, closed.ExpiresAt, time.Hour)
+		WantError(t, "reopening an expired report", err, meldwijzer.ErrReportExpired)
+		if got != nil {
+			t.Fatal("a report with an error")
+		}
+	}
+	if d := ReportDiff(closed, MustReport(t, s, instA, r.ID)); d != "" {
+		t.Fatalf("a refused reopening changed the stored report:\n%s", d)
+	}
 }
 
 // listing creates reports in instA (and a few in instB) whose creation times do not follow
-// their ids, with ties, in mixed statuses; it returns instA's reports as stored.
+// their ids or their arrival, with ties, in mixed statuses; it returns instA's reports as stored.
 func listing(t *testing.T, s meldwijzer.ReportStore, count int) []*meldwijzer.Report {
 	var out []*meldwijzer.Report
+	var seq int64
 	for n := 1; n <= count; n++ {
-		// Five distinct times, so reports share a millisecond; n and time are not in step.
+		// Five distinct times, so reports share a day; n and time are not in step.
 		r := NewReport(instA, n, Base.Add(time.Duration((n*7)%5)*time.Hour))
-		Create(t, s, r, NewIdempotency(r, "key-a-"+r.ID))
+		r = Create(t, s, r, NewIdempotency(r, "key-a-"+r.ID)) // as stored, with its Seq
+		if r.Seq <= seq {
+			t.Fatalf("report %d got Seq %d after %d: the sequence must grow with each report", n, r.Seq, seq)
+		}
+		seq = r.Seq
 		if n%4 == 0 {
 			rb := NewReport(instB, 1000+n, Base.Add(time.Duration(n)*time.Minute))
 			Create(t, s, rb, NewIdempotency(rb, "key-b-"+rb.ID))

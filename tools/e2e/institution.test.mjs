@@ -189,9 +189,13 @@ describe('institution side', () => {
       });
     });
 
-    test(`viewer at ${size.name}: dashboard with counts, tables, suppressed cells and CSV; no inbox`, async () => {
+    test(`handler at ${size.name}: dashboard with this month's counts, tables, suppressed cells and CSV`, async () => {
       await browse(size, async (page) => {
-        await demoSignIn(page, TCD, 'viewer');
+        // Counts of the current month and open cases are a handler's (docs/api.md): a viewer
+        // sees whole past months only.
+        await demoSignIn(page, TCD, 'handler');
+        await page.locator('#cases').waitFor();
+        await page.goto(server.url + '/instelling#/dashboard');
         await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
         await page.locator('#stats li').first().waitFor();
         const stats = await page.locator('#stats').innerText();
@@ -212,9 +216,6 @@ describe('institution side', () => {
         const months = page.locator('#charts section.chart', { has: page.getByRole('heading', { name: 'Meldingen per maand' }) });
         assert.equal(await months.locator('tbody tr').count(), 12);
         assert.equal(await months.locator('tbody tr').last().locator('td').innerText(), '11');
-        // viewers have no inbox
-        assert.equal(await page.getByRole('link', { name: 'Meldingen' }).count(), 0);
-        assert.ok(await page.getByRole('link', { name: 'Dashboard' }).isVisible());
         await check(page, size, '7-dashboard');
 
         // CSV through fetch with the Bearer header, saved as a Blob download
@@ -224,6 +225,29 @@ describe('institution side', () => {
         assert.ok(csv.startsWith('month,dimension,value,count,suppressed'), csv.slice(0, 80));
         assert.match(csv, /all,theme,pesten,8,false/);
         assert.match(csv, /all,theme,agressie,,true/);
+      });
+    });
+
+    test(`viewer at ${size.name}: dashboard of whole past months without case counts; no inbox`, async () => {
+      await browse(size, async (page) => {
+        await demoSignIn(page, TCD, 'viewer');
+        await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+        await page.locator('#stats li').first().waitFor();
+        // This month's eleven reports are not shown to a viewer until the month ends, and open
+        // and overdue counts are not a viewer's.
+        const stats = await page.locator('#stats').innerText();
+        assert.match(stats, /0\s+Meldingen in deze periode/);
+        assert.doesNotMatch(stats, /Open meldingen nu/);
+        const months = page.locator('#charts section.chart', { has: page.getByRole('heading', { name: 'Meldingen per maand' }) });
+        assert.equal(await months.locator('tbody tr').count(), 12);
+        const now = new Date();
+        const lastMonth = new Date(now.getFullYear(), now.getMonth() - 1, 15).toLocaleDateString('nl-NL', { month: 'long', year: 'numeric' });
+        assert.equal(await months.locator('tbody tr').last().locator('th').innerText(), lastMonth);
+        assert.equal(await months.locator('tbody tr').last().locator('td').innerText(), '0');
+        // viewers have no inbox
+        assert.equal(await page.getByRole('link', { name: 'Meldingen' }).count(), 0);
+        assert.ok(await page.getByRole('link', { name: 'Dashboard' }).isVisible());
+        await check(page, size, '7-dashboard');
 
         // another period: a bad one is refused in the page; a good one reloads
         await page.getByLabel('Van maand').fill('2020-01');

@@ -865,8 +865,7 @@
       const d = el('div', 'msg ' + (mine ? 'user' : 'guide'));
       const b = el('div', 'bubble');
       b.append(el('span', 'sr', (mine ? t('me') : t('school2')) + ' '), el('p', '', m.text));
-      const at = new Date(m.at);
-      if (!isNaN(at)) b.append(el('p', 'at', at.toLocaleString(t('locale'), { day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' })));
+      if (m.at) b.append(el('p', 'at', fmtDate(m.at))); // the API gives days only
       d.append(b);
       box.append(d);
     }

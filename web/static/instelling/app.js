@@ -162,8 +162,11 @@
     for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
     return e;
   };
-  const fmtDate = (s) => s ? new Date(s).toLocaleDateString(t('locale'), { day: 'numeric', month: 'short', year: 'numeric' }) : '';
-  const fmtTime = (s) => s ? new Date(s).toLocaleString(t('locale'), { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }) : '';
+  // Report and message times are days (YYYY-MM-DD, read as that local day); only a handler's
+  // audit log has times of day.
+  const dayOf = (s) => { const m = /^(\d{4})-(\d\d)-(\d\d)$/.exec(s); return m ? new Date(+m[1], m[2] - 1, +m[3]) : new Date(s); };
+  const fmtDate = (s) => s ? dayOf(s).toLocaleDateString(t('locale'), { day: 'numeric', month: 'short', year: 'numeric' }) : '';
+  const fmtTime = (s) => !s ? '' : /^\d{4}-\d\d-\d\d$/.test(s) ? fmtDate(s) : new Date(s).toLocaleString(t('locale'), { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
   const fmtMonth = (m, long) => new Date(m + '-15T12:00:00').toLocaleDateString(t('locale'), long ? { month: 'long', year: 'numeric' } : { month: 'short' });
   const ym = (d) => d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0');
   const ref = (id) => (id || '').slice(-8);
@@ -499,10 +502,12 @@
   }
 
   // ---- dashboard ----
+  // A viewer's dashboard ends with the last whole month (the server shows a viewer no more).
   function defaultPeriod() {
     const now = new Date();
-    $('to').value = ym(now);
-    $('from').value = ym(new Date(now.getFullYear(), now.getMonth() - 11, 1));
+    const end = S.role === 'handler' ? now : new Date(now.getFullYear(), now.getMonth() - 1, 1);
+    $('to').value = ym(end);
+    $('from').value = ym(new Date(end.getFullYear(), end.getMonth() - 11, 1));
   }
   function periodOk() {
     const f = $('from').value, to = $('to').value, re = /^\d{4}-\d{2}$/;
@@ -584,7 +589,7 @@
     const cs = d.cases || {};
     const stat = (n, key, late) => stats.append(h('li', { class: late && n > 0 ? 'late' : '' },
       h('span', { class: 'num', text: n }), h('span', { class: 'lbl', text: t(key) })));
-    stat(d.total != null ? d.total : '< ' + k, 's_total');
+    stat(d.total != null ? d.total : t('hidden'), 's_total'); // hidden when a month's total is
     if (d.cases) {
       stat(cs.open ?? 0, 's_open');
       stat(cs.overdueAcknowledge ?? 0, 's_ack', true);
