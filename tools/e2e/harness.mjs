@@ -115,3 +115,11 @@ export async function axe(page) {
 export async function settled(page) {
   await page.waitForFunction(() => !document.querySelector('#log[aria-busy]') && !document.querySelector('#log .typing'));
 }
+
+// textSize sets the browser's default font size to pct % of 16 px, as a person does in the browser's or
+// phone's text settings (Chromium's Page.setFontSizes): rem-based text grows, the viewport stays.
+export async function textSize(page, pct) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Page.setFontSizes', { fontSizes: { standard: Math.round(16 * pct / 100), fixed: Math.round(13 * pct / 100) } });
+  await page.waitForFunction((px) => parseFloat(getComputedStyle(document.documentElement).fontSize) === px, Math.round(16 * pct / 100));
+}

@@ -1,6 +1,7 @@
 // Meldwijzer phone UI: plain JS, no build step, same-origin API only.
 // Privacy: no cookies, no localStorage. The conversation and an unsent report draft (with its
-// Idempotency-Key) may live in sessionStorage (so a reload keeps them) and are wiped by "Snel weg" / Esc.
+// Idempotency-Key) may live in sessionStorage (so a reload keeps them) and are wiped by "Snel weg" (the
+// button, or Shift pressed three times).
 // A receipt is never stored, logged or put in a URL: it lives in a variable while it is on screen.
 // The institution is carried in the URL path /i/{id}.
 'use strict';
@@ -8,6 +9,7 @@
   const T = {
     nl: {
       skip: 'Naar de inhoud', helpNav: 'Hulp', exit: 'Snel weg', urgent: 'Direct hulp', call112: 'Bel 112',
+      exitA: 'Snel', exitB: 'weg', urgentA: 'Direct', urgentB: 'hulp', callA: 'Bel',
       other: 'English',
       title: 'Er is iets gebeurd? Wij wijzen je de weg.',
       intro: 'Je blijft anoniem. We vragen niet naar je naam.',
@@ -15,7 +17,10 @@
       who: 'Wie ben jij?', student: 'Ik ben student', staff: 'Ik werk op een mbo-school',
       school: 'Op welke school zit je?', schoolStaff: 'Op welke school werk je?',
       none: 'Weet ik niet / zeg ik liever niet', next: 'Verder',
-      exitTip: 'Tip: kijkt er iemand mee? Druk op Snel weg of op Esc.',
+      exitTip: 'Kijkt er iemand mee? Druk op Snel weg, of druk 3 keer op Shift. Je gaat dan naar Google en je gesprek wordt gewist.',
+      safeH: 'Veilig gebruiken', safeBack: 'Met de knop Terug kom je niet meer op Meldwijzer.',
+      safeHist: 'Je browser onthoudt wel dat je hier was. Gebruik daarom een privévenster (incognito). Of wis daarna je geschiedenis: open het menu van je browser, kies Geschiedenis en wis Meldwijzer.',
+      shift2: 'Druk nog 2 keer op Shift om snel weg te gaan.', shift1: 'Druk nog 1 keer op Shift om snel weg te gaan.',
       chat: 'Gesprek', restart: 'Opnieuw beginnen', me: 'Jij:', guide: 'Meldwijzer:',
       type: 'Typ wat er is gebeurd', send: 'Stuur', choose: 'Kies een antwoord',
       report: 'Anoniem melden', menu: 'Menu', view: 'Mijn melding bekijken', already: 'Heb je al iets gemeld?',
@@ -71,6 +76,7 @@
     },
     en: {
       skip: 'Skip to content', helpNav: 'Help', exit: 'Quick exit', urgent: 'Urgent help', call112: 'Call 112',
+      exitA: 'Quick', exitB: 'exit', urgentA: 'Urgent', urgentB: 'help', callA: 'Call',
       other: 'Nederlands',
       title: 'Did something happen? We help you find your way.',
       intro: 'You stay anonymous. We do not ask your name.',
@@ -78,7 +84,10 @@
       who: 'Who are you?', student: 'I am a student', staff: 'I work at an mbo school',
       school: 'Which school do you go to?', schoolStaff: 'Which school do you work at?',
       none: 'I do not know / I would rather not say', next: 'Continue',
-      exitTip: 'Tip: is someone watching? Press Quick exit or Esc.',
+      exitTip: 'Is someone watching? Press Quick exit, or press Shift 3 times. You go to Google and your conversation is deleted.',
+      safeH: 'Use it safely', safeBack: 'The Back button does not bring you back to Meldwijzer.',
+      safeHist: 'Your browser does remember that you were here. So use a private window (incognito). Or clear your history afterwards: open your browser menu, choose History and delete Meldwijzer.',
+      shift2: 'Press Shift 2 more times for a quick exit.', shift1: 'Press Shift 1 more time for a quick exit.',
       chat: 'Conversation', restart: 'Start again', me: 'You:', guide: 'Meldwijzer:',
       type: 'Type what happened', send: 'Send', choose: 'Choose an answer',
       report: 'Report anonymously', menu: 'Menu', view: 'View my report', already: 'Did you already report something?',
@@ -138,6 +147,7 @@
   const log = $('log');
   const S = { lang: 'nl', audience: null, inst: null, instName: '', items: [], node: null, nodeEl: null, busy: false, view: 'start', stale: false };
   let instReady = Promise.resolve();
+  let leaving = false;
   const t = (k) => T[S.lang][k];
   const VIEWS = ['start', 'chat', 'report', 'done', 'self'];
   const reduced = () => matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -444,9 +454,25 @@
     S.node = S.nodeEl = null;
     log.textContent = '';
     $('text').value = '';
+    leaving = true;
+    const pushed = history.state && history.state.v;
+    try { history.replaceState(null, '', '/'); } catch (_) { /* ignore */ }
     document.title = 'Google';
     document.body.textContent = '';
-    location.replace('https://www.google.nl/');
+    // The exit page replaces this history entry, so Back does not return. A view of its own (the form,
+    // the receipt, my report) is one entry more: step back over it first, then replace the first one.
+    let gone = false;
+    const leave = () => {
+      if (gone) return;
+      gone = true;
+      try { history.replaceState(null, '', '/'); } catch (_) { /* ignore */ }
+      location.replace('https://www.google.nl/');
+    };
+    if (pushed) {
+      addEventListener('popstate', leave, { once: true });
+      setTimeout(leave, 500);
+      history.back();
+    } else leave();
   }
   function applyLang() {
     const d = T[S.lang];
@@ -463,9 +489,58 @@
     if (S.view === 'self' && selfData) renderSelf();
   }
 
+  // ---- layout ----
+  // The header's upper row (name, language, menu) scrolls away; the row with Snel weg, Direct hulp and
+  // Bel 112 stays on screen at every text size. The scroll padding keeps a focused element clear of that
+  // row and of the text box at the bottom (WCAG 2.2 SC 2.4.11), and a focus that lands under them anyway
+  // is scrolled free.
+  function layout() {
+    if (leaving) return;
+    const hb = $('helpBar');
+    const r = document.documentElement.style;
+    $('top').style.top = $('top').getBoundingClientRect().top - hb.getBoundingClientRect().top + 'px';
+    r.setProperty('--head', hb.offsetHeight + 8 + 'px');
+    r.setProperty('--foot', ($('composer').hidden ? 0 : $('composer').offsetHeight) + 8 + 'px');
+  }
+  if (window.ResizeObserver) {
+    const ro = new ResizeObserver(layout);
+    ro.observe($('top'));
+    ro.observe($('composer'));
+  }
+  function unobscure() {
+    const x = document.activeElement;
+    if (!x || x === document.body || x.classList.contains('msg') || x.closest('.top, .composer')) return;
+    const r = x.getBoundingClientRect();
+    const top = $('helpBar').getBoundingClientRect().bottom;
+    const bottom = $('composer').hidden ? innerHeight : $('composer').getBoundingClientRect().top;
+    if (r.top < top) scrollBy(0, r.top - top - 8);
+    else if (r.bottom > bottom && r.height < bottom - top) scrollBy(0, r.bottom - bottom + 8);
+  }
+  document.addEventListener('focusin', () => requestAnimationFrame(unobscure));
+
   // ---- wiring ----
   $('exit').addEventListener('click', quickExit);
-  document.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); quickExit(); } });
+  // The keyboard's quick exit is Shift pressed three times within 5 seconds, with no other key between
+  // (as GOV.UK's "Exit this page"): Esc closes menus and boxes and is pressed by accident, Shift alone
+  // does nothing else, exists on every keyboard and is never part of typing when pressed on its own.
+  let shifts = 0;
+  let shiftTimer = 0;
+  let shiftAlone = false;
+  const exitSay = (k) => { $('exitSay').textContent = k ? t(k) : ''; };
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Shift') { if (!e.repeat) shiftAlone = true; return; }
+    shiftAlone = false;
+    if (shifts) { shifts = 0; exitSay(); }
+    if (e.key === 'Escape' && !$('menu').hidden) { closeMenu(); $('menuBtn').focus(); }
+  });
+  document.addEventListener('keyup', (e) => {
+    if (e.key !== 'Shift' || !shiftAlone) return;
+    shiftAlone = false;
+    clearTimeout(shiftTimer);
+    if (++shifts >= 3) { quickExit(); return; }
+    exitSay('shift' + (3 - shifts));
+    shiftTimer = setTimeout(() => { shifts = 0; exitSay(); }, 5000);
+  });
   $('lang').addEventListener('click', () => {
     if (S.busy) return;
     S.lang = S.lang === 'nl' ? 'en' : 'nl';
@@ -557,6 +632,7 @@
     if (history.state && history.state.v) history.back(); else toBase();
   }
   addEventListener('popstate', (e) => {
+    if (leaving) return;
     const v = e.state && e.state.v;
     if (v === 'report' && D) { show('report'); fillForm(); $('rTitle').focus(); }
     else if (v === 'self') { show('self'); $('sTitle').focus(); }
