@@ -63,6 +63,12 @@ async function noHScroll(page, where) {
   const [sw, cw] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
   assert.ok(sw <= cw, `${where}: the page scrolls sideways (${sw} > ${cw})`);
 }
+// inFree: wholly inside the part of the viewport that the sticky header row and text box leave free.
+async function inFree(page, locator) {
+  const box = await locator.boundingBox();
+  const f = await freeRect(page);
+  return !!box && box.y >= f.top - 0.5 && box.y + box.height <= f.bottom + 0.5;
+}
 // Free rect: the part of the viewport between the sticky header row and the sticky text box.
 async function freeRect(page) {
   return page.evaluate(() => {
@@ -212,4 +218,72 @@ describe('2. header at 150–200% text, focus not obscured', () => {
       });
     });
   }
+});
+
+describe('3. route pages: the next step first', () => {
+  for (const pct of SIZES) {
+    test(`at ${pct}% text the best card and a solid report button come first, the rest behind "Meer hulp"`, async () => {
+      await phone({}, async (page) => {
+        await page.goto(server.url + '/');
+        if (pct !== 100) await textSize(page, pct);
+        await begin(page);
+        await path(page, [/^Problemen op mijn stage/, /^Nee/]);
+        const answer = page.waitForResponse('**/api/v1/wegwijzer/step');
+        await option(page, /Wat kan ik doen/).click();
+        const routes = (await (await answer).json()).node.routes;
+        await settled(page);
+        const msg = page.locator('#log .msg.guide').last();
+        const shown = msg.locator(':scope > .cards > .card');
+        assert.equal(await shown.count(), 1, 'one card up front');
+        assert.equal(await shown.locator('h2').innerText(), routes[0].name, "the server's first route leads");
+        const report = msg.getByRole('button', { name: 'Anoniem melden' });
+        const style = await report.evaluate((e) => [getComputedStyle(e).borderStyle, getComputedStyle(e).backgroundColor]);
+        assert.equal(style[0], 'solid');
+        assert.notEqual(style[1], 'rgb(255, 255, 255)', 'a filled button');
+        const more = msg.locator('details.more');
+        assert.equal(await more.locator('.card').count(), routes.length - 1, 'the rest behind Meer hulp');
+        assert.ok(!(await more.getAttribute('open') !== null), 'Meer hulp starts closed');
+        assert.ok(await msg.locator('details.more .card').first().isHidden());
+        assert.match(await more.locator(':scope > summary').innerText(), new RegExp(`Meer hulp: nog ${routes.length - 1} plek`));
+        // order: the card, the report button, Meer hulp
+        const ys = [];
+        for (const l of [shown.first(), report, more.locator(':scope > summary')]) ys.push((await l.boundingBox()).y);
+        assert.ok(ys[0] < ys[1] && ys[1] < ys[2], `order ${ys}`);
+        // sources are folded away
+        assert.equal(await msg.getByText(/Gecontroleerd op/).filter({ visible: true }).count(), 0, 'no source line in view');
+        if (pct === 100) {
+          assert.ok(await inFree(page, shown.locator('h2')), 'the first card on the first screen');
+          assert.ok(await inFree(page, report), 'the report button on the first screen, clear of the text box');
+        } else {
+          await report.scrollIntoViewIfNeeded();
+          assert.ok(await inView(page, report), 'the report button reachable');
+        }
+        await shot(page, `35-route-first-${pct}`);
+        await more.locator(':scope > summary').click();
+        assert.ok(await msg.locator('details.more .card').first().isVisible());
+        const src = msg.locator('details.more details.src').first();
+        await src.locator('summary').click();
+        await src.getByText(/Gecontroleerd op/).waitFor();
+        await shot(page, `35-route-more-${pct}`, true);
+        assert.deepEqual(await axe(page), []);
+      });
+    });
+  }
+
+  test('only cards that fit the person: a route for staff is not shown to a student', async () => {
+    await phone({}, async (page) => {
+      await page.route('**/api/v1/wegwijzer/step', async (route) => {
+        const res = await route.fetch();
+        const body = await res.json();
+        for (const r of body.node.routes || []) if (/JOB|Kindertelefoon/.test(r.name)) r.audience = ['staff'];
+        await route.fulfill({ response: res, json: body });
+      });
+      await page.goto(server.url + '/');
+      await begin(page);
+      await path(page, [/^Pesten/, /^Op school$/, /^Nee/, /Wat kan ik doen/]);
+      const msg = page.locator('#log .msg.guide').last();
+      assert.ok(await msg.locator('.card').count() >= 1);
+      assert.equal(await msg.locator('.card', { hasText: /JOB|Kindertelefoon/ }).count(), 0, 'staff-only routes left out');
+    });
+  });
 });

@@ -72,7 +72,8 @@
       danger: 'Ben je nu in gevaar? Bel 112.', talk113: 'Denk je aan zelfdoding? Bel 113.', retry: 'Probeer opnieuw', wait: 'Even geduld…',
       emergency: 'Spoed', institution: 'Op school', outside: 'Buiten school',
       call: 'Bel', website: 'Website', chatLink: 'Chat', mail: 'Mail', serves: 'Voor wie:', hours: 'Wanneer:',
-      checked: 'Gecontroleerd op', source: 'bron', steps: 'Wat doe je nu?', locale: 'nl-NL'
+      checked: 'Gecontroleerd op', source: 'bron', steps: 'Wat doe je nu?', locale: 'nl-NL',
+      more: 'Meer hulp: nog {n} plekken', more1: 'Meer hulp: nog 1 plek', srcH: 'Waar komt dit vandaan?'
     },
     en: {
       skip: 'Skip to content', helpNav: 'Help', exit: 'Quick exit', urgent: 'Urgent help', call112: 'Call 112',
@@ -139,7 +140,8 @@
       danger: 'Are you in danger right now? Call 112.', talk113: 'Thinking about suicide? Call 113.', retry: 'Try again', wait: 'Please wait…',
       emergency: 'Emergency', institution: 'At school', outside: 'Outside school',
       call: 'Call', website: 'Website', chatLink: 'Chat', mail: 'Email', serves: 'Who for:', hours: 'When:',
-      checked: 'Checked on', source: 'source', steps: 'What to do now', locale: 'en-GB'
+      checked: 'Checked on', source: 'source', steps: 'What to do now', locale: 'en-GB',
+      more: 'More help: {n} more places', more1: 'More help: 1 more place', srcH: 'Where is this from?'
     }
   };
   const KEY = 'meldwijzer';
@@ -291,6 +293,8 @@
     }
     if (acts.childNodes.length) c.append(acts);
     if (r.verified) {
+      // Where the facts come from, folded away: it matters to few, and only after the rest.
+      const d = el('details', 'src');
       const p = el('p', 'small', t('checked') + ' ' + fmtDate(r.verified));
       const src = safeUrl(r.source);
       if (src) {
@@ -299,7 +303,8 @@
         a.rel = 'noopener noreferrer';
         p.append(' (', a, ')');
       }
-      c.append(p);
+      d.append(el('summary', 'small', t('srcH')), p);
+      c.append(d);
     }
     return c;
   }
@@ -328,16 +333,32 @@
       b.append(ol);
     }
     m.append(b);
-    if (Array.isArray(node.routes) && node.routes.length) {
+    // The one best next step first: the server orders the routes by relevance. Emergency routes all
+    // stay in view; then the report button; the other routes wait behind "Meer hulp". A route that
+    // says whom it serves (audience) and does not serve this person is left out.
+    const routes = (Array.isArray(node.routes) ? node.routes : []).filter((r) => !Array.isArray(r.audience) || r.audience.includes(S.audience || 'student'));
+    let lead = 0;
+    while (lead < routes.length && routes[lead].kind === 'emergency') lead++;
+    lead = Math.max(lead, Math.min(1, routes.length));
+    if (lead) {
       const list = el('div', 'cards');
-      for (const r of node.routes) list.append(card(r));
+      for (const r of routes.slice(0, lead)) list.append(card(r));
       m.append(list);
     }
     if (node.report) {
-      const rb = el('button', 'btn report', t('report'));
+      const rb = el('button', 'btn primary wide report', t('report'));
       rb.type = 'button';
       rb.addEventListener('click', () => openReport(node));
       m.append(rb);
+    }
+    if (routes.length > lead) {
+      const more = el('details', 'more');
+      const n = routes.length - lead;
+      more.append(el('summary', '', n === 1 ? t('more1') : t('more').replace('{n}', n)));
+      const list = el('div', 'cards');
+      for (const r of routes.slice(lead)) list.append(card(r));
+      more.append(list);
+      m.append(more);
     }
     if (current && Array.isArray(node.options) && node.options.length) {
       const g = el('div', 'opts');
