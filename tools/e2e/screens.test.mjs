@@ -287,3 +287,67 @@ describe('3. route pages: the next step first', () => {
     });
   });
 });
+
+// toReceipt: from the route page through the report form to the receipt; returns the code shown.
+async function toReceipt(page) {
+  await begin(page);
+  await path(page, [/^Pesten/, /^Op school$/, /^Nee/, /Wat kan ik doen/]);
+  await page.locator('#log .msg.guide').last().getByRole('button', { name: 'Anoniem melden' }).click();
+  await page.locator('#rText').fill('Ze lachen me uit in de groepsapp.');
+  await page.getByRole('button', { name: 'Verstuur melding' }).click();
+  await page.locator('#rcpt').filter({ hasText: /\d/ }).waitFor();
+  return (await page.locator('#rcpt').innerText()).trim();
+}
+
+describe('4. the receipt is not lost', () => {
+  for (const pct of SIZES) {
+    test(`at ${pct}% text: when to come back, safe ways to keep it, and a question before leaving it`, async () => {
+      await phone({}, async (page, p) => {
+        await p.context.addInitScript(() => {
+          window.__stored = [];
+          navigator.credentials.store = async (c) => { window.__stored.push({ id: c.id, password: c.password, type: c.type }); return c; };
+        });
+        await page.goto(server.url + '/');
+        if (pct !== 100) await textSize(page, pct);
+        const code = await toReceipt(page);
+        const day = await page.evaluate(() => new Date(Date.now() + 7 * 864e5).toLocaleDateString('nl-NL', { weekday: 'long', day: 'numeric', month: 'long' }));
+        await page.getByText(`Je school moet binnen 7 dagen antwoorden. Kijk daarom op ${day} bij Mijn melding bekijken.`, { exact: false }).waitFor();
+        const ways = page.locator('#done .ways');
+        for (const w of [/Schrijf hem op papier\. Dit laat niets achter/, /wachtwoorden.*Wie je telefoon kan openen/, /klembord/, /screenshot komt in je foto's.*Maak dan geen screenshot/]) {
+          assert.ok(await ways.getByText(w).count() >= 1 || (await ways.innerText()).replace(/\s+/g, ' ').match(w), `way to keep it: ${w}`);
+        }
+        await noHScroll(page, 'receipt');
+        await shot(page, `36-receipt-${pct}`);
+        await shot(page, `36-receipt-${pct}-full`, true);
+        // the password manager: only when asked, with the code as the password
+        await page.getByRole('button', { name: 'Bewaar bij mijn wachtwoorden' }).click();
+        const stored = await page.evaluate(() => window.__stored);
+        assert.equal(stored.length, 1);
+        assert.equal(stored[0].type, 'password');
+        assert.equal(stored[0].password.replace(/\D/g, ''), code.replace(/\D/g, ''));
+        // Klaar asks first; "Nee" keeps the code on screen
+        await page.getByRole('button', { name: 'Klaar' }).click();
+        const dlg = page.getByRole('dialog', { name: 'Heb je de code bewaard?' });
+        await dlg.waitFor();
+        assert.equal(await page.evaluate(() => document.activeElement.id), 'sureNo', 'focus on the safe choice');
+        for (const b of ['Nee, laat de code nog zien', 'Ja, ik heb hem bewaard']) assert.ok(await inView(page, dlg.getByRole('button', { name: b })), b);
+        await shot(page, `37-receipt-sure-${pct}`);
+        assert.deepEqual(await axe(page), [], 'dialog');
+        await dlg.getByRole('button', { name: 'Nee, laat de code nog zien' }).click();
+        assert.ok(await dlg.isHidden());
+        assert.equal((await page.locator('#rcpt').innerText()).trim(), code, 'the code is still there');
+        // Esc closes the question and stays: it is not an exit
+        await page.getByRole('button', { name: 'Klaar' }).click();
+        await dlg.waitFor();
+        await page.keyboard.press('Escape');
+        assert.ok(await dlg.isHidden());
+        assert.equal((await page.locator('#rcpt').innerText()).trim(), code);
+        // "Ja" leaves, and the code is gone
+        await page.getByRole('button', { name: 'Klaar' }).click();
+        await dlg.getByRole('button', { name: 'Ja, ik heb hem bewaard' }).click();
+        await page.locator('#chat').waitFor();
+        assert.equal(await page.locator('#rcpt').innerText(), '');
+      });
+    });
+  }
+});

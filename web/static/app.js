@@ -46,8 +46,19 @@
       failed: 'Je melding is nog niet verstuurd. Je tekst staat er nog. Dit ging er mis:',
       dTitle: 'Je melding is verstuurd', dCodeH: 'Dit is je code', copy: 'Kopieer de code',
       copied: 'De code is gekopieerd.', selectCopy: 'De code is geselecteerd. Kopieer hem zelf.',
-      keep: 'Bewaar deze code. Schrijf hem op of maak een screenshot. Zonder code kun je je melding niet terugzien.',
-      dLater: 'Je school leest je melding en stuurt je een antwoord. Kom later terug via Mijn melding bekijken en vul je code in.',
+      keep: 'Bewaar deze code. Zonder code kun je je melding niet terugzien.',
+      when7: 'Je school moet binnen 7 dagen antwoorden. Kijk daarom op {d} bij Mijn melding bekijken. Het kan ook eerder.',
+      safeKeep: 'Zo bewaar je de code', wPaper: 'Schrijf hem op papier.',
+      wPaperT: 'Dit laat niets achter op je telefoon. Leg het papier op een veilige plek.',
+      wPw: 'Bewaar hem bij je wachtwoorden.',
+      wPwT: 'Je telefoon vraagt of je hem wilt bewaren. Wie je telefoon kan openen, kan hem daar zien.',
+      savePw: 'Bewaar bij mijn wachtwoorden', pwAsked: 'Je telefoon vraagt nu of je de code wilt bewaren.',
+      pwFailed: 'Dat lukte niet op deze telefoon. Schrijf de code op.',
+      wCopy: 'Kopieer hem', wCopyT: 'met de knop hierboven. Hij staat dan op je klembord tot je iets anders kopieert.',
+      wShot: 'Een screenshot', wShotT: "komt in je foto's. Is het thuis niet veilig, of kijkt iemand in je telefoon? Maak dan geen screenshot.",
+      sureH: 'Heb je de code bewaard?', sureT: 'Hierna zie je de code niet meer. Zonder code kun je het antwoord van je school niet lezen.',
+      sureNo: 'Nee, laat de code nog zien', sureYes: 'Ja, ik heb hem bewaard',
+      getPw: 'Haal de code uit mijn wachtwoorden', pwUser: 'melding',
       thanks: 'Dank je wel voor je melding. Je school weet nu wat er is gebeurd.',
       noAnswer: 'Je krijgt geen antwoord, want je wilde geen antwoord. Dat is goed zo.', finish: 'Klaar',
       sCode: 'Je code', sCodeHint: 'Die kreeg je toen je je melding verstuurde. 20 cijfers.', sOpen: 'Bekijk mijn melding',
@@ -114,8 +125,19 @@
       failed: 'Your report has not been sent yet. Your text is still here. This went wrong:',
       dTitle: 'Your report has been sent', dCodeH: 'This is your code', copy: 'Copy the code',
       copied: 'The code has been copied.', selectCopy: 'The code is selected. Copy it yourself.',
-      keep: 'Keep this code. Write it down or take a screenshot. Without the code you cannot see your report again.',
-      dLater: 'Your school reads your report and sends you an answer. Come back later through View my report and enter your code.',
+      keep: 'Keep this code. Without the code you cannot see your report again.',
+      when7: 'Your school must answer within 7 days. So look again on {d} under View my report. It may be sooner.',
+      safeKeep: 'How to keep the code', wPaper: 'Write it down on paper.',
+      wPaperT: 'This leaves nothing on your phone. Keep the paper in a safe place.',
+      wPw: 'Save it with your passwords.',
+      wPwT: 'Your phone asks whether you want to save it. Anyone who can open your phone can see it there.',
+      savePw: 'Save with my passwords', pwAsked: 'Your phone now asks whether you want to save the code.',
+      pwFailed: 'That did not work on this phone. Write the code down.',
+      wCopy: 'Copy it', wCopyT: 'with the button above. It stays on your clipboard until you copy something else.',
+      wShot: 'A screenshot', wShotT: 'goes into your photos. Is it not safe at home, or does someone look at your phone? Then do not take a screenshot.',
+      sureH: 'Have you kept your code?', sureT: 'After this you will not see the code again. Without the code you cannot read the answer from your school.',
+      sureNo: 'No, show the code again', sureYes: 'Yes, I have kept it',
+      getPw: 'Get the code from my passwords', pwUser: 'report',
       thanks: 'Thank you for your report. Your school now knows what happened.',
       noAnswer: 'You will not get an answer, because you did not want one. That is fine.', finish: 'Done',
       sCode: 'Your code', sCodeHint: 'You got it when you sent your report. 20 digits.', sOpen: 'View my report',
@@ -508,6 +530,7 @@
     if (S.view === 'chat') chatLine();
     counters();
     if (S.view === 'self' && selfData) renderSelf();
+    if (S.view === 'done') whenBack();
   }
 
   // ---- layout ----
@@ -553,6 +576,7 @@
     shiftAlone = false;
     if (shifts) { shifts = 0; exitSay(); }
     if (e.key === 'Escape' && !$('menu').hidden) { closeMenu(); $('menuBtn').focus(); }
+    if (e.key === 'Escape' && $('dSure').open) sureNo();
   });
   document.addEventListener('keyup', (e) => {
     if (e.key !== 'Shift' || !shiftAlone) return;
@@ -669,9 +693,9 @@
     $('menuBtn').setAttribute('aria-expanded', String(open));
   });
   for (const b of document.querySelectorAll('[data-go]')) {
-    b.addEventListener('click', () => (b.dataset.go === 'self' ? openSelf() : openReport(S.node && S.node.report ? S.node : null)));
+    b.addEventListener('click', () => leaveDone(() => (b.dataset.go === 'self' ? openSelf() : openReport(S.node && S.node.report ? S.node : null))));
   }
-  for (const b of document.querySelectorAll('[data-back]')) b.addEventListener('click', back);
+  for (const b of document.querySelectorAll('[data-back]')) b.addEventListener('click', () => leaveDone(back));
 
   // ---- form helpers ----
   // setErr shows (or with no key, clears) the error under a field and ties it to the field.
@@ -859,8 +883,46 @@
     $('dView').hidden = !code;
     $('dNo').hidden = fu;
     say('copied');
+    whenBack();
+    $('wPw').hidden = !window.PasswordCredential;
     $('dTitle').focus();
   }
+  // The day to look again: the school must answer within 7 days.
+  function whenBack() {
+    const d = new Date(Date.now() + 7 * 864e5);
+    $('dWhen').textContent = t('when7').replace('{d}', d.toLocaleDateString(t('locale'), { weekday: 'long', day: 'numeric', month: 'long' }));
+  }
+  // The phone's password manager, through the Credential Management API: only when the person asks.
+  $('savePw').addEventListener('click', async () => {
+    const c = $('rcpt').textContent;
+    if (!c) return;
+    try {
+      await navigator.credentials.store(new PasswordCredential({ id: t('pwUser') + ' ' + new Date().toISOString().slice(0, 10), password: c, name: 'Meldwijzer' }));
+      say('copied', 'pwAsked');
+    } catch (_) { say('copied', 'pwFailed'); }
+  });
+  $('getPw').addEventListener('click', async () => {
+    try {
+      const c = await navigator.credentials.get({ password: true, mediation: 'optional' });
+      if (c && c.password) { $('sCode').value = c.password; $('sCode').focus(); }
+    } catch (_) { /* not offered */ }
+  });
+  // Leaving the receipt asks first whether the code was kept: it is shown only this once. The question
+  // is not modal, so that Snel weg and Bel 112 stay within reach while it is open.
+  let sureThen = null;
+  function leaveDone(then) {
+    if (S.view !== 'done' || !$('rcpt').textContent || !$('dSure').show) { then(); return; }
+    sureThen = then;
+    $('dSure').show();
+    $('sureNo').focus();
+  }
+  function sureNo() {
+    $('dSure').close();
+    $('rcpt').scrollIntoView({ block: 'center' });
+    $('copy').focus({ preventScroll: true });
+  }
+  $('sureNo').addEventListener('click', sureNo);
+  $('sureYes').addEventListener('click', () => { $('dSure').close(); const f = sureThen; sureThen = null; if (f) f(); });
   $('copy').addEventListener('click', async () => {
     const code = $('rcpt').textContent;
     try {
@@ -895,6 +957,7 @@
   }
   function openSelf() {
     go('self');
+    $('getPw').hidden = !window.PasswordCredential;
     $('sTitle').focus();
   }
   $('sForm').addEventListener('submit', (e) => {
