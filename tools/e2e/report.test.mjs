@@ -100,8 +100,10 @@ describe('meldpunt', () => {
       const box = page.getByLabel('Wat is er gebeurd?');
       assert.equal(await box.getAttribute('aria-invalid'), 'true');
       assert.match(await box.getAttribute('aria-describedby'), /\beText\b/);
-      assert.equal(await page.evaluate(() => document.activeElement?.id), 'rText', 'focus on the first error');
-      assert.ok(await page.getByText('Schrijf kort wat er is gebeurd.').isVisible());
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'rSum', 'focus on the error summary at the top');
+      await page.locator('#rSum').getByRole('link', { name: 'Schrijf kort wat er is gebeurd.' }).tap();
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'rText', 'its link goes to the field');
+      assert.ok(await page.locator('#eText').getByText('Schrijf kort wat er is gebeurd.').isVisible());
       await shot(page, '21-report-form-error');
 
       const text = 'In de groepsapp van mijn klas lachen ze me steeds uit.';
@@ -323,7 +325,8 @@ describe('meldpunt', () => {
       assert.ok(await school.isVisible());
       await page.getByLabel('Wat is er gebeurd?').fill('Er wordt gedeald bij de ingang.');
       await page.getByRole('button', { name: 'Verstuur melding' }).tap();
-      assert.equal(await page.evaluate(() => document.activeElement?.id), 'rInst', 'focus on the first error: the school');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'rSum', 'focus on the error summary');
+      assert.equal(await page.locator('#rSum a').first().innerText(), 'Kies je school.', 'the school first');
       for (const id of ['rInst', 'rTheme', 'rWhere']) assert.equal(await page.locator('#' + id).getAttribute('aria-invalid'), 'true');
       assert.equal(await page.locator('#rText').getAttribute('aria-invalid'), null);
       await shot(page, '29-form-no-school-errors');

@@ -351,3 +351,188 @@ describe('4. the receipt is not lost', () => {
     });
   }
 });
+
+describe('5. what a screen reader hears', () => {
+  test('a new chat message is focused and not also in a live region; each view has its own title', async () => {
+    await phone({}, async (page) => {
+      await page.goto(server.url + '/');
+      assert.match(await page.title(), /^Er is iets gebeurd\? Wij wijzen je de weg\. – Meldwijzer$/);
+      await begin(page);
+      assert.equal(await page.title(), 'Gesprek – Meldwijzer');
+      await option(page, /^Pesten/).click();
+      await settled(page);
+      const live = await page.evaluate(() => {
+        const m = document.activeElement;
+        const out = [];
+        for (let e = m; e; e = e.parentElement) {
+          if (e.getAttribute('aria-live') || ['log', 'status', 'alert'].includes(e.getAttribute('role'))) out.push(e.id || e.className);
+        }
+        return { focused: m.classList.contains('msg'), live: out };
+      });
+      assert.ok(live.focused, 'focus on the new message');
+      assert.deepEqual(live.live, [], 'the focused message is not inside a live region (it would be read twice)');
+      // the accessibility tree: the message's text is reachable from the focused node
+      const snap = await page.locator('#log .msg.guide').last().ariaSnapshot();
+      assert.match(snap, /Meldwijzer:/);
+      await page.getByRole('button', { name: 'Menu' }).click();
+      await page.locator('#menu').getByRole('button', { name: 'Anoniem melden' }).click();
+      assert.equal(await page.title(), 'Anoniem melden – Meldwijzer');
+      await page.locator('#rText').fill('');
+      await page.getByRole('button', { name: 'Verstuur melding' }).click();
+      assert.equal(await page.title(), 'Fout: Anoniem melden – Meldwijzer');
+      await page.getByRole('button', { name: 'Terug' }).click();
+      await page.getByRole('button', { name: 'English' }).click();
+      await settled(page);
+      assert.equal(await page.title(), 'Conversation – Meldwijzer');
+      await page.getByRole('button', { name: 'Menu' }).click();
+      await page.locator('#menu').getByRole('button', { name: 'View my report' }).click();
+      assert.equal(await page.title(), 'View my report – Meldwijzer');
+    });
+  });
+
+  test('the error bubble reads its reason with the focused "try again" button', async () => {
+    await phone({ failedLoadsExpected: true }, async (page) => {
+      await page.goto(server.url + '/');
+      await begin(page);
+      await page.route('**/api/**', (r) => r.abort());
+      await option(page, /^Pesten/).click();
+      const again = page.getByRole('button', { name: 'Probeer opnieuw' });
+      await again.waitFor();
+      assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Probeer opnieuw');
+      const desc = await again.evaluate((b) => document.getElementById(b.getAttribute('aria-describedby'))?.textContent);
+      assert.match(desc, /Sorry, dat lukte niet/);
+    });
+  });
+
+  for (const pct of SIZES) {
+    test(`at ${pct}% text "Mijn melding": a sent message gets focus and a status; new messages from the school are announced`, async () => {
+      await phone({}, async (page) => {
+        await page.goto(server.url + '/');
+        if (pct !== 100) await textSize(page, pct);
+        const code = await toReceipt(page);
+        await page.getByRole('button', { name: 'Mijn melding bekijken' }).click();
+        await page.getByRole('button', { name: 'Ja, ik heb hem bewaard' }).click();
+        assert.equal(await page.title(), 'Mijn melding bekijken – Meldwijzer');
+        await page.getByLabel('Je code', { exact: true }).fill(code);
+        await page.getByRole('button', { name: 'Bekijk mijn melding' }).click();
+        await page.locator('#sView').waitFor();
+        await page.getByLabel('Schrijf een bericht aan je school').fill('Wanneer hoor ik iets?');
+        await page.getByRole('button', { name: 'Stuur bericht' }).click();
+        await page.locator('#sLog .msg.user', { hasText: 'Wanneer hoor ik iets?' }).waitFor();
+        await page.waitForFunction(() => document.activeElement.matches('#sLog .msg.user'));
+        assert.match(await page.evaluate(() => document.activeElement.textContent), /Jij: Wanneer hoor ik iets\?/);
+        assert.equal(await page.locator('#sNews').getAttribute('role'), 'status');
+        assert.equal(await page.locator('#sNews').innerText(), 'Je bericht is verstuurd.');
+        // the school answers; "Vernieuwen" announces it
+        await page.route('**/api/v1/reports/self', async (route) => {
+          const res = await route.fetch();
+          const body = await res.json();
+          body.messages.push({ from: 'institution', text: 'We bellen je morgen.', at: new Date().toISOString() });
+          await route.fulfill({ response: res, json: body });
+        });
+        await page.getByRole('button', { name: 'Vernieuwen' }).click();
+        await page.locator('#sLog').getByText('We bellen je morgen.').waitFor();
+        assert.equal(await page.locator('#sNews').innerText(), 'Er is 1 nieuw bericht van je school.');
+        await shot(page, `38-my-report-news-${pct}`);
+        assert.deepEqual(await axe(page), []);
+        await page.unroute('**/api/v1/reports/self');
+        await page.route('**/api/v1/reports/self', async (route) => {
+          const res = await route.fetch();
+          const body = await res.json();
+          body.messages.push({ from: 'institution', text: 'We bellen je morgen.', at: new Date().toISOString() });
+          await route.fulfill({ response: res, json: body });
+        });
+        await page.getByRole('button', { name: 'Vernieuwen' }).click();
+        await page.locator('#sNews').getByText('Geen nieuwe berichten.').waitFor();
+      });
+    });
+  }
+});
+
+describe('6. language', () => {
+  for (const pct of SIZES) {
+    test(`at ${pct}% text switching to English translates the whole conversation, and back`, async () => {
+      await phone({}, async (page) => {
+        await page.goto(server.url + '/');
+        if (pct !== 100) await textSize(page, pct);
+        await begin(page);
+        await path(page, [/^Pesten/, /^Op school$/]);
+        await page.getByLabel('Typ wat er is gebeurd').fill('ze schelden me uit');
+        await page.getByRole('button', { name: 'Stuur', exact: true }).click();
+        await settled(page);
+        await page.getByRole('button', { name: 'English' }).click();
+        await settled(page);
+        const text = await page.locator('#log').innerText();
+        for (const nl of ['Hoi', 'Waar gebeurde het?', 'Pesten, ook online', 'Op school']) assert.ok(!text.includes(nl), `no Dutch left: ${nl}`);
+        for (const en of ['Where did it happen?', 'Bullying', 'At school']) assert.ok(text.includes(en), `in English: ${en}`);
+        assert.ok(text.includes('ze schelden me uit'), 'what the person typed stays as typed');
+        assert.equal(await page.locator('#log .opts').count(), 1, 'options only on the last message');
+        await shot(page, `39-language-en-${pct}`);
+        await page.reload();
+        await page.locator('#log .msg').first().waitFor();
+        assert.ok((await page.locator('#log').innerText()).includes('Where did it happen?'), 'kept after a reload');
+        await page.getByRole('button', { name: 'Nederlands' }).click();
+        await settled(page);
+        const back = await page.locator('#log').innerText();
+        for (const nl of ['Waar gebeurde het?', 'Pesten, ook online', 'Op school']) assert.ok(back.includes(nl), `Dutch again: ${nl}`);
+        assert.ok(!back.includes('Where did it happen?'));
+      });
+    });
+  }
+});
+
+describe('7. forms as Dutch government forms', () => {
+  for (const pct of SIZES) {
+    test(`at ${pct}% text: "(niet verplicht)", an error summary that links to the fields, errors above the field`, async () => {
+      await phone({}, async (page) => {
+        await page.goto(server.url + '/');
+        if (pct !== 100) await textSize(page, pct);
+        await begin(page, { school: false });
+        await page.getByRole('button', { name: 'Menu' }).click();
+        await page.locator('#menu').getByRole('button', { name: 'Anoniem melden' }).click();
+        await page.locator('#rTitle').waitFor();
+        assert.equal(await page.getByRole('group', { name: 'Wanneer gebeurde het? (niet verplicht)' }).count(), 1);
+        for (const l of ['Bij welke school wil je melden?', 'Waar gaat het over?', 'Wat is er gebeurd?']) {
+          assert.doesNotMatch(await page.locator('label', { hasText: l }).innerText(), /niet verplicht/, `${l} is required`);
+        }
+        await page.getByRole('button', { name: 'Verstuur melding' }).click();
+        const sum = page.locator('#rSum');
+        assert.equal(await page.evaluate(() => document.activeElement.id), 'rSum', 'focus on the summary');
+        assert.ok(await inView(page, sum.getByRole('heading', { name: 'Er ontbreekt nog iets' })));
+        const links = await sum.getByRole('link').allInnerTexts();
+        assert.deepEqual(links, ['Kies je school.', 'Kies waar het over gaat.', 'Kies waar het gebeurde.', 'Schrijf kort wat er is gebeurd.']);
+        assert.equal(await page.title(), 'Fout: Anoniem melden – Meldwijzer');
+        await shot(page, `40-form-summary-${pct}`);
+        assert.deepEqual(await axe(page), [], 'form with errors');
+        // each error is above its field, and tied to it
+        for (const [f, e] of [['rInst', 'eInst'], ['rTheme', 'eTheme'], ['rWhere', 'eWhere'], ['rText', 'eText']]) {
+          const [ey, fy] = await page.evaluate(([f, e]) => [document.getElementById(e).getBoundingClientRect().top, document.getElementById(f).getBoundingClientRect().top], [f, e]);
+          assert.ok(ey < fy, `${e} above ${f}`);
+          assert.match(await page.locator('#' + f).getAttribute('aria-describedby'), new RegExp(e));
+        }
+        const url = page.url();
+        await sum.getByRole('link', { name: 'Kies waar het over gaat.' }).click();
+        assert.equal(await page.evaluate(() => document.activeElement.id), 'rTheme');
+        assert.equal(page.url(), url, 'no #fragment in the address or history');
+        const label = page.locator('label[for=rTheme]');
+        assert.ok(await inView(page, label), 'the question is in view with its field');
+        await shot(page, `41-form-linked-${pct}`);
+        await page.locator('#rTheme').selectOption('pesten');
+        assert.deepEqual(await sum.getByRole('link').allInnerTexts(), ['Kies je school.', 'Kies waar het gebeurde.', 'Schrijf kort wat er is gebeurd.'], 'a fixed field leaves the summary');
+      });
+    });
+  }
+
+  test('the staff school step speaks to staff', async () => {
+    await phone({}, async (page) => {
+      await page.goto(server.url + '/');
+      await page.getByRole('button', { name: 'Ik werk op een mbo-school' }).click();
+      await page.locator('#school').waitFor();
+      assert.equal(await page.locator('label[for=school]').innerText(), 'Op welke school werk je?');
+      assert.equal(await page.locator('#school option').first().innerText(), 'Mijn school staat er niet bij');
+      await shot(page, '42-staff-school');
+      await page.getByRole('button', { name: 'English' }).click();
+      assert.equal(await page.locator('#school option').first().innerText(), 'My school is not in the list');
+    });
+  });
+});

@@ -83,6 +83,8 @@
       danger: 'Ben je nu in gevaar? Bel 112.', talk113: 'Denk je aan zelfdoding? Bel 113.', retry: 'Probeer opnieuw', wait: 'Even geduld…',
       emergency: 'Spoed', institution: 'Op school', outside: 'Buiten school',
       call: 'Bel', website: 'Website', chatLink: 'Chat', mail: 'Mail', serves: 'Voor wie:', hours: 'Wanneer:',
+      errTitle: 'Fout:', optional: '(niet verplicht)', sumH: 'Er ontbreekt nog iets', noneStaff: 'Mijn school staat er niet bij', sSent: 'Je bericht is verstuurd.', sNew1: 'Er is 1 nieuw bericht van je school.',
+      sNewN: 'Er zijn {n} nieuwe berichten van je school.', sNone: 'Geen nieuwe berichten.',
       checked: 'Gecontroleerd op', source: 'bron', steps: 'Wat doe je nu?', locale: 'nl-NL',
       more: 'Meer hulp: nog {n} plekken', more1: 'Meer hulp: nog 1 plek', srcH: 'Waar komt dit vandaan?'
     },
@@ -162,6 +164,8 @@
       danger: 'Are you in danger right now? Call 112.', talk113: 'Thinking about suicide? Call 113.', retry: 'Try again', wait: 'Please wait…',
       emergency: 'Emergency', institution: 'At school', outside: 'Outside school',
       call: 'Call', website: 'Website', chatLink: 'Chat', mail: 'Email', serves: 'Who for:', hours: 'When:',
+      errTitle: 'Error:', optional: '(optional)', sumH: 'Something is still missing', noneStaff: 'My school is not in the list', sSent: 'Your message has been sent.', sNew1: 'There is 1 new message from your school.',
+      sNewN: 'There are {n} new messages from your school.', sNone: 'No new messages.',
       checked: 'Checked on', source: 'source', steps: 'What to do now', locale: 'en-GB',
       more: 'More help: {n} more places', more1: 'More help: 1 more place', srcH: 'Where is this from?'
     }
@@ -244,7 +248,9 @@
       S.busy = false;
       const m = el('div', 'msg guide error');
       const b = el('div', 'bubble');
-      b.append(el('span', 'sr', t('guide') + ' '), el('p', '', t('error')));
+      const why = el('p', '', t('error'));
+      why.id = 'err' + Date.now();
+      b.append(el('span', 'sr', t('guide') + ' '), why);
       if (urgent) {
         // Without the server the page still offers both lines: danger (112) and suicide (113).
         const box = el('div', 'crisis offline');
@@ -253,6 +259,7 @@
       }
       const again = el('button', 'btn primary', t('retry'));
       again.type = 'button';
+      again.setAttribute('aria-describedby', why.id); // focus lands here: the reason is read with it
       again.addEventListener('click', () => { m.remove(); run(req, ok, urgent); });
       b.append(again);
       m.append(b);
@@ -268,13 +275,15 @@
     node.focus({ preventScroll: true });
     node.scrollIntoView({ block: 'start', behavior: reduced() ? 'auto' : 'smooth' });
   }
-  function addUser(text, keep) {
+  // addUser shows the person's answer. An option remembers its node and id (on, c), the urgent button its
+  // key, so that a language switch can show them in the other language; typed text stays as typed.
+  function addUser(text, keep, extra) {
     const m = el('div', 'msg user');
     const b = el('div', 'bubble');
     b.append(el('span', 'sr', t('me') + ' '), document.createTextNode(text));
     m.append(b);
     log.append(m);
-    if (!keep) { S.items.push({ k: 'u', text }); save(); }
+    if (!keep) { S.items.push(Object.assign({ k: 'u', text }, extra)); save(); }
   }
   function safeUrl(u) { return typeof u === 'string' && /^https?:\/\//i.test(u) ? u : null; }
   function linkBtn(cls, href, label, name) {
@@ -415,25 +424,46 @@
     save();
     reveal(S.nodeEl);
   }
-  // Language switch: the same node again, in the other language, in place.
-  function replaceNode(node) {
-    for (let i = S.items.length - 1; i >= 0; i--) {
-      if (S.items[i].k === 'g') { S.items[i] = { k: 'g', node }; break; }
+  // renderAll draws the whole conversation from S.items; only the last guide message has its options.
+  function renderAll() {
+    log.textContent = '';
+    let last = -1;
+    S.items.forEach((it, n) => { if (it.k === 'g') last = n; });
+    S.node = S.nodeEl = null;
+    S.items.forEach((it, n) => {
+      if (it.k === 'u') addUser(it.text, true);
+      else if (it.k === 'g') {
+        const e = renderNode(it.node, n === last);
+        log.append(e);
+        if (n === last) { S.node = it.node; S.nodeEl = e; }
+      }
+    });
+  }
+  // Language switch: every guide message again in the other language (in parallel), and the person's
+  // chosen answers with them; what they typed stays as typed. A message that cannot be fetched stays.
+  const relang = () => Promise.all(S.items.map((it) => (it.k === 'g'
+    ? api('/api/v1/wegwijzer/step', base({ node: it.node.id })).then((d) => d.node, () => it.node) : null)));
+  function relangDone(nodes) {
+    if (!nodes.some((n, i) => n && n !== S.items[i].node)) throw new Error('nothing fetched');
+    S.items = S.items.map((it, i) => (it.k === 'g' ? { k: 'g', node: nodes[i] || it.node } : it));
+    for (const it of S.items) {
+      if (it.k !== 'u') continue;
+      if (it.key) it.text = t(it.key);
+      const at = it.on && S.items.find((g) => g.k === 'g' && g.node.id === it.on);
+      const o = at && (at.node.options || []).find((x) => x.id === it.c);
+      if (o) it.text = o.label;
     }
-    const fresh = renderNode(node, true);
-    if (S.nodeEl && S.nodeEl.isConnected) S.nodeEl.replaceWith(fresh); else log.append(fresh);
-    S.node = node;
-    S.nodeEl = fresh;
+    renderAll();
     save();
-    reveal(fresh);
+    if (S.nodeEl) reveal(S.nodeEl);
   }
 
   // ---- actions ----
   function choose(o) {
     if (S.busy || !S.node) return;
     dropOptions();
-    addUser(o.label);
     const id = S.node.id;
+    addUser(o.label, false, { on: id, c: o.id });
     run(step({ node: id, choice: o.id }), showNode);
   }
   // show makes one view visible; leaving the receipt or the report view forgets the receipt.
@@ -444,6 +474,14 @@
     if (v !== 'self') forgetSelf();
     S.view = v;
     closeMenu();
+    title();
+  }
+  // Each view has its own page title (read first by a screen reader, shown in the tab); a form with
+  // errors says so first, as GOV.UK's and NL Design System's forms do.
+  function title(err) {
+    if (leaving) return;
+    const k = { start: 'title', chat: 'chat', report: 'report', done: 'dTitle', self: 'view' }[S.view] || 'title';
+    document.title = (err ? t('errTitle') + ' ' : '') + t(k) + ' – Meldwijzer';
   }
   function chatLine() {
     $('chatSchool').textContent = S.inst && S.instName ? t('yourSchool') + ' ' + S.instName : '';
@@ -524,6 +562,7 @@
     for (const e of document.querySelectorAll('[data-ta]')) e.setAttribute('aria-label', d[e.dataset.ta]);
     for (const e of document.querySelectorAll('[data-tp]')) e.placeholder = d[e.dataset.tp];
     $('schoolLabel').textContent = S.audience === 'staff' ? d.schoolStaff : d.school;
+    $('school').options[0].textContent = S.audience === 'staff' ? d.noneStaff : d.none;
     const lb = $('lang');
     lb.textContent = d.other;
     lb.lang = S.lang === 'nl' ? 'en' : 'nl';
@@ -531,6 +570,7 @@
     counters();
     if (S.view === 'self' && selfData) renderSelf();
     if (S.view === 'done') whenBack();
+    title();
   }
 
   // ---- layout ----
@@ -591,7 +631,7 @@
     S.lang = S.lang === 'nl' ? 'en' : 'nl';
     applyLang();
     save();
-    if (S.node && S.view === 'chat') run(step({ node: S.node.id }), replaceNode);
+    if (S.node && S.view === 'chat') run(relang, relangDone);
     else if (S.node) S.stale = true;
   });
   $('urgent').addEventListener('click', () => {
@@ -600,7 +640,7 @@
     if (history.state && history.state.v) history.replaceState(null, '');
     if (S.view !== 'chat') showChat();
     dropOptions();
-    addUser(t('urgent'));
+    addUser(t('urgent'), false, { key: 'urgent' });
     run(step({ node: 'urgent' }), showNode, true);
   });
   for (const b of document.querySelectorAll('[data-aud]')) {
@@ -666,7 +706,7 @@
   function toBase() {
     if (S.items.length) {
       showChat();
-      if (S.stale && S.node) { S.stale = false; run(step({ node: S.node.id }), replaceNode); }
+      if (S.stale && S.node) { S.stale = false; run(relang, relangDone); }
       else if (S.nodeEl) reveal(S.nodeEl);
     } else {
       showStart();
@@ -756,6 +796,7 @@
     }
     go('report');
     $('rAlert').hidden = true;
+    summary([]);
     fillForm();
     $('rTitle').focus();
   }
@@ -801,16 +842,45 @@
   $('rText').addEventListener('input', counters);
   $('sText').addEventListener('input', counters);
   for (const [f, e] of [['rInst', 'eInst'], ['rTheme', 'eTheme'], ['rWhere', 'eWhere'], ['rText', 'eText']]) {
-    $(f).addEventListener('input', () => { if ($(f).value.trim() && !$(e).hidden) setErr($(f), e); });
+    $(f).addEventListener('input', () => {
+      if ($(f).value.trim() && !$(e).hidden) {
+        setErr($(f), e);
+        for (const a of $('rSumList').querySelectorAll('a')) if (a.dataset.t === e) a.parentNode.remove();
+        if (!$('rSumList').children.length) summary([]);
+      }
+    });
   }
+  // validate marks each missing field (the error above it) and lists them in a summary at the top
+  // whose links go to the fields; focus goes to the summary, and the page title starts with "Fout:".
   function validate() {
     const bad = [];
     for (const [f, e, ok] of [['rInst', 'eInst', D.inst], ['rTheme', 'eTheme', D.theme], ['rWhere', 'eWhere', D.where], ['rText', 'eText', D.text.trim()]]) {
       setErr($(f), e, ok ? null : e);
-      if (!ok) bad.push($(f));
+      if (!ok) bad.push([f, e]);
     }
-    if (bad.length) bad[0].focus();
+    summary(bad);
+    if (bad.length) $('rSum').focus();
     return !bad.length;
+  }
+  function summary(bad) {
+    const ul = $('rSumList');
+    ul.textContent = '';
+    for (const [f, e] of bad) {
+      const a = el('a', '', t(e));
+      a.href = '#' + f;
+      a.dataset.t = e;
+      a.addEventListener('click', (ev) => {
+        ev.preventDefault(); // no #fragment in the history
+        $(f).focus();
+        const l = $(f).closest('.field');
+        if (l) l.scrollIntoView({ block: 'start' });
+      });
+      const li = el('li');
+      li.append(a);
+      ul.append(li);
+    }
+    $('rSum').hidden = !bad.length;
+    title(bad.length > 0);
   }
   function body() {
     const b = { audience: D.aud, lang: S.lang, theme: D.theme, where: D.where, description: D.text.trim(), followUp: D.fu };
@@ -949,6 +1019,7 @@
     $('sCode').value = '';
     $('sText').value = '';
     $('sLog').textContent = '';
+    $('sNews').textContent = '';
     $('sView').hidden = true;
     $('sForm').hidden = false;
     say('sWait');
@@ -980,7 +1051,10 @@
     say('sWait', '', t('limited').replace('{s}', s));
     selfTimer = setTimeout(again, s * 1000);
   }
-  async function fetchSelf(first) {
+  const fromSchool = (d) => (Array.isArray(d.messages) ? d.messages : []).filter((m) => m.from !== 'reporter').length;
+  // fetchSelf loads my report; news says what is new since the last load, in a status line that a
+  // screen reader announces (the thread itself is not a live region, so nothing is read twice).
+  async function fetchSelf(first, news) {
     clearTimeout(selfTimer);
     if (!code) return;
     let res = null;
@@ -990,7 +1064,7 @@
       data = await res.json();
     } catch (_) { /* offline */ }
     if (!code) return;
-    if (res && res.status === 429) { limitedWait(res, () => fetchSelf(first)); return; }
+    if (res && res.status === 429) { limitedWait(res, () => fetchSelf(first, news)); return; }
     say('sWait');
     if (res && res.status === 401) {
       const keep = $('sCode').value;
@@ -1004,7 +1078,12 @@
       say('sWait', 'error');
       return;
     }
+    const had = selfData ? fromSchool(selfData) : -1;
     selfData = data;
+    if (had >= 0 && news) {
+      const n = fromSchool(data) - had;
+      say('sNews', '', n > 0 ? (n === 1 ? t('sNew1') : t('sNewN').replace('{n}', n)) : t('sNone'));
+    } else say('sNews');
     $('sCode').value = '';
     $('sForm').hidden = true;
     $('sView').hidden = false;
@@ -1035,7 +1114,7 @@
     $('sClosed').hidden = !closed;
     counters();
   }
-  $('sRefresh').addEventListener('click', () => fetchSelf(false));
+  $('sRefresh').addEventListener('click', () => fetchSelf(false, true));
   let replying = false;
   $('sReply').addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -1064,7 +1143,11 @@
       $('sText').value = '';
       counters();
       await fetchSelf(false);
-      $('sText').focus();
+      // focus on the message just sent, which says it arrived; the status line says it too
+      const mine = $('sLog').querySelectorAll('.msg.user');
+      const last = mine[mine.length - 1];
+      say('sNews', 'sSent');
+      if (last) { last.tabIndex = -1; last.focus(); } else $('sText').focus();
       return;
     }
     if (res && res.status === 401) { fetchSelf(false); return; }
@@ -1103,16 +1186,7 @@
     S.audience = saved.a === 'staff' ? 'staff' : 'student';
     S.items = saved.i;
     showChat();
-    let last = -1;
-    S.items.forEach((it, n) => { if (it.k === 'g') last = n; });
-    S.items.forEach((it, n) => {
-      if (it.k === 'u') addUser(it.text, true);
-      else if (it.k === 'g') {
-        const e = renderNode(it.node, n === last);
-        log.append(e);
-        if (n === last) { S.node = it.node; S.nodeEl = e; }
-      }
-    });
+    renderAll();
   } else {
     schoolLine();
   }
