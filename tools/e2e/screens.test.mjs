@@ -536,3 +536,74 @@ describe('7. forms as Dutch government forms', () => {
     });
   });
 });
+
+const lum = (rgb) => {
+  const [r, g, b] = rgb.match(/\d+(\.\d+)?/g).slice(0, 3).map((v) => { const c = v / 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+};
+
+describe('8. display modes', () => {
+  for (const pct of SIZES) {
+    test(`at ${pct}% text dark mode is dark everywhere, and axe finds no contrast problem`, async () => {
+      await phone({}, async (page) => {
+        await page.emulateMedia({ colorScheme: 'dark' });
+        await page.goto(server.url + '/');
+        if (pct !== 100) await textSize(page, pct);
+        const dark = async (where) => {
+          const bg = await page.evaluate(() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.querySelector('.top')).backgroundColor]);
+          for (const c of bg) assert.ok(lum(c) < 0.05, `${where}: ${c} is not dark`);
+          assert.deepEqual(await axe(page), [], where);
+        };
+        await dark('start');
+        await shot(page, `43-dark-start-${pct}`);
+        await begin(page);
+        await path(page, [/^Pesten/, /^Op school$/, /^Nee/, /Wat kan ik doen/]);
+        const cardBg = await page.locator('#log .card').first().evaluate((e) => getComputedStyle(e).backgroundColor);
+        assert.ok(lum(cardBg) < 0.05, 'cards are dark');
+        await dark('route page');
+        await shot(page, `43-dark-route-${pct}`);
+        await page.getByRole('button', { name: 'Direct hulp' }).click();
+        await settled(page);
+        await dark('urgent');
+        await shot(page, `43-dark-urgent-${pct}`);
+        await page.getByRole('button', { name: 'Menu' }).click();
+        await page.locator('#menu').getByRole('button', { name: 'Anoniem melden' }).click();
+        await page.getByRole('button', { name: 'Verstuur melding' }).click();
+        await dark('form with errors');
+        await shot(page, `43-dark-form-${pct}`);
+      });
+    });
+  }
+
+  for (const pct of SIZES) {
+    test(`at ${pct}% text in forced colours urgency and "call" versus "chat" stay visible`, async () => {
+      await phone({}, async (page) => {
+        await page.emulateMedia({ forcedColors: 'active' });
+        await page.goto(server.url + '/');
+        if (pct !== 100) await textSize(page, pct);
+        await begin(page);
+        await page.getByLabel('Typ wat er is gebeurd').fill('ik wil niet meer leven');
+        await page.getByRole('button', { name: 'Stuur', exact: true }).click();
+        await settled(page);
+        const urgent = page.locator('#log .msg.is-urgent').last();
+        await urgent.waitFor();
+        const st = (loc, props) => loc.evaluate((e, ps) => ps.map((p) => getComputedStyle(e)[p]), props);
+        const [bs, bw] = await st(urgent.locator('.bubble'), ['borderTopStyle', 'borderTopWidth']);
+        assert.equal(bs, 'double', 'the urgent message has a double border');
+        assert.ok(parseFloat(bw) >= 4);
+        assert.equal((await st(page.locator('#urgent'), ['borderTopStyle']))[0], 'double', 'Direct hulp has a double border');
+        const rows = await page.evaluate(() => new Set([...document.querySelectorAll('#helpBar > *')].map((e) => Math.round(e.getBoundingClientRect().top))).size);
+        assert.equal(rows, 1, 'Snel weg, Direct hulp and Bel 112 stay one row');
+        const call = urgent.locator('.crisis a[href="tel:113"]');
+        const chat = urgent.locator('.crisis a.line');
+        assert.ok(await chat.count() >= 1, 'the crisis answer offers a chat');
+        const [cb] = await st(call, ['backgroundColor']);
+        const [hb] = await st(chat.first(), ['backgroundColor']);
+        assert.notEqual(cb, hb, `"Bel 113" (${cb}) and "Chat" (${hb}) look different`);
+        await shot(page, `44-forced-urgent-${pct}`);
+        await page.evaluate(() => scrollTo(0, 0));
+        await shot(page, `44-forced-top-${pct}`);
+      });
+    });
+  }
+});
