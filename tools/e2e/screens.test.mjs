@@ -592,8 +592,8 @@ describe('8. display modes', () => {
         assert.equal(bs, 'double', 'the urgent message has a double border');
         assert.ok(parseFloat(bw) >= 4);
         assert.equal((await st(page.locator('#urgent'), ['borderTopStyle']))[0], 'double', 'Direct hulp has a double border');
-        const rows = await page.evaluate(() => new Set([...document.querySelectorAll('#helpBar > *')].map((e) => Math.round(e.getBoundingClientRect().top))).size);
-        assert.equal(rows, 1, 'Snel weg, Direct hulp and Bel 112 stay one row');
+        const tops = await page.evaluate(() => [...document.querySelectorAll('#helpBar > *')].map((e) => e.getBoundingClientRect().top));
+        assert.ok(Math.max(...tops) - Math.min(...tops) < 8, `Snel weg, Direct hulp and Bel 112 stay one row: ${tops}`);
         const call = urgent.locator('.crisis a[href="tel:113"]');
         const chat = urgent.locator('.crisis a.line');
         assert.ok(await chat.count() >= 1, 'the crisis answer offers a chat');
