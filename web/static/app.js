@@ -1195,5 +1195,7 @@
   if (D && (hv === 'report' || D.sent)) { go('report'); fillForm(); }
   else if (hv === 'self') show('self');
   else if (hv) history.replaceState(null, '');
-  if (!S.inst) loadInstitutions();
+  // The school list is needed only after "Wie ben jij?" (which loads it too): fetch it when the first
+  // screen is idle, so that it adds no work before the page can be used.
+  if (!S.inst) (window.requestIdleCallback || setTimeout)(() => loadInstitutions(), { timeout: 2000 });
 })();
