@@ -103,6 +103,8 @@ export async function newPhone(browser, { width = 360, height = 640, locale = 'n
 export async function shot(page, name, fullPage = false) {
   mkdirSync(shotDir, { recursive: true });
   await page.screenshot({ path: path.join(shotDir, name + '.png'), fullPage });
+  // A full-page screenshot resets Chromium's font sizes: set them again.
+  if (fullPage && keep.has(page)) await textSize(page, keep.get(page).pct);
 }
 
 export async function axe(page) {
@@ -115,4 +117,16 @@ export async function axe(page) {
 // Waits until the conversation shows a guide message that is not the waiting dots.
 export async function settled(page) {
   await page.waitForFunction(() => !document.querySelector('#log[aria-busy]') && !document.querySelector('#log .typing'));
+}
+
+// textSize sets the browser's default font size to pct % of 16 px, as a person does in the browser's or
+// phone's text settings (Chromium's Page.setFontSizes): rem-based text grows, the viewport stays.
+const keep = new Map();
+export async function textSize(page, pct) {
+  let cdp = keep.get(page)?.cdp;
+  if (!cdp) cdp = await page.context().newCDPSession(page);
+  keep.set(page, { cdp, pct }); // a session that is collected detaches, and the override goes with it
+  const px = Math.round(16 * pct / 100);
+  await cdp.send('Page.setFontSizes', { fontSizes: { standard: px, fixed: Math.round(13 * pct / 100) } });
+  await page.waitForFunction((want) => parseFloat(getComputedStyle(document.documentElement).fontSize) === want, px);
 }

@@ -100,8 +100,10 @@ describe('meldpunt', () => {
       const box = page.getByLabel('Wat is er gebeurd?');
       assert.equal(await box.getAttribute('aria-invalid'), 'true');
       assert.match(await box.getAttribute('aria-describedby'), /\beText\b/);
-      assert.equal(await page.evaluate(() => document.activeElement?.id), 'rText', 'focus on the first error');
-      assert.ok(await page.getByText('Schrijf kort wat er is gebeurd.').isVisible());
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'rSum', 'focus on the error summary at the top');
+      await page.locator('#rSum').getByRole('link', { name: 'Schrijf kort wat er is gebeurd.' }).tap();
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'rText', 'its link goes to the field');
+      assert.ok(await page.locator('#eText').getByText('Schrijf kort wat er is gebeurd.').isVisible());
       await shot(page, '21-report-form-error');
 
       const text = 'In de groepsapp van mijn klas lachen ze me steeds uit.';
@@ -127,7 +129,7 @@ describe('meldpunt', () => {
       const receipt = await receiptOf(page);
       assert.match(receipt, RECEIPT);
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'dTitle');
-      assert.ok(await page.getByText('Bewaar deze code. Schrijf hem op of maak een screenshot. Zonder code kun je je melding niet terugzien.').isVisible());
+      assert.ok(await page.getByText('Bewaar deze code. Zonder code kun je je melding niet terugzien.').isVisible());
       assert.ok(parseFloat(await code.evaluate((e) => getComputedStyle(e).fontSize)) >= 28, 'receipt in large type');
       assert.equal(await draft(page), null, 'the draft is cleared after success');
       assert.ok(!digits(await storage(page)).includes(digits(receipt)), 'no receipt in sessionStorage');
@@ -140,6 +142,7 @@ describe('meldpunt', () => {
       // a reload does not show the receipt again
       // (shown once: it is in no storage, so it cannot come back)
       await page.getByRole('button', { name: 'Mijn melding bekijken' }).tap();
+      await page.getByRole('button', { name: 'Ja, ik heb hem bewaard' }).tap(); // the receipt asks first
       await page.getByRole('heading', { level: 1, name: 'Mijn melding bekijken' }).waitFor();
       assert.equal(await code.innerText(), '', 'the receipt is gone from the page once it is left');
       const input = page.getByLabel('Je code');
@@ -322,7 +325,8 @@ describe('meldpunt', () => {
       assert.ok(await school.isVisible());
       await page.getByLabel('Wat is er gebeurd?').fill('Er wordt gedeald bij de ingang.');
       await page.getByRole('button', { name: 'Verstuur melding' }).tap();
-      assert.equal(await page.evaluate(() => document.activeElement?.id), 'rInst', 'focus on the first error: the school');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'rSum', 'focus on the error summary');
+      assert.equal(await page.locator('#rSum a').first().innerText(), 'Kies je school.', 'the school first');
       for (const id of ['rInst', 'rTheme', 'rWhere']) assert.equal(await page.locator('#' + id).getAttribute('aria-invalid'), 'true');
       assert.equal(await page.locator('#rText').getAttribute('aria-invalid'), null);
       await shot(page, '29-form-no-school-errors');
@@ -348,6 +352,7 @@ describe('meldpunt', () => {
       const receipt = await receiptOf(page);
       assert.deepEqual(await axe(page), [], 'receipt');
       await page.getByRole('button', { name: 'Mijn melding bekijken' }).tap();
+      await page.getByRole('button', { name: 'Ja, ik heb hem bewaard' }).tap(); // the receipt asks first
       assert.deepEqual(await axe(page), [], 'receipt entry');
       await page.getByLabel('Je code').fill(receipt);
       await page.getByRole('button', { name: 'Bekijk mijn melding' }).tap();
@@ -375,7 +380,7 @@ describe('meldpunt', () => {
       assert.equal(await page.getByLabel('Wat is er gebeurd?').isVisible(), false);
       assert.ok(await page.getByRole('button', { name: 'Ik ben student' }).isVisible());
 
-      // Esc during "my report" forgets the receipt too
+      // the keyboard's quick exit (Shift three times) during "my report" forgets the receipt too
       await toRoutePage(page);
       await openForm(page);
       await page.getByLabel('Wat is er gebeurd?').fill('Nog een melding.');
@@ -383,14 +388,16 @@ describe('meldpunt', () => {
       const receipt = await receiptOf(page);
       assert.ok(!digits(await storage(page)).includes(digits(receipt)));
       await page.getByRole('button', { name: 'Mijn melding bekijken' }).tap();
+      await page.getByRole('button', { name: 'Ja, ik heb hem bewaard' }).tap(); // the receipt asks first
       await page.getByLabel('Je code').fill(receipt);
       await page.getByRole('button', { name: 'Bekijk mijn melding' }).tap();
       await page.locator('#sView').waitFor();
       assert.ok(!digits(await storage(page)).includes(digits(receipt)));
-      await page.keyboard.press('Escape');
+      for (let i = 0; i < 3; i++) await page.keyboard.press('Shift');
       await page.waitForURL(EXIT_URL);
-      await page.goBack();
-      await page.waitForURL(server.url + '/**');
+      await page.goBack(); // Back does not return to Meldwijzer (screens.test.mjs); open it again instead
+      assert.ok(!page.url().startsWith(server.url), 'Back went to ' + page.url());
+      await page.goto(server.url + '/');
       assert.equal(await page.evaluate(() => sessionStorage.length), 0);
       assert.ok(!digits(await page.content()).includes(digits(receipt)), 'the receipt is not on the page after coming back');
     });
@@ -439,6 +446,7 @@ describe('meldpunt', () => {
       const receipt = await receiptOf(page);
       await page.getByRole('button', { name: 'Nederlands' }).tap();
       await page.getByRole('button', { name: 'Mijn melding bekijken' }).tap();
+      await page.getByRole('button', { name: 'Ja, ik heb hem bewaard' }).tap(); // the receipt asks first
       await page.getByLabel('Je code').fill(receipt);
       await page.getByRole('button', { name: 'Bekijk mijn melding' }).tap();
       await page.locator('#sView').waitFor();

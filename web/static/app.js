@@ -1,6 +1,7 @@
 // Meldwijzer phone UI: plain JS, no build step, same-origin API only.
 // Privacy: no cookies, no localStorage. The conversation and an unsent report draft (with its
-// Idempotency-Key) may live in sessionStorage (so a reload keeps them) and are wiped by "Snel weg" / Esc.
+// Idempotency-Key) may live in sessionStorage (so a reload keeps them) and are wiped by "Snel weg" (the
+// button, or Shift pressed three times).
 // A receipt is never stored, logged or put in a URL: it lives in a variable while it is on screen.
 // The institution is carried in the URL path /i/{id}.
 'use strict';
@@ -8,6 +9,7 @@
   const T = {
     nl: {
       skip: 'Naar de inhoud', helpNav: 'Hulp', exit: 'Snel weg', urgent: 'Direct hulp', call112: 'Bel 112',
+      exitA: 'Snel', exitB: 'weg', urgentA: 'Direct', urgentB: 'hulp', callA: 'Bel',
       other: 'English',
       title: 'Er is iets gebeurd? Wij wijzen je de weg.',
       intro: 'Je blijft anoniem. We vragen niet naar je naam.',
@@ -15,7 +17,10 @@
       who: 'Wie ben jij?', student: 'Ik ben student', staff: 'Ik werk op een mbo-school',
       school: 'Op welke school zit je?', schoolStaff: 'Op welke school werk je?',
       none: 'Weet ik niet / zeg ik liever niet', next: 'Verder',
-      exitTip: 'Tip: kijkt er iemand mee? Druk op Snel weg of op Esc.',
+      exitTip: 'Kijkt er iemand mee? Druk op Snel weg, of druk 3 keer op Shift. Je gaat dan naar Google en je gesprek wordt gewist.',
+      safeH: 'Veilig gebruiken', safeBack: 'Met de knop Terug kom je niet meer op Meldwijzer.',
+      safeHist: 'Je browser onthoudt wel dat je hier was. Gebruik daarom een privévenster (incognito). Of wis daarna je geschiedenis: open het menu van je browser, kies Geschiedenis en wis Meldwijzer.',
+      shift2: 'Druk nog 2 keer op Shift om snel weg te gaan.', shift1: 'Druk nog 1 keer op Shift om snel weg te gaan.',
       chat: 'Gesprek', restart: 'Opnieuw beginnen', me: 'Jij:', guide: 'Meldwijzer:',
       type: 'Typ wat er is gebeurd', send: 'Stuur', choose: 'Kies een antwoord',
       report: 'Anoniem melden', menu: 'Menu', view: 'Mijn melding bekijken', already: 'Heb je al iets gemeld?',
@@ -41,8 +46,19 @@
       failed: 'Je melding is nog niet verstuurd. Je tekst staat er nog. Dit ging er mis:',
       dTitle: 'Je melding is verstuurd', dCodeH: 'Dit is je code', copy: 'Kopieer de code',
       copied: 'De code is gekopieerd.', selectCopy: 'De code is geselecteerd. Kopieer hem zelf.',
-      keep: 'Bewaar deze code. Schrijf hem op of maak een screenshot. Zonder code kun je je melding niet terugzien.',
-      dLater: 'Je school leest je melding en stuurt je een antwoord. Kom later terug via Mijn melding bekijken en vul je code in.',
+      keep: 'Bewaar deze code. Zonder code kun je je melding niet terugzien.',
+      when7: 'Je school moet binnen 7 dagen antwoorden. Kijk daarom op {d} bij Mijn melding bekijken. Het kan ook eerder.',
+      safeKeep: 'Zo bewaar je de code', wPaper: 'Schrijf hem op papier.',
+      wPaperT: 'Dit laat niets achter op je telefoon. Leg het papier op een veilige plek.',
+      wPw: 'Bewaar hem bij je wachtwoorden.',
+      wPwT: 'Je telefoon vraagt of je hem wilt bewaren. Wie je telefoon kan openen, kan hem daar zien.',
+      savePw: 'Bewaar bij mijn wachtwoorden', pwAsked: 'Je telefoon vraagt nu of je de code wilt bewaren.',
+      pwFailed: 'Dat lukte niet op deze telefoon. Schrijf de code op.',
+      wCopy: 'Kopieer hem', wCopyT: 'met de knop hierboven. Hij staat dan op je klembord tot je iets anders kopieert.',
+      wShot: 'Een screenshot', wShotT: "komt in je foto's. Is het thuis niet veilig, of kijkt iemand in je telefoon? Maak dan geen screenshot.",
+      sureH: 'Heb je de code bewaard?', sureT: 'Hierna zie je de code niet meer. Zonder code kun je het antwoord van je school niet lezen.',
+      sureNo: 'Nee, laat de code nog zien', sureYes: 'Ja, ik heb hem bewaard',
+      getPw: 'Haal de code uit mijn wachtwoorden', pwUser: 'melding',
       thanks: 'Dank je wel voor je melding. Je school weet nu wat er is gebeurd.',
       noAnswer: 'Je krijgt geen antwoord, want je wilde geen antwoord. Dat is goed zo.', finish: 'Klaar',
       sCode: 'Je code', sCodeHint: 'Die kreeg je toen je je melding verstuurde. 20 cijfers.', sOpen: 'Bekijk mijn melding',
@@ -67,10 +83,14 @@
       danger: 'Ben je nu in gevaar? Bel 112.', talk113: 'Denk je aan zelfdoding? Bel 113.', retry: 'Probeer opnieuw', wait: 'Even geduld…',
       emergency: 'Spoed', institution: 'Op school', outside: 'Buiten school',
       call: 'Bel', website: 'Website', chatLink: 'Chat', mail: 'Mail', serves: 'Voor wie:', hours: 'Wanneer:',
-      checked: 'Gecontroleerd op', source: 'bron', steps: 'Wat doe je nu?', locale: 'nl-NL'
+      errTitle: 'Fout:', optional: '(niet verplicht)', sumH: 'Er ontbreekt nog iets', noneStaff: 'Mijn school staat er niet bij', sSent: 'Je bericht is verstuurd.', sNew1: 'Er is 1 nieuw bericht van je school.',
+      sNewN: 'Er zijn {n} nieuwe berichten van je school.', sNone: 'Geen nieuwe berichten.',
+      checked: 'Gecontroleerd op', source: 'bron', steps: 'Wat doe je nu?', locale: 'nl-NL',
+      more: 'Meer hulp: nog {n} plekken', more1: 'Meer hulp: nog 1 plek', srcH: 'Waar komt dit vandaan?'
     },
     en: {
       skip: 'Skip to content', helpNav: 'Help', exit: 'Quick exit', urgent: 'Urgent help', call112: 'Call 112',
+      exitA: 'Quick', exitB: 'exit', urgentA: 'Urgent', urgentB: 'help', callA: 'Call',
       other: 'Nederlands',
       title: 'Did something happen? We help you find your way.',
       intro: 'You stay anonymous. We do not ask your name.',
@@ -78,7 +98,10 @@
       who: 'Who are you?', student: 'I am a student', staff: 'I work at an mbo school',
       school: 'Which school do you go to?', schoolStaff: 'Which school do you work at?',
       none: 'I do not know / I would rather not say', next: 'Continue',
-      exitTip: 'Tip: is someone watching? Press Quick exit or Esc.',
+      exitTip: 'Is someone watching? Press Quick exit, or press Shift 3 times. You go to Google and your conversation is deleted.',
+      safeH: 'Use it safely', safeBack: 'The Back button does not bring you back to Meldwijzer.',
+      safeHist: 'Your browser does remember that you were here. So use a private window (incognito). Or clear your history afterwards: open your browser menu, choose History and delete Meldwijzer.',
+      shift2: 'Press Shift 2 more times for a quick exit.', shift1: 'Press Shift 1 more time for a quick exit.',
       chat: 'Conversation', restart: 'Start again', me: 'You:', guide: 'Meldwijzer:',
       type: 'Type what happened', send: 'Send', choose: 'Choose an answer',
       report: 'Report anonymously', menu: 'Menu', view: 'View my report', already: 'Did you already report something?',
@@ -104,8 +127,19 @@
       failed: 'Your report has not been sent yet. Your text is still here. This went wrong:',
       dTitle: 'Your report has been sent', dCodeH: 'This is your code', copy: 'Copy the code',
       copied: 'The code has been copied.', selectCopy: 'The code is selected. Copy it yourself.',
-      keep: 'Keep this code. Write it down or take a screenshot. Without the code you cannot see your report again.',
-      dLater: 'Your school reads your report and sends you an answer. Come back later through View my report and enter your code.',
+      keep: 'Keep this code. Without the code you cannot see your report again.',
+      when7: 'Your school must answer within 7 days. So look again on {d} under View my report. It may be sooner.',
+      safeKeep: 'How to keep the code', wPaper: 'Write it down on paper.',
+      wPaperT: 'This leaves nothing on your phone. Keep the paper in a safe place.',
+      wPw: 'Save it with your passwords.',
+      wPwT: 'Your phone asks whether you want to save it. Anyone who can open your phone can see it there.',
+      savePw: 'Save with my passwords', pwAsked: 'Your phone now asks whether you want to save the code.',
+      pwFailed: 'That did not work on this phone. Write the code down.',
+      wCopy: 'Copy it', wCopyT: 'with the button above. It stays on your clipboard until you copy something else.',
+      wShot: 'A screenshot', wShotT: 'goes into your photos. Is it not safe at home, or does someone look at your phone? Then do not take a screenshot.',
+      sureH: 'Have you kept your code?', sureT: 'After this you will not see the code again. Without the code you cannot read the answer from your school.',
+      sureNo: 'No, show the code again', sureYes: 'Yes, I have kept it',
+      getPw: 'Get the code from my passwords', pwUser: 'report',
       thanks: 'Thank you for your report. Your school now knows what happened.',
       noAnswer: 'You will not get an answer, because you did not want one. That is fine.', finish: 'Done',
       sCode: 'Your code', sCodeHint: 'You got it when you sent your report. 20 digits.', sOpen: 'View my report',
@@ -130,7 +164,10 @@
       danger: 'Are you in danger right now? Call 112.', talk113: 'Thinking about suicide? Call 113.', retry: 'Try again', wait: 'Please wait…',
       emergency: 'Emergency', institution: 'At school', outside: 'Outside school',
       call: 'Call', website: 'Website', chatLink: 'Chat', mail: 'Email', serves: 'Who for:', hours: 'When:',
-      checked: 'Checked on', source: 'source', steps: 'What to do now', locale: 'en-GB'
+      errTitle: 'Error:', optional: '(optional)', sumH: 'Something is still missing', noneStaff: 'My school is not in the list', sSent: 'Your message has been sent.', sNew1: 'There is 1 new message from your school.',
+      sNewN: 'There are {n} new messages from your school.', sNone: 'No new messages.',
+      checked: 'Checked on', source: 'source', steps: 'What to do now', locale: 'en-GB',
+      more: 'More help: {n} more places', more1: 'More help: 1 more place', srcH: 'Where is this from?'
     }
   };
   const KEY = 'meldwijzer';
@@ -138,6 +175,7 @@
   const log = $('log');
   const S = { lang: 'nl', audience: null, inst: null, instName: '', items: [], node: null, nodeEl: null, busy: false, view: 'start', stale: false };
   let instReady = Promise.resolve();
+  let leaving = false;
   const t = (k) => T[S.lang][k];
   const VIEWS = ['start', 'chat', 'report', 'done', 'self'];
   const reduced = () => matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -210,7 +248,9 @@
       S.busy = false;
       const m = el('div', 'msg guide error');
       const b = el('div', 'bubble');
-      b.append(el('span', 'sr', t('guide') + ' '), el('p', '', t('error')));
+      const why = el('p', '', t('error'));
+      why.id = 'err' + Date.now();
+      b.append(el('span', 'sr', t('guide') + ' '), why);
       if (urgent) {
         // Without the server the page still offers both lines: danger (112) and suicide (113).
         const box = el('div', 'crisis offline');
@@ -219,6 +259,7 @@
       }
       const again = el('button', 'btn primary', t('retry'));
       again.type = 'button';
+      again.setAttribute('aria-describedby', why.id); // focus lands here: the reason is read with it
       again.addEventListener('click', () => { m.remove(); run(req, ok, urgent); });
       b.append(again);
       m.append(b);
@@ -234,13 +275,15 @@
     node.focus({ preventScroll: true });
     node.scrollIntoView({ block: 'start', behavior: reduced() ? 'auto' : 'smooth' });
   }
-  function addUser(text, keep) {
+  // addUser shows the person's answer. An option remembers its node and id (on, c), the urgent button its
+  // key, so that a language switch can show them in the other language; typed text stays as typed.
+  function addUser(text, keep, extra) {
     const m = el('div', 'msg user');
     const b = el('div', 'bubble');
     b.append(el('span', 'sr', t('me') + ' '), document.createTextNode(text));
     m.append(b);
     log.append(m);
-    if (!keep) { S.items.push({ k: 'u', text }); save(); }
+    if (!keep) { S.items.push(Object.assign({ k: 'u', text }, extra)); save(); }
   }
   function safeUrl(u) { return typeof u === 'string' && /^https?:\/\//i.test(u) ? u : null; }
   function linkBtn(cls, href, label, name) {
@@ -281,6 +324,8 @@
     }
     if (acts.childNodes.length) c.append(acts);
     if (r.verified) {
+      // Where the facts come from, folded away: it matters to few, and only after the rest.
+      const d = el('details', 'src');
       const p = el('p', 'small', t('checked') + ' ' + fmtDate(r.verified));
       const src = safeUrl(r.source);
       if (src) {
@@ -289,7 +334,8 @@
         a.rel = 'noopener noreferrer';
         p.append(' (', a, ')');
       }
-      c.append(p);
+      d.append(el('summary', 'small', t('srcH')), p);
+      c.append(d);
     }
     return c;
   }
@@ -318,16 +364,32 @@
       b.append(ol);
     }
     m.append(b);
-    if (Array.isArray(node.routes) && node.routes.length) {
+    // The one best next step first: the server orders the routes by relevance. Emergency routes all
+    // stay in view; then the report button; the other routes wait behind "Meer hulp". A route that
+    // says whom it serves (audience) and does not serve this person is left out.
+    const routes = (Array.isArray(node.routes) ? node.routes : []).filter((r) => !Array.isArray(r.audience) || r.audience.includes(S.audience || 'student'));
+    let lead = 0;
+    while (lead < routes.length && routes[lead].kind === 'emergency') lead++;
+    lead = Math.max(lead, Math.min(1, routes.length));
+    if (lead) {
       const list = el('div', 'cards');
-      for (const r of node.routes) list.append(card(r));
+      for (const r of routes.slice(0, lead)) list.append(card(r));
       m.append(list);
     }
     if (node.report) {
-      const rb = el('button', 'btn report', t('report'));
+      const rb = el('button', 'btn primary wide report', t('report'));
       rb.type = 'button';
       rb.addEventListener('click', () => openReport(node));
       m.append(rb);
+    }
+    if (routes.length > lead) {
+      const more = el('details', 'more');
+      const n = routes.length - lead;
+      more.append(el('summary', '', n === 1 ? t('more1') : t('more').replace('{n}', n)));
+      const list = el('div', 'cards');
+      for (const r of routes.slice(lead)) list.append(card(r));
+      more.append(list);
+      m.append(more);
     }
     if (current && Array.isArray(node.options) && node.options.length) {
       const g = el('div', 'opts');
@@ -362,25 +424,46 @@
     save();
     reveal(S.nodeEl);
   }
-  // Language switch: the same node again, in the other language, in place.
-  function replaceNode(node) {
-    for (let i = S.items.length - 1; i >= 0; i--) {
-      if (S.items[i].k === 'g') { S.items[i] = { k: 'g', node }; break; }
+  // renderAll draws the whole conversation from S.items; only the last guide message has its options.
+  function renderAll() {
+    log.textContent = '';
+    let last = -1;
+    S.items.forEach((it, n) => { if (it.k === 'g') last = n; });
+    S.node = S.nodeEl = null;
+    S.items.forEach((it, n) => {
+      if (it.k === 'u') addUser(it.text, true);
+      else if (it.k === 'g') {
+        const e = renderNode(it.node, n === last);
+        log.append(e);
+        if (n === last) { S.node = it.node; S.nodeEl = e; }
+      }
+    });
+  }
+  // Language switch: every guide message again in the other language (in parallel), and the person's
+  // chosen answers with them; what they typed stays as typed. A message that cannot be fetched stays.
+  const relang = () => Promise.all(S.items.map((it) => (it.k === 'g'
+    ? api('/api/v1/wegwijzer/step', base({ node: it.node.id })).then((d) => d.node, () => it.node) : null)));
+  function relangDone(nodes) {
+    if (!nodes.some((n, i) => n && n !== S.items[i].node)) throw new Error('nothing fetched');
+    S.items = S.items.map((it, i) => (it.k === 'g' ? { k: 'g', node: nodes[i] || it.node } : it));
+    for (const it of S.items) {
+      if (it.k !== 'u') continue;
+      if (it.key) it.text = t(it.key);
+      const at = it.on && S.items.find((g) => g.k === 'g' && g.node.id === it.on);
+      const o = at && (at.node.options || []).find((x) => x.id === it.c);
+      if (o) it.text = o.label;
     }
-    const fresh = renderNode(node, true);
-    if (S.nodeEl && S.nodeEl.isConnected) S.nodeEl.replaceWith(fresh); else log.append(fresh);
-    S.node = node;
-    S.nodeEl = fresh;
+    renderAll();
     save();
-    reveal(fresh);
+    if (S.nodeEl) reveal(S.nodeEl);
   }
 
   // ---- actions ----
   function choose(o) {
     if (S.busy || !S.node) return;
     dropOptions();
-    addUser(o.label);
     const id = S.node.id;
+    addUser(o.label, false, { on: id, c: o.id });
     run(step({ node: id, choice: o.id }), showNode);
   }
   // show makes one view visible; leaving the receipt or the report view forgets the receipt.
@@ -391,6 +474,14 @@
     if (v !== 'self') forgetSelf();
     S.view = v;
     closeMenu();
+    title();
+  }
+  // Each view has its own page title (read first by a screen reader, shown in the tab); a form with
+  // errors says so first, as GOV.UK's and NL Design System's forms do.
+  function title(err) {
+    if (leaving) return;
+    const k = { start: 'title', chat: 'chat', report: 'report', done: 'dTitle', self: 'view' }[S.view] || 'title';
+    document.title = (err ? t('errTitle') + ' ' : '') + t(k) + ' – Meldwijzer';
   }
   function chatLine() {
     $('chatSchool').textContent = S.inst && S.instName ? t('yourSchool') + ' ' + S.instName : '';
@@ -444,9 +535,25 @@
     S.node = S.nodeEl = null;
     log.textContent = '';
     $('text').value = '';
+    leaving = true;
+    const pushed = history.state && history.state.v;
+    try { history.replaceState(null, '', '/'); } catch (_) { /* ignore */ }
     document.title = 'Google';
     document.body.textContent = '';
-    location.replace('https://www.google.nl/');
+    // The exit page replaces this history entry, so Back does not return. A view of its own (the form,
+    // the receipt, my report) is one entry more: step back over it first, then replace the first one.
+    let gone = false;
+    const leave = () => {
+      if (gone) return;
+      gone = true;
+      try { history.replaceState(null, '', '/'); } catch (_) { /* ignore */ }
+      location.replace('https://www.google.nl/');
+    };
+    if (pushed) {
+      addEventListener('popstate', leave, { once: true });
+      setTimeout(leave, 500);
+      history.back();
+    } else leave();
   }
   function applyLang() {
     const d = T[S.lang];
@@ -455,23 +562,76 @@
     for (const e of document.querySelectorAll('[data-ta]')) e.setAttribute('aria-label', d[e.dataset.ta]);
     for (const e of document.querySelectorAll('[data-tp]')) e.placeholder = d[e.dataset.tp];
     $('schoolLabel').textContent = S.audience === 'staff' ? d.schoolStaff : d.school;
+    $('school').options[0].textContent = S.audience === 'staff' ? d.noneStaff : d.none;
     const lb = $('lang');
     lb.textContent = d.other;
     lb.lang = S.lang === 'nl' ? 'en' : 'nl';
     if (S.view === 'chat') chatLine();
     counters();
     if (S.view === 'self' && selfData) renderSelf();
+    if (S.view === 'done') whenBack();
+    title();
   }
+
+  // ---- layout ----
+  // The header's upper row (name, language, menu) scrolls away; the row with Snel weg, Direct hulp and
+  // Bel 112 stays on screen at every text size. The scroll padding keeps a focused element clear of that
+  // row and of the text box at the bottom (WCAG 2.2 SC 2.4.11), and a focus that lands under them anyway
+  // is scrolled free.
+  function layout() {
+    if (leaving) return;
+    const hb = $('helpBar');
+    const r = document.documentElement.style;
+    $('top').style.top = $('top').getBoundingClientRect().top - hb.getBoundingClientRect().top + 'px';
+    r.setProperty('--head', hb.offsetHeight + 8 + 'px');
+    r.setProperty('--foot', ($('composer').hidden ? 0 : $('composer').offsetHeight) + 8 + 'px');
+  }
+  if (window.ResizeObserver) {
+    const ro = new ResizeObserver(layout);
+    ro.observe($('top'));
+    ro.observe($('composer'));
+  }
+  function unobscure() {
+    const x = document.activeElement;
+    if (!x || x === document.body || x.classList.contains('msg') || x.closest('.top, .composer')) return;
+    const r = x.getBoundingClientRect();
+    const top = $('helpBar').getBoundingClientRect().bottom;
+    const bottom = $('composer').hidden ? innerHeight : $('composer').getBoundingClientRect().top;
+    if (r.top < top) scrollBy(0, r.top - top - 8);
+    else if (r.bottom > bottom && r.height < bottom - top) scrollBy(0, r.bottom - bottom + 8);
+  }
+  document.addEventListener('focusin', () => requestAnimationFrame(unobscure));
 
   // ---- wiring ----
   $('exit').addEventListener('click', quickExit);
-  document.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); quickExit(); } });
+  // The keyboard's quick exit is Shift pressed three times within 5 seconds, with no other key between
+  // (as GOV.UK's "Exit this page"): Esc closes menus and boxes and is pressed by accident, Shift alone
+  // does nothing else, exists on every keyboard and is never part of typing when pressed on its own.
+  let shifts = 0;
+  let shiftTimer = 0;
+  let shiftAlone = false;
+  const exitSay = (k) => { $('exitSay').textContent = k ? t(k) : ''; };
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Shift') { if (!e.repeat) shiftAlone = true; return; }
+    shiftAlone = false;
+    if (shifts) { shifts = 0; exitSay(); }
+    if (e.key === 'Escape' && !$('menu').hidden) { closeMenu(); $('menuBtn').focus(); }
+    if (e.key === 'Escape' && $('dSure').open) sureNo();
+  });
+  document.addEventListener('keyup', (e) => {
+    if (e.key !== 'Shift' || !shiftAlone) return;
+    shiftAlone = false;
+    clearTimeout(shiftTimer);
+    if (++shifts >= 3) { quickExit(); return; }
+    exitSay('shift' + (3 - shifts));
+    shiftTimer = setTimeout(() => { shifts = 0; exitSay(); }, 5000);
+  });
   $('lang').addEventListener('click', () => {
     if (S.busy) return;
     S.lang = S.lang === 'nl' ? 'en' : 'nl';
     applyLang();
     save();
-    if (S.node && S.view === 'chat') run(step({ node: S.node.id }), replaceNode);
+    if (S.node && S.view === 'chat') run(relang, relangDone);
     else if (S.node) S.stale = true;
   });
   $('urgent').addEventListener('click', () => {
@@ -480,7 +640,7 @@
     if (history.state && history.state.v) history.replaceState(null, '');
     if (S.view !== 'chat') showChat();
     dropOptions();
-    addUser(t('urgent'));
+    addUser(t('urgent'), false, { key: 'urgent' });
     run(step({ node: 'urgent' }), showNode, true);
   });
   for (const b of document.querySelectorAll('[data-aud]')) {
@@ -546,7 +706,7 @@
   function toBase() {
     if (S.items.length) {
       showChat();
-      if (S.stale && S.node) { S.stale = false; run(step({ node: S.node.id }), replaceNode); }
+      if (S.stale && S.node) { S.stale = false; run(relang, relangDone); }
       else if (S.nodeEl) reveal(S.nodeEl);
     } else {
       showStart();
@@ -557,6 +717,7 @@
     if (history.state && history.state.v) history.back(); else toBase();
   }
   addEventListener('popstate', (e) => {
+    if (leaving) return;
     const v = e.state && e.state.v;
     if (v === 'report' && D) { show('report'); fillForm(); $('rTitle').focus(); }
     else if (v === 'self') { show('self'); $('sTitle').focus(); }
@@ -572,9 +733,9 @@
     $('menuBtn').setAttribute('aria-expanded', String(open));
   });
   for (const b of document.querySelectorAll('[data-go]')) {
-    b.addEventListener('click', () => (b.dataset.go === 'self' ? openSelf() : openReport(S.node && S.node.report ? S.node : null)));
+    b.addEventListener('click', () => leaveDone(() => (b.dataset.go === 'self' ? openSelf() : openReport(S.node && S.node.report ? S.node : null))));
   }
-  for (const b of document.querySelectorAll('[data-back]')) b.addEventListener('click', back);
+  for (const b of document.querySelectorAll('[data-back]')) b.addEventListener('click', () => leaveDone(back));
 
   // ---- form helpers ----
   // setErr shows (or with no key, clears) the error under a field and ties it to the field.
@@ -635,6 +796,7 @@
     }
     go('report');
     $('rAlert').hidden = true;
+    summary([]);
     fillForm();
     $('rTitle').focus();
   }
@@ -680,16 +842,45 @@
   $('rText').addEventListener('input', counters);
   $('sText').addEventListener('input', counters);
   for (const [f, e] of [['rInst', 'eInst'], ['rTheme', 'eTheme'], ['rWhere', 'eWhere'], ['rText', 'eText']]) {
-    $(f).addEventListener('input', () => { if ($(f).value.trim() && !$(e).hidden) setErr($(f), e); });
+    $(f).addEventListener('input', () => {
+      if ($(f).value.trim() && !$(e).hidden) {
+        setErr($(f), e);
+        for (const a of $('rSumList').querySelectorAll('a')) if (a.dataset.t === e) a.parentNode.remove();
+        if (!$('rSumList').children.length) summary([]);
+      }
+    });
   }
+  // validate marks each missing field (the error above it) and lists them in a summary at the top
+  // whose links go to the fields; focus goes to the summary, and the page title starts with "Fout:".
   function validate() {
     const bad = [];
     for (const [f, e, ok] of [['rInst', 'eInst', D.inst], ['rTheme', 'eTheme', D.theme], ['rWhere', 'eWhere', D.where], ['rText', 'eText', D.text.trim()]]) {
       setErr($(f), e, ok ? null : e);
-      if (!ok) bad.push($(f));
+      if (!ok) bad.push([f, e]);
     }
-    if (bad.length) bad[0].focus();
+    summary(bad);
+    if (bad.length) $('rSum').focus();
     return !bad.length;
+  }
+  function summary(bad) {
+    const ul = $('rSumList');
+    ul.textContent = '';
+    for (const [f, e] of bad) {
+      const a = el('a', '', t(e));
+      a.href = '#' + f;
+      a.dataset.t = e;
+      a.addEventListener('click', (ev) => {
+        ev.preventDefault(); // no #fragment in the history
+        $(f).focus();
+        const l = $(f).closest('.field');
+        if (l) l.scrollIntoView({ block: 'start' });
+      });
+      const li = el('li');
+      li.append(a);
+      ul.append(li);
+    }
+    $('rSum').hidden = !bad.length;
+    title(bad.length > 0);
   }
   function body() {
     const b = { audience: D.aud, lang: S.lang, theme: D.theme, where: D.where, description: D.text.trim(), followUp: D.fu };
@@ -762,8 +953,46 @@
     $('dView').hidden = !code;
     $('dNo').hidden = fu;
     say('copied');
+    whenBack();
+    $('wPw').hidden = !window.PasswordCredential;
     $('dTitle').focus();
   }
+  // The day to look again: the school must answer within 7 days.
+  function whenBack() {
+    const d = new Date(Date.now() + 7 * 864e5);
+    $('dWhen').textContent = t('when7').replace('{d}', d.toLocaleDateString(t('locale'), { weekday: 'long', day: 'numeric', month: 'long' }));
+  }
+  // The phone's password manager, through the Credential Management API: only when the person asks.
+  $('savePw').addEventListener('click', async () => {
+    const c = $('rcpt').textContent;
+    if (!c) return;
+    try {
+      await navigator.credentials.store(new PasswordCredential({ id: t('pwUser') + ' ' + new Date().toISOString().slice(0, 10), password: c, name: 'Meldwijzer' }));
+      say('copied', 'pwAsked');
+    } catch (_) { say('copied', 'pwFailed'); }
+  });
+  $('getPw').addEventListener('click', async () => {
+    try {
+      const c = await navigator.credentials.get({ password: true, mediation: 'optional' });
+      if (c && c.password) { $('sCode').value = c.password; $('sCode').focus(); }
+    } catch (_) { /* not offered */ }
+  });
+  // Leaving the receipt asks first whether the code was kept: it is shown only this once. The question
+  // is not modal, so that Snel weg and Bel 112 stay within reach while it is open.
+  let sureThen = null;
+  function leaveDone(then) {
+    if (S.view !== 'done' || !$('rcpt').textContent || !$('dSure').show) { then(); return; }
+    sureThen = then;
+    $('dSure').show();
+    $('sureNo').focus();
+  }
+  function sureNo() {
+    $('dSure').close();
+    $('rcpt').scrollIntoView({ block: 'center' });
+    $('copy').focus({ preventScroll: true });
+  }
+  $('sureNo').addEventListener('click', sureNo);
+  $('sureYes').addEventListener('click', () => { $('dSure').close(); const f = sureThen; sureThen = null; if (f) f(); });
   $('copy').addEventListener('click', async () => {
     const code = $('rcpt').textContent;
     try {
@@ -790,6 +1019,7 @@
     $('sCode').value = '';
     $('sText').value = '';
     $('sLog').textContent = '';
+    $('sNews').textContent = '';
     $('sView').hidden = true;
     $('sForm').hidden = false;
     say('sWait');
@@ -798,6 +1028,7 @@
   }
   function openSelf() {
     go('self');
+    $('getPw').hidden = !window.PasswordCredential;
     $('sTitle').focus();
   }
   $('sForm').addEventListener('submit', (e) => {
@@ -820,7 +1051,10 @@
     say('sWait', '', t('limited').replace('{s}', s));
     selfTimer = setTimeout(again, s * 1000);
   }
-  async function fetchSelf(first) {
+  const fromSchool = (d) => (Array.isArray(d.messages) ? d.messages : []).filter((m) => m.from !== 'reporter').length;
+  // fetchSelf loads my report; news says what is new since the last load, in a status line that a
+  // screen reader announces (the thread itself is not a live region, so nothing is read twice).
+  async function fetchSelf(first, news) {
     clearTimeout(selfTimer);
     if (!code) return;
     let res = null;
@@ -830,7 +1064,7 @@
       data = await res.json();
     } catch (_) { /* offline */ }
     if (!code) return;
-    if (res && res.status === 429) { limitedWait(res, () => fetchSelf(first)); return; }
+    if (res && res.status === 429) { limitedWait(res, () => fetchSelf(first, news)); return; }
     say('sWait');
     if (res && res.status === 401) {
       const keep = $('sCode').value;
@@ -844,7 +1078,12 @@
       say('sWait', 'error');
       return;
     }
+    const had = selfData ? fromSchool(selfData) : -1;
     selfData = data;
+    if (had >= 0 && news) {
+      const n = fromSchool(data) - had;
+      say('sNews', '', n > 0 ? (n === 1 ? t('sNew1') : t('sNewN').replace('{n}', n)) : t('sNone'));
+    } else say('sNews');
     $('sCode').value = '';
     $('sForm').hidden = true;
     $('sView').hidden = false;
@@ -874,7 +1113,7 @@
     $('sClosed').hidden = !closed;
     counters();
   }
-  $('sRefresh').addEventListener('click', () => fetchSelf(false));
+  $('sRefresh').addEventListener('click', () => fetchSelf(false, true));
   let replying = false;
   $('sReply').addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -903,7 +1142,11 @@
       $('sText').value = '';
       counters();
       await fetchSelf(false);
-      $('sText').focus();
+      // focus on the message just sent, which says it arrived; the status line says it too
+      const mine = $('sLog').querySelectorAll('.msg.user');
+      const last = mine[mine.length - 1];
+      say('sNews', 'sSent');
+      if (last) { last.tabIndex = -1; last.focus(); } else $('sText').focus();
       return;
     }
     if (res && res.status === 401) { fetchSelf(false); return; }
@@ -942,16 +1185,7 @@
     S.audience = saved.a === 'staff' ? 'staff' : 'student';
     S.items = saved.i;
     showChat();
-    let last = -1;
-    S.items.forEach((it, n) => { if (it.k === 'g') last = n; });
-    S.items.forEach((it, n) => {
-      if (it.k === 'u') addUser(it.text, true);
-      else if (it.k === 'g') {
-        const e = renderNode(it.node, n === last);
-        log.append(e);
-        if (n === last) { S.node = it.node; S.nodeEl = e; }
-      }
-    });
+    renderAll();
   } else {
     schoolLine();
   }
@@ -960,5 +1194,7 @@
   if (D && (hv === 'report' || D.sent)) { go('report'); fillForm(); }
   else if (hv === 'self') show('self');
   else if (hv) history.replaceState(null, '');
-  if (!S.inst) loadInstitutions();
+  // The school list is needed only after "Wie ben jij?" (which loads it too): fetch it when the first
+  // screen is idle, so that it adds no work before the page can be used.
+  if (!S.inst) (window.requestIdleCallback || setTimeout)(() => loadInstitutions(), { timeout: 2000 });
 })();
