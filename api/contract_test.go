@@ -63,6 +63,8 @@ func TestResponsesMatchTheContract(t *testing.T) {
 	cases := []contractCase{
 		{"health", "GET", "/healthz", "", nil, true},
 		{"institutions", "GET", "/api/v1/institutions", "", nil, true},
+		{"taxonomy", "GET", "/api/v1/taxonomy?lang=en", "", nil, true},
+		{"taxonomy bad lang", "GET", "/api/v1/taxonomy?lang=xx", "", nil, false},
 		{"institution", "GET", inst, "", nil, true},
 		{"institution unknown", "GET", "/api/v1/institutions/nope", "", nil, false},
 		{"institution bad lang", "GET", inst + "?lang=fr", "", nil, false},

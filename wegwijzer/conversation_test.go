@@ -94,3 +94,22 @@ func TestCrisisAnswerShowsTheCallThatFits(t *testing.T) {
 		}
 	}
 }
+
+// A route page leads with the one best next step: the route its own advice names.
+func TestRoutePageLeadsWithTheStepItAdvises(t *testing.T) {
+	g := loadGuide(t)
+	for _, tc := range []struct{ node, first string }{
+		{"route?theme=pesten&where=stage", "institution:meldpunt-stage"},
+		{"route?theme=stagemisbruik&where=stage", "institution:meldpunt-stage"},
+		{"route?theme=thuis&where=elders", "veilig-thuis"},
+		{"route?theme=pesten&where=school", "institution:mentor"},
+	} {
+		n, err := g.Step(wegwijzer.StepRequest{Audience: "student", Lang: "nl", Node: tc.node})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := routeIDs(n); len(ids) == 0 || ids[0] != tc.first {
+			t.Errorf("%s: routes %v, want %s first", tc.node, ids, tc.first)
+		}
+	}
+}
