@@ -357,6 +357,7 @@ func testCreateConcurrent(t *testing.T, open func(t *testing.T) meldwijzer.Repor
 
 	var winner *meldwijzer.Report
 	var winnerRecord *meldwijzer.Idempotency
+	var stored []*meldwijzer.Report
 	var sameKey []result
 	for res := range results {
 		if res.err != nil {
@@ -369,6 +370,8 @@ func testCreateConcurrent(t *testing.T, open func(t *testing.T) meldwijzer.Repor
 			if !res.created {
 				t.Fatalf("worker %d: created = false for its own key", res.worker)
 			}
+			// as stored: the sequence the store gave it decides its place within the day
+			stored = append(stored, res.stored)
 			continue
 		}
 		sameKey = append(sameKey, res)
@@ -391,7 +394,10 @@ func testCreateConcurrent(t *testing.T, open func(t *testing.T) meldwijzer.Repor
 		}
 	}
 
-	want := append([]*meldwijzer.Report{winner}, others...)
+	if len(stored) != len(others) {
+		t.Fatalf("%d other reports stored, want %d", len(stored), len(others))
+	}
+	want := append([]*meldwijzer.Report{winner}, stored...)
 	SortNewestFirst(want)
 	got := AllReports(t, s, meldwijzer.ReportFilter{Institution: instA, Limit: 10})
 	if len(got) != 1+otherWorkers {
