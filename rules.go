@@ -187,6 +187,22 @@ func NewestFirst(a, b *Report) int {
 	return strings.Compare(b.ID, a.ID)
 }
 
+// Page sizes of the listings, the same for every store: a page holds DefaultPageSize items when
+// no limit is asked, and never more than the listing's maximum.
+const (
+	DefaultPageSize = 50
+	MaxReportsPage  = 100 // a page of reports is read with one DynamoDB BatchGetItem
+	MaxAuditPage    = 500
+)
+
+// PageSize is the number of items a page holds for a requested limit (0: the default).
+func PageSize(limit, max int) int {
+	if limit <= 0 {
+		limit = DefaultPageSize
+	}
+	return min(limit, max)
+}
+
 // Validate checks an audit entry before it is appended: it names an institution, an actor, an
 // action and a time within the years 1 to 9999.
 func (e AuditEntry) Validate() error {

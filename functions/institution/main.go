@@ -13,7 +13,6 @@ import (
 	"os"
 
 	"github.com/MicahParks/keyfunc/v3"
-	"github.com/aws/aws-lambda-go/lambda"
 
 	"meldwijzer/api"
 	"meldwijzer/app"
@@ -23,15 +22,7 @@ import (
 	"meldwijzer/lambdahttp"
 )
 
-func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
-	h, err := coldStart(context.Background(), log)
-	if err != nil {
-		log.Error("cold start failed", slog.Any("err", err))
-		os.Exit(1)
-	}
-	lambda.Start(h.Invoke)
-}
+func main() { lambdahttp.Main(coldStart) }
 
 func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, error) {
 	// No master secret: the institution side derives no receipt (least privilege, finding 8).

@@ -11,8 +11,6 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/aws/aws-lambda-go/lambda"
-
 	"meldwijzer/api"
 	"meldwijzer/app"
 	"meldwijzer/config"
@@ -20,15 +18,7 @@ import (
 	"meldwijzer/lambdahttp"
 )
 
-func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
-	h, err := coldStart(context.Background(), log)
-	if err != nil {
-		log.Error("cold start failed", slog.Any("err", err))
-		os.Exit(1)
-	}
-	lambda.Start(h.Invoke)
-}
+func main() { lambdahttp.Main(coldStart) }
 
 // coldStart reads the configuration and makes the AWS clients, once per cold start.
 func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, error) {

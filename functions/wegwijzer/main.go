@@ -3,10 +3,9 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 	"os"
-
-	"github.com/aws/aws-lambda-go/lambda"
 
 	"meldwijzer/api"
 	"meldwijzer/app"
@@ -15,13 +14,7 @@ import (
 )
 
 func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
-	h, err := newHandler(log)
-	if err != nil {
-		log.Error("content does not load", slog.Any("err", err))
-		os.Exit(1)
-	}
-	lambda.Start(h.Invoke)
+	lambdahttp.Main(func(_ context.Context, log *slog.Logger) (*lambdahttp.Handler, error) { return newHandler(log) })
 }
 
 // newHandler wires the function once per cold start.

@@ -74,10 +74,7 @@ func (s *Store) Audit(ctx context.Context, inst, cursor string, limit int) ([]me
 	if inst == "" {
 		return nil, "", meldwijzer.ErrNoInstitution
 	}
-	if limit <= 0 {
-		limit = DefaultLimit
-	}
-	limit = min(limit, MaxLimit)
+	limit = meldwijzer.PageSize(limit, meldwijzer.MaxAuditPage)
 	var start []byte
 	if cursor != "" {
 		var err error

@@ -36,11 +36,8 @@ import (
 // OpenTimeout is how long Open waits for the file lock that another process holds.
 const OpenTimeout = time.Second
 
-// Page sizes of Reports.
-const (
-	DefaultLimit = 50
-	MaxLimit     = 500
-)
+// DefaultLimit is the page size of a listing when no limit is asked (the domain's).
+const DefaultLimit = meldwijzer.DefaultPageSize
 
 var (
 	bucketMeta        = []byte("meta")

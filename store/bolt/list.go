@@ -22,11 +22,7 @@ func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meld
 	if err := f.Validate(); err != nil {
 		return nil, "", err
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = DefaultLimit
-	}
-	limit = min(limit, MaxLimit)
+	limit := meldwijzer.PageSize(f.Limit, meldwijzer.MaxReportsPage)
 	var start []byte
 	if f.Cursor != "" {
 		var err error

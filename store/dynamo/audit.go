@@ -36,9 +36,7 @@ const (
 	// auditCursorScope takes the place of the status filter in an audit cursor: no status is
 	// called so, so that an audit cursor is never a Reports cursor, nor the other way round.
 	auditCursorScope = "#audit"
-	// auditMaxLimit bounds a page of Audit (as the bolt store does).
-	auditMaxLimit  = 500
-	auditSeqDigits = 20
+	auditSeqDigits   = 20
 )
 
 func auditPK(inst string) string    { return PrefixAudit + inst }
@@ -162,10 +160,7 @@ func (s *Store) Audit(ctx context.Context, inst, cursor string, limit int) ([]me
 	if inst == "" {
 		return nil, "", meldwijzer.ErrNoInstitution
 	}
-	if limit <= 0 {
-		limit = DefaultLimit
-	}
-	limit = min(limit, auditMaxLimit)
+	limit = meldwijzer.PageSize(limit, meldwijzer.MaxAuditPage)
 	pk := auditPK(inst)
 	var startSK string
 	if cursor != "" {

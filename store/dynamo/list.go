@@ -19,8 +19,8 @@ import (
 
 // Page sizes of Reports.
 const (
-	DefaultLimit = 50
-	MaxLimit     = 100 // one BatchGetItem
+	DefaultLimit = meldwijzer.DefaultPageSize
+	MaxLimit     = meldwijzer.MaxReportsPage
 )
 
 // Cursors are the position after the last item of a page: the sort key of its item, bound to
@@ -94,11 +94,7 @@ func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meld
 	if err := f.Validate(); err != nil {
 		return nil, "", err
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = DefaultLimit
-	}
-	limit = min(limit, MaxLimit)
+	limit := meldwijzer.PageSize(f.Limit, meldwijzer.MaxReportsPage)
 	pk := instPK(f.Institution)
 	prefix := createdPrefix()
 	if f.Status != "" {

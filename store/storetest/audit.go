@@ -1,6 +1,6 @@
 package storetest
 
-// The AuditLog contract. An adapter's test calls RunAudit with a function that opens a fresh,
+// The AuditLog contract (one file of about 560 lines: every rule of the log, run on every adapter). An adapter's test calls RunAudit with a function that opens a fresh,
 // empty log (and closes and removes it with t.Cleanup). The rules it checks, beyond the comments
 // on meldwijzer.AuditLog:
 //

@@ -1,21 +1,13 @@
 // The conversation keeps its place when a person types, and the crisis answer puts the one call
 // that fits on the first screen of a 360×640 phone, in Dutch and in English, online and offline.
 // Run from the repo root: node --test tools/e2e/
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPhone, shot, settled } from './harness.mjs';
+import { setup, shot, settled, onPhone, option } from './harness.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+setup((s, b) => { server = s; browser = b; });
 
 const words = {
   nl: {
@@ -32,18 +24,8 @@ const words = {
   },
 };
 
-async function phone(opts, fn) {
-  const p = await newPhone(browser, opts);
-  try {
-    await fn(p.page);
-    const problems = opts.failedLoadsExpected ? p.problems.filter((m) => !/Failed to load resource/.test(m)) : p.problems;
-    assert.deepEqual(problems, [], 'foreign requests, console errors or page errors');
-  } finally {
-    await p.context.close();
-  }
-}
+const phone = (opts, fn) => onPhone(browser, opts, fn);
 
-const option = (page, name) => page.locator('#log .opts').getByRole('button', { name });
 
 async function begin(page, lang) {
   const w = words[lang];

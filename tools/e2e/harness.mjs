@@ -1,6 +1,8 @@
 // Shared set-up for the phone UI end-to-end tests: starts the real meldwijzer binary on a free port
 // and Debian's chromium through playwright-core. No browser is downloaded; there is no network.
 import { spawn } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -129,4 +131,39 @@ export async function textSize(page, pct) {
   const px = Math.round(16 * pct / 100);
   await cdp.send('Page.setFontSizes', { fontSizes: { standard: px, fixed: Math.round(13 * pct / 100) } });
   await page.waitForFunction((want) => parseFloat(getComputedStyle(document.documentElement).fontSize) === want, px);
+}
+
+// onPhone opens a fresh phone (newPhone), runs fn(page, { context, problems, urls }) and then
+// checks that nothing left the machine and nothing logged an error. Tests that make requests fail
+// on purpose (failedLoadsExpected) allow the browser's "Failed to load resource" line.
+export async function onPhone(browser, opts, fn) {
+  const p = await newPhone(browser, opts);
+  const urls = [];
+  p.page.on('request', (r) => urls.push(r.url()));
+  try {
+    await fn(p.page, { ...p, urls });
+    const problems = opts.failedLoadsExpected ? p.problems.filter((m) => !/Failed to load resource/.test(m)) : p.problems;
+    assert.deepEqual(problems, [], 'foreign requests, console errors or page errors');
+  } finally {
+    await p.context.close();
+  }
+}
+
+// option is an answer button of the conversation's current question.
+export const option = (page, name) => page.locator('#log .opts').getByRole('button', { name });
+
+// setup starts the server and Debian's chromium before a file's tests and stops both after them;
+// ready receives them once they run.
+export function setup(ready) {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    ready(server, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
 }

@@ -1,35 +1,16 @@
 // End-to-end tests of the phone UI against the real meldwijzer binary.
 // Run from the repo root: node --test tools/e2e/
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPhone, shot, axe, settled, EXIT_URL } from './harness.mjs';
+import { setup, shot, axe, settled, EXIT_URL, onPhone, option } from './harness.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+setup((s, b) => { server = s; browser = b; });
 
 // phone opens a page, runs fn, then checks that nothing left the machine and nothing logged an error.
-async function phone(opts, fn) {
-  const p = await newPhone(browser, opts);
-  try {
-    await fn(p.page);
-    // Tests that make requests fail on purpose allow the browser's "Failed to load resource" line.
-    const problems = opts.failedLoadsExpected ? p.problems.filter((m) => !/Failed to load resource/.test(m)) : p.problems;
-    assert.deepEqual(problems, [], 'foreign requests, console errors or page errors');
-  } finally {
-    await p.context.close();
-  }
-}
+const phone = (opts, fn) => onPhone(browser, opts, fn);
 
-const option = (page, name) => page.locator('#log .opts').getByRole('button', { name });
 
 // Start screen: audience, then (when not in the URL) the institution.
 async function begin(page, { audience = 'Ik ben student', institution = /demo/ } = {}) {

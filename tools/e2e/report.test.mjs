@@ -1,40 +1,20 @@
 // End-to-end tests of the meldpunt in the phone UI: the report form, sending through a flaky
 // connection, the receipt, and "Mijn melding bekijken". Run from the repo root: node --test tools/e2e/
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPhone, shot, axe, settled, EXIT_URL } from './harness.mjs';
+import { setup, shot, axe, settled, EXIT_URL, onPhone, option } from './harness.mjs';
 
 let server;
 let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+setup((s, b) => { server = s; browser = b; });
 
 const RECEIPT = /^\d{4}( \d{4}){4}$/; // 20 digits, grouped in fours as the API gives them
 const REPORTS = '**/api/v1/institutions/*/reports';
 
 // phone opens a page, runs fn, then checks that nothing left the machine and nothing logged an error.
 // Every request URL is kept, so a test can check that a receipt never appears in one.
-async function phone(opts, fn) {
-  const p = await newPhone(browser, opts);
-  const urls = [];
-  p.page.on('request', (r) => urls.push(r.url()));
-  try {
-    await fn(p.page, { context: p.context, urls });
-    const problems = opts.failedLoadsExpected ? p.problems.filter((m) => !/Failed to load resource/.test(m)) : p.problems;
-    assert.deepEqual(problems, [], 'foreign requests, console errors or page errors');
-  } finally {
-    await p.context.close();
-  }
-}
+const phone = (opts, fn) => onPhone(browser, opts, fn);
 
-const option = (page, name) => page.locator('#log .opts').getByRole('button', { name });
 
 // A student picks the first demo school and taps through to the route page of a theme.
 async function toRoutePage(page, theme = /^Pesten/, where = /^Op school$/) {

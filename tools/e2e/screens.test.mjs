@@ -3,34 +3,16 @@
 // that is not lost, what a screen reader hears, the whole conversation in the other language, forms
 // as Dutch government forms, dark mode and forced colours. Each at 360×640, and at 200% text where
 // it applies. Run from the repo root: node --test tools/e2e/
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPhone, shot, axe, settled, textSize, EXIT_URL } from './harness.mjs';
+import { setup, shot, axe, settled, textSize, EXIT_URL, onPhone, option } from './harness.mjs';
 
 let server;
 let browser;
+setup((s, b) => { server = s; browser = b; });
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const phone = (opts, fn) => onPhone(browser, opts, fn);
 
-async function phone(opts, fn) {
-  const p = await newPhone(browser, opts);
-  try {
-    await fn(p.page, p);
-    const problems = opts.failedLoadsExpected ? p.problems.filter((m) => !/Failed to load resource/.test(m)) : p.problems;
-    assert.deepEqual(problems, [], 'foreign requests, console errors or page errors');
-  } finally {
-    await p.context.close();
-  }
-}
-
-const option = (page, name) => page.locator('#log .opts').getByRole('button', { name });
 const SIZES = [100, 200];
 
 async function begin(page, { audience = 'Ik ben student', school = true } = {}) {
@@ -245,15 +227,15 @@ describe('3. route pages: the next step first', () => {
         assert.ok(!(await more.getAttribute('open') !== null), 'Meer hulp starts closed');
         assert.ok(await msg.locator('details.more .card').first().isHidden());
         assert.match(await more.locator(':scope > summary').innerText(), new RegExp(`Meer hulp: nog ${routes.length - 1} plek`));
-        // order: the card, the report button, Meer hulp
+        // order: the report button, the card, Meer hulp
         const ys = [];
-        for (const l of [shown.first(), report, more.locator(':scope > summary')]) ys.push((await l.boundingBox()).y);
+        for (const l of [report, shown.first(), more.locator(':scope > summary')]) ys.push((await l.boundingBox()).y);
         assert.ok(ys[0] < ys[1] && ys[1] < ys[2], `order ${ys}`);
         // sources are folded away
         assert.equal(await msg.getByText(/Gecontroleerd op/).filter({ visible: true }).count(), 0, 'no source line in view');
         if (pct === 100) {
           assert.ok(await inFree(page, shown.locator('h2')), 'the first card on the first screen');
-          assert.ok(await inFree(page, report), 'the report button on the first screen, clear of the text box');
+          assert.ok(await inFree(page, report), `the report button on the first screen, clear of the text box: ${JSON.stringify([await report.boundingBox(), await freeRect(page), await msg.boundingBox()])}`);
         } else {
           await report.scrollIntoViewIfNeeded();
           assert.ok(await inView(page, report), 'the report button reachable');
@@ -576,7 +558,7 @@ describe('8. display modes', () => {
   }
 
   for (const pct of SIZES) {
-    test(`at ${pct}% text in forced colours urgency and "call" versus "chat" stay visible`, async () => {
+    test(`at ${pct}% text in forced colours urgency and "call" versus an outlined link stay visible`, async () => {
       await phone({}, async (page) => {
         await page.emulateMedia({ forcedColors: 'active' });
         await page.goto(server.url + '/');
@@ -595,11 +577,13 @@ describe('8. display modes', () => {
         const tops = await page.evaluate(() => [...document.querySelectorAll('#helpBar > *')].map((e) => e.getBoundingClientRect().top));
         assert.ok(Math.max(...tops) - Math.min(...tops) < 8, `Snel weg, Direct hulp and Bel 112 stay one row: ${tops}`);
         const call = urgent.locator('.crisis a[href="tel:113"]');
-        const chat = urgent.locator('.crisis a.line');
-        assert.ok(await chat.count() >= 1, 'the crisis answer offers a chat');
+        // 113's chat address could not be confirmed (content/ROUTES-SOURCES.md), so the outlined
+        // link to compare with is the card's website link
+        const chat = urgent.locator('.crisis a.line, .card a.line');
+        assert.ok(await chat.count() >= 1, 'the crisis answer offers an outlined link');
         const [cb] = await st(call, ['backgroundColor']);
         const [hb] = await st(chat.first(), ['backgroundColor']);
-        assert.notEqual(cb, hb, `"Bel 113" (${cb}) and "Chat" (${hb}) look different`);
+        assert.notEqual(cb, hb, `"Bel 113" (${cb}) and an outlined link (${hb}) look different`);
         await shot(page, `44-forced-urgent-${pct}`);
         await page.evaluate(() => scrollTo(0, 0));
         await shot(page, `44-forced-top-${pct}`);

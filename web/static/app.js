@@ -1,4 +1,6 @@
-// Meldwijzer phone UI: plain JS, no build step, same-origin API only.
+// Meldwijzer phone UI: plain JS, no build step, same-origin API only. One file on purpose (about
+// 1,200 lines): the first load is one script within the 30 KB gzip budget (tools/e2e/size.test.mjs)
+// and there is no bundler to split it.
 // Privacy: no cookies, no localStorage. The conversation and an unsent report draft (with its
 // Idempotency-Key) may live in sessionStorage (so a reload keeps them) and are wiped by "Snel weg" (the
 // button, or Shift pressed three times).
@@ -365,22 +367,24 @@
     }
     m.append(b);
     // The one best next step first: the server orders the routes by relevance. Emergency routes all
-    // stay in view; then the report button; the other routes wait behind "Meer hulp". A route that
+    // stay in view; the other routes wait behind "Meer hulp". A route that
     // says whom it serves (audience) and does not serve this person is left out.
     const routes = (Array.isArray(node.routes) ? node.routes : []).filter((r) => !Array.isArray(r.audience) || r.audience.includes(S.audience || 'student'));
     let lead = 0;
     while (lead < routes.length && routes[lead].kind === 'emergency') lead++;
     lead = Math.max(lead, Math.min(1, routes.length));
-    if (lead) {
-      const list = el('div', 'cards');
-      for (const r of routes.slice(0, lead)) list.append(card(r));
-      m.append(list);
-    }
+    // The report button comes before the lead card: a card can be long (a school's contact with how
+    // to reach them), and both must be on the first screen of a small phone.
     if (node.report) {
       const rb = el('button', 'btn primary wide report', t('report'));
       rb.type = 'button';
       rb.addEventListener('click', () => openReport(node));
       m.append(rb);
+    }
+    if (lead) {
+      const list = el('div', 'cards');
+      for (const r of routes.slice(0, lead)) list.append(card(r));
+      m.append(list);
     }
     if (routes.length > lead) {
       const more = el('details', 'more');

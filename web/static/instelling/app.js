@@ -1,5 +1,5 @@
 // Meldwijzer, institution side: the handler's inbox and the dashboard. Plain JS, no build step,
-// same-origin API only. The Bearer token lives in memory and in sessionStorage (this tab only):
+// same-origin API only; one file on purpose (no bundler), like the phone UI's. The Bearer token lives in memory and in sessionStorage (this tab only):
 // never in localStorage, a cookie or a URL. Its payload is decoded only to show the institution
 // and the role; the server checks every request.
 'use strict';
