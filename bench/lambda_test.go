@@ -112,6 +112,8 @@ func lambdaRows(r *run, bins built, ddb *dynamolocal.Local) {
 	const secretARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:meldwijzer/master-AbCdEf"
 	sm := fakeSecretsManager(b, secretARN)
 	env := map[string]map[string]string{
+		// the events ask for a demo institution, which a function serves only in a demo stack
+		"wegwijzer": {config.EnvDemo: "true"},
 		"meldpunt": {
 			config.EnvTable: table, config.EnvSecretARN: secretARN, "AWS_REGION": "eu-west-1",
 			"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
