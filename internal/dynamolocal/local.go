@@ -6,10 +6,10 @@
 package dynamolocal
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"meldwijzer/internal/headbuf"
 	"net"
 	"net/http"
 	"os"
@@ -57,7 +57,7 @@ type Local struct {
 	mu     sync.Mutex
 	cmd    *exec.Cmd
 	exited chan struct{}
-	out    *limitedBuffer
+	out    *headbuf.Buffer
 	client *dynamodb.Client
 }
 
@@ -174,7 +174,7 @@ func (l *Local) start() error {
 	}
 	cmd := exec.Command("java", args...)
 	cmd.Dir = l.lib
-	l.out = &limitedBuffer{max: 64 << 10}
+	l.out = &headbuf.Buffer{Max: 64 << 10}
 	cmd.Stdout, cmd.Stderr = l.out, l.out
 	cmd.SysProcAttr = sysProcAttr()
 	began := time.Now()
@@ -286,30 +286,4 @@ func (l *Local) killLocked() {
 	}
 	signalGroup(pid, syscall.SIGKILL) // anything left in the group
 	l.cmd, l.exited = nil, nil
-}
-
-// limitedBuffer keeps the first max bytes of the emulator's output, for error messages.
-type limitedBuffer struct {
-	mu  sync.Mutex
-	max int
-	buf bytes.Buffer
-}
-
-func (b *limitedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if room := b.max - b.buf.Len(); room > 0 {
-		if len(p) > room {
-			b.buf.Write(p[:room])
-		} else {
-			b.buf.Write(p)
-		}
-	}
-	return len(p), nil
-}
-
-func (b *limitedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"meldwijzer/internal/headbuf"
 	"net"
 	"net/http"
 	"os"
@@ -74,7 +75,7 @@ type Function struct {
 	cmd     *exec.Cmd
 	started time.Time
 	exited  chan struct{}
-	out     *limitedBuffer
+	out     *headbuf.Buffer
 	client  *http.Client
 
 	mu        sync.Mutex // one invocation at a time, as in one Lambda execution environment
@@ -150,7 +151,7 @@ func start(tmp, bootstrapPath string, env map[string]string) (*Function, error) 
 		RuntimeAPI: "127.0.0.1:" + strconv.Itoa(ports[1]),
 		Emulated:   qemu,
 		exited:     make(chan struct{}),
-		out:        &limitedBuffer{max: 1 << 20},
+		out:        &headbuf.Buffer{Max: 1 << 20},
 		client: &http.Client{Timeout: InvokeTimeout, Transport: &http.Transport{
 			Proxy:       nil, // never a host proxy: the emulator is on loopback
 			DialContext: (&net.Dialer{Timeout: time.Second}).DialContext,
@@ -375,26 +376,4 @@ func freePorts(n int) ([]int, error) {
 		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
 	}
 	return ports, nil
-}
-
-// limitedBuffer keeps the first max bytes written to it.
-type limitedBuffer struct {
-	mu  sync.Mutex
-	max int
-	buf bytes.Buffer
-}
-
-func (b *limitedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if room := b.max - b.buf.Len(); room > 0 {
-		b.buf.Write(p[:min(len(p), room)])
-	}
-	return len(p), nil
-}
-
-func (b *limitedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
