@@ -364,7 +364,7 @@ func (l *loader) checkFlow(f *Flow) {
 			l.condition(file, append(oat, "when"), o.When)
 		}
 	}
-	if l.walk && len(l.problems) == 0 {
+	if len(l.problems) == 0 {
 		l.checkGraph(f)
 	}
 }

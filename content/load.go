@@ -83,20 +83,24 @@ func (ps Problems) Error() string {
 
 // Load reads and checks the content in fsys. It returns a Problems error listing everything
 // that is wrong, so that an editor can fix all of it in one go.
-func Load(fsys fs.FS) (*Bundle, error) { return load(fsys, true) }
+func Load(fsys fs.FS) (*Bundle, error) { return load(fsys) }
 
-// LoadEmbedded loads the content built into the binary for serving. It checks every file as Load
-// does, but does not walk every position of the flows: that walk proves the emergency route is
-// reachable from everywhere, costs most of a cold start, and was done on this very content when it
-// was built (`make test` runs `content check`; TestEmbeddedContentPassesTheWalk).
-func LoadEmbedded() (*Bundle, error) { return load(FS, false) }
+// LoadEmbedded returns the content built into the binary, for serving. It decodes the snapshot
+// that `go generate ./content` wrote from this very YAML after the full check (bundle.gob), so a
+// cold start neither parses YAML nor checks anything; TestEmbeddedSnapshotIsGenerated fails when
+// the snapshot is not what the YAML gives.
+func LoadEmbedded() (*Bundle, error) { return decodeSnapshot(embeddedSnapshot) }
 
-func load(fsys fs.FS, walk bool) (*Bundle, error) {
-	l := &loader{fsys: fsys, walk: walk, b: &Bundle{
+func newBundle() *Bundle {
+	return &Bundle{
 		Routes: map[string]*Route{}, Flows: map[string]*Flow{},
 		byInstitution: map[string]*Institution{}, roles: map[string]*ContactRole{},
 		ids: map[string][]string{}, files: map[string]*ast.File{},
-	}}
+	}
+}
+
+func load(fsys fs.FS) (*Bundle, error) {
+	l := &loader{fsys: fsys, b: newBundle()}
 	b := l.b
 
 	l.decode("taxonomy.yaml", &b.Taxonomy)
@@ -172,7 +176,6 @@ func (b *Bundle) index(routes []*Route, l *loader) {
 
 type loader struct {
 	fsys     fs.FS
-	walk     bool // walk every reachable position of each flow (checkGraph)
 	b        *Bundle
 	problems Problems
 }

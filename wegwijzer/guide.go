@@ -34,8 +34,8 @@ func New(b *content.Bundle, r *classify.Reader) *Guide {
 }
 
 // Embedded returns the guide over the content built into the binary, for serving. A cold start
-// does only what every request needs: the content is read without the walk that the build already
-// did (content.LoadEmbedded), and the vocabulary is compiled in the background, so that only a
+// does only what every request needs: the content is the snapshot checked at build time
+// (content.LoadEmbedded), and the vocabulary is compiled in the background, so that only a
 // typed message that arrives before it is ready waits for it.
 func Embedded() (*Guide, *content.Bundle, error) {
 	b, err := content.LoadEmbedded()
