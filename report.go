@@ -12,6 +12,10 @@ const (
 	StatusClosed     = "closed"
 )
 
+// StatusOpen is the listing filter for every report that is not closed (received and
+// in_progress); it is not a status a report can have.
+const StatusOpen = "open"
+
 // Statuses lists the report statuses in their order.
 var Statuses = []string{StatusReceived, StatusInProgress, StatusClosed}
 
@@ -121,7 +125,7 @@ func (r *Report) CountKeys() []CountKey {
 // ReportFilter selects reports of one institution for the handler's inbox.
 type ReportFilter struct {
 	Institution string
-	Status      string // "" for all
+	Status      string // a status, StatusOpen, or "" for all
 	Cursor      string // opaque, from the previous page
 	Limit       int
 }

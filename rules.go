@@ -36,16 +36,30 @@ func CheckStatus(status string) error {
 	return nil
 }
 
-// Validate checks a listing's filter: an institution, and a status when there is one.
+// Validate checks a listing's filter: an institution, and a status or StatusOpen when there is one.
 func (f ReportFilter) Validate() error {
 	if f.Institution == "" {
 		return ErrNoInstitution
 	}
-	if f.Status != "" {
+	if f.Status != "" && f.Status != StatusOpen {
 		return CheckStatus(f.Status)
 	}
 	return nil
 }
+
+// Matches says whether a report with status belongs in the listing.
+func (f ReportFilter) Matches(status string) bool {
+	switch f.Status {
+	case "":
+		return true
+	case StatusOpen:
+		return Open(status)
+	}
+	return status == f.Status
+}
+
+// Open says whether a report with status is open: not closed.
+func Open(status string) bool { return status != StatusClosed }
 
 // ValidateNew checks a report and its idempotency record before they are first stored.
 func (r *Report) ValidateNew(idem *Idempotency) error {

@@ -23,7 +23,7 @@ type Staff struct {
 }
 
 // StatusOpen is the inbox filter for every report that is not closed.
-const StatusOpen = "open"
+const StatusOpen = meldwijzer.StatusOpen
 
 // Inbox page sizes.
 const (
@@ -36,7 +36,7 @@ type InboxQuery struct {
 	// Status is a report status, StatusOpen, or "" for all.
 	Status string
 	Cursor string
-	// Limit is 1..MaxInboxLimit (DefaultInboxLimit when 0); StatusOpen returns one whole page.
+	// Limit is 1..MaxInboxLimit (DefaultInboxLimit when 0), for every status.
 	Limit int
 }
 
@@ -64,10 +64,6 @@ func (s *Service) Inbox(ctx context.Context, who Staff, q InboxQuery) ([]*meldwi
 	}
 	if err := s.audit(ctx, who, meldwijzer.AuditList, "", q.Status); err != nil {
 		return nil, "", err
-	}
-	if q.Status == StatusOpen {
-		open, err := s.openReports(ctx, who.Institution)
-		return open, "", err
 	}
 	page, next, err := s.store.Reports(ctx, meldwijzer.ReportFilter{Institution: who.Institution, Status: q.Status, Cursor: q.Cursor, Limit: q.Limit})
 	for _, r := range page {

@@ -7,6 +7,7 @@
 //	inst        <institution> (nested bucket):
 //	  reports   <report id>                      → report JSON (with its messages)
 //	  order     <created>(12) <seq>(8) <report id> → status    (Reports: newest first, by status)
+//	  open      <created>(12) <seq>(8) <report id> → status    (the same, of the open reports only)
 //	  counts    <YYYY-MM> 0 <dimension> 0 <value> → count as a JSON number
 //	receipts    <receipt hash>                   → {"institution","id"}
 //	idempotency <key hash>                       → record JSON (with its institution)
@@ -44,6 +45,7 @@ var (
 	bucketInst        = []byte("inst")
 	bucketReports     = []byte("reports")
 	bucketOrder       = []byte("order")
+	bucketOpen        = []byte("open")
 	bucketCounts      = []byte("counts")
 	bucketReceipts    = []byte("receipts")
 	bucketIdempotency = []byte("idempotency")
@@ -91,6 +93,9 @@ func Open(path string) (*Store, error) {
 				return err
 			}
 		}
+		if err := migrate(tx); err != nil {
+			return err
+		}
 		meta := tx.Bucket(bucketMeta)
 		if k := meta.Get(keyCursorKey); k != nil {
 			s.cursors = cursor.New(bytes.Clone(k))
@@ -116,4 +121,25 @@ func (s *Store) Close() error {
 		return fmt.Errorf("bolt store: close: %w", err)
 	}
 	return nil
+}
+
+// migrate builds what a file written by an older version lacks: an institution's open index,
+// from its order keys.
+func migrate(tx *bbolt.Tx) error {
+	return tx.Bucket(bucketInst).ForEachBucket(func(name []byte) error {
+		b := tx.Bucket(bucketInst).Bucket(name)
+		if b.Bucket(bucketOpen) != nil {
+			return nil
+		}
+		open, err := b.CreateBucket(bucketOpen)
+		if err != nil {
+			return err
+		}
+		return b.Bucket(bucketOrder).ForEach(func(k, v []byte) error {
+			if !meldwijzer.Open(string(v)) {
+				return nil
+			}
+			return open.Put(bytes.Clone(k), bytes.Clone(v))
+		})
+	})
 }

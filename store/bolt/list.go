@@ -15,6 +15,7 @@ import (
 )
 
 // Reports lists an institution's reports newest first: CreatedAt descending, then Seq descending.
+// The open reports (StatusOpen) come from their own index, one paged walk like the others.
 func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meldwijzer.Report, string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
@@ -39,11 +40,16 @@ func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meld
 		if ib == nil {
 			return nil
 		}
-		c := ib.order.Cursor()
+		// The open reports have their own index; the other statuses are a filter on all.
+		index := ib.order
+		if f.Status == meldwijzer.StatusOpen {
+			index = ib.open
+		}
+		c := index.Cursor()
 		k, v := lastBefore(c, start)
 		var last []byte
 		for ; k != nil; k, v = c.Prev() {
-			if f.Status != "" && string(v) != f.Status {
+			if !f.Matches(string(v)) {
 				continue
 			}
 			if len(out) == limit {

@@ -150,7 +150,7 @@ func wrap(op string, err error) error {
 }
 
 // institution returns the buckets of inst, or nils when it has none.
-type instBuckets struct{ reports, order, counts *bbolt.Bucket }
+type instBuckets struct{ reports, order, open, counts *bbolt.Bucket }
 
 func institution(tx *bbolt.Tx, inst string) *instBuckets {
 	if inst == "" {
@@ -160,7 +160,7 @@ func institution(tx *bbolt.Tx, inst string) *instBuckets {
 	if b == nil {
 		return nil
 	}
-	return &instBuckets{b.Bucket(bucketReports), b.Bucket(bucketOrder), b.Bucket(bucketCounts)}
+	return &instBuckets{b.Bucket(bucketReports), b.Bucket(bucketOrder), b.Bucket(bucketOpen), b.Bucket(bucketCounts)}
 }
 
 func createInstitution(tx *bbolt.Tx, inst string) (*instBuckets, error) {
@@ -172,7 +172,7 @@ func createInstitution(tx *bbolt.Tx, inst string) (*instBuckets, error) {
 	for _, x := range []struct {
 		name []byte
 		b    **bbolt.Bucket
-	}{{bucketReports, &ib.reports}, {bucketOrder, &ib.order}, {bucketCounts, &ib.counts}} {
+	}{{bucketReports, &ib.reports}, {bucketOrder, &ib.order}, {bucketOpen, &ib.open}, {bucketCounts, &ib.counts}} {
 		if *x.b, err = b.CreateBucketIfNotExists(x.name); err != nil {
 			return nil, err
 		}
@@ -214,4 +214,18 @@ func load(tx *bbolt.Tx, inst, id string) (*instBuckets, *reportRecord, error) {
 		return nil, nil, meldwijzer.ErrReportNotFound
 	}
 	return ib, &rec, nil
+}
+
+// reindex keeps inst's open index in step with a report that was before and is now after (nil
+// before: it is new; nil after: it is deleted), in the transaction that writes it.
+func reindex(ib *instBuckets, before, after *meldwijzer.Report) error {
+	if before != nil && meldwijzer.Open(before.Status) && (after == nil || !meldwijzer.Open(after.Status)) {
+		if err := ib.open.Delete(orderKey(before.CreatedAt, before.Seq, before.ID)); err != nil {
+			return err
+		}
+	}
+	if after != nil && meldwijzer.Open(after.Status) {
+		return ib.open.Put(orderKey(after.CreatedAt, after.Seq, after.ID), []byte(after.Status))
+	}
+	return nil
 }

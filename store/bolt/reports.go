@@ -71,6 +71,9 @@ func (s *Store) CreateReport(ctx context.Context, r *meldwijzer.Report, idem *me
 		if err := ib.order.Put(orderKey(r.CreatedAt, rec.Seq, r.ID), []byte(r.Status)); err != nil {
 			return err
 		}
+		if err := reindex(ib, nil, rec.report()); err != nil {
+			return err
+		}
 		if r.ReceiptHash != "" {
 			if err := putJSON(receipts, []byte(r.ReceiptHash), receiptRecord{r.Institution, r.ID}); err != nil {
 				return err
@@ -200,10 +203,11 @@ func (s *Store) AddMessage(ctx context.Context, inst, id string, m meldwijzer.Me
 }
 
 // SetStatus moves inst's report id to status at time at (meldwijzer.Report.SetStatus) and
-// keeps its expiry and order keys in step.
+// keeps its expiry, order and open keys in step.
 func (s *Store) SetStatus(ctx context.Context, inst, id, status string, at time.Time, retention time.Duration) (*meldwijzer.Report, error) {
 	return s.update(ctx, "set status", inst, id, func(tx *bbolt.Tx, ib *instBuckets, r *meldwijzer.Report) (bool, error) {
 		expiry := tx.Bucket(bucketExpiry)
+		was := *r
 		before := r.ExpiresAt
 		changed, err := r.SetStatus(status, at, retention)
 		if err != nil || !changed {
@@ -218,6 +222,9 @@ func (s *Store) SetStatus(ctx context.Context, inst, id, status string, at time.
 			if err := expiry.Put(reportExpiryKey(r.ExpiresAt, r.Institution, r.ID), nil); err != nil {
 				return false, err
 			}
+		}
+		if err := reindex(ib, &was, r); err != nil {
+			return false, err
 		}
 		return true, ib.order.Put(orderKey(r.CreatedAt, r.Seq, r.ID), []byte(status))
 	})

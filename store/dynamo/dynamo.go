@@ -93,7 +93,7 @@ func notExists() expression.ConditionBuilder {
 }
 func exists() expression.ConditionBuilder { return expression.AttributeExists(expression.Name(attrPK)) }
 
-// CreateReport writes the report, its two list index entries, its receipt index, its
+// CreateReport writes the report, its list index entries (all, its status, open), its receipt index, its
 // idempotency record and its counts in one TransactWriteItems.
 func (s *Store) CreateReport(ctx context.Context, r *meldwijzer.Report, idem *meldwijzer.Idempotency) (*meldwijzer.Report, *meldwijzer.Idempotency, bool, error) {
 	if err := r.ValidateNew(idem); err != nil {
@@ -138,6 +138,11 @@ func (s *Store) CreateReport(ctx context.Context, r *meldwijzer.Report, idem *me
 		addPut(&indexItem{PK: ri.PK, SK: statusSK(r.Status, ri), Type: typeIndex, ID: r.ID, ExpiresTTL: ttlIndex}, notExists()),
 	); err != nil {
 		return nil, nil, false, fmt.Errorf("dynamo: building CreateReport: %w", err)
+	}
+	if meldwijzer.Open(r.Status) {
+		if err := addPut(&indexItem{PK: ri.PK, SK: openSK(ri), Type: typeIndex, ID: r.ID}, notExists()); err != nil {
+			return nil, nil, false, fmt.Errorf("dynamo: building CreateReport: %w", err)
+		}
 	}
 	if r.ReceiptHash != "" {
 		iReceipt = len(items)
@@ -476,6 +481,19 @@ func (s *Store) statusItems(it *reportItem, next *meldwijzer.Report, withIdem, w
 	if it.Status != status {
 		items = append(items, types.TransactWriteItem{Delete: &types.Delete{
 			TableName: aws.String(s.table), Key: key(it.PK, statusSK(it.Status, it)),
+		}})
+	}
+	// The open index entry: put on reopening, deleted on closing (open entries carry no TTL).
+	switch wasOpen, isOpen := meldwijzer.Open(it.Status), meldwijzer.Open(status); {
+	case isOpen && !wasOpen:
+		item, err := attributevalue.MarshalMap(&indexItem{PK: it.PK, SK: openSK(it), Type: typeIndex, ID: it.ID})
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: item}})
+	case wasOpen && !isOpen:
+		items = append(items, types.TransactWriteItem{Delete: &types.Delete{
+			TableName: aws.String(s.table), Key: key(it.PK, openSK(it)),
 		}})
 	}
 

@@ -87,7 +87,7 @@ func queryPage[T any](ctx context.Context, s *Store, op string, kc expression.Ke
 }
 
 // Reports lists an institution's reports newest first (CreatedAt, then ID, both descending).
-// It queries a list index partition (all reports, or one status), whose entries are small, and
+// It queries a list index partition (all reports, one status, or the open ones), whose entries are small, and
 // reads the page's reports with one strongly consistent BatchGetItem: no read is spent on
 // reports of another status. It reads one entry past the page to know whether there is a next.
 func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meldwijzer.Report, string, error) {
@@ -127,7 +127,7 @@ func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meld
 			it, ok := reports[e.ID]
 			// An entry outlives its report only briefly (TTL deletes items one by one), and a
 			// status may change between the Query and the read: leave such entries out.
-			if !ok || (f.Status != "" && it.Status != f.Status) {
+			if !ok || !f.Matches(it.Status) {
 				continue
 			}
 			r, err := it.report()

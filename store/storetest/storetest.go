@@ -77,6 +77,7 @@ func Run(t *testing.T, open func(t *testing.T) meldwijzer.ReportStore) {
 		{"StatusRules", testStatusRules},
 		{"Reports", testReports},
 		{"ReportsCursor", testReportsCursor},
+		{"ReportsOpen", testReportsOpen},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
@@ -873,10 +874,11 @@ func testReports(t *testing.T, open func(t *testing.T) meldwijzer.ReportStore) {
 	s := open(t)
 	const count = 23
 	all := listing(t, s, count)
-	for _, status := range []string{"", meldwijzer.StatusReceived, meldwijzer.StatusInProgress, meldwijzer.StatusClosed} {
+	for _, status := range []string{"", meldwijzer.StatusOpen, meldwijzer.StatusReceived, meldwijzer.StatusInProgress, meldwijzer.StatusClosed} {
+		f := meldwijzer.ReportFilter{Status: status}
 		var want []*meldwijzer.Report
 		for _, r := range all {
-			if status == "" || r.Status == status {
+			if f.Matches(r.Status) {
 				want = append(want, r)
 			}
 		}
@@ -892,10 +894,11 @@ func testReports(t *testing.T, open func(t *testing.T) meldwijzer.ReportStore) {
 						t.Fatalf("report %d (want %s, got %s):\n%s", i, want[i].ID, got[i].ID, d)
 					}
 				}
-				if status != "" || limit <= 0 {
+				if (status != "" && status != meldwijzer.StatusOpen) || limit <= 0 {
 					return
 				}
-				// Without a filter every page but the last is full.
+				// Without a filter, and of the open reports (their own index), every page but
+				// the last is full.
 				for page := 0; ; page++ {
 					rs, next, err := s.Reports(t.Context(), f)
 					if err != nil {
@@ -988,6 +991,76 @@ func testReportsCursor(t *testing.T, open func(t *testing.T) meldwijzer.ReportSt
 				t.Fatalf("an error with %d reports and cursor %q", len(rs), next)
 			}
 		})
+	}
+}
+
+// testReportsOpen: the open listing (received and in_progress) follows every status change,
+// reopening included, and pages with limit and cursor like the other listings.
+func testReportsOpen(t *testing.T, open func(t *testing.T) meldwijzer.ReportStore) {
+	s := open(t)
+	all := listing(t, s, 9)
+	at := Base.Add(24*time.Hour + time.Minute) // within the hour listing closed them for
+	// Close every open report with an odd position, reopen every closed one with an even one.
+	for i, r := range all {
+		status := ""
+		switch {
+		case r.Status != meldwijzer.StatusClosed && i%2 == 1:
+			status = meldwijzer.StatusClosed
+		case r.Status == meldwijzer.StatusClosed && i%2 == 0:
+			status = meldwijzer.StatusReceived
+		case r.Status == meldwijzer.StatusReceived:
+			status = meldwijzer.StatusInProgress
+		default:
+			continue
+		}
+		got, err := s.SetStatus(t.Context(), instA, r.ID, status, at, 365*24*time.Hour)
+		if err != nil {
+			t.Fatalf("SetStatus(%s, %s): %v", r.ID, status, err)
+		}
+		all[i] = got
+	}
+	var want []*meldwijzer.Report
+	for _, r := range all {
+		if r.Status != meldwijzer.StatusClosed {
+			want = append(want, r)
+		}
+	}
+	if len(want) < 3 {
+		t.Fatalf("test bug: %d open reports", len(want))
+	}
+	f := meldwijzer.ReportFilter{Institution: instA, Status: meldwijzer.StatusOpen, Limit: 2}
+	var got []*meldwijzer.Report
+	for page := 0; ; page++ {
+		rs, next, err := s.Reports(t.Context(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rs) > 2 || (next != "" && len(rs) != 2) {
+			t.Fatalf("page %d: %d reports with limit 2 (cursor %q)", page, len(rs), next)
+		}
+		got = append(got, rs...)
+		if next == "" {
+			break
+		}
+		f.Cursor = next
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d open reports, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if d := ReportDiff(want[i], got[i]); d != "" {
+			t.Fatalf("open report %d (want %s, got %s):\n%s", i, want[i].ID, got[i].ID, d)
+		}
+	}
+	// A cursor of the open listing is not one of another listing's.
+	_, next, err := s.Reports(t.Context(), meldwijzer.ReportFilter{Institution: instA, Status: meldwijzer.StatusOpen, Limit: 1})
+	if err != nil || next == "" {
+		t.Fatalf("first open page: cursor %q, %v", next, err)
+	}
+	rs, _, err := s.Reports(t.Context(), meldwijzer.ReportFilter{Institution: instB, Status: meldwijzer.StatusOpen, Cursor: next, Limit: 1})
+	WantError(t, "another institution's open cursor", err, meldwijzer.ErrBadCursor)
+	if rs != nil {
+		t.Fatal("reports with an error")
 	}
 }
 
