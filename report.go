@@ -151,6 +151,10 @@ type ReportStore interface {
 	Reports(ctx context.Context, f ReportFilter) ([]*Report, string, error)
 	// Counts returns the institution's counts for months from..to (YYYY-MM, inclusive).
 	Counts(ctx context.Context, institution, from, to string) ([]Count, error)
+	// Due returns how many of the institution's open reports wait on each deadline (Waiting),
+	// leaving out deadlines no report waits on; the write that changes what a report waits on
+	// (creating it, its status, its first answer) changes these counts with it.
+	Due(ctx context.Context, institution string) ([]Due, error)
 	// Close releases the store.
 	Close() error
 }

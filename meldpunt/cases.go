@@ -2,7 +2,6 @@ package meldpunt
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"meldwijzer"
@@ -72,25 +71,6 @@ func (s *Service) Inbox(ctx context.Context, who Staff, q InboxQuery) ([]*meldwi
 	return page, next, err
 }
 
-// openReports returns every report that is not closed, newest first.
-func (s *Service) openReports(ctx context.Context, institution string) ([]*meldwijzer.Report, error) {
-	var all []*meldwijzer.Report
-	for _, status := range []string{meldwijzer.StatusReceived, meldwijzer.StatusInProgress} {
-		for cursor := ""; ; {
-			page, next, err := s.store.Reports(ctx, meldwijzer.ReportFilter{Institution: institution, Status: status, Cursor: cursor, Limit: MaxInboxLimit})
-			if err != nil {
-				return nil, err
-			}
-			all = append(all, page...)
-			if cursor = next; cursor == "" {
-				break
-			}
-		}
-	}
-	slices.SortFunc(all, meldwijzer.NewestFirst)
-	return all, nil
-}
-
 // Case returns one report with its messages, and audits the read.
 func (s *Service) Case(ctx context.Context, who Staff, id string) (*meldwijzer.Report, error) {
 	r, err := s.store.Report(ctx, who.Institution, id)
@@ -149,11 +129,7 @@ func (s *Service) AuditLog(ctx context.Context, who Staff, cursor string) ([]mel
 }
 
 // Cases counts the open cases and those past a deadline.
-type Cases struct {
-	Open               int `json:"open"`
-	OverdueAcknowledge int `json:"overdueAcknowledge"`
-	OverdueFeedback    int `json:"overdueFeedback"`
-}
+type Cases = meldwijzer.Cases
 
 // Dashboard is an institution's dashboard with, when asked for, its open cases.
 type Dashboard struct {
@@ -199,19 +175,12 @@ func (s *Service) Dashboard(ctx context.Context, who Staff, from, to string, wit
 	if err != nil || !withCases {
 		return &Dashboard{Dashboard: d}, err
 	}
-	open, err := s.openReports(ctx, institution)
+	// From the deadline counts the store keeps with every status change: a sum over days,
+	// never a walk over the open reports.
+	due, err := s.store.Due(ctx, institution)
 	if err != nil {
 		return nil, err
 	}
-	c := &Cases{Open: len(open)}
-	for _, r := range open {
-		overdue := r.Overdue(now)
-		if slices.Contains(overdue, meldwijzer.OverdueAcknowledge) {
-			c.OverdueAcknowledge++
-		}
-		if slices.Contains(overdue, meldwijzer.OverdueFeedback) {
-			c.OverdueFeedback++
-		}
-	}
-	return &Dashboard{Dashboard: d, Cases: c}, nil
+	c := meldwijzer.CountCases(due, now)
+	return &Dashboard{Dashboard: d, Cases: &c}, nil
 }

@@ -8,6 +8,7 @@
 //	  reports   <report id>                      → report JSON (with its messages)
 //	  order     <created>(12) <seq>(8) <report id> → status    (Reports: newest first, by status)
 //	  open      <created>(12) <seq>(8) <report id> → status    (the same, of the open reports only)
+//	  due       <kind> 0 <deadline>(12)           → how many open reports wait on it (JSON number)
 //	  counts    <YYYY-MM> 0 <dimension> 0 <value> → count as a JSON number
 //	receipts    <receipt hash>                   → {"institution","id"}
 //	idempotency <key hash>                       → record JSON (with its institution)
@@ -21,6 +22,7 @@ package bolt
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -46,6 +48,7 @@ var (
 	bucketReports     = []byte("reports")
 	bucketOrder       = []byte("order")
 	bucketOpen        = []byte("open")
+	bucketDue         = []byte("due")
 	bucketCounts      = []byte("counts")
 	bucketReceipts    = []byte("receipts")
 	bucketIdempotency = []byte("idempotency")
@@ -123,23 +126,31 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// migrate builds what a file written by an older version lacks: an institution's open index,
-// from its order keys.
+// migrate builds what a file written by an older version lacks: an institution's open index
+// and deadline counts, from its reports.
 func migrate(tx *bbolt.Tx) error {
 	return tx.Bucket(bucketInst).ForEachBucket(func(name []byte) error {
 		b := tx.Bucket(bucketInst).Bucket(name)
-		if b.Bucket(bucketOpen) != nil {
+		if b.Bucket(bucketOpen) != nil && b.Bucket(bucketDue) != nil {
 			return nil
 		}
-		open, err := b.CreateBucket(bucketOpen)
+		for _, n := range [][]byte{bucketOpen, bucketDue} {
+			if b.Bucket(n) != nil {
+				if err := b.DeleteBucket(n); err != nil {
+					return err
+				}
+			}
+		}
+		ib, err := createInstitution(tx, string(name))
 		if err != nil {
 			return err
 		}
-		return b.Bucket(bucketOrder).ForEach(func(k, v []byte) error {
-			if !meldwijzer.Open(string(v)) {
-				return nil
+		return ib.reports.ForEach(func(_, v []byte) error {
+			var rec reportRecord
+			if err := json.Unmarshal(v, &rec); err != nil {
+				return err
 			}
-			return open.Put(bytes.Clone(k), bytes.Clone(v))
+			return reindex(ib, nil, rec.report())
 		})
 	})
 }

@@ -143,3 +143,36 @@ func (s *Store) Counts(ctx context.Context, inst, from, to string) ([]meldwijzer
 	}
 	return out, nil
 }
+
+// Due returns inst's deadline counts (see meldwijzer.ReportStore.Due).
+func (s *Store) Due(ctx context.Context, inst string) ([]meldwijzer.Due, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if inst == "" {
+		return nil, meldwijzer.ErrNoInstitution
+	}
+	var out []meldwijzer.Due
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		ib := institution(tx, inst)
+		if ib == nil {
+			return nil
+		}
+		return ib.due.ForEach(func(k, v []byte) error {
+			key, err := parseDueKey(k)
+			if err != nil {
+				return err
+			}
+			n, err := strconv.Atoi(string(v))
+			if err != nil {
+				return fmt.Errorf("bad deadline count %q: %w", v, err)
+			}
+			out = append(out, meldwijzer.Due{DueKey: key, N: n})
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, wrap("due", err)
+	}
+	return out, nil
+}

@@ -171,7 +171,8 @@ func (s *Store) ReportByReceipt(ctx context.Context, hash string) (*meldwijzer.R
 }
 
 // update applies change to inst's report id in one transaction and stores the report as
-// change left it; change returns false when nothing changed (nothing is written).
+// change left it, with its open index entry and deadline counts; change returns false when
+// nothing changed (nothing is written).
 func (s *Store) update(ctx context.Context, op, inst, id string, change func(tx *bbolt.Tx, ib *instBuckets, r *meldwijzer.Report) (bool, error)) (*meldwijzer.Report, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -185,6 +186,9 @@ func (s *Store) update(ctx context.Context, op, inst, id string, change func(tx 
 		r = rec.report()
 		changed, err := change(tx, ib, r)
 		if err != nil || !changed {
+			return err
+		}
+		if err := reindex(ib, rec.report(), r); err != nil {
 			return err
 		}
 		return putJSON(ib.reports, []byte(id), toRecord(r, rec.IdempotencyKey))
@@ -207,7 +211,6 @@ func (s *Store) AddMessage(ctx context.Context, inst, id string, m meldwijzer.Me
 func (s *Store) SetStatus(ctx context.Context, inst, id, status string, at time.Time, retention time.Duration) (*meldwijzer.Report, error) {
 	return s.update(ctx, "set status", inst, id, func(tx *bbolt.Tx, ib *instBuckets, r *meldwijzer.Report) (bool, error) {
 		expiry := tx.Bucket(bucketExpiry)
-		was := *r
 		before := r.ExpiresAt
 		changed, err := r.SetStatus(status, at, retention)
 		if err != nil || !changed {
@@ -222,9 +225,6 @@ func (s *Store) SetStatus(ctx context.Context, inst, id, status string, at time.
 			if err := expiry.Put(reportExpiryKey(r.ExpiresAt, r.Institution, r.ID), nil); err != nil {
 				return false, err
 			}
-		}
-		if err := reindex(ib, &was, r); err != nil {
-			return false, err
 		}
 		return true, ib.order.Put(orderKey(r.CreatedAt, r.Seq, r.ID), []byte(status))
 	})

@@ -49,6 +49,7 @@ package storetest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -78,6 +79,7 @@ func Run(t *testing.T, open func(t *testing.T) meldwijzer.ReportStore) {
 		{"Reports", testReports},
 		{"ReportsCursor", testReportsCursor},
 		{"ReportsOpen", testReportsOpen},
+		{"Due", testDue},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
@@ -1062,6 +1064,118 @@ func testReportsOpen(t *testing.T, open func(t *testing.T) meldwijzer.ReportStor
 	if rs != nil {
 		t.Fatal("reports with an error")
 	}
+}
+
+// testDue: the deadline counts are always what the reports wait on (Waiting), after creating,
+// answering, every status change, reopening included, and the case counts from them are what
+// Overdue says of each report, at every time.
+func testDue(t *testing.T, open func(t *testing.T) meldwijzer.ReportStore) {
+	s := open(t)
+	day := 24 * time.Hour
+	var ids []string
+	for n := 1; n <= 12; n++ {
+		// Four days, three reports each: reports share deadlines.
+		r := NewReport(instA, n, Base.Add(time.Duration(n%4)*day))
+		Create(t, s, r, NewIdempotency(r, "key-"+r.ID))
+		ids = append(ids, r.ID)
+	}
+	rb := NewReport(instB, 100, Base)
+	Create(t, s, rb, NewIdempotency(rb, "key-b"))
+	check := func(step string) {
+		t.Helper()
+		want := map[meldwijzer.DueKey]int{}
+		var reports []*meldwijzer.Report
+		for _, id := range ids {
+			r := MustReport(t, s, instA, id)
+			reports = append(reports, r)
+			for _, k := range r.Waiting() {
+				want[k]++
+			}
+		}
+		due, err := s.Due(t.Context(), instA)
+		if err != nil {
+			t.Fatalf("%s: Due: %v", step, err)
+		}
+		got := map[meldwijzer.DueKey]int{}
+		for _, d := range due {
+			if d.N <= 0 {
+				t.Fatalf("%s: Due returned %+v: a count of none", step, d)
+			}
+			got[meldwijzer.DueKey{Kind: d.Kind, By: d.By.UTC()}] += d.N
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%s: Due = %v, want %v", step, got, want)
+		}
+		for k, n := range want {
+			if got[k] != n {
+				t.Fatalf("%s: Due = %v, want %v", step, got, want)
+			}
+		}
+		for _, now := range []time.Time{Base, Base.Add(8 * day), Base.Add(10 * day), Base.Add(100 * day)} {
+			var c meldwijzer.Cases
+			for _, r := range reports {
+				if r.Status == meldwijzer.StatusClosed {
+					continue
+				}
+				c.Open++
+				overdue := r.Overdue(now)
+				if slices.Contains(overdue, meldwijzer.OverdueAcknowledge) {
+					c.OverdueAcknowledge++
+				}
+				if slices.Contains(overdue, meldwijzer.OverdueFeedback) {
+					c.OverdueFeedback++
+				}
+			}
+			if got := meldwijzer.CountCases(due, now); got != c {
+				t.Fatalf("%s: cases at %s = %+v, want %+v", step, now, got, c)
+			}
+		}
+	}
+	check("created")
+	at := Base.Add(5 * day)
+	msg := func(i int, from string) {
+		t.Helper()
+		if _, err := s.AddMessage(t.Context(), instA, ids[i], meldwijzer.Message{From: from, Text: "Bericht.", At: at}); err != nil {
+			t.Fatalf("AddMessage(%d, %s): %v", i, from, err)
+		}
+	}
+	status := func(i int, st string) {
+		t.Helper()
+		if _, err := s.SetStatus(t.Context(), instA, ids[i], st, at, 365*day); err != nil {
+			t.Fatalf("SetStatus(%d, %s): %v", i, st, err)
+		}
+	}
+	msg(0, meldwijzer.FromReporter)
+	msg(1, meldwijzer.FromInstitution)
+	msg(1, meldwijzer.FromInstitution) // a second answer changes nothing
+	check("answered")
+	status(2, meldwijzer.StatusInProgress)
+	status(3, meldwijzer.StatusClosed)
+	status(1, meldwijzer.StatusClosed) // acknowledged by its answer
+	status(4, meldwijzer.StatusInProgress)
+	status(4, meldwijzer.StatusReceived) // back to received: acknowledged still
+	check("status changed")
+	status(3, meldwijzer.StatusReceived) // reopened
+	status(5, meldwijzer.StatusClosed)
+	status(5, meldwijzer.StatusInProgress)
+	check("reopened")
+	for i := range ids {
+		status(i, meldwijzer.StatusClosed)
+	}
+	check("all closed")
+	if due, err := s.Due(t.Context(), instA); err != nil || len(due) != 0 {
+		t.Fatalf("Due with every report closed = %v, %v; want none", due, err)
+	}
+	// instB's report is counted apart; an institution without reports has none.
+	due, err := s.Due(t.Context(), instB)
+	if err != nil || len(due) != 2 {
+		t.Fatalf("Due(%s) = %v, %v; want its one report's two deadlines", instB, due, err)
+	}
+	if due, err := s.Due(t.Context(), "roc-charlie"); err != nil || len(due) != 0 {
+		t.Fatalf("Due of an institution without reports = %v, %v", due, err)
+	}
+	_, err = s.Due(t.Context(), "")
+	WantError(t, "Due without an institution", err, meldwijzer.ErrNoInstitution)
 }
 
 func mapDiff(want, got map[meldwijzer.CountKey]int) string {
