@@ -12,6 +12,10 @@ const (
 	StatusClosed     = "closed"
 )
 
+// StatusOpen is the listing filter for every report that is not closed (received and
+// in_progress); it is not a status a report can have.
+const StatusOpen = "open"
+
 // Statuses lists the report statuses in their order.
 var Statuses = []string{StatusReceived, StatusInProgress, StatusClosed}
 
@@ -121,7 +125,7 @@ func (r *Report) CountKeys() []CountKey {
 // ReportFilter selects reports of one institution for the handler's inbox.
 type ReportFilter struct {
 	Institution string
-	Status      string // "" for all
+	Status      string // a status, StatusOpen, or "" for all
 	Cursor      string // opaque, from the previous page
 	Limit       int
 }
@@ -147,6 +151,10 @@ type ReportStore interface {
 	Reports(ctx context.Context, f ReportFilter) ([]*Report, string, error)
 	// Counts returns the institution's counts for months from..to (YYYY-MM, inclusive).
 	Counts(ctx context.Context, institution, from, to string) ([]Count, error)
+	// Due returns how many of the institution's open reports wait on each deadline (Waiting),
+	// leaving out deadlines no report waits on; the write that changes what a report waits on
+	// (creating it, its status, its first answer) changes these counts with it.
+	Due(ctx context.Context, institution string) ([]Due, error)
 	// Close releases the store.
 	Close() error
 }

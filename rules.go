@@ -36,16 +36,30 @@ func CheckStatus(status string) error {
 	return nil
 }
 
-// Validate checks a listing's filter: an institution, and a status when there is one.
+// Validate checks a listing's filter: an institution, and a status or StatusOpen when there is one.
 func (f ReportFilter) Validate() error {
 	if f.Institution == "" {
 		return ErrNoInstitution
 	}
-	if f.Status != "" {
+	if f.Status != "" && f.Status != StatusOpen {
 		return CheckStatus(f.Status)
 	}
 	return nil
 }
+
+// Matches says whether a report with status belongs in the listing.
+func (f ReportFilter) Matches(status string) bool {
+	switch f.Status {
+	case "":
+		return true
+	case StatusOpen:
+		return Open(status)
+	}
+	return status == f.Status
+}
+
+// Open says whether a report with status is open: not closed.
+func Open(status string) bool { return status != StatusClosed }
 
 // ValidateNew checks a report and its idempotency record before they are first stored.
 func (r *Report) ValidateNew(idem *Idempotency) error {
@@ -167,6 +181,85 @@ func (r *Report) Overdue(now time.Time) []string {
 		out = append(out, OverdueFeedback)
 	}
 	return out
+}
+
+// A DueKey is a deadline that open reports wait on: Kind is OverdueAcknowledge or
+// OverdueFeedback, By the deadline. The stores count the reports that wait on each (Due), in
+// the write that changes what a report waits on, so that the open and overdue cases are a sum
+// over deadlines, never a walk over reports. Deadlines are days (a report is received on a
+// day), so an institution has one key of each kind per day at most.
+type DueKey struct {
+	Kind string
+	By   time.Time
+}
+
+// Due is the number of reports that wait on one deadline.
+type Due struct {
+	DueKey
+	N int
+}
+
+// Waiting returns the deadlines an open report waits on: acknowledging until it is
+// acknowledged, and feedback until it is closed. A closed report waits on none.
+func (r *Report) Waiting() []DueKey {
+	if !Open(r.Status) {
+		return nil
+	}
+	var out []DueKey
+	if r.AcknowledgedAt.IsZero() {
+		out = append(out, DueKey{OverdueAcknowledge, r.AcknowledgeBy.UTC()})
+	}
+	return append(out, DueKey{OverdueFeedback, r.FeedbackBy.UTC()})
+}
+
+// DueChange is what a write that turns before into after (nil: none, as for a new or deleted
+// report) adds to each deadline's count, without zeros.
+func DueChange(before, after *Report) map[DueKey]int {
+	d := map[DueKey]int{}
+	if before != nil {
+		for _, k := range before.Waiting() {
+			d[k]--
+		}
+	}
+	if after != nil {
+		for _, k := range after.Waiting() {
+			d[k]++
+		}
+	}
+	for k, n := range d {
+		if n == 0 {
+			delete(d, k)
+		}
+	}
+	return d
+}
+
+// Cases counts an institution's open cases and those past a deadline.
+type Cases struct {
+	Open               int `json:"open"`
+	OverdueAcknowledge int `json:"overdueAcknowledge"`
+	OverdueFeedback    int `json:"overdueFeedback"`
+}
+
+// CountCases sums an institution's deadline counts at now, by Overdue's rule: every open report
+// waits on its feedback deadline, and a deadline is passed when now is after it.
+func CountCases(due []Due, now time.Time) Cases {
+	var c Cases
+	for _, d := range due {
+		overdue := now.After(d.By)
+		switch d.Kind {
+		case OverdueFeedback:
+			c.Open += d.N
+			if overdue {
+				c.OverdueFeedback += d.N
+			}
+		case OverdueAcknowledge:
+			if overdue {
+				c.OverdueAcknowledge += d.N
+			}
+		}
+	}
+	return c
 }
 
 // AwaitingAnswer reports whether the reporter wrote last on an open report.

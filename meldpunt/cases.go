@@ -2,7 +2,6 @@ package meldpunt
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"meldwijzer"
@@ -23,7 +22,7 @@ type Staff struct {
 }
 
 // StatusOpen is the inbox filter for every report that is not closed.
-const StatusOpen = "open"
+const StatusOpen = meldwijzer.StatusOpen
 
 // Inbox page sizes.
 const (
@@ -36,7 +35,7 @@ type InboxQuery struct {
 	// Status is a report status, StatusOpen, or "" for all.
 	Status string
 	Cursor string
-	// Limit is 1..MaxInboxLimit (DefaultInboxLimit when 0); StatusOpen returns one whole page.
+	// Limit is 1..MaxInboxLimit (DefaultInboxLimit when 0), for every status.
 	Limit int
 }
 
@@ -65,34 +64,11 @@ func (s *Service) Inbox(ctx context.Context, who Staff, q InboxQuery) ([]*meldwi
 	if err := s.audit(ctx, who, meldwijzer.AuditList, "", q.Status); err != nil {
 		return nil, "", err
 	}
-	if q.Status == StatusOpen {
-		open, err := s.openReports(ctx, who.Institution)
-		return open, "", err
-	}
 	page, next, err := s.store.Reports(ctx, meldwijzer.ReportFilter{Institution: who.Institution, Status: q.Status, Cursor: q.Cursor, Limit: q.Limit})
 	for _, r := range page {
 		r.Forget(s.now())
 	}
 	return page, next, err
-}
-
-// openReports returns every report that is not closed, newest first.
-func (s *Service) openReports(ctx context.Context, institution string) ([]*meldwijzer.Report, error) {
-	var all []*meldwijzer.Report
-	for _, status := range []string{meldwijzer.StatusReceived, meldwijzer.StatusInProgress} {
-		for cursor := ""; ; {
-			page, next, err := s.store.Reports(ctx, meldwijzer.ReportFilter{Institution: institution, Status: status, Cursor: cursor, Limit: MaxInboxLimit})
-			if err != nil {
-				return nil, err
-			}
-			all = append(all, page...)
-			if cursor = next; cursor == "" {
-				break
-			}
-		}
-	}
-	slices.SortFunc(all, meldwijzer.NewestFirst)
-	return all, nil
 }
 
 // Case returns one report with its messages, and audits the read.
@@ -153,11 +129,7 @@ func (s *Service) AuditLog(ctx context.Context, who Staff, cursor string) ([]mel
 }
 
 // Cases counts the open cases and those past a deadline.
-type Cases struct {
-	Open               int `json:"open"`
-	OverdueAcknowledge int `json:"overdueAcknowledge"`
-	OverdueFeedback    int `json:"overdueFeedback"`
-}
+type Cases = meldwijzer.Cases
 
 // Dashboard is an institution's dashboard with, when asked for, its open cases.
 type Dashboard struct {
@@ -203,19 +175,12 @@ func (s *Service) Dashboard(ctx context.Context, who Staff, from, to string, wit
 	if err != nil || !withCases {
 		return &Dashboard{Dashboard: d}, err
 	}
-	open, err := s.openReports(ctx, institution)
+	// From the deadline counts the store keeps with every status change: a sum over days,
+	// never a walk over the open reports.
+	due, err := s.store.Due(ctx, institution)
 	if err != nil {
 		return nil, err
 	}
-	c := &Cases{Open: len(open)}
-	for _, r := range open {
-		overdue := r.Overdue(now)
-		if slices.Contains(overdue, meldwijzer.OverdueAcknowledge) {
-			c.OverdueAcknowledge++
-		}
-		if slices.Contains(overdue, meldwijzer.OverdueFeedback) {
-			c.OverdueFeedback++
-		}
-	}
-	return &Dashboard{Dashboard: d, Cases: c}, nil
+	c := meldwijzer.CountCases(due, now)
+	return &Dashboard{Dashboard: d, Cases: &c}, nil
 }

@@ -7,6 +7,8 @@
 //	inst        <institution> (nested bucket):
 //	  reports   <report id>                      → report JSON (with its messages)
 //	  order     <created>(12) <seq>(8) <report id> → status    (Reports: newest first, by status)
+//	  open      <created>(12) <seq>(8) <report id> → status    (the same, of the open reports only)
+//	  due       <kind> 0 <deadline>(12)           → how many open reports wait on it (JSON number)
 //	  counts    <YYYY-MM> 0 <dimension> 0 <value> → count as a JSON number
 //	receipts    <receipt hash>                   → {"institution","id"}
 //	idempotency <key hash>                       → record JSON (with its institution)
@@ -20,6 +22,7 @@ package bolt
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -44,6 +47,8 @@ var (
 	bucketInst        = []byte("inst")
 	bucketReports     = []byte("reports")
 	bucketOrder       = []byte("order")
+	bucketOpen        = []byte("open")
+	bucketDue         = []byte("due")
 	bucketCounts      = []byte("counts")
 	bucketReceipts    = []byte("receipts")
 	bucketIdempotency = []byte("idempotency")
@@ -91,6 +96,9 @@ func Open(path string) (*Store, error) {
 				return err
 			}
 		}
+		if err := migrate(tx); err != nil {
+			return err
+		}
 		meta := tx.Bucket(bucketMeta)
 		if k := meta.Get(keyCursorKey); k != nil {
 			s.cursors = cursor.New(bytes.Clone(k))
@@ -116,4 +124,33 @@ func (s *Store) Close() error {
 		return fmt.Errorf("bolt store: close: %w", err)
 	}
 	return nil
+}
+
+// migrate builds what a file written by an older version lacks: an institution's open index
+// and deadline counts, from its reports.
+func migrate(tx *bbolt.Tx) error {
+	return tx.Bucket(bucketInst).ForEachBucket(func(name []byte) error {
+		b := tx.Bucket(bucketInst).Bucket(name)
+		if b.Bucket(bucketOpen) != nil && b.Bucket(bucketDue) != nil {
+			return nil
+		}
+		for _, n := range [][]byte{bucketOpen, bucketDue} {
+			if b.Bucket(n) != nil {
+				if err := b.DeleteBucket(n); err != nil {
+					return err
+				}
+			}
+		}
+		ib, err := createInstitution(tx, string(name))
+		if err != nil {
+			return err
+		}
+		return ib.reports.ForEach(func(_, v []byte) error {
+			var rec reportRecord
+			if err := json.Unmarshal(v, &rec); err != nil {
+				return err
+			}
+			return reindex(ib, nil, rec.report())
+		})
+	})
 }

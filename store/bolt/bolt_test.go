@@ -1,11 +1,14 @@
 package bolt_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"go.etcd.io/bbolt"
 
 	"meldwijzer"
 	"meldwijzer/store/bolt"
@@ -343,4 +346,62 @@ func countsDiff(want, got map[meldwijzer.CountKey]int) string {
 		d = append(d, "different number of counts")
 	}
 	return strings.Join(d, "\n")
+}
+
+// TestMigrateOpenAndDue: a file written before the open index and the deadline counts gets
+// both on open, from its reports, and then lists and counts like a new one.
+func TestMigrateOpenAndDue(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "meldwijzer.db")
+	s := open(t, path)
+	var ids []string
+	for n := 1; n <= 5; n++ {
+		r := storetest.NewReport("roc-a", n, storetest.Base.Add(time.Duration(n)*24*time.Hour))
+		storetest.Create(t, s, r, storetest.NewIdempotency(r, "key-"+r.ID))
+		ids = append(ids, r.ID)
+	}
+	for i, status := range []string{meldwijzer.StatusClosed, meldwijzer.StatusInProgress} {
+		if _, err := s.SetStatus(t.Context(), "roc-a", ids[i], status, storetest.Base.Add(time.Hour), 365*24*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantOpen := storetest.AllReports(t, s, meldwijzer.ReportFilter{Institution: "roc-a", Status: meldwijzer.StatusOpen})
+	wantDue, err := s.Due(t.Context(), "roc-a")
+	if err != nil || len(wantOpen) != 4 || len(wantDue) == 0 {
+		t.Fatalf("before: %d open, due %v, %v", len(wantOpen), wantDue, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Make it an older file: no open index, no deadline counts.
+	db, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bbolt.Tx) error {
+		inst := tx.Bucket([]byte("inst")).Bucket([]byte("roc-a"))
+		return errors.Join(inst.DeleteBucket([]byte("open")), inst.DeleteBucket([]byte("due")))
+	})
+	if err := errors.Join(err, db.Close()); err != nil {
+		t.Fatal(err)
+	}
+
+	s = open(t, path)
+	defer s.Close()
+	gotOpen := storetest.AllReports(t, s, meldwijzer.ReportFilter{Institution: "roc-a", Status: meldwijzer.StatusOpen, Limit: 1})
+	if len(gotOpen) != len(wantOpen) {
+		t.Fatalf("after: %d open, want %d", len(gotOpen), len(wantOpen))
+	}
+	for i := range wantOpen {
+		if d := storetest.ReportDiff(wantOpen[i], gotOpen[i]); d != "" {
+			t.Fatalf("open report %d:\n%s", i, d)
+		}
+	}
+	gotDue, err := s.Due(t.Context(), "roc-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := storetest.Base.Add(200 * 24 * time.Hour)
+	if w, g := meldwijzer.CountCases(wantDue, now), meldwijzer.CountCases(gotDue, now); w != g || len(gotDue) != len(wantDue) {
+		t.Fatalf("after: due %v (cases %+v), want %v (cases %+v)", gotDue, g, wantDue, w)
+	}
 }

@@ -15,6 +15,7 @@ import (
 )
 
 // Reports lists an institution's reports newest first: CreatedAt descending, then Seq descending.
+// The open reports (StatusOpen) come from their own index, one paged walk like the others.
 func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meldwijzer.Report, string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
@@ -39,11 +40,16 @@ func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meld
 		if ib == nil {
 			return nil
 		}
-		c := ib.order.Cursor()
+		// The open reports have their own index; the other statuses are a filter on all.
+		index := ib.order
+		if f.Status == meldwijzer.StatusOpen {
+			index = ib.open
+		}
+		c := index.Cursor()
 		k, v := lastBefore(c, start)
 		var last []byte
 		for ; k != nil; k, v = c.Prev() {
-			if f.Status != "" && string(v) != f.Status {
+			if !f.Matches(string(v)) {
 				continue
 			}
 			if len(out) == limit {
@@ -134,6 +140,39 @@ func (s *Store) Counts(ctx context.Context, inst, from, to string) ([]meldwijzer
 	})
 	if err != nil {
 		return nil, wrap("counts", err)
+	}
+	return out, nil
+}
+
+// Due returns inst's deadline counts (see meldwijzer.ReportStore.Due).
+func (s *Store) Due(ctx context.Context, inst string) ([]meldwijzer.Due, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if inst == "" {
+		return nil, meldwijzer.ErrNoInstitution
+	}
+	var out []meldwijzer.Due
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		ib := institution(tx, inst)
+		if ib == nil {
+			return nil
+		}
+		return ib.due.ForEach(func(k, v []byte) error {
+			key, err := parseDueKey(k)
+			if err != nil {
+				return err
+			}
+			n, err := strconv.Atoi(string(v))
+			if err != nil {
+				return fmt.Errorf("bad deadline count %q: %w", v, err)
+			}
+			out = append(out, meldwijzer.Due{DueKey: key, N: n})
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, wrap("due", err)
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@
 package bolt
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -150,7 +151,7 @@ func wrap(op string, err error) error {
 }
 
 // institution returns the buckets of inst, or nils when it has none.
-type instBuckets struct{ reports, order, counts *bbolt.Bucket }
+type instBuckets struct{ reports, order, open, due, counts *bbolt.Bucket }
 
 func institution(tx *bbolt.Tx, inst string) *instBuckets {
 	if inst == "" {
@@ -160,7 +161,7 @@ func institution(tx *bbolt.Tx, inst string) *instBuckets {
 	if b == nil {
 		return nil
 	}
-	return &instBuckets{b.Bucket(bucketReports), b.Bucket(bucketOrder), b.Bucket(bucketCounts)}
+	return &instBuckets{b.Bucket(bucketReports), b.Bucket(bucketOrder), b.Bucket(bucketOpen), b.Bucket(bucketDue), b.Bucket(bucketCounts)}
 }
 
 func createInstitution(tx *bbolt.Tx, inst string) (*instBuckets, error) {
@@ -172,7 +173,7 @@ func createInstitution(tx *bbolt.Tx, inst string) (*instBuckets, error) {
 	for _, x := range []struct {
 		name []byte
 		b    **bbolt.Bucket
-	}{{bucketReports, &ib.reports}, {bucketOrder, &ib.order}, {bucketCounts, &ib.counts}} {
+	}{{bucketReports, &ib.reports}, {bucketOrder, &ib.order}, {bucketOpen, &ib.open}, {bucketDue, &ib.due}, {bucketCounts, &ib.counts}} {
 		if *x.b, err = b.CreateBucketIfNotExists(x.name); err != nil {
 			return nil, err
 		}
@@ -214,4 +215,57 @@ func load(tx *bbolt.Tx, inst, id string) (*instBuckets, *reportRecord, error) {
 		return nil, nil, meldwijzer.ErrReportNotFound
 	}
 	return ib, &rec, nil
+}
+
+// reindex keeps inst's open index and deadline counts in step with a report that was before
+// and is now after (nil before: it is new; nil after: it is deleted), in the transaction that
+// writes it.
+func reindex(ib *instBuckets, before, after *meldwijzer.Report) error {
+	if err := addDue(ib.due, meldwijzer.DueChange(before, after)); err != nil {
+		return err
+	}
+	if before != nil && meldwijzer.Open(before.Status) && (after == nil || !meldwijzer.Open(after.Status)) {
+		if err := ib.open.Delete(orderKey(before.CreatedAt, before.Seq, before.ID)); err != nil {
+			return err
+		}
+	}
+	if after != nil && meldwijzer.Open(after.Status) {
+		return ib.open.Put(orderKey(after.CreatedAt, after.Seq, after.ID), []byte(after.Status))
+	}
+	return nil
+}
+
+// addDue adds change to the deadline counts in b; a count that reaches zero is deleted.
+func addDue(b *bbolt.Bucket, change map[meldwijzer.DueKey]int) error {
+	for k, d := range change {
+		key := dueKey(k)
+		n := 0
+		if _, err := getJSON(b, key, &n); err != nil {
+			return err
+		}
+		switch n += d; {
+		case n < 0:
+			return fmt.Errorf("deadline count %q below zero", key)
+		case n == 0:
+			if err := b.Delete(key); err != nil {
+				return err
+			}
+		default:
+			if err := putJSON(b, key, n); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func dueKey(k meldwijzer.DueKey) []byte { return append([]byte(k.Kind+"\x00"), timeKey(k.By)...) }
+
+func parseDueKey(key []byte) (meldwijzer.DueKey, error) {
+	kind, t, ok := bytes.Cut(key, []byte{0})
+	if !ok || len(t) != timeKeyLen {
+		return meldwijzer.DueKey{}, fmt.Errorf("bad deadline key %q", key)
+	}
+	sec := int64(binary.BigEndian.Uint64(t) ^ (1 << 63))
+	return meldwijzer.DueKey{Kind: string(kind), By: time.Unix(sec, int64(binary.BigEndian.Uint32(t[8:]))).UTC()}, nil
 }

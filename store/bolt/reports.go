@@ -71,6 +71,9 @@ func (s *Store) CreateReport(ctx context.Context, r *meldwijzer.Report, idem *me
 		if err := ib.order.Put(orderKey(r.CreatedAt, rec.Seq, r.ID), []byte(r.Status)); err != nil {
 			return err
 		}
+		if err := reindex(ib, nil, rec.report()); err != nil {
+			return err
+		}
 		if r.ReceiptHash != "" {
 			if err := putJSON(receipts, []byte(r.ReceiptHash), receiptRecord{r.Institution, r.ID}); err != nil {
 				return err
@@ -168,7 +171,8 @@ func (s *Store) ReportByReceipt(ctx context.Context, hash string) (*meldwijzer.R
 }
 
 // update applies change to inst's report id in one transaction and stores the report as
-// change left it; change returns false when nothing changed (nothing is written).
+// change left it, with its open index entry and deadline counts; change returns false when
+// nothing changed (nothing is written).
 func (s *Store) update(ctx context.Context, op, inst, id string, change func(tx *bbolt.Tx, ib *instBuckets, r *meldwijzer.Report) (bool, error)) (*meldwijzer.Report, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -182,6 +186,9 @@ func (s *Store) update(ctx context.Context, op, inst, id string, change func(tx 
 		r = rec.report()
 		changed, err := change(tx, ib, r)
 		if err != nil || !changed {
+			return err
+		}
+		if err := reindex(ib, rec.report(), r); err != nil {
 			return err
 		}
 		return putJSON(ib.reports, []byte(id), toRecord(r, rec.IdempotencyKey))
@@ -200,7 +207,7 @@ func (s *Store) AddMessage(ctx context.Context, inst, id string, m meldwijzer.Me
 }
 
 // SetStatus moves inst's report id to status at time at (meldwijzer.Report.SetStatus) and
-// keeps its expiry and order keys in step.
+// keeps its expiry, order and open keys in step.
 func (s *Store) SetStatus(ctx context.Context, inst, id, status string, at time.Time, retention time.Duration) (*meldwijzer.Report, error) {
 	return s.update(ctx, "set status", inst, id, func(tx *bbolt.Tx, ib *instBuckets, r *meldwijzer.Report) (bool, error) {
 		expiry := tx.Bucket(bucketExpiry)

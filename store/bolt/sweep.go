@@ -83,6 +83,9 @@ func deleteReport(tx *bbolt.Tx, inst, id string, now time.Time) (int, error) {
 	if err := ib.order.Delete(orderKey(rec.CreatedAt, rec.Seq, id)); err != nil {
 		return 0, err
 	}
+	if err := reindex(ib, rec.report(), nil); err != nil {
+		return 0, err
+	}
 	if rec.ReceiptHash != "" {
 		receipts := tx.Bucket(bucketReceipts)
 		var ref receiptRecord

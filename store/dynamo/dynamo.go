@@ -9,7 +9,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -93,7 +96,7 @@ func notExists() expression.ConditionBuilder {
 }
 func exists() expression.ConditionBuilder { return expression.AttributeExists(expression.Name(attrPK)) }
 
-// CreateReport writes the report, its two list index entries, its receipt index, its
+// CreateReport writes the report, its list index entries (all, its status, open), its deadline counts, its receipt index, its
 // idempotency record and its counts in one TransactWriteItems.
 func (s *Store) CreateReport(ctx context.Context, r *meldwijzer.Report, idem *meldwijzer.Idempotency) (*meldwijzer.Report, *meldwijzer.Idempotency, bool, error) {
 	if err := r.ValidateNew(idem); err != nil {
@@ -139,6 +142,11 @@ func (s *Store) CreateReport(ctx context.Context, r *meldwijzer.Report, idem *me
 	); err != nil {
 		return nil, nil, false, fmt.Errorf("dynamo: building CreateReport: %w", err)
 	}
+	if meldwijzer.Open(r.Status) {
+		if err := addPut(&indexItem{PK: ri.PK, SK: openSK(ri), Type: typeIndex, ID: r.ID}, notExists()); err != nil {
+			return nil, nil, false, fmt.Errorf("dynamo: building CreateReport: %w", err)
+		}
+	}
 	if r.ReceiptHash != "" {
 		iReceipt = len(items)
 		rc := &receiptItem{PK: receiptPK(r.ReceiptHash), SK: skReceipt, Type: typeReceipt, Institution: r.Institution, ReportID: r.ID, ExpiresTTL: ttlIndex}
@@ -163,6 +171,12 @@ func (s *Store) CreateReport(ctx context.Context, r *meldwijzer.Report, idem *me
 			return nil, nil, false, fmt.Errorf("dynamo: building CreateReport: %w", err)
 		}
 	}
+
+	due, err := s.dueItems(r.Institution, meldwijzer.DueChange(nil, stored))
+	if err != nil {
+		return nil, nil, false, fmt.Errorf("dynamo: building CreateReport: %w", err)
+	}
+	items = append(items, due...)
 
 	for attempt := 0; ; attempt++ {
 		_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
@@ -322,9 +336,58 @@ func (s *Store) AddMessage(ctx context.Context, institution, id string, m meldwi
 		expression.Name("convBytes").LessThanEqual(expression.Value(meldwijzer.MaxConversationBytes-len(m.Text))),
 		expression.Or(expression.Name("lastMessage").AttributeNotExists(), expression.Name("lastMessage").NotEqual(expression.Value(last))),
 	)
+	for attempt := 0; ; attempt++ {
+		cond := cond
+		if m.From == meldwijzer.FromInstitution {
+			// The institution's first answer acknowledges the report and so changes the
+			// deadline counts: it is written with them, in one transaction.
+			it, err := s.reportItem(ctx, "AddMessage", institution, id)
+			if err != nil {
+				return nil, err
+			}
+			if it.AckAt == "" {
+				r, err := it.report()
+				if err != nil {
+					return nil, err
+				}
+				if it.LastMessage == last {
+					return r, nil // this very message was appended already
+				}
+				if err := r.CanAddMessage(m); err != nil {
+					return nil, err
+				}
+				done, err := s.acknowledge(ctx, it, r, m, upd, cond)
+				if err != nil {
+					return nil, err
+				}
+				if done {
+					return s.Report(ctx, institution, id)
+				}
+				if attempt+1 >= transactAttempts {
+					return nil, meldwijzer.Errorf(meldwijzer.ECONFLICT, "the report changed while the message was added; try again")
+				}
+				if err := backoff(ctx, attempt); err != nil {
+					return nil, mapError("AddMessage", err)
+				}
+				continue
+			}
+			// Acknowledged already, and it must stay so for the counts to hold.
+			cond = cond.And(expression.Name("acknowledgedAt").AttributeExists())
+		}
+		r, retry, err := s.appendMessage(ctx, institution, id, m, last, upd, cond)
+		if !retry || attempt+1 >= transactAttempts {
+			return r, err
+		}
+	}
+}
+
+// appendMessage is AddMessage's one conditional UpdateItem; retry says that the condition
+// failed on a report that takes the message (it was acknowledged in a way the condition did
+// not expect: read it again).
+func (s *Store) appendMessage(ctx context.Context, institution, id string, m meldwijzer.Message, last string, upd expression.UpdateBuilder, cond expression.ConditionBuilder) (_ *meldwijzer.Report, retry bool, _ error) {
 	u, err := s.update(key(instPK(institution), reportSK(id)), upd, &cond)
 	if err != nil {
-		return nil, fmt.Errorf("dynamo: building AddMessage: %w", err)
+		return nil, false, fmt.Errorf("dynamo: building AddMessage: %w", err)
 	}
 	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: u.TableName, Key: u.Key, UpdateExpression: u.UpdateExpression,
@@ -337,32 +400,72 @@ func (s *Store) AddMessage(ctx context.Context, institution, id string, m meldwi
 	if errors.As(err, &ccf) {
 		var old reportItem
 		if len(ccf.Item) == 0 || attributevalue.UnmarshalMap(ccf.Item, &old) != nil || old.Type != typeReport {
-			return nil, meldwijzer.ErrReportNotFound
+			return nil, false, meldwijzer.ErrReportNotFound
 		}
 		r, err := old.report()
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if old.LastMessage == last {
-			return r, nil // this very message was appended already
+			return r, false, nil // this very message was appended already
 		}
 		if err := r.CanAddMessage(m); err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return nil, fmt.Errorf("dynamo: AddMessage: the condition failed on a report that takes the message")
+		if m.From == meldwijzer.FromInstitution && old.AckAt == "" {
+			return nil, true, meldwijzer.Errorf(meldwijzer.ECONFLICT, "the report changed while the message was added; try again")
+		}
+		return nil, false, fmt.Errorf("dynamo: AddMessage: the condition failed on a report that takes the message")
 	}
 	if err != nil {
-		return nil, mapError("AddMessage", err)
+		return nil, false, mapError("AddMessage", err)
 	}
 	var it reportItem
 	if err := attributevalue.UnmarshalMap(out.Attributes, &it); err != nil {
-		return nil, fmt.Errorf("dynamo: AddMessage: %w", err)
+		return nil, false, fmt.Errorf("dynamo: AddMessage: %w", err)
 	}
-	return it.report()
+	r, err := it.report()
+	return r, false, err
+}
+
+// acknowledge appends the institution's first answer m to the report it (read as r) and takes
+// it off its acknowledge deadline's count, in one TransactWriteItems conditioned on the report
+// being still unacknowledged; done is false when that condition or a conflict cancelled it.
+func (s *Store) acknowledge(ctx context.Context, it *reportItem, r *meldwijzer.Report, m meldwijzer.Message, upd expression.UpdateBuilder, cond expression.ConditionBuilder) (done bool, err error) {
+	after := *r
+	after.Messages = slices.Clone(r.Messages)
+	if err := after.AddMessage(m); err != nil {
+		return false, err
+	}
+	cond = cond.And(expression.Name("acknowledgedAt").AttributeNotExists())
+	u, err := s.update(key(it.PK, it.SK), upd, &cond)
+	if err != nil {
+		return false, fmt.Errorf("dynamo: building AddMessage: %w", err)
+	}
+	due, err := s.dueItems(it.Institution, meldwijzer.DueChange(r, &after))
+	if err != nil {
+		return false, fmt.Errorf("dynamo: building AddMessage: %w", err)
+	}
+	items := append([]types.TransactWriteItem{{Update: u}}, due...)
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	if err == nil {
+		return true, nil
+	}
+	reasons, cancelled := cancelReasons(err)
+	switch {
+	case !cancelled:
+		return false, mapError("AddMessage", err)
+	case hasReason(reasons, reasonCondition), hasReason(reasons, reasonConflict):
+		return false, nil
+	case hasReason(reasons, reasonThrottling), hasReason(reasons, reasonThroughput):
+		return false, unavailable("AddMessage", err)
+	default:
+		return false, mapError("AddMessage", err)
+	}
 }
 
 // SetStatus changes the status in one TransactWriteItems: the report (conditioned on the status
-// it was read with), its per-status index entry (moved), and on closing the TTL attribute of
+// it was read with), its per-status and open index entries (moved), its deadline counts, and on closing the TTL attribute of
 // every item of the report (report, index entries, receipt index, idempotency record), which
 // reopening removes again.
 func (s *Store) SetStatus(ctx context.Context, institution, id, status string, at time.Time, retention time.Duration) (*meldwijzer.Report, error) {
@@ -457,6 +560,11 @@ func (s *Store) statusItems(it *reportItem, next *meldwijzer.Report, withIdem, w
 	upd = setTime(upd, "expires", next.ExpiresAt)
 	upd = setTTL(upd, exp)
 	cond := expression.And(exists(), expression.Name("status").Equal(expression.Value(it.Status)))
+	if it.AckAt == "" {
+		// The deadline counts below assume it unacknowledged: an answer that acknowledged it
+		// meanwhile fails the write, which reads it again.
+		cond = cond.And(expression.Name("acknowledgedAt").AttributeNotExists())
+	}
 	u, err := s.update(key(it.PK, it.SK), upd, &cond)
 	if err != nil {
 		return nil, 0, 0, err
@@ -478,6 +586,30 @@ func (s *Store) statusItems(it *reportItem, next *meldwijzer.Report, withIdem, w
 			TableName: aws.String(s.table), Key: key(it.PK, statusSK(it.Status, it)),
 		}})
 	}
+	// The open index entry: put on reopening, deleted on closing (open entries carry no TTL).
+	switch wasOpen, isOpen := meldwijzer.Open(it.Status), meldwijzer.Open(status); {
+	case isOpen && !wasOpen:
+		item, err := attributevalue.MarshalMap(&indexItem{PK: it.PK, SK: openSK(it), Type: typeIndex, ID: it.ID})
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: item}})
+	case wasOpen && !isOpen:
+		items = append(items, types.TransactWriteItem{Delete: &types.Delete{
+			TableName: aws.String(s.table), Key: key(it.PK, openSK(it)),
+		}})
+	}
+
+	// The deadline counts.
+	before, err := it.report()
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	due, err := s.dueItems(it.Institution, meldwijzer.DueChange(before, next))
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	items = append(items, due...)
 
 	// The receipt index and the idempotency record, if they still exist.
 	ex := exists()
@@ -507,4 +639,24 @@ func (s *Store) statusItems(it *reportItem, next *meldwijzer.Report, withIdem, w
 		items = append(items, types.TransactWriteItem{Update: u})
 	}
 	return items, iIdem, iReceipt, nil
+}
+
+// dueItems adds change to the deadline counts, one update per deadline (in key order).
+func (s *Store) dueItems(institution string, change map[meldwijzer.DueKey]int) ([]types.TransactWriteItem, error) {
+	keys := slices.SortedFunc(maps.Keys(change), func(a, b meldwijzer.DueKey) int {
+		return strings.Compare(dueSK(a), dueSK(b))
+	})
+	var items []types.TransactWriteItem
+	for _, k := range keys {
+		upd := expression.Add(expression.Name("n"), expression.Value(change[k])).
+			Set(expression.Name("type"), expression.Value(typeDue)).
+			Set(expression.Name("kind"), expression.Value(k.Kind)).
+			Set(expression.Name("by"), expression.Value(ts(k.By)))
+		u, err := s.update(key(instPK(institution), dueSK(k)), upd, nil)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, types.TransactWriteItem{Update: u})
+	}
+	return items, nil
 }

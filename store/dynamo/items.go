@@ -14,8 +14,10 @@ import (
 //	INST#<inst>  REPORT#<id>                      the report, its messages inside (a list)
 //	INST#<inst>  CREATED#<created>#<id>           list index: all reports, newest first
 //	INST#<inst>  STATUS#<status>#<created>#<id>   list index per status (moved on a status change)
+//	INST#<inst>  OPEN#<created>#<id>              list index of the open reports (received, in_progress)
 //	INST#<inst>  SEQ                              the counter that orders reports within a day
 //	INST#<inst>  COUNT#<YYYY-MM>#<dim>#<value>    a pre-aggregated count (ADD n 1)
+//	INST#<inst>  DUE#<kind>#<deadline>            open reports waiting on a deadline (ADD n ±1)
 //	RECEIPT#<hash>  RECEIPT                       receipt hash → institution + report id
 //	IDEM#<keyhash>  IDEM                          idempotency record
 //
@@ -38,6 +40,7 @@ const (
 	typeReceipt = "receipt"
 	typeIdem    = "idempotency"
 	typeCount   = "count"
+	typeDue     = "due"
 )
 
 // Partition key prefixes: every item's pk starts with one of them, so that IAM can grant each
@@ -58,12 +61,22 @@ func ts(t time.Time) string        { return t.UTC().Format(tsLayout) }
 func created(t time.Time, seq int64) string {
 	return fmt.Sprintf("%s#%016x", ts(t), seq)
 }
-func createdPrefix() string          { return "CREATED#" }
-func statusPrefix(s string) string   { return "STATUS#" + s + "#" }
+func createdPrefix() string { return "CREATED#" }
+func statusPrefix(s string) string {
+	if s == meldwijzer.StatusOpen {
+		return "OPEN#"
+	}
+	return "STATUS#" + s + "#"
+}
 func createdSK(r *reportItem) string { return createdPrefix() + r.Created + "#" + r.ID }
+func openSK(r *reportItem) string {
+	return statusPrefix(meldwijzer.StatusOpen) + r.Created + "#" + r.ID
+}
 func statusSK(status string, r *reportItem) string {
 	return statusPrefix(status) + r.Created + "#" + r.ID
 }
+func duePrefix() string                { return "DUE#" }
+func dueSK(k meldwijzer.DueKey) string { return duePrefix() + k.Kind + "#" + ts(k.By) }
 func countSK(k meldwijzer.CountKey) string {
 	return "COUNT#" + k.Month + "#" + k.Dimension + "#" + k.Value
 }
@@ -159,6 +172,12 @@ type countItem struct {
 	Dimension   string `dynamodbav:"dimension"`
 	Value       string `dynamodbav:"value"`
 	N           int    `dynamodbav:"n"`
+}
+
+type dueItem struct {
+	Kind string `dynamodbav:"kind"`
+	By   string `dynamodbav:"by"`
+	N    int    `dynamodbav:"n"`
 }
 
 func fmtTime(t time.Time) string {

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -87,7 +88,7 @@ func queryPage[T any](ctx context.Context, s *Store, op string, kc expression.Ke
 }
 
 // Reports lists an institution's reports newest first (CreatedAt, then ID, both descending).
-// It queries a list index partition (all reports, or one status), whose entries are small, and
+// It queries a list index partition (all reports, one status, or the open ones), whose entries are small, and
 // reads the page's reports with one strongly consistent BatchGetItem: no read is spent on
 // reports of another status. It reads one entry past the page to know whether there is a next.
 func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meldwijzer.Report, string, error) {
@@ -127,7 +128,7 @@ func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meld
 			it, ok := reports[e.ID]
 			// An entry outlives its report only briefly (TTL deletes items one by one), and a
 			// status may change between the Query and the read: leave such entries out.
-			if !ok || (f.Status != "" && it.Status != f.Status) {
+			if !ok || !f.Matches(it.Status) {
 				continue
 			}
 			r, err := it.report()
@@ -200,9 +201,50 @@ func (s *Store) Counts(ctx context.Context, institution, from, to string) ([]mel
 	// "$" sorts right after "#", so the upper bound takes every dimension of month to.
 	kc := expression.Key(attrPK).Equal(expression.Value(instPK(institution))).
 		And(expression.Key(attrSK).Between(expression.Value("COUNT#"+from+"#"), expression.Value("COUNT#"+to+"$")))
+	var items []countItem
+	if err := queryAll(ctx, s, "Counts", kc, &items); err != nil {
+		return nil, err
+	}
+	for _, c := range items {
+		counts = append(counts, meldwijzer.Count{CountKey: meldwijzer.CountKey{
+			Institution: c.Institution, Month: c.Month, Dimension: c.Dimension, Value: c.Value,
+		}, N: c.N})
+	}
+	return counts, nil
+}
+
+// Due queries the institution's deadline counts (sk begins with DUE#): one item per deadline,
+// so one or two Query pages, whatever the number of reports. Counts at zero are left out.
+func (s *Store) Due(ctx context.Context, institution string) ([]meldwijzer.Due, error) {
+	if institution == "" {
+		return nil, meldwijzer.ErrNoInstitution
+	}
+	kc := expression.Key(attrPK).Equal(expression.Value(instPK(institution))).
+		And(expression.Key(attrSK).BeginsWith(duePrefix()))
+	var items []dueItem
+	if err := queryAll(ctx, s, "Due", kc, &items); err != nil {
+		return nil, err
+	}
+	var out []meldwijzer.Due
+	for _, d := range items {
+		if d.N == 0 {
+			continue
+		}
+		by, err := time.Parse(tsLayout, d.By)
+		if err != nil {
+			return nil, fmt.Errorf("dynamo: Due: %w", err)
+		}
+		out = append(out, meldwijzer.Due{DueKey: meldwijzer.DueKey{Kind: d.Kind, By: by.UTC()}, N: d.N})
+	}
+	return out, nil
+}
+
+// queryAll reads every item of the key condition kc, strongly consistent, into out (a pointer
+// to a slice of item structs).
+func queryAll[T any](ctx context.Context, s *Store, op string, kc expression.KeyConditionBuilder, out *[]T) error {
 	expr, err := expression.NewBuilder().WithKeyCondition(kc).Build()
 	if err != nil {
-		return nil, fmt.Errorf("dynamo: building Counts: %w", err)
+		return fmt.Errorf("dynamo: building %s: %w", op, err)
 	}
 	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
 		TableName:                 aws.String(s.table),
@@ -214,17 +256,13 @@ func (s *Store) Counts(ctx context.Context, institution, from, to string) ([]mel
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, mapError("Counts", err)
+			return mapError(op, err)
 		}
-		var items []countItem
+		var items []T
 		if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
-			return nil, fmt.Errorf("dynamo: Counts: %w", err)
+			return fmt.Errorf("dynamo: %s: %w", op, err)
 		}
-		for _, c := range items {
-			counts = append(counts, meldwijzer.Count{CountKey: meldwijzer.CountKey{
-				Institution: c.Institution, Month: c.Month, Dimension: c.Dimension, Value: c.Value,
-			}, N: c.N})
-		}
+		*out = append(*out, items...)
 	}
-	return counts, nil
+	return nil
 }

@@ -49,6 +49,7 @@ package storetest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -77,6 +78,8 @@ func Run(t *testing.T, open func(t *testing.T) meldwijzer.ReportStore) {
 		{"StatusRules", testStatusRules},
 		{"Reports", testReports},
 		{"ReportsCursor", testReportsCursor},
+		{"ReportsOpen", testReportsOpen},
+		{"Due", testDue},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
@@ -873,10 +876,11 @@ func testReports(t *testing.T, open func(t *testing.T) meldwijzer.ReportStore) {
 	s := open(t)
 	const count = 23
 	all := listing(t, s, count)
-	for _, status := range []string{"", meldwijzer.StatusReceived, meldwijzer.StatusInProgress, meldwijzer.StatusClosed} {
+	for _, status := range []string{"", meldwijzer.StatusOpen, meldwijzer.StatusReceived, meldwijzer.StatusInProgress, meldwijzer.StatusClosed} {
+		f := meldwijzer.ReportFilter{Status: status}
 		var want []*meldwijzer.Report
 		for _, r := range all {
-			if status == "" || r.Status == status {
+			if f.Matches(r.Status) {
 				want = append(want, r)
 			}
 		}
@@ -892,10 +896,11 @@ func testReports(t *testing.T, open func(t *testing.T) meldwijzer.ReportStore) {
 						t.Fatalf("report %d (want %s, got %s):\n%s", i, want[i].ID, got[i].ID, d)
 					}
 				}
-				if status != "" || limit <= 0 {
+				if (status != "" && status != meldwijzer.StatusOpen) || limit <= 0 {
 					return
 				}
-				// Without a filter every page but the last is full.
+				// Without a filter, and of the open reports (their own index), every page but
+				// the last is full.
 				for page := 0; ; page++ {
 					rs, next, err := s.Reports(t.Context(), f)
 					if err != nil {
@@ -989,6 +994,188 @@ func testReportsCursor(t *testing.T, open func(t *testing.T) meldwijzer.ReportSt
 			}
 		})
 	}
+}
+
+// testReportsOpen: the open listing (received and in_progress) follows every status change,
+// reopening included, and pages with limit and cursor like the other listings.
+func testReportsOpen(t *testing.T, open func(t *testing.T) meldwijzer.ReportStore) {
+	s := open(t)
+	all := listing(t, s, 9)
+	at := Base.Add(24*time.Hour + time.Minute) // within the hour listing closed them for
+	// Close every open report with an odd position, reopen every closed one with an even one.
+	for i, r := range all {
+		status := ""
+		switch {
+		case r.Status != meldwijzer.StatusClosed && i%2 == 1:
+			status = meldwijzer.StatusClosed
+		case r.Status == meldwijzer.StatusClosed && i%2 == 0:
+			status = meldwijzer.StatusReceived
+		case r.Status == meldwijzer.StatusReceived:
+			status = meldwijzer.StatusInProgress
+		default:
+			continue
+		}
+		got, err := s.SetStatus(t.Context(), instA, r.ID, status, at, 365*24*time.Hour)
+		if err != nil {
+			t.Fatalf("SetStatus(%s, %s): %v", r.ID, status, err)
+		}
+		all[i] = got
+	}
+	var want []*meldwijzer.Report
+	for _, r := range all {
+		if r.Status != meldwijzer.StatusClosed {
+			want = append(want, r)
+		}
+	}
+	if len(want) < 3 {
+		t.Fatalf("test bug: %d open reports", len(want))
+	}
+	f := meldwijzer.ReportFilter{Institution: instA, Status: meldwijzer.StatusOpen, Limit: 2}
+	var got []*meldwijzer.Report
+	for page := 0; ; page++ {
+		rs, next, err := s.Reports(t.Context(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rs) > 2 || (next != "" && len(rs) != 2) {
+			t.Fatalf("page %d: %d reports with limit 2 (cursor %q)", page, len(rs), next)
+		}
+		got = append(got, rs...)
+		if next == "" {
+			break
+		}
+		f.Cursor = next
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d open reports, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if d := ReportDiff(want[i], got[i]); d != "" {
+			t.Fatalf("open report %d (want %s, got %s):\n%s", i, want[i].ID, got[i].ID, d)
+		}
+	}
+	// A cursor of the open listing is not one of another listing's.
+	_, next, err := s.Reports(t.Context(), meldwijzer.ReportFilter{Institution: instA, Status: meldwijzer.StatusOpen, Limit: 1})
+	if err != nil || next == "" {
+		t.Fatalf("first open page: cursor %q, %v", next, err)
+	}
+	rs, _, err := s.Reports(t.Context(), meldwijzer.ReportFilter{Institution: instB, Status: meldwijzer.StatusOpen, Cursor: next, Limit: 1})
+	WantError(t, "another institution's open cursor", err, meldwijzer.ErrBadCursor)
+	if rs != nil {
+		t.Fatal("reports with an error")
+	}
+}
+
+// testDue: the deadline counts are always what the reports wait on (Waiting), after creating,
+// answering, every status change, reopening included, and the case counts from them are what
+// Overdue says of each report, at every time.
+func testDue(t *testing.T, open func(t *testing.T) meldwijzer.ReportStore) {
+	s := open(t)
+	day := 24 * time.Hour
+	var ids []string
+	for n := 1; n <= 12; n++ {
+		// Four days, three reports each: reports share deadlines.
+		r := NewReport(instA, n, Base.Add(time.Duration(n%4)*day))
+		Create(t, s, r, NewIdempotency(r, "key-"+r.ID))
+		ids = append(ids, r.ID)
+	}
+	rb := NewReport(instB, 100, Base)
+	Create(t, s, rb, NewIdempotency(rb, "key-b"))
+	check := func(step string) {
+		t.Helper()
+		want := map[meldwijzer.DueKey]int{}
+		var reports []*meldwijzer.Report
+		for _, id := range ids {
+			r := MustReport(t, s, instA, id)
+			reports = append(reports, r)
+			for _, k := range r.Waiting() {
+				want[k]++
+			}
+		}
+		due, err := s.Due(t.Context(), instA)
+		if err != nil {
+			t.Fatalf("%s: Due: %v", step, err)
+		}
+		got := map[meldwijzer.DueKey]int{}
+		for _, d := range due {
+			if d.N <= 0 {
+				t.Fatalf("%s: Due returned %+v: a count of none", step, d)
+			}
+			got[meldwijzer.DueKey{Kind: d.Kind, By: d.By.UTC()}] += d.N
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%s: Due = %v, want %v", step, got, want)
+		}
+		for k, n := range want {
+			if got[k] != n {
+				t.Fatalf("%s: Due = %v, want %v", step, got, want)
+			}
+		}
+		for _, now := range []time.Time{Base, Base.Add(8 * day), Base.Add(10 * day), Base.Add(100 * day)} {
+			var c meldwijzer.Cases
+			for _, r := range reports {
+				if r.Status == meldwijzer.StatusClosed {
+					continue
+				}
+				c.Open++
+				overdue := r.Overdue(now)
+				if slices.Contains(overdue, meldwijzer.OverdueAcknowledge) {
+					c.OverdueAcknowledge++
+				}
+				if slices.Contains(overdue, meldwijzer.OverdueFeedback) {
+					c.OverdueFeedback++
+				}
+			}
+			if got := meldwijzer.CountCases(due, now); got != c {
+				t.Fatalf("%s: cases at %s = %+v, want %+v", step, now, got, c)
+			}
+		}
+	}
+	check("created")
+	at := Base.Add(5 * day)
+	msg := func(i int, from string) {
+		t.Helper()
+		if _, err := s.AddMessage(t.Context(), instA, ids[i], meldwijzer.Message{From: from, Text: "Bericht.", At: at}); err != nil {
+			t.Fatalf("AddMessage(%d, %s): %v", i, from, err)
+		}
+	}
+	status := func(i int, st string) {
+		t.Helper()
+		if _, err := s.SetStatus(t.Context(), instA, ids[i], st, at, 365*day); err != nil {
+			t.Fatalf("SetStatus(%d, %s): %v", i, st, err)
+		}
+	}
+	msg(0, meldwijzer.FromReporter)
+	msg(1, meldwijzer.FromInstitution)
+	msg(1, meldwijzer.FromInstitution) // a second answer changes nothing
+	check("answered")
+	status(2, meldwijzer.StatusInProgress)
+	status(3, meldwijzer.StatusClosed)
+	status(1, meldwijzer.StatusClosed) // acknowledged by its answer
+	status(4, meldwijzer.StatusInProgress)
+	status(4, meldwijzer.StatusReceived) // back to received: acknowledged still
+	check("status changed")
+	status(3, meldwijzer.StatusReceived) // reopened
+	status(5, meldwijzer.StatusClosed)
+	status(5, meldwijzer.StatusInProgress)
+	check("reopened")
+	for i := range ids {
+		status(i, meldwijzer.StatusClosed)
+	}
+	check("all closed")
+	if due, err := s.Due(t.Context(), instA); err != nil || len(due) != 0 {
+		t.Fatalf("Due with every report closed = %v, %v; want none", due, err)
+	}
+	// instB's report is counted apart; an institution without reports has none.
+	due, err := s.Due(t.Context(), instB)
+	if err != nil || len(due) != 2 {
+		t.Fatalf("Due(%s) = %v, %v; want its one report's two deadlines", instB, due, err)
+	}
+	if due, err := s.Due(t.Context(), "roc-charlie"); err != nil || len(due) != 0 {
+		t.Fatalf("Due of an institution without reports = %v, %v", due, err)
+	}
+	_, err = s.Due(t.Context(), "")
+	WantError(t, "Due without an institution", err, meldwijzer.ErrNoInstitution)
 }
 
 func mapDiff(want, got map[meldwijzer.CountKey]int) string {
