@@ -24,10 +24,10 @@ type Staff struct {
 // StatusOpen is the inbox filter for every report that is not closed.
 const StatusOpen = meldwijzer.StatusOpen
 
-// Inbox page sizes.
+// Inbox page sizes: the domain's, so that a limit the API accepts is a page the stores return.
 const (
-	DefaultInboxLimit = 50
-	MaxInboxLimit     = 200
+	DefaultInboxLimit = meldwijzer.DefaultPageSize
+	MaxInboxLimit     = meldwijzer.MaxReportsPage
 )
 
 // InboxQuery selects a page of the inbox.
