@@ -3,9 +3,9 @@
 package classify
 
 var embeddedHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{7.0291686, -0.3182841, -0.69809127, -0.25039342, -0.5381534, -0.83809227, -1.4163527, -1.4652538, -1.2903498, -0.21325791}, Scale: 0.12430732},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.667206, 0.31124502, -2.402756, -2.2004843, -1.374446}, Scale: 0.055444103},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.77196, -1.1919047, -0.51306486, -3.0660303}, Scale: 0.0489563},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{6.9670672, -0.39484152, -0.6913034, -0.19176736, -0.6186021, -0.8691387, -1.477798, -1.5353341, -1.2422673, 0.055594545}, Scale: 0.13360521},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.6432033, 0.24510649, -2.5587375, -2.0601268, -1.2686272}, Scale: 0.060492188},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.8274446, -1.1683753, -0.50492007, -3.152904}, Scale: 0.04886867},
 }
 
-var embeddedThresholds = Thresholds{UrgentSure: 0.8138329, UrgentAsk: 0.4077107}
+var embeddedThresholds = Thresholds{UrgentSure: 0.7910338, UrgentAsk: 0.38021603}
