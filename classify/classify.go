@@ -14,8 +14,6 @@ type Result struct {
 	Urgent string // "", danger (112), suicide (113) or assault (Centrum Seksueel Geweld)
 	// Idiom is true when an idiom hid words of the message ("ik schrok me dood").
 	Idiom bool
-	// Themes and Wheres are every theme and place that reached the threshold, best first.
-	Themes, Wheres []string
 	// Involved is who is involved, when the message says it clearly (staff), or "".
 	Involved string
 	// Negated is true when an urgent cue was found only with a negation before it ("ik wil niet
@@ -108,11 +106,11 @@ type Classifier struct {
 	typoIdx  map[string][]string // a vocabulary word, and each of its one-rune deletions -> the word
 	typoKeys map[string][]string // vocabulary word -> its keys
 
-	idioms []int32
-	themes []scored
+	idioms   []int32
+	themes   []scored
 	where    []scored
 	involved []scored
-	urgent []urgentKind
+	urgent   []urgentKind
 }
 
 // New compiles the vocabulary: it normalises and stems every entry once. The vocabulary should have
@@ -375,17 +373,9 @@ func (c *Classifier) classify(toks []token) Result {
 	}
 
 	r := Result{Idiom: idiom}
-	r.Themes = c.hits(c.themes, live, len(words))
-	r.Wheres = c.hits(c.where, occ, len(words))
-	if len(r.Themes) > 0 {
-		r.Theme = r.Themes[0]
-	}
-	if len(r.Wheres) > 0 {
-		r.Where = r.Wheres[0]
-	}
-	if hits := c.hits(c.involved, live, len(words)); len(hits) > 0 {
-		r.Involved = hits[0]
-	}
+	r.Theme = c.best(c.themes, live, len(words))
+	r.Where = c.best(c.where, occ, len(words))
+	r.Involved = c.best(c.involved, live, len(words))
 	for _, u := range c.urgent {
 		if !r.Negated && c.negatedOnly(u, live) {
 			r.Negated = true

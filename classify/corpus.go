@@ -125,11 +125,4 @@ func LoadCorpus(fsys fs.FS, dir string) ([]Utterance, error) {
 
 // NormalizedText is the text as the reader sees it (tokens joined by spaces), to find the same
 // message written twice, or a test message that slipped into training.
-func NormalizedText(s string) string {
-	toks := tokenize(s)
-	words := make([]string, len(toks))
-	for i, t := range toks {
-		words[i] = t.text
-	}
-	return strings.Join(words, " ")
-}
+func NormalizedText(s string) string { return strings.Join(normalizeWords(s), " ") }

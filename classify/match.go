@@ -1,8 +1,6 @@
 package classify
 
 import (
-	"cmp"
-	"slices"
 	"strings"
 )
 
@@ -101,15 +99,11 @@ func (c *Classifier) negatedAt(words []word, start int) bool {
 	return false
 }
 
-// hits returns the ids whose score reaches the threshold, highest first (the first in the list
-// wins a tie). Each entry counts once, and each word of the message counts for one entry only (the
+// best returns the id with the highest score at or above the threshold; the first in the list wins
+// a tie. Each entry counts once, and each word of the message counts for one entry only (the
 // heaviest), so listing several forms of a word ("dreigt", "dreigen") does not add up.
-func (c *Classifier) hits(list []scored, occ map[int32][]occurrence, n int) []string {
-	type hit struct {
-		id    string
-		score float64
-	}
-	var found []hit
+func (c *Classifier) best(list []scored, occ map[int32][]occurrence, n int) string {
+	bestID, bestScore := "", 0.0
 	used := make([]bool, n)
 	for _, s := range list {
 		clear(used)
@@ -138,16 +132,11 @@ func (c *Classifier) hits(list []scored, occ map[int32][]occurrence, n int) []st
 				score += cb.weight
 			}
 		}
-		if score >= c.threshold {
-			found = append(found, hit{s.id, score})
+		if score >= c.threshold && score > bestScore {
+			bestID, bestScore = s.id, score
 		}
 	}
-	slices.SortStableFunc(found, func(a, b hit) int { return cmp.Compare(b.score, a.score) })
-	ids := make([]string, len(found))
-	for i, h := range found {
-		ids[i] = h.id
-	}
-	return ids
+	return bestID
 }
 
 // negatedOnly reports whether an urgent kind's cue occurs, every time with a negation before it.
