@@ -43,7 +43,7 @@ func (s *Server) authorize(r *http.Request, roles []string) (*http.Request, erro
 // staff is the verified staff member of the request, as the meldpunt service knows them.
 func staff(r *http.Request) meldpunt.Staff {
 	id := identity(r)
-	return meldpunt.Staff{Institution: id.Institution, Subject: id.Subject, Role: id.Role}
+	return meldpunt.Staff{Institution: id.Institution, Subject: id.Subject, Role: id.Role, Roles: id.Roles}
 }
 
 // caseView is a report as its handler sees it.
@@ -183,7 +183,7 @@ func (s *Server) auditLogView(w http.ResponseWriter, r *http.Request) error {
 	// A viewer sees who did what on which day, never which report or at what time: a report id
 	// would tell which entries belong to one report, and the first read of it closely follows
 	// its arrival.
-	viewer := identity(r).Role != auth.RoleHandler
+	viewer := !identity(r).Has(auth.RoleHandler)
 	for _, e := range entries {
 		at := e.At.UTC().Format(time.RFC3339Nano)
 		if viewer {

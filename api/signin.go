@@ -26,8 +26,8 @@ func (s *Server) localSignin(w http.ResponseWriter, r *http.Request) error {
 		return meldwijzer.Errorf(meldwijzer.ENOTFOUND, "there is nothing at this address")
 	case inst == nil || !inst.Demo:
 		return meldwijzer.Errorf(meldwijzer.EFORBIDDEN, "the demo sign-in is only for demo institutions")
-	case !slices.Contains(auth.Roles, body.Role):
-		return meldwijzer.Errorf(meldwijzer.EINVALID, "role must be handler or viewer")
+	case !slices.Contains(auth.Roles, body.Role) || body.Role == auth.RoleSector:
+		return meldwijzer.Errorf(meldwijzer.EINVALID, "role must be handler, admin, viewer or staff")
 	}
 	token, err := s.localSigner.Sign(auth.Identity{Subject: "demo-" + body.Role, Institution: inst.ID, Role: body.Role}, 8*time.Hour)
 	if err != nil {

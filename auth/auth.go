@@ -14,21 +14,35 @@ import (
 	"meldwijzer"
 )
 
-// Roles.
+// Roles. Nobody has one by default: the school grants them.
 const (
-	RoleHandler = "handler" // vertrouwenspersoon / meldpunt: reports, messages, status
+	RoleHandler = "handler" // vertrouwenspersoon / meldpunt: reports, messages, status, incidents
 	RoleViewer  = "viewer"  // quality staff and board: the dashboard only
+	RoleAdmin   = "admin"   // the school's own contacts, settings and who has which role
+	RoleStaff   = "staff"   // any employee: registers incidents and sees their own
+	// RoleSector is not tied to one institution (the token has no institution) and reads only
+	// the sector view across the institutions that take part.
+	RoleSector = "sector"
 )
 
-// Roles lists the roles.
-var Roles = []string{RoleHandler, RoleViewer}
+// Roles lists the roles, the most trusted first: a token that grants several names the first
+// of them as its Role (the audit log's).
+var Roles = []string{RoleHandler, RoleAdmin, RoleViewer, RoleStaff, RoleSector}
 
 // Identity is who a valid token speaks for.
 type Identity struct {
 	// Subject identifies the staff member (the token's sub) for the audit log.
-	Subject     string
+	Subject string
+	// Institution is empty for the sector role, and only for it.
 	Institution string
-	Role        string
+	// Role is the most trusted of Roles; Roles are all the roles the token grants.
+	Role  string
+	Roles []string
+}
+
+// Has reports whether the identity holds the role.
+func (id *Identity) Has(role string) bool {
+	return id.Role == role || slices.Contains(id.Roles, role)
 }
 
 // Verifier checks tokens.
@@ -51,6 +65,7 @@ type claims struct {
 	jwt.RegisteredClaims
 	Institution       string   `json:"institution"`
 	Role              string   `json:"role"`
+	RoleList          []string `json:"roles"`
 	CustomInstitution string   `json:"custom:institution"`
 	Groups            []string `json:"cognito:groups"`
 	TokenUse          string   `json:"token_use"`
@@ -90,20 +105,24 @@ func (v *Verifier) Verify(ctx context.Context, authorization string) (*Identity,
 	if (c.TokenUse != "" && c.TokenUse != "id") || !slices.Contains(c.Audience, v.audience) {
 		return nil, errToken
 	}
-	id := &Identity{Subject: c.Subject, Institution: c.Institution, Role: c.Role}
+	id := &Identity{Subject: c.Subject, Institution: c.Institution}
 	if id.Institution == "" {
 		id.Institution = c.CustomInstitution
 	}
-	if id.Role == "" {
-		// Someone in both groups is a handler (a handler may see the dashboard too).
-		for _, r := range Roles {
-			if slices.Contains(c.Groups, r) {
-				id.Role = r
-				break
-			}
+	// The roles are the token's role and roles claims, or its Cognito groups; names that are no
+	// role (a school's own group names) grant nothing.
+	granted := append(append([]string{c.Role}, c.RoleList...), c.Groups...)
+	for _, r := range Roles {
+		if slices.Contains(granted, r) {
+			id.Roles = append(id.Roles, r)
 		}
 	}
-	if id.Institution == "" || !slices.Contains(Roles, id.Role) || id.Subject == "" {
+	if len(id.Roles) == 0 || id.Subject == "" {
+		return nil, errToken
+	}
+	id.Role = id.Roles[0]
+	// The sector role stands alone and has no institution; every other role has one.
+	if sector := slices.Contains(id.Roles, RoleSector); sector != (id.Institution == "") || (sector && len(id.Roles) > 1) {
 		return nil, errToken
 	}
 	return id, nil
@@ -114,8 +133,10 @@ func (id *Identity) Authorize(institution string, roles ...string) error {
 	if id.Institution != institution {
 		return meldwijzer.Errorf(meldwijzer.EFORBIDDEN, "this account has no access to that institution")
 	}
-	if !slices.Contains(roles, id.Role) {
-		return meldwijzer.Errorf(meldwijzer.EFORBIDDEN, "this account's role (%s) may not do this", id.Role)
+	for _, r := range roles {
+		if id.Has(r) {
+			return nil
+		}
 	}
-	return nil
+	return meldwijzer.Errorf(meldwijzer.EFORBIDDEN, "this account's role (%s) may not do this", id.Role)
 }

@@ -93,7 +93,7 @@ func TestVerify(t *testing.T) {
 		"wrong issuer":   with("iss", "someone-else"),
 		"wrong audience": with("aud", "another-app"),
 		"no institution": without("institution"),
-		"unknown role":   with("role", "admin"),
+		"unknown role":   with("role", "superuser"),
 		"no subject":     without("sub"),
 		"not yet valid":  with("nbf", now.Add(time.Hour).Unix()),
 	}
@@ -177,5 +177,49 @@ func TestLocalKeyPersists(t *testing.T) {
 	v, _ := k2.Verifier()
 	if _, err := v.Verify(context.Background(), "Bearer "+tok); err != nil {
 		t.Errorf("a token from before a restart: %v", err)
+	}
+}
+
+// A token grants the roles it names that are roles; the sector role has no institution and every
+// other role has one, so neither can pass for the other.
+func TestRolesOfAToken(t *testing.T) {
+	key, err := auth.LoadLocalKey(filepath.Join(t.TempDir(), "key.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := key.Verifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		id   auth.Identity
+		want string // the identity's Role, "" when the token is refused
+	}{
+		{"handler and admin", auth.Identity{Subject: "a", Institution: "x", Roles: []string{"admin", "handler"}}, "handler"},
+		{"staff", auth.Identity{Subject: "a", Institution: "x", Role: "staff"}, "staff"},
+		{"a school's group name", auth.Identity{Subject: "a", Institution: "x", Roles: []string{"docenten"}}, ""},
+		{"sector", auth.Identity{Subject: "a", Role: "sector"}, "sector"},
+		{"sector at a school", auth.Identity{Subject: "a", Institution: "x", Role: "sector"}, ""},
+		{"sector and viewer", auth.Identity{Subject: "a", Roles: []string{"sector", "viewer"}}, ""},
+		{"viewer without a school", auth.Identity{Subject: "a", Role: "viewer"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			token, err := key.Sign(tc.id, time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			id, err := v.Verify(context.Background(), "Bearer "+token)
+			switch {
+			case tc.want == "" && err == nil:
+				t.Fatalf("accepted as %+v", id)
+			case tc.want != "" && (err != nil || id.Role != tc.want):
+				t.Fatalf("got %+v, %v; want role %s", id, err, tc.want)
+			}
+		})
+	}
+	admin := &auth.Identity{Subject: "a", Institution: "x", Role: "handler", Roles: []string{"handler", "admin"}}
+	if err := admin.Authorize("x", auth.RoleAdmin); err != nil {
+		t.Errorf("a handler who is also admin may not act as admin: %v", err)
 	}
 }

@@ -112,7 +112,7 @@ func (k *LocalKey) Sign(id Identity, ttl time.Duration) (string, error) {
 			Issuer: LocalIssuer, Audience: jwt.ClaimStrings{LocalAudience}, Subject: id.Subject,
 			IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
 		},
-		Institution: id.Institution, Role: id.Role,
+		Institution: id.Institution, Role: id.Role, RoleList: id.Roles,
 	})
 	t.Header["kid"] = k.kid
 	return t.SignedString(k.priv)

@@ -2,6 +2,7 @@ package meldpunt
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"meldwijzer"
@@ -19,7 +20,12 @@ type Staff struct {
 	// Subject identifies the staff member in the audit log; Role is their role.
 	Subject string
 	Role    string
+	// Roles are all the roles the staff member holds (Role is the most trusted of them).
+	Roles []string
 }
+
+// Has reports whether the staff member holds the role.
+func (s Staff) Has(role string) bool { return s.Role == role || slices.Contains(s.Roles, role) }
 
 // StatusOpen is the inbox filter for every report that is not closed.
 const StatusOpen = meldwijzer.StatusOpen
@@ -147,7 +153,7 @@ func (s *Service) Dashboard(ctx context.Context, who Staff, from, to string, wit
 	institution := who.Institution
 	now := s.now().UTC()
 	thisMonth := now.Format("2006-01")
-	handler := who.Role == auth.RoleHandler
+	handler := who.Has(auth.RoleHandler)
 	if to == "" {
 		to = thisMonth
 	}

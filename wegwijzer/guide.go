@@ -18,7 +18,6 @@ import (
 	"meldwijzer/content"
 )
 
-
 // Guide answers the wegwijzer's steps and messages.
 type Guide struct {
 	content *content.Bundle

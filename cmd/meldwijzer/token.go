@@ -16,7 +16,7 @@ import (
 func tokenCommand(args []string) error {
 	fl := flag.NewFlagSet("token", flag.ContinueOnError)
 	institution := fl.String("institution", "", "institution id (see content/institutions)")
-	role := fl.String("role", auth.RoleHandler, "handler or viewer")
+	role := fl.String("role", auth.RoleHandler, "handler, admin, viewer, staff or sector (sector: no -institution)")
 	data := fl.String("data", "data", "the local server's data directory (holds the signing key)")
 	ttl := fl.Duration("ttl", 8*time.Hour, "how long the token is valid")
 	subject := fl.String("subject", "", "who the token is for, as the audit log shows it (default local-ROLE)")
@@ -27,11 +27,14 @@ func tokenCommand(args []string) error {
 	if err != nil {
 		return err
 	}
-	if b.Institution(*institution) == nil {
-		return fmt.Errorf("unknown institution %q", *institution)
-	}
 	if !slices.Contains(auth.Roles, *role) {
-		return fmt.Errorf("role must be handler or viewer, not %q", *role)
+		return fmt.Errorf("role must be one of %v, not %q", auth.Roles, *role)
+	}
+	if sector := *role == auth.RoleSector; sector != (*institution == "") {
+		return fmt.Errorf("the sector role has no -institution; every other role needs one")
+	}
+	if *institution != "" && b.Institution(*institution) == nil {
+		return fmt.Errorf("unknown institution %q", *institution)
 	}
 	if *subject == "" {
 		*subject = "local-" + *role
