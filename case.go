@@ -32,6 +32,12 @@ const (
 	MaxAssigneeLength = 200
 )
 
+// Audit actions of case work.
+const (
+	AuditAssign = "assign" // detail: the new assignee ("" unassigned)
+	AuditNote   = "note"   // never the note's text
+)
+
 // Inbox orders (ReportFilter.Sort).
 const (
 	SortNewest   = ""         // newest first: the day it arrived, then the order of arrival
