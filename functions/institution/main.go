@@ -4,7 +4,9 @@
 //
 // Environment (see package config): TABLE_NAME, SECRET_ARN (as the meldpunt function: replies
 // go through the same service), JWKS_URL, TOKEN_ISSUER, TOKEN_AUDIENCE (the Cognito user pool
-// and app client), RETENTION (optional), SUPPRESS_BELOW (optional, default 5).
+// and app client), OIDC_AUTHORIZATION_ENDPOINT, OIDC_TOKEN_ENDPOINT, OIDC_END_SESSION_ENDPOINT
+// and OIDC_SCOPE (the hosted UI the staff pages sign in with; optional), RETENTION (optional),
+// SUPPRESS_BELOW (optional, default 5).
 package main
 
 import (
@@ -40,7 +42,20 @@ func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, erro
 	if err != nil {
 		return nil, err
 	}
-	a, err := app.New(app.Options{Functions: []string{api.FunctionInstitution}, Store: parts.Store, Demo: c.Demo,
+	// The staff pages sign in with the user pool's hosted UI: the same issuer and client as the
+	// tokens checked here.
+	var signIn *auth.Provider
+	if c.OIDCTokenEndpoint != "" {
+		signIn = &auth.Provider{Issuer: c.Issuer, ClientID: c.Audience, AuthorizationEndpoint: c.OIDCAuthorizationEndpoint,
+			TokenEndpoint: c.OIDCTokenEndpoint, EndSessionEndpoint: c.OIDCEndSessionEndpoint, Scope: c.OIDCScope}
+		if signIn.Scope == "" {
+			signIn.Scope = auth.DefaultScope
+		}
+		if err := signIn.Check(); err != nil {
+			return nil, err
+		}
+	}
+	a, err := app.New(app.Options{Functions: []string{api.FunctionInstitution}, Store: parts.Store, Demo: c.Demo, SignIn: signIn,
 		Verifier: auth.NewVerifier(jwks.Keyfunc, c.Issuer, c.Audience), Retention: c.Retention, K: c.K, Logger: log})
 	if err != nil {
 		return nil, err
