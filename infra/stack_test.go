@@ -304,8 +304,8 @@ func TestEnvironmentHoldsNamesNotSecrets(t *testing.T) {
 	_, _, res := synth(t)
 	fnIDs := functionIDs(t, res)
 	wantVars := map[string][]string{
-		api.FunctionWegwijzer:   nil,
-		api.FunctionMeldpunt:    {config.EnvOriginSecretARN, config.EnvSecretARN, config.EnvTable},
+		api.FunctionWegwijzer: nil,
+		api.FunctionMeldpunt:  {config.EnvOriginSecretARN, config.EnvSecretARN, config.EnvTable},
 		api.FunctionInstitution: {config.EnvJWKSURL, config.EnvOIDCAuthorizationEndpoint, config.EnvOIDCEndSessionEndpoint, config.EnvOIDCTokenEndpoint,
 			config.EnvOriginSecretARN, config.EnvTable, config.EnvTokenAudience, config.EnvTokenIssuer},
 	}
