@@ -1,4 +1,6 @@
 // This stub keeps tools/node_modules (aws-cdk ships *.template.go files) out of the Go module.
+// It also holds the Go programs that tests build (oidcprovider). Add requirements with `go get`:
+// `go mod tidy` here reads aws-cdk's template files in node_modules and adds the CDK.
 module meldwijzer/tools
 
 go 1.26.0

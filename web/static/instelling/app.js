@@ -214,8 +214,9 @@
     // Another person or school starts from empty views; a refreshed token keeps them.
     if (S.token && (S.sub !== id.sub || S.inst !== id.inst || S.role !== id.role)) clearSession();
     if (!S.token) S.gen++;
-    Object.assign(S, { token: tok, inst: id.inst, role: id.role, sub: id.sub, instName: '' });
-    fetch('/api/v1/institutions/' + encodeURIComponent(S.inst))
+    const same = S.inst === id.inst && S.instName;
+    Object.assign(S, { token: tok, inst: id.inst, role: id.role, sub: id.sub, instName: same ? S.instName : '' });
+    if (!same) fetch('/api/v1/institutions/' + encodeURIComponent(S.inst))
       .then((r) => (r.ok ? r.json() : null)).then((d) => { if (d && d.name && S.token === tok) { S.instName = d.name; header(); } })
       .catch(() => {});
     return '';
