@@ -105,14 +105,6 @@ type userStore map[string]*storage.User
 func (u userStore) GetUserByID(id string) *storage.User         { return u[id] }
 func (u userStore) GetUserByUsername(name string) *storage.User { return u[name] }
 func (u userStore) ExampleClientID() string                     { return storage.ServiceUserID }
-func (c *client) RedirectURIGlobs() []string                    { return c.redirects }
-func (c *client) PostLogoutRedirectURIGlobs() []string          { return c.redirects }
-func (c *client) RestrictAdditionalIdTokenScopes() func([]string) []string {
-	return func(s []string) []string { return s }
-}
-func (c *client) RestrictAdditionalAccessTokenScopes() func([]string) []string {
-	return func(s []string) []string { return s }
-}
 
 // client is a public browser client: the authorization code flow with PKCE and refresh tokens,
 // no secret. DevMode allows http redirect URIs on this machine.
@@ -140,3 +132,13 @@ func (c *client) DevMode() bool                        { return true }
 func (c *client) IsScopeAllowed(string) bool           { return false }
 func (c *client) IDTokenUserinfoClaimsAssertion() bool { return false }
 func (c *client) ClockSkew() time.Duration             { return 0 }
+
+// The redirect patterns (op.HasRedirectGlobs) let the test server's port vary.
+func (c *client) RedirectURIGlobs() []string           { return c.redirects }
+func (c *client) PostLogoutRedirectURIGlobs() []string { return c.redirects }
+func (c *client) RestrictAdditionalIdTokenScopes() func([]string) []string {
+	return func(s []string) []string { return s }
+}
+func (c *client) RestrictAdditionalAccessTokenScopes() func([]string) []string {
+	return func(s []string) []string { return s }
+}
