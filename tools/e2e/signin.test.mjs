@@ -77,7 +77,7 @@ async function fileReport(inst, theme, description) {
 
 before(async () => {
   [idp, otherIdp] = await Promise.all([startProvider(), startProvider()]);
-  server = await startServer(['-oidc-issuer', idp.issuer, '-oidc-client-id', 'meldwijzer']);
+  server = await startServer({ extraArgs: ['-oidc-issuer', idp.issuer, '-oidc-client-id', 'meldwijzer'] });
   browser = await launchBrowser();
   // School A's figures: seven discrimination reports (shown: k = 5) and a case to read.
   for (let i = 0; i < 7; i++) await fileReport(ROC, 'discriminatie', `Opmerkingen over afkomst in de kantine, week ${i}`);
@@ -139,7 +139,7 @@ test('a handler signs in at the provider, reads the inbox, stays signed in past 
     assert.equal(tokens.length, 2);
     assert.notEqual(tokens[1].id_token, tokens[0].id_token);
     const before = bearers.length;
-    await page.getByRole('button', { name: 'Nieuw' }).click();
+    await page.getByRole('button', { name: 'Nieuw', exact: true }).click();
     await page.locator('#inCount', { hasText: '7 meldingen' }).waitFor();
     assert.equal(bearers.at(-1), 'Bearer ' + tokens[1].id_token, 'the inbox is read with the renewed token');
     assert.ok(bearers.length > before);
@@ -208,7 +208,7 @@ test('signing out clears every figure, list and filter; the next school never se
     // School B: its own (empty) inbox and dashboard, nothing of A anywhere.
     await demo(TCD);
     assert.match(await page.locator('#inCount').innerText(), /geen meldingen/);
-    assert.equal(await page.locator('#vInbox .chip[aria-pressed="true"]').innerText(), 'Open');
+    assert.equal(await page.locator('#vInbox .chip[data-status][aria-pressed="true"]').innerText(), 'Open');
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.getByRole('heading', { name: 'Meldingen per maand' }).waitFor();
     assert.deepEqual(await leftOfA(), []);
