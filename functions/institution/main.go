@@ -10,6 +10,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"os"
@@ -42,18 +43,9 @@ func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, erro
 	if err != nil {
 		return nil, err
 	}
-	// The staff pages sign in with the user pool's hosted UI: the same issuer and client as the
-	// tokens checked here.
-	var signIn *auth.Provider
-	if c.OIDCTokenEndpoint != "" {
-		signIn = &auth.Provider{Issuer: c.Issuer, ClientID: c.Audience, AuthorizationEndpoint: c.OIDCAuthorizationEndpoint,
-			TokenEndpoint: c.OIDCTokenEndpoint, EndSessionEndpoint: c.OIDCEndSessionEndpoint, Scope: c.OIDCScope}
-		if signIn.Scope == "" {
-			signIn.Scope = auth.DefaultScope
-		}
-		if err := signIn.Check(); err != nil {
-			return nil, err
-		}
+	signIn, err := signInProvider(c)
+	if err != nil {
+		return nil, err
 	}
 	a, err := app.New(app.Options{Functions: []string{api.FunctionInstitution}, Store: parts.Store, Demo: c.Demo, SignIn: signIn,
 		Verifier: auth.NewVerifier(jwks.Keyfunc, c.Issuer, c.Audience), Retention: c.Retention, K: c.K, Logger: log})
@@ -61,4 +53,18 @@ func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, erro
 		return nil, err
 	}
 	return a.Lambda(parts.OriginSecret), nil
+}
+
+// signInProvider is the hosted UI the staff pages sign in with (nil when the stack has no
+// domain): the same issuer and client as the tokens checked here.
+func signInProvider(c config.Config) (*auth.Provider, error) {
+	if c.OIDCTokenEndpoint == "" && c.OIDCAuthorizationEndpoint == "" {
+		return nil, nil
+	}
+	p := &auth.Provider{Issuer: c.Issuer, ClientID: c.Audience, AuthorizationEndpoint: c.OIDCAuthorizationEndpoint,
+		TokenEndpoint: c.OIDCTokenEndpoint, EndSessionEndpoint: c.OIDCEndSessionEndpoint, Scope: cmp.Or(c.OIDCScope, auth.DefaultScope)}
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
