@@ -28,6 +28,9 @@ type Provider struct {
 	// EndSessionEndpoint ends the provider's session at sign-out (Cognito: /logout, which its
 	// discovery document does not list).
 	EndSessionEndpoint string `json:"endSessionEndpoint,omitempty"`
+	// RevocationEndpoint (RFC 7009), on the token endpoint's origin, is where the page revokes
+	// the refresh token at sign-out (Cognito's /logout ends the session but leaves it valid).
+	RevocationEndpoint string `json:"revocationEndpoint,omitempty"`
 	// Scope is what the page asks for: openid, and offline_access where the provider lists it
 	// (a refresh token; Cognito gives one without asking and refuses scopes it does not know).
 	Scope string `json:"scope"`
@@ -49,6 +52,10 @@ func (p *Provider) Check() error {
 		if u != "" && origin(u) == "" {
 			return fmt.Errorf("oidc: %q must be an https address (http only on a loopback address)", u)
 		}
+	}
+	// The staff pages may fetch from one origin only (their Content-Security-Policy).
+	if p.RevocationEndpoint != "" && origin(p.RevocationEndpoint) != p.Origin() {
+		return fmt.Errorf("oidc: the revocation endpoint %q must be on the token endpoint's origin", p.RevocationEndpoint)
 	}
 	return nil
 }
@@ -83,6 +90,7 @@ type discovery struct {
 	AuthorizationEndpoint string   `json:"authorization_endpoint"`
 	TokenEndpoint         string   `json:"token_endpoint"`
 	EndSessionEndpoint    string   `json:"end_session_endpoint"`
+	RevocationEndpoint    string   `json:"revocation_endpoint"`
 	JWKSURI               string   `json:"jwks_uri"`
 	ScopesSupported       []string `json:"scopes_supported"`
 	CodeChallengeMethods  []string `json:"code_challenge_methods_supported"`
@@ -124,6 +132,9 @@ func Discover(ctx context.Context, issuer, clientID string) (*Provider, *Verifie
 	}
 	p := &Provider{Issuer: issuer, ClientID: clientID, AuthorizationEndpoint: d.AuthorizationEndpoint,
 		TokenEndpoint: d.TokenEndpoint, EndSessionEndpoint: d.EndSessionEndpoint, Scope: scope}
+	if origin(d.RevocationEndpoint) == p.Origin() {
+		p.RevocationEndpoint = d.RevocationEndpoint
+	}
 	if err := p.Check(); err != nil {
 		return nil, nil, err
 	}

@@ -25,6 +25,7 @@ func addSignIn(env map[string]*string, ui *string) {
 		config.EnvOIDCAuthorizationEndpoint: "/oauth2/authorize",
 		config.EnvOIDCTokenEndpoint:         "/oauth2/token",
 		config.EnvOIDCEndSessionEndpoint:    "/logout",
+		config.EnvOIDCRevocationEndpoint:    "/oauth2/revoke",
 	} {
 		env[k] = awscdk.Fn_Join(jsii.String(""), &[]*string{ui, jsii.String(path)})
 	}

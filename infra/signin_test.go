@@ -46,6 +46,7 @@ func TestStaffSignIn(t *testing.T) {
 	}
 	for k, want := range map[string]string{
 		config.EnvOIDCAuthorizationEndpoint: "/oauth2/authorize", config.EnvOIDCTokenEndpoint: "/oauth2/token", config.EnvOIDCEndSessionEndpoint: "/logout",
+		config.EnvOIDCRevocationEndpoint: "/oauth2/revoke",
 	} {
 		raw, _ := json.Marshal(institution[k])
 		if !strings.Contains(string(raw), "https://meldwijzer-test.auth.") || !strings.Contains(string(raw), want) {

@@ -306,7 +306,7 @@ func TestEnvironmentHoldsNamesNotSecrets(t *testing.T) {
 	wantVars := map[string][]string{
 		api.FunctionWegwijzer: nil,
 		api.FunctionMeldpunt:  {config.EnvOriginSecretARN, config.EnvSecretARN, config.EnvTable},
-		api.FunctionInstitution: {config.EnvJWKSURL, config.EnvOIDCAuthorizationEndpoint, config.EnvOIDCEndSessionEndpoint, config.EnvOIDCTokenEndpoint,
+		api.FunctionInstitution: {config.EnvJWKSURL, config.EnvOIDCAuthorizationEndpoint, config.EnvOIDCEndSessionEndpoint, config.EnvOIDCRevocationEndpoint, config.EnvOIDCTokenEndpoint,
 			config.EnvOriginSecretARN, config.EnvTable, config.EnvTokenAudience, config.EnvTokenIssuer},
 	}
 	secretish := regexp.MustCompile(`(?i)secret|password|passwd|private|token|key|credential`)

@@ -5,7 +5,7 @@
 // Environment (see package config): TABLE_NAME, SECRET_ARN (as the meldpunt function: replies
 // go through the same service), JWKS_URL, TOKEN_ISSUER, TOKEN_AUDIENCE (the Cognito user pool
 // and app client), OIDC_AUTHORIZATION_ENDPOINT, OIDC_TOKEN_ENDPOINT, OIDC_END_SESSION_ENDPOINT
-// and OIDC_SCOPE (the hosted UI the staff pages sign in with; optional), RETENTION (optional),
+// OIDC_REVOCATION_ENDPOINT and OIDC_SCOPE (the hosted UI the staff pages sign in with; optional), RETENTION (optional),
 // SUPPRESS_BELOW (optional, default 5).
 package main
 
@@ -62,7 +62,8 @@ func signInProvider(c config.Config) (*auth.Provider, error) {
 		return nil, nil
 	}
 	p := &auth.Provider{Issuer: c.Issuer, ClientID: c.Audience, AuthorizationEndpoint: c.OIDCAuthorizationEndpoint,
-		TokenEndpoint: c.OIDCTokenEndpoint, EndSessionEndpoint: c.OIDCEndSessionEndpoint, Scope: cmp.Or(c.OIDCScope, auth.DefaultScope)}
+		TokenEndpoint: c.OIDCTokenEndpoint, EndSessionEndpoint: c.OIDCEndSessionEndpoint,
+		RevocationEndpoint: c.OIDCRevocationEndpoint, Scope: cmp.Or(c.OIDCScope, auth.DefaultScope)}
 	if err := p.Check(); err != nil {
 		return nil, err
 	}

@@ -144,9 +144,13 @@ test('a handler signs in at the provider, reads the inbox, stays signed in past 
     assert.equal(bearers.at(-1), 'Bearer ' + tokens[1].id_token, 'the inbox is read with the renewed token');
     assert.ok(bearers.length > before);
 
-    // Signing out ends the provider's session: the refresh token is dead, and a new sign-in
-    // asks for the password again.
+    // Signing out revokes the refresh token and ends the provider's session: the refresh token
+    // is dead, and a new sign-in asks for the password again.
+    const revoked = page.waitForRequest((r) => r.url() === idp.issuer + '/revoke' && r.postData().includes(tokens[1].refresh_token));
+    const ended = page.waitForRequest((r) => r.url().startsWith(idp.issuer + '/end_session?') &&
+      new URL(r.url()).searchParams.get('id_token_hint') === tokens[1].id_token);
     await page.getByRole('button', { name: 'Afmelden' }).click();
+    await Promise.all([revoked, ended]);
     await page.waitForURL((u) => u.href.startsWith(server.url + '/instelling/'));
     await page.getByRole('heading', { name: 'Aanmelden voor medewerkers' }).waitFor();
     assert.equal(await page.locator('#cases li').count(), 0);

@@ -256,8 +256,10 @@
     if (location.hash) history.replaceState(null, '', location.pathname);
     route();
     alertIn('siAlert', reason || '');
-    // Signing out also ends the provider's session, so that the next person must sign in
-    // with their own password (not after an expiry: the provider keeps its session then).
+    // Signing out revokes the refresh token and ends the provider's session, so that the next
+    // person must sign in with their own password (not after an expiry: the provider keeps its
+    // session then).
+    if (session) OIDC.revoke(S.cfg.oidc, session.refresh);
     if (!reason && session && OIDC.endSession(S.cfg.oidc, session.idToken)) return;
     if (!reason) announce(t('signedOut'));
   }

@@ -85,6 +85,16 @@ window.MeldwijzerOIDC = (() => {
     return { idToken: d.id_token, refresh: d.refresh_token || session.refresh, sub: c.sub, exp: c.exp };
   }
 
+  // revoke asks the provider to forget the refresh token (RFC 7009) without waiting for the
+  // answer: keepalive lets it finish while the page goes on to the provider's sign-out.
+  function revoke(p, token) {
+    if (!p || !p.revocationEndpoint || !token) return;
+    fetch(p.revocationEndpoint, {
+      method: 'POST', keepalive: true, headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: p.clientId, token, token_type_hint: 'refresh_token' }), credentials: 'omit', referrerPolicy: 'no-referrer'
+    }).catch(() => {});
+  }
+
   // endSession ends the provider's session too, when the provider has an end_session_endpoint
   // (Cognito's /logout reads client_id and logout_uri, the standard one id_token_hint and
   // post_logout_redirect_uri). It returns false when there is none.
@@ -103,5 +113,5 @@ window.MeldwijzerOIDC = (() => {
     return out;
   }
 
-  return { claims, begin, finish, refresh, endSession, signedOut, SignInError };
+  return { claims, begin, finish, refresh, revoke, endSession, signedOut, SignInError };
 })();
