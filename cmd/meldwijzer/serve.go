@@ -17,8 +17,10 @@ import (
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 
+	"meldwijzer"
 	"meldwijzer/app"
 	"meldwijzer/auth"
+	"meldwijzer/catalog"
 	"meldwijzer/config"
 	"meldwijzer/meldpunt"
 	"meldwijzer/store/bolt"
@@ -66,6 +68,14 @@ func serve(args []string) error {
 		Web: web.Static, Retention: *retention, Logger: log, Demo: *demo, Hosts: allowedHosts(*addr, *hosts)})
 	if err != nil {
 		return err
+	}
+	if *demo {
+		// Demo institutions exist in the store only in demo mode; an admin's edits are kept.
+		n, err := catalog.SeedDemo(ctx, store.(meldwijzer.InstitutionStore), a.Content.DemoSeed(time.Now().UTC().Truncate(time.Millisecond)))
+		if err != nil {
+			return fmt.Errorf("demo institutions: %w", err)
+		}
+		log.Info("demo institutions", slog.Int("added", n))
 	}
 	if *demo && *demoData {
 		var ids []string
