@@ -174,6 +174,9 @@ func (l *loader) checkInstitutions() {
 		if inst.Demo && !strings.Contains(strings.ToLower(inst.Name), "demo") {
 			l.problem(file, path_("name"), "a demo institution's name must say \"demo\", so nobody takes it for a real school")
 		}
+		if len(inst.Contacts) == 0 {
+			l.problem(file, path_("contacts"), "the institution has no contacts")
+		}
 		for _, p := range l.b.CheckContacts(inst.Record(time.Time{})) {
 			l.problems = append(l.problems, Problem{File: file, Line: l.line(file, p.At), Message: p.String()})
 		}
