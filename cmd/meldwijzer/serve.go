@@ -22,6 +22,7 @@ import (
 	"meldwijzer/auth"
 	"meldwijzer/catalog"
 	"meldwijzer/config"
+	"meldwijzer/internal/control"
 	"meldwijzer/meldpunt"
 	"meldwijzer/store/bolt"
 	"meldwijzer/store/dynamo"
@@ -89,6 +90,12 @@ func serve(args []string) error {
 			return fmt.Errorf("demo data: %w", err)
 		}
 		log.Info("demo data", slog.Int("reportsAdded", n))
+	}
+	if *storeKind == "bolt" {
+		// `meldwijzer institution` in another process reaches the store through this server.
+		if err := control.Serve(ctx, *data, store.(meldwijzer.InstitutionStore), a.Content.CheckInstitution, a.Institutions.Forget, log); err != nil {
+			return err
+		}
 	}
 	if *demo {
 		log.Info("demo mode: the fictitious demo institutions and the passwordless demo sign-in are served")
