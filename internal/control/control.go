@@ -43,6 +43,12 @@ func Serve(ctx context.Context, dir string, store meldwijzer.InstitutionStore, c
 		ln.Close()
 		return fmt.Errorf("control socket: %w", err)
 	}
+	reply := func(w http.ResponseWriter, v any, err error) {
+		if err != nil && meldwijzer.ErrorCode(err) == meldwijzer.EINTERNAL {
+			log.Error("control socket", slog.Any("err", err))
+		}
+		writeReply(w, v, err)
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /institutions", func(w http.ResponseWriter, r *http.Request) {
 		list, err := store.Institutions(r.Context())
@@ -98,7 +104,7 @@ type wireError struct {
 	Message string `json:"message"`
 }
 
-func reply(w http.ResponseWriter, v any, err error) {
+func writeReply(w http.ResponseWriter, v any, err error) {
 	w.Header().Set("Content-Type", "application/json")
 	if err != nil {
 		code := meldwijzer.ErrorCode(err)
