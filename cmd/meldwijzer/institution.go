@@ -140,9 +140,9 @@ func openInstitutionStore(ctx context.Context, kind, data string) (meldwijzer.In
 		if errors.Is(err, bolt.ErrLocked) {
 			c, derr := control.Dial(data)
 			if derr != nil {
-				return nil, nil, fmt.Errorf("%w; and %w", err, derr)
+				return nil, nil, fmt.Errorf("%w, and %w: stop the server and try again", err, derr)
 			}
-			fmt.Fprintf(os.Stderr, "meldwijzer: the server running on %s holds the store: the change goes through it\n", data)
+			fmt.Fprintf(os.Stderr, "meldwijzer: the server running on %s holds the store: asking it\n", data)
 			return c, func() {}, nil
 		}
 		if err != nil {

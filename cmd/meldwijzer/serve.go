@@ -93,8 +93,10 @@ func serve(args []string) error {
 	}
 	if *storeKind == "bolt" {
 		// `meldwijzer institution` in another process reaches the store through this server.
+		// Without it (a data directory whose path is too long for a socket) the server still
+		// serves; `meldwijzer institution` then asks for it to be stopped.
 		if err := control.Serve(ctx, *data, store.(meldwijzer.InstitutionStore), a.Content.CheckInstitution, a.Institutions.Forget, log); err != nil {
-			return err
+			log.Warn("no control socket: stop the server to change institutions with `meldwijzer institution`", slog.Any("err", err))
 		}
 	}
 	if *demo {
