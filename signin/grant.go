@@ -111,11 +111,7 @@ func grant(ctx context.Context, lookup Lookup, provider string, u user) (Grant, 
 		}
 	}
 	if inst != nil {
-		for _, g := range ParseMultiValue(u.attrs[AttrGroups]) {
-			if r, ok := inst.Groups[g]; ok && SchoolRole(r) {
-				granted = append(granted, r)
-			}
-		}
+		granted = append(granted, ProviderRoles(u.attrs, inst)...)
 	}
 	g := Grant{Institution: instID}
 	for _, r := range auth.Roles { // the most trusted first, as the verifier orders them
@@ -128,6 +124,36 @@ func grant(ctx context.Context, lookup Lookup, provider string, u user) (Grant, 
 	}
 	return g, nil
 }
+
+// ProviderRoles are the roles the school's own groups (custom:groups) give in inst.
+func ProviderRoles(attrs map[string]string, inst *meldwijzer.Institution) []string {
+	var roles []string
+	for _, g := range ParseMultiValue(attrs[AttrGroups]) {
+		if r, ok := inst.Groups[g]; ok && SchoolRole(r) && !slices.Contains(roles, r) {
+			roles = append(roles, r)
+		}
+	}
+	return roles
+}
+
+// Belongs reports whether the account with these attributes signs in at inst, by the same rule
+// the trigger applies: a SURFconext account by its domain (and a custom:institution, if any,
+// that agrees), any other account by its custom:institution. The members routes use it so that
+// a school's admin never sees or changes another school's accounts.
+func Belongs(attrs map[string]string, provider string, inst *meldwijzer.Institution) bool {
+	if inst.Demo {
+		return false
+	}
+	if fromProvider(attrs, provider) {
+		domain := strings.ToLower(strings.TrimSpace(attrs[AttrHomeOrg]))
+		own := attrs[AttrInstitution]
+		return domain != "" && slices.Contains(inst.Domains, domain) && (own == "" || own == inst.ID)
+	}
+	return attrs[AttrInstitution] == inst.ID
+}
+
+// Federated reports whether the account came from the identity provider.
+func Federated(attrs map[string]string, provider string) bool { return fromProvider(attrs, provider) }
 
 // SchoolRole reports whether a school may grant the role: every role but sector.
 func SchoolRole(r string) bool {

@@ -278,3 +278,35 @@ func TestParseMultiValue(t *testing.T) {
 		}
 	}
 }
+
+// Belongs is the trigger's rule for the members routes: the same accounts, never another school's.
+func TestBelongs(t *testing.T) {
+	fed := func(domain, inst string) map[string]string {
+		a := map[string]string{"cognito:user_status": "EXTERNAL_PROVIDER", "identities": `[{"providerName":"SURFconext"}]`, "custom:schac_home": domain}
+		if inst != "" {
+			a["custom:institution"] = inst
+		}
+		return a
+	}
+	for _, c := range []struct {
+		name  string
+		attrs map[string]string
+		want  bool
+	}{
+		{"a SURFconext account of a registered domain", fed("VoorbeeldSchool.example", ""), true},
+		{"a SURFconext account of another domain", fed("andereschool.example", ""), false},
+		{"a SURFconext account whose custom:institution disagrees", fed("voorbeeldschool.example", "andere-school"), false},
+		{"an operator-made account of the school", map[string]string{"custom:institution": "voorbeeldschool"}, true},
+		{"an operator-made account of another school", map[string]string{"custom:institution": "andere-school"}, false},
+		{"a pool account that wrote the school's domain itself", map[string]string{"custom:schac_home": "voorbeeldschool.example"}, false},
+	} {
+		if got := signin.Belongs(c.attrs, signin.ProviderName, school); got != c.want {
+			t.Errorf("%s: Belongs = %v, want %v", c.name, got, c.want)
+		}
+	}
+	demo := *school
+	demo.Demo = true
+	if signin.Belongs(fed("voorbeeldschool.example", ""), signin.ProviderName, &demo) {
+		t.Error("a demo institution has members")
+	}
+}
