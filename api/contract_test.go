@@ -44,7 +44,9 @@ func TestResponsesMatchTheContract(t *testing.T) {
 	openapi3filter.RegisterBodyDecoder("text/csv", openapi3filter.FileBodyDecoder)
 
 	ts := newTestServer(t)
-	doc.Servers = openapi3.Servers{{URL: ts.URL}}
+	// Who has access needs a role directory: a second server with the Cognito one (members_test.go).
+	ms, admin := newMembersServer(t)
+	doc.Servers = openapi3.Servers{{URL: ts.URL}, {URL: ms.URL}}
 	router, err := legacy.NewRouter(doc)
 	if err != nil {
 		t.Fatal(err)
@@ -118,9 +120,29 @@ func TestResponsesMatchTheContract(t *testing.T) {
 		{"signin too large", "POST", "/api/v1/local/signin", big, json, false},
 		{"signin not json", "POST", "/api/v1/local/signin", `{}`, []string{"Content-Type", "text/plain"}, false},
 	}
+	cases = append(cases,
+		contractCase{"members local", "GET", inst + "/members", "", []string{"Authorization", ts.token(t, "roc-voorbeeldstad", "admin", time.Hour)}, false},
+		contractCase{"roles local", "PUT", inst + "/members/" + memberSubject + "/roles", `{"roles":["viewer"]}`, with("Authorization", ts.token(t, "roc-voorbeeldstad", "admin", time.Hour)), false},
+	)
+	memberCases := []contractCase{
+		{"members", "GET", inst + "/members", "", []string{"Authorization", admin}, true},
+		{"members handler", "GET", inst + "/members", "", []string{"Authorization", handler}, false},
+		{"roles", "PUT", inst + "/members/" + memberSubject + "/roles", `{"roles":["viewer","staff"]}`, with("Authorization", admin), true},
+		{"roles none", "PUT", inst + "/members/" + memberSubject + "/roles", `{"roles":[]}`, with("Authorization", admin), true},
+		{"roles sector", "PUT", inst + "/members/" + memberSubject + "/roles", `{"roles":["sector"]}`, with("Authorization", admin), false},
+		{"roles missing", "PUT", inst + "/members/" + memberSubject + "/roles", `{}`, with("Authorization", admin), false},
+		{"roles other school", "PUT", inst + "/members/" + otherSubject + "/roles", `{"roles":["viewer"]}`, with("Authorization", admin), false},
+		{"roles own admin", "PUT", inst + "/members/" + adminSubject + "/roles", `{"roles":[]}`, with("Authorization", admin), false},
+		{"roles too large", "PUT", inst + "/members/" + memberSubject + "/roles", big, with("Authorization", admin), false},
+		{"roles not json", "PUT", inst + "/members/" + memberSubject + "/roles", `{"roles":[]}`, []string{"Content-Type", "text/plain", "Authorization", admin}, false},
+	}
 	seen := map[string]bool{}
-	for _, c := range cases {
-		req, err := http.NewRequest(c.method, ts.URL+c.path, strings.NewReader(c.body))
+	for i, c := range append(cases, memberCases...) {
+		base := ts.Server
+		if i >= len(cases) {
+			base = ms.Server
+		}
+		req, err := http.NewRequest(c.method, base.URL+c.path, strings.NewReader(c.body))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -67,6 +67,9 @@ var Routes = []Route{
 	{Method: "POST", Path: "/api/v1/institutions/{id}/reports/{reportId}/messages", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, MaxBody: 10 << 10, handle: (*Server).replyToReport},
 	{Method: "PATCH", Path: "/api/v1/institutions/{id}/reports/{reportId}", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, MaxBody: 1 << 10, handle: (*Server).setReportStatus},
 	{Method: "GET", Path: "/api/v1/institutions/{id}/audit", Function: FunctionInstitution, Auth: AuthStaff, Roles: staffRoles, handle: (*Server).auditLogView},
+	// Who has access: the school's admin sees and changes the roles of its own accounts.
+	{Method: "GET", Path: "/api/v1/institutions/{id}/members", Function: FunctionInstitution, Auth: AuthStaff, Roles: []string{auth.RoleAdmin}, handle: (*Server).listMembers},
+	{Method: "PUT", Path: "/api/v1/institutions/{id}/members/{subject}/roles", Function: FunctionInstitution, Auth: AuthStaff, Roles: []string{auth.RoleAdmin}, MaxBody: 1 << 10, handle: (*Server).setMemberRoles},
 
 	// The local binary's demo sign-in: a token for a demo institution, without a password.
 	{Method: "POST", Path: "/api/v1/local/signin", Function: FunctionLocal, MaxBody: 1 << 10, handle: (*Server).localSignin},

@@ -19,6 +19,7 @@ import (
 	"meldwijzer/auth"
 	"meldwijzer/content"
 	"meldwijzer/meldpunt"
+	"meldwijzer/members"
 	"meldwijzer/wegwijzer"
 )
 
@@ -29,6 +30,8 @@ type Config struct {
 	Logger  *slog.Logger
 	// Meldpunt takes reports; nil in a function that serves none.
 	Meldpunt *meldpunt.Service
+	// Members is "who has access"; nil where roles come from the identity provider (501).
+	Members *members.Service
 	// Web is the phone UI's static files; nil for a Lambda function (CloudFront serves them).
 	Web fs.FS
 	// Limits are the rate limits per client address (DefaultLimits when zero).
@@ -88,6 +91,7 @@ type Server struct {
 	content     *content.Bundle
 	guide       *wegwijzer.Guide
 	meldpunt    *meldpunt.Service
+	members     *members.Service
 	log         *slog.Logger
 	web         fs.FS
 	intakeLimit *Limiter
@@ -111,7 +115,7 @@ func NewServer(c Config) *Server {
 		intakeLimit: NewLimiter(lim.IntakePerMinute, lim.IntakeBurst),
 		failedLimit: NewLimiter(lim.FailedLookupsPerMinute, lim.FailedLookupBurst),
 		lookupLimit: NewLimiter(lim.LookupsPerMinute, lim.LookupBurst),
-		verifier:    c.Verifier, localSigner: c.LocalSigner, now: c.Now, demo: c.Demo, hosts: c.Hosts}
+		verifier:    c.Verifier, localSigner: c.LocalSigner, now: c.Now, demo: c.Demo, hosts: c.Hosts, members: c.Members}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -4,6 +4,7 @@
 package app
 
 import (
+	"errors"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"meldwijzer/content"
 	"meldwijzer/lambdahttp"
 	"meldwijzer/meldpunt"
+	"meldwijzer/members"
 	"meldwijzer/wegwijzer"
 )
 
@@ -52,6 +54,11 @@ type Options struct {
 	// the local server's Host allow-list (api.Config).
 	Demo  bool
 	Hosts []string
+	// Members is the role directory (the Cognito user pool) for "who has access"; nil where the
+	// identity provider's groups are the roles (the members routes then answer 501).
+	// Institutions reads the institutions' records for it (the Store when nil).
+	Members      members.Directory
+	Institutions members.Institutions
 	// Content and Guide, when set, are used instead of loading content.FS (tests load it once).
 	Content *content.Bundle
 	Guide   *wegwijzer.Guide
@@ -102,7 +109,22 @@ func New(o Options) (*App, error) {
 			Values:      values, K: o.K,
 		})
 	}
+	var who *members.Service
+	if o.Members != nil {
+		insts := o.Institutions
+		if insts == nil {
+			var ok bool
+			if insts, ok = o.Store.(members.Institutions); !ok {
+				return nil, errors.New("app: a members directory needs a store that reads institutions")
+			}
+		}
+		if o.Store == nil {
+			return nil, errors.New("app: a members directory needs the audit log's store")
+		}
+		who = members.New(o.Members, insts, o.Store, o.Now)
+	}
 	a.Server = api.NewServer(api.Config{
+		Members: who,
 		Content: a.Content, Guide: a.Guide, Meldpunt: a.Meldpunt, Logger: o.Logger, Web: o.Web,
 		Limits: o.Limits, Verifier: o.Verifier, LocalSigner: o.LocalSigner, Now: o.Now,
 		Demo: o.Demo, Hosts: o.Hosts,

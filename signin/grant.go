@@ -127,8 +127,13 @@ func grant(ctx context.Context, lookup Lookup, provider string, u user) (Grant, 
 
 // ProviderRoles are the roles the school's own groups (custom:groups) give in inst.
 func ProviderRoles(attrs map[string]string, inst *meldwijzer.Institution) []string {
+	return GroupRoles(ParseMultiValue(attrs[AttrGroups]), inst)
+}
+
+// GroupRoles are the roles inst maps the school's groups to (never sector).
+func GroupRoles(groups []string, inst *meldwijzer.Institution) []string {
 	var roles []string
-	for _, g := range ParseMultiValue(attrs[AttrGroups]) {
+	for _, g := range groups {
 		if r, ok := inst.Groups[g]; ok && SchoolRole(r) && !slices.Contains(roles, r) {
 			roles = append(roles, r)
 		}

@@ -4,7 +4,8 @@
 //
 // Environment (see package config): TABLE_NAME, SECRET_ARN (as the meldpunt function: replies
 // go through the same service), JWKS_URL, TOKEN_ISSUER, TOKEN_AUDIENCE (the Cognito user pool
-// and app client), RETENTION (optional), SUPPRESS_BELOW (optional, default 5).
+// and app client), RETENTION (optional), SUPPRESS_BELOW (optional, default 5), USER_POOL_ID
+// (the pool whose groups a school's admin grants: the members routes).
 package main
 
 import (
@@ -13,6 +14,7 @@ import (
 	"os"
 
 	"github.com/MicahParks/keyfunc/v3"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
 	"meldwijzer/api"
 	"meldwijzer/app"
@@ -20,6 +22,8 @@ import (
 	"meldwijzer/config"
 	"meldwijzer/internal/cloud"
 	"meldwijzer/lambdahttp"
+	"meldwijzer/members"
+	"meldwijzer/members/cognito"
 )
 
 func main() { lambdahttp.Main(coldStart) }
@@ -40,7 +44,12 @@ func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, erro
 	if err != nil {
 		return nil, err
 	}
-	a, err := app.New(app.Options{Functions: []string{api.FunctionInstitution}, Store: parts.Store, Demo: c.Demo,
+	// Who has access: the pool's groups are the roles a school's admin grants.
+	var dir members.Directory
+	if c.UserPoolID != "" {
+		dir = cognito.New(cip.NewFromConfig(parts.AWS), c.UserPoolID)
+	}
+	a, err := app.New(app.Options{Functions: []string{api.FunctionInstitution}, Store: parts.Store, Demo: c.Demo, Members: dir,
 		Verifier: auth.NewVerifier(jwks.Keyfunc, c.Issuer, c.Audience), Retention: c.Retention, K: c.K, Logger: log})
 	if err != nil {
 		return nil, err
