@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
@@ -59,6 +60,23 @@ func newPretoken(stack awscdk.Stack, pool awscognito.UserPool, d *data, assetDir
 		a.AddAlarmAction(awscloudwatchactions.NewSnsAction(topic))
 	}
 	return fn
+}
+
+// membersActions are the user pool calls of the members directory (members/cognito): read the
+// pool's users and groups, put users in and out of groups. Nothing else: no user is created,
+// changed or deleted, and no attribute written. IAM cannot limit them to one school's users or to
+// the school roles' groups; the directory does (signin.Belongs, signin.SchoolRole).
+var membersActions = []string{"cognito-idp:ListUsers", "cognito-idp:ListUsersInGroup", "cognito-idp:AdminListGroupsForUser",
+	"cognito-idp:AdminAddUserToGroup", "cognito-idp:AdminRemoveUserFromGroup"}
+
+// grantMembers lets the institution function serve "who has access" on the pool.
+func grantMembers(fn awslambda.Function, pool awscognito.UserPool) {
+	fn.AddEnvironment(jsii.String(config.EnvUserPoolID), pool.UserPoolId(), nil)
+	fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("MembersDirectory"),
+		Actions:   jsii.Strings(membersActions...),
+		Resources: jsii.Strings(*pool.UserPoolArn()),
+	}))
 }
 
 // SurfConext configures the SURFconext identity provider (SAML). Empty MetadataURL: none.

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
+	"meldwijzer/api"
 	"meldwijzer/config"
 	"meldwijzer/store/dynamo"
 )
@@ -149,5 +150,43 @@ func TestSurfConext(t *testing.T) {
 	ann := assertions.Annotations_FromStack(stack)
 	for _, m := range *ann.FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
 		t.Errorf("nag error at %s: %v", *m.Id, m.Entry.Data)
+	}
+}
+
+// Only the institution function may reach the user pool, with the members directory's five
+// calls on this pool alone, and it is told which pool.
+func TestMembersGrant(t *testing.T) {
+	_, _, res := synth(t)
+	var pool string
+	for id := range ofType(res, "AWS::Cognito::UserPool") {
+		pool = id
+	}
+	for name, id := range functionIDs(t, res) {
+		var actions []string
+		for _, s := range roleStatements(t, res, name) {
+			for _, a := range list(s["Action"]) {
+				if act := a.(string); strings.HasPrefix(act, "cognito-idp:") {
+					actions = append(actions, act)
+					if r := list(s["Resource"]); len(r) != 1 || ref(r[0]) != pool {
+						t.Errorf("%s: %s on %v, want the pool %s only", name, act, r, pool)
+					}
+				}
+			}
+		}
+		env, _ := get(res[id].Properties, "Environment", "Variables").(map[string]any)
+		if name != api.FunctionInstitution {
+			if len(actions) > 0 || env[config.EnvUserPoolID] != nil {
+				t.Errorf("%s may reach the user pool: %v", name, actions)
+			}
+			continue
+		}
+		slices.Sort(actions)
+		want := slices.Sorted(slices.Values(membersActions))
+		if !slices.Equal(actions, want) {
+			t.Errorf("the institution function may %v on the pool, want %v", actions, want)
+		}
+		if ref(env[config.EnvUserPoolID]) != pool {
+			t.Errorf("%s = %v, want the pool", config.EnvUserPoolID, env[config.EnvUserPoolID])
+		}
 	}
 }

@@ -163,6 +163,7 @@ func NewMeldwijzerStack(scope constructs.Construct, id string, props *Meldwijzer
 	for _, name := range deployedFunctions() {
 		access[name].grant(stack, fns[name], d)
 	}
+	grantMembers(fns[api.FunctionInstitution], pool)
 	addRoutes(httpAPI, stage, fns, staffAuthorizer)
 	deployWeb(stack, webBucket, distribution, cmp.Or(props.WebDir, "web/static"))
 	topic := newAlarms(stack, alarmEmail.ValueAsString(), httpAPI, fns, d.table)

@@ -306,7 +306,7 @@ func TestEnvironmentHoldsNamesNotSecrets(t *testing.T) {
 	wantVars := map[string][]string{
 		api.FunctionWegwijzer:   nil,
 		api.FunctionMeldpunt:    {config.EnvOriginSecretARN, config.EnvSecretARN, config.EnvTable},
-		api.FunctionInstitution: {config.EnvJWKSURL, config.EnvOriginSecretARN, config.EnvTable, config.EnvTokenAudience, config.EnvTokenIssuer},
+		api.FunctionInstitution: {config.EnvJWKSURL, config.EnvOriginSecretARN, config.EnvTable, config.EnvTokenAudience, config.EnvTokenIssuer, config.EnvUserPoolID},
 	}
 	secretish := regexp.MustCompile(`(?i)secret|password|passwd|private|token|key|credential`)
 	highEntropy := regexp.MustCompile(`^[A-Za-z0-9+/=_-]{20,}$`)
