@@ -7,7 +7,14 @@
   const T = {
     nl: {
       skip: 'Naar de inhoud', other: 'English', brandSub: 'instelling', signout: 'Afmelden', tabsNav: 'Onderdelen',
-      tabInbox: 'Meldingen', tabDash: 'Dashboard', tabAudit: 'Logboek',
+      tabInbox: 'Meldingen', tabDash: 'Dashboard', tabAudit: 'Logboek', tabMembers: 'Toegang',
+      role_admin: 'Beheerder', role_staff: 'Medewerker', roleAdminHint: 'Bepaalt wie van de school welke rol heeft.',
+      mbTitle: 'Wie heeft toegang', mbNone: 'Nog niemand van jouw school heeft zich aangemeld.',
+      mbIntro: 'Hier zie je wie van jouw school zich aanmeldt en welke rol iemand heeft. Niemand heeft vanzelf een rol. Geef iemand alleen de rol die nodig is voor het werk.',
+      mbProvider: 'Op deze server komen de rollen uit de groepen van jullie eigen inlogsysteem. Vraag de ICT van je school om iemand in de juiste groep te zetten.',
+      mbRoles: 'Rollen van {who}', mbVia: 'Via de groepen van school: {roles}', mbSave: 'Rollen opslaan', mbSaved: 'De rollen van {who} zijn opgeslagen.',
+      mbNoRole: 'Geen rol', mbSelf: 'Je kunt je eigen rol als beheerder niet weghalen.', mbOff: 'Account staat uit',
+      src_surfconext: 'Via SURFconext', src_account: 'Account van de beheerder', a_roles: 'Rollen aangepast',
       siTitle: 'Aanmelden voor medewerkers',
       siIntro: 'Hier lezen de vertrouwenspersoon en het meldpunt de anonieme meldingen. Kwaliteit en bestuur zien het dashboard met aantallen.',
       demoTitle: 'Demo-aanmelding', demoIntro: 'Alleen op deze lokale demo-server. De scholen zijn verzonnen.',
@@ -70,7 +77,14 @@
     },
     en: {
       skip: 'Skip to content', other: 'Nederlands', brandSub: 'institution', signout: 'Sign out', tabsNav: 'Sections',
-      tabInbox: 'Reports', tabDash: 'Dashboard', tabAudit: 'Audit log',
+      tabInbox: 'Reports', tabDash: 'Dashboard', tabAudit: 'Audit log', tabMembers: 'Access',
+      role_admin: 'Admin', role_staff: 'Staff member', roleAdminHint: 'Decides who at the school has which role.',
+      mbTitle: 'Who has access', mbNone: 'Nobody from your school has signed in yet.',
+      mbIntro: 'Here you see who from your school signs in and which role they have. Nobody has a role by default. Give people only the role their work needs.',
+      mbProvider: "On this server the roles come from the groups of your school's own sign-in system. Ask your school's IT to put someone in the right group.",
+      mbRoles: 'Roles of {who}', mbVia: "Through the school's groups: {roles}", mbSave: 'Save roles', mbSaved: 'The roles of {who} are saved.',
+      mbNoRole: 'No role', mbSelf: 'You cannot remove your own admin role.', mbOff: 'Account is switched off',
+      src_surfconext: 'Through SURFconext', src_account: "The operator's account", a_roles: 'Changed roles',
       siTitle: 'Sign in for staff',
       siIntro: 'Here the confidential adviser and the reporting point read the anonymous reports. Quality staff and the board see the dashboard with counts.',
       demoTitle: 'Demo sign-in', demoIntro: 'Only on this local demo server. The schools are made up.',
@@ -135,7 +149,7 @@
   const DIM = { theme: 'th_', where: 'wh_', audience: 'au_', ground: 'gr_' };
   const KEY = 'meldwijzer.instelling';
   const S = {
-    lang: 'nl', token: null, inst: '', role: '', sub: '', instName: '', view: '', busy: false,
+    lang: 'nl', token: null, inst: '', role: '', roles: [], sub: '', instName: '', view: '', busy: false, members: [],
     status: 'open', cases: [], cursor: null, report: null, messages: [], dash: null, audit: [], auCursor: null
   };
   const $ = (id) => document.getElementById(id);
@@ -193,10 +207,12 @@
     } catch (_) { return null; }
   }
   // Only for display and for choosing the views; the server decides what the token may do.
+  // A token may grant several roles (role, roles, cognito:groups); role is the most trusted.
+  const ROLES = ['handler', 'admin', 'viewer', 'staff'];
   function identityOf(c) {
-    const groups = Array.isArray(c['cognito:groups']) ? c['cognito:groups'] : [];
-    const role = c.role || (groups.includes('handler') ? 'handler' : groups.includes('viewer') ? 'viewer' : '');
-    return { inst: c.institution || c['custom:institution'] || '', role, sub: c.sub || '', exp: c.exp };
+    const granted = [c.role].concat(Array.isArray(c.roles) ? c.roles : [], Array.isArray(c['cognito:groups']) ? c['cognito:groups'] : []);
+    const roles = ROLES.filter((r) => granted.includes(r));
+    return { inst: c.institution || c['custom:institution'] || '', role: roles[0] || '', roles, sub: c.sub || '', exp: c.exp };
   }
   function save() {
     try { sessionStorage.setItem(KEY, JSON.stringify({ token: S.token, lang: S.lang })); } catch (_) { /* private mode */ }
@@ -205,9 +221,9 @@
     const c = claimsOf(tok);
     if (!c) return 'eTokFmt';
     const id = identityOf(c);
-    if (!id.inst || (id.role !== 'handler' && id.role !== 'viewer')) return 'eTokClaims';
+    if (!id.inst || !id.roles.some((r) => r === 'handler' || r === 'viewer' || r === 'admin')) return 'eTokClaims';
     if (id.exp && id.exp * 1000 < Date.now()) return 'eTokExp';
-    Object.assign(S, { token: tok, inst: id.inst, role: id.role, sub: id.sub, instName: '' });
+    Object.assign(S, { token: tok, inst: id.inst, role: id.role, roles: id.roles, sub: id.sub, instName: '' });
     save();
     fetch('/api/v1/institutions/' + encodeURIComponent(S.inst))
       .then((r) => (r.ok ? r.json() : null)).then((d) => { if (d && d.name && S.token === tok) { S.instName = d.name; header(); } })
@@ -216,7 +232,7 @@
   }
   function signOut(reason) {
     S.token = null;
-    Object.assign(S, { inst: '', role: '', sub: '', instName: '', cases: [], report: null, messages: [], dash: null, audit: [] });
+    Object.assign(S, { inst: '', role: '', roles: [], sub: '', instName: '', cases: [], report: null, messages: [], dash: null, audit: [], members: [] });
     save();
     $('tok').value = '';
     $('replyText').value = '';
@@ -252,7 +268,7 @@
   }
 
   // ---- views ----
-  const VIEWS = ['vSignin', 'vInbox', 'vReport', 'vDash', 'vAudit', 'vDenied'];
+  const VIEWS = ['vSignin', 'vInbox', 'vReport', 'vDash', 'vAudit', 'vMembers', 'vDenied'];
   function show(id, focus = true) {
     for (const v of VIEWS) $(v).hidden = v !== id;
     S.view = id;
@@ -266,8 +282,10 @@
     $('whoInst').textContent = S.instName || S.inst;
     $('whoRole').textContent = S.role ? t('role_' + S.role) : '';
     $('tabInbox').hidden = S.role !== 'handler';
-    const cur = { vInbox: 'tabInbox', vReport: 'tabInbox', vDash: 'tabDash', vAudit: 'tabAudit' }[S.view];
-    for (const id of ['tabInbox', 'tabDash', 'tabAudit']) {
+    $('tabMembers').hidden = !S.roles.includes('admin');
+    $('tabDash').hidden = $('tabAudit').hidden = !S.roles.includes('handler') && !S.roles.includes('viewer');
+    const cur = { vInbox: 'tabInbox', vReport: 'tabInbox', vDash: 'tabDash', vAudit: 'tabAudit', vMembers: 'tabMembers' }[S.view];
+    for (const id of ['tabInbox', 'tabDash', 'tabAudit', 'tabMembers']) {
       if (id === cur) $(id).setAttribute('aria-current', 'page'); else $(id).removeAttribute('aria-current');
     }
     document.title = (S.view && S.view !== 'vSignin' && $(S.view).querySelector('h1').textContent
@@ -280,6 +298,8 @@
     if (name === 'melding' && arg) return handler ? openReport(decodeURIComponent(arg)) : show('vDenied');
     if (name === 'meldingen') return handler ? openInbox() : show('vDenied');
     if (name === 'logboek') return openAudit();
+    if (name === 'toegang') return S.roles.includes('admin') ? openMembers() : show('vDenied');
+    if (!handler && !S.roles.includes('viewer')) return S.roles.includes('admin') ? openMembers() : show('vDenied');
     if (name === 'dashboard' || !handler) return openDash();
     return openInbox();
   }
@@ -311,7 +331,7 @@
       if (!r.ok || !d.token) throw new Error((d.error && d.error.message) || String(r.status));
       const err = useToken(d.token);
       if (err) throw Object.assign(new Error(err), { key: err });
-      const want = role === 'handler' ? '#/meldingen' : '#/dashboard';
+      const want = { handler: '#/meldingen', admin: '#/toegang' }[role] || '#/dashboard';
       if (location.hash !== want) location.hash = want; else route();
     } catch (x) {
       alertIn('siAlert', x instanceof TypeError ? 'network' : x.key || 'failed', null, x.key ? '' : x.message);
@@ -708,6 +728,10 @@
     let s = t('a_' + e.action);
     if (e.action === 'status' && e.detail) s += ': ' + t('st_' + e.detail);
     if (e.action === 'list') s += ' (' + (e.detail ? t('f_' + e.detail).toLowerCase() : t('l_all')) + ')';
+    if (e.action === 'roles' && e.detail) {
+      const roles = e.detail.split(' ')[1] || '-';
+      s += ': ' + (roles === '-' ? t('mbNoRole') : roles.split(',').map((r) => t('role_' + r)).join(', '));
+    }
     return s;
   }
   function renderAudit() {
@@ -726,6 +750,57 @@
   }
   $('auMore').addEventListener('click', () => openAudit(true));
 
+  // ---- who has access (admin) ----
+  async function openMembers() {
+    show('vMembers');
+    alertIn('mbAlert', '');
+    $('mbProvider').hidden = true;
+    S.members = [];
+    renderMembers();
+    try {
+      S.members = (await api('/members')).members || [];
+      renderMembers();
+    } catch (e) {
+      // 501: this server has no role directory; the identity provider's groups are the roles.
+      if (e.status === 501) { $('mbProvider').hidden = false; $('mbList').textContent = ''; return; }
+      failed(e, 'mbAlert', openMembers);
+    }
+  }
+  function renderMembers() {
+    const ul = $('mbList');
+    ul.textContent = '';
+    if (!S.members.length && $('mbProvider').hidden) ul.append(h('li', { class: 'note', text: t('mbNone') }));
+    S.members.forEach((m, i) => {
+      const who = m.name || m.email || m.principal || m.subject;
+      const boxes = ROLES.map((r) => h('label', { class: 'choice' },
+        h('input', { type: 'checkbox', name: 'role', value: r, checked: m.roles.includes(r) }), h('span', { text: t('role_' + r) })));
+      const err = h('p', { class: 'err', id: 'mbErr' + i, hidden: true });
+      const form = h('form', { class: 'panel', 'aria-labelledby': 'mbWho' + i },
+        h('h2', { id: 'mbWho' + i, translate: 'no', text: who }),
+        h('p', { class: 'small' }, [m.email && m.email !== who ? m.email + ' · ' : '', t('src_' + m.source), m.enabled ? '' : ' · ' + t('mbOff')].join('')),
+        m.providerRoles.length ? h('p', { class: 'small', text: t('mbVia', { roles: m.providerRoles.map((r) => t('role_' + r)).join(', ') }) }) : null,
+        h('fieldset', {}, h('legend', { text: t('mbRoles', { who }) }), boxes),
+        err,
+        h('button', { type: 'submit', class: 'btn primary', text: t('mbSave') }));
+      form.addEventListener('submit', (ev) => { ev.preventDefault(); saveRoles(m, form, err, who); });
+      ul.append(h('li', {}, form));
+    });
+  }
+  async function saveRoles(m, form, err, who) {
+    const roles = [...form.querySelectorAll('input[name=role]:checked')].map((x) => x.value);
+    err.hidden = true;
+    if (m.subject === S.sub && !roles.includes('admin')) { err.textContent = t('mbSelf'); err.hidden = false; return; }
+    try {
+      const d = await api('/members/' + encodeURIComponent(m.subject) + '/roles', { method: 'PUT', body: { roles } });
+      Object.assign(m, d.member);
+      announce(t('mbSaved', { who }));
+    } catch (e) {
+      if (e.status === 401) return;
+      err.textContent = e.status ? t('failed') + ' ' + (e.message || e.status) : t('network');
+      err.hidden = false;
+    }
+  }
+
   // ---- language and wiring ----
   function applyLang() {
     const d = T[S.lang];
@@ -741,6 +816,7 @@
     if (S.view === 'vReport' && S.report) renderReport();
     if (S.view === 'vDash' && S.dash) renderDash();
     if (S.view === 'vAudit') renderAudit();
+    if (S.view === 'vMembers') renderMembers();
     for (const a of document.querySelectorAll('.alert')) if (!a.hidden && a._redo) a._redo();
     header();
   }
