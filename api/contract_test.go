@@ -45,7 +45,7 @@ func TestResponsesMatchTheContract(t *testing.T) {
 
 	ts := newTestServer(t)
 	// Who has access needs a role directory: a second server with the Cognito one (members_test.go).
-	ms, admin := newMembersServer(t)
+	ms, memberAdmin := newMembersServer(t)
 	doc.Servers = openapi3.Servers{{URL: ts.URL}, {URL: ms.URL}}
 	router, err := legacy.NewRouter(doc)
 	if err != nil {
@@ -54,6 +54,10 @@ func TestResponsesMatchTheContract(t *testing.T) {
 	id, receipt := ts.file(t, "roc-voorbeeldstad", report, "contract-key-0000001")
 	handler := ts.token(t, "roc-voorbeeldstad", "handler", time.Hour)
 	viewer := ts.token(t, "roc-voorbeeldstad", "viewer", time.Hour)
+	admin := ts.token(t, "roc-voorbeeldstad", "admin", time.Hour)
+	contacts := `{"contacts":[{"role":"mentor","name":{"nl":"Je mentor","en":"Your mentor"}},{"role":"leidinggevende","name":{"nl":"Je teamleider","en":"Your team leader"}},` +
+		`{"role":"vertrouwenspersoon","name":{"nl":"Vertrouwenspersoon (demo)","en":"Confidential adviser (demo)"},"email":"vp@roc-voorbeeldstad.example","hours":{"nl":"Maandag","en":"Monday"}},` +
+		`{"role":"meldpunt-stage","name":{"nl":"Meldpunt stage (demo)","en":"Internship reporting point (demo)"},"website":"https://roc-voorbeeldstad.example/stage"}]}`
 	other := ts.token(t, "mbo-college-demo", "handler", time.Hour)
 	inst := "/api/v1/institutions/roc-voorbeeldstad"
 	month := time.Now().UTC().AddDate(0, -1, 0).Format("2006-01")
@@ -115,6 +119,14 @@ func TestResponsesMatchTheContract(t *testing.T) {
 		{"audit", "GET", inst + "/audit", "", []string{"Authorization", handler}, true},
 		{"audit viewer", "GET", inst + "/audit", "", []string{"Authorization", viewer}, true},
 		{"audit bad cursor", "GET", inst + "/audit?cursor=xyz", "", []string{"Authorization", handler}, false},
+		{"settings", "GET", inst + "/settings", "", []string{"Authorization", admin}, true},
+		{"settings handler", "GET", inst + "/settings", "", []string{"Authorization", handler}, false},
+		{"contacts", "PUT", inst + "/contacts", contacts, with("Authorization", admin), true},
+		{"contacts unknown role", "PUT", inst + "/contacts", strings.Replace(contacts, `"role":"mentor"`, `"role":"conciërge"`, 1), with("Authorization", admin), false},
+		{"contacts unknown field", "PUT", inst + "/contacts", `{"contacts":[],"extra":1}`, with("Authorization", admin), false},
+		{"contacts viewer", "PUT", inst + "/contacts", contacts, with("Authorization", viewer), false},
+		{"contacts too large", "PUT", inst + "/contacts", `{"contacts":"` + strings.Repeat("a", 70<<10) + `"}`, with("Authorization", admin), false},
+		{"contacts not json", "PUT", inst + "/contacts", contacts, []string{"Content-Type", "text/plain", "Authorization", admin}, false},
 		{"signin", "POST", "/api/v1/local/signin", `{"institution":"roc-voorbeeldstad","role":"viewer"}`, json, true},
 		{"signin bad role", "POST", "/api/v1/local/signin", `{"institution":"roc-voorbeeldstad","role":"root"}`, json, false},
 		{"signin too large", "POST", "/api/v1/local/signin", big, json, false},
@@ -125,16 +137,16 @@ func TestResponsesMatchTheContract(t *testing.T) {
 		contractCase{"roles local", "PUT", inst + "/members/" + memberSubject + "/roles", `{"roles":["viewer"]}`, with("Authorization", ts.token(t, "roc-voorbeeldstad", "admin", time.Hour)), false},
 	)
 	memberCases := []contractCase{
-		{"members", "GET", inst + "/members", "", []string{"Authorization", admin}, true},
-		{"members handler", "GET", inst + "/members", "", []string{"Authorization", handler}, false},
-		{"roles", "PUT", inst + "/members/" + memberSubject + "/roles", `{"roles":["viewer","staff"]}`, with("Authorization", admin), true},
-		{"roles none", "PUT", inst + "/members/" + memberSubject + "/roles", `{"roles":[]}`, with("Authorization", admin), true},
-		{"roles sector", "PUT", inst + "/members/" + memberSubject + "/roles", `{"roles":["sector"]}`, with("Authorization", admin), false},
-		{"roles missing", "PUT", inst + "/members/" + memberSubject + "/roles", `{}`, with("Authorization", admin), false},
-		{"roles other school", "PUT", inst + "/members/" + otherSubject + "/roles", `{"roles":["viewer"]}`, with("Authorization", admin), false},
-		{"roles own admin", "PUT", inst + "/members/" + adminSubject + "/roles", `{"roles":[]}`, with("Authorization", admin), false},
-		{"roles too large", "PUT", inst + "/members/" + memberSubject + "/roles", big, with("Authorization", admin), false},
-		{"roles not json", "PUT", inst + "/members/" + memberSubject + "/roles", `{"roles":[]}`, []string{"Content-Type", "text/plain", "Authorization", admin}, false},
+		{"members", "GET", "/api/v1/institutions/" + memberSchool + "/members", "", []string{"Authorization", memberAdmin}, true},
+		{"members handler", "GET", "/api/v1/institutions/" + memberSchool + "/members", "", []string{"Authorization", handler}, false},
+		{"roles", "PUT", "/api/v1/institutions/" + memberSchool + "/members/" + memberSubject + "/roles", `{"roles":["viewer","staff"]}`, with("Authorization", memberAdmin), true},
+		{"roles none", "PUT", "/api/v1/institutions/" + memberSchool + "/members/" + memberSubject + "/roles", `{"roles":[]}`, with("Authorization", memberAdmin), true},
+		{"roles sector", "PUT", "/api/v1/institutions/" + memberSchool + "/members/" + memberSubject + "/roles", `{"roles":["sector"]}`, with("Authorization", memberAdmin), false},
+		{"roles missing", "PUT", "/api/v1/institutions/" + memberSchool + "/members/" + memberSubject + "/roles", `{}`, with("Authorization", memberAdmin), false},
+		{"roles other school", "PUT", "/api/v1/institutions/" + memberSchool + "/members/" + otherSubject + "/roles", `{"roles":["viewer"]}`, with("Authorization", memberAdmin), false},
+		{"roles own admin", "PUT", "/api/v1/institutions/" + memberSchool + "/members/" + adminSubject + "/roles", `{"roles":[]}`, with("Authorization", memberAdmin), false},
+		{"roles too large", "PUT", "/api/v1/institutions/" + memberSchool + "/members/" + memberSubject + "/roles", big, with("Authorization", memberAdmin), false},
+		{"roles not json", "PUT", "/api/v1/institutions/" + memberSchool + "/members/" + memberSubject + "/roles", `{"roles":[]}`, []string{"Content-Type", "text/plain", "Authorization", memberAdmin}, false},
 	}
 	seen := map[string]bool{}
 	for i, c := range append(cases, memberCases...) {

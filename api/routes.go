@@ -42,6 +42,7 @@ type Route struct {
 var (
 	handlerOnly = []string{auth.RoleHandler}
 	staffRoles  = []string{auth.RoleHandler, auth.RoleViewer}
+	adminOnly   = []string{auth.RoleAdmin}
 )
 
 // Routes is the route table of docs/api.md.
@@ -70,6 +71,10 @@ var Routes = []Route{
 	// Who has access: the school's admin sees and changes the roles of its own accounts.
 	{Method: "GET", Path: "/api/v1/institutions/{id}/members", Function: FunctionInstitution, Auth: AuthStaff, Roles: []string{auth.RoleAdmin}, handle: (*Server).listMembers},
 	{Method: "PUT", Path: "/api/v1/institutions/{id}/members/{subject}/roles", Function: FunctionInstitution, Auth: AuthStaff, Roles: []string{auth.RoleAdmin}, MaxBody: 1 << 10, handle: (*Server).setMemberRoles},
+	// The institution's admin: its own record and help contacts (at most 40 contacts of a few
+	// hundred bytes each).
+	{Method: "GET", Path: "/api/v1/institutions/{id}/settings", Function: FunctionInstitution, Auth: AuthStaff, Roles: adminOnly, handle: (*Server).getSettings},
+	{Method: "PUT", Path: "/api/v1/institutions/{id}/contacts", Function: FunctionInstitution, Auth: AuthStaff, Roles: adminOnly, MaxBody: 64 << 10, handle: (*Server).putContacts},
 
 	// The local binary's demo sign-in: a token for a demo institution, without a password.
 	{Method: "POST", Path: "/api/v1/local/signin", Function: FunctionLocal, MaxBody: 1 << 10, handle: (*Server).localSignin},

@@ -14,6 +14,7 @@ import (
 	"meldwijzer"
 	"meldwijzer/api"
 	"meldwijzer/auth"
+	"meldwijzer/catalog"
 	"meldwijzer/content"
 	"meldwijzer/lambdahttp"
 	"meldwijzer/meldpunt"
@@ -56,9 +57,12 @@ type Options struct {
 	Hosts []string
 	// Members is the role directory (the Cognito user pool) for "who has access"; nil where the
 	// identity provider's groups are the roles (the members routes then answer 501).
-	// Institutions reads the institutions' records for it (the Store when nil).
-	Members      members.Directory
-	Institutions members.Institutions
+	Members members.Directory
+	// Institutions is the institution store; nil: Store's, when it is one (bolt and dynamo are),
+	// else none (only the demo seed, in demo mode).
+	Institutions meldwijzer.InstitutionStore
+	// InstitutionTTL is how long the institutions are cached (catalog.TTL when zero).
+	InstitutionTTL time.Duration
 	// Content and Guide, when set, are used instead of loading content.FS (tests load it once).
 	Content *content.Bundle
 	Guide   *wegwijzer.Guide
@@ -71,6 +75,8 @@ type App struct {
 	Guide    *wegwijzer.Guide
 	Meldpunt *meldpunt.Service
 	Server   *api.Server
+	// Institutions are the institutions served: the store behind a short cache.
+	Institutions *catalog.Catalog
 
 	functions []string
 }
@@ -88,6 +94,22 @@ func New(o Options) (*App, error) {
 		if err != nil {
 			return nil, err
 		}
+	}
+	instStore := o.Institutions
+	if is, ok := o.Store.(meldwijzer.InstitutionStore); ok && instStore == nil {
+		instStore = is
+	}
+	var seed []*meldwijzer.Institution
+	if o.Demo {
+		seed = a.Content.DemoSeed(time.Time{})
+	}
+	a.Institutions = catalog.New(instStore, catalog.Options{Demo: o.Demo, Seed: seed, TTL: o.InstitutionTTL, Logger: o.Logger})
+	if a.Guide != nil {
+		a.Guide = a.Guide.WithInstitutions(a.Institutions)
+	}
+	var settings *catalog.Settings
+	if o.Store != nil {
+		settings = catalog.NewSettings(a.Institutions, a.Content, o.Store, o.Now)
 	}
 	if o.Store != nil {
 		// Without a secret (the institution function) the service takes and finds no reports
@@ -111,23 +133,19 @@ func New(o Options) (*App, error) {
 	}
 	var who *members.Service
 	if o.Members != nil {
-		insts := o.Institutions
-		if insts == nil {
-			var ok bool
-			if insts, ok = o.Store.(members.Institutions); !ok {
-				return nil, errors.New("app: a members directory needs a store that reads institutions")
-			}
+		if instStore == nil {
+			return nil, errors.New("app: a members directory needs the institution store")
 		}
 		if o.Store == nil {
 			return nil, errors.New("app: a members directory needs the audit log's store")
 		}
-		who = members.New(o.Members, insts, o.Store, o.Now)
+		who = members.New(o.Members, instStore, o.Store, o.Now)
 	}
 	a.Server = api.NewServer(api.Config{
 		Members: who,
 		Content: a.Content, Guide: a.Guide, Meldpunt: a.Meldpunt, Logger: o.Logger, Web: o.Web,
 		Limits: o.Limits, Verifier: o.Verifier, LocalSigner: o.LocalSigner, Now: o.Now,
-		Demo: o.Demo, Hosts: o.Hosts,
+		Demo: o.Demo, Hosts: o.Hosts, Institutions: a.Institutions, Settings: settings,
 	})
 	return a, nil
 }

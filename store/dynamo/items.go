@@ -51,10 +51,6 @@ const (
 	PrefixIdempotency = "IDEM#"     // idempotency records
 	PrefixAudit       = "AUDIT#"    // audit entries
 	PrefixAuditSeq    = "AUDITSEQ#" // the audit log's counter
-	// PrefixDomain is the institutions' sign-in domain index (DOMAIN#<domain>): the one
-	// partition the pre-token-generation trigger may read (GetItem only), so its item holds
-	// everything InstitutionByDomain returns.
-	PrefixDomain = "DOMAIN#"
 )
 
 func instPK(inst string) string    { return PrefixInstitution + inst }

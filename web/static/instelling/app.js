@@ -7,14 +7,7 @@
   const T = {
     nl: {
       skip: 'Naar de inhoud', other: 'English', brandSub: 'instelling', signout: 'Afmelden', tabsNav: 'Onderdelen',
-      tabInbox: 'Meldingen', tabDash: 'Dashboard', tabAudit: 'Logboek', tabMembers: 'Toegang',
-      role_admin: 'Beheerder', role_staff: 'Medewerker', roleAdminHint: 'Bepaalt wie van de school welke rol heeft.',
-      mbTitle: 'Wie heeft toegang', mbNone: 'Nog niemand van jouw school heeft zich aangemeld.',
-      mbIntro: 'Hier zie je wie van jouw school zich aanmeldt en welke rol iemand heeft. Niemand heeft vanzelf een rol. Geef iemand alleen de rol die nodig is voor het werk.',
-      mbProvider: 'Op deze server komen de rollen uit de groepen van jullie eigen inlogsysteem. Vraag de ICT van je school om iemand in de juiste groep te zetten.',
-      mbRoles: 'Rollen van {who}', mbVia: 'Via de groepen van school: {roles}', mbSave: 'Rollen opslaan', mbSaved: 'De rollen van {who} zijn opgeslagen.',
-      mbNoRole: 'Geen rol', mbSelf: 'Je kunt je eigen rol als beheerder niet weghalen.', mbOff: 'Account staat uit',
-      src_surfconext: 'Via SURFconext', src_account: 'Account van de beheerder', a_roles: 'Rollen aangepast',
+      tabInbox: 'Meldingen', tabDash: 'Dashboard', tabAudit: 'Logboek',
       siTitle: 'Aanmelden voor medewerkers',
       siIntro: 'Hier lezen de vertrouwenspersoon en het meldpunt de anonieme meldingen. Kwaliteit en bestuur zien het dashboard met aantallen.',
       demoTitle: 'Demo-aanmelding', demoIntro: 'Alleen op deze lokale demo-server. De scholen zijn verzonnen.',
@@ -73,18 +66,29 @@
       gr_herkomst: 'Afkomst of huidskleur', gr_religie: 'Geloof', 'gr_seksuele-orientatie': 'Seksuele oriëntatie',
       gr_gender: 'Geslacht of genderidentiteit', gr_handicap: 'Handicap of chronische ziekte', gr_leeftijd: 'Leeftijd', gr_anders: 'Iets anders',
       wn_week: 'In de week voor de melding', wn_month: 'In de maand voor de melding', wn_longer: 'Langer geleden',
+      tabSettings: 'Contactpersonen', role_admin: 'Beheerder', roleAdminHint: 'Houdt de contactpersonen bij en bepaalt wie van de school welke rol heeft.',
+      role_staff: 'Medewerker', tabMembers: 'Toegang',
+      mbTitle: 'Wie heeft toegang', mbNone: 'Nog niemand van jouw school heeft zich aangemeld.',
+      mbIntro: 'Hier zie je wie van jouw school zich aanmeldt en welke rol iemand heeft. Niemand heeft vanzelf een rol. Geef iemand alleen de rol die nodig is voor het werk.',
+      mbProvider: 'Op deze server komen de rollen uit de groepen van jullie eigen inlogsysteem. Vraag de ICT van je school om iemand in de juiste groep te zetten.',
+      mbRoles: 'Rollen van {who}', mbVia: 'Via de groepen van school: {roles}', mbSave: 'Rollen opslaan', mbSaved: 'De rollen van {who} zijn opgeslagen.',
+      mbNoRole: 'Geen rol', mbSelf: 'Je kunt je eigen rol als beheerder niet weghalen.', mbOff: 'Account staat uit',
+      src_surfconext: 'Via SURFconext', src_account: 'Account van de beheerder', a_roles: 'Rollen aangepast',
+      seTitle: 'Contactpersonen', seIntro: 'Deze contactpersonen ziet een student of medewerker in de wegwijzer. Na opslaan zie je de wijziging daar binnen een minuut.',
+      seSave: 'Opslaan', seSaved: 'Opgeslagen. De wegwijzer toont dit binnen een minuut.', seFix: 'Verbeter eerst wat hieronder in rood staat.',
+      seNone: 'Er zijn nog geen contactpersonen.', a_contacts: 'Contactpersonen veranderd',
+      c_nameNl: 'Naam (Nederlands)', c_nameEn: 'Naam (Engels)', c_email: 'E-mailadres', c_phone: 'Telefoonnummer',
+      c_website: 'Website (begint met https://)', c_hoursNl: 'Bereikbaar (Nederlands)', c_hoursEn: 'Bereikbaar (Engels)',
+      c_hint: 'Laat leeg wat er niet is.', eName: 'Vul de naam in.', eEmail: 'Dit is geen e-mailadres.',
+      eWeb: 'Een website begint met https://', ePhone: 'Gebruik alleen cijfers, spaties, - en een + vooraan.', eHours: 'Vul de tijden in het Nederlands en het Engels in, of laat beide leeg.',
+      cr_mentor: 'Mentor of slb\'er', cr_leidinggevende: 'Leidinggevende', cr_vertrouwenspersoon: 'Vertrouwenspersoon',
+      'cr_meldpunt-stage': 'Meldpunt stagediscriminatie en stagemisbruik', cr_stagebegeleider: 'Stagebegeleider',
+      cr_veiligheidscoordinator: 'Veiligheidscoördinator', cr_aandachtsfunctionaris: 'Aandachtsfunctionaris huiselijk geweld',
       locale: 'nl-NL'
     },
     en: {
       skip: 'Skip to content', other: 'Nederlands', brandSub: 'institution', signout: 'Sign out', tabsNav: 'Sections',
-      tabInbox: 'Reports', tabDash: 'Dashboard', tabAudit: 'Audit log', tabMembers: 'Access',
-      role_admin: 'Admin', role_staff: 'Staff member', roleAdminHint: 'Decides who at the school has which role.',
-      mbTitle: 'Who has access', mbNone: 'Nobody from your school has signed in yet.',
-      mbIntro: 'Here you see who from your school signs in and which role they have. Nobody has a role by default. Give people only the role their work needs.',
-      mbProvider: "On this server the roles come from the groups of your school's own sign-in system. Ask your school's IT to put someone in the right group.",
-      mbRoles: 'Roles of {who}', mbVia: "Through the school's groups: {roles}", mbSave: 'Save roles', mbSaved: 'The roles of {who} are saved.',
-      mbNoRole: 'No role', mbSelf: 'You cannot remove your own admin role.', mbOff: 'Account is switched off',
-      src_surfconext: 'Through SURFconext', src_account: "The operator's account", a_roles: 'Changed roles',
+      tabInbox: 'Reports', tabDash: 'Dashboard', tabAudit: 'Audit log',
       siTitle: 'Sign in for staff',
       siIntro: 'Here the confidential adviser and the reporting point read the anonymous reports. Quality staff and the board see the dashboard with counts.',
       demoTitle: 'Demo sign-in', demoIntro: 'Only on this local demo server. The schools are made up.',
@@ -143,6 +147,24 @@
       gr_herkomst: 'Origin or skin colour', gr_religie: 'Religion', 'gr_seksuele-orientatie': 'Sexual orientation',
       gr_gender: 'Sex or gender identity', gr_handicap: 'Disability or chronic illness', gr_leeftijd: 'Age', gr_anders: 'Something else',
       wn_week: 'In the week before the report', wn_month: 'In the month before the report', wn_longer: 'Longer ago',
+      tabSettings: 'Contacts', role_admin: 'Administrator', roleAdminHint: 'Keeps the school\'s contacts up to date and decides who has which role.',
+      role_staff: 'Staff member', tabMembers: 'Access',
+      mbTitle: 'Who has access', mbNone: 'Nobody from your school has signed in yet.',
+      mbIntro: 'Here you see who from your school signs in and which role they have. Nobody has a role by default. Give people only the role their work needs.',
+      mbProvider: "On this server the roles come from the groups of your school's own sign-in system. Ask your school's IT to put someone in the right group.",
+      mbRoles: 'Roles of {who}', mbVia: "Through the school's groups: {roles}", mbSave: 'Save roles', mbSaved: 'The roles of {who} are saved.',
+      mbNoRole: 'No role', mbSelf: 'You cannot remove your own admin role.', mbOff: 'Account is switched off',
+      src_surfconext: 'Through SURFconext', src_account: "The operator's account", a_roles: 'Changed roles',
+      seTitle: 'Contacts', seIntro: 'Students and staff see these contacts in the guide. After saving, the guide shows the change within a minute.',
+      seSave: 'Save', seSaved: 'Saved. The guide shows this within a minute.', seFix: 'First correct what is marked in red below.',
+      seNone: 'There are no contacts yet.', a_contacts: 'Changed the contacts',
+      c_nameNl: 'Name (Dutch)', c_nameEn: 'Name (English)', c_email: 'Email address', c_phone: 'Phone number',
+      c_website: 'Website (starts with https://)', c_hoursNl: 'Available (Dutch)', c_hoursEn: 'Available (English)',
+      c_hint: 'Leave empty what there is not.', eName: 'Fill in the name.', eEmail: 'This is not an email address.',
+      eWeb: 'A website starts with https://', ePhone: 'Use only digits, spaces, - and a + at the start.', eHours: 'Fill in the times in Dutch and in English, or leave both empty.',
+      cr_mentor: 'Mentor or study coach', cr_leidinggevende: 'Manager', cr_vertrouwenspersoon: 'Confidential adviser',
+      'cr_meldpunt-stage': 'Reporting point for internship discrimination and abuse', cr_stagebegeleider: 'Placement supervisor',
+      cr_veiligheidscoordinator: 'Safety coordinator', cr_aandachtsfunctionaris: 'Domestic violence officer',
       locale: 'en-GB'
     }
   };
@@ -150,7 +172,7 @@
   const KEY = 'meldwijzer.instelling';
   const S = {
     lang: 'nl', token: null, inst: '', role: '', roles: [], sub: '', instName: '', view: '', busy: false, members: [],
-    status: 'open', cases: [], cursor: null, report: null, messages: [], dash: null, audit: [], auCursor: null
+    status: 'open', cases: [], cursor: null, report: null, messages: [], dash: null, audit: [], auCursor: null, settings: null
   };
   const $ = (id) => document.getElementById(id);
   const t = (k, v) => {
@@ -268,7 +290,7 @@
   }
 
   // ---- views ----
-  const VIEWS = ['vSignin', 'vInbox', 'vReport', 'vDash', 'vAudit', 'vMembers', 'vDenied'];
+  const VIEWS = ['vSignin', 'vInbox', 'vReport', 'vDash', 'vAudit', 'vSettings', 'vMembers', 'vDenied'];
   function show(id, focus = true) {
     for (const v of VIEWS) $(v).hidden = v !== id;
     S.view = id;
@@ -282,10 +304,10 @@
     $('whoInst').textContent = S.instName || S.inst;
     $('whoRole').textContent = S.role ? t('role_' + S.role) : '';
     $('tabInbox').hidden = S.role !== 'handler';
-    $('tabMembers').hidden = !S.roles.includes('admin');
     $('tabDash').hidden = $('tabAudit').hidden = !S.roles.includes('handler') && !S.roles.includes('viewer');
-    const cur = { vInbox: 'tabInbox', vReport: 'tabInbox', vDash: 'tabDash', vAudit: 'tabAudit', vMembers: 'tabMembers' }[S.view];
-    for (const id of ['tabInbox', 'tabDash', 'tabAudit', 'tabMembers']) {
+    $('tabSettings').hidden = $('tabMembers').hidden = !S.roles.includes('admin');
+    const cur = { vInbox: 'tabInbox', vReport: 'tabInbox', vDash: 'tabDash', vAudit: 'tabAudit', vSettings: 'tabSettings', vMembers: 'tabMembers' }[S.view];
+    for (const id of ['tabInbox', 'tabDash', 'tabAudit', 'tabSettings', 'tabMembers']) {
       if (id === cur) $(id).setAttribute('aria-current', 'page'); else $(id).removeAttribute('aria-current');
     }
     document.title = (S.view && S.view !== 'vSignin' && $(S.view).querySelector('h1').textContent
@@ -295,11 +317,13 @@
     if (!S.token) { show('vSignin'); loadDemo(); return; }
     const [, name, arg] = (location.hash.match(/^#\/([a-z]+)\/?(.*)$/) || []);
     const handler = S.role === 'handler';
+    const admin = S.roles.includes('admin');
+    if (name === 'contactpersonen') return admin ? openSettings() : show('vDenied');
+    if (name === 'toegang') return admin ? openMembers() : show('vDenied');
+    if (!handler && !S.roles.includes('viewer')) return admin ? openSettings() : show('vDenied');
     if (name === 'melding' && arg) return handler ? openReport(decodeURIComponent(arg)) : show('vDenied');
     if (name === 'meldingen') return handler ? openInbox() : show('vDenied');
     if (name === 'logboek') return openAudit();
-    if (name === 'toegang') return S.roles.includes('admin') ? openMembers() : show('vDenied');
-    if (!handler && !S.roles.includes('viewer')) return S.roles.includes('admin') ? openMembers() : show('vDenied');
     if (name === 'dashboard' || !handler) return openDash();
     return openInbox();
   }
@@ -331,7 +355,7 @@
       if (!r.ok || !d.token) throw new Error((d.error && d.error.message) || String(r.status));
       const err = useToken(d.token);
       if (err) throw Object.assign(new Error(err), { key: err });
-      const want = { handler: '#/meldingen', admin: '#/toegang' }[role] || '#/dashboard';
+      const want = role === 'handler' ? '#/meldingen' : role === 'admin' ? '#/contactpersonen' : '#/dashboard';
       if (location.hash !== want) location.hash = want; else route();
     } catch (x) {
       alertIn('siAlert', x instanceof TypeError ? 'network' : x.key || 'failed', null, x.key ? '' : x.message);
@@ -750,6 +774,129 @@
   }
   $('auMore').addEventListener('click', () => openAudit(true));
 
+  // ---- contacts (admin) ----
+  // The fields of one contact: the key of its label, how to read and write it in the record.
+  const CFIELDS = [
+    ['nameNl', (c) => c.name.nl, (c, v) => { c.name.nl = v; }, 'text'],
+    ['nameEn', (c) => c.name.en, (c, v) => { c.name.en = v; }, 'text'],
+    ['email', (c) => c.email || '', (c, v) => { c.email = v || undefined; }, 'email'],
+    ['phone', (c) => c.phone || '', (c, v) => { c.phone = v || undefined; c.tel = v ? v.replace(/(?!^\+)[^0-9]/g, '') : undefined; }, 'tel'],
+    ['website', (c) => c.website || '', (c, v) => { c.website = v || undefined; }, 'url'],
+    ['hoursNl', (c) => (c.hours || {}).nl || '', (c, v) => { c.hours = Object.assign(c.hours || {}, { nl: v }); }, 'text'],
+    ['hoursEn', (c) => (c.hours || {}).en || '', (c, v) => { c.hours = Object.assign(c.hours || {}, { en: v }); }, 'text']
+  ];
+  const fid = (i, f) => 'c' + i + '_' + f;
+  async function openSettings() {
+    show('vSettings');
+    alertIn('seAlert', '');
+    $('seDone').hidden = true;
+    $('seContacts').textContent = '';
+    try {
+      S.settings = await api('/settings');
+      renderSettings();
+    } catch (e) { failed(e, 'seAlert', openSettings); }
+  }
+  function renderSettings() {
+    const box = $('seContacts');
+    const keep = S.settings && box.children.length ? readContacts() : null; // a language switch keeps what was typed
+    box.textContent = '';
+    if (!S.settings) return;
+    const list = keep || S.settings.contacts;
+    if (!list.length) box.append(h('p', { class: 'note', text: t('seNone') }));
+    list.forEach((c, i) => {
+      const fs = h('fieldset', { class: 'panel contact', 'data-role': c.role },
+        h('legend', { text: t('cr_' + c.role) }), h('p', { class: 'small', id: fid(i, 'hint'), text: t('c_hint') }));
+      for (const [f, get, , type] of CFIELDS) {
+        const id = fid(i, f);
+        fs.append(h('div', { class: 'field' },
+          h('label', { for: id, text: t('c_' + f) }),
+          h('input', { id, name: f, type, value: get(c), autocomplete: 'off', 'aria-describedby': id + '_err', maxlength: 500,
+            oninput: (e) => clearErr(e.target) }),
+          h('p', { id: id + '_err', class: 'err', hidden: true })));
+      }
+      box.append(fs);
+    });
+  }
+  function readContacts() {
+    return [...$('seContacts').querySelectorAll('fieldset.contact')].map((fs, i) => {
+      const old = (S.settings.contacts || []).find((c) => c.role === fs.dataset.role) || {};
+      const c = { role: fs.dataset.role, name: { nl: '', en: '' } };
+      if (old.for) c.for = old.for; // kept as it is: not edited here
+      for (const [f, , set] of CFIELDS) set(c, $(fid(i, f)).value.trim());
+      if (c.hours && !c.hours.nl && !c.hours.en) delete c.hours;
+      return c;
+    });
+  }
+  function clearErr(input) {
+    input.removeAttribute('aria-invalid');
+    const e = $(input.id + '_err');
+    if (e) { e.hidden = true; e.textContent = ''; }
+  }
+  function fieldErr(i, f, msg) {
+    const input = $(fid(i, f));
+    if (!input) return null;
+    input.setAttribute('aria-invalid', 'true');
+    const e = $(input.id + '_err');
+    e.textContent = msg;
+    e.hidden = false;
+    return input;
+  }
+  // check finds what the server would refuse, so that the admin sees it beside the field.
+  function check(list) {
+    const bad = [];
+    list.forEach((c, i) => {
+      if (!c.name.nl) bad.push(fieldErr(i, 'nameNl', t('eName')));
+      if (!c.name.en) bad.push(fieldErr(i, 'nameEn', t('eName')));
+      if (c.email && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(c.email)) bad.push(fieldErr(i, 'email', t('eEmail')));
+      if (c.phone && !/^\+?[0-9][0-9 -]{2,30}$/.test(c.phone)) bad.push(fieldErr(i, 'phone', t('ePhone')));
+      if (c.website && !/^https:\/\/[^\s/]+/.test(c.website)) bad.push(fieldErr(i, 'website', t('eWeb')));
+      if (c.hours && (!c.hours.nl || !c.hours.en)) bad.push(fieldErr(i, c.hours.nl ? 'hoursEn' : 'hoursNl', t('eHours')));
+    });
+    return bad.filter(Boolean);
+  }
+  // serverErrors puts each problem of a 400 ("contacts[2].email: ...") beside its field.
+  function serverErrors(msg) {
+    const bad = [];
+    for (const part of msg.split('; ')) {
+      const m = /^contacts\[(\d+)\]\.(\w+)(?:\.(\w+))?: (.*)$/.exec(part);
+      if (!m) continue;
+      let f = m[2];
+      if (f === 'name' || f === 'hours') f += /\(en\)/.test(m[4]) ? 'En' : 'Nl';
+      if (f === 'tel') f = 'phone';
+      bad.push(fieldErr(+m[1], f, m[4]));
+    }
+    return bad.filter(Boolean);
+  }
+  $('seForm').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (S.busy || !S.settings) return;
+    alertIn('seAlert', '');
+    $('seDone').hidden = true;
+    for (const i of $('seContacts').querySelectorAll('input')) clearErr(i);
+    const list = readContacts();
+    const bad = check(list);
+    if (bad.length) { alertIn('seAlert', 'seFix'); bad[0].focus(); return; }
+    S.busy = true;
+    $('seSave').disabled = true;
+    try {
+      S.settings = await api('/contacts', { method: 'PUT', body: { contacts: list } });
+      $('seContacts').textContent = '';
+      renderSettings();
+      $('seDone').textContent = t('seSaved');
+      $('seDone').hidden = false;
+      announce(t('seSaved'));
+    } catch (x) {
+      if (x.status === 400) {
+        const marked = serverErrors(x.message);
+        alertIn('seAlert', 'failed', null, x.message);
+        if (marked.length) marked[0].focus();
+      } else failed(x, 'seAlert');
+    } finally {
+      S.busy = false;
+      $('seSave').disabled = false;
+    }
+  });
+
   // ---- who has access (admin) ----
   async function openMembers() {
     show('vMembers');
@@ -817,6 +964,7 @@
     if (S.view === 'vDash' && S.dash) renderDash();
     if (S.view === 'vAudit') renderAudit();
     if (S.view === 'vMembers') renderMembers();
+    if (S.view === 'vSettings') renderSettings();
     for (const a of document.querySelectorAll('.alert')) if (!a.hidden && a._redo) a._redo();
     header();
   }
