@@ -17,6 +17,7 @@ async function signInAsAdmin(page) {
   await page.goto(server.url + '/instelling');
   await page.getByLabel('Beheerder').check();
   await page.getByRole('button', { name: 'Aanmelden als demo' }).click();
+  await page.getByRole('link', { name: 'Toegang' }).click();
   await page.getByRole('heading', { level: 1, name: 'Wie heeft toegang' }).waitFor();
 }
 
