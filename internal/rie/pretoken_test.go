@@ -31,7 +31,7 @@ func TestPreTokenUnderRIE(t *testing.T) {
 	var s any = dynamo.New(local.Client(), table)
 	insts, ok := s.(meldwijzer.InstitutionStore)
 	if !ok {
-		t.Fatal("store/dynamo does not implement meldwijzer.InstitutionStore")
+		t.Fatal("store/dynamo does not implement meldwijzer.InstitutionStore: the trigger reads the institutions branch's domain index (merge it first)")
 	}
 	if err := insts.PutInstitution(ctx, &meldwijzer.Institution{ID: "voorbeeldschool", Name: "Voorbeeldschool",
 		Domains:  []string{"voorbeeldschool.example"},
