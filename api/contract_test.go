@@ -143,6 +143,7 @@ func TestResponsesMatchTheContract(t *testing.T) {
 		{"contacts viewer", "PUT", inst + "/contacts", contacts, with("Authorization", viewer), false},
 		{"contacts too large", "PUT", inst + "/contacts", `{"contacts":"` + strings.Repeat("a", 70<<10) + `"}`, with("Authorization", admin), false},
 		{"contacts not json", "PUT", inst + "/contacts", contacts, []string{"Content-Type", "text/plain", "Authorization", admin}, false},
+		{"staff config", "GET", "/api/v1/staff/config", "", nil, true},
 		{"signin", "POST", "/api/v1/local/signin", `{"institution":"roc-voorbeeldstad","role":"viewer"}`, json, true},
 		{"signin bad role", "POST", "/api/v1/local/signin", `{"institution":"roc-voorbeeldstad","role":"root"}`, json, false},
 		{"signin too large", "POST", "/api/v1/local/signin", big, json, false},

@@ -142,8 +142,9 @@ func NewMeldwijzerStack(scope constructs.Construct, id string, props *Meldwijzer
 	// callback; CloudFormation orders it Api → Distribution → client → authorizer → routes.
 	apiDomain := awscdk.Fn_Join(jsii.String(""), &[]*string{httpAPI.ApiId(), jsii.String(".execute-api."),
 		stack.Region(), jsii.String("."), stack.UrlSuffix()})
+	ui := hostedUI(stack, props.CognitoDomainPrefix)
 	distribution := newDistribution(stack, webBucket, apiDomain, d.originSecret.SecretValue().UnsafeUnwrap(), props.WebACLArn,
-		props.DomainNames, props.CertificateArn)
+		props.DomainNames, props.CertificateArn, staffCSP(ui))
 	var surf awscognito.UserPoolIdentityProviderSaml
 	if props.SurfConext.MetadataURL != "" {
 		surf = newSurfConext(stack, pool, props.SurfConext)
@@ -160,6 +161,9 @@ func NewMeldwijzerStack(scope constructs.Construct, id string, props *Meldwijzer
 		})
 
 	access := functionAccess(d, issuer, client.UserPoolClientId())
+	if ui != nil {
+		addSignIn(access[api.FunctionInstitution].env, ui)
+	}
 	for _, name := range deployedFunctions() {
 		access[name].grant(stack, fns[name], d)
 	}
