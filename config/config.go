@@ -41,6 +41,9 @@ const (
 	EnvOriginSecretARN = "ORIGIN_SECRET_ARN"
 	// EnvDemo, "true", serves the fictitious demo institutions (a demo stack; never a real one).
 	EnvDemo = "DEMO"
+	// EnvUserPoolID is the staff user pool whose groups are the roles a school's admin grants
+	// (the members routes); unset on a server without one.
+	EnvUserPoolID = "USER_POOL_ID"
 	// EnvDynamoDBEndpoint is the AWS SDK's own endpoint override, set for DynamoDB Local.
 	EnvDynamoDBEndpoint = "AWS_ENDPOINT_URL_DYNAMODB"
 )
@@ -61,6 +64,8 @@ type Config struct {
 	K int
 	// Demo serves the demo institutions.
 	Demo bool
+	// UserPoolID is the staff user pool ("" when roles are not granted here).
+	UserPoolID string
 }
 
 // FromEnv reads every variable with getenv (os.Getenv) and fails when one of required is empty
@@ -71,7 +76,8 @@ func FromEnv(getenv func(string) string, required ...string) (Config, error) {
 		Issuer: getenv(EnvTokenIssuer), Audience: getenv(EnvTokenAudience), Demo: getenv(EnvDemo) == "true",
 		OIDCAuthorizationEndpoint: getenv(EnvOIDCAuthorizationEndpoint), OIDCTokenEndpoint: getenv(EnvOIDCTokenEndpoint),
 		OIDCEndSessionEndpoint: getenv(EnvOIDCEndSessionEndpoint), OIDCRevocationEndpoint: getenv(EnvOIDCRevocationEndpoint),
-		OIDCScope: getenv(EnvOIDCScope),
+		OIDCScope:  getenv(EnvOIDCScope),
+		UserPoolID: getenv(EnvUserPoolID),
 	}
 	var missing []string
 	for _, name := range required {

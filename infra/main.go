@@ -18,6 +18,10 @@
 //	certificateArn       an ACM certificate in us-east-1 for those names (enables TLSv1.2_2021)
 //	reservedConcurrency  reserved concurrency per function (default: none; see stack.go)
 //	webAclArn            the MeldwijzerEdge stack's web ACL (deploy that stack first, in us-east-1)
+//	surfconextMetadataUrl       SURFconext's SAML IdP metadata URL: adds SURFconext sign-in (needs
+//	                            cognitoDomainPrefix)
+//	surfconextGroupsAttribute   the SAML attribute with the school's groups: eduPersonEntitlement
+//	                            (default), isMemberOf, or a full attribute name
 package main
 
 import (
@@ -55,6 +59,16 @@ func main() {
 	}
 	props.CertificateArn = ctx("certificateArn", "")
 	props.WebACLArn = ctx("webAclArn", "")
+	props.SurfConext = SurfConext{MetadataURL: ctx("surfconextMetadataUrl", ""), GroupsAttribute: ctx("surfconextGroupsAttribute", "")}
+	switch props.SurfConext.GroupsAttribute {
+	case "eduPersonEntitlement":
+		props.SurfConext.GroupsAttribute = samlEntitlement
+	case "isMemberOf":
+		props.SurfConext.GroupsAttribute = samlIsMemberOf
+	}
+	if props.SurfConext.MetadataURL != "" && props.CognitoDomainPrefix == "" {
+		panic("context surfconextMetadataUrl needs cognitoDomainPrefix (SURFconext answers at the pool's domain)")
+	}
 	if (len(props.DomainNames) == 0) != (props.CertificateArn == "") {
 		panic("context domainNames and certificateArn go together")
 	}

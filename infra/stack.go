@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2authorizers"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -46,6 +47,9 @@ type MeldwijzerStackProps struct {
 	// table, and reserving concurrency fails the deploy in a new account whose regional quota is
 	// still 10.
 	ReservedConcurrency int
+	// SurfConext, when its MetadataURL is set, adds SURFconext as the pool's SAML identity
+	// provider (infra/signin.go); it needs CognitoDomainPrefix.
+	SurfConext SurfConext
 }
 
 // Function sizing, the same for the three functions. 256 MB: the Go binaries are small and use
@@ -141,7 +145,11 @@ func NewMeldwijzerStack(scope constructs.Construct, id string, props *Meldwijzer
 	ui := hostedUI(stack, props.CognitoDomainPrefix)
 	distribution := newDistribution(stack, webBucket, apiDomain, d.originSecret.SecretValue().UnsafeUnwrap(), props.WebACLArn,
 		props.DomainNames, props.CertificateArn, staffCSP(ui))
-	client := newDashboardClient(pool, distribution, props)
+	var surf awscognito.UserPoolIdentityProviderSaml
+	if props.SurfConext.MetadataURL != "" {
+		surf = newSurfConext(stack, pool, props.SurfConext)
+	}
+	client := newDashboardClient(pool, distribution, props, surf)
 	issuer := awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("https://cognito-idp."), stack.Region(),
 		jsii.String("."), stack.UrlSuffix(), jsii.String("/"), pool.UserPoolId()})
 	// API Gateway checks the token's signature, issuer, expiry and audience (an ID token's aud, an
@@ -159,9 +167,11 @@ func NewMeldwijzerStack(scope constructs.Construct, id string, props *Meldwijzer
 	for _, name := range deployedFunctions() {
 		access[name].grant(stack, fns[name], d)
 	}
+	grantMembers(fns[api.FunctionInstitution], pool)
 	addRoutes(httpAPI, stage, fns, staffAuthorizer)
 	deployWeb(stack, webBucket, distribution, cmp.Or(props.WebDir, "web/static"))
-	newAlarms(stack, alarmEmail.ValueAsString(), httpAPI, fns, d.table)
+	topic := newAlarms(stack, alarmEmail.ValueAsString(), httpAPI, fns, d.table)
+	newPretoken(stack, pool, d, assetDir, topic)
 
 	awscdk.NewCfnOutput(stack, jsii.String("Url"), &awscdk.CfnOutputProps{Value: jsii.String("https://" + *distribution.DistributionDomainName() + "/")})
 	awscdk.NewCfnOutput(stack, jsii.String("TableName"), &awscdk.CfnOutputProps{Value: d.table.TableName()})
