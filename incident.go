@@ -228,3 +228,14 @@ type NoteSealer interface {
 	Seal(ctx context.Context, institution, item, text string) (string, error)
 	Open(ctx context.Context, institution, item, sealed string) (string, error)
 }
+
+// Normalised is what identifies a registration for its idempotency key: what the employee
+// entered, without the id, author and dates the service gives it.
+func (in *Incident) Normalised() any {
+	return struct {
+		Day                                    string
+		Theme, Where, FollowUp, Note           string
+		Involved, Grounds, Categories, Actions []string
+		Serious                                bool
+	}{in.Day.Format(time.DateOnly), in.Theme, in.Where, in.FollowUp, in.Note, in.Involved, in.Grounds, in.Categories, in.Actions, in.Serious}
+}

@@ -53,6 +53,9 @@ func TestResponsesMatchTheContract(t *testing.T) {
 	handler := ts.token(t, "roc-voorbeeldstad", "handler", time.Hour)
 	viewer := ts.token(t, "roc-voorbeeldstad", "viewer", time.Hour)
 	other := ts.token(t, "mbo-college-demo", "handler", time.Hour)
+	staffer := ts.token(t, "roc-voorbeeldstad", "staff", time.Hour)
+	incident := `{"day":"` + time.Now().UTC().Format(time.DateOnly) + `","theme":"agressie","where":"school","involved":["student","staff"],` +
+		`"categories":["threat"],"serious":false,"actions":["safety","manager"],"followUp":"conversation","note":"Geen namen."}`
 	inst := "/api/v1/institutions/roc-voorbeeldstad"
 	month := time.Now().UTC().AddDate(0, -1, 0).Format("2006-01")
 	noFollowUp := strings.Replace(report, `,"followUp":true`, "", 1)
@@ -113,6 +116,19 @@ func TestResponsesMatchTheContract(t *testing.T) {
 		{"audit", "GET", inst + "/audit", "", []string{"Authorization", handler}, true},
 		{"audit viewer", "GET", inst + "/audit", "", []string{"Authorization", viewer}, true},
 		{"audit bad cursor", "GET", inst + "/audit?cursor=xyz", "", []string{"Authorization", handler}, false},
+		{"incident", "POST", inst + "/incidents", incident, with("Authorization", staffer, "Idempotency-Key", "contract-incident-01"), true},
+		{"incident replay", "POST", inst + "/incidents", incident, with("Authorization", staffer, "Idempotency-Key", "contract-incident-01"), true},
+		{"incident conflict", "POST", inst + "/incidents", strings.Replace(incident, `"serious":false`, `"serious":true`, 1), with("Authorization", staffer, "Idempotency-Key", "contract-incident-01"), false},
+		{"incident bad", "POST", inst + "/incidents", `{"day":"2020-01-01"}`, with("Authorization", staffer, "Idempotency-Key", "contract-incident-02"), false},
+		{"incident viewer", "POST", inst + "/incidents", incident, with("Authorization", viewer, "Idempotency-Key", "contract-incident-03"), false},
+		{"incident too large", "POST", inst + "/incidents", big, with("Authorization", staffer, "Idempotency-Key", "contract-incident-04"), false},
+		{"incident not json", "POST", inst + "/incidents", incident, []string{"Content-Type", "text/plain", "Authorization", staffer, "Idempotency-Key", "contract-incident-05"}, false},
+		{"incidents", "GET", inst + "/incidents", "", []string{"Authorization", handler}, true},
+		{"incidents own", "GET", inst + "/incidents?limit=5", "", []string{"Authorization", staffer}, true},
+		{"incidents serious", "GET", inst + "/incidents?serious=true", "", []string{"Authorization", handler}, true},
+		{"incidents other", "GET", inst + "/incidents", "", []string{"Authorization", other}, false},
+		{"incidents bad cursor", "GET", inst + "/incidents?cursor=xyz", "", []string{"Authorization", handler}, false},
+		{"incidents unknown", "GET", "/api/v1/institutions/nope/incidents", "", []string{"Authorization", handler}, false},
 		{"signin", "POST", "/api/v1/local/signin", `{"institution":"roc-voorbeeldstad","role":"viewer"}`, json, true},
 		{"signin bad role", "POST", "/api/v1/local/signin", `{"institution":"roc-voorbeeldstad","role":"root"}`, json, false},
 		{"signin too large", "POST", "/api/v1/local/signin", big, json, false},

@@ -42,6 +42,8 @@ type Route struct {
 var (
 	handlerOnly = []string{auth.RoleHandler}
 	staffRoles  = []string{auth.RoleHandler, auth.RoleViewer}
+	// incidentRoles register and list incidents: any employee (their own) and the handler (all).
+	incidentRoles = []string{auth.RoleStaff, auth.RoleHandler}
 )
 
 // Routes is the route table of docs/api.md.
@@ -66,6 +68,9 @@ var Routes = []Route{
 	{Method: "GET", Path: "/api/v1/institutions/{id}/reports/{reportId}", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, handle: (*Server).getReport},
 	{Method: "POST", Path: "/api/v1/institutions/{id}/reports/{reportId}/messages", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, MaxBody: 10 << 10, handle: (*Server).replyToReport},
 	{Method: "PATCH", Path: "/api/v1/institutions/{id}/reports/{reportId}", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, MaxBody: 1 << 10, handle: (*Server).setReportStatus},
+	// Incidents registered by staff. A note is at most 500 characters of up to 4 bytes each.
+	{Method: "POST", Path: "/api/v1/institutions/{id}/incidents", Function: FunctionInstitution, Auth: AuthStaff, Roles: incidentRoles, MaxBody: 8 << 10, handle: (*Server).createIncident},
+	{Method: "GET", Path: "/api/v1/institutions/{id}/incidents", Function: FunctionInstitution, Auth: AuthStaff, Roles: incidentRoles, handle: (*Server).listIncidents},
 	{Method: "GET", Path: "/api/v1/institutions/{id}/audit", Function: FunctionInstitution, Auth: AuthStaff, Roles: staffRoles, handle: (*Server).auditLogView},
 
 	// The local binary's demo sign-in: a token for a demo institution, without a password.

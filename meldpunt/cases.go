@@ -178,7 +178,13 @@ func (s *Service) Dashboard(ctx context.Context, who Staff, from, to string, wit
 		return nil, err
 	}
 	d, err := dashboard.Build(institution, from, to, counts, s.values, s.k)
-	if err != nil || !withCases {
+	if err != nil {
+		return nil, err
+	}
+	if err := s.addIncidentSeries(ctx, d); err != nil {
+		return nil, err
+	}
+	if !withCases {
 		return &Dashboard{Dashboard: d}, err
 	}
 	// From the deadline counts the store keeps with every status change: a sum over days,

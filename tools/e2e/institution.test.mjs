@@ -222,7 +222,7 @@ describe('institution side', () => {
         const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
         assert.match(download.suggestedFilename(), /^meldwijzer-techniek-college-denkbeeldig-\d{4}-\d{2}-\d{4}-\d{2}\.csv$/);
         const csv = readFileSync(await download.path(), 'utf8');
-        assert.ok(csv.startsWith('month,dimension,value,count,suppressed'), csv.slice(0, 80));
+        assert.ok(csv.startsWith('month,dimension,value,count,suppressed,series'), csv.slice(0, 80));
         assert.match(csv, /all,theme,pesten,8,false/);
         assert.match(csv, /all,theme,agressie,,true/);
       });
