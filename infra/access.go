@@ -59,6 +59,11 @@ var (
 			"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}, reportPartitions},
 		{"AuditAppend", []string{"dynamodb:Query", "dynamodb:PutItem"}, []string{dynamo.PrefixAudit}},
 		{"AuditCounter", []string{"dynamodb:UpdateItem"}, []string{dynamo.PrefixAuditSeq}},
+		// Incidents: registered with Puts conditioned on new keys (GetItem on a retry), listed
+		// with Query; never changed or deleted (TTL deletes them). Their counters: the Updates
+		// that add to them, and the dashboard's Query.
+		{"Incidents", []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"}, []string{dynamo.PrefixIncident}},
+		{"IncidentCounts", []string{"dynamodb:Query", "dynamodb:UpdateItem"}, []string{dynamo.PrefixIncidentCount}},
 	}
 )
 
