@@ -185,3 +185,73 @@ func TestIncidentsAreTheInstitutions(t *testing.T) {
 		t.Errorf("refused registrations were stored: %v", incidentIDs(all))
 	}
 }
+
+// TestExportHoldsIncidents: the export (docs/export-schema.md) has the registered incidents: a
+// handler's exact, a viewer's suppressed like their dashboard.
+func TestExportHoldsIncidents(t *testing.T) {
+	ts := newTestServer(t)
+	now := time.Now().UTC()
+	lastMonth := time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, time.UTC)
+	anna := ts.staffToken(t, "roc-voorbeeldstad", "anna", "staff")
+	for i, day := range []time.Time{lastMonth, lastMonth.AddDate(0, 0, 1), lastMonth.AddDate(0, 0, 2)} {
+		b := incidentBody(day.Format(time.DateOnly), i == 0, "")
+		if status, res, _ := ts.do(t, "POST", incidentsPath, b, "Authorization", anna, "Idempotency-Key", fmt.Sprintf("export-key-%010d", i)); status != 201 {
+			t.Fatalf("registering: %d %v", status, res)
+		}
+	}
+	m := lastMonth.Format("2006-01")
+	row := func(doc map[string]any, series, dim, value string) map[string]any {
+		for _, r := range doc["rows"].([]any) {
+			r := r.(map[string]any)
+			if r["series"] == series && r["month"] == m && r["dimension"] == dim && r["value"] == value {
+				return r
+			}
+		}
+		t.Fatalf("no row %s %s %s %s", series, m, dim, value)
+		return nil
+	}
+	q := "?from=" + m + "&to=" + m
+	status, exact, _ := ts.do(t, "GET", "/api/v1/institutions/roc-voorbeeldstad/export.json"+q, "", "Authorization", ts.token(t, "roc-voorbeeldstad", "handler", time.Hour))
+	if status != 200 || exact["version"] != float64(1) || exact["schema"] != "meldwijzer-export" || exact["suppressedBelow"] != nil {
+		t.Fatalf("the handler's export: %d %v", status, exact["version"])
+	}
+	for _, want := range []struct {
+		dim, value string
+		n          float64
+	}{{"total", "all", 3}, {"category", "weapon", 3}, {"serious", "yes", 1}, {"serious", "no", 2}, {"involved", "staff", 3}, {"involved", "parent", 0}} {
+		if r := row(exact, "incidents", want.dim, want.value); r["count"] != want.n {
+			t.Errorf("incidents %s/%s = %v, want %v", want.dim, want.value, r["count"], want.n)
+		}
+	}
+	_, viewer, _ := ts.do(t, "GET", "/api/v1/institutions/roc-voorbeeldstad/export.json"+q, "", "Authorization", ts.token(t, "roc-voorbeeldstad", "viewer", time.Hour))
+	if viewer["suppressedBelow"] != float64(5) {
+		t.Errorf("the viewer's export says suppressedBelow %v", viewer["suppressedBelow"])
+	}
+	for _, dim := range []string{"total", "serious"} {
+		value := map[string]string{"total": "all", "serious": "yes"}[dim]
+		if r := row(viewer, "incidents", dim, value); r["count"] != nil || r["suppressed"] != true {
+			t.Errorf("the viewer's export shows a small count: %v", r)
+		}
+	}
+	req, _ := http.NewRequest("GET", ts.URL+"/api/v1/institutions/roc-voorbeeldstad/export.csv"+q, nil)
+	req.Header.Set("Authorization", ts.token(t, "roc-voorbeeldstad", "handler", time.Hour))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	rows, err := csv.NewReader(resp.Body).ReadAll()
+	if err != nil || strings.Join(rows[0], ",") != "version,institution,series,month,dimension,value,count,suppressed" {
+		t.Fatalf("the CSV export: %v %v", err, rows[:1])
+	}
+	found := false
+	for _, r := range rows[1:] {
+		if r[0] != "1" || r[1] != "roc-voorbeeldstad" {
+			t.Fatalf("a CSV row without its version and institution: %v", r)
+		}
+		found = found || (r[2] == "incidents" && r[3] == m && r[4] == "category" && r[5] == "weapon" && r[6] == "3")
+	}
+	if !found {
+		t.Error("the CSV export lacks the incidents' weapon count")
+	}
+}

@@ -71,6 +71,9 @@ var Routes = []Route{
 	// Incidents registered by staff. A note is at most 500 characters of up to 4 bytes each.
 	{Method: "POST", Path: "/api/v1/institutions/{id}/incidents", Function: FunctionInstitution, Auth: AuthStaff, Roles: incidentRoles, MaxBody: 8 << 10, handle: (*Server).createIncident},
 	{Method: "GET", Path: "/api/v1/institutions/{id}/incidents", Function: FunctionInstitution, Auth: AuthStaff, Roles: incidentRoles, handle: (*Server).listIncidents},
+	// The export for the Monitor Integrale Veiligheid and the Inspectie (docs/export-schema.md).
+	{Method: "GET", Path: "/api/v1/institutions/{id}/export.json", Function: FunctionInstitution, Auth: AuthStaff, Roles: staffRoles, handle: (*Server).getExportJSON},
+	{Method: "GET", Path: "/api/v1/institutions/{id}/export.csv", Function: FunctionInstitution, Auth: AuthStaff, Roles: staffRoles, handle: (*Server).getExportCSV},
 	{Method: "GET", Path: "/api/v1/institutions/{id}/audit", Function: FunctionInstitution, Auth: AuthStaff, Roles: staffRoles, handle: (*Server).auditLogView},
 
 	// The local binary's demo sign-in: a token for a demo institution, without a password.

@@ -163,7 +163,7 @@ func (s *Service) Incidents(ctx context.Context, who Staff, q IncidentQuery) ([]
 
 // addIncidentSeries adds the incidents' series to a dashboard of the reports, from the
 // incident counters, suppressed on their own counts like the reports'.
-func (s *Service) addIncidentSeries(ctx context.Context, d *dashboard.Dashboard) error {
+func (s *Service) addIncidentSeries(ctx context.Context, d *dashboard.Dashboard, k int) error {
 	if s.incidents == nil {
 		return nil
 	}
@@ -171,7 +171,7 @@ func (s *Service) addIncidentSeries(ctx context.Context, d *dashboard.Dashboard)
 	if err != nil {
 		return err
 	}
-	inc, err := dashboard.BuildSeries(dashboard.Incidents, d.Institution, d.From, d.To, counts, s.values, s.k)
+	inc, err := dashboard.BuildSeries(dashboard.Incidents, d.Institution, d.From, d.To, counts, s.values, k)
 	if err != nil {
 		return err
 	}

@@ -52,6 +52,13 @@
       hidden: 'verborgen', c_month: 'Meldingen per maand', c_theme: 'Per onderwerp', c_where: 'Waar het gebeurde',
       c_audience: 'Wie meldde', c_ground: 'Gronden bij discriminatie', col_month: 'Maand', col_count: 'Aantal',
       col_theme: 'Onderwerp', col_where: 'Waar', col_audience: 'Wie', col_ground: 'Grond', tableOf: 'Tabel:',
+      s_incidents: 'Incidenten in deze periode', i_month: 'Incidenten per maand', i_theme: 'Incidenten per onderwerp',
+      i_category: 'Wat er gebeurde (incidenten)', i_involved: 'Wie erbij waren (incidenten)', i_serious: 'Ernstige incidenten',
+      col_category: 'Wat', col_involved: 'Wie', col_serious: 'Ernstig',
+      ic_physical: 'Lichamelijk geweld', ic_weapon: 'Wapen', ic_threat: 'Bedreiging', ic_damage: 'Vernieling', ic_sexual: 'Seksueel grensoverschrijdend',
+      ic_online: 'Online', ic_discrimination: 'Discriminatie', ic_theft: 'Diefstal', ic_drugs: 'Drugs of alcohol', ic_police: 'Politie erbij', ic_other: 'Iets anders',
+      iv_student: 'Student', iv_staff: 'Medewerker', iv_parent: 'Ouder of verzorger', iv_workplace: 'Stagebedrijf', iv_outsider: 'Iemand van buiten school',
+      se_yes: 'Ernstig', se_no: 'Niet ernstig',
       auTitle: 'Logboek', auIntro: 'Hier zie je wie meldingen heeft bekeken of veranderd. Niemand kan dit logboek aanpassen.',
       auWhen: 'Wanneer', auWho: 'Wie', auRole: 'Rol', auAction: 'Actie', auReport: 'Melding', auNone: 'Nog niets in het logboek.',
       a_list: 'Lijst met meldingen bekeken', a_read: 'Melding gelezen', a_reply: 'Antwoord gestuurd', a_status: 'Status veranderd',
@@ -115,6 +122,13 @@
       hidden: 'hidden', c_month: 'Reports per month', c_theme: 'By subject', c_where: 'Where it happened',
       c_audience: 'Who reported', c_ground: 'Grounds of discrimination', col_month: 'Month', col_count: 'Number',
       col_theme: 'Subject', col_where: 'Where', col_audience: 'Who', col_ground: 'Ground', tableOf: 'Table:',
+      s_incidents: 'Incidents in this period', i_month: 'Incidents per month', i_theme: 'Incidents by subject',
+      i_category: 'What happened (incidents)', i_involved: 'Who was involved (incidents)', i_serious: 'Serious incidents',
+      col_category: 'What', col_involved: 'Who', col_serious: 'Serious',
+      ic_physical: 'Physical violence', ic_weapon: 'Weapon', ic_threat: 'Threat', ic_damage: 'Damage', ic_sexual: 'Sexual misconduct',
+      ic_online: 'Online', ic_discrimination: 'Discrimination', ic_theft: 'Theft', ic_drugs: 'Drugs or alcohol', ic_police: 'Police involved', ic_other: 'Something else',
+      iv_student: 'Student', iv_staff: 'Staff member', iv_parent: 'Parent or carer', iv_workplace: 'Internship company', iv_outsider: 'Someone from outside the school',
+      se_yes: 'Serious', se_no: 'Not serious',
       auTitle: 'Audit log', auIntro: 'Here you see who read or changed reports. No one can change this log.',
       auWhen: 'When', auWho: 'Who', auRole: 'Role', auAction: 'Action', auReport: 'Report', auNone: 'Nothing in the log yet.',
       a_list: 'Viewed the list of reports', a_read: 'Read a report', a_reply: 'Sent an answer', a_status: 'Changed the status',
@@ -132,7 +146,7 @@
       locale: 'en-GB'
     }
   };
-  const DIM = { theme: 'th_', where: 'wh_', audience: 'au_', ground: 'gr_' };
+  const DIM = { theme: 'th_', where: 'wh_', audience: 'au_', ground: 'gr_', category: 'ic_', involved: 'iv_', serious: 'se_' };
   const KEY = 'meldwijzer.instelling';
   const S = {
     lang: 'nl', token: null, inst: '', role: '', sub: '', instName: '', view: '', busy: false,
@@ -562,7 +576,7 @@
     for (const c of all) (values[c.dimension] ||= new Set()).add(c.value);
     const eqs = [];
     for (const m of [...months, '']) {
-      for (const dim of ['theme', 'where', 'audience']) eqs.push([m + '|total|all', [...(values[dim] || [])].map((v) => m + '|' + dim + '|' + v)]);
+      for (const dim of d.exclusive || ['theme', 'where', 'audience']) eqs.push([m + '|total|all', [...(values[dim] || [])].map((v) => m + '|' + dim + '|' + v)]);
     }
     for (const [dim, vs] of Object.entries(values)) for (const v of vs) eqs.push(['|' + dim + '|' + v, months.map((m) => m + '|' + dim + '|' + v)]);
     const ub = new Map();
@@ -576,21 +590,30 @@
     }
     return ub;
   }
+  // series is one series of the dashboard (reports or incidents) with its own cells and total:
+  // each is suppressed on its own counts, so each has its own bounds.
+  function series(d, name, exclusive) {
+    const of = (c) => (c.series || 'reports') === name;
+    const total = d.totals ? d.totals[name] : (name === 'reports' ? d.total : null);
+    return { cells: d.cells.filter(of), period: (d.period || []).filter(of), total: total ?? null, exclusive };
+  }
   function renderDash() {
-    const d = S.dash;
-    if (!d) return;
-    const k = d.suppressedBelow || 5;
+    if (!S.dash) return;
+    const d = series(S.dash, 'reports', ['theme', 'where', 'audience']);
+    const inc = series(S.dash, 'incidents', ['theme', 'where', 'serious']);
+    const k = S.dash.suppressedBelow || 5;
     const ub = upperBounds(d);
     // hi is the largest count a cell can have: its own, or the bound of a hidden one.
     const hi = (c) => c.count != null ? c.count : ub.get(c.month + '|' + c.dimension + '|' + c.value) ?? Infinity;
     const shown = (c) => c.count != null ? String(c.count) : hi(c) < k ? '< ' + k : t('hidden');
     const stats = $('stats');
     stats.textContent = '';
-    const cs = d.cases || {};
+    const cs = S.dash.cases || {};
     const stat = (n, key, late) => stats.append(h('li', { class: late && n > 0 ? 'late' : '' },
       h('span', { class: 'num', text: n }), h('span', { class: 'lbl', text: t(key) })));
     stat(d.total != null ? d.total : t('hidden'), 's_total'); // hidden when a month's total is
-    if (d.cases) {
+    if (inc.cells.length) stat(inc.total != null ? inc.total : t('hidden'), 's_incidents');
+    if (S.dash.cases) {
       stat(cs.open ?? 0, 's_open');
       stat(cs.overdueAcknowledge ?? 0, 's_ack', true);
       stat(cs.overdueFeedback ?? 0, 's_fb', true);
@@ -606,6 +629,19 @@
     for (const dim of ['theme', 'where', 'audience', 'ground']) {
       const rows = period.filter((c) => c.dimension === dim).map((c) => ({ label: label(dim, c.value), c }));
       if (rows.length) charts.append(chart(dim, t('c_' + dim), t('col_' + dim), rows, shown, hi, k, false));
+    }
+    if (inc.cells.length) {
+      const iub = upperBounds(inc);
+      const ihi = (c) => c.count != null ? c.count : iub.get(c.month + '|' + c.dimension + '|' + c.value) ?? Infinity;
+      const ishown = (c) => c.count != null ? String(c.count) : ihi(c) < k ? '< ' + k : t('hidden');
+      const iMonths = inc.cells.filter((c) => c.dimension === 'total')
+        .map((c) => ({ label: fmtMonth(c.month, true), short: fmtMonth(c.month), c }));
+      charts.append(chart('i-month', t('i_month'), t('col_month'), iMonths, ishown, ihi, k, true));
+      const iPeriod = inc.period.length ? inc.period : sumPeriod(inc.cells);
+      for (const dim of ['serious', 'category', 'involved', 'theme']) {
+        const rows = iPeriod.filter((c) => c.dimension === dim).map((c) => ({ label: label(dim, c.value), c }));
+        if (rows.length) charts.append(chart('i-' + dim, t('i_' + dim), t('col_' + dim), rows, ishown, ihi, k, false));
+      }
     }
     drawAll();
   }
