@@ -52,6 +52,19 @@
       hidden: 'verborgen', c_month: 'Meldingen per maand', c_theme: 'Per onderwerp', c_where: 'Waar het gebeurde',
       c_audience: 'Wie meldde', c_ground: 'Gronden bij discriminatie', col_month: 'Maand', col_count: 'Aantal',
       col_theme: 'Onderwerp', col_where: 'Waar', col_audience: 'Wie', col_ground: 'Grond', tableOf: 'Tabel:',
+      tabIncident: 'Incident', role_staff: 'Medewerker', roleStaffHint: 'Registreert incidenten en ziet de eigen registraties.',
+      icTitle: 'Incident registreren', icIntro: 'Vul in wat er gebeurde. Dat kost minder dan een minuut. Alleen rollen, geen namen.',
+      icDay: 'Wanneer gebeurde het?', icTheme: 'Onderwerp', icWhere: 'Waar', icInvolved: 'Wie waren erbij? (geen namen)',
+      icCats: 'Wat gebeurde er?', icSerious: 'Is het ernstig? Dan moet de Inspectie het weten.',
+      icSeriousHint: 'Ernstig is bijvoorbeeld: lichamelijk of seksueel geweld, een wapen, of de politie erbij.',
+      icActions: 'Wat is er al gedaan?', icFollow: 'Wat is er nog nodig?', icNote: 'Korte notitie (mag leeg blijven)',
+      icNoteHint: 'Schrijf geen namen en niets waaraan je iemand herkent.', icSend: 'Registreer incident', icMine: 'Jouw registraties',
+      icAll: 'Alle registraties van de instelling', icNone: 'Nog geen registraties.', icDone: 'Het incident is geregistreerd.',
+      icNeed: 'Kies minstens één bij: {f}.', icSeriousTag: 'ernstig', yes: 'Ja', no: 'Nee', fu_: 'Kies (mag leeg blijven)',
+      ac_safety: 'Zorgde voor veiligheid', 'ac_first-aid': 'Eerste hulp', ac_emergency: '112 gebeld', ac_manager: 'Leidinggevende ingelicht',
+      ac_vertrouwenspersoon: 'Vertrouwenspersoon ingelicht', ac_parents: 'Ouders ingelicht', 'ac_police-report': 'Aangifte of melding bij de politie',
+      ac_aftercare: 'Nazorg gegeven', ac_meldcode: 'Meldcode gevolgd',
+      fu_none: 'Niets meer nodig', fu_aftercare: 'Nazorg', fu_conversation: 'Gesprek met wie erbij waren', fu_measure: 'Maatregel', fu_referral: 'Doorverwijzen',
       s_incidents: 'Incidenten in deze periode', i_month: 'Incidenten per maand', i_theme: 'Incidenten per onderwerp',
       i_category: 'Wat er gebeurde (incidenten)', i_involved: 'Wie erbij waren (incidenten)', i_serious: 'Ernstige incidenten',
       col_category: 'Wat', col_involved: 'Wie', col_serious: 'Ernstig',
@@ -122,6 +135,19 @@
       hidden: 'hidden', c_month: 'Reports per month', c_theme: 'By subject', c_where: 'Where it happened',
       c_audience: 'Who reported', c_ground: 'Grounds of discrimination', col_month: 'Month', col_count: 'Number',
       col_theme: 'Subject', col_where: 'Where', col_audience: 'Who', col_ground: 'Ground', tableOf: 'Table:',
+      tabIncident: 'Incident', role_staff: 'Staff member', roleStaffHint: 'Registers incidents and sees their own registrations.',
+      icTitle: 'Register an incident', icIntro: 'Fill in what happened. It takes less than a minute. Roles only, no names.',
+      icDay: 'When did it happen?', icTheme: 'Subject', icWhere: 'Where', icInvolved: 'Who was involved? (no names)',
+      icCats: 'What happened?', icSerious: 'Is it serious? Then the Inspectorate must know.',
+      icSeriousHint: 'Serious is for example: physical or sexual violence, a weapon, or the police involved.',
+      icActions: 'What has been done?', icFollow: 'What is still needed?', icNote: 'Short note (may stay empty)',
+      icNoteHint: 'Write no names and nothing by which someone can be recognised.', icSend: 'Register incident', icMine: 'Your registrations',
+      icAll: 'All registrations of the institution', icNone: 'No registrations yet.', icDone: 'The incident has been registered.',
+      icNeed: 'Choose at least one for: {f}.', icSeriousTag: 'serious', yes: 'Yes', no: 'No', fu_: 'Choose (may stay empty)',
+      ac_safety: 'Made it safe', 'ac_first-aid': 'First aid', ac_emergency: 'Called 112', ac_manager: 'Told my manager',
+      ac_vertrouwenspersoon: 'Told the confidential adviser', ac_parents: 'Told the parents', 'ac_police-report': 'Reported to the police',
+      ac_aftercare: 'Gave aftercare', ac_meldcode: 'Followed the reporting code (meldcode)',
+      fu_none: 'Nothing more needed', fu_aftercare: 'Aftercare', fu_conversation: 'A talk with those involved', fu_measure: 'A measure', fu_referral: 'Refer to other help',
       s_incidents: 'Incidents in this period', i_month: 'Incidents per month', i_theme: 'Incidents by subject',
       i_category: 'What happened (incidents)', i_involved: 'Who was involved (incidents)', i_serious: 'Serious incidents',
       col_category: 'What', col_involved: 'Who', col_serious: 'Serious',
@@ -209,7 +235,7 @@
   // Only for display and for choosing the views; the server decides what the token may do.
   function identityOf(c) {
     const groups = Array.isArray(c['cognito:groups']) ? c['cognito:groups'] : [];
-    const role = c.role || (groups.includes('handler') ? 'handler' : groups.includes('viewer') ? 'viewer' : '');
+    const role = c.role || ['handler', 'viewer', 'staff'].find((r) => groups.includes(r)) || '';
     return { inst: c.institution || c['custom:institution'] || '', role, sub: c.sub || '', exp: c.exp };
   }
   function save() {
@@ -219,7 +245,7 @@
     const c = claimsOf(tok);
     if (!c) return 'eTokFmt';
     const id = identityOf(c);
-    if (!id.inst || (id.role !== 'handler' && id.role !== 'viewer')) return 'eTokClaims';
+    if (!id.inst || !['handler', 'viewer', 'staff'].includes(id.role)) return 'eTokClaims';
     if (id.exp && id.exp * 1000 < Date.now()) return 'eTokExp';
     Object.assign(S, { token: tok, inst: id.inst, role: id.role, sub: id.sub, instName: '' });
     save();
@@ -266,7 +292,7 @@
   }
 
   // ---- views ----
-  const VIEWS = ['vSignin', 'vInbox', 'vReport', 'vDash', 'vAudit', 'vDenied'];
+  const VIEWS = ['vSignin', 'vInbox', 'vReport', 'vDash', 'vAudit', 'vIncident', 'vDenied'];
   function show(id, focus = true) {
     for (const v of VIEWS) $(v).hidden = v !== id;
     S.view = id;
@@ -280,8 +306,11 @@
     $('whoInst').textContent = S.instName || S.inst;
     $('whoRole').textContent = S.role ? t('role_' + S.role) : '';
     $('tabInbox').hidden = S.role !== 'handler';
-    const cur = { vInbox: 'tabInbox', vReport: 'tabInbox', vDash: 'tabDash', vAudit: 'tabAudit' }[S.view];
-    for (const id of ['tabInbox', 'tabDash', 'tabAudit']) {
+    // A staff member registers incidents and has nothing else here; a viewer registers none.
+    $('tabDash').hidden = $('tabAudit').hidden = S.role === 'staff';
+    $('tabIncident').hidden = S.role === 'viewer';
+    const cur = { vInbox: 'tabInbox', vReport: 'tabInbox', vDash: 'tabDash', vAudit: 'tabAudit', vIncident: 'tabIncident' }[S.view];
+    for (const id of ['tabInbox', 'tabDash', 'tabAudit', 'tabIncident']) {
       if (id === cur) $(id).setAttribute('aria-current', 'page'); else $(id).removeAttribute('aria-current');
     }
     document.title = (S.view && S.view !== 'vSignin' && $(S.view).querySelector('h1').textContent
@@ -291,6 +320,8 @@
     if (!S.token) { show('vSignin'); loadDemo(); return; }
     const [, name, arg] = (location.hash.match(/^#\/([a-z]+)\/?(.*)$/) || []);
     const handler = S.role === 'handler';
+    if (name === 'incident') return S.role === 'viewer' ? show('vDenied') : openIncident(arg);
+    if (S.role === 'staff') return openIncident('');
     if (name === 'melding' && arg) return handler ? openReport(decodeURIComponent(arg)) : show('vDenied');
     if (name === 'meldingen') return handler ? openInbox() : show('vDenied');
     if (name === 'logboek') return openAudit();
@@ -325,7 +356,9 @@
       if (!r.ok || !d.token) throw new Error((d.error && d.error.message) || String(r.status));
       const err = useToken(d.token);
       if (err) throw Object.assign(new Error(err), { key: err });
-      const want = role === 'handler' ? '#/meldingen' : '#/dashboard';
+      // One tap from the staff protocol: #/incident?theme=… survives the sign-in.
+      const want = role !== 'viewer' && location.hash.startsWith('#/incident') ? location.hash
+        : role === 'handler' ? '#/meldingen' : role === 'staff' ? '#/incident' : '#/dashboard';
       if (location.hash !== want) location.hash = want; else route();
     } catch (x) {
       alertIn('siAlert', x instanceof TypeError ? 'network' : x.key || 'failed', null, x.key ? '' : x.message);
@@ -762,6 +795,127 @@
   }
   $('auMore').addEventListener('click', () => openAudit(true));
 
+
+  // ---- incidents ----
+  // The registration form: few required fields with defaults (today, school, a student involved,
+  // not serious), chips for the lists, one tap from the staff protocol (#/incident?theme=&where=).
+  const IC = {
+    themes: ['discriminatie', 'seksueel', 'agressie', 'pesten', 'criminaliteit', 'stagemisbruik', 'discussie', 'thuis', 'anders'],
+    wheres: ['school', 'stage', 'online', 'elders'],
+    involved: ['student', 'staff', 'parent', 'workplace', 'outsider'],
+    categories: ['physical', 'weapon', 'threat', 'damage', 'sexual', 'online', 'discrimination', 'theft', 'drugs', 'police', 'other'],
+    actions: ['safety', 'first-aid', 'emergency', 'manager', 'vertrouwenspersoon', 'parents', 'police-report', 'aftercare', 'meldcode'],
+    followUps: ['none', 'aftercare', 'conversation', 'measure', 'referral']
+  };
+  const isoDay = (d) => d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
+  const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(''));
+  let icKey = '', icList = [];
+  // chips fills a box with checkboxes (or radios) of ids, keeping what was ticked.
+  function chips(box, name, ids, text, type, checked) {
+    const was = new Set([...box.querySelectorAll('input:checked')].map((i) => i.value));
+    const keep = box.children.length > 0;
+    box.textContent = '';
+    for (const id of ids) {
+      const on = keep ? was.has(id) : checked.includes(id);
+      box.append(h('label', {}, h('input', { type, name, value: id, checked: on }), h('span', { text: text(id) })));
+    }
+  }
+  const ticked = (box) => [...box.querySelectorAll('input:checked')].map((i) => i.value);
+  function fillIncidentForm(keep, preset) {
+    const p = preset || {};
+    const theme = $('icTheme'), follow = $('icFollow');
+    const tv = keep ? theme.value : (IC.themes.includes(p.theme) ? p.theme : 'agressie');
+    theme.textContent = '';
+    for (const id of IC.themes) theme.append(h('option', { value: id, text: label('theme', id) }));
+    theme.value = tv;
+    const fv = keep ? follow.value : '';
+    follow.textContent = '';
+    follow.append(h('option', { value: '', text: t('fu_') }));
+    for (const id of IC.followUps) follow.append(h('option', { value: id, text: t('fu_' + id) }));
+    follow.value = fv;
+    if (!keep) for (const b of ['icWhereBox', 'icInvolvedBox', 'icCatsBox', 'icSeriousBox', 'icActionsBox']) $(b).textContent = '';
+    chips($('icWhereBox'), 'icWhere', IC.wheres, (id) => label('where', id), 'radio', [IC.wheres.includes(p.where) ? p.where : 'school']);
+    chips($('icInvolvedBox'), 'icInvolved', IC.involved, (id) => label('involved', id), 'checkbox', ['student']);
+    chips($('icCatsBox'), 'icCats', IC.categories, (id) => label('category', id), 'checkbox', []);
+    chips($('icSeriousBox'), 'icSerious', ['no', 'yes'], (id) => t(id), 'radio', ['no']);
+    chips($('icActionsBox'), 'icActions', IC.actions, (id) => t('ac_' + id), 'checkbox', []);
+    const today = isoDay(new Date());
+    $('icDay').max = today;
+    if (!keep || !$('icDay').value) $('icDay').value = today;
+  }
+  async function openIncident(arg) {
+    const p = new URLSearchParams(String(arg || '').replace(/^\?/, ''));
+    show('vIncident');
+    alertIn('icAlert', '');
+    $('icErr').hidden = true;
+    fillIncidentForm(false, { theme: p.get('theme'), where: p.get('where') });
+    icKey = newKey();
+    await loadIncidents();
+  }
+  async function loadIncidents() {
+    try {
+      const d = await api('/incidents?limit=20');
+      icList = d.incidents || [];
+      renderIncidents();
+    } catch (e) { failed(e, 'icAlert', loadIncidents); }
+  }
+  function renderIncidents() {
+    $('icMineH').textContent = t(S.role === 'handler' ? 'icAll' : 'icMine');
+    const ul = $('icList');
+    ul.textContent = '';
+    if (!icList.length) { ul.append(h('li', { class: 'small', text: t('icNone') })); return; }
+    for (const i of icList) {
+      const what = (i.categories || []).map((c) => label('category', c)).join(', ');
+      ul.append(h('li', { class: i.serious ? 'serious' : '' },
+        h('strong', { text: fmtDate(i.day) + ' · ' + label('theme', i.theme) }),
+        i.serious ? h('span', { class: 'badge late', text: ' ' + t('icSeriousTag') }) : null,
+        h('span', { class: 'small block', text: what + ' · ' + label('where', i.where) })));
+    }
+  }
+  $('icForm').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (S.busy) return;
+    const err = $('icErr');
+    err.hidden = true;
+    const missing = [];
+    if (!ticked($('icInvolvedBox')).length) missing.push(t('icInvolved'));
+    if (!ticked($('icCatsBox')).length) missing.push(t('icCats'));
+    if (missing.length) { err.textContent = t('icNeed', { f: missing.join('; ') }); err.hidden = false; return; }
+    const body = {
+      day: $('icDay').value, theme: $('icTheme').value, where: ticked($('icWhereBox'))[0] || 'school',
+      involved: ticked($('icInvolvedBox')), categories: ticked($('icCatsBox')),
+      serious: ticked($('icSeriousBox'))[0] === 'yes', actions: ticked($('icActionsBox'))
+    };
+    if ($('icFollow').value) body.followUp = $('icFollow').value;
+    if ($('icNote').value.trim()) body.note = $('icNote').value.trim();
+    S.busy = true;
+    $('icSend').disabled = true;
+    try {
+      const headers = { Authorization: 'Bearer ' + S.token, 'Content-Type': 'application/json', 'Idempotency-Key': icKey };
+      let res;
+      try {
+        res = await fetch(base() + '/incidents', { method: 'POST', headers, body: JSON.stringify(body), cache: 'no-store' });
+      } catch (_) { throw new ApiError(0, t('network')); }
+      if (res.status === 401) { signOut('expired'); return; }
+      if (!res.ok) {
+        let msg = '';
+        try { msg = (await res.json()).error.message; } catch (_) { /* not JSON */ }
+        throw new ApiError(res.status, msg);
+      }
+      $('icNote').value = '';
+      fillIncidentForm(false, {});
+      icKey = newKey();
+      announce(t('icDone'));
+      alertIn('icAlert', '');
+      await loadIncidents();
+      $('icMineH').scrollIntoView({ block: 'start' });
+    } catch (x) {
+      if (x.status === 403) { show('vDenied'); return; }
+      err.textContent = (x.status ? t('failed') + ' ' : '') + (x.message || '');
+      err.hidden = false;
+    } finally { S.busy = false; $('icSend').disabled = false; }
+  });
+
   // ---- language and wiring ----
   function applyLang() {
     const d = T[S.lang];
@@ -777,6 +931,7 @@
     if (S.view === 'vReport' && S.report) renderReport();
     if (S.view === 'vDash' && S.dash) renderDash();
     if (S.view === 'vAudit') renderAudit();
+    if (S.view === 'vIncident') { fillIncidentForm(true); renderIncidents(); }
     for (const a of document.querySelectorAll('.alert')) if (!a.hidden && a._redo) a._redo();
     header();
   }
