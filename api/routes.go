@@ -61,13 +61,15 @@ var Routes = []Route{
 	{Method: "GET", Path: "/api/v1/reports/self", Function: FunctionMeldpunt, Auth: AuthReceipt, handle: (*Server).selfReport},
 	{Method: "POST", Path: "/api/v1/reports/self/messages", Function: FunctionMeldpunt, Auth: AuthReceipt, MaxBody: 10 << 10, handle: (*Server).selfMessage},
 
-	// Institution staff.
+	// Institution staff. How they sign in here (public: the provider and the demo sign-in).
+	{Method: "GET", Path: "/api/v1/staff/config", Function: FunctionInstitution, handle: (*Server).staffConfig},
 	{Method: "GET", Path: "/api/v1/institutions/{id}/dashboard", Function: FunctionInstitution, Auth: AuthStaff, Roles: staffRoles, handle: (*Server).getDashboard},
 	{Method: "GET", Path: "/api/v1/institutions/{id}/dashboard.csv", Function: FunctionInstitution, Auth: AuthStaff, Roles: staffRoles, handle: (*Server).getDashboardCSV},
 	{Method: "GET", Path: "/api/v1/institutions/{id}/reports", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, handle: (*Server).listReports},
 	{Method: "GET", Path: "/api/v1/institutions/{id}/reports/{reportId}", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, handle: (*Server).getReport},
 	{Method: "POST", Path: "/api/v1/institutions/{id}/reports/{reportId}/messages", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, MaxBody: 10 << 10, handle: (*Server).replyToReport},
-	{Method: "PATCH", Path: "/api/v1/institutions/{id}/reports/{reportId}", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, MaxBody: 1 << 10, handle: (*Server).setReportStatus},
+	{Method: "PATCH", Path: "/api/v1/institutions/{id}/reports/{reportId}", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, MaxBody: 2 << 10, handle: (*Server).patchReport},
+	{Method: "POST", Path: "/api/v1/institutions/{id}/reports/{reportId}/notes", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, MaxBody: 10 << 10, handle: (*Server).addNote},
 	// Incidents registered by staff. A note is at most 500 characters of up to 4 bytes each.
 	{Method: "POST", Path: "/api/v1/institutions/{id}/incidents", Function: FunctionInstitution, Auth: AuthStaff, Roles: incidentRoles, MaxBody: 8 << 10, handle: (*Server).createIncident},
 	{Method: "GET", Path: "/api/v1/institutions/{id}/incidents", Function: FunctionInstitution, Auth: AuthStaff, Roles: incidentRoles, handle: (*Server).listIncidents},

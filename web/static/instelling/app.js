@@ -1,7 +1,9 @@
 // Meldwijzer, institution side: the handler's inbox and the dashboard. Plain JS, no build step,
-// same-origin API only; one file on purpose (no bundler), like the phone UI's. The Bearer token lives in memory and in sessionStorage (this tab only):
-// never in localStorage, a cookie or a URL. Its payload is decoded only to show the institution
-// and the role; the server checks every request.
+// same-origin API only (and the sign-in provider's token endpoint, oidc.js); no bundler, like the
+// phone UI. The tokens live in memory only: never in sessionStorage, localStorage, a cookie or a
+// URL, so a reload signs in again (with the provider's own session, without a password while it
+// lasts). A token's payload is decoded only to show the institution and the role; the server
+// checks every request.
 'use strict';
 (() => {
   const T = {
@@ -17,6 +19,9 @@
       tokTitle: 'Aanmelden met een token',
       tokHint: 'Bij een echte school meld je je aan via je eigen organisatie (SURFconext of Cognito). Op een eigen server maakt de beheerder een token met',
       tokLabel: 'Token', tokGo: 'Aanmelden',
+      oidcTitle: 'Aanmelden met je schoolaccount', oidcIntro: 'Je gaat naar de aanmeldpagina van je school. Daarna kom je hier terug.',
+      oidcGo: 'Aanmelden met schoolaccount', eState: 'Deze aanmelding klopt niet of is te oud. Meld je opnieuw aan.',
+      eProvider: 'Aanmelden bij je school lukte niet:', eToken: 'Je school gaf geen geldige aanmelding terug. Meld je opnieuw aan.',
       eTokFmt: 'Dit is geen geldig token. Plak het hele token.', eTokExp: 'Dit token is verlopen. Vraag een nieuw token.',
       eTokClaims: 'In dit token staan geen instelling en rol.', expired: 'Je bent afgemeld. Meld je opnieuw aan.',
       signedOut: 'Je bent afgemeld.', network: 'Dat lukte niet. Is de verbinding weg? Probeer het opnieuw.',
@@ -24,6 +29,14 @@
       inTitle: 'Meldingen', show: 'Toon:', f_open: 'Open', f_received: 'Nieuw', f_in_progress: 'In behandeling', f_closed: 'Afgesloten',
       more: 'Meer laden', none: 'Er zijn hier geen meldingen.', nShown: '{n} meldingen', nShown1: '1 melding', loading: 'Laden…',
       b_new: 'Nieuw', b_ack: 'Ontvangst bevestigen te laat', b_fb: 'Terugkoppeling te laat', b_wait: 'Wacht op antwoord',
+      b_you: 'Melder wacht op jou', b_them: 'Wacht op melder',
+      sortBy: 'Volgorde:', s_newest: 'Nieuwste eerst', s_deadline: 'Eerste deadline', f_overdue: 'Te laat',
+      nextBy: 'Eerstvolgende deadline', asH: 'Behandelaar', asNobody: 'Nog niemand heeft deze melding.', asIs: 'Behandelaar: {who}',
+      asNobodyShort: 'niemand', asYou: 'jij', asMe: 'Aan mij toewijzen', asNone: 'Toewijzing weghalen', asOther: 'Overdragen aan een collega (naam zoals in het logboek)',
+      asGo: 'Overdragen', eAs: 'Schrijf de naam van een collega.', asDone: 'De behandelaar is nu: {who}.', asCleared: 'Niemand heeft de melding nu.',
+      ntH: 'Interne notities', ntWarn: 'Alleen voor wie meldingen behandelt. De melder ziet dit nooit. Schrijf niet meer op dan nodig, en geen namen als het niet hoeft.',
+      ntLabel: 'Nieuwe notitie', ntSave: 'Notitie opslaan', ntNone: 'Nog geen notities.', eNote: 'Schrijf eerst een notitie.', ntSaved: 'De notitie is opgeslagen.',
+      a_assign: 'Behandelaar gekozen', a_note: 'Notitie geschreven',
       st_received: 'Ontvangen', st_in_progress: 'In behandeling', st_closed: 'Afgesloten',
       reported: 'Gemeld op', ackBy: 'Ontvangst bevestigen vóór', fbBy: 'Terugkoppeling vóór', ackDone: 'Ontvangst bevestigd op',
       ref: 'Kenmerk', msgs: 'berichten', msgs1: 'bericht',
@@ -100,6 +113,9 @@
       tokTitle: 'Sign in with a token',
       tokHint: 'At a real school you sign in through your own organisation (SURFconext or Cognito). On a self-hosted server the administrator makes a token with',
       tokLabel: 'Token', tokGo: 'Sign in',
+      oidcTitle: 'Sign in with your school account', oidcIntro: 'You go to your school\'s sign-in page. Then you come back here.',
+      oidcGo: 'Sign in with school account', eState: 'This sign-in does not match or is too old. Please sign in again.',
+      eProvider: 'Signing in at your school did not work:', eToken: 'Your school did not return a valid sign-in. Please sign in again.',
       eTokFmt: 'This is not a valid token. Paste the whole token.', eTokExp: 'This token has expired. Ask for a new one.',
       eTokClaims: 'This token holds no institution and role.', expired: 'You have been signed out. Please sign in again.',
       signedOut: 'You have signed out.', network: 'That did not work. Is the connection down? Please try again.',
@@ -107,6 +123,14 @@
       inTitle: 'Reports', show: 'Show:', f_open: 'Open', f_received: 'New', f_in_progress: 'Being handled', f_closed: 'Closed',
       more: 'Load more', none: 'There are no reports here.', nShown: '{n} reports', nShown1: '1 report', loading: 'Loading…',
       b_new: 'New', b_ack: 'Acknowledgement overdue', b_fb: 'Feedback overdue', b_wait: 'Awaiting answer',
+      b_you: 'Reporter is waiting for you', b_them: 'Waiting for the reporter',
+      sortBy: 'Order:', s_newest: 'Newest first', s_deadline: 'First deadline', f_overdue: 'Overdue',
+      nextBy: 'Next deadline', asH: 'Handler', asNobody: 'Nobody has this report yet.', asIs: 'Handler: {who}',
+      asNobodyShort: 'nobody', asYou: 'you', asMe: 'Assign to me', asNone: 'Unassign', asOther: 'Hand over to a colleague (name as in the audit log)',
+      asGo: 'Hand over', eAs: 'Write a colleague\'s name.', asDone: 'The handler is now: {who}.', asCleared: 'Nobody has the report now.',
+      ntH: 'Internal notes', ntWarn: 'Only for those who handle reports. The reporter never sees this. Write no more than needed, and no names unless you must.',
+      ntLabel: 'New note', ntSave: 'Save note', ntNone: 'No notes yet.', eNote: 'Write a note first.', ntSaved: 'The note has been saved.',
+      a_assign: 'Chose a handler', a_note: 'Wrote a note',
       st_received: 'Received', st_in_progress: 'Being handled', st_closed: 'Closed',
       reported: 'Reported on', ackBy: 'Acknowledge before', fbBy: 'Feedback before', ackDone: 'Acknowledged on',
       ref: 'Reference', msgs: 'messages', msgs1: 'message',
@@ -176,7 +200,10 @@
   const KEY = 'meldwijzer.instelling';
   const S = {
     lang: 'nl', token: null, inst: '', role: '', sub: '', instName: '', view: '', busy: false,
-    status: 'open', cases: [], cursor: null, report: null, messages: [], dash: null, audit: [], auCursor: null
+    // cfg is GET /api/v1/staff/config; oidc the provider session (ID and refresh token); gen
+    // counts sign-ins and sign-outs, so that an answer for an earlier session is dropped.
+    cfg: { oidc: null, demoSignIn: false }, oidc: null, gen: 0,
+    status: 'open', sort: '', overdue: false, cases: [], cursor: null, report: null, messages: [], notes: [], dash: null, audit: [], auCursor: null
   };
   const $ = (id) => document.getElementById(id);
   const t = (k, v) => {
@@ -222,24 +249,17 @@
   }
 
   // ---- token and session ----
-  function claimsOf(tok) {
-    const p = tok.split('.');
-    if (p.length !== 3) return null;
-    try {
-      let b = p[1].replace(/-/g, '+').replace(/_/g, '/');
-      b += '==='.slice((b.length + 3) % 4);
-      const c = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(b), (ch) => ch.charCodeAt(0))));
-      return c && typeof c === 'object' ? c : null;
-    } catch (_) { return null; }
-  }
+  const OIDC = window.MeldwijzerOIDC;
+  const claimsOf = OIDC.claims;
   // Only for display and for choosing the views; the server decides what the token may do.
   function identityOf(c) {
-    const groups = Array.isArray(c['cognito:groups']) ? c['cognito:groups'] : [];
-    const role = c.role || ['handler', 'viewer', 'staff'].find((r) => groups.includes(r)) || '';
+    const list = (v) => (Array.isArray(v) ? v : []);
+    const granted = [c.role, ...list(c.roles), ...list(c['cognito:groups'])];
+    const role = ['handler', 'viewer', 'staff'].find((r) => granted.includes(r)) || '';
     return { inst: c.institution || c['custom:institution'] || '', role, sub: c.sub || '', exp: c.exp };
   }
   function save() {
-    try { sessionStorage.setItem(KEY, JSON.stringify({ token: S.token, lang: S.lang })); } catch (_) { /* private mode */ }
+    try { sessionStorage.setItem(KEY, JSON.stringify({ lang: S.lang })); } catch (_) { /* private mode */ }
   }
   function useToken(tok) {
     const c = claimsOf(tok);
@@ -247,35 +267,88 @@
     const id = identityOf(c);
     if (!id.inst || !['handler', 'viewer', 'staff'].includes(id.role)) return 'eTokClaims';
     if (id.exp && id.exp * 1000 < Date.now()) return 'eTokExp';
-    Object.assign(S, { token: tok, inst: id.inst, role: id.role, sub: id.sub, instName: '' });
-    save();
-    fetch('/api/v1/institutions/' + encodeURIComponent(S.inst))
+    // Another person or school starts from empty views; a refreshed token keeps them.
+    if (S.token && (S.sub !== id.sub || S.inst !== id.inst || S.role !== id.role)) clearSession();
+    if (!S.token) S.gen++;
+    const same = S.inst === id.inst && S.instName;
+    Object.assign(S, { token: tok, inst: id.inst, role: id.role, sub: id.sub, instName: same ? S.instName : '' });
+    if (!same) fetch('/api/v1/institutions/' + encodeURIComponent(S.inst))
       .then((r) => (r.ok ? r.json() : null)).then((d) => { if (d && d.name && S.token === tok) { S.instName = d.name; header(); } })
       .catch(() => {});
     return '';
   }
+  // clearSession forgets the signed-in person and empties every view: lists, figures, filters,
+  // the period and the alerts, so that nothing of theirs stays in the page for the next one.
+  function clearSession() {
+    clearTimeout(refreshTimer);
+    S.gen++;
+    Object.assign(S, { token: null, oidc: null, inst: '', role: '', sub: '', instName: '', busy: false, status: 'open', sort: '', overdue: false,
+      cases: [], cursor: null, loaded: false, report: null, messages: [], notes: [], dash: null, audit: [], auCursor: null });
+    for (const id of ['cases', 'inCount', 'rpTitle', 'rpBadges', 'rpDesc', 'thread', 'facts', 'stNow', 'stBtns', 'asNow', 'notes',
+      'stats', 'supNote', 'charts', 'auRows', 'whoInst', 'whoRole']) $(id).textContent = '';
+    for (const id of ['tok', 'replyText', 'noteText', 'asWho', 'from', 'to']) $(id).value = '';
+    for (const a of document.querySelectorAll('.alert')) if (a.id !== 'siAlert') alertIn(a.id, '');
+    $('more').hidden = $('auMore').hidden = true;
+  }
   function signOut(reason) {
-    S.token = null;
-    Object.assign(S, { inst: '', role: '', sub: '', instName: '', cases: [], report: null, messages: [], dash: null, audit: [] });
-    save();
-    $('tok').value = '';
-    $('replyText').value = '';
+    const session = S.oidc;
+    clearSession();
     if (location.hash) history.replaceState(null, '', location.pathname);
     route();
     alertIn('siAlert', reason || '');
+    // Signing out revokes the refresh token and ends the provider's session, so that the next
+    // person must sign in with their own password (not after an expiry: the provider keeps its
+    // session then).
+    if (session) OIDC.revoke(S.cfg.oidc, session.refresh);
+    if (!reason && session && OIDC.endSession(S.cfg.oidc, session.idToken)) return;
     if (!reason) announce(t('signedOut'));
+  }
+  // The ID token is renewed with the refresh token a minute before it expires (or halfway,
+  // for a short one), without a new sign-in; when the provider refuses, the person signs in again.
+  let refreshTimer = 0;
+  function useSession(session) {
+    const err = useToken(session.idToken);
+    if (err) throw new OIDC.SignInError(err);
+    S.oidc = session;
+    clearTimeout(refreshTimer);
+    if (!session.refresh) return;
+    const left = session.exp * 1000 - Date.now();
+    refreshTimer = setTimeout(() => renew().catch(() => {}), Math.max(1000, left - Math.min(60000, left / 2)));
+  }
+  let renewing = null;
+  function renew() {
+    if (!S.oidc || !S.oidc.refresh) return Promise.reject(new Error('no refresh token'));
+    const gen = S.gen;
+    renewing ||= OIDC.refresh(S.cfg.oidc, S.oidc).then((next) => {
+      if (gen === S.gen) useSession(next);
+    }, (e) => {
+      if (gen === S.gen) signOut('expired');
+      throw e;
+    }).finally(() => { renewing = null; });
+    return renewing;
   }
 
   // ---- API ----
   class ApiError extends Error { constructor(status, msg) { super(msg || ''); this.status = status; } }
   const base = () => '/api/v1/institutions/' + encodeURIComponent(S.inst);
-  async function api(path, { method = 'GET', body, raw } = {}) {
+  // api calls the signed-in institution's API. An answer that arrives after a sign-out or for
+  // another session is dropped (ApiError 401, which no view shows). A 401 gets one retry after
+  // a refresh, when there is a refresh token (a timer may have slept with the laptop).
+  async function api(path, opts = {}, retried = false) {
+    const { method = 'GET', body, raw } = opts;
+    const gen = S.gen;
     const headers = { Authorization: 'Bearer ' + S.token };
     if (body) headers['Content-Type'] = 'application/json';
     let res;
     try {
       res = await fetch(base() + path, { method, headers, body: body ? JSON.stringify(body) : undefined, cache: 'no-store' });
-    } catch (_) { throw new ApiError(0, t('network')); }
+    } catch (_) { throw new ApiError(gen === S.gen ? 0 : 401, t('network')); }
+    if (gen !== S.gen) throw new ApiError(401);
+    if (res.status === 401 && !retried && S.oidc && S.oidc.refresh) {
+      try { await renew(); } catch (_) { throw new ApiError(401); }
+      if (gen === S.gen) return api(path, opts, true);
+      throw new ApiError(401);
+    }
     if (res.status === 401) { signOut('expired'); throw new ApiError(401); }
     if (!res.ok) {
       let msg = '';
@@ -323,7 +396,7 @@
     if (name === 'incident') return S.role === 'viewer' ? show('vDenied') : openIncident(arg);
     if (S.role === 'staff') return openIncident('');
     if (name === 'melding' && arg) return handler ? openReport(decodeURIComponent(arg)) : show('vDenied');
-    if (name === 'meldingen') return handler ? openInbox() : show('vDenied');
+    if (name === 'meldingen') { if (!handler) return show('vDenied'); inboxFrom(arg); return openInbox(); }
     if (name === 'logboek') return openAudit();
     if (name === 'dashboard' || !handler) return openDash();
     return openInbox();
@@ -340,7 +413,7 @@
       const sel = $('demoInst');
       sel.textContent = '';
       for (const i of list) sel.append(h('option', { value: i.id, text: i.name }));
-      $('demoForm').hidden = list.length === 0;
+      $('demoForm').hidden = list.length === 0 || !S.cfg.demoSignIn;
     } catch (_) { demoLoaded = false; }
   }
   $('demoForm').addEventListener('submit', async (e) => {
@@ -364,6 +437,10 @@
       alertIn('siAlert', x instanceof TypeError ? 'network' : x.key || 'failed', null, x.key ? '' : x.message);
     }
   });
+  $('oidcGo').addEventListener('click', () => {
+    alertIn('siAlert', '');
+    OIDC.begin(S.cfg.oidc, S.lang).catch(() => alertIn('siAlert', 'failed'));
+  });
   $('tokenForm').addEventListener('submit', (e) => {
     e.preventDefault();
     const tok = $('tok').value.trim().replace(/^Bearer\s+/i, '');
@@ -382,13 +459,17 @@
     else b.push(['st', t('st_' + c.status)]);
     if ((c.overdue || []).includes('acknowledge')) b.push(['late', t('b_ack')]);
     if ((c.overdue || []).includes('feedback')) b.push(['late', t('b_fb')]);
-    if (c.awaitingAnswer) b.push(['wait', t('b_wait')]);
+    // Who waits for whom: the reporter (they wrote last, or nobody answered yet) or the school.
+    if (c.waitingOn === 'institution') b.push(['you', t('b_you')]);
+    else if (c.waitingOn === 'reporter') b.push(['them', t('b_them')]);
     return b.map(([k, s]) => h('span', { class: 'badge ' + k, text: s }));
   }
   async function openInbox(more) {
     if (!more) { show('vInbox', S.view !== 'vInbox'); renderInbox(true); }
     alertIn('inAlert', '');
     const q = new URLSearchParams({ status: S.status });
+    if (S.sort) q.set('sort', S.sort);
+    if (S.overdue) q.set('overdue', 'true');
     if (more && S.cursor) q.set('cursor', S.cursor);
     try {
       const d = await api('/reports?' + q);
@@ -396,10 +477,21 @@
       S.cursor = d.cursor || null;
       S.loaded = true;
       renderInbox();
-    } catch (e) { failed(e, 'inAlert', () => openInbox(more)); }
+    } catch (e) {
+      if (e.status === 401) return;
+      S.cases = [];
+      S.cursor = null;
+      $('cases').textContent = $('inCount').textContent = '';
+      $('cases').setAttribute('aria-busy', 'false');
+      failed(e, 'inAlert', () => openInbox(more));
+    }
   }
   function renderInbox(loading) {
-    for (const b of document.querySelectorAll('#vInbox .chip')) b.setAttribute('aria-pressed', String(b.dataset.status === S.status));
+    for (const b of document.querySelectorAll('#vInbox .chip[data-status]')) b.setAttribute('aria-pressed', String(b.dataset.status === S.status));
+    for (const b of document.querySelectorAll('#vInbox .chip[data-sort]')) b.setAttribute('aria-pressed', String(b.dataset.sort === S.sort));
+    $('overdueChip').setAttribute('aria-pressed', String(S.overdue));
+    // Closed reports have no deadline: the deadline order and the overdue filter are for open ones.
+    for (const b of document.querySelectorAll('#vInbox .chip[data-sort=deadline], #overdueChip')) b.disabled = S.status === 'closed';
     const ul = $('cases');
     ul.textContent = '';
     $('cases').setAttribute('aria-busy', String(!!loading));
@@ -412,30 +504,64 @@
         dl.push(c.acknowledgedAt ? t('ackDone') + ' ' + fmtDate(c.acknowledgedAt) : t('ackBy') + ' ' + fmtDate(c.acknowledgeBy));
         dl.push(t('fbBy') + ' ' + fmtDate(c.feedbackBy));
       } else if (c.closedAt) dl.push(t('f_closedAt') + ' ' + fmtDate(c.closedAt));
+      const who = c.assignee ? t('asIs', { who: c.assignee === S.sub ? t('asYou') : c.assignee }) : c.status !== 'closed' && t('asNobody');
       ul.append(h('li', { class: 'case' + (c.status === 'received' ? ' is-new' : '') },
         h('h2', {}, h('a', { href: '#/melding/' + encodeURIComponent(c.id), text: label('theme', c.theme) })),
         h('p', { class: 'badges' }, badgesOf(c)),
         h('p', { class: 'meta' }, [label('where', c.where), c.audience && label('audience', c.audience),
           t('ref') + ' ' + ref(c.id), (c.messageCount || 0) + ' ' + (c.messageCount === 1 ? t('msgs1') : t('msgs'))].filter(Boolean).join(' · ')),
-        h('p', { class: 'meta' }, dl.join(' · '))));
+        h('p', { class: 'meta' }, dl.join(' · ')),
+        who && h('p', { class: 'meta', translate: c.assignee ? 'no' : null, text: who })));
     }
     $('more').hidden = !S.cursor;
   }
-  for (const b of document.querySelectorAll('#vInbox .chip')) {
-    b.addEventListener('click', () => { S.status = b.dataset.status; S.cursor = null; openInbox(); });
+  // The inbox's filters live in the address (#/meldingen/te-laat is the overdue list the
+  // dashboard's tiles link to), so that back and reload keep them.
+  function inboxHash() {
+    if (S.overdue && S.status === 'open') return '#/meldingen/te-laat';
+    const q = new URLSearchParams();
+    if (S.status !== 'open') q.set('status', S.status);
+    if (S.sort) q.set('sort', S.sort);
+    if (S.overdue) q.set('overdue', 'true');
+    return '#/meldingen' + (String(q) ? '/' + q : '');
   }
+  function inboxFrom(arg) {
+    const q = new URLSearchParams(arg === 'te-laat' ? 'overdue=true&sort=deadline' : arg || '');
+    const st = q.get('status');
+    S.status = ['open', 'received', 'in_progress', 'closed'].includes(st) ? st : 'open';
+    S.sort = q.get('sort') === 'deadline' && S.status !== 'closed' ? 'deadline' : '';
+    S.overdue = q.get('overdue') === 'true' && S.status !== 'closed';
+  }
+  function goInbox() {
+    S.cursor = null;
+    const want = inboxHash();
+    if (location.hash !== want) location.hash = want; else openInbox();
+  }
+  for (const b of document.querySelectorAll('#vInbox .chip[data-status]')) {
+    b.addEventListener('click', () => {
+      S.status = b.dataset.status;
+      if (S.status === 'closed') { S.sort = ''; S.overdue = false; }
+      goInbox();
+    });
+  }
+  for (const b of document.querySelectorAll('#vInbox .chip[data-sort]')) {
+    b.addEventListener('click', () => { S.sort = b.dataset.sort; if (!S.sort) S.overdue = false; goInbox(); });
+  }
+  $('overdueChip').addEventListener('click', () => { S.overdue = !S.overdue; if (S.overdue) S.sort = 'deadline'; goInbox(); });
   $('more').addEventListener('click', () => openInbox(true));
 
   // ---- one report ----
   async function openReport(id) {
-    if (!S.report || S.report.id !== id) { S.report = null; $('replyText').value = ''; }
+    if (!S.report || S.report.id !== id) { S.report = null; S.notes = []; $('replyText').value = ''; $('noteText').value = ''; $('asWho').value = ''; }
     show('vReport', false);
+    $('vReport').querySelector('.back').href = inboxHash(); // back to the list as it was filtered
     alertIn('rpAlert', '');
     if (!S.report) { $('rpTitle').textContent = t('loading'); for (const x of ['rpBadges', 'rpDesc', 'thread', 'facts', 'stBtns', 'stNow']) $(x).textContent = ''; }
     try {
       const d = await api('/reports/' + encodeURIComponent(id));
       S.report = d.report;
       S.messages = d.messages || [];
+      S.notes = d.notes || [];
       renderReport();
       $('rpTitle').focus();
     } catch (e) { failed(e, 'rpAlert', () => openReport(id)); }
@@ -479,8 +605,10 @@
     row('f_lang', r.lang && t('lang_' + r.lang));
     row(r.acknowledgedAt ? 'ackDone' : 'ackBy', fmtDate(r.acknowledgedAt || r.acknowledgeBy));
     if (!closed) row('fbBy', fmtDate(r.feedbackBy));
+    row('nextBy', r.nextDeadline && fmtDate(r.nextDeadline));
     row('f_closedAt', closed && fmtDate(r.closedAt));
     row('f_expires', closed && fmtDate(r.expiresAt));
+    renderCaseWork();
     $('stNow').textContent = t('stNowL') + ' ' + t('st_' + r.status);
     const btns = $('stBtns');
     btns.textContent = '';
@@ -511,6 +639,7 @@
       $('replyText').value = '';
       S.report = d.report;
       S.messages = d.messages || [];
+      S.notes = d.notes || S.notes;
       renderReport();
       announce(t('sent'));
     } catch (x) {
@@ -529,6 +658,7 @@
       const d = await api('/reports/' + encodeURIComponent(S.report.id), { method: 'PATCH', body: { status } });
       S.report = d.report;
       S.messages = d.messages || S.messages;
+      S.notes = d.notes || S.notes;
       renderReport();
       announce(t('stChanged', { s: t('st_' + S.report.status) }));
       $('stH').setAttribute('tabindex', '-1');
@@ -547,6 +677,69 @@
       $('cfNo').focus();
     });
   }
+
+  // ---- case work: who has the case, internal notes ----
+  function renderCaseWork() {
+    const r = S.report;
+    const expired = r.expiresAt && dayOf(r.expiresAt) <= new Date();
+    $('asNow').textContent = r.assignee ? t('asIs', { who: r.assignee === S.sub ? t('asYou') + ' (' + r.assignee + ')' : r.assignee }) : t('asNobody');
+    $('asMe').hidden = !S.sub || r.assignee === S.sub;
+    $('asNone').hidden = !r.assignee;
+    for (const id of ['asMe', 'asNone', 'asWho', 'noteText', 'noteSend']) $(id).disabled = !!expired;
+    const ol = $('notes');
+    ol.textContent = '';
+    if (!S.notes.length) ol.append(h('li', { class: 'note', text: t('ntNone') }));
+    for (const n of S.notes) {
+      ol.append(h('li', { class: 'nt' },
+        h('p', { class: 'who' }, h('strong', { translate: 'no', text: n.author }), ' · ', h('span', { text: fmtTime(n.at) })),
+        h('p', { class: 'text', text: n.text })));
+    }
+  }
+  async function assign(who) {
+    if (S.busy || !S.report) return;
+    S.busy = true;
+    try {
+      const d = await api('/reports/' + encodeURIComponent(S.report.id), { method: 'PATCH', body: { assignee: who } });
+      S.report = d.report;
+      S.messages = d.messages || S.messages;
+      S.notes = d.notes || S.notes;
+      $('asWho').value = '';
+      renderReport();
+      announce(who ? t('asDone', { who }) : t('asCleared'));
+    } catch (x) { failed(x, 'rpAlert'); } finally { S.busy = false; }
+  }
+  $('asMe').addEventListener('click', () => assign(S.sub));
+  $('asNone').addEventListener('click', () => assign(''));
+  $('asForm').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const who = $('asWho').value.trim();
+    $('asErr').hidden = !!who;
+    if (!who) { $('asErr').textContent = t('eAs'); $('asWho').setAttribute('aria-invalid', 'true'); $('asWho').focus(); return; }
+    $('asWho').removeAttribute('aria-invalid');
+    assign(who);
+  });
+  $('noteForm').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (S.busy || !S.report) return;
+    const text = $('noteText').value.trim();
+    const err = $('noteErr');
+    err.hidden = !!text;
+    if (!text) { err.textContent = t('eNote'); $('noteText').setAttribute('aria-invalid', 'true'); $('noteText').focus(); return; }
+    $('noteText').removeAttribute('aria-invalid');
+    S.busy = true;
+    try {
+      const d = await api('/reports/' + encodeURIComponent(S.report.id) + '/notes', { method: 'POST', body: { text } });
+      $('noteText').value = '';
+      S.report = d.report;
+      S.messages = d.messages || S.messages;
+      S.notes = d.notes || [];
+      renderReport();
+      announce(t('ntSaved'));
+    } catch (x) {
+      if (x.status === 403 || x.status === 401) failed(x);
+      else { err.textContent = x.status ? t('failed') + ' ' + (x.message || x.status) : x.message; err.hidden = false; }
+    } finally { S.busy = false; }
+  });
 
   // ---- dashboard ----
   // A viewer's dashboard ends with the last whole month (the server shows a viewer no more).
@@ -571,6 +764,8 @@
     alertIn('dbAlert', '');
     for (const id of ['from', 'to']) $(id).removeAttribute('aria-invalid');
     if (!periodOk()) {
+      S.dash = null;
+      for (const id of ['stats', 'supNote', 'charts']) $(id).textContent = '';
       for (const id of ['from', 'to']) $(id).setAttribute('aria-invalid', 'true');
       alertIn('dbAlert', 'ePeriod');
       return;
@@ -579,7 +774,13 @@
     try {
       S.dash = await api('/dashboard?' + new URLSearchParams({ from: $('from').value, to: $('to').value }));
       renderDash();
-    } catch (e) { failed(e, 'dbAlert', loadDash); } finally { $('charts').removeAttribute('aria-busy'); }
+    } catch (e) {
+      if (e.status === 401) return; // signed out: the views are empty already
+      // Never old figures under a new question: a failed query empties the dashboard.
+      S.dash = null;
+      for (const id of ['stats', 'supNote', 'charts']) $(id).textContent = '';
+      failed(e, 'dbAlert', loadDash);
+    } finally { $('charts').removeAttribute('aria-busy'); }
   }
   $('period').addEventListener('submit', (e) => { e.preventDefault(); loadDash(); });
   $('csv').addEventListener('click', async () => {
@@ -642,8 +843,10 @@
     const stats = $('stats');
     stats.textContent = '';
     const cs = S.dash.cases || {};
-    const stat = (n, key, late) => stats.append(h('li', { class: late && n > 0 ? 'late' : '' },
-      h('span', { class: 'num', text: n }), h('span', { class: 'lbl', text: t(key) })));
+    // The overdue tiles open the inbox's overdue list (te laat).
+    const stat = (n, key, late) => stats.append(h('li', { class: late && n > 0 ? 'late' : '' }, late
+      ? h('a', { class: 'tile', href: '#/meldingen/te-laat' }, h('span', { class: 'num', text: n }), h('span', { class: 'lbl', text: t(key) }))
+      : [h('span', { class: 'num', text: n }), h('span', { class: 'lbl', text: t(key) })]));
     stat(d.total != null ? d.total : t('hidden'), 's_total'); // hidden when a month's total is
     if (inc.cells.length) stat(inc.total != null ? inc.total : t('hidden'), 's_incidents');
     if (S.dash.cases) {
@@ -776,6 +979,7 @@
   function actionText(e) {
     let s = t('a_' + e.action);
     if (e.action === 'status' && e.detail) s += ': ' + t('st_' + e.detail);
+    if (e.action === 'assign') s += ': ' + (e.detail || t('asNobodyShort'));
     if (e.action === 'list') s += ' (' + (e.detail ? t('f_' + e.detail).toLowerCase() : t('l_all')) + ')';
     return s;
   }
@@ -943,7 +1147,29 @@
   try { saved = JSON.parse(sessionStorage.getItem(KEY) || 'null'); } catch (_) { saved = null; }
   if (saved && (saved.lang === 'en' || saved.lang === 'nl')) S.lang = saved.lang;
   else if (/^en\b/i.test(navigator.language || '')) S.lang = 'en';
-  if (saved && saved.token && useToken(saved.token)) { S.token = null; save(); }
+  save(); // drops a token an older version of this page kept
   applyLang();
-  route();
+  // How staff sign in here: the provider's button, the demo sign-in, or (with neither) a pasted
+  // token. Then, when this load is the return from the provider, its code becomes the session.
+  (async () => {
+    try {
+      const r = await fetch('/api/v1/staff/config', { cache: 'no-store' });
+      if (r.ok) S.cfg = await r.json();
+    } catch (_) { /* offline: the token form stays */ }
+    $('oidcBox').hidden = !S.cfg.oidc;
+    $('tokenForm').hidden = !!S.cfg.oidc;
+    const out = OIDC.signedOut();
+    if (S.cfg.oidc) {
+      try {
+        const session = await OIDC.finish(S.cfg.oidc);
+        if (session) useSession(session);
+      } catch (e) {
+        route();
+        alertIn('siAlert', e.key || 'failed', null, e.key === 'eProvider' ? e.message : '');
+        return;
+      }
+    }
+    route();
+    if (out) announce(t('signedOut'));
+  })();
 })();
