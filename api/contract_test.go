@@ -59,6 +59,9 @@ func TestResponsesMatchTheContract(t *testing.T) {
 		`{"role":"vertrouwenspersoon","name":{"nl":"Vertrouwenspersoon (demo)","en":"Confidential adviser (demo)"},"email":"vp@roc-voorbeeldstad.example","hours":{"nl":"Maandag","en":"Monday"}},` +
 		`{"role":"meldpunt-stage","name":{"nl":"Meldpunt stage (demo)","en":"Internship reporting point (demo)"},"website":"https://roc-voorbeeldstad.example/stage"}]}`
 	other := ts.token(t, "mbo-college-demo", "handler", time.Hour)
+	staffer := ts.token(t, "roc-voorbeeldstad", "staff", time.Hour)
+	incident := `{"day":"` + time.Now().UTC().Format(time.DateOnly) + `","theme":"agressie","where":"school","involved":["student","staff"],` +
+		`"categories":["threat"],"serious":false,"actions":["safety","manager"],"followUp":"conversation","note":"Geen namen."}`
 	inst := "/api/v1/institutions/roc-voorbeeldstad"
 	month := time.Now().UTC().AddDate(0, -1, 0).Format("2006-01")
 	noFollowUp := strings.Replace(report, `,"followUp":true`, "", 1)
@@ -143,6 +146,25 @@ func TestResponsesMatchTheContract(t *testing.T) {
 		{"contacts viewer", "PUT", inst + "/contacts", contacts, with("Authorization", viewer), false},
 		{"contacts too large", "PUT", inst + "/contacts", `{"contacts":"` + strings.Repeat("a", 70<<10) + `"}`, with("Authorization", admin), false},
 		{"contacts not json", "PUT", inst + "/contacts", contacts, []string{"Content-Type", "text/plain", "Authorization", admin}, false},
+		{"incident", "POST", inst + "/incidents", incident, with("Authorization", staffer, "Idempotency-Key", "contract-incident-01"), true},
+		{"incident replay", "POST", inst + "/incidents", incident, with("Authorization", staffer, "Idempotency-Key", "contract-incident-01"), true},
+		{"incident conflict", "POST", inst + "/incidents", strings.Replace(incident, `"serious":false`, `"serious":true`, 1), with("Authorization", staffer, "Idempotency-Key", "contract-incident-01"), false},
+		{"incident bad", "POST", inst + "/incidents", `{"day":"2020-01-01"}`, with("Authorization", staffer, "Idempotency-Key", "contract-incident-02"), false},
+		{"incident viewer", "POST", inst + "/incidents", incident, with("Authorization", viewer, "Idempotency-Key", "contract-incident-03"), false},
+		{"incident too large", "POST", inst + "/incidents", big, with("Authorization", staffer, "Idempotency-Key", "contract-incident-04"), false},
+		{"incident not json", "POST", inst + "/incidents", incident, []string{"Content-Type", "text/plain", "Authorization", staffer, "Idempotency-Key", "contract-incident-05"}, false},
+		{"incidents", "GET", inst + "/incidents", "", []string{"Authorization", handler}, true},
+		{"incidents own", "GET", inst + "/incidents?limit=5", "", []string{"Authorization", staffer}, true},
+		{"incidents serious", "GET", inst + "/incidents?serious=true", "", []string{"Authorization", handler}, true},
+		{"incidents other", "GET", inst + "/incidents", "", []string{"Authorization", other}, false},
+		{"incidents bad cursor", "GET", inst + "/incidents?cursor=xyz", "", []string{"Authorization", handler}, false},
+		{"incidents unknown", "GET", "/api/v1/institutions/nope/incidents", "", []string{"Authorization", handler}, false},
+		{"export", "GET", inst + "/export.json", "", []string{"Authorization", handler}, true},
+		{"export viewer", "GET", inst + "/export.json?from=" + month + "&to=" + month, "", []string{"Authorization", viewer}, true},
+		{"export staff", "GET", inst + "/export.json", "", []string{"Authorization", staffer}, false},
+		{"export bad", "GET", inst + "/export.json?from=2026-13", "", []string{"Authorization", handler}, false},
+		{"export csv", "GET", inst + "/export.csv", "", []string{"Authorization", viewer}, true},
+		{"export csv other", "GET", inst + "/export.csv", "", []string{"Authorization", other}, false},
 		{"staff config", "GET", "/api/v1/staff/config", "", nil, true},
 		{"signin", "POST", "/api/v1/local/signin", `{"institution":"roc-voorbeeldstad","role":"viewer"}`, json, true},
 		{"signin bad role", "POST", "/api/v1/local/signin", `{"institution":"roc-voorbeeldstad","role":"root"}`, json, false},

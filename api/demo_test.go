@@ -104,6 +104,20 @@ func TestDemoData(t *testing.T) {
 				months[c.Month] = true
 			}
 		}
+		// And twelve months of incidents, for the dashboard's second series.
+		incidents, err := a.Store.IncidentCounts(context.Background(), "roc-voorbeeldstad", "2025-12", "2026-11")
+		if err != nil {
+			t.Fatal(err)
+		}
+		incidentMonths := map[string]bool{}
+		for _, c := range incidents {
+			if c.Dimension == "total" && c.N > 0 {
+				incidentMonths[c.Month] = true
+			}
+		}
+		if len(incidentMonths) != 12 {
+			t.Errorf("demo incidents cover %d months, want 12", len(incidentMonths))
+		}
 		reports, _, err := a.Store.Reports(context.Background(), meldwijzer.ReportFilter{Institution: "roc-voorbeeldstad", Limit: 500})
 		if err != nil {
 			t.Fatal(err)

@@ -43,6 +43,8 @@ var (
 	handlerOnly = []string{auth.RoleHandler}
 	staffRoles  = []string{auth.RoleHandler, auth.RoleViewer}
 	adminOnly   = []string{auth.RoleAdmin}
+	// incidentRoles register and list incidents: any employee (their own) and the handler (all).
+	incidentRoles = []string{auth.RoleStaff, auth.RoleHandler}
 )
 
 // Routes is the route table of docs/api.md.
@@ -69,6 +71,12 @@ var Routes = []Route{
 	{Method: "POST", Path: "/api/v1/institutions/{id}/reports/{reportId}/messages", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, MaxBody: 10 << 10, handle: (*Server).replyToReport},
 	{Method: "PATCH", Path: "/api/v1/institutions/{id}/reports/{reportId}", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, MaxBody: 2 << 10, handle: (*Server).patchReport},
 	{Method: "POST", Path: "/api/v1/institutions/{id}/reports/{reportId}/notes", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, MaxBody: 10 << 10, handle: (*Server).addNote},
+	// Incidents registered by staff. A note is at most 500 characters of up to 4 bytes each.
+	{Method: "POST", Path: "/api/v1/institutions/{id}/incidents", Function: FunctionInstitution, Auth: AuthStaff, Roles: incidentRoles, MaxBody: 8 << 10, handle: (*Server).createIncident},
+	{Method: "GET", Path: "/api/v1/institutions/{id}/incidents", Function: FunctionInstitution, Auth: AuthStaff, Roles: incidentRoles, handle: (*Server).listIncidents},
+	// The export for the Monitor Integrale Veiligheid and the Inspectie (docs/export-schema.md).
+	{Method: "GET", Path: "/api/v1/institutions/{id}/export.json", Function: FunctionInstitution, Auth: AuthStaff, Roles: staffRoles, handle: (*Server).getExportJSON},
+	{Method: "GET", Path: "/api/v1/institutions/{id}/export.csv", Function: FunctionInstitution, Auth: AuthStaff, Roles: staffRoles, handle: (*Server).getExportCSV},
 	{Method: "GET", Path: "/api/v1/institutions/{id}/audit", Function: FunctionInstitution, Auth: AuthStaff, Roles: staffRoles, handle: (*Server).auditLogView},
 	// Who has access: the school's admin sees and changes the roles of its own accounts.
 	{Method: "GET", Path: "/api/v1/institutions/{id}/members", Function: FunctionInstitution, Auth: AuthStaff, Roles: []string{auth.RoleAdmin}, handle: (*Server).listMembers},

@@ -45,6 +45,11 @@ func (s *Server) taxonomy(w http.ResponseWriter, r *http.Request) error {
 		"urgent":    labels(t.Urgent, l),
 		"statuses":  labels(t.Statuses, l),
 		"whens":     labels(t.Whens, l),
+		// What staff tick when they register an incident.
+		"incidentInvolved":   labels(t.IncidentInvolved, l),
+		"incidentCategories": labels(t.IncidentCategories, l),
+		"incidentActions":    labels(t.IncidentActions, l),
+		"incidentFollowUps":  labels(t.IncidentFollowUps, l),
 	})
 	return nil
 }

@@ -35,6 +35,8 @@ func TestOpenAPIEnumsAreTheGoLists(t *testing.T) {
 	for schema, want := range map[string][]string{
 		"Theme": meldwijzer.Themes, "Where": meldwijzer.Wheres, "Audience": meldwijzer.Audiences,
 		"Status": meldwijzer.Statuses, "Lang": meldwijzer.Languages,
+		"IncidentInvolved": meldwijzer.IncidentInvolved, "IncidentCategory": meldwijzer.IncidentCategories,
+		"IncidentAction": meldwijzer.IncidentActions, "IncidentFollowUp": meldwijzer.IncidentFollowUps,
 	} {
 		if got := doc.Components.Schemas[schema].Enum; !slices.Equal(got, want) {
 			t.Errorf("openapi.yaml components.schemas.%s.enum = %v, want %v (the Go list)", schema, got, want)

@@ -22,10 +22,11 @@ import (
 	"meldwijzer/wegwijzer"
 )
 
-// Store keeps reports and the audit log (store/bolt and store/dynamo are both).
+// Store keeps reports, incidents and the audit log (store/bolt and store/dynamo are both).
 type Store interface {
 	meldwijzer.ReportStore
 	meldwijzer.AuditLog
+	meldwijzer.IncidentStore
 }
 
 // Options are the parts the caller made: stores, keys and clients, never read here from the
@@ -130,7 +131,7 @@ func New(o Options) (*App, error) {
 		a.Meldpunt = meldpunt.New(meldpunt.Config{
 			Store: o.Store, AuditLog: o.Store, Keys: keys, Retention: o.Retention, Now: o.Now,
 			Institution: func(id string) bool { return a.Server.Serves(id) },
-			Values:      values, K: o.K,
+			Values:      values, K: o.K, Incidents: o.Store,
 		})
 	}
 	var who *members.Service

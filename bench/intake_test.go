@@ -144,5 +144,6 @@ func intakeRows(r *run) *dynamolocal.Local {
 		"is the ceiling, and concurrent reports of the same month conflict on its count items (the store backs off and retries, p99 %.0f ms)",
 		row.Figures["direct_p50_ms"], row.Figures["http_p99_ms"])
 	r.add(row)
+	r.add(incidentRow(r, "Incident registration, DynamoDB Local", newFull(b, dstore, meldpunt.NewMasterSecret())))
 	return ddb
 }

@@ -34,6 +34,11 @@ type Taxonomy struct {
 	// Statuses and Whens label a report's status and when it happened, for the pages to show.
 	Statuses []Term `yaml:"statuses"`
 	Whens    []Term `yaml:"whens"`
+	// The incident registration's lists (meldwijzer.IncidentInvolved, ...), for the staff form.
+	IncidentInvolved   []Term `yaml:"incidentInvolved"`
+	IncidentCategories []Term `yaml:"incidentCategories"`
+	IncidentActions    []Term `yaml:"incidentActions"`
+	IncidentFollowUps  []Term `yaml:"incidentFollowUps"`
 	// ContactRoles are the roles an institution fills with its own contacts (vertrouwenspersoon, ...).
 	ContactRoles []ContactRole `yaml:"contactRoles"`
 }

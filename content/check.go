@@ -81,6 +81,10 @@ func (l *loader) checkTaxonomy() {
 		{"statuses", t.Statuses, meldwijzer.Statuses},
 		{"whens", t.Whens, meldwijzer.Whens},
 		{"involved", t.Involved, meldwijzer.Involved},
+		{"incidentInvolved", t.IncidentInvolved, meldwijzer.IncidentInvolved},
+		{"incidentCategories", t.IncidentCategories, meldwijzer.IncidentCategories},
+		{"incidentActions", t.IncidentActions, meldwijzer.IncidentActions},
+		{"incidentFollowUps", t.IncidentFollowUps, meldwijzer.IncidentFollowUps},
 	} {
 		var got []string
 		for i, term := range d.terms {

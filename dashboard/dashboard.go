@@ -28,8 +28,35 @@ var Dimensions = []string{"total", "theme", "where", "audience", "ground"}
 // exclusive dimensions hold exactly one value per report, so their values add up to the total.
 var exclusive = []string{"theme", "where", "audience"}
 
+// Series is one kind of counted item: its dimensions ("total" first), those that hold exactly
+// one value per item (so that their values add up to the month's total: the equations that
+// suppression keeps unsolvable), and the values of dimensions that are its own.
+type Series struct {
+	Name       string
+	Dimensions []string
+	Exclusive  []string
+	Values     map[string][]string
+}
+
+// The series: the anonymous reports, and the incidents that staff register (whose dimensions
+// are meldwijzer.IncidentDimensions).
+var (
+	Reports   = Series{Name: "reports", Dimensions: Dimensions, Exclusive: exclusive}
+	Incidents = Series{
+		Name:       "incidents",
+		Dimensions: meldwijzer.IncidentDimensions,
+		Exclusive:  []string{"theme", "where", "serious"},
+		Values: map[string][]string{
+			"involved": meldwijzer.IncidentInvolved, "category": meldwijzer.IncidentCategories,
+			"serious": {meldwijzer.SeriousYes, meldwijzer.SeriousNo},
+		},
+	}
+)
+
 // Cell is one published count. Count is nil when Suppressed.
 type Cell struct {
+	// Series is "reports" or "incidents".
+	Series     string `json:"series"`
 	Month      string `json:"month"` // YYYY-MM, or "" for the whole period
 	Dimension  string `json:"dimension"`
 	Value      string `json:"value"`
@@ -42,8 +69,10 @@ type Dashboard struct {
 	Institution string `json:"institution"`
 	From        string `json:"from"`
 	To          string `json:"to"`
-	// Total is the number of reports in the period (nil when suppressed).
-	Total *int `json:"total"`
+	// Total is the number of reports in the period (nil when suppressed); Totals is each
+	// series' (nil when suppressed).
+	Total  *int            `json:"total"`
+	Totals map[string]*int `json:"totals"`
 	// Cells are the counts per month; Period the same summed over the period.
 	Cells           []Cell `json:"cells"`
 	Period          []Cell `json:"period"`
@@ -75,6 +104,21 @@ func Months(from, to string) ([]string, error) {
 // values lists every value of each dimension (taxonomy ids), so that zero cells are published as
 // zero rather than left out.
 func Build(institution, from, to string, counts []meldwijzer.Count, values map[string][]string, k int) (*Dashboard, error) {
+	return BuildSeries(Reports, institution, from, to, counts, values, k)
+}
+
+// Add appends another series' dashboard of the same institution and period to d: its cells
+// and its total. Each series is suppressed on its own counts: they share no item.
+func (d *Dashboard) Add(other *Dashboard) {
+	d.Cells = append(d.Cells, other.Cells...)
+	d.Period = append(d.Period, other.Period...)
+	for name, n := range other.Totals {
+		d.Totals[name] = n
+	}
+}
+
+// BuildSeries makes the dashboard of one series; its cells carry the series' name.
+func BuildSeries(series Series, institution, from, to string, counts []meldwijzer.Count, values map[string][]string, k int) (*Dashboard, error) {
 	months, err := Months(from, to)
 	if err != nil {
 		return nil, err
@@ -84,9 +128,9 @@ func Build(institution, from, to string, counts []meldwijzer.Count, values map[s
 	}
 	sums := map[[2]string]int{}      // period sum per (dimension, value)
 	complete := map[[2]string]bool{} // every month's part of it is published
-	d := &Dashboard{Institution: institution, From: from, To: to, SuppressedBelow: k, Cells: []Cell{}, Period: []Cell{}}
+	d := &Dashboard{Institution: institution, From: from, To: to, SuppressedBelow: k, Cells: []Cell{}, Period: []Cell{}, Totals: map[string]*int{}}
 	for _, month := range months {
-		t := newTable([]string{month}, values)
+		t := newTable(series, []string{month}, values)
 		for _, c := range counts {
 			if i, ok := t.index[key{c.Month, c.Dimension, c.Value}]; ok {
 				t.n[i] += c.N
@@ -98,7 +142,7 @@ func Build(institution, from, to string, counts []meldwijzer.Count, values map[s
 			if _, seen := complete[dv]; !seen {
 				complete[dv] = true
 			}
-			cell := Cell{Month: c.month, Dimension: c.dim, Value: c.value, Suppressed: t.hidden[i]}
+			cell := Cell{Series: series.Name, Month: c.month, Dimension: c.dim, Value: c.value, Suppressed: t.hidden[i]}
 			if cell.Suppressed {
 				complete[dv] = false
 			} else {
@@ -110,16 +154,19 @@ func Build(institution, from, to string, counts []meldwijzer.Count, values map[s
 		}
 	}
 	// The period: each sum published only when all its parts are (then it adds nothing).
-	t := newTable(nil, values)
+	t := newTable(series, nil, values)
 	for _, c := range t.keys {
 		dv := [2]string{c.dim, c.value}
-		cell := Cell{Dimension: c.dim, Value: c.value, Suppressed: !complete[dv]}
+		cell := Cell{Series: series.Name, Dimension: c.dim, Value: c.value, Suppressed: !complete[dv]}
 		if !cell.Suppressed {
 			n := sums[dv]
 			cell.Count = &n
 		}
 		if c.dim == "total" {
-			d.Total = cell.Count
+			d.Totals[series.Name] = cell.Count
+			if series.Name == Reports.Name {
+				d.Total = cell.Count
+			}
 			continue
 		}
 		d.Period = append(d.Period, cell)
@@ -140,7 +187,7 @@ type table struct {
 	equations [][]int // each: cell 0 = the sum of the others
 }
 
-func newTable(months []string, values map[string][]string) *table {
+func newTable(series Series, months []string, values map[string][]string) *table {
 	t := &table{index: map[key]int{}}
 	add := func(k key) int {
 		if i, ok := t.index[k]; ok {
@@ -151,14 +198,17 @@ func newTable(months []string, values map[string][]string) *table {
 		return len(t.keys) - 1
 	}
 	dims := map[string][]string{"total": {"all"}}
-	for _, d := range Dimensions[1:] {
+	for _, d := range series.Dimensions[1:] {
 		dims[d] = values[d]
+		if v, ok := series.Values[d]; ok {
+			dims[d] = v
+		}
 	}
 	if len(months) == 0 {
 		months = []string{""}
 	}
 	for _, m := range months {
-		for _, d := range Dimensions {
+		for _, d := range series.Dimensions {
 			for _, v := range dims[d] {
 				add(key{m, d, v})
 			}
@@ -167,7 +217,7 @@ func newTable(months []string, values map[string][]string) *table {
 	t.n = make([]int, len(t.keys))
 	t.hidden = make([]bool, len(t.keys))
 	for _, m := range months {
-		for _, d := range exclusive {
+		for _, d := range series.Exclusive {
 			eq := []int{t.index[key{m, "total", "all"}]}
 			for _, v := range dims[d] {
 				eq = append(eq, t.index[key{m, d, v}])

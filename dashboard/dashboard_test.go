@@ -98,7 +98,7 @@ func TestNothingSmallIsShownOrCanBeWorkedOut(t *testing.T) {
 // published period sum (= the sum of its months), and returns the hidden month cells whose
 // value follows exactly.
 func workedOut(months []string, truth map[key]int, ds []*Dashboard) []key {
-	tab := newTable(months, values)
+	tab := newTable(Reports, months, values)
 	for i, k := range tab.keys {
 		tab.n[i], tab.hidden[i] = truth[k], true
 	}
@@ -143,7 +143,7 @@ func workedOut(months []string, truth map[key]int, ds []*Dashboard) []key {
 
 func TestDisclosedFindsWhatEquationsReveal(t *testing.T) {
 	months, _ := Months("2026-01", "2026-01")
-	tab := newTable(months, values)
+	tab := newTable(Reports, months, values)
 	set := func(m, d, v string, n int, hidden bool) {
 		i := tab.index[key{m, d, v}]
 		tab.n[i], tab.hidden[i] = n, hidden

@@ -72,6 +72,11 @@ var (
 		// A demo stack's cold start writes the demo institutions the same way.
 		{"InstitutionsWrite", []string{"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"}, []string{dynamo.PartitionInstitutions}},
 		{"InstitutionDomains", []string{"dynamodb:GetItem", "dynamodb:PutItem"}, []string{dynamo.PrefixDomain}},
+		// Incidents: registered with Puts conditioned on new keys (GetItem on a retry), listed
+		// with Query; never changed or deleted (TTL deletes them). Their counters: the Updates
+		// that add to them, and the dashboard's Query.
+		{"Incidents", []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"}, []string{dynamo.PrefixIncident}},
+		{"IncidentCounts", []string{"dynamodb:Query", "dynamodb:UpdateItem"}, []string{dynamo.PrefixIncidentCount}},
 	}
 )
 

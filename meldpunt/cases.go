@@ -165,6 +165,11 @@ type Dashboard struct {
 // month or later becomes last month), so that a reload never shows when one report arrived, and
 // no case counts: those are a handler's tool.
 func (s *Service) Dashboard(ctx context.Context, who Staff, from, to string, withCases bool) (*Dashboard, error) {
+	return s.dashboard(ctx, who, from, to, withCases, s.k)
+}
+
+// dashboard is Dashboard with the smallest count shown, k (1: every count).
+func (s *Service) dashboard(ctx context.Context, who Staff, from, to string, withCases bool, k int) (*Dashboard, error) {
 	institution := who.Institution
 	now := s.now().UTC()
 	thisMonth := now.Format("2006-01")
@@ -192,8 +197,14 @@ func (s *Service) Dashboard(ctx context.Context, who Staff, from, to string, wit
 	if err != nil {
 		return nil, err
 	}
-	d, err := dashboard.Build(institution, from, to, counts, s.values, s.k)
-	if err != nil || !withCases {
+	d, err := dashboard.Build(institution, from, to, counts, s.values, k)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.addIncidentSeries(ctx, d, k); err != nil {
+		return nil, err
+	}
+	if !withCases {
 		return &Dashboard{Dashboard: d}, err
 	}
 	// From the deadline counts the store keeps with every status change: a sum over days,

@@ -33,7 +33,8 @@ var demoReplies = []string{
 
 // SeedDemo fills each institution that has no reports yet with twelve months of fictitious
 // reports up to now, from a fixed seed, so that a newcomer sees a living inbox, deadlines and
-// dashboard. It returns how many reports it stored. Only the demo server calls it.
+// dashboard, and as many months of fictitious incidents. It returns how many reports it
+// stored. Only the demo server calls it.
 func (s *Service) SeedDemo(ctx context.Context, institutions []string) (int, error) {
 	if s.keys == nil {
 		return 0, errNoKeys
@@ -62,6 +63,10 @@ func (s *Service) SeedDemo(ctx context.Context, institutions []string) (int, err
 				n++
 			}
 		}
+	}
+	// And the incidents staff registered, for the dashboard's second series.
+	if _, err := s.seedDemoIncidents(ctx, institutions); err != nil {
+		return n, err
 	}
 	return n, nil
 }

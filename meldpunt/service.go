@@ -36,6 +36,8 @@ type Service struct {
 	retention time.Duration
 	values    map[string][]string
 	k         int
+	incidents meldwijzer.IncidentStore
+	notes     meldwijzer.NoteSealer
 }
 
 // Config wires a Service.
@@ -54,12 +56,19 @@ type Config struct {
 	Values map[string][]string
 	// K is the smallest count a dashboard shows (dashboard.DefaultK when zero).
 	K int
+	// Incidents keeps the incidents staff register (nil: none are taken); Notes seals their
+	// notes (PlainNotes when nil, until the sealer is set up).
+	Incidents meldwijzer.IncidentStore
+	Notes     meldwijzer.NoteSealer
 }
 
 // New returns a service; it does no I/O.
 func New(c Config) *Service {
 	s := &Service{store: c.Store, auditLog: c.AuditLog, keys: c.Keys, known: c.Institution, now: c.Now,
-		retention: c.Retention, values: c.Values, k: c.K}
+		retention: c.Retention, values: c.Values, k: c.K, incidents: c.Incidents, notes: c.Notes}
+	if s.notes == nil {
+		s.notes = PlainNotes{}
+	}
 	if s.k == 0 {
 		s.k = dashboard.DefaultK
 	}

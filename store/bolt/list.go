@@ -120,29 +120,37 @@ func (s *Store) Counts(ctx context.Context, inst, from, to string) ([]meldwijzer
 		if ib == nil {
 			return nil
 		}
-		c := ib.counts.Cursor()
-		for k, v := c.Seek([]byte(from)); k != nil; k, v = c.Next() {
-			parts := bytes.SplitN(k, []byte{0}, 3)
-			if len(parts) != 3 {
-				return fmt.Errorf("bad count key %q", k)
-			}
-			month := string(parts[0])
-			if month > to {
-				break
-			}
-			n, err := strconv.Atoi(string(v))
-			if err != nil {
-				return fmt.Errorf("bad count %q: %w", v, err)
-			}
-			out = append(out, meldwijzer.Count{
-				CountKey: meldwijzer.CountKey{Institution: inst, Month: month, Dimension: string(parts[1]), Value: string(parts[2])},
-				N:        n,
-			})
-		}
-		return nil
+		var err error
+		out, err = readCounts(ib.counts, inst, from, to)
+		return err
 	})
 	if err != nil {
 		return nil, wrap("counts", err)
+	}
+	return out, nil
+}
+
+// readCounts reads the counts of months from..to from a bucket of count keys (countKey).
+func readCounts(b *bbolt.Bucket, inst, from, to string) ([]meldwijzer.Count, error) {
+	var out []meldwijzer.Count
+	c := b.Cursor()
+	for k, v := c.Seek([]byte(from)); k != nil; k, v = c.Next() {
+		parts := bytes.SplitN(k, []byte{0}, 3)
+		if len(parts) != 3 {
+			return nil, fmt.Errorf("bad count key %q", k)
+		}
+		month := string(parts[0])
+		if month > to {
+			break
+		}
+		n, err := strconv.Atoi(string(v))
+		if err != nil {
+			return nil, fmt.Errorf("bad count %q: %w", v, err)
+		}
+		out = append(out, meldwijzer.Count{
+			CountKey: meldwijzer.CountKey{Institution: inst, Month: month, Dimension: string(parts[1]), Value: string(parts[2])},
+			N:        n,
+		})
 	}
 	return out, nil
 }

@@ -93,15 +93,8 @@ func (s *Store) CreateReport(ctx context.Context, r *meldwijzer.Report, idem *me
 				return err
 			}
 		}
-		for _, k := range r.CountKeys() {
-			key := countKey(k)
-			n := 0
-			if _, err := getJSON(ib.counts, key, &n); err != nil {
-				return err
-			}
-			if err := putJSON(ib.counts, key, n+1); err != nil {
-				return err
-			}
+		if err := addCounts(ib.counts, r.CountKeys()); err != nil {
+			return err
 		}
 		// Decode what was written, so that the caller gets the stored report, not its own.
 		stored = rec.report()

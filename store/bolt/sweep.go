@@ -12,8 +12,8 @@ import (
 )
 
 // Sweep deletes every report whose ExpiresAt is before now, with its messages, receipt index
-// and idempotency record, and every idempotency record whose own ExpiresAt is before now. The
-// counts stay. It returns the number of reports deleted.
+// and idempotency record, every idempotency record whose own ExpiresAt is before now, and every
+// incident whose ExpiresAt is before now. The counts stay. It returns the number of reports deleted.
 func (s *Store) Sweep(now time.Time) (int, error) {
 	deleted := 0
 	err := s.db.Update(func(tx *bbolt.Tx) error {
@@ -43,6 +43,10 @@ func (s *Store) Sweep(now time.Time) (int, error) {
 					return err
 				}
 				deleted += n
+			case expiryIncident:
+				if _, err := deleteIncident(tx, rest, now); err != nil {
+					return err
+				}
 			case expiryIdempotency:
 				var rec idempotencyRecord
 				ok, err := getJSON(tx.Bucket(bucketIdempotency), rest, &rec)

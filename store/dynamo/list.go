@@ -196,6 +196,11 @@ var monthPattern = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}$`)
 
 // Counts queries the institution's count items of months from..to with sk BETWEEN.
 func (s *Store) Counts(ctx context.Context, institution, from, to string) ([]meldwijzer.Count, error) {
+	return s.counts(ctx, "Counts", instPK(institution), institution, from, to)
+}
+
+// counts queries the count items in partition pk of months from..to with sk BETWEEN.
+func (s *Store) counts(ctx context.Context, op, pk, institution, from, to string) ([]meldwijzer.Count, error) {
 	if institution == "" {
 		return nil, meldwijzer.ErrNoInstitution
 	}
@@ -209,10 +214,10 @@ func (s *Store) Counts(ctx context.Context, institution, from, to string) ([]mel
 		return counts, nil
 	}
 	// "$" sorts right after "#", so the upper bound takes every dimension of month to.
-	kc := expression.Key(attrPK).Equal(expression.Value(instPK(institution))).
+	kc := expression.Key(attrPK).Equal(expression.Value(pk)).
 		And(expression.Key(attrSK).Between(expression.Value("COUNT#"+from+"#"), expression.Value("COUNT#"+to+"$")))
 	var items []countItem
-	if err := queryAll(ctx, s, "Counts", kc, &items); err != nil {
+	if err := queryAll(ctx, s, op, kc, &items); err != nil {
 		return nil, err
 	}
 	for _, c := range items {

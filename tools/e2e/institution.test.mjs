@@ -202,11 +202,13 @@ describe('institution side', () => {
         const stats = await page.locator('#stats').innerText();
         assert.match(stats, /11\s+Meldingen in deze periode/);
         assert.match(stats, /11\s+Open meldingen nu/);
-        // five charts, each with its data table
-        assert.equal(await page.locator('#charts section.chart').count(), 5);
-        assert.equal(await page.locator('#charts section.chart svg').count(), 5);
-        assert.equal(await page.locator('#charts table').count(), 5);
-        const theme = page.locator('#charts section.chart', { has: page.getByRole('heading', { name: 'Per onderwerp' }) });
+        // five charts of the reports and five of the demo's incidents, each with its data table
+        assert.equal(await page.locator('#charts section.chart').count(), 10);
+        assert.equal(await page.locator('#charts section.chart svg').count(), 10);
+        assert.equal(await page.locator('#charts table').count(), 10);
+        assert.equal(await page.getByRole('heading', { name: 'Incidenten per maand' }).count(), 1);
+        assert.match(stats, /Incidenten in deze periode/);
+        const theme = page.locator('#charts section.chart', { has: page.getByRole('heading', { name: 'Per onderwerp', exact: true }) });
         const row = (name) => theme.locator('tbody tr', { has: page.getByRole('rowheader', { name }) }).locator('td');
         assert.equal(await row('Pesten, ook online').innerText(), '8');
         assert.equal(await row('Agressie, geweld of bedreiging').innerText(), '< 5');
@@ -223,7 +225,7 @@ describe('institution side', () => {
         const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
         assert.match(download.suggestedFilename(), /^meldwijzer-techniek-college-denkbeeldig-\d{4}-\d{2}-\d{4}-\d{2}\.csv$/);
         const csv = readFileSync(await download.path(), 'utf8');
-        assert.ok(csv.startsWith('month,dimension,value,count,suppressed'), csv.slice(0, 80));
+        assert.ok(csv.startsWith('month,dimension,value,count,suppressed,series'), csv.slice(0, 80));
         assert.match(csv, /all,theme,pesten,8,false/);
         assert.match(csv, /all,theme,agressie,,true/);
       });

@@ -200,7 +200,7 @@ test('signing out clears every figure, list and filter; the next school never se
     await page.getByRole('button', { name: 'Open', exact: true }).click();
     await page.locator('#inCount', { hasText: '7 meldingen' }).waitFor();
     await page.getByRole('link', { name: 'Dashboard' }).click();
-    await page.getByRole('heading', { name: 'Per onderwerp' }).waitFor();
+    await page.getByRole('heading', { name: 'Per onderwerp', exact: true }).waitFor();
     assert.match(await page.locator('#charts').innerText(), /Discriminatie of racisme\s+7/);
 
     // Sign out: nothing of A in the DOM, the period is empty.

@@ -88,6 +88,7 @@
       errTitle: 'Fout:', optional: '(niet verplicht)', sumH: 'Er ontbreekt nog iets', noneStaff: 'Mijn school staat er niet bij', sSent: 'Je bericht is verstuurd.', sNew1: 'Er is 1 nieuw bericht van je school.',
       sNewN: 'Er zijn {n} nieuwe berichten van je school.', sNone: 'Geen nieuwe berichten.',
       checked: 'Gecontroleerd op', source: 'bron', steps: 'Wat doe je nu?', locale: 'nl-NL',
+      registerIncident: 'Registreer dit incident', registerHint: 'Voor medewerkers van de school. Zonder namen, in een minuut.',
       more: 'Meer hulp: nog {n} plekken', more1: 'Meer hulp: nog 1 plek', srcH: 'Waar komt dit vandaan?'
     },
     en: {
@@ -169,6 +170,7 @@
       errTitle: 'Error:', optional: '(optional)', sumH: 'Something is still missing', noneStaff: 'My school is not in the list', sSent: 'Your message has been sent.', sNew1: 'There is 1 new message from your school.',
       sNewN: 'There are {n} new messages from your school.', sNone: 'No new messages.',
       checked: 'Checked on', source: 'source', steps: 'What to do now', locale: 'en-GB',
+      registerIncident: 'Register this incident', registerHint: 'For the school\'s staff. Without names, in a minute.',
       more: 'More help: {n} more places', more1: 'More help: 1 more place', srcH: 'Where is this from?'
     }
   };
@@ -366,6 +368,16 @@
       b.append(ol);
     }
     m.append(b);
+    // The staff protocol ends in registering what happened: one tap to the form, with what the
+    // conversation already knows.
+    if (S.audience === 'staff' && Array.isArray(node.steps) && node.steps.length) {
+      const q = new URLSearchParams();
+      if (node.theme) q.set('theme', node.theme);
+      if (node.where) q.set('where', node.where);
+      const reg = el('a', 'btn line wide register', t('registerIncident'));
+      reg.href = '/instelling/#/incident' + (q.toString() ? '?' + q : '');
+      m.append(reg, el('p', 'small', t('registerHint')));
+    }
     // The one best next step first: the server orders the routes by relevance. Emergency routes all
     // stay in view; the other routes wait behind "Meer hulp". A route that
     // says whom it serves (audience) and does not serve this person is left out.

@@ -65,6 +65,26 @@
       hidden: 'verborgen', c_month: 'Meldingen per maand', c_theme: 'Per onderwerp', c_where: 'Waar het gebeurde',
       c_audience: 'Wie meldde', c_ground: 'Gronden bij discriminatie', col_month: 'Maand', col_count: 'Aantal',
       col_theme: 'Onderwerp', col_where: 'Waar', col_audience: 'Wie', col_ground: 'Grond', tableOf: 'Tabel:',
+      tabIncident: 'Incident', role_staff: 'Medewerker', roleStaffHint: 'Registreert incidenten en ziet de eigen registraties.',
+      icTitle: 'Incident registreren', icIntro: 'Vul in wat er gebeurde. Dat kost minder dan een minuut. Alleen rollen, geen namen.',
+      icDay: 'Wanneer gebeurde het?', icTheme: 'Onderwerp', icWhere: 'Waar', icInvolved: 'Wie waren erbij? (geen namen)',
+      icCats: 'Wat gebeurde er?', icSerious: 'Is het ernstig? Dan moet de Inspectie het weten.',
+      icSeriousHint: 'Ernstig is bijvoorbeeld: lichamelijk of seksueel geweld, een wapen, of de politie erbij.',
+      icActions: 'Wat is er al gedaan?', icFollow: 'Wat is er nog nodig?', icNote: 'Korte notitie (mag leeg blijven)',
+      icNoteHint: 'Schrijf geen namen en niets waaraan je iemand herkent.', icSend: 'Registreer incident', icMine: 'Jouw registraties',
+      icAll: 'Alle registraties van de instelling', icNone: 'Nog geen registraties.', icDone: 'Het incident is geregistreerd.',
+      icNeed: 'Kies minstens één bij: {f}.', icSeriousTag: 'ernstig', yes: 'Ja', no: 'Nee', fu_: 'Kies (mag leeg blijven)',
+      ac_safety: 'Zorgde voor veiligheid', 'ac_first-aid': 'Eerste hulp', ac_emergency: '112 gebeld', ac_manager: 'Leidinggevende ingelicht',
+      ac_vertrouwenspersoon: 'Vertrouwenspersoon ingelicht', ac_parents: 'Ouders ingelicht', 'ac_police-report': 'Aangifte of melding bij de politie',
+      ac_aftercare: 'Nazorg gegeven', ac_meldcode: 'Meldcode gevolgd',
+      fu_none: 'Niets meer nodig', fu_aftercare: 'Nazorg', fu_conversation: 'Gesprek met wie erbij waren', fu_measure: 'Maatregel', fu_referral: 'Doorverwijzen',
+      s_incidents: 'Incidenten in deze periode', i_month: 'Incidenten per maand', i_theme: 'Incidenten per onderwerp',
+      i_category: 'Wat er gebeurde (incidenten)', i_involved: 'Wie erbij waren (incidenten)', i_serious: 'Ernstige incidenten',
+      col_category: 'Wat', col_involved: 'Wie', col_serious: 'Ernstig',
+      ic_physical: 'Lichamelijk geweld', ic_weapon: 'Wapen', ic_threat: 'Bedreiging', ic_damage: 'Vernieling', ic_sexual: 'Seksueel grensoverschrijdend',
+      ic_online: 'Online', ic_discrimination: 'Discriminatie', ic_theft: 'Diefstal', ic_drugs: 'Drugs of alcohol', ic_police: 'Politie erbij', ic_other: 'Iets anders',
+      iv_student: 'Student', iv_staff: 'Medewerker', iv_parent: 'Ouder of verzorger', iv_workplace: 'Stagebedrijf', iv_outsider: 'Iemand van buiten school',
+      se_yes: 'Ernstig', se_no: 'Niet ernstig',
       auTitle: 'Logboek', auIntro: 'Hier zie je wie meldingen heeft bekeken of veranderd. Niemand kan dit logboek aanpassen.',
       auWhen: 'Wanneer', auWho: 'Wie', auRole: 'Rol', auAction: 'Actie', auReport: 'Melding', auNone: 'Nog niets in het logboek.',
       a_list: 'Lijst met meldingen bekeken', a_read: 'Melding gelezen', a_reply: 'Antwoord gestuurd', a_status: 'Status veranderd',
@@ -157,6 +177,26 @@
       hidden: 'hidden', c_month: 'Reports per month', c_theme: 'By subject', c_where: 'Where it happened',
       c_audience: 'Who reported', c_ground: 'Grounds of discrimination', col_month: 'Month', col_count: 'Number',
       col_theme: 'Subject', col_where: 'Where', col_audience: 'Who', col_ground: 'Ground', tableOf: 'Table:',
+      tabIncident: 'Incident', role_staff: 'Staff member', roleStaffHint: 'Registers incidents and sees their own registrations.',
+      icTitle: 'Register an incident', icIntro: 'Fill in what happened. It takes less than a minute. Roles only, no names.',
+      icDay: 'When did it happen?', icTheme: 'Subject', icWhere: 'Where', icInvolved: 'Who was involved? (no names)',
+      icCats: 'What happened?', icSerious: 'Is it serious? Then the Inspectorate must know.',
+      icSeriousHint: 'Serious is for example: physical or sexual violence, a weapon, or the police involved.',
+      icActions: 'What has been done?', icFollow: 'What is still needed?', icNote: 'Short note (may stay empty)',
+      icNoteHint: 'Write no names and nothing by which someone can be recognised.', icSend: 'Register incident', icMine: 'Your registrations',
+      icAll: 'All registrations of the institution', icNone: 'No registrations yet.', icDone: 'The incident has been registered.',
+      icNeed: 'Choose at least one for: {f}.', icSeriousTag: 'serious', yes: 'Yes', no: 'No', fu_: 'Choose (may stay empty)',
+      ac_safety: 'Made it safe', 'ac_first-aid': 'First aid', ac_emergency: 'Called 112', ac_manager: 'Told my manager',
+      ac_vertrouwenspersoon: 'Told the confidential adviser', ac_parents: 'Told the parents', 'ac_police-report': 'Reported to the police',
+      ac_aftercare: 'Gave aftercare', ac_meldcode: 'Followed the reporting code (meldcode)',
+      fu_none: 'Nothing more needed', fu_aftercare: 'Aftercare', fu_conversation: 'A talk with those involved', fu_measure: 'A measure', fu_referral: 'Refer to other help',
+      s_incidents: 'Incidents in this period', i_month: 'Incidents per month', i_theme: 'Incidents by subject',
+      i_category: 'What happened (incidents)', i_involved: 'Who was involved (incidents)', i_serious: 'Serious incidents',
+      col_category: 'What', col_involved: 'Who', col_serious: 'Serious',
+      ic_physical: 'Physical violence', ic_weapon: 'Weapon', ic_threat: 'Threat', ic_damage: 'Damage', ic_sexual: 'Sexual misconduct',
+      ic_online: 'Online', ic_discrimination: 'Discrimination', ic_theft: 'Theft', ic_drugs: 'Drugs or alcohol', ic_police: 'Police involved', ic_other: 'Something else',
+      iv_student: 'Student', iv_staff: 'Staff member', iv_parent: 'Parent or carer', iv_workplace: 'Internship company', iv_outsider: 'Someone from outside the school',
+      se_yes: 'Serious', se_no: 'Not serious',
       auTitle: 'Audit log', auIntro: 'Here you see who read or changed reports. No one can change this log.',
       auWhen: 'When', auWho: 'Who', auRole: 'Role', auAction: 'Action', auReport: 'Report', auNone: 'Nothing in the log yet.',
       a_list: 'Viewed the list of reports', a_read: 'Read a report', a_reply: 'Sent an answer', a_status: 'Changed the status',
@@ -192,7 +232,7 @@
       locale: 'en-GB'
     }
   };
-  const DIM = { theme: 'th_', where: 'wh_', audience: 'au_', ground: 'gr_' };
+  const DIM = { theme: 'th_', where: 'wh_', audience: 'au_', ground: 'gr_', category: 'ic_', involved: 'iv_', serious: 'se_' };
   const KEY = 'meldwijzer.instelling';
   const S = {
     lang: 'nl', token: null, inst: '', role: '', roles: [], sub: '', instName: '', view: '', busy: false, members: [],
@@ -201,6 +241,8 @@
     cfg: { oidc: null, demoSignIn: false }, oidc: null, gen: 0,
     status: 'open', sort: '', overdue: false, cases: [], cursor: null, report: null, messages: [], notes: [], dash: null, audit: [], auCursor: null, settings: null
   };
+  // The incident form's idempotency key and the employee's own registrations (cleared on sign-out).
+  let icKey = '', icList = [];
   const $ = (id) => document.getElementById(id);
   const t = (k, v) => {
     let s = T[S.lang][k] ?? T.nl[k] ?? k;
@@ -262,7 +304,7 @@
     const c = claimsOf(tok);
     if (!c) return 'eTokFmt';
     const id = identityOf(c);
-    if (!id.inst || !id.roles.some((r) => r === 'handler' || r === 'viewer' || r === 'admin')) return 'eTokClaims';
+    if (!id.inst || !id.roles.some((r) => ['handler', 'viewer', 'admin', 'staff'].includes(r))) return 'eTokClaims';
     if (id.exp && id.exp * 1000 < Date.now()) return 'eTokExp';
     // Another person or school starts from empty views; a refreshed token keeps them.
     if (S.token && (S.sub !== id.sub || S.inst !== id.inst || S.role !== id.role)) clearSession();
@@ -282,8 +324,9 @@
     Object.assign(S, { token: null, oidc: null, inst: '', role: '', roles: [], sub: '', instName: '', busy: false, status: 'open', sort: '', overdue: false,
       cases: [], cursor: null, loaded: false, report: null, messages: [], notes: [], dash: null, audit: [], auCursor: null, members: [], settings: null });
     for (const id of ['cases', 'inCount', 'rpTitle', 'rpBadges', 'rpDesc', 'thread', 'facts', 'stNow', 'stBtns', 'asNow', 'notes',
-      'stats', 'supNote', 'charts', 'auRows', 'mbList', 'seContacts', 'whoInst', 'whoRole']) $(id).textContent = '';
-    for (const id of ['tok', 'replyText', 'noteText', 'asWho', 'from', 'to']) $(id).value = '';
+      'stats', 'supNote', 'charts', 'auRows', 'mbList', 'seContacts', 'icList', 'whoInst', 'whoRole']) $(id).textContent = '';
+    for (const id of ['tok', 'replyText', 'noteText', 'asWho', 'from', 'to', 'icNote']) $(id).value = '';
+    icKey = ''; icList = [];
     for (const a of document.querySelectorAll('.alert')) if (a.id !== 'siAlert') alertIn(a.id, '');
     $('more').hidden = $('auMore').hidden = true;
   }
@@ -362,7 +405,7 @@
   }
 
   // ---- views ----
-  const VIEWS = ['vSignin', 'vInbox', 'vReport', 'vDash', 'vAudit', 'vSettings', 'vMembers', 'vDenied'];
+  const VIEWS = ['vSignin', 'vInbox', 'vReport', 'vDash', 'vAudit', 'vSettings', 'vMembers', 'vIncident', 'vDenied'];
   function show(id, focus = true) {
     for (const v of VIEWS) $(v).hidden = v !== id;
     S.view = id;
@@ -378,8 +421,10 @@
     $('tabInbox').hidden = S.role !== 'handler';
     $('tabDash').hidden = $('tabAudit').hidden = !S.roles.includes('handler') && !S.roles.includes('viewer');
     $('tabSettings').hidden = $('tabMembers').hidden = !S.roles.includes('admin');
-    const cur = { vInbox: 'tabInbox', vReport: 'tabInbox', vDash: 'tabDash', vAudit: 'tabAudit', vSettings: 'tabSettings', vMembers: 'tabMembers' }[S.view];
-    for (const id of ['tabInbox', 'tabDash', 'tabAudit', 'tabSettings', 'tabMembers']) {
+    // Any employee (staff) and a handler register incidents; a viewer or an admin alone does not.
+    $('tabIncident').hidden = !S.roles.includes('staff') && !S.roles.includes('handler');
+    const cur = { vInbox: 'tabInbox', vReport: 'tabInbox', vDash: 'tabDash', vAudit: 'tabAudit', vSettings: 'tabSettings', vMembers: 'tabMembers', vIncident: 'tabIncident' }[S.view];
+    for (const id of ['tabInbox', 'tabDash', 'tabAudit', 'tabSettings', 'tabMembers', 'tabIncident']) {
       if (id === cur) $(id).setAttribute('aria-current', 'page'); else $(id).removeAttribute('aria-current');
     }
     document.title = (S.view && S.view !== 'vSignin' && $(S.view).querySelector('h1').textContent
@@ -390,9 +435,11 @@
     const [, name, arg] = (location.hash.match(/^#\/([a-z]+)\/?(.*)$/) || []);
     const handler = S.role === 'handler';
     const admin = S.roles.includes('admin');
+    const registers = handler || S.roles.includes('staff');
+    if (name === 'incident') return registers ? openIncident(arg) : show('vDenied');
     if (name === 'contactpersonen') return admin ? openSettings() : show('vDenied');
     if (name === 'toegang') return admin ? openMembers() : show('vDenied');
-    if (!handler && !S.roles.includes('viewer')) return admin ? openSettings() : show('vDenied');
+    if (!handler && !S.roles.includes('viewer')) return admin ? openSettings() : registers ? openIncident('') : show('vDenied');
     if (name === 'melding' && arg) return handler ? openReport(decodeURIComponent(arg)) : show('vDenied');
     if (name === 'meldingen') { if (!handler) return show('vDenied'); inboxFrom(arg); return openInbox(); }
     if (name === 'logboek') return openAudit();
@@ -427,7 +474,9 @@
       if (!r.ok || !d.token) throw new Error((d.error && d.error.message) || String(r.status));
       const err = useToken(d.token);
       if (err) throw Object.assign(new Error(err), { key: err });
-      const want = role === 'handler' ? '#/meldingen' : role === 'admin' ? '#/contactpersonen' : '#/dashboard';
+      // One tap from the staff protocol: #/incident?theme=… survives the sign-in.
+      const want = (role === 'staff' || role === 'handler') && location.hash.startsWith('#/incident') ? location.hash
+        : role === 'handler' ? '#/meldingen' : role === 'admin' ? '#/contactpersonen' : role === 'staff' ? '#/incident' : '#/dashboard';
       if (location.hash !== want) location.hash = want; else route();
     } catch (x) {
       alertIn('siAlert', x instanceof TypeError ? 'network' : x.key || 'failed', null, x.key ? '' : x.message);
@@ -806,7 +855,7 @@
     for (const c of all) (values[c.dimension] ||= new Set()).add(c.value);
     const eqs = [];
     for (const m of [...months, '']) {
-      for (const dim of ['theme', 'where', 'audience']) eqs.push([m + '|total|all', [...(values[dim] || [])].map((v) => m + '|' + dim + '|' + v)]);
+      for (const dim of d.exclusive || ['theme', 'where', 'audience']) eqs.push([m + '|total|all', [...(values[dim] || [])].map((v) => m + '|' + dim + '|' + v)]);
     }
     for (const [dim, vs] of Object.entries(values)) for (const v of vs) eqs.push(['|' + dim + '|' + v, months.map((m) => m + '|' + dim + '|' + v)]);
     const ub = new Map();
@@ -820,23 +869,32 @@
     }
     return ub;
   }
+  // series is one series of the dashboard (reports or incidents) with its own cells and total:
+  // each is suppressed on its own counts, so each has its own bounds.
+  function series(d, name, exclusive) {
+    const of = (c) => (c.series || 'reports') === name;
+    const total = d.totals ? d.totals[name] : (name === 'reports' ? d.total : null);
+    return { cells: d.cells.filter(of), period: (d.period || []).filter(of), total: total ?? null, exclusive };
+  }
   function renderDash() {
-    const d = S.dash;
-    if (!d) return;
-    const k = d.suppressedBelow || 5;
+    if (!S.dash) return;
+    const d = series(S.dash, 'reports', ['theme', 'where', 'audience']);
+    const inc = series(S.dash, 'incidents', ['theme', 'where', 'serious']);
+    const k = S.dash.suppressedBelow || 5;
     const ub = upperBounds(d);
     // hi is the largest count a cell can have: its own, or the bound of a hidden one.
     const hi = (c) => c.count != null ? c.count : ub.get(c.month + '|' + c.dimension + '|' + c.value) ?? Infinity;
     const shown = (c) => c.count != null ? String(c.count) : hi(c) < k ? '< ' + k : t('hidden');
     const stats = $('stats');
     stats.textContent = '';
-    const cs = d.cases || {};
+    const cs = S.dash.cases || {};
     // The overdue tiles open the inbox's overdue list (te laat).
     const stat = (n, key, late) => stats.append(h('li', { class: late && n > 0 ? 'late' : '' }, late
       ? h('a', { class: 'tile', href: '#/meldingen/te-laat' }, h('span', { class: 'num', text: n }), h('span', { class: 'lbl', text: t(key) }))
       : [h('span', { class: 'num', text: n }), h('span', { class: 'lbl', text: t(key) })]));
     stat(d.total != null ? d.total : t('hidden'), 's_total'); // hidden when a month's total is
-    if (d.cases) {
+    if (inc.cells.length) stat(inc.total != null ? inc.total : t('hidden'), 's_incidents');
+    if (S.dash.cases) {
       stat(cs.open ?? 0, 's_open');
       stat(cs.overdueAcknowledge ?? 0, 's_ack', true);
       stat(cs.overdueFeedback ?? 0, 's_fb', true);
@@ -852,6 +910,19 @@
     for (const dim of ['theme', 'where', 'audience', 'ground']) {
       const rows = period.filter((c) => c.dimension === dim).map((c) => ({ label: label(dim, c.value), c }));
       if (rows.length) charts.append(chart(dim, t('c_' + dim), t('col_' + dim), rows, shown, hi, k, false));
+    }
+    if (inc.cells.length) {
+      const iub = upperBounds(inc);
+      const ihi = (c) => c.count != null ? c.count : iub.get(c.month + '|' + c.dimension + '|' + c.value) ?? Infinity;
+      const ishown = (c) => c.count != null ? String(c.count) : ihi(c) < k ? '< ' + k : t('hidden');
+      const iMonths = inc.cells.filter((c) => c.dimension === 'total')
+        .map((c) => ({ label: fmtMonth(c.month, true), short: fmtMonth(c.month), c }));
+      charts.append(chart('i-month', t('i_month'), t('col_month'), iMonths, ishown, ihi, k, true));
+      const iPeriod = inc.period.length ? inc.period : sumPeriod(inc.cells);
+      for (const dim of ['serious', 'category', 'involved', 'theme']) {
+        const rows = iPeriod.filter((c) => c.dimension === dim).map((c) => ({ label: label(dim, c.value), c }));
+        if (rows.length) charts.append(chart('i-' + dim, t('i_' + dim), t('col_' + dim), rows, ishown, ihi, k, false));
+      }
     }
     drawAll();
   }
@@ -1151,6 +1222,126 @@
     }
   }
 
+
+  // ---- incidents ----
+  // The registration form: few required fields with defaults (today, school, a student involved,
+  // not serious), chips for the lists, one tap from the staff protocol (#/incident?theme=&where=).
+  const IC = {
+    themes: ['discriminatie', 'seksueel', 'agressie', 'pesten', 'criminaliteit', 'stagemisbruik', 'discussie', 'thuis', 'anders'],
+    wheres: ['school', 'stage', 'online', 'elders'],
+    involved: ['student', 'staff', 'parent', 'workplace', 'outsider'],
+    categories: ['physical', 'weapon', 'threat', 'damage', 'sexual', 'online', 'discrimination', 'theft', 'drugs', 'police', 'other'],
+    actions: ['safety', 'first-aid', 'emergency', 'manager', 'vertrouwenspersoon', 'parents', 'police-report', 'aftercare', 'meldcode'],
+    followUps: ['none', 'aftercare', 'conversation', 'measure', 'referral']
+  };
+  const isoDay = (d) => d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
+  const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(''));
+  // chips fills a box with checkboxes (or radios) of ids, keeping what was ticked.
+  function chips(box, name, ids, text, type, checked) {
+    const was = new Set([...box.querySelectorAll('input:checked')].map((i) => i.value));
+    const keep = box.children.length > 0;
+    box.textContent = '';
+    for (const id of ids) {
+      const on = keep ? was.has(id) : checked.includes(id);
+      box.append(h('label', {}, h('input', { type, name, value: id, checked: on }), h('span', { text: text(id) })));
+    }
+  }
+  const ticked = (box) => [...box.querySelectorAll('input:checked')].map((i) => i.value);
+  function fillIncidentForm(keep, preset) {
+    const p = preset || {};
+    const theme = $('icTheme'), follow = $('icFollow');
+    const tv = keep ? theme.value : (IC.themes.includes(p.theme) ? p.theme : 'agressie');
+    theme.textContent = '';
+    for (const id of IC.themes) theme.append(h('option', { value: id, text: label('theme', id) }));
+    theme.value = tv;
+    const fv = keep ? follow.value : '';
+    follow.textContent = '';
+    follow.append(h('option', { value: '', text: t('fu_') }));
+    for (const id of IC.followUps) follow.append(h('option', { value: id, text: t('fu_' + id) }));
+    follow.value = fv;
+    if (!keep) for (const b of ['icWhereBox', 'icInvolvedBox', 'icCatsBox', 'icSeriousBox', 'icActionsBox']) $(b).textContent = '';
+    chips($('icWhereBox'), 'icWhere', IC.wheres, (id) => label('where', id), 'radio', [IC.wheres.includes(p.where) ? p.where : 'school']);
+    chips($('icInvolvedBox'), 'icInvolved', IC.involved, (id) => label('involved', id), 'checkbox', ['student']);
+    chips($('icCatsBox'), 'icCats', IC.categories, (id) => label('category', id), 'checkbox', []);
+    chips($('icSeriousBox'), 'icSerious', ['no', 'yes'], (id) => t(id), 'radio', ['no']);
+    chips($('icActionsBox'), 'icActions', IC.actions, (id) => t('ac_' + id), 'checkbox', []);
+    const today = isoDay(new Date());
+    $('icDay').max = today;
+    if (!keep || !$('icDay').value) $('icDay').value = today;
+  }
+  async function openIncident(arg) {
+    const p = new URLSearchParams(String(arg || '').replace(/^\?/, ''));
+    show('vIncident');
+    alertIn('icAlert', '');
+    $('icErr').hidden = true;
+    fillIncidentForm(false, { theme: p.get('theme'), where: p.get('where') });
+    icKey = newKey();
+    await loadIncidents();
+  }
+  async function loadIncidents() {
+    try {
+      const d = await api('/incidents?limit=20');
+      icList = d.incidents || [];
+      renderIncidents();
+    } catch (e) { failed(e, 'icAlert', loadIncidents); }
+  }
+  function renderIncidents() {
+    $('icMineH').textContent = t(S.role === 'handler' ? 'icAll' : 'icMine');
+    const ul = $('icList');
+    ul.textContent = '';
+    if (!icList.length) { ul.append(h('li', { class: 'small', text: t('icNone') })); return; }
+    for (const i of icList) {
+      const what = (i.categories || []).map((c) => label('category', c)).join(', ');
+      ul.append(h('li', { class: i.serious ? 'serious' : '' },
+        h('strong', { text: fmtDate(i.day) + ' · ' + label('theme', i.theme) }),
+        i.serious ? h('span', { class: 'badge late', text: ' ' + t('icSeriousTag') }) : null,
+        h('span', { class: 'small block', text: what + ' · ' + label('where', i.where) })));
+    }
+  }
+  $('icForm').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (S.busy) return;
+    const err = $('icErr');
+    err.hidden = true;
+    const missing = [];
+    if (!ticked($('icInvolvedBox')).length) missing.push(t('icInvolved'));
+    if (!ticked($('icCatsBox')).length) missing.push(t('icCats'));
+    if (missing.length) { err.textContent = t('icNeed', { f: missing.join('; ') }); err.hidden = false; return; }
+    const body = {
+      day: $('icDay').value, theme: $('icTheme').value, where: ticked($('icWhereBox'))[0] || 'school',
+      involved: ticked($('icInvolvedBox')), categories: ticked($('icCatsBox')),
+      serious: ticked($('icSeriousBox'))[0] === 'yes', actions: ticked($('icActionsBox'))
+    };
+    if ($('icFollow').value) body.followUp = $('icFollow').value;
+    if ($('icNote').value.trim()) body.note = $('icNote').value.trim();
+    S.busy = true;
+    $('icSend').disabled = true;
+    try {
+      const headers = { Authorization: 'Bearer ' + S.token, 'Content-Type': 'application/json', 'Idempotency-Key': icKey };
+      let res;
+      try {
+        res = await fetch(base() + '/incidents', { method: 'POST', headers, body: JSON.stringify(body), cache: 'no-store' });
+      } catch (_) { throw new ApiError(0, t('network')); }
+      if (res.status === 401) { signOut('expired'); return; }
+      if (!res.ok) {
+        let msg = '';
+        try { msg = (await res.json()).error.message; } catch (_) { /* not JSON */ }
+        throw new ApiError(res.status, msg);
+      }
+      $('icNote').value = '';
+      fillIncidentForm(false, {});
+      icKey = newKey();
+      announce(t('icDone'));
+      alertIn('icAlert', '');
+      await loadIncidents();
+      $('icMineH').scrollIntoView({ block: 'start' });
+    } catch (x) {
+      if (x.status === 403) { show('vDenied'); return; }
+      err.textContent = (x.status ? t('failed') + ' ' : '') + (x.message || '');
+      err.hidden = false;
+    } finally { S.busy = false; $('icSend').disabled = false; }
+  });
+
   // ---- language and wiring ----
   function applyLang() {
     const d = T[S.lang];
@@ -1168,6 +1359,7 @@
     if (S.view === 'vAudit') renderAudit();
     if (S.view === 'vMembers') renderMembers();
     if (S.view === 'vSettings') renderSettings();
+    if (S.view === 'vIncident') { fillIncidentForm(true); renderIncidents(); }
     for (const a of document.querySelectorAll('.alert')) if (!a.hidden && a._redo) a._redo();
     header();
   }

@@ -1,0 +1,180 @@
+package meldpunt
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"meldwijzer"
+	"meldwijzer/auth"
+	"meldwijzer/dashboard"
+)
+
+// Incidents: what staff register after something happened, beside the anonymous reports. Any
+// employee with the staff role registers and sees their own; a handler (the vertrouwenspersoon,
+// the meldpunt, and the school's safety coordinator, whose group the school maps to the handler
+// role) sees all of the institution's, and the serious ones as a list for the Inspectie.
+
+// Registration is what a staff member sends (POST .../incidents).
+type Registration struct {
+	Day        string   `json:"day"`
+	Theme      string   `json:"theme"`
+	Where      string   `json:"where"`
+	Involved   []string `json:"involved"`
+	Grounds    []string `json:"grounds,omitempty"`
+	Categories []string `json:"categories"`
+	// Serious and Actions are required: a registration says whether the Inspectie must be told
+	// and what was done (an empty list: nothing yet).
+	Serious  *bool    `json:"serious"`
+	Actions  []string `json:"actions"`
+	FollowUp string   `json:"followUp,omitempty"`
+	Note     string   `json:"note,omitempty"`
+}
+
+// PlainNotes keeps notes as they are: the NoteSealer until the per-item sealer is set up.
+type PlainNotes struct{}
+
+func (PlainNotes) Seal(_ context.Context, _, _, text string) (string, error)   { return text, nil }
+func (PlainNotes) Open(_ context.Context, _, _, sealed string) (string, error) { return sealed, nil }
+
+var errNoIncidents = meldwijzer.Errorf(meldwijzer.EUNAVAILABLE, "this server takes no incidents")
+
+// author is how the store knows an employee's registrations: a hash of their account within
+// the institution, so that the record does not carry the account itself.
+func author(who Staff) string {
+	sum := sha256.Sum256([]byte("meldwijzer incident author\x00" + who.Institution + "\x00" + who.Subject))
+	return hex.EncodeToString(sum[:])
+}
+
+// RegisterIncident registers an incident at the staff member's institution. The same
+// Idempotency-Key with the same registration returns the first answer and stores nothing; with
+// another registration it is a conflict.
+func (s *Service) RegisterIncident(ctx context.Context, who Staff, idempotencyKey string, reg Registration) (*meldwijzer.Incident, bool, error) {
+	if s.incidents == nil {
+		return nil, false, errNoIncidents
+	}
+	if err := validIdempotencyKey(idempotencyKey); err != nil {
+		return nil, false, err
+	}
+	now := s.now()
+	today := Day(now)
+	in, err := reg.incident(today)
+	if err != nil {
+		return nil, false, err
+	}
+	in.ID, in.Institution, in.Author = newReportID(), who.Institution, author(who)
+	in.Registered, in.ExpiresAt = today, today.Add(s.retention)
+	request, err := json.Marshal(in.Normalised())
+	if err != nil {
+		return nil, false, err
+	}
+	sum := sha256.Sum256(request)
+	keySum := sha256.Sum256([]byte("meldwijzer incident key\x00" + in.Institution + "\x00" + in.Author + "\x00" + idempotencyKey))
+	idem := &meldwijzer.IncidentIdempotency{KeyHash: hex.EncodeToString(keySum[:]), RequestHash: hex.EncodeToString(sum[:]), ExpiresAt: in.ExpiresAt}
+	plain := in.Note
+	if in.Note != "" {
+		if in.Note, err = s.notes.Seal(ctx, in.Institution, in.ID, in.Note); err != nil {
+			return nil, false, err
+		}
+	}
+	stored, requestHash, created, err := s.incidents.CreateIncident(ctx, in, idem)
+	if err != nil {
+		return nil, false, err
+	}
+	if !created && requestHash != idem.RequestHash {
+		return nil, false, meldwijzer.ErrIncidentKeyUsed
+	}
+	if created {
+		stored.Note = plain
+		return stored, true, nil
+	}
+	return stored, false, s.openNote(ctx, stored, now)
+}
+
+// incident is the registration as an incident, checked on the day today.
+func (reg *Registration) incident(today time.Time) (*meldwijzer.Incident, error) {
+	day, err := time.Parse(time.DateOnly, reg.Day)
+	if err != nil {
+		return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "day must be a day as YYYY-MM-DD")
+	}
+	if reg.Serious == nil || reg.Actions == nil {
+		return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "serious (true or false) and actions (a list, which may be empty) are required")
+	}
+	in := &meldwijzer.Incident{
+		Day: day, Theme: reg.Theme, Where: reg.Where, Involved: reg.Involved, Grounds: reg.Grounds,
+		Categories: reg.Categories, Serious: *reg.Serious, Actions: reg.Actions, FollowUp: reg.FollowUp,
+		Note: strings.TrimSpace(reg.Note),
+	}
+	return in, in.Validate(today)
+}
+
+// openNote opens the stored note, or forgets it when retention has ended.
+func (s *Service) openNote(ctx context.Context, in *meldwijzer.Incident, now time.Time) error {
+	in.Forget(now)
+	if in.Note == "" {
+		return nil
+	}
+	var err error
+	in.Note, err = s.notes.Open(ctx, in.Institution, in.ID, in.Note)
+	return err
+}
+
+// IncidentQuery selects a page of incidents.
+type IncidentQuery struct {
+	// Serious lists the serious ones only, for the Inspectie: without notes, which may hold
+	// what no one should pass on.
+	Serious bool
+	Cursor  string
+	Limit   int
+}
+
+// Incidents lists the incidents the staff member may see, newest first: a handler all of the
+// institution's, anyone else their own.
+func (s *Service) Incidents(ctx context.Context, who Staff, q IncidentQuery) ([]*meldwijzer.Incident, string, error) {
+	if s.incidents == nil {
+		return nil, "", errNoIncidents
+	}
+	if q.Limit < 0 || q.Limit > meldwijzer.MaxIncidentsPage {
+		return nil, "", meldwijzer.Errorf(meldwijzer.EINVALID, "limit must be a number from 1 to %d", meldwijzer.MaxIncidentsPage)
+	}
+	f := meldwijzer.IncidentFilter{Institution: who.Institution, Serious: q.Serious, Cursor: q.Cursor, Limit: q.Limit}
+	if !who.Has(auth.RoleHandler) {
+		f.Author = author(who)
+	}
+	page, next, err := s.incidents.Incidents(ctx, f)
+	if err != nil {
+		return nil, "", err
+	}
+	now := s.now()
+	for _, in := range page {
+		if q.Serious {
+			in.Note = ""
+			continue
+		}
+		if err := s.openNote(ctx, in, now); err != nil {
+			return nil, "", err
+		}
+	}
+	return page, next, nil
+}
+
+// addIncidentSeries adds the incidents' series to a dashboard of the reports, from the
+// incident counters, suppressed on their own counts like the reports'.
+func (s *Service) addIncidentSeries(ctx context.Context, d *dashboard.Dashboard, k int) error {
+	if s.incidents == nil {
+		return nil
+	}
+	counts, err := s.incidents.IncidentCounts(ctx, d.Institution, d.From, d.To)
+	if err != nil {
+		return err
+	}
+	inc, err := dashboard.BuildSeries(dashboard.Incidents, d.Institution, d.From, d.To, counts, s.values, k)
+	if err != nil {
+		return err
+	}
+	d.Add(inc)
+	return nil
+}
