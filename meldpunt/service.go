@@ -36,6 +36,7 @@ type Service struct {
 	retention time.Duration
 	values    map[string][]string
 	k         int
+	notifier  Notifier
 }
 
 // Config wires a Service.
@@ -54,12 +55,14 @@ type Config struct {
 	Values map[string][]string
 	// K is the smallest count a dashboard shows (dashboard.DefaultK when zero).
 	K int
+	// Notifier tells the meldpunt about new reports and messages (none: no notices).
+	Notifier Notifier
 }
 
 // New returns a service; it does no I/O.
 func New(c Config) *Service {
 	s := &Service{store: c.Store, auditLog: c.AuditLog, keys: c.Keys, known: c.Institution, now: c.Now,
-		retention: c.Retention, values: c.Values, k: c.K}
+		retention: c.Retention, values: c.Values, k: c.K, notifier: c.Notifier}
 	if s.k == 0 {
 		s.k = dashboard.DefaultK
 	}
@@ -128,6 +131,8 @@ func (s *Service) Submit(ctx context.Context, institution, idempotencyKey string
 		if stored.FollowUp {
 			receipt = s.keys.receipt(record.Salt, idempotencyKey)
 		}
+	} else {
+		s.notify(ctx, institution, meldwijzer.NoticeReport)
 	}
 	return &Receipt{Report: stored, Receipt: receipt, Created: created}, nil
 }
@@ -200,6 +205,9 @@ func (s *Service) Self(ctx context.Context, receipt string) (*meldwijzer.Report,
 // Self from the receipt).
 func (s *Service) ReporterMessage(ctx context.Context, r *meldwijzer.Report, text string) (*meldwijzer.Message, error) {
 	m, _, err := s.addMessage(ctx, r.Institution, r.ID, meldwijzer.FromReporter, text)
+	if err == nil {
+		s.notify(ctx, r.Institution, meldwijzer.NoticeMessage)
+	}
 	return m, err
 }
 
