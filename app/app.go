@@ -52,6 +52,8 @@ type Options struct {
 	// the local server's Host allow-list (api.Config).
 	Demo  bool
 	Hosts []string
+	// Notifier tells the institutions' meldpunt about new reports and messages (nil: none).
+	Notifier meldpunt.Notifier
 	// Content and Guide, when set, are used instead of loading content.FS (tests load it once).
 	Content *content.Bundle
 	Guide   *wegwijzer.Guide
@@ -99,7 +101,7 @@ func New(o Options) (*App, error) {
 		a.Meldpunt = meldpunt.New(meldpunt.Config{
 			Store: o.Store, AuditLog: o.Store, Keys: keys, Retention: o.Retention, Now: o.Now,
 			Institution: func(id string) bool { return a.Server.Serves(id) },
-			Values:      values, K: o.K,
+			Values:      values, K: o.K, Notifier: o.Notifier,
 		})
 	}
 	a.Server = api.NewServer(api.Config{

@@ -5,6 +5,7 @@ package config
 
 import (
 	"fmt"
+	"net/mail"
 	"strconv"
 	"strings"
 	"time"
@@ -31,6 +32,14 @@ const (
 	EnvOriginSecretARN = "ORIGIN_SECRET_ARN"
 	// EnvDemo, "true", serves the fictitious demo institutions (a demo stack; never a real one).
 	EnvDemo = "DEMO"
+	// EnvMailFrom is the sender address of the meldpunt's notices (on AWS: the SES identity's
+	// address, which the functions' role may send from and nothing else). Without it no notice
+	// is mailed.
+	EnvMailFrom = "MAIL_FROM"
+	// EnvSMTPUsername and EnvSMTPPassword log the local server in at its SMTP relay (serve
+	// -smtp-addr); optional. Secrets stay out of flags, which other users can see in ps.
+	EnvSMTPUsername = "SMTP_USERNAME"
+	EnvSMTPPassword = "SMTP_PASSWORD"
 	// EnvDynamoDBEndpoint is the AWS SDK's own endpoint override, set for DynamoDB Local.
 	EnvDynamoDBEndpoint = "AWS_ENDPOINT_URL_DYNAMODB"
 )
@@ -49,6 +58,9 @@ type Config struct {
 	K int
 	// Demo serves the demo institutions.
 	Demo bool
+	// MailFrom sends the notices; SMTPUsername and SMTPPassword log in at an SMTP relay.
+	MailFrom                   string
+	SMTPUsername, SMTPPassword string
 }
 
 // FromEnv reads every variable with getenv (os.Getenv) and fails when one of required is empty
@@ -57,6 +69,7 @@ func FromEnv(getenv func(string) string, required ...string) (Config, error) {
 	c := Config{
 		Table: getenv(EnvTable), SecretARN: getenv(EnvSecretARN), OriginSecretARN: getenv(EnvOriginSecretARN), JWKSURL: getenv(EnvJWKSURL),
 		Issuer: getenv(EnvTokenIssuer), Audience: getenv(EnvTokenAudience), Demo: getenv(EnvDemo) == "true",
+		MailFrom: getenv(EnvMailFrom), SMTPUsername: getenv(EnvSMTPUsername), SMTPPassword: getenv(EnvSMTPPassword),
 	}
 	var missing []string
 	for _, name := range required {
@@ -73,6 +86,11 @@ func FromEnv(getenv func(string) string, required ...string) (Config, error) {
 			return c, fmt.Errorf("config: %s must be a positive Go duration (such as 8760h), not %q", EnvRetention, v)
 		}
 		c.Retention = d
+	}
+	if v := c.MailFrom; v != "" {
+		if a, err := mail.ParseAddress(v); err != nil || a.Address != v {
+			return c, fmt.Errorf("config: %s must be a plain address such as meldwijzer@school.nl, not %q", EnvMailFrom, v)
+		}
 	}
 	if v := getenv(EnvSuppressBelow); v != "" {
 		k, err := strconv.Atoi(v)

@@ -18,6 +18,8 @@
 //	certificateArn       an ACM certificate in us-east-1 for those names (enables TLSv1.2_2021)
 //	reservedConcurrency  reserved concurrency per function (default: none; see stack.go)
 //	webAclArn            the MeldwijzerEdge stack's web ACL (deploy that stack first, in us-east-1)
+//	mailFrom             the sender of the meldpunt's notices (SES); none: no notices, no reminder
+//	mailIdentity         a domain to verify in SES for mailFrom (default: the address itself)
 package main
 
 import (
@@ -55,6 +57,10 @@ func main() {
 	}
 	props.CertificateArn = ctx("certificateArn", "")
 	props.WebACLArn = ctx("webAclArn", "")
+	props.MailFrom, props.MailIdentity = ctx("mailFrom", ""), ctx("mailIdentity", "")
+	if props.MailIdentity != "" && !strings.HasSuffix(props.MailFrom, "@"+props.MailIdentity) {
+		panic("context mailIdentity must be the domain of mailFrom")
+	}
 	if (len(props.DomainNames) == 0) != (props.CertificateArn == "") {
 		panic("context domainNames and certificateArn go together")
 	}

@@ -46,6 +46,11 @@ type MeldwijzerStackProps struct {
 	// table, and reserving concurrency fails the deploy in a new account whose regional quota is
 	// still 10.
 	ReservedConcurrency int
+	// MailFrom, when set, is the sender of the meldpunt's notices (SES): the stack verifies its
+	// identity, lets the meldpunt function and the daily reminder send from it and nothing else,
+	// and schedules the reminder. MailIdentity is the domain to verify instead of the address.
+	MailFrom     string
+	MailIdentity string
 }
 
 // Function sizing, the same for the three functions. 256 MB: the Go binaries are small and use
@@ -154,6 +159,9 @@ func NewMeldwijzerStack(scope constructs.Construct, id string, props *Meldwijzer
 	access := functionAccess(d, issuer, client.UserPoolClientId())
 	for _, name := range deployedFunctions() {
 		access[name].grant(stack, fns[name], d)
+	}
+	if props.MailFrom != "" {
+		newMail(stack, props, fns[api.FunctionMeldpunt], filepath.Join(assetDir, FunctionRemind+".zip"), d)
 	}
 	addRoutes(httpAPI, stage, fns, staffAuthorizer)
 	deployWeb(stack, webBucket, distribution, cmp.Or(props.WebDir, "web/static"))

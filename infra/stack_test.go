@@ -59,7 +59,7 @@ func synth(t *testing.T) (awscdk.Stack, assertions.Template, map[string]resource
 			return
 		}
 		// Not removed with t.Cleanup: the synthesized assembly refers to it for the whole run.
-		for _, name := range deployedFunctions() {
+		for _, name := range append(deployedFunctions(), FunctionRemind) {
 			if err := writeZip(filepath.Join(dir, name+".zip")); err != nil {
 				synthed.err = err
 				return
@@ -79,7 +79,7 @@ func synth(t *testing.T) (awscdk.Stack, assertions.Template, map[string]resource
 		app := awscdk.NewApp(nil)
 		stack := NewMeldwijzerStack(app, "Test", &MeldwijzerStackProps{
 			StackProps: awscdk.StackProps{Env: &awscdk.Environment{Region: jsii.String("eu-west-1")}},
-			AssetDir:   dir, WebDir: web,
+			AssetDir:   dir, WebDir: web, MailFrom: testMailFrom,
 		})
 		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 		tpl := assertions.Template_FromStack(stack, nil)
@@ -296,8 +296,8 @@ func TestFunctions(t *testing.T) {
 			t.Errorf("%s: log group %v with retention %v, want an explicit log group with 90 days", name, get(p, "LoggingConfig", "LogGroup"), lg.Properties["RetentionInDays"])
 		}
 	}
-	// The one function that is not ours is CDK's BucketDeployment handler.
-	tpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(len(fnIDs)+1))
+	// Besides them: the daily reminder (mail_test.go) and CDK's BucketDeployment handler.
+	tpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(len(fnIDs)+2))
 }
 
 func TestEnvironmentHoldsNamesNotSecrets(t *testing.T) {
@@ -305,7 +305,7 @@ func TestEnvironmentHoldsNamesNotSecrets(t *testing.T) {
 	fnIDs := functionIDs(t, res)
 	wantVars := map[string][]string{
 		api.FunctionWegwijzer:   nil,
-		api.FunctionMeldpunt:    {config.EnvOriginSecretARN, config.EnvSecretARN, config.EnvTable},
+		api.FunctionMeldpunt:    {config.EnvMailFrom, config.EnvOriginSecretARN, config.EnvSecretARN, config.EnvTable},
 		api.FunctionInstitution: {config.EnvJWKSURL, config.EnvOriginSecretARN, config.EnvTable, config.EnvTokenAudience, config.EnvTokenIssuer},
 	}
 	secretish := regexp.MustCompile(`(?i)secret|password|passwd|private|token|key|credential`)

@@ -46,6 +46,9 @@ const (
 	DefaultWindow = 10 * time.Minute
 	// DefaultTimeout bounds one attempt: the address lookup and the delivery.
 	DefaultTimeout = 10 * time.Second
+	// LambdaTimeout bounds the one attempt a Lambda function makes before it answers: SES
+	// answers in tens of milliseconds; a slow SES must not hold a student's report for long.
+	LambdaTimeout = 2 * time.Second
 	// queueSize is how many mails wait for the background sender before new ones are dropped.
 	queueSize = 256
 )

@@ -35,6 +35,8 @@ func serve(args []string) error {
 	demo := fl.Bool("demo", false, "serve the fictitious demo institutions with twelve months of fictitious reports, and the passwordless demo sign-in")
 	demoData := fl.Bool("demo-data", true, "with -demo: add twelve months of fictitious reports to each demo institution that has none (false: an empty demo)")
 	hosts := fl.String("hosts", "", "comma-separated Host names (without port) this server answers for; localhost, 127.0.0.1, ::1 and the -addr host are always allowed")
+	smtpAddr := fl.String("smtp-addr", "", "host:port of an SMTP relay for the meldpunt's notices (none: no mail); login from $"+config.EnvSMTPUsername+" and $"+config.EnvSMTPPassword)
+	smtpFrom := fl.String("smtp-from", "", "with -smtp-addr: the sender address of the notices")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -61,8 +63,22 @@ func serve(args []string) error {
 		return err
 	}
 	defer store.Close()
+	notices, registry, err := mailer(ctx, *smtpAddr, *smtpFrom, store, log)
+	if err != nil {
+		return err
+	}
+	var notifier meldpunt.Notifier
+	if notices != nil {
+		notifier = notices
+		defer func() {
+			// Mails still queued get a few seconds to go out; a retry that waits longer is dropped.
+			c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = notices.Close(c)
+		}()
+	}
 
-	a, err := app.New(app.Options{Store: store, Secret: secret, Verifier: verifier, LocalSigner: tokenKey,
+	a, err := app.New(app.Options{Store: store, Notifier: notifier, Secret: secret, Verifier: verifier, LocalSigner: tokenKey,
 		Web: web.Static, Retention: *retention, Logger: log, Demo: *demo, Hosts: allowedHosts(*addr, *hosts)})
 	if err != nil {
 		return err
@@ -82,6 +98,10 @@ func serve(args []string) error {
 	}
 	if *demo {
 		log.Info("demo mode: the fictitious demo institutions and the passwordless demo sign-in are served")
+	}
+
+	if notices != nil {
+		go remindDaily(ctx, registry, a.Meldpunt, log)
 	}
 
 	ln, err := net.Listen("tcp", *addr)
