@@ -360,3 +360,16 @@ func TestFloodIsOneMailAndADigest(t *testing.T) {
 		t.Errorf("after the window: %d mails, want 2 (the first and one digest)", got)
 	}
 }
+
+func TestNextRunIsTheNextFiveOClockUTC(t *testing.T) {
+	at := func(s string) time.Time { v, _ := time.Parse(time.RFC3339, s); return v }
+	for _, c := range []struct{ now, want string }{
+		{"2026-03-02T04:59:59Z", "2026-03-02T05:00:00Z"},
+		{"2026-03-02T05:00:00Z", "2026-03-03T05:00:00Z"},
+		{"2026-03-02T23:00:00+01:00", "2026-03-03T05:00:00Z"},
+	} {
+		if got := notify.NextRun(at(c.now)); !got.Equal(at(c.want)) {
+			t.Errorf("NextRun(%s) = %s, want %s", c.now, got, c.want)
+		}
+	}
+}
