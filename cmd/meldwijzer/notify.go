@@ -14,27 +14,31 @@ import (
 	"meldwijzer/notify/smtp"
 )
 
-// mailer is the local server's notifier: the meldpunt's mails through the SMTP relay at addr
-// (none when addr is empty), sent in the background with retries, and the daily deadline
-// reminders. The relay's login comes from the environment (config), never from a flag.
-func mailer(ctx context.Context, addr, from string, store app.Store, log *slog.Logger) (*notify.Mailer, notify.Registry, error) {
+// smtpSender is the SMTP relay of -smtp-addr (nil when it is empty), checked before anything
+// starts. The relay's login comes from the environment (config), never from a flag.
+func smtpSender(addr, from string) (*smtp.Sender, error) {
 	if addr == "" {
-		return nil, nil, nil
+		return nil, nil
+	}
+	if from == "" {
+		return nil, errors.New("-smtp-addr needs -smtp-from, the sender address of the notices")
 	}
 	c, err := config.FromEnv(os.Getenv)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if from == "" {
-		return nil, nil, errors.New("-smtp-addr needs -smtp-from, the sender address of the notices")
+	return smtp.New(addr, from, c.SMTPUsername, c.SMTPPassword)
+}
+
+// mailer is the local server's notifier: the meldpunt's mails through sender, in the background
+// with retries, to the addresses in the store's institution records.
+func mailer(sender *smtp.Sender, store app.Store, log *slog.Logger) (*notify.Mailer, notify.Registry, error) {
+	if sender == nil {
+		return nil, nil, nil
 	}
 	reg, ok := any(store).(notify.Registry)
 	if !ok {
 		return nil, nil, errors.New("-smtp-addr: this store keeps no institution records, so it has no meldpunt addresses to mail")
-	}
-	sender, err := smtp.New(addr, from, c.SMTPUsername, c.SMTPPassword)
-	if err != nil {
-		return nil, nil, err
 	}
 	return notify.New(notify.Options{Sender: sender, Directory: reg, Logger: log, Background: true}), reg, nil
 }

@@ -40,6 +40,10 @@ func serve(args []string) error {
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
+	sender, err := smtpSender(*smtpAddr, *smtpFrom)
+	if err != nil {
+		return err
+	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	if err := os.MkdirAll(*data, 0o700); err != nil {
 		return err
@@ -63,7 +67,7 @@ func serve(args []string) error {
 		return err
 	}
 	defer store.Close()
-	notices, registry, err := mailer(ctx, *smtpAddr, *smtpFrom, store, log)
+	notices, registry, err := mailer(sender, store, log)
 	if err != nil {
 		return err
 	}
