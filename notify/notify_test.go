@@ -3,9 +3,12 @@ package notify_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +18,8 @@ import (
 	"time"
 
 	"meldwijzer"
+	"meldwijzer/app"
+	"meldwijzer/app/apptest"
 	"meldwijzer/internal/mailpit"
 	"meldwijzer/meldpunt"
 	"meldwijzer/notify"
@@ -371,5 +376,36 @@ func TestNextRunIsTheNextFiveOClockUTC(t *testing.T) {
 		if got := notify.NextRun(at(c.now)); !got.Equal(at(c.want)) {
 			t.Errorf("NextRun(%s) = %s, want %s", c.now, got, c.want)
 		}
+	}
+}
+
+// Through the whole app, as the local binary wires it: the phone's POST is answered 201 and the
+// meldpunt gets its mail.
+func TestReportOverHTTPMailsTheMeldpunt(t *testing.T) {
+	dir := directory{}
+	m := notify.New(notify.Options{Sender: smtpSender(t), Directory: dir, Background: true})
+	t.Cleanup(func() { _ = m.Close(context.Background()) })
+	a := apptest.New(t, app.Options{Notifier: m})
+	addr := "meldpunt-http@roc-voorbeeldstad.example"
+	dir["roc-voorbeeldstad"] = &meldwijzer.Institution{ID: "roc-voorbeeldstad", MeldpuntEmail: addr}
+
+	body, _ := json.Marshal(secret)
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/institutions/roc-voorbeeldstad/reports", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Idempotency-Key", "3f1c9a4e-http-test-0001")
+	rec := httptest.NewRecorder()
+	a.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("POST report: %d %s", rec.Code, rec.Body)
+	}
+	m.Wait()
+	mails := mailsTo(t, addr)
+	if len(mails) != 1 || !strings.Contains(mails[0].Text, "Er is een nieuwe melding.") {
+		t.Fatalf("mails to the meldpunt: %+v", mails)
+	}
+	var answer struct{ Report struct{ ID string } }
+	_ = json.Unmarshal(rec.Body.Bytes(), &answer)
+	if answer.Report.ID == "" || strings.Contains(mails[0].Raw, answer.Report.ID) {
+		t.Errorf("the mail holds the report id %q", answer.Report.ID)
 	}
 }
