@@ -178,11 +178,20 @@ func TestNewReportMailsTheMeldpuntWithoutContent(t *testing.T) {
 	r := newRig(t, smtpSender(t), notify.Options{Background: true})
 	addr := r.institution(t, "roc-a", true)
 	rc := r.submit(t, "roc-a", secret)
+	// Past the window a second report gets its own mail; the phone's retries of it with the
+	// same Idempotency-Key store nothing new and mail nothing new.
+	r.clock.Set(r.clock.Now().Add(time.Hour))
+	for i := range 3 {
+		again, err := r.svc.Submit(context.Background(), "roc-a", "3f1c9a4e-retry-0001", secret)
+		if err != nil || again.Created != (i == 0) {
+			t.Fatalf("submission %d with one key: %+v, %v", i, again, err)
+		}
+	}
 	r.mailer.Wait()
 
 	mails := mailsTo(t, addr)
-	if len(mails) != 1 {
-		t.Fatalf("want one mail to %s, got %d", addr, len(mails))
+	if len(mails) != 2 {
+		t.Fatalf("want one mail for each of two reports (the first in a new window) and none for the retries, got %d", len(mails))
 	}
 	m := mails[0]
 	if l := leaks(m, rc, secret); len(l) > 0 {

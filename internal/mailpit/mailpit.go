@@ -237,6 +237,15 @@ func Binary() (string, error) {
 	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
 		return "", err
 	}
+	// Test packages run in parallel: one builds, the others wait for it and find the binary.
+	unlock, err := lock(bin + ".lock")
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil
+	}
 	// Built beside its final name and renamed, so that packages that build it at the same time
 	// never run a half-written file.
 	tmp := fmt.Sprintf("%s.%d.tmp", bin, os.Getpid())
