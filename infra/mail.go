@@ -20,8 +20,9 @@ import (
 // table; an EventBridge schedule invokes it.
 const FunctionRemind = "remind"
 
-// remindTimeoutSec covers one deadline query and at most one SES call per institution.
-const remindTimeoutSec = 60
+// remindTimeoutSec covers one deadline query and at most one SES call (notify.LambdaTimeout at
+// the most) for each of a hundred institutions; a run is billed for what it uses.
+const remindTimeoutSec = 300
 
 // remindTable: the reminder reads the deadline counts (Query on INST#<id>, sort key DUE#) and
 // nothing else of the reports.

@@ -45,7 +45,7 @@ func coldStart(ctx context.Context, log *slog.Logger) (func(context.Context) err
 	if !ok {
 		return nil, errors.New("remind: the store keeps no institution records")
 	}
-	mailer := notify.New(notify.Options{Sender: ses.New(parts.AWS, c.MailFrom), Directory: reg, Logger: log})
+	mailer := notify.New(notify.Options{Sender: ses.New(parts.AWS, c.MailFrom), Directory: reg, Logger: log, Timeout: notify.LambdaTimeout})
 	svc := meldpunt.New(meldpunt.Config{Store: parts.Store, Notifier: mailer})
 	return func(ctx context.Context) error {
 		n, err := notify.Remind(ctx, reg, svc)
