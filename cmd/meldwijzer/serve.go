@@ -37,8 +37,13 @@ func serve(args []string) error {
 	hosts := fl.String("hosts", "", "comma-separated Host names (without port) this server answers for; localhost, 127.0.0.1, ::1 and the -addr host are always allowed")
 	smtpAddr := fl.String("smtp-addr", "", "host:port of an SMTP relay for the meldpunt's notices (none: no mail); login from $"+config.EnvSMTPUsername+" and $"+config.EnvSMTPPassword)
 	smtpFrom := fl.String("smtp-from", "", "with -smtp-addr: the sender address of the notices")
+	oidcIssuer := fl.String("oidc-issuer", "", "OpenID Connect issuer that staff sign in with (its discovery document and JWKS are read at start); its ID tokens are accepted with aud = -oidc-client-id")
+	oidcClient := fl.String("oidc-client-id", "", "with -oidc-issuer: the staff pages' client id (a public client: no secret, PKCE)")
 	if err := fl.Parse(args); err != nil {
 		return err
+	}
+	if (*oidcIssuer == "") != (*oidcClient == "") {
+		return errors.New("serve: give -oidc-issuer and -oidc-client-id together")
 	}
 	sender, err := smtpSender(*smtpAddr, *smtpFrom)
 	if err != nil {
@@ -62,6 +67,16 @@ func serve(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
+	var signIn *auth.Provider
+	if *oidcIssuer != "" {
+		p, v, err := auth.Discover(ctx, *oidcIssuer, *oidcClient)
+		if err != nil {
+			return err
+		}
+		signIn = p
+		verifier.Also(v)
+		log.Info("staff sign in with OpenID Connect", slog.String("issuer", p.Issuer))
+	}
 	store, err := openStore(ctx, *storeKind, *data, log)
 	if err != nil {
 		return err
@@ -82,7 +97,7 @@ func serve(args []string) error {
 		}()
 	}
 
-	a, err := app.New(app.Options{Store: store, Notifier: notifier, Secret: secret, Verifier: verifier, LocalSigner: tokenKey,
+	a, err := app.New(app.Options{Store: store, Notifier: notifier, Secret: secret, Verifier: verifier, LocalSigner: tokenKey, SignIn: signIn,
 		Web: web.Static, Retention: *retention, Logger: log, Demo: *demo, Hosts: allowedHosts(*addr, *hosts)})
 	if err != nil {
 		return err
