@@ -11,6 +11,8 @@ const (
 	AuditRead   = "read"
 	AuditReply  = "reply"
 	AuditStatus = "status"
+	// AuditContacts: an admin replaced the institution's help contacts.
+	AuditContacts = "contacts"
 )
 
 // AuditEntry records who did what to which report, and when. It holds no report text.

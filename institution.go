@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -64,6 +65,20 @@ type InstitutionStore interface {
 	DeleteInstitution(ctx context.Context, id string) error
 }
 
+// MaxDomains bounds an institution's sign-in domains, so that replacing them stays one atomic
+// write (a DynamoDB transaction holds at most 100 items: the record, the old and the new domains).
+const MaxDomains = 40
+
+// ErrDomainTaken is the answer when a sign-in domain belongs to another institution.
+func ErrDomainTaken(domain, other string) error {
+	return Errorf(ECONFLICT, "domain %q is registered by institution %q", domain, other)
+}
+
+// ErrInstitutionNotFound is the answer for an id without a record.
+func ErrInstitutionNotFound(id string) error {
+	return Errorf(ENOTFOUND, "unknown institution %q", id)
+}
+
 var (
 	institutionID = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	domainName    = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
@@ -78,9 +93,15 @@ func (i *Institution) Validate() error {
 	case strings.TrimSpace(i.Name) == "" || len(i.Name) > 200:
 		return Errorf(EINVALID, "name must be 1 to 200 characters")
 	}
-	for _, d := range i.Domains {
+	if len(i.Domains) > MaxDomains {
+		return Errorf(EINVALID, "an institution has at most %d sign-in domains", MaxDomains)
+	}
+	for k, d := range i.Domains {
 		if !domainName.MatchString(d) {
 			return Errorf(EINVALID, "domain %q is not a lowercase domain name", d)
+		}
+		if slices.Contains(i.Domains[:k], d) {
+			return Errorf(EINVALID, "domain %q is listed twice", d)
 		}
 	}
 	if i.MeldpuntEmail != "" {
@@ -89,4 +110,22 @@ func (i *Institution) Validate() error {
 		}
 	}
 	return nil
+}
+
+// Contact returns the institution's contact for a contact role, or nil.
+func (i *Institution) Contact(role string) *Contact {
+	for k := range i.Contacts {
+		if i.Contacts[k].Role == role {
+			return &i.Contacts[k]
+		}
+	}
+	return nil
+}
+
+// In returns the text in lang ("nl" or "en").
+func (t Text) In(lang string) string {
+	if lang == "en" {
+		return t.EN
+	}
+	return t.NL
 }

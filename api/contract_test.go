@@ -52,6 +52,10 @@ func TestResponsesMatchTheContract(t *testing.T) {
 	id, receipt := ts.file(t, "roc-voorbeeldstad", report, "contract-key-0000001")
 	handler := ts.token(t, "roc-voorbeeldstad", "handler", time.Hour)
 	viewer := ts.token(t, "roc-voorbeeldstad", "viewer", time.Hour)
+	admin := ts.token(t, "roc-voorbeeldstad", "admin", time.Hour)
+	contacts := `{"contacts":[{"role":"mentor","name":{"nl":"Je mentor","en":"Your mentor"}},{"role":"leidinggevende","name":{"nl":"Je teamleider","en":"Your team leader"}},` +
+		`{"role":"vertrouwenspersoon","name":{"nl":"Vertrouwenspersoon (demo)","en":"Confidential adviser (demo)"},"email":"vp@roc-voorbeeldstad.example","hours":{"nl":"Maandag","en":"Monday"}},` +
+		`{"role":"meldpunt-stage","name":{"nl":"Meldpunt stage (demo)","en":"Internship reporting point (demo)"},"website":"https://roc-voorbeeldstad.example/stage"}]}`
 	other := ts.token(t, "mbo-college-demo", "handler", time.Hour)
 	inst := "/api/v1/institutions/roc-voorbeeldstad"
 	month := time.Now().UTC().AddDate(0, -1, 0).Format("2006-01")
@@ -130,6 +134,14 @@ func TestResponsesMatchTheContract(t *testing.T) {
 		{"audit viewer", "GET", inst + "/audit", "", []string{"Authorization", viewer}, true},
 		{"audit bad cursor", "GET", inst + "/audit?cursor=xyz", "", []string{"Authorization", handler}, false},
 		{"staff config", "GET", "/api/v1/staff/config", "", nil, true},
+		{"settings", "GET", inst + "/settings", "", []string{"Authorization", admin}, true},
+		{"settings handler", "GET", inst + "/settings", "", []string{"Authorization", handler}, false},
+		{"contacts", "PUT", inst + "/contacts", contacts, with("Authorization", admin), true},
+		{"contacts unknown role", "PUT", inst + "/contacts", strings.Replace(contacts, `"role":"mentor"`, `"role":"conciërge"`, 1), with("Authorization", admin), false},
+		{"contacts unknown field", "PUT", inst + "/contacts", `{"contacts":[],"extra":1}`, with("Authorization", admin), false},
+		{"contacts viewer", "PUT", inst + "/contacts", contacts, with("Authorization", viewer), false},
+		{"contacts too large", "PUT", inst + "/contacts", `{"contacts":"` + strings.Repeat("a", 70<<10) + `"}`, with("Authorization", admin), false},
+		{"contacts not json", "PUT", inst + "/contacts", contacts, []string{"Content-Type", "text/plain", "Authorization", admin}, false},
 		{"signin", "POST", "/api/v1/local/signin", `{"institution":"roc-voorbeeldstad","role":"viewer"}`, json, true},
 		{"signin bad role", "POST", "/api/v1/local/signin", `{"institution":"roc-voorbeeldstad","role":"root"}`, json, false},
 		{"signin too large", "POST", "/api/v1/local/signin", big, json, false},

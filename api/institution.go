@@ -14,11 +14,13 @@ type institutionSummary struct {
 }
 
 func (s *Server) listInstitutions(w http.ResponseWriter, r *http.Request) error {
-	list := make([]institutionSummary, 0, len(s.content.Institutions))
-	for _, inst := range s.content.Institutions {
-		if s.institution(inst.ID) != nil {
-			list = append(list, institutionSummary{ID: inst.ID, Name: inst.Name})
-		}
+	all, err := s.catalog.Institutions()
+	if err != nil {
+		return err
+	}
+	list := make([]institutionSummary, 0, len(all))
+	for _, inst := range all {
+		list = append(list, institutionSummary{ID: inst.ID, Name: inst.Name})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"institutions": list})
 	return nil
@@ -29,11 +31,7 @@ func (s *Server) getInstitution(w http.ResponseWriter, r *http.Request) error {
 	if !slices.Contains(meldwijzer.Languages, l) {
 		return meldwijzer.Errorf(meldwijzer.ELANG, "lang must be nl or en, not %q", l)
 	}
-	id := r.PathValue("id")
-	if err := s.knownInstitution(id); err != nil {
-		return err
-	}
-	contacts, err := s.guide.Contacts(id, l)
+	inst, err := s.catalog.Institution(r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -41,14 +39,13 @@ func (s *Server) getInstitution(w http.ResponseWriter, r *http.Request) error {
 		ID       string            `json:"id"`
 		Name     string            `json:"name"`
 		Contacts []wegwijzer.Route `json:"contacts"`
-	}{id, s.content.Institution(id).Name, contacts})
+	}{inst.ID, inst.Name, s.guide.ContactsOf(inst, l)})
 	return nil
 }
 
-// knownInstitution is nil for an institution this server serves, else the 404 for any other id.
+// knownInstitution is nil for an institution this server serves, else the 404 for any other id
+// (or the store's error when it cannot say).
 func (s *Server) knownInstitution(id string) error {
-	if s.institution(id) == nil {
-		return meldwijzer.Errorf(meldwijzer.ENOTFOUND, "unknown institution %q", id)
-	}
-	return nil
+	_, err := s.catalog.Institution(id)
+	return err
 }

@@ -56,6 +56,9 @@ func (s *Server) createReport(w http.ResponseWriter, r *http.Request) error {
 	if body.FollowUp == nil {
 		return meldwijzer.Errorf(meldwijzer.EINVALID, "followUp is required: true to get a receipt and an answer, false for none")
 	}
+	if err := s.knownInstitution(r.PathValue("id")); err != nil {
+		return err // unknown: 404; the institution store unreachable: 503, never a 404
+	}
 	sub := body.Submission
 	sub.FollowUp = *body.FollowUp
 	sub.Lang = lang(r, sub.Lang)

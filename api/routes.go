@@ -42,6 +42,7 @@ type Route struct {
 var (
 	handlerOnly = []string{auth.RoleHandler}
 	staffRoles  = []string{auth.RoleHandler, auth.RoleViewer}
+	adminOnly   = []string{auth.RoleAdmin}
 )
 
 // Routes is the route table of docs/api.md.
@@ -69,6 +70,10 @@ var Routes = []Route{
 	{Method: "PATCH", Path: "/api/v1/institutions/{id}/reports/{reportId}", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, MaxBody: 2 << 10, handle: (*Server).patchReport},
 	{Method: "POST", Path: "/api/v1/institutions/{id}/reports/{reportId}/notes", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, MaxBody: 10 << 10, handle: (*Server).addNote},
 	{Method: "GET", Path: "/api/v1/institutions/{id}/audit", Function: FunctionInstitution, Auth: AuthStaff, Roles: staffRoles, handle: (*Server).auditLogView},
+	// The institution's admin: its own record and help contacts (at most 40 contacts of a few
+	// hundred bytes each).
+	{Method: "GET", Path: "/api/v1/institutions/{id}/settings", Function: FunctionInstitution, Auth: AuthStaff, Roles: adminOnly, handle: (*Server).getSettings},
+	{Method: "PUT", Path: "/api/v1/institutions/{id}/contacts", Function: FunctionInstitution, Auth: AuthStaff, Roles: adminOnly, MaxBody: 64 << 10, handle: (*Server).putContacts},
 
 	// The local binary's demo sign-in: a token for a demo institution, without a password.
 	{Method: "POST", Path: "/api/v1/local/signin", Function: FunctionLocal, MaxBody: 1 << 10, handle: (*Server).localSignin},

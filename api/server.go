@@ -17,6 +17,7 @@ import (
 
 	"meldwijzer"
 	"meldwijzer/auth"
+	"meldwijzer/catalog"
 	"meldwijzer/content"
 	"meldwijzer/meldpunt"
 	"meldwijzer/wegwijzer"
@@ -46,6 +47,10 @@ type Config struct {
 	// Demo serves the fictitious demo institutions and, with LocalSigner, the demo sign-in.
 	// Without it neither exists (docs/api.md, "Local binary").
 	Demo bool
+	// Institutions are the institutions served (the store behind a short cache); Settings is
+	// the admin's service over them (nil: the admin routes answer 503).
+	Institutions *catalog.Catalog
+	Settings     *catalog.Settings
 	// Hosts, when set, are the only Host header values answered (names or addresses, without
 	// port), so that a page on another site cannot reach a local server by DNS rebinding.
 	Hosts []string
@@ -103,6 +108,8 @@ type Server struct {
 	now         func() time.Time
 	demo        bool
 	hosts       []string
+	catalog     *catalog.Catalog
+	settings    *catalog.Settings
 }
 
 // NewServer returns a server; it does no I/O.
@@ -116,7 +123,11 @@ func NewServer(c Config) *Server {
 		intakeLimit: NewLimiter(lim.IntakePerMinute, lim.IntakeBurst),
 		failedLimit: NewLimiter(lim.FailedLookupsPerMinute, lim.FailedLookupBurst),
 		lookupLimit: NewLimiter(lim.LookupsPerMinute, lim.LookupBurst),
-		verifier:    c.Verifier, localSigner: c.LocalSigner, now: c.Now, demo: c.Demo, hosts: c.Hosts}
+		verifier:    c.Verifier, localSigner: c.LocalSigner, now: c.Now, demo: c.Demo, hosts: c.Hosts,
+		catalog: c.Institutions, settings: c.Settings}
+	if s.catalog == nil {
+		s.catalog = catalog.New(nil, catalog.Options{Demo: c.Demo, Seed: c.Content.DemoSeed(time.Time{})})
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -163,10 +174,11 @@ func (s *Server) Handler(functions ...string) http.Handler {
 	return s.securityHeaders(s.logRequests(s.checkHost(s.cleanPaths(mux))))
 }
 
-// institution is an institution this server serves: demo institutions only in demo mode.
-func (s *Server) institution(id string) *content.Institution {
-	inst := s.content.Institution(id)
-	if inst == nil || (inst.Demo && !s.demo) {
+// institution is an institution this server serves (demo institutions only in demo mode), or
+// nil.
+func (s *Server) institution(id string) *meldwijzer.Institution {
+	inst, err := s.catalog.Institution(id)
+	if err != nil {
 		return nil
 	}
 	return inst

@@ -13,6 +13,7 @@ import (
 	"meldwijzer"
 	"meldwijzer/api"
 	"meldwijzer/auth"
+	"meldwijzer/catalog"
 	"meldwijzer/content"
 	"meldwijzer/lambdahttp"
 	"meldwijzer/meldpunt"
@@ -56,6 +57,11 @@ type Options struct {
 	Hosts []string
 	// Notifier tells the institutions' meldpunt about new reports and messages (nil: none).
 	Notifier meldpunt.Notifier
+	// Institutions is the institution store; nil: Store's, when it is one (bolt and dynamo are),
+	// else none (only the demo seed, in demo mode).
+	Institutions meldwijzer.InstitutionStore
+	// InstitutionTTL is how long the institutions are cached (catalog.TTL when zero).
+	InstitutionTTL time.Duration
 	// Content and Guide, when set, are used instead of loading content.FS (tests load it once).
 	Content *content.Bundle
 	Guide   *wegwijzer.Guide
@@ -68,6 +74,8 @@ type App struct {
 	Guide    *wegwijzer.Guide
 	Meldpunt *meldpunt.Service
 	Server   *api.Server
+	// Institutions are the institutions served: the store behind a short cache.
+	Institutions *catalog.Catalog
 
 	functions []string
 }
@@ -85,6 +93,22 @@ func New(o Options) (*App, error) {
 		if err != nil {
 			return nil, err
 		}
+	}
+	instStore := o.Institutions
+	if is, ok := o.Store.(meldwijzer.InstitutionStore); ok && instStore == nil {
+		instStore = is
+	}
+	var seed []*meldwijzer.Institution
+	if o.Demo {
+		seed = a.Content.DemoSeed(time.Time{})
+	}
+	a.Institutions = catalog.New(instStore, catalog.Options{Demo: o.Demo, Seed: seed, TTL: o.InstitutionTTL, Logger: o.Logger})
+	if a.Guide != nil {
+		a.Guide = a.Guide.WithInstitutions(a.Institutions)
+	}
+	var settings *catalog.Settings
+	if o.Store != nil {
+		settings = catalog.NewSettings(a.Institutions, a.Content, o.Store, o.Now)
 	}
 	if o.Store != nil {
 		// Without a secret (the institution function) the service takes and finds no reports
@@ -109,7 +133,7 @@ func New(o Options) (*App, error) {
 	a.Server = api.NewServer(api.Config{
 		Content: a.Content, Guide: a.Guide, Meldpunt: a.Meldpunt, Logger: o.Logger, Web: o.Web,
 		Limits: o.Limits, Verifier: o.Verifier, LocalSigner: o.LocalSigner, SignIn: o.SignIn, Now: o.Now,
-		Demo: o.Demo, Hosts: o.Hosts,
+		Demo: o.Demo, Hosts: o.Hosts, Institutions: a.Institutions, Settings: settings,
 	})
 	return a, nil
 }

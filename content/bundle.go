@@ -3,21 +3,15 @@
 // turns it into a checked Bundle. Content editors change the YAML; the Go here only reads and checks it.
 package content
 
-import "time"
+import (
+	"time"
 
-// Text is one text in every language the product speaks. Both nl and en are required.
-type Text struct {
-	NL string `yaml:"nl" json:"nl"`
-	EN string `yaml:"en" json:"en"`
-}
+	"meldwijzer"
+)
 
-// In returns the text in lang ("nl" or "en").
-func (t Text) In(lang string) string {
-	if lang == "en" {
-		return t.EN
-	}
-	return t.NL
-}
+// Text is one text in every language the product speaks. Both nl and en are required. It is the
+// domain's type, so that an institution's contacts have one shape in the content and the store.
+type Text = meldwijzer.Text
 
 // Term is one value of a taxonomy dimension (a theme, a where, a ground, ...).
 type Term struct {
@@ -80,7 +74,8 @@ type Route struct {
 // ("institution:vertrouwenspersoon"): the guide shows the institution's own contact for it.
 const InstitutionRoute = "institution:"
 
-// Institution is an mbo institution that takes reports, with its own help contacts.
+// Institution is a fictitious demo institution with its own help contacts: the seed that demo
+// mode writes into the institution store (real institutions live only in the store).
 type Institution struct {
 	ID   string `yaml:"id"`
 	Name string `yaml:"name"`
@@ -91,17 +86,8 @@ type Institution struct {
 	file string
 }
 
-// Contact is an institution's own contact for a role.
-type Contact struct {
-	Role    string `yaml:"role"`
-	Name    Text   `yaml:"name"`
-	For     *Text  `yaml:"for,omitempty"`
-	Phone   string `yaml:"phone,omitempty"`
-	Tel     string `yaml:"tel,omitempty"`
-	Email   string `yaml:"email,omitempty"`
-	Website string `yaml:"website,omitempty"`
-	Hours   *Text  `yaml:"hours,omitempty"`
-}
+// Contact is an institution's own contact for a role: the domain's type (see Text).
+type Contact = meldwijzer.Contact
 
 // State is the position in a conversation beyond the node: the values chosen so far, keyed by
 // dimension (theme, where, involved, urgent). The client carries it inside the node id.

@@ -2,7 +2,6 @@ package content
 
 import (
 	"fmt"
-	"net/mail"
 	"net/url"
 	"regexp"
 	"slices"
@@ -175,46 +174,11 @@ func (l *loader) checkInstitutions() {
 		if inst.Demo && !strings.Contains(strings.ToLower(inst.Name), "demo") {
 			l.problem(file, path_("name"), "a demo institution's name must say \"demo\", so nobody takes it for a real school")
 		}
-		seen := map[string]bool{}
-		for i, c := range inst.Contacts {
-			at := path_("contacts", i)
-			if l.b.roles[c.Role] == nil {
-				l.problem(file, append(at, "role"), "unknown contact role %q (see contactRoles in taxonomy.yaml)", c.Role)
-			}
-			if seen[c.Role] {
-				l.problem(file, append(at, "role"), "contact role %q appears twice", c.Role)
-			}
-			seen[c.Role] = true
-			l.text(file, append(at, "name"), c.Name)
-			if c.For != nil {
-				l.text(file, append(at, "for"), *c.For)
-			}
-			if c.Hours != nil {
-				l.text(file, append(at, "hours"), *c.Hours)
-			}
-			if (c.Phone == "") != (c.Tel == "") {
-				l.problem(file, at, "phone and tel go together (tel is what a tel: link dials)")
-			}
-			if c.Tel != "" && !telRe.MatchString(c.Tel) {
-				l.problem(file, append(at, "tel"), "tel %q must be digits only, with an optional leading +", c.Tel)
-			}
-			if c.Email != "" {
-				if _, err := mail.ParseAddress(c.Email); err != nil {
-					l.problem(file, append(at, "email"), "%q is not an e-mail address", c.Email)
-				}
-				if inst.Demo && !strings.HasSuffix(c.Email, ".example") {
-					l.problem(file, append(at, "email"), "a demo institution's address must end in .example, so no mail reaches a real person")
-				}
-			}
-			l.url(file, append(at, "website"), c.Website, false)
-			if inst.Demo && c.Phone != "" {
-				l.problem(file, append(at, "phone"), "a demo institution has no phone numbers: a made-up number may belong to a real person")
-			}
+		if len(inst.Contacts) == 0 {
+			l.problem(file, path_("contacts"), "the institution has no contacts")
 		}
-		for _, r := range l.b.Taxonomy.ContactRoles {
-			if r.Required && !seen[r.ID] {
-				l.problem(file, path_("contacts"), "the institution has no contact for the required role %q", r.ID)
-			}
+		for _, p := range l.b.CheckContacts(inst.Record(time.Time{})) {
+			l.problems = append(l.problems, Problem{File: file, Line: l.line(file, p.At), Message: p.String()})
 		}
 	}
 }

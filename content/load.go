@@ -8,10 +8,13 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+
+	"meldwijzer"
 )
 
 // FS is the reviewed content, embedded into every binary.
@@ -46,14 +49,10 @@ func (b *Bundle) IDs(dimension string) []string { return b.ids[dimension] }
 // Known reports whether id is a value of the taxonomy dimension.
 func (b *Bundle) Known(dimension, id string) bool { return slices.Contains(b.ids[dimension], id) }
 
-// Contact returns the institution's contact for a role, or nil.
-func (i *Institution) Contact(role string) *Contact {
-	for k := range i.Contacts {
-		if i.Contacts[k].Role == role {
-			return &i.Contacts[k]
-		}
-	}
-	return nil
+// Record is the institution as the store keeps it (updated at the given time).
+func (i *Institution) Record(updated time.Time) *meldwijzer.Institution {
+	return &meldwijzer.Institution{ID: i.ID, Name: i.Name, Demo: i.Demo,
+		Contacts: slices.Clone(i.Contacts), Updated: updated}
 }
 
 // Problem is one thing wrong with the content, with the place it was found.

@@ -43,11 +43,18 @@ var reportPartitions = []string{dynamo.PrefixInstitution, dynamo.PrefixReceipt, 
 // (no ConditionCheck part is used, so no ConditionCheckItem). DescribeTable and Scan are never
 // called.
 var (
+	// The guide reads the institutions it shows (catalog: one Query of their partition, cached)
+	// and nothing else: no report, no domain index, no write.
+	wegwijzerTable = []tableGrant{
+		{"InstitutionsRead", []string{"dynamodb:GetItem", "dynamodb:Query"}, []string{dynamo.PartitionInstitutions}},
+	}
 	// The meldpunt: CreateReport (the sequence's UpdateItem, then a transaction of Puts and
 	// Updates, GetItem on replay), ReportByReceipt (GetItem) and AddMessage (GetItem,
 	// UpdateItem). Never the audit log.
 	meldpuntTable = []tableGrant{
 		{"Reports", []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, reportPartitions},
+		// Whether the institution takes reports (read as the guide does).
+		{"InstitutionsRead", []string{"dynamodb:GetItem", "dynamodb:Query"}, []string{dynamo.PartitionInstitutions}},
 	}
 	// The institution function also lists reports (Query, BatchGetItem), reads counts (Query)
 	// and sets statuses (a transaction that moves list entries and may delete the idempotency
@@ -59,6 +66,12 @@ var (
 			"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}, reportPartitions},
 		{"AuditAppend", []string{"dynamodb:Query", "dynamodb:PutItem"}, []string{dynamo.PrefixAudit}},
 		{"AuditCounter", []string{"dynamodb:UpdateItem"}, []string{dynamo.PrefixAuditSeq}},
+		// An admin's contacts: PutInstitution reads the record and writes it again with the copy
+		// in each of its domain items, conditioned on the version it read (no DeleteItem: the
+		// contacts never change the domains; the operator's CLI does that with its own rights).
+		// A demo stack's cold start writes the demo institutions the same way.
+		{"InstitutionsWrite", []string{"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"}, []string{dynamo.PartitionInstitutions}},
+		{"InstitutionDomains", []string{"dynamodb:GetItem", "dynamodb:PutItem"}, []string{dynamo.PrefixDomain}},
 	}
 )
 
@@ -74,7 +87,7 @@ func functionAccess(d *data, issuer, audience *string) map[string]access {
 	staff[config.EnvJWKSURL] = awscdk.Fn_Join(jsii.String(""), &[]*string{issuer, jsii.String("/.well-known/jwks.json")})
 	staff[config.EnvTokenAudience] = audience
 	return map[string]access{
-		api.FunctionWegwijzer:   {},
+		api.FunctionWegwijzer:   {env: map[string]*string{config.EnvTable: d.table.TableName()}, table: wegwijzerTable},
 		api.FunctionMeldpunt:    {env: meldpunt, table: meldpuntTable, secrets: []awssecretsmanager.Secret{d.secret, d.originSecret}},
 		api.FunctionInstitution: {env: staff, table: institutionTable, secrets: []awssecretsmanager.Secret{d.originSecret}},
 	}

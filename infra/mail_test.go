@@ -113,23 +113,25 @@ func TestRemindRunsDailyAndReadsOnlyDeadlines(t *testing.T) {
 			t.Errorf("targets %v, want the remind function", targets)
 		}
 	}
-	var dynamoActions []string
+	grants := map[string][]string{} // leading keys -> actions
 	for _, s := range statementsOfRole(res, roleOf(res, remind)) {
+		keys, _ := json.Marshal(get(s["Condition"], "ForAllValues:StringLike", "dynamodb:LeadingKeys"))
 		for _, a := range list(s["Action"]) {
-			if str, _ := a.(string); strings.HasPrefix(str, "dynamodb:") {
-				dynamoActions = append(dynamoActions, str)
-				keys, _ := json.Marshal(get(s["Condition"], "ForAllValues:StringLike", "dynamodb:LeadingKeys"))
-				if string(keys) != `["INST#*"]` {
-					t.Errorf("remind: %s on %s, want only the INST# partitions", str, keys)
-				}
+			str, _ := a.(string)
+			if strings.HasPrefix(str, "dynamodb:") {
+				grants[string(keys)] = append(grants[string(keys)], str)
 			}
-			if str, _ := a.(string); strings.HasPrefix(str, "secretsmanager:") {
+			if strings.HasPrefix(str, "secretsmanager:") {
 				t.Errorf("remind may %s; it needs no secret", str)
 			}
 		}
 	}
-	if !slices.Equal(dynamoActions, []string{"dynamodb:Query"}) {
-		t.Errorf("remind: DynamoDB actions %v, want Query (the deadline counts)", dynamoActions)
+	want := map[string][]string{
+		`["INST#*"]`:        {"dynamodb:Query"},                     // the deadline counts
+		`["INSTITUTIONS*"]`: {"dynamodb:GetItem", "dynamodb:Query"}, // the records and their addresses
+	}
+	if fmt.Sprint(grants) != fmt.Sprint(want) {
+		t.Errorf("remind's table grants %v, want %v", grants, want)
 	}
 	if got := res[remind].Properties["Timeout"]; got != float64(remindTimeoutSec) {
 		t.Errorf("remind timeout %v", got)

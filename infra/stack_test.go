@@ -304,7 +304,7 @@ func TestEnvironmentHoldsNamesNotSecrets(t *testing.T) {
 	_, _, res := synth(t)
 	fnIDs := functionIDs(t, res)
 	wantVars := map[string][]string{
-		api.FunctionWegwijzer: nil,
+		api.FunctionWegwijzer: {config.EnvTable},
 		api.FunctionMeldpunt:  {config.EnvMailFrom, config.EnvOriginSecretARN, config.EnvSecretARN, config.EnvTable},
 		api.FunctionInstitution: {config.EnvJWKSURL, config.EnvOIDCAuthorizationEndpoint, config.EnvOIDCEndSessionEndpoint, config.EnvOIDCRevocationEndpoint, config.EnvOIDCTokenEndpoint,
 			config.EnvOriginSecretARN, config.EnvTable, config.EnvTokenAudience, config.EnvTokenIssuer},
@@ -524,13 +524,16 @@ func TestGrantsPerFunction(t *testing.T) {
 		return out
 	}
 	weg := actionsOf(api.FunctionWegwijzer)
-	for _, p := range []string{"dynamodb:", "secretsmanager:", "kms:"} {
+	for _, p := range []string{"secretsmanager:"} {
 		if got := with(weg, p); len(got) > 0 {
-			t.Errorf("wegwijzer may %v; it needs no table, secret or key", got)
+			t.Errorf("wegwijzer may %v; it needs no secret", got)
 		}
 	}
+	if got := slices.Compact(with(weg, "dynamodb:")); !slices.Equal(got, []string{"dynamodb:GetItem", "dynamodb:Query"}) {
+		t.Errorf("wegwijzer: DynamoDB actions %v, want only reads of the institutions", got)
+	}
 	want := map[string][]string{
-		api.FunctionMeldpunt:    {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"},
+		api.FunctionMeldpunt:    {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"},
 		api.FunctionInstitution: {"dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"},
 	}
 	for fn, w := range want {
@@ -724,5 +727,43 @@ func TestNoNagErrors(t *testing.T) {
 	}
 	for _, m := range *ann.FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
 		t.Errorf("nag warning at %s: %v", *m.Id, m.Entry.Data)
+	}
+}
+
+// The institutions: the guide and the meldpunt only read their partition; only the institution
+// function writes it (an admin's contacts), and the domain index besides; nobody deletes them.
+func TestInstitutionGrants(t *testing.T) {
+	_, _, res := synth(t)
+	sts := statements(res)
+	type grant struct{ actions, keys []string }
+	bySid := map[string][]grant{}
+	for _, ss := range sts {
+		for _, s := range ss {
+			sid, _ := s["Sid"].(string)
+			var acts, keys []string
+			for _, a := range list(s["Action"]) {
+				acts = append(acts, a.(string))
+			}
+			for _, k := range list(get(s, "Condition", "ForAllValues:StringLike", "dynamodb:LeadingKeys")) {
+				keys = append(keys, k.(string))
+			}
+			bySid[sid] = append(bySid[sid], grant{acts, keys})
+		}
+	}
+	for _, g := range bySid["TableInstitutionsRead"] {
+		if !slices.Equal(g.keys, []string{"INSTITUTIONS*"}) || !slices.Equal(g.actions, []string{"dynamodb:GetItem", "dynamodb:Query"}) {
+			t.Errorf("InstitutionsRead: %v on %v", g.actions, g.keys)
+		}
+	}
+	if n := len(bySid["TableInstitutionsRead"]); n != 2 {
+		t.Errorf("%d functions read the institutions, want the wegwijzer and the meldpunt", n)
+	}
+	for sid, want := range map[string]grant{
+		"TableInstitutionsWrite":  {[]string{"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"}, []string{"INSTITUTIONS*"}},
+		"TableInstitutionDomains": {[]string{"dynamodb:GetItem", "dynamodb:PutItem"}, []string{"DOMAIN#*"}},
+	} {
+		if gs := bySid[sid]; len(gs) != 1 || !slices.Equal(gs[0].actions, want.actions) || !slices.Equal(gs[0].keys, want.keys) {
+			t.Errorf("%s: %v, want one statement %v", sid, gs, want)
+		}
 	}
 }

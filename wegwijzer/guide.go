@@ -25,6 +25,32 @@ type Guide struct {
 	reader func() (*classify.Reader, error)
 	// answers holds, per option, the normalised texts that mean it (answerForms), made once.
 	answers map[*content.Option][]string
+	// institutions finds the institution a request names (the store behind a short cache when
+	// served; the content's demo institutions on their own, for content tests).
+	institutions Institutions
+}
+
+// Institutions finds an institution's record; ENOTFOUND when there is none.
+type Institutions interface {
+	Institution(id string) (*meldwijzer.Institution, error)
+}
+
+// WithInstitutions returns the guide reading institutions from src (app.New gives it the
+// institution store behind catalog's cache).
+func (g *Guide) WithInstitutions(src Institutions) *Guide {
+	c := *g
+	c.institutions = src
+	return &c
+}
+
+// seedInstitutions are the content's demo institutions: a guide's source until WithInstitutions.
+type seedInstitutions map[string]*meldwijzer.Institution
+
+func (s seedInstitutions) Institution(id string) (*meldwijzer.Institution, error) {
+	if inst := s[id]; inst != nil {
+		return inst, nil
+	}
+	return nil, meldwijzer.ErrInstitutionNotFound(id)
 }
 
 // New returns a guide over checked content and a reader for typed messages.
@@ -47,7 +73,11 @@ func Embedded() (*Guide, *content.Bundle, error) {
 }
 
 func newGuide(b *content.Bundle, reader func() (*classify.Reader, error)) *Guide {
-	g := &Guide{content: b, reader: reader, answers: map[*content.Option][]string{}}
+	seed := seedInstitutions{}
+	for _, inst := range b.DemoSeed(time.Time{}) {
+		seed[inst.ID] = inst
+	}
+	g := &Guide{content: b, reader: reader, answers: map[*content.Option][]string{}, institutions: seed}
 	for _, f := range b.Flows {
 		for _, n := range f.Nodes {
 			for _, o := range n.Options {
@@ -206,7 +236,7 @@ func orNil(s string) *string {
 }
 
 // context checks the parts every request shares and returns the flow and institution.
-func (g *Guide) context(audience, lang, institution string) (*content.Flow, *content.Institution, error) {
+func (g *Guide) context(audience, lang, institution string) (*content.Flow, *meldwijzer.Institution, error) {
 	if !slices.Contains(meldwijzer.Languages, lang) {
 		return nil, nil, meldwijzer.Errorf(meldwijzer.ELANG, "lang must be nl or en, not %q", lang)
 	}
@@ -214,17 +244,18 @@ func (g *Guide) context(audience, lang, institution string) (*content.Flow, *con
 	if f == nil {
 		return nil, nil, meldwijzer.Errorf(meldwijzer.EINVALID, "audience must be student or staff, not %q", audience)
 	}
-	var inst *content.Institution
+	var inst *meldwijzer.Institution
 	if institution != "" {
-		if inst = g.content.Institution(institution); inst == nil {
-			return nil, nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "unknown institution %q", institution)
+		var err error
+		if inst, err = g.institutions.Institution(institution); err != nil {
+			return nil, nil, err
 		}
 	}
 	return f, inst, nil
 }
 
 // render turns a position into the node the person sees, in their language.
-func (g *Guide) render(f *content.Flow, p content.Position, lang string, inst *content.Institution) *Node {
+func (g *Guide) render(f *content.Flow, p content.Position, lang string, inst *meldwijzer.Institution) *Node {
 	n := f.Nodes[p.Node]
 	out := &Node{
 		ID:      p.ID(),
@@ -263,11 +294,11 @@ func (g *Guide) render(f *content.Flow, p content.Position, lang string, inst *c
 
 // route renders one route id: an outside organisation, or the institution's contact for a role
 // (with a generic text when no institution was chosen or it has no such contact).
-func (g *Guide) route(id, lang string, inst *content.Institution) Route {
+func (g *Guide) route(id, lang string, inst *meldwijzer.Institution) Route {
 	if roleID, ok := strings.CutPrefix(id, content.InstitutionRoute); ok {
 		role := g.content.Role(roleID)
 		r := Route{ID: id, Kind: "institution", Name: role.Name.In(lang), For: role.For.In(lang)}
-		var c *content.Contact
+		var c *meldwijzer.Contact
 		if inst != nil {
 			c = inst.Contact(roleID)
 		}
@@ -302,15 +333,22 @@ func (g *Guide) route(id, lang string, inst *content.Institution) Route {
 
 // Contacts returns an institution's own help contacts, as route cards in the language.
 func (g *Guide) Contacts(institution, lang string) ([]Route, error) {
-	inst := g.content.Institution(institution)
-	if inst == nil {
-		return nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "unknown institution %q", institution)
+	inst, err := g.institutions.Institution(institution)
+	if err != nil {
+		return nil, err
 	}
+	return g.ContactsOf(inst, lang), nil
+}
+
+// ContactsOf returns the record's own help contacts, as route cards in the language.
+func (g *Guide) ContactsOf(inst *meldwijzer.Institution, lang string) []Route {
 	out := make([]Route, 0, len(inst.Contacts))
 	for _, c := range inst.Contacts {
-		out = append(out, g.route(content.InstitutionRoute+c.Role, lang, inst))
+		if g.content.Role(c.Role) != nil { // a role the content no longer has is not shown
+			out = append(out, g.route(content.InstitutionRoute+c.Role, lang, inst))
+		}
 	}
-	return out, nil
+	return out
 }
 
 // Load reads and checks the content and the free-text vocabulary in fsys and returns the guide

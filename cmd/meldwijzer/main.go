@@ -2,6 +2,7 @@
 //
 //	meldwijzer serve [-demo] -addr 127.0.0.1:8080 -data DIR   the web app and the API
 //	meldwijzer token -institution ID -role handler|viewer -data DIR   a token the local server accepts
+//	meldwijzer institution add|list|show|remove ...            manage the institutions in the store
 //	meldwijzer content check                           check content/ and list its problems
 //	meldwijzer classify "text"                         what the guide reads in a typed message, and why
 package main
@@ -14,6 +15,8 @@ import (
 const usage = `usage:
   meldwijzer serve [-demo] [-addr 127.0.0.1:8080] [-data DIR] [-store bolt|dynamodb] [-hosts NAMES]
   meldwijzer token -institution ID [-role handler|viewer] [-data DIR]
+  meldwijzer institution add -id ID -name NAME [-domain D]... [-contacts FILE.yaml] [-data DIR | -store dynamodb]
+  meldwijzer institution list|show|remove [-id ID] [-data DIR | -store dynamodb]
   meldwijzer content check [-dir DIR]
   meldwijzer classify [-dir DIR] "text"
 `
@@ -29,6 +32,8 @@ func main() {
 		err = serve(os.Args[2:])
 	case "token":
 		err = tokenCommand(os.Args[2:])
+	case "institution":
+		err = institutionCommand(os.Args[2:], os.Stdout)
 	case "content":
 		err = contentCommand(os.Args[2:])
 	case "classify":

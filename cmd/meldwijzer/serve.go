@@ -17,9 +17,12 @@ import (
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 
+	"meldwijzer"
 	"meldwijzer/app"
 	"meldwijzer/auth"
+	"meldwijzer/catalog"
 	"meldwijzer/config"
+	"meldwijzer/internal/control"
 	"meldwijzer/meldpunt"
 	"meldwijzer/store/bolt"
 	"meldwijzer/store/dynamo"
@@ -102,6 +105,14 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
+	if *demo {
+		// Demo institutions exist in the store only in demo mode; an admin's edits are kept.
+		n, err := catalog.SeedDemo(ctx, store.(meldwijzer.InstitutionStore), a.Content.DemoSeed(time.Now().UTC().Truncate(time.Millisecond)))
+		if err != nil {
+			return fmt.Errorf("demo institutions: %w", err)
+		}
+		log.Info("demo institutions", slog.Int("added", n))
+	}
 	if *demo && *demoData {
 		var ids []string
 		for _, inst := range a.Content.Institutions {
@@ -114,6 +125,14 @@ func serve(args []string) error {
 			return fmt.Errorf("demo data: %w", err)
 		}
 		log.Info("demo data", slog.Int("reportsAdded", n))
+	}
+	if *storeKind == "bolt" {
+		// `meldwijzer institution` in another process reaches the store through this server.
+		// Without it (a data directory whose path is too long for a socket) the server still
+		// serves; `meldwijzer institution` then asks for it to be stopped.
+		if err := control.Serve(ctx, *data, store.(meldwijzer.InstitutionStore), a.Content.CheckInstitution, a.Institutions.Forget, log); err != nil {
+			log.Warn("no control socket: stop the server to change institutions with `meldwijzer institution`", slog.Any("err", err))
+		}
 	}
 	if *demo {
 		log.Info("demo mode: the fictitious demo institutions and the passwordless demo sign-in are served")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -8,23 +9,19 @@ import (
 	"slices"
 	"time"
 
+	"meldwijzer"
 	"meldwijzer/auth"
-	"meldwijzer/content"
 )
 
 // tokenCommand prints a Bearer token that the local server in the same data directory accepts.
 func tokenCommand(args []string) error {
 	fl := flag.NewFlagSet("token", flag.ContinueOnError)
-	institution := fl.String("institution", "", "institution id (see content/institutions)")
+	institution := fl.String("institution", "", "institution id (see `meldwijzer institution list`)")
 	role := fl.String("role", auth.RoleHandler, "handler, admin, viewer, staff or sector (sector: no -institution)")
 	data := fl.String("data", "data", "the local server's data directory (holds the signing key)")
 	ttl := fl.Duration("ttl", 8*time.Hour, "how long the token is valid")
 	subject := fl.String("subject", "", "who the token is for, as the audit log shows it (default local-ROLE)")
 	if err := fl.Parse(args); err != nil {
-		return err
-	}
-	b, err := content.Load(content.FS)
-	if err != nil {
 		return err
 	}
 	if !slices.Contains(auth.Roles, *role) {
@@ -33,8 +30,16 @@ func tokenCommand(args []string) error {
 	if sector := *role == auth.RoleSector; sector != (*institution == "") {
 		return fmt.Errorf("the sector role has no -institution; every other role needs one")
 	}
-	if *institution != "" && b.Institution(*institution) == nil {
-		return fmt.Errorf("unknown institution %q", *institution)
+	if *institution != "" {
+		store, closeStore, err := openInstitutionStore(context.Background(), "bolt", *data)
+		if err != nil {
+			return err
+		}
+		_, err = store.Institution(context.Background(), *institution)
+		closeStore()
+		if err != nil {
+			return fmt.Errorf("%s (add it with `meldwijzer institution add`, or run `serve -demo` once for the demo institutions)", meldwijzer.ErrorMessage(err))
+		}
 	}
 	if *subject == "" {
 		*subject = "local-" + *role

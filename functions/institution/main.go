@@ -14,12 +14,14 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/MicahParks/keyfunc/v3"
 
 	"meldwijzer/api"
 	"meldwijzer/app"
 	"meldwijzer/auth"
+	"meldwijzer/catalog"
 	"meldwijzer/config"
 	"meldwijzer/internal/cloud"
 	"meldwijzer/lambdahttp"
@@ -51,6 +53,12 @@ func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, erro
 		Verifier: auth.NewVerifier(jwks.Keyfunc, c.Issuer, c.Audience), Retention: c.Retention, K: c.K, Logger: log})
 	if err != nil {
 		return nil, err
+	}
+	if c.Demo {
+		// A demo stack's demo institutions are written once (an admin's edits are kept).
+		if _, err := catalog.SeedDemo(ctx, parts.Store, a.Content.DemoSeed(time.Now().UTC().Truncate(time.Millisecond))); err != nil {
+			return nil, err
+		}
 	}
 	return a.Lambda(parts.OriginSecret), nil
 }

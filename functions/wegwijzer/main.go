@@ -1,8 +1,11 @@
 // Command wegwijzer is the guide's Lambda function: the wegwijzer and institution routes of
-// the route table, behind API Gateway (HTTP API, payload 2.0).
+// the route table, behind API Gateway (HTTP API, payload 2.0). TABLE_NAME is the table it reads
+// the institutions from (and nothing else).
 package main
 
 import (
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+
 	"context"
 	"log/slog"
 	"os"
@@ -11,6 +14,7 @@ import (
 	"meldwijzer/app"
 	"meldwijzer/config"
 	"meldwijzer/lambdahttp"
+	"meldwijzer/store/dynamo"
 )
 
 func main() {
@@ -23,7 +27,17 @@ func newHandler(log *slog.Logger) (*lambdahttp.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := app.New(app.Options{Functions: []string{api.FunctionWegwijzer}, Logger: log, Demo: c.Demo})
+	o := app.Options{Functions: []string{api.FunctionWegwijzer}, Logger: log, Demo: c.Demo}
+	if c.Table != "" {
+		// The institutions (read only: GetItem and Query on their partitions, infra/access.go),
+		// cached for catalog.TTL. Without a table, only the demo institutions in demo mode.
+		cfg, err := awsconfig.LoadDefaultConfig(context.Background())
+		if err != nil {
+			return nil, err
+		}
+		o.Institutions = dynamo.New(dynamo.NewClient(cfg), c.Table)
+	}
+	a, err := app.New(o)
 	if err != nil {
 		return nil, err
 	}

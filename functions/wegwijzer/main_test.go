@@ -4,14 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"meldwijzer/config"
+	"meldwijzer/internal/dynamolocal"
+	"meldwijzer/store/dynamo"
+	"meldwijzer/store/storetest"
 )
 
 // loadEvent reads a real API Gateway HTTP API (payload 2.0) event from testdata.
@@ -84,5 +89,46 @@ func TestFunctionServesOnlyItsRoutes(t *testing.T) {
 	}
 	if res.StatusCode != 404 || !strings.Contains(res.Body, `"code":"not_found"`) {
 		t.Errorf("unknown path: status %d body %s", res.StatusCode, res.Body)
+	}
+}
+
+// With TABLE_NAME the guide reads the institutions from the table: a school added there (as
+// `meldwijzer institution add -store dynamodb` does) is served with its contacts, and a demo
+// school is not served without DEMO. (That a change shows within the cache's TTL is tested on
+// the API, api/settings_test.go, without waiting 30 s here.)
+func TestFunctionReadsInstitutionsFromTheTable(t *testing.T) {
+	local := dynamolocal.Start(t, dynamolocal.Options{})
+	table := fmt.Sprintf("meldwijzer-%d", time.Now().UnixNano())
+	if err := dynamo.CreateTable(context.Background(), local.Client(), table); err != nil {
+		t.Fatal(err)
+	}
+	if err := dynamo.New(local.Client(), table).PutInstitution(context.Background(), storetest.NewInstitution("roc-tabel")); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(config.EnvTable, table)
+	t.Setenv(config.EnvDynamoDBEndpoint, local.Endpoint)
+	t.Setenv("AWS_REGION", "eu-west-1")
+	t.Setenv("AWS_ACCESS_KEY_ID", "local")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "local")
+	h, err := newHandler(slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(path string) events.APIGatewayV2HTTPResponse {
+		t.Helper()
+		e := loadEvent(t, "apigw-v2-step.json")
+		e.RawPath, e.RequestContext.HTTP.Method, e.Body, e.IsBase64Encoded = path, "GET", "", false
+		res, err := h.Invoke(context.Background(), e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if res := get("/api/v1/institutions/roc-voorbeeldstad"); res.StatusCode != 404 {
+		t.Errorf("a demo school without DEMO: %d", res.StatusCode)
+	}
+	res := get("/api/v1/institutions/roc-tabel")
+	if res.StatusCode != 200 || !strings.Contains(res.Body, `"email":"vp@roc-tabel.example"`) {
+		t.Errorf("the school in the table: %d %s", res.StatusCode, res.Body)
 	}
 }

@@ -39,6 +39,9 @@ import (
 // OpenTimeout is how long Open waits for the file lock that another process holds.
 const OpenTimeout = time.Second
 
+// ErrLocked is Open's error when another process has the file open (a running server).
+var ErrLocked = errors.New("the file is locked: another meldwijzer process has this store open")
+
 // DefaultLimit is the page size of a listing when no limit is asked (the domain's).
 const DefaultLimit = meldwijzer.DefaultPageSize
 
@@ -81,7 +84,7 @@ func Open(path string) (*Store, error) {
 	}
 	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: OpenTimeout})
 	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("bolt store: open %s: the file is locked: another meldwijzer process has this store open (waited %s)", path, OpenTimeout)
+		return nil, fmt.Errorf("bolt store: open %s: %w (waited %s)", path, ErrLocked, OpenTimeout)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("bolt store: open %s: %w", path, err)

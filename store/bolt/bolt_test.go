@@ -405,3 +405,11 @@ func TestMigrateOpenAndDue(t *testing.T) {
 		t.Fatalf("after: due %v (cases %+v), want %v (cases %+v)", gotDue, g, wantDue, w)
 	}
 }
+
+func TestInstitutionContract(t *testing.T) {
+	storetest.RunInstitutions(t, func(t *testing.T) meldwijzer.InstitutionStore {
+		s := open(t, filepath.Join(t.TempDir(), "meldwijzer.db"))
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}

@@ -103,3 +103,10 @@ func open(t *testing.T) meldwijzer.ReportStore {
 func TestContract(t *testing.T) {
 	storetest.Run(t, open)
 }
+
+// TestInstitutionContract runs the InstitutionStore contract suite, each subtest on a fresh table.
+func TestInstitutionContract(t *testing.T) {
+	storetest.RunInstitutions(t, func(t *testing.T) meldwijzer.InstitutionStore {
+		return open(t).(*dynamo.Store)
+	})
+}

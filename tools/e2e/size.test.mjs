@@ -1,6 +1,8 @@
 // First-load budgets, in gzip bytes: the phone UI (web/static without instelling/) within 30 KB,
-// the institution pages (web/static/instelling/, which students never load) within 28 KB (25 KB
-// before the sign-in with the school's provider, oidc.js, and case work).
+// the institution pages (web/static/instelling/, which students never load) within 40 KB: the
+// staff pages grew from 25 KB with the sign-in with the school's provider (oidc.js), case work,
+// the admin's contacts and who has access, incident registration and the sector page; staff use
+// them on a school's network, and every file counts here even when a page does not load it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -30,7 +32,7 @@ function measure(dir, skip = () => false) {
 
 for (const [name, dir, limit, skip] of [
   ['the phone UI', root, 30 * 1024, (rel) => rel.startsWith('instelling' + path.sep)],
-  ['the institution pages', path.join(root, 'instelling'), 28 * 1024, () => false],
+  ['the institution pages', path.join(root, 'instelling'), 40 * 1024, () => false],
 ]) {
   test(`${name} is at most ${limit / 1024} KB gzip`, () => {
     const { raw, gz, rows } = measure(dir, skip);

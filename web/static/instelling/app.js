@@ -79,6 +79,17 @@
       gr_herkomst: 'Afkomst of huidskleur', gr_religie: 'Geloof', 'gr_seksuele-orientatie': 'Seksuele oriëntatie',
       gr_gender: 'Geslacht of genderidentiteit', gr_handicap: 'Handicap of chronische ziekte', gr_leeftijd: 'Leeftijd', gr_anders: 'Iets anders',
       wn_week: 'In de week voor de melding', wn_month: 'In de maand voor de melding', wn_longer: 'Langer geleden',
+      tabSettings: 'Contactpersonen', role_admin: 'Beheerder', roleAdminHint: 'Houdt de contactpersonen van de school bij.',
+      seTitle: 'Contactpersonen', seIntro: 'Deze contactpersonen ziet een student of medewerker in de wegwijzer. Na opslaan zie je de wijziging daar binnen een minuut.',
+      seSave: 'Opslaan', seSaved: 'Opgeslagen. De wegwijzer toont dit binnen een minuut.', seFix: 'Verbeter eerst wat hieronder in rood staat.',
+      seNone: 'Er zijn nog geen contactpersonen.', a_contacts: 'Contactpersonen veranderd',
+      c_nameNl: 'Naam (Nederlands)', c_nameEn: 'Naam (Engels)', c_email: 'E-mailadres', c_phone: 'Telefoonnummer',
+      c_website: 'Website (begint met https://)', c_hoursNl: 'Bereikbaar (Nederlands)', c_hoursEn: 'Bereikbaar (Engels)',
+      c_hint: 'Laat leeg wat er niet is.', eName: 'Vul de naam in.', eEmail: 'Dit is geen e-mailadres.',
+      eWeb: 'Een website begint met https://', ePhone: 'Gebruik alleen cijfers, spaties, - en een + vooraan.', eHours: 'Vul de tijden in het Nederlands en het Engels in, of laat beide leeg.',
+      cr_mentor: 'Mentor of slb\'er', cr_leidinggevende: 'Leidinggevende', cr_vertrouwenspersoon: 'Vertrouwenspersoon',
+      'cr_meldpunt-stage': 'Meldpunt stagediscriminatie en stagemisbruik', cr_stagebegeleider: 'Stagebegeleider',
+      cr_veiligheidscoordinator: 'Veiligheidscoördinator', cr_aandachtsfunctionaris: 'Aandachtsfunctionaris huiselijk geweld',
       locale: 'nl-NL'
     },
     en: {
@@ -153,6 +164,17 @@
       gr_herkomst: 'Origin or skin colour', gr_religie: 'Religion', 'gr_seksuele-orientatie': 'Sexual orientation',
       gr_gender: 'Sex or gender identity', gr_handicap: 'Disability or chronic illness', gr_leeftijd: 'Age', gr_anders: 'Something else',
       wn_week: 'In the week before the report', wn_month: 'In the month before the report', wn_longer: 'Longer ago',
+      tabSettings: 'Contacts', role_admin: 'Administrator', roleAdminHint: 'Keeps the school\'s contacts up to date.',
+      seTitle: 'Contacts', seIntro: 'Students and staff see these contacts in the guide. After saving, the guide shows the change within a minute.',
+      seSave: 'Save', seSaved: 'Saved. The guide shows this within a minute.', seFix: 'First correct what is marked in red below.',
+      seNone: 'There are no contacts yet.', a_contacts: 'Changed the contacts',
+      c_nameNl: 'Name (Dutch)', c_nameEn: 'Name (English)', c_email: 'Email address', c_phone: 'Phone number',
+      c_website: 'Website (starts with https://)', c_hoursNl: 'Available (Dutch)', c_hoursEn: 'Available (English)',
+      c_hint: 'Leave empty what there is not.', eName: 'Fill in the name.', eEmail: 'This is not an email address.',
+      eWeb: 'A website starts with https://', ePhone: 'Use only digits, spaces, - and a + at the start.', eHours: 'Fill in the times in Dutch and in English, or leave both empty.',
+      cr_mentor: 'Mentor or study coach', cr_leidinggevende: 'Manager', cr_vertrouwenspersoon: 'Confidential adviser',
+      'cr_meldpunt-stage': 'Reporting point for internship discrimination and abuse', cr_stagebegeleider: 'Placement supervisor',
+      cr_veiligheidscoordinator: 'Safety coordinator', cr_aandachtsfunctionaris: 'Domestic violence officer',
       locale: 'en-GB'
     }
   };
@@ -163,7 +185,7 @@
     // cfg is GET /api/v1/staff/config; oidc the provider session (ID and refresh token); gen
     // counts sign-ins and sign-outs, so that an answer for an earlier session is dropped.
     cfg: { oidc: null, demoSignIn: false }, oidc: null, gen: 0,
-    status: 'open', sort: '', overdue: false, cases: [], cursor: null, report: null, messages: [], notes: [], dash: null, audit: [], auCursor: null
+    status: 'open', sort: '', overdue: false, cases: [], cursor: null, report: null, messages: [], notes: [], dash: null, audit: [], auCursor: null, settings: null
   };
   const $ = (id) => document.getElementById(id);
   const t = (k, v) => {
@@ -212,11 +234,14 @@
   const OIDC = window.MeldwijzerOIDC;
   const claimsOf = OIDC.claims;
   // Only for display and for choosing the views; the server decides what the token may do.
+  // has reports whether the signed-in person holds the role (a token may grant several).
+  const has = (role) => (S.roles || []).includes(role);
   function identityOf(c) {
     const list = (v) => (Array.isArray(v) ? v : []);
     const granted = [c.role, ...list(c.roles), ...list(c['cognito:groups'])];
-    const role = granted.includes('handler') ? 'handler' : granted.includes('viewer') ? 'viewer' : '';
-    return { inst: c.institution || c['custom:institution'] || '', role, sub: c.sub || '', exp: c.exp };
+    // The roles in the server's order, most trusted first (auth.Roles); role is the first.
+    const roles = ['handler', 'admin', 'viewer', 'staff', 'sector'].filter((r) => granted.includes(r));
+    return { inst: c.institution || c['custom:institution'] || '', role: roles[0] || '', roles, sub: c.sub || '', exp: c.exp };
   }
   function save() {
     try { sessionStorage.setItem(KEY, JSON.stringify({ lang: S.lang })); } catch (_) { /* private mode */ }
@@ -225,13 +250,13 @@
     const c = claimsOf(tok);
     if (!c) return 'eTokFmt';
     const id = identityOf(c);
-    if (!id.inst || (id.role !== 'handler' && id.role !== 'viewer')) return 'eTokClaims';
+    if (!id.inst || !['handler', 'viewer', 'admin'].includes(id.role)) return 'eTokClaims';
     if (id.exp && id.exp * 1000 < Date.now()) return 'eTokExp';
     // Another person or school starts from empty views; a refreshed token keeps them.
     if (S.token && (S.sub !== id.sub || S.inst !== id.inst || S.role !== id.role)) clearSession();
     if (!S.token) S.gen++;
     const same = S.inst === id.inst && S.instName;
-    Object.assign(S, { token: tok, inst: id.inst, role: id.role, sub: id.sub, instName: same ? S.instName : '' });
+    Object.assign(S, { token: tok, inst: id.inst, role: id.role, roles: id.roles, sub: id.sub, instName: same ? S.instName : '' });
     if (!same) fetch('/api/v1/institutions/' + encodeURIComponent(S.inst))
       .then((r) => (r.ok ? r.json() : null)).then((d) => { if (d && d.name && S.token === tok) { S.instName = d.name; header(); } })
       .catch(() => {});
@@ -243,9 +268,9 @@
     clearTimeout(refreshTimer);
     S.gen++;
     Object.assign(S, { token: null, oidc: null, inst: '', role: '', sub: '', instName: '', busy: false, status: 'open', sort: '', overdue: false,
-      cases: [], cursor: null, loaded: false, report: null, messages: [], notes: [], dash: null, audit: [], auCursor: null });
+      cases: [], cursor: null, loaded: false, report: null, messages: [], notes: [], dash: null, audit: [], auCursor: null, settings: null, roles: [] });
     for (const id of ['cases', 'inCount', 'rpTitle', 'rpBadges', 'rpDesc', 'thread', 'facts', 'stNow', 'stBtns', 'asNow', 'notes',
-      'stats', 'supNote', 'charts', 'auRows', 'whoInst', 'whoRole']) $(id).textContent = '';
+      'stats', 'supNote', 'charts', 'auRows', 'whoInst', 'whoRole', 'seContacts']) $(id).textContent = '';
     for (const id of ['tok', 'replyText', 'noteText', 'asWho', 'from', 'to']) $(id).value = '';
     for (const a of document.querySelectorAll('.alert')) if (a.id !== 'siAlert') alertIn(a.id, '');
     $('more').hidden = $('auMore').hidden = true;
@@ -325,7 +350,7 @@
   }
 
   // ---- views ----
-  const VIEWS = ['vSignin', 'vInbox', 'vReport', 'vDash', 'vAudit', 'vDenied'];
+  const VIEWS = ['vSignin', 'vInbox', 'vReport', 'vDash', 'vAudit', 'vSettings', 'vDenied'];
   function show(id, focus = true) {
     for (const v of VIEWS) $(v).hidden = v !== id;
     S.view = id;
@@ -338,9 +363,11 @@
     $('signout').hidden = $('who').hidden = $('tabs').hidden = !on;
     $('whoInst').textContent = S.instName || S.inst;
     $('whoRole').textContent = S.role ? t('role_' + S.role) : '';
-    $('tabInbox').hidden = S.role !== 'handler';
-    const cur = { vInbox: 'tabInbox', vReport: 'tabInbox', vDash: 'tabDash', vAudit: 'tabAudit' }[S.view];
-    for (const id of ['tabInbox', 'tabDash', 'tabAudit']) {
+    $('tabInbox').hidden = !has('handler');
+    $('tabDash').hidden = $('tabAudit').hidden = !has('handler') && !has('viewer');
+    $('tabSettings').hidden = !has('admin');
+    const cur = { vInbox: 'tabInbox', vReport: 'tabInbox', vDash: 'tabDash', vAudit: 'tabAudit', vSettings: 'tabSettings' }[S.view];
+    for (const id of ['tabInbox', 'tabDash', 'tabAudit', 'tabSettings']) {
       if (id === cur) $(id).setAttribute('aria-current', 'page'); else $(id).removeAttribute('aria-current');
     }
     document.title = (S.view && S.view !== 'vSignin' && $(S.view).querySelector('h1').textContent
@@ -349,9 +376,11 @@
   function route() {
     if (!S.token) { show('vSignin'); loadDemo(); return; }
     const [, name, arg] = (location.hash.match(/^#\/([a-z]+)\/?(.*)$/) || []);
-    const handler = S.role === 'handler';
+    const handler = has('handler'), dash = handler || has('viewer');
+    if (name === 'contactpersonen' || (!name && !dash)) return has('admin') ? openSettings() : show('vDenied');
     if (name === 'melding' && arg) return handler ? openReport(decodeURIComponent(arg)) : show('vDenied');
     if (name === 'meldingen') { if (!handler) return show('vDenied'); inboxFrom(arg); return openInbox(); }
+    if (!dash) return show('vDenied');
     if (name === 'logboek') return openAudit();
     if (name === 'dashboard' || !handler) return openDash();
     return openInbox();
@@ -384,7 +413,7 @@
       if (!r.ok || !d.token) throw new Error((d.error && d.error.message) || String(r.status));
       const err = useToken(d.token);
       if (err) throw Object.assign(new Error(err), { key: err });
-      const want = role === 'handler' ? '#/meldingen' : '#/dashboard';
+      const want = role === 'handler' ? '#/meldingen' : role === 'admin' ? '#/contactpersonen' : '#/dashboard';
       if (location.hash !== want) location.hash = want; else route();
     } catch (x) {
       alertIn('siAlert', x instanceof TypeError ? 'network' : x.key || 'failed', null, x.key ? '' : x.message);
@@ -930,6 +959,129 @@
   }
   $('auMore').addEventListener('click', () => openAudit(true));
 
+  // ---- contacts (admin) ----
+  // The fields of one contact: the key of its label, how to read and write it in the record.
+  const CFIELDS = [
+    ['nameNl', (c) => c.name.nl, (c, v) => { c.name.nl = v; }, 'text'],
+    ['nameEn', (c) => c.name.en, (c, v) => { c.name.en = v; }, 'text'],
+    ['email', (c) => c.email || '', (c, v) => { c.email = v || undefined; }, 'email'],
+    ['phone', (c) => c.phone || '', (c, v) => { c.phone = v || undefined; c.tel = v ? v.replace(/(?!^\+)[^0-9]/g, '') : undefined; }, 'tel'],
+    ['website', (c) => c.website || '', (c, v) => { c.website = v || undefined; }, 'url'],
+    ['hoursNl', (c) => (c.hours || {}).nl || '', (c, v) => { c.hours = Object.assign(c.hours || {}, { nl: v }); }, 'text'],
+    ['hoursEn', (c) => (c.hours || {}).en || '', (c, v) => { c.hours = Object.assign(c.hours || {}, { en: v }); }, 'text']
+  ];
+  const fid = (i, f) => 'c' + i + '_' + f;
+  async function openSettings() {
+    show('vSettings');
+    alertIn('seAlert', '');
+    $('seDone').hidden = true;
+    $('seContacts').textContent = '';
+    try {
+      S.settings = await api('/settings');
+      renderSettings();
+    } catch (e) { failed(e, 'seAlert', openSettings); }
+  }
+  function renderSettings() {
+    const box = $('seContacts');
+    const keep = S.settings && box.children.length ? readContacts() : null; // a language switch keeps what was typed
+    box.textContent = '';
+    if (!S.settings) return;
+    const list = keep || S.settings.contacts;
+    if (!list.length) box.append(h('p', { class: 'note', text: t('seNone') }));
+    list.forEach((c, i) => {
+      const fs = h('fieldset', { class: 'panel contact', 'data-role': c.role },
+        h('legend', { text: t('cr_' + c.role) }), h('p', { class: 'small', id: fid(i, 'hint'), text: t('c_hint') }));
+      for (const [f, get, , type] of CFIELDS) {
+        const id = fid(i, f);
+        fs.append(h('div', { class: 'field' },
+          h('label', { for: id, text: t('c_' + f) }),
+          h('input', { id, name: f, type, value: get(c), autocomplete: 'off', 'aria-describedby': id + '_err', maxlength: 500,
+            oninput: (e) => clearErr(e.target) }),
+          h('p', { id: id + '_err', class: 'err', hidden: true })));
+      }
+      box.append(fs);
+    });
+  }
+  function readContacts() {
+    return [...$('seContacts').querySelectorAll('fieldset.contact')].map((fs, i) => {
+      const old = (S.settings.contacts || []).find((c) => c.role === fs.dataset.role) || {};
+      const c = { role: fs.dataset.role, name: { nl: '', en: '' } };
+      if (old.for) c.for = old.for; // kept as it is: not edited here
+      for (const [f, , set] of CFIELDS) set(c, $(fid(i, f)).value.trim());
+      if (c.hours && !c.hours.nl && !c.hours.en) delete c.hours;
+      return c;
+    });
+  }
+  function clearErr(input) {
+    input.removeAttribute('aria-invalid');
+    const e = $(input.id + '_err');
+    if (e) { e.hidden = true; e.textContent = ''; }
+  }
+  function fieldErr(i, f, msg) {
+    const input = $(fid(i, f));
+    if (!input) return null;
+    input.setAttribute('aria-invalid', 'true');
+    const e = $(input.id + '_err');
+    e.textContent = msg;
+    e.hidden = false;
+    return input;
+  }
+  // check finds what the server would refuse, so that the admin sees it beside the field.
+  function check(list) {
+    const bad = [];
+    list.forEach((c, i) => {
+      if (!c.name.nl) bad.push(fieldErr(i, 'nameNl', t('eName')));
+      if (!c.name.en) bad.push(fieldErr(i, 'nameEn', t('eName')));
+      if (c.email && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(c.email)) bad.push(fieldErr(i, 'email', t('eEmail')));
+      if (c.phone && !/^\+?[0-9][0-9 -]{2,30}$/.test(c.phone)) bad.push(fieldErr(i, 'phone', t('ePhone')));
+      if (c.website && !/^https:\/\/[^\s/]+/.test(c.website)) bad.push(fieldErr(i, 'website', t('eWeb')));
+      if (c.hours && (!c.hours.nl || !c.hours.en)) bad.push(fieldErr(i, c.hours.nl ? 'hoursEn' : 'hoursNl', t('eHours')));
+    });
+    return bad.filter(Boolean);
+  }
+  // serverErrors puts each problem of a 400 ("contacts[2].email: ...") beside its field.
+  function serverErrors(msg) {
+    const bad = [];
+    for (const part of msg.split('; ')) {
+      const m = /^contacts\[(\d+)\]\.(\w+)(?:\.(\w+))?: (.*)$/.exec(part);
+      if (!m) continue;
+      let f = m[2];
+      if (f === 'name' || f === 'hours') f += /\(en\)/.test(m[4]) ? 'En' : 'Nl';
+      if (f === 'tel') f = 'phone';
+      bad.push(fieldErr(+m[1], f, m[4]));
+    }
+    return bad.filter(Boolean);
+  }
+  $('seForm').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (S.busy || !S.settings) return;
+    alertIn('seAlert', '');
+    $('seDone').hidden = true;
+    for (const i of $('seContacts').querySelectorAll('input')) clearErr(i);
+    const list = readContacts();
+    const bad = check(list);
+    if (bad.length) { alertIn('seAlert', 'seFix'); bad[0].focus(); return; }
+    S.busy = true;
+    $('seSave').disabled = true;
+    try {
+      S.settings = await api('/contacts', { method: 'PUT', body: { contacts: list } });
+      $('seContacts').textContent = '';
+      renderSettings();
+      $('seDone').textContent = t('seSaved');
+      $('seDone').hidden = false;
+      announce(t('seSaved'));
+    } catch (x) {
+      if (x.status === 400) {
+        const marked = serverErrors(x.message);
+        alertIn('seAlert', 'failed', null, x.message);
+        if (marked.length) marked[0].focus();
+      } else failed(x, 'seAlert');
+    } finally {
+      S.busy = false;
+      $('seSave').disabled = false;
+    }
+  });
+
   // ---- language and wiring ----
   function applyLang() {
     const d = T[S.lang];
@@ -945,6 +1097,7 @@
     if (S.view === 'vReport' && S.report) renderReport();
     if (S.view === 'vDash' && S.dash) renderDash();
     if (S.view === 'vAudit') renderAudit();
+    if (S.view === 'vSettings') renderSettings();
     for (const a of document.querySelectorAll('.alert')) if (!a.hidden && a._redo) a._redo();
     header();
   }
