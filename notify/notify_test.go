@@ -83,7 +83,7 @@ type rig struct {
 	mailer *notify.Mailer
 	clock  *clock
 	log    *logBuffer
-	dir    directory
+	store  *bolt.Store
 }
 
 // newRig is the meldpunt service on a real bbolt store, with a mailer that sends through sender.
@@ -98,8 +98,8 @@ func newRig(t *testing.T, sender notify.Sender, o notify.Options) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &rig{clock: &clock{t: time.Date(2026, 3, 2, 10, 30, 0, 0, time.UTC)}, log: &logBuffer{}, dir: directory{}}
-	o.Sender, o.Directory, o.Now = sender, r.dir, r.clock.Now
+	r := &rig{clock: &clock{t: time.Date(2026, 3, 2, 10, 30, 0, 0, time.UTC)}, log: &logBuffer{}, store: store}
+	o.Sender, o.Directory, o.Now = sender, store, r.clock.Now
 	o.Logger = slog.New(slog.NewJSONHandler(r.log, nil))
 	r.mailer = notify.New(o)
 	t.Cleanup(func() { _ = r.mailer.Close(context.Background()) })
@@ -114,7 +114,9 @@ func (r *rig) institution(t *testing.T, id string, withAddress bool) string {
 	if withAddress {
 		addr = strings.ToLower(strings.NewReplacer("/", "-", "_", "-").Replace(t.Name())) + "@" + id + ".example"
 	}
-	r.dir[id] = &meldwijzer.Institution{ID: id, Name: id, MeldpuntEmail: addr}
+	if err := r.store.PutInstitution(context.Background(), &meldwijzer.Institution{ID: id, Name: id, MeldpuntEmail: addr}); err != nil {
+		t.Fatal(err)
+	}
 	return addr
 }
 

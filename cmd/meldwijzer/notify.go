@@ -12,6 +12,8 @@ import (
 	"meldwijzer/meldpunt"
 	"meldwijzer/notify"
 	"meldwijzer/notify/smtp"
+	"meldwijzer/store/bolt"
+	"meldwijzer/store/dynamo"
 )
 
 // smtpSender is the SMTP relay of -smtp-addr (nil when it is empty), checked before anything
@@ -53,3 +55,9 @@ func remindDaily(ctx context.Context, reg notify.Registry, svc *meldpunt.Service
 		log.Info("deadline reminders", slog.Int("institutions", n))
 	})
 }
+
+// Both stores keep the institution records the mailer reads.
+var (
+	_ notify.Registry = (*bolt.Store)(nil)
+	_ notify.Registry = (*dynamo.Store)(nil)
+)
