@@ -755,8 +755,8 @@ func TestInstitutionGrants(t *testing.T) {
 			t.Errorf("InstitutionsRead: %v on %v", g.actions, g.keys)
 		}
 	}
-	if n := len(bySid["TableInstitutionsRead"]); n != 2 {
-		t.Errorf("%d functions read the institutions, want the wegwijzer and the meldpunt", n)
+	if n := len(bySid["TableInstitutionsRead"]); n != 3 {
+		t.Errorf("%d functions read the institutions, want the wegwijzer, the meldpunt and the reminder (mail_test.go)", n)
 	}
 	for sid, want := range map[string]grant{
 		"TableInstitutionsWrite":  {[]string{"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"}, []string{"INSTITUTIONS*"}},
