@@ -24,6 +24,8 @@ const (
 	EUNAVAILABLE  = "unavailable"
 	EINTERNAL     = "internal"
 	EHOST         = "misdirected" // a Host header the server does not answer for
+	// ENOTIMPLEMENTED: this server does not do it (a self-hosted server has no role directory).
+	ENOTIMPLEMENTED = "not_implemented"
 )
 
 // Error is an error meant for the person who made the request: Code for programs, Message for

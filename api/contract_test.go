@@ -44,7 +44,9 @@ func TestResponsesMatchTheContract(t *testing.T) {
 	openapi3filter.RegisterBodyDecoder("text/csv", openapi3filter.FileBodyDecoder)
 
 	ts := newTestServer(t)
-	doc.Servers = openapi3.Servers{{URL: ts.URL}}
+	// Who has access needs a role directory: a second server with the Cognito one (members_test.go).
+	ms, memberAdmin := newMembersServer(t)
+	doc.Servers = openapi3.Servers{{URL: ts.URL}, {URL: ms.URL}}
 	router, err := legacy.NewRouter(doc)
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +135,6 @@ func TestResponsesMatchTheContract(t *testing.T) {
 		{"audit", "GET", inst + "/audit", "", []string{"Authorization", handler}, true},
 		{"audit viewer", "GET", inst + "/audit", "", []string{"Authorization", viewer}, true},
 		{"audit bad cursor", "GET", inst + "/audit?cursor=xyz", "", []string{"Authorization", handler}, false},
-		{"staff config", "GET", "/api/v1/staff/config", "", nil, true},
 		{"settings", "GET", inst + "/settings", "", []string{"Authorization", admin}, true},
 		{"settings handler", "GET", inst + "/settings", "", []string{"Authorization", handler}, false},
 		{"contacts", "PUT", inst + "/contacts", contacts, with("Authorization", admin), true},
@@ -142,14 +143,35 @@ func TestResponsesMatchTheContract(t *testing.T) {
 		{"contacts viewer", "PUT", inst + "/contacts", contacts, with("Authorization", viewer), false},
 		{"contacts too large", "PUT", inst + "/contacts", `{"contacts":"` + strings.Repeat("a", 70<<10) + `"}`, with("Authorization", admin), false},
 		{"contacts not json", "PUT", inst + "/contacts", contacts, []string{"Content-Type", "text/plain", "Authorization", admin}, false},
+		{"staff config", "GET", "/api/v1/staff/config", "", nil, true},
 		{"signin", "POST", "/api/v1/local/signin", `{"institution":"roc-voorbeeldstad","role":"viewer"}`, json, true},
 		{"signin bad role", "POST", "/api/v1/local/signin", `{"institution":"roc-voorbeeldstad","role":"root"}`, json, false},
 		{"signin too large", "POST", "/api/v1/local/signin", big, json, false},
 		{"signin not json", "POST", "/api/v1/local/signin", `{}`, []string{"Content-Type", "text/plain"}, false},
 	}
+	cases = append(cases,
+		contractCase{"members local", "GET", inst + "/members", "", []string{"Authorization", ts.token(t, "roc-voorbeeldstad", "admin", time.Hour)}, false},
+		contractCase{"roles local", "PUT", inst + "/members/" + memberSubject + "/roles", `{"roles":["viewer"]}`, with("Authorization", ts.token(t, "roc-voorbeeldstad", "admin", time.Hour)), false},
+	)
+	memberCases := []contractCase{
+		{"members", "GET", "/api/v1/institutions/" + memberSchool + "/members", "", []string{"Authorization", memberAdmin}, true},
+		{"members handler", "GET", "/api/v1/institutions/" + memberSchool + "/members", "", []string{"Authorization", handler}, false},
+		{"roles", "PUT", "/api/v1/institutions/" + memberSchool + "/members/" + memberSubject + "/roles", `{"roles":["viewer","staff"]}`, with("Authorization", memberAdmin), true},
+		{"roles none", "PUT", "/api/v1/institutions/" + memberSchool + "/members/" + memberSubject + "/roles", `{"roles":[]}`, with("Authorization", memberAdmin), true},
+		{"roles sector", "PUT", "/api/v1/institutions/" + memberSchool + "/members/" + memberSubject + "/roles", `{"roles":["sector"]}`, with("Authorization", memberAdmin), false},
+		{"roles missing", "PUT", "/api/v1/institutions/" + memberSchool + "/members/" + memberSubject + "/roles", `{}`, with("Authorization", memberAdmin), false},
+		{"roles other school", "PUT", "/api/v1/institutions/" + memberSchool + "/members/" + otherSubject + "/roles", `{"roles":["viewer"]}`, with("Authorization", memberAdmin), false},
+		{"roles own admin", "PUT", "/api/v1/institutions/" + memberSchool + "/members/" + adminSubject + "/roles", `{"roles":[]}`, with("Authorization", memberAdmin), false},
+		{"roles too large", "PUT", "/api/v1/institutions/" + memberSchool + "/members/" + memberSubject + "/roles", big, with("Authorization", memberAdmin), false},
+		{"roles not json", "PUT", "/api/v1/institutions/" + memberSchool + "/members/" + memberSubject + "/roles", `{"roles":[]}`, []string{"Content-Type", "text/plain", "Authorization", memberAdmin}, false},
+	}
 	seen := map[string]bool{}
-	for _, c := range cases {
-		req, err := http.NewRequest(c.method, ts.URL+c.path, strings.NewReader(c.body))
+	for i, c := range append(cases, memberCases...) {
+		base := ts.Server
+		if i >= len(cases) {
+			base = ms.Server
+		}
+		req, err := http.NewRequest(c.method, base.URL+c.path, strings.NewReader(c.body))
 		if err != nil {
 			t.Fatal(err)
 		}

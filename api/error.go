@@ -30,6 +30,8 @@ func statusOf(code string) int {
 		return http.StatusUnsupportedMediaType
 	case meldwijzer.ERATELIMIT:
 		return http.StatusTooManyRequests
+	case meldwijzer.ENOTIMPLEMENTED:
+		return http.StatusNotImplemented
 	case meldwijzer.EHOST:
 		return http.StatusMisdirectedRequest
 	case meldwijzer.EUNAVAILABLE:

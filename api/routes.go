@@ -70,6 +70,9 @@ var Routes = []Route{
 	{Method: "PATCH", Path: "/api/v1/institutions/{id}/reports/{reportId}", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, MaxBody: 2 << 10, handle: (*Server).patchReport},
 	{Method: "POST", Path: "/api/v1/institutions/{id}/reports/{reportId}/notes", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, MaxBody: 10 << 10, handle: (*Server).addNote},
 	{Method: "GET", Path: "/api/v1/institutions/{id}/audit", Function: FunctionInstitution, Auth: AuthStaff, Roles: staffRoles, handle: (*Server).auditLogView},
+	// Who has access: the school's admin sees and changes the roles of its own accounts.
+	{Method: "GET", Path: "/api/v1/institutions/{id}/members", Function: FunctionInstitution, Auth: AuthStaff, Roles: []string{auth.RoleAdmin}, handle: (*Server).listMembers},
+	{Method: "PUT", Path: "/api/v1/institutions/{id}/members/{subject}/roles", Function: FunctionInstitution, Auth: AuthStaff, Roles: []string{auth.RoleAdmin}, MaxBody: 1 << 10, handle: (*Server).setMemberRoles},
 	// The institution's admin: its own record and help contacts (at most 40 contacts of a few
 	// hundred bytes each).
 	{Method: "GET", Path: "/api/v1/institutions/{id}/settings", Function: FunctionInstitution, Auth: AuthStaff, Roles: adminOnly, handle: (*Server).getSettings},

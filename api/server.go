@@ -20,6 +20,7 @@ import (
 	"meldwijzer/catalog"
 	"meldwijzer/content"
 	"meldwijzer/meldpunt"
+	"meldwijzer/members"
 	"meldwijzer/wegwijzer"
 )
 
@@ -30,6 +31,8 @@ type Config struct {
 	Logger  *slog.Logger
 	// Meldpunt takes reports; nil in a function that serves none.
 	Meldpunt *meldpunt.Service
+	// Members is "who has access"; nil where roles come from the identity provider (501).
+	Members *members.Service
 	// Web is the phone UI's static files; nil for a Lambda function (CloudFront serves them).
 	Web fs.FS
 	// Limits are the rate limits per client address (DefaultLimits when zero).
@@ -96,6 +99,7 @@ type Server struct {
 	content     *content.Bundle
 	guide       *wegwijzer.Guide
 	meldpunt    *meldpunt.Service
+	members     *members.Service
 	log         *slog.Logger
 	web         fs.FS
 	intakeLimit *Limiter
@@ -124,7 +128,7 @@ func NewServer(c Config) *Server {
 		failedLimit: NewLimiter(lim.FailedLookupsPerMinute, lim.FailedLookupBurst),
 		lookupLimit: NewLimiter(lim.LookupsPerMinute, lim.LookupBurst),
 		verifier:    c.Verifier, localSigner: c.LocalSigner, now: c.Now, demo: c.Demo, hosts: c.Hosts,
-		catalog: c.Institutions, settings: c.Settings}
+		catalog: c.Institutions, settings: c.Settings, members: c.Members}
 	if s.catalog == nil {
 		s.catalog = catalog.New(nil, catalog.Options{Demo: c.Demo, Seed: c.Content.DemoSeed(time.Time{})})
 	}

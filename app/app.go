@@ -4,6 +4,7 @@
 package app
 
 import (
+	"errors"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"meldwijzer/content"
 	"meldwijzer/lambdahttp"
 	"meldwijzer/meldpunt"
+	"meldwijzer/members"
 	"meldwijzer/wegwijzer"
 )
 
@@ -57,6 +59,9 @@ type Options struct {
 	Hosts []string
 	// Notifier tells the institutions' meldpunt about new reports and messages (nil: none).
 	Notifier meldpunt.Notifier
+	// Members is the role directory (the Cognito user pool) for "who has access"; nil where the
+	// identity provider's groups are the roles (the members routes then answer 501).
+	Members members.Directory
 	// Institutions is the institution store; nil: Store's, when it is one (bolt and dynamo are),
 	// else none (only the demo seed, in demo mode).
 	Institutions meldwijzer.InstitutionStore
@@ -130,7 +135,18 @@ func New(o Options) (*App, error) {
 			Values:      values, K: o.K, Notifier: o.Notifier,
 		})
 	}
+	var who *members.Service
+	if o.Members != nil {
+		if instStore == nil {
+			return nil, errors.New("app: a members directory needs the institution store")
+		}
+		if o.Store == nil {
+			return nil, errors.New("app: a members directory needs the audit log's store")
+		}
+		who = members.New(o.Members, instStore, o.Store, o.Now)
+	}
 	a.Server = api.NewServer(api.Config{
+		Members: who,
 		Content: a.Content, Guide: a.Guide, Meldpunt: a.Meldpunt, Logger: o.Logger, Web: o.Web,
 		Limits: o.Limits, Verifier: o.Verifier, LocalSigner: o.LocalSigner, SignIn: o.SignIn, Now: o.Now,
 		Demo: o.Demo, Hosts: o.Hosts, Institutions: a.Institutions, Settings: settings,

@@ -50,6 +50,9 @@ const (
 	// -smtp-addr); optional. Secrets stay out of flags, which other users can see in ps.
 	EnvSMTPUsername = "SMTP_USERNAME"
 	EnvSMTPPassword = "SMTP_PASSWORD"
+	// EnvUserPoolID is the staff user pool whose groups are the roles a school's admin grants
+	// (the members routes); unset on a server without one.
+	EnvUserPoolID = "USER_POOL_ID"
 	// EnvDynamoDBEndpoint is the AWS SDK's own endpoint override, set for DynamoDB Local.
 	EnvDynamoDBEndpoint = "AWS_ENDPOINT_URL_DYNAMODB"
 )
@@ -73,6 +76,8 @@ type Config struct {
 	// MailFrom sends the notices; SMTPUsername and SMTPPassword log in at an SMTP relay.
 	MailFrom                   string
 	SMTPUsername, SMTPPassword string
+	// UserPoolID is the staff user pool ("" when roles are not granted here).
+	UserPoolID string
 }
 
 // FromEnv reads every variable with getenv (os.Getenv) and fails when one of required is empty
@@ -84,7 +89,8 @@ func FromEnv(getenv func(string) string, required ...string) (Config, error) {
 		MailFrom: getenv(EnvMailFrom), SMTPUsername: getenv(EnvSMTPUsername), SMTPPassword: getenv(EnvSMTPPassword),
 		OIDCAuthorizationEndpoint: getenv(EnvOIDCAuthorizationEndpoint), OIDCTokenEndpoint: getenv(EnvOIDCTokenEndpoint),
 		OIDCEndSessionEndpoint: getenv(EnvOIDCEndSessionEndpoint), OIDCRevocationEndpoint: getenv(EnvOIDCRevocationEndpoint),
-		OIDCScope: getenv(EnvOIDCScope),
+		OIDCScope:  getenv(EnvOIDCScope),
+		UserPoolID: getenv(EnvUserPoolID),
 	}
 	var missing []string
 	for _, name := range required {

@@ -15,8 +15,9 @@ import (
 )
 
 // newAlarms mails the operator (a topic under its own key, which CloudWatch may use) when the
-// API answers 5xx, a function fails or is throttled, or the table has server errors.
-func newAlarms(stack awscdk.Stack, email *string, httpAPI awsapigatewayv2.HttpApi, fns map[string]awslambda.Function, table awsdynamodb.TableV2) {
+// API answers 5xx, a function fails or is throttled, or the table has server errors. It returns
+// the topic, for alarms made elsewhere.
+func newAlarms(stack awscdk.Stack, email *string, httpAPI awsapigatewayv2.HttpApi, fns map[string]awslambda.Function, table awsdynamodb.TableV2) awssns.Topic {
 	alarmKey := awskms.NewKey(stack, jsii.String("AlarmTopicKey"), &awskms.KeyProps{
 		Description:       jsii.String("Meldwijzer: alarm topic (CloudWatch alarms publish with it)"),
 		EnableKeyRotation: jsii.Bool(true),
@@ -64,4 +65,5 @@ func newAlarms(stack awscdk.Stack, email *string, httpAPI awsapigatewayv2.HttpAp
 				awsdynamodb.Operation_QUERY, awsdynamodb.Operation_PUT_ITEM, awsdynamodb.Operation_UPDATE_ITEM,
 				awsdynamodb.Operation_DELETE_ITEM, awsdynamodb.Operation_TRANSACT_WRITE_ITEMS},
 		}), 1)
+	return topic
 }

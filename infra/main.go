@@ -20,6 +20,10 @@
 //	webAclArn            the MeldwijzerEdge stack's web ACL (deploy that stack first, in us-east-1)
 //	mailFrom             the sender of the meldpunt's notices (SES); none: no notices, no reminder
 //	mailIdentity         a domain to verify in SES for mailFrom (default: the address itself)
+//	surfconextMetadataUrl       SURFconext's SAML IdP metadata URL: adds SURFconext sign-in (needs
+//	                            cognitoDomainPrefix)
+//	surfconextGroupsAttribute   the SAML attribute with the school's groups: eduPersonEntitlement
+//	                            (default), isMemberOf, or a full attribute name
 package main
 
 import (
@@ -57,6 +61,16 @@ func main() {
 	}
 	props.CertificateArn = ctx("certificateArn", "")
 	props.WebACLArn = ctx("webAclArn", "")
+	props.SurfConext = SurfConext{MetadataURL: ctx("surfconextMetadataUrl", ""), GroupsAttribute: ctx("surfconextGroupsAttribute", "")}
+	switch props.SurfConext.GroupsAttribute {
+	case "eduPersonEntitlement":
+		props.SurfConext.GroupsAttribute = samlEntitlement
+	case "isMemberOf":
+		props.SurfConext.GroupsAttribute = samlIsMemberOf
+	}
+	if props.SurfConext.MetadataURL != "" && props.CognitoDomainPrefix == "" {
+		panic("context surfconextMetadataUrl needs cognitoDomainPrefix (SURFconext answers at the pool's domain)")
+	}
 	props.MailFrom, props.MailIdentity = ctx("mailFrom", ""), ctx("mailIdentity", "")
 	if props.MailIdentity != "" && !strings.HasSuffix(props.MailFrom, "@"+props.MailIdentity) {
 		panic("context mailIdentity must be the domain of mailFrom")

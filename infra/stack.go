@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2authorizers"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -51,6 +52,9 @@ type MeldwijzerStackProps struct {
 	// and schedules the reminder. MailIdentity is the domain to verify instead of the address.
 	MailFrom     string
 	MailIdentity string
+	// SurfConext, when its MetadataURL is set, adds SURFconext as the pool's SAML identity
+	// provider (infra/signin.go); it needs CognitoDomainPrefix.
+	SurfConext SurfConext
 }
 
 // Function sizing, the same for the three functions. 256 MB: the Go binaries are small and use
@@ -146,7 +150,11 @@ func NewMeldwijzerStack(scope constructs.Construct, id string, props *Meldwijzer
 	ui := hostedUI(stack, props.CognitoDomainPrefix)
 	distribution := newDistribution(stack, webBucket, apiDomain, d.originSecret.SecretValue().UnsafeUnwrap(), props.WebACLArn,
 		props.DomainNames, props.CertificateArn, staffCSP(ui))
-	client := newDashboardClient(pool, distribution, props)
+	var surf awscognito.UserPoolIdentityProviderSaml
+	if props.SurfConext.MetadataURL != "" {
+		surf = newSurfConext(stack, pool, props.SurfConext)
+	}
+	client := newDashboardClient(pool, distribution, props, surf)
 	issuer := awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("https://cognito-idp."), stack.Region(),
 		jsii.String("."), stack.UrlSuffix(), jsii.String("/"), pool.UserPoolId()})
 	// API Gateway checks the token's signature, issuer, expiry and audience (an ID token's aud, an
@@ -167,9 +175,11 @@ func NewMeldwijzerStack(scope constructs.Construct, id string, props *Meldwijzer
 	if props.MailFrom != "" {
 		newMail(stack, props, fns[api.FunctionMeldpunt], filepath.Join(assetDir, FunctionRemind+".zip"), d)
 	}
+	grantMembers(fns[api.FunctionInstitution], pool)
 	addRoutes(httpAPI, stage, fns, staffAuthorizer)
 	deployWeb(stack, webBucket, distribution, cmp.Or(props.WebDir, "web/static"))
-	newAlarms(stack, alarmEmail.ValueAsString(), httpAPI, fns, d.table)
+	topic := newAlarms(stack, alarmEmail.ValueAsString(), httpAPI, fns, d.table)
+	newPretoken(stack, pool, d, assetDir, topic)
 
 	awscdk.NewCfnOutput(stack, jsii.String("Url"), &awscdk.CfnOutputProps{Value: jsii.String("https://" + *distribution.DistributionDomainName() + "/")})
 	awscdk.NewCfnOutput(stack, jsii.String("TableName"), &awscdk.CfnOutputProps{Value: d.table.TableName()})

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"meldwijzer/auth"
+	"meldwijzer/signin"
 )
 
 // newStaffPool is the staff's user pool: no self sign-up, MFA, the institution as an immutable
@@ -40,17 +41,12 @@ func newStaffPool(stack awscdk.Stack, domainPrefix string) awscognito.UserPool {
 		// small next to what an account takeover would expose.
 		FeaturePlan:                  awscognito.FeaturePlan_PLUS,
 		StandardThreatProtectionMode: awscognito.StandardThreatProtectionMode_FULL_FUNCTION,
-		// The institution a staff member belongs to: set once (by an administrator, or for
-		// SURFconext users by a pre-token-generation or post-confirmation trigger that maps
-		// schac_home_organization to an institution id). Immutable, so neither the user nor the app
-		// client can move an account to another school. Do not map it from the IdP with attribute
-		// mapping: Cognito rewrites mapped attributes at every sign-in, which an immutable
-		// attribute does not allow.
-		CustomAttributes: &map[string]awscognito.ICustomAttribute{
-			"institution": awscognito.NewStringAttribute(&awscognito.StringAttributeProps{
-				MinLen: jsii.Number(1), MaxLen: jsii.Number(64), Mutable: jsii.Bool(false),
-			}),
-		},
+		// custom:institution is the institution of an account an administrator made: set once,
+		// immutable, so neither the user nor the app client can move an account to another
+		// school. A SURFconext user has none: the pre-token-generation trigger (signin) puts the
+		// institution in the token from custom:schac_home, which the IdP's mapping rewrites at
+		// every sign-in (an immutable attribute cannot be mapped).
+		CustomAttributes:   customAttributes(),
 		DeletionProtection: jsii.Bool(true),
 		RemovalPolicy:      awscdk.RemovalPolicy_RETAIN,
 	})
@@ -64,6 +60,22 @@ func newStaffPool(stack awscdk.Stack, domainPrefix string) awscognito.UserPool {
 		Description: jsii.String("Quality staff and board: the dashboard and the audit log only"),
 		Precedence:  jsii.Number(2),
 	})
+	// The school's admin grants these (the members routes); sector only the operator.
+	pool.AddGroup(jsii.String("AdminGroup"), &awscognito.UserPoolGroupOptions{
+		GroupName:   jsii.String(auth.RoleAdmin),
+		Description: jsii.String("The school's admin: its contacts, settings and who has which role"),
+		Precedence:  jsii.Number(3),
+	})
+	pool.AddGroup(jsii.String("StaffGroup"), &awscognito.UserPoolGroupOptions{
+		GroupName:   jsii.String(auth.RoleStaff),
+		Description: jsii.String("Any employee: registers incidents and sees their own"),
+		Precedence:  jsii.Number(4),
+	})
+	pool.AddGroup(jsii.String("SectorGroup"), &awscognito.UserPoolGroupOptions{
+		GroupName:   jsii.String(auth.RoleSector),
+		Description: jsii.String("The sector view across institutions; only for accounts without an institution, granted by the operator"),
+		Precedence:  jsii.Number(5),
+	})
 	if domainPrefix != "" {
 		pool.AddDomain(jsii.String("Domain"), &awscognito.UserPoolDomainOptions{
 			CognitoDomain: &awscognito.CognitoDomainOptions{DomainPrefix: jsii.String(domainPrefix)},
@@ -74,13 +86,23 @@ func newStaffPool(stack awscdk.Stack, domainPrefix string) awscognito.UserPool {
 
 // newDashboardClient is the dashboard's app client, with OAuth callbacks on the distribution's
 // address, the custom domains and any extra URLs.
-func newDashboardClient(pool awscognito.UserPool, distribution awscloudfront.Distribution, props *MeldwijzerStackProps) awscognito.UserPoolClient {
+// With SURFconext (surf not nil) the client offers it and may write the attributes it maps
+// (Cognito requires that); the trigger trusts those only for users who came from SURFconext.
+func newDashboardClient(pool awscognito.UserPool, distribution awscloudfront.Distribution, props *MeldwijzerStackProps, surf awscognito.UserPoolIdentityProviderSaml) awscognito.UserPoolClient {
 	callbacks := []*string{jsii.String("https://" + *distribution.DistributionDomainName() + "/instelling/")}
 	for _, d := range props.DomainNames {
 		callbacks = append(callbacks, jsii.String("https://"+strings.TrimSpace(d)+"/instelling/"))
 	}
 	for _, u := range props.ExtraCallbackURLs {
 		callbacks = append(callbacks, jsii.String(strings.TrimSpace(u)))
+	}
+	providers := []awscognito.UserPoolClientIdentityProvider{awscognito.UserPoolClientIdentityProvider_COGNITO()}
+	write := awscognito.NewClientAttributes().
+		WithStandardAttributes(&awscognito.StandardAttributesMask{Email: jsii.Bool(true), Fullname: jsii.Bool(true)})
+	if surf != nil {
+		providers = append(providers, awscognito.UserPoolClientIdentityProvider_Custom(surf.ProviderName()))
+		write = write.WithStandardAttributes(&awscognito.StandardAttributesMask{Email: jsii.Bool(true), Fullname: jsii.Bool(true), PreferredUsername: jsii.Bool(true)}).
+			WithCustomAttributes(jsii.String(customName(signin.AttrHomeOrg)), jsii.String(customName(signin.AttrGroups)))
 	}
 	// The dashboard's app client: a public client (no secret: it runs in the browser), the
 	// authorization-code grant only; Cognito requires PKCE from it.
@@ -99,18 +121,26 @@ func newDashboardClient(pool awscognito.UserPool, distribution awscloudfront.Dis
 			CallbackUrls: &callbacks,
 			LogoutUrls:   &callbacks,
 		},
-		// SURFconext: create an awscognito.UserPoolIdentityProviderOidc (issuer
-		// https://connect.surfconext.nl, the client id and secret from the SURF SP Dashboard,
-		// scopes openid profile email) and add UserPoolClientIdentityProvider_Custom(<its name>)
-		// here, with a dependency on it (see README "Signing in through SURFconext").
-		SupportedIdentityProviders: &[]awscognito.UserPoolClientIdentityProvider{awscognito.UserPoolClientIdentityProvider_COGNITO()},
+		SupportedIdentityProviders: &providers,
 		ReadAttributes: awscognito.NewClientAttributes().
 			WithStandardAttributes(&awscognito.StandardAttributesMask{Email: jsii.Bool(true), EmailVerified: jsii.Bool(true), Fullname: jsii.Bool(true)}).
 			WithCustomAttributes(jsii.String("institution")),
 		// The client may not write the institution: only an administrator or a trigger sets it.
-		WriteAttributes: awscognito.NewClientAttributes().
-			WithStandardAttributes(&awscognito.StandardAttributesMask{Email: jsii.Bool(true), Fullname: jsii.Bool(true)}),
+		WriteAttributes: write,
 	})
+	if surf != nil {
+		client.Node().AddDependency(surf)
+	}
 
 	return client
+}
+
+// customAttributes are the pool's custom attributes: the institution of an account an operator
+// makes (immutable), and those SURFconext's mapping writes (signinAttributes).
+func customAttributes() *map[string]awscognito.ICustomAttribute {
+	attrs := signinAttributes()
+	attrs["institution"] = awscognito.NewStringAttribute(&awscognito.StringAttributeProps{
+		MinLen: jsii.Number(1), MaxLen: jsii.Number(64), Mutable: jsii.Bool(false),
+	})
+	return &attrs
 }

@@ -6,7 +6,8 @@
 // go through the same service), JWKS_URL, TOKEN_ISSUER, TOKEN_AUDIENCE (the Cognito user pool
 // and app client), OIDC_AUTHORIZATION_ENDPOINT, OIDC_TOKEN_ENDPOINT, OIDC_END_SESSION_ENDPOINT
 // OIDC_REVOCATION_ENDPOINT and OIDC_SCOPE (the hosted UI the staff pages sign in with; optional), RETENTION (optional),
-// SUPPRESS_BELOW (optional, default 5).
+// SUPPRESS_BELOW (optional, default 5), USER_POOL_ID (the pool whose groups a school's admin
+// grants: the members routes).
 package main
 
 import (
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/MicahParks/keyfunc/v3"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
 	"meldwijzer/api"
 	"meldwijzer/app"
@@ -25,6 +27,8 @@ import (
 	"meldwijzer/config"
 	"meldwijzer/internal/cloud"
 	"meldwijzer/lambdahttp"
+	"meldwijzer/members"
+	"meldwijzer/members/cognito"
 )
 
 func main() { lambdahttp.Main(coldStart) }
@@ -45,11 +49,16 @@ func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, erro
 	if err != nil {
 		return nil, err
 	}
+	// Who has access: the pool's groups are the roles a school's admin grants.
+	var dir members.Directory
+	if c.UserPoolID != "" {
+		dir = cognito.New(cip.NewFromConfig(parts.AWS), c.UserPoolID)
+	}
 	signIn, err := signInProvider(c)
 	if err != nil {
 		return nil, err
 	}
-	a, err := app.New(app.Options{Functions: []string{api.FunctionInstitution}, Store: parts.Store, Demo: c.Demo, SignIn: signIn,
+	a, err := app.New(app.Options{Functions: []string{api.FunctionInstitution}, Store: parts.Store, Demo: c.Demo, SignIn: signIn, Members: dir,
 		Verifier: auth.NewVerifier(jwks.Keyfunc, c.Issuer, c.Audience), Retention: c.Retention, K: c.K, Logger: log})
 	if err != nil {
 		return nil, err

@@ -21,6 +21,7 @@ import (
 var packages = map[string]string{
 	"hello":     "./testdata/hello",
 	"meldpunt":  "meldwijzer/functions/meldpunt",
+	"pretoken":  "meldwijzer/functions/pretoken",
 	"wegwijzer": "meldwijzer/functions/wegwijzer",
 }
 

@@ -79,7 +79,14 @@
       gr_herkomst: 'Afkomst of huidskleur', gr_religie: 'Geloof', 'gr_seksuele-orientatie': 'Seksuele oriëntatie',
       gr_gender: 'Geslacht of genderidentiteit', gr_handicap: 'Handicap of chronische ziekte', gr_leeftijd: 'Leeftijd', gr_anders: 'Iets anders',
       wn_week: 'In de week voor de melding', wn_month: 'In de maand voor de melding', wn_longer: 'Langer geleden',
-      tabSettings: 'Contactpersonen', role_admin: 'Beheerder', roleAdminHint: 'Houdt de contactpersonen van de school bij.',
+      tabSettings: 'Contactpersonen', role_admin: 'Beheerder', roleAdminHint: 'Houdt de contactpersonen bij en bepaalt wie van de school welke rol heeft.',
+      role_staff: 'Medewerker', tabMembers: 'Toegang',
+      mbTitle: 'Wie heeft toegang', mbNone: 'Nog niemand van jouw school heeft zich aangemeld.',
+      mbIntro: 'Hier zie je wie van jouw school zich aanmeldt en welke rol iemand heeft. Niemand heeft vanzelf een rol. Geef iemand alleen de rol die nodig is voor het werk.',
+      mbProvider: 'Op deze server komen de rollen uit de groepen van jullie eigen inlogsysteem. Vraag de ICT van je school om iemand in de juiste groep te zetten.',
+      mbRoles: 'Rollen van {who}', mbVia: 'Via de groepen van school: {roles}', mbSave: 'Rollen opslaan', mbSaved: 'De rollen van {who} zijn opgeslagen.',
+      mbNoRole: 'Geen rol', mbSelf: 'Je kunt je eigen rol als beheerder niet weghalen.', mbOff: 'Account staat uit',
+      src_surfconext: 'Via SURFconext', src_account: 'Account van de beheerder', a_roles: 'Rollen aangepast',
       seTitle: 'Contactpersonen', seIntro: 'Deze contactpersonen ziet een student of medewerker in de wegwijzer. Na opslaan zie je de wijziging daar binnen een minuut.',
       seSave: 'Opslaan', seSaved: 'Opgeslagen. De wegwijzer toont dit binnen een minuut.', seFix: 'Verbeter eerst wat hieronder in rood staat.',
       seNone: 'Er zijn nog geen contactpersonen.', a_contacts: 'Contactpersonen veranderd',
@@ -164,7 +171,14 @@
       gr_herkomst: 'Origin or skin colour', gr_religie: 'Religion', 'gr_seksuele-orientatie': 'Sexual orientation',
       gr_gender: 'Sex or gender identity', gr_handicap: 'Disability or chronic illness', gr_leeftijd: 'Age', gr_anders: 'Something else',
       wn_week: 'In the week before the report', wn_month: 'In the month before the report', wn_longer: 'Longer ago',
-      tabSettings: 'Contacts', role_admin: 'Administrator', roleAdminHint: 'Keeps the school\'s contacts up to date.',
+      tabSettings: 'Contacts', role_admin: 'Administrator', roleAdminHint: 'Keeps the school\'s contacts up to date and decides who has which role.',
+      role_staff: 'Staff member', tabMembers: 'Access',
+      mbTitle: 'Who has access', mbNone: 'Nobody from your school has signed in yet.',
+      mbIntro: 'Here you see who from your school signs in and which role they have. Nobody has a role by default. Give people only the role their work needs.',
+      mbProvider: "On this server the roles come from the groups of your school's own sign-in system. Ask your school's IT to put someone in the right group.",
+      mbRoles: 'Roles of {who}', mbVia: "Through the school's groups: {roles}", mbSave: 'Save roles', mbSaved: 'The roles of {who} are saved.',
+      mbNoRole: 'No role', mbSelf: 'You cannot remove your own admin role.', mbOff: 'Account is switched off',
+      src_surfconext: 'Through SURFconext', src_account: "The operator's account", a_roles: 'Changed roles',
       seTitle: 'Contacts', seIntro: 'Students and staff see these contacts in the guide. After saving, the guide shows the change within a minute.',
       seSave: 'Save', seSaved: 'Saved. The guide shows this within a minute.', seFix: 'First correct what is marked in red below.',
       seNone: 'There are no contacts yet.', a_contacts: 'Changed the contacts',
@@ -181,7 +195,7 @@
   const DIM = { theme: 'th_', where: 'wh_', audience: 'au_', ground: 'gr_' };
   const KEY = 'meldwijzer.instelling';
   const S = {
-    lang: 'nl', token: null, inst: '', role: '', sub: '', instName: '', view: '', busy: false,
+    lang: 'nl', token: null, inst: '', role: '', roles: [], sub: '', instName: '', view: '', busy: false, members: [],
     // cfg is GET /api/v1/staff/config; oidc the provider session (ID and refresh token); gen
     // counts sign-ins and sign-outs, so that an answer for an earlier session is dropped.
     cfg: { oidc: null, demoSignIn: false }, oidc: null, gen: 0,
@@ -234,13 +248,11 @@
   const OIDC = window.MeldwijzerOIDC;
   const claimsOf = OIDC.claims;
   // Only for display and for choosing the views; the server decides what the token may do.
-  // has reports whether the signed-in person holds the role (a token may grant several).
-  const has = (role) => (S.roles || []).includes(role);
+  // A token may grant several roles (role, roles, cognito:groups); role is the most trusted.
+  const ROLES = ['handler', 'admin', 'viewer', 'staff'];
   function identityOf(c) {
-    const list = (v) => (Array.isArray(v) ? v : []);
-    const granted = [c.role, ...list(c.roles), ...list(c['cognito:groups'])];
-    // The roles in the server's order, most trusted first (auth.Roles); role is the first.
-    const roles = ['handler', 'admin', 'viewer', 'staff', 'sector'].filter((r) => granted.includes(r));
+    const granted = [c.role].concat(Array.isArray(c.roles) ? c.roles : [], Array.isArray(c['cognito:groups']) ? c['cognito:groups'] : []);
+    const roles = ROLES.filter((r) => granted.includes(r));
     return { inst: c.institution || c['custom:institution'] || '', role: roles[0] || '', roles, sub: c.sub || '', exp: c.exp };
   }
   function save() {
@@ -250,7 +262,7 @@
     const c = claimsOf(tok);
     if (!c) return 'eTokFmt';
     const id = identityOf(c);
-    if (!id.inst || !['handler', 'viewer', 'admin'].includes(id.role)) return 'eTokClaims';
+    if (!id.inst || !id.roles.some((r) => r === 'handler' || r === 'viewer' || r === 'admin')) return 'eTokClaims';
     if (id.exp && id.exp * 1000 < Date.now()) return 'eTokExp';
     // Another person or school starts from empty views; a refreshed token keeps them.
     if (S.token && (S.sub !== id.sub || S.inst !== id.inst || S.role !== id.role)) clearSession();
@@ -267,10 +279,10 @@
   function clearSession() {
     clearTimeout(refreshTimer);
     S.gen++;
-    Object.assign(S, { token: null, oidc: null, inst: '', role: '', sub: '', instName: '', busy: false, status: 'open', sort: '', overdue: false,
-      cases: [], cursor: null, loaded: false, report: null, messages: [], notes: [], dash: null, audit: [], auCursor: null, settings: null, roles: [] });
+    Object.assign(S, { token: null, oidc: null, inst: '', role: '', roles: [], sub: '', instName: '', busy: false, status: 'open', sort: '', overdue: false,
+      cases: [], cursor: null, loaded: false, report: null, messages: [], notes: [], dash: null, audit: [], auCursor: null, members: [], settings: null });
     for (const id of ['cases', 'inCount', 'rpTitle', 'rpBadges', 'rpDesc', 'thread', 'facts', 'stNow', 'stBtns', 'asNow', 'notes',
-      'stats', 'supNote', 'charts', 'auRows', 'whoInst', 'whoRole', 'seContacts']) $(id).textContent = '';
+      'stats', 'supNote', 'charts', 'auRows', 'mbList', 'seContacts', 'whoInst', 'whoRole']) $(id).textContent = '';
     for (const id of ['tok', 'replyText', 'noteText', 'asWho', 'from', 'to']) $(id).value = '';
     for (const a of document.querySelectorAll('.alert')) if (a.id !== 'siAlert') alertIn(a.id, '');
     $('more').hidden = $('auMore').hidden = true;
@@ -350,7 +362,7 @@
   }
 
   // ---- views ----
-  const VIEWS = ['vSignin', 'vInbox', 'vReport', 'vDash', 'vAudit', 'vSettings', 'vDenied'];
+  const VIEWS = ['vSignin', 'vInbox', 'vReport', 'vDash', 'vAudit', 'vSettings', 'vMembers', 'vDenied'];
   function show(id, focus = true) {
     for (const v of VIEWS) $(v).hidden = v !== id;
     S.view = id;
@@ -363,11 +375,11 @@
     $('signout').hidden = $('who').hidden = $('tabs').hidden = !on;
     $('whoInst').textContent = S.instName || S.inst;
     $('whoRole').textContent = S.role ? t('role_' + S.role) : '';
-    $('tabInbox').hidden = !has('handler');
-    $('tabDash').hidden = $('tabAudit').hidden = !has('handler') && !has('viewer');
-    $('tabSettings').hidden = !has('admin');
-    const cur = { vInbox: 'tabInbox', vReport: 'tabInbox', vDash: 'tabDash', vAudit: 'tabAudit', vSettings: 'tabSettings' }[S.view];
-    for (const id of ['tabInbox', 'tabDash', 'tabAudit', 'tabSettings']) {
+    $('tabInbox').hidden = S.role !== 'handler';
+    $('tabDash').hidden = $('tabAudit').hidden = !S.roles.includes('handler') && !S.roles.includes('viewer');
+    $('tabSettings').hidden = $('tabMembers').hidden = !S.roles.includes('admin');
+    const cur = { vInbox: 'tabInbox', vReport: 'tabInbox', vDash: 'tabDash', vAudit: 'tabAudit', vSettings: 'tabSettings', vMembers: 'tabMembers' }[S.view];
+    for (const id of ['tabInbox', 'tabDash', 'tabAudit', 'tabSettings', 'tabMembers']) {
       if (id === cur) $(id).setAttribute('aria-current', 'page'); else $(id).removeAttribute('aria-current');
     }
     document.title = (S.view && S.view !== 'vSignin' && $(S.view).querySelector('h1').textContent
@@ -376,11 +388,13 @@
   function route() {
     if (!S.token) { show('vSignin'); loadDemo(); return; }
     const [, name, arg] = (location.hash.match(/^#\/([a-z]+)\/?(.*)$/) || []);
-    const handler = has('handler'), dash = handler || has('viewer');
-    if (name === 'contactpersonen' || (!name && !dash)) return has('admin') ? openSettings() : show('vDenied');
+    const handler = S.role === 'handler';
+    const admin = S.roles.includes('admin');
+    if (name === 'contactpersonen') return admin ? openSettings() : show('vDenied');
+    if (name === 'toegang') return admin ? openMembers() : show('vDenied');
+    if (!handler && !S.roles.includes('viewer')) return admin ? openSettings() : show('vDenied');
     if (name === 'melding' && arg) return handler ? openReport(decodeURIComponent(arg)) : show('vDenied');
     if (name === 'meldingen') { if (!handler) return show('vDenied'); inboxFrom(arg); return openInbox(); }
-    if (!dash) return show('vDenied');
     if (name === 'logboek') return openAudit();
     if (name === 'dashboard' || !handler) return openDash();
     return openInbox();
@@ -941,6 +955,10 @@
     if (e.action === 'status' && e.detail) s += ': ' + t('st_' + e.detail);
     if (e.action === 'assign') s += ': ' + (e.detail || t('asNobodyShort'));
     if (e.action === 'list') s += ' (' + (e.detail ? t('f_' + e.detail).toLowerCase() : t('l_all')) + ')';
+    if (e.action === 'roles' && e.detail) {
+      const roles = e.detail.split(' ')[1] || '-';
+      s += ': ' + (roles === '-' ? t('mbNoRole') : roles.split(',').map((r) => t('role_' + r)).join(', '));
+    }
     return s;
   }
   function renderAudit() {
@@ -1082,6 +1100,57 @@
     }
   });
 
+  // ---- who has access (admin) ----
+  async function openMembers() {
+    show('vMembers');
+    alertIn('mbAlert', '');
+    $('mbProvider').hidden = true;
+    S.members = [];
+    renderMembers();
+    try {
+      S.members = (await api('/members')).members || [];
+      renderMembers();
+    } catch (e) {
+      // 501: this server has no role directory; the identity provider's groups are the roles.
+      if (e.status === 501) { $('mbProvider').hidden = false; $('mbList').textContent = ''; return; }
+      failed(e, 'mbAlert', openMembers);
+    }
+  }
+  function renderMembers() {
+    const ul = $('mbList');
+    ul.textContent = '';
+    if (!S.members.length && $('mbProvider').hidden) ul.append(h('li', { class: 'note', text: t('mbNone') }));
+    S.members.forEach((m, i) => {
+      const who = m.name || m.email || m.principal || m.subject;
+      const boxes = ROLES.map((r) => h('label', { class: 'choice' },
+        h('input', { type: 'checkbox', name: 'role', value: r, checked: m.roles.includes(r) }), h('span', { text: t('role_' + r) })));
+      const err = h('p', { class: 'err', id: 'mbErr' + i, hidden: true });
+      const form = h('form', { class: 'panel', 'aria-labelledby': 'mbWho' + i },
+        h('h2', { id: 'mbWho' + i, translate: 'no', text: who }),
+        h('p', { class: 'small' }, [m.email && m.email !== who ? m.email + ' · ' : '', t('src_' + m.source), m.enabled ? '' : ' · ' + t('mbOff')].join('')),
+        m.providerRoles.length ? h('p', { class: 'small', text: t('mbVia', { roles: m.providerRoles.map((r) => t('role_' + r)).join(', ') }) }) : null,
+        h('fieldset', {}, h('legend', { text: t('mbRoles', { who }) }), boxes),
+        err,
+        h('button', { type: 'submit', class: 'btn primary', text: t('mbSave') }));
+      form.addEventListener('submit', (ev) => { ev.preventDefault(); saveRoles(m, form, err, who); });
+      ul.append(h('li', {}, form));
+    });
+  }
+  async function saveRoles(m, form, err, who) {
+    const roles = [...form.querySelectorAll('input[name=role]:checked')].map((x) => x.value);
+    err.hidden = true;
+    if (m.subject === S.sub && !roles.includes('admin')) { err.textContent = t('mbSelf'); err.hidden = false; return; }
+    try {
+      const d = await api('/members/' + encodeURIComponent(m.subject) + '/roles', { method: 'PUT', body: { roles } });
+      Object.assign(m, d.member);
+      announce(t('mbSaved', { who }));
+    } catch (e) {
+      if (e.status === 401) return;
+      err.textContent = e.status ? t('failed') + ' ' + (e.message || e.status) : t('network');
+      err.hidden = false;
+    }
+  }
+
   // ---- language and wiring ----
   function applyLang() {
     const d = T[S.lang];
@@ -1097,6 +1166,7 @@
     if (S.view === 'vReport' && S.report) renderReport();
     if (S.view === 'vDash' && S.dash) renderDash();
     if (S.view === 'vAudit') renderAudit();
+    if (S.view === 'vMembers') renderMembers();
     if (S.view === 'vSettings') renderSettings();
     for (const a of document.querySelectorAll('.alert')) if (!a.hidden && a._redo) a._redo();
     header();
