@@ -58,6 +58,8 @@ type Options struct {
 	// the local server's Host allow-list (api.Config).
 	Demo  bool
 	Hosts []string
+	// Notifier tells the institutions' meldpunt about new reports and messages (nil: none).
+	Notifier meldpunt.Notifier
 	// Members is the role directory (the Cognito user pool) for "who has access"; nil where the
 	// identity provider's groups are the roles (the members routes then answer 501).
 	Members members.Directory
@@ -131,7 +133,7 @@ func New(o Options) (*App, error) {
 		a.Meldpunt = meldpunt.New(meldpunt.Config{
 			Store: o.Store, AuditLog: o.Store, Keys: keys, Retention: o.Retention, Now: o.Now,
 			Institution: func(id string) bool { return a.Server.Serves(id) },
-			Values:      values, K: o.K, Incidents: o.Store,
+			Values:      values, K: o.K, Incidents: o.Store, Notifier: o.Notifier,
 		})
 	}
 	var who *members.Service

@@ -5,6 +5,7 @@ package config
 
 import (
 	"fmt"
+	"net/mail"
 	"strconv"
 	"strings"
 	"time"
@@ -41,6 +42,14 @@ const (
 	EnvOriginSecretARN = "ORIGIN_SECRET_ARN"
 	// EnvDemo, "true", serves the fictitious demo institutions (a demo stack; never a real one).
 	EnvDemo = "DEMO"
+	// EnvMailFrom is the sender address of the meldpunt's notices (on AWS: the SES identity's
+	// address, which the functions' role may send from and nothing else). Without it no notice
+	// is mailed.
+	EnvMailFrom = "MAIL_FROM"
+	// EnvSMTPUsername and EnvSMTPPassword log the local server in at its SMTP relay (serve
+	// -smtp-addr); optional. Secrets stay out of flags, which other users can see in ps.
+	EnvSMTPUsername = "SMTP_USERNAME"
+	EnvSMTPPassword = "SMTP_PASSWORD"
 	// EnvUserPoolID is the staff user pool whose groups are the roles a school's admin grants
 	// (the members routes); unset on a server without one.
 	EnvUserPoolID = "USER_POOL_ID"
@@ -64,6 +73,9 @@ type Config struct {
 	K int
 	// Demo serves the demo institutions.
 	Demo bool
+	// MailFrom sends the notices; SMTPUsername and SMTPPassword log in at an SMTP relay.
+	MailFrom                   string
+	SMTPUsername, SMTPPassword string
 	// UserPoolID is the staff user pool ("" when roles are not granted here).
 	UserPoolID string
 }
@@ -74,6 +86,7 @@ func FromEnv(getenv func(string) string, required ...string) (Config, error) {
 	c := Config{
 		Table: getenv(EnvTable), SecretARN: getenv(EnvSecretARN), OriginSecretARN: getenv(EnvOriginSecretARN), JWKSURL: getenv(EnvJWKSURL),
 		Issuer: getenv(EnvTokenIssuer), Audience: getenv(EnvTokenAudience), Demo: getenv(EnvDemo) == "true",
+		MailFrom: getenv(EnvMailFrom), SMTPUsername: getenv(EnvSMTPUsername), SMTPPassword: getenv(EnvSMTPPassword),
 		OIDCAuthorizationEndpoint: getenv(EnvOIDCAuthorizationEndpoint), OIDCTokenEndpoint: getenv(EnvOIDCTokenEndpoint),
 		OIDCEndSessionEndpoint: getenv(EnvOIDCEndSessionEndpoint), OIDCRevocationEndpoint: getenv(EnvOIDCRevocationEndpoint),
 		OIDCScope:  getenv(EnvOIDCScope),
@@ -94,6 +107,11 @@ func FromEnv(getenv func(string) string, required ...string) (Config, error) {
 			return c, fmt.Errorf("config: %s must be a positive Go duration (such as 8760h), not %q", EnvRetention, v)
 		}
 		c.Retention = d
+	}
+	if v := c.MailFrom; v != "" {
+		if a, err := mail.ParseAddress(v); err != nil || a.Address != v {
+			return c, fmt.Errorf("config: %s must be a plain address such as meldwijzer@school.nl, not %q", EnvMailFrom, v)
+		}
 	}
 	if v := getenv(EnvSuppressBelow); v != "" {
 		k, err := strconv.Atoi(v)

@@ -18,11 +18,17 @@ func TestFromEnv(t *testing.T) {
 	if c.Table != "t" || c.SecretARN != "arn" || c.Retention != 48*time.Hour || c.K != 10 {
 		t.Fatalf("%+v", c)
 	}
+	c, err = config.FromEnv(env(map[string]string{config.EnvMailFrom: "meldwijzer@school.example",
+		config.EnvSMTPUsername: "u", config.EnvSMTPPassword: "p"}))
+	if err != nil || c.MailFrom != "meldwijzer@school.example" || c.SMTPUsername != "u" || c.SMTPPassword != "p" {
+		t.Fatalf("mail settings: %+v, %v", c, err)
+	}
 	_, err = config.FromEnv(env(nil), config.EnvTable, config.EnvJWKSURL)
 	if err == nil || !strings.Contains(err.Error(), "TABLE_NAME, JWKS_URL must be set") {
 		t.Fatalf("missing: %v", err)
 	}
-	for _, kv := range []map[string]string{{config.EnvRetention: "a year"}, {config.EnvRetention: "-1h"}, {config.EnvSuppressBelow: "0"}} {
+	for _, kv := range []map[string]string{{config.EnvRetention: "a year"}, {config.EnvRetention: "-1h"}, {config.EnvSuppressBelow: "0"},
+		{config.EnvMailFrom: "Meldwijzer <m@school.example>"}, {config.EnvMailFrom: "not an address"}} {
 		if _, err := config.FromEnv(env(kv)); err == nil {
 			t.Errorf("%v: no error", kv)
 		}

@@ -18,6 +18,8 @@
 //	certificateArn       an ACM certificate in us-east-1 for those names (enables TLSv1.2_2021)
 //	reservedConcurrency  reserved concurrency per function (default: none; see stack.go)
 //	webAclArn            the MeldwijzerEdge stack's web ACL (deploy that stack first, in us-east-1)
+//	mailFrom             the sender of the meldpunt's notices (SES); none: no notices, no reminder
+//	mailIdentity         a domain to verify in SES for mailFrom (default: the address itself)
 //	surfconextMetadataUrl       SURFconext's SAML IdP metadata URL: adds SURFconext sign-in (needs
 //	                            cognitoDomainPrefix)
 //	surfconextGroupsAttribute   the SAML attribute with the school's groups: eduPersonEntitlement
@@ -68,6 +70,10 @@ func main() {
 	}
 	if props.SurfConext.MetadataURL != "" && props.CognitoDomainPrefix == "" {
 		panic("context surfconextMetadataUrl needs cognitoDomainPrefix (SURFconext answers at the pool's domain)")
+	}
+	props.MailFrom, props.MailIdentity = ctx("mailFrom", ""), ctx("mailIdentity", "")
+	if props.MailIdentity != "" && !strings.HasSuffix(props.MailFrom, "@"+props.MailIdentity) {
+		panic("context mailIdentity must be the domain of mailFrom")
 	}
 	if (len(props.DomainNames) == 0) != (props.CertificateArn == "") {
 		panic("context domainNames and certificateArn go together")

@@ -47,6 +47,11 @@ type MeldwijzerStackProps struct {
 	// table, and reserving concurrency fails the deploy in a new account whose regional quota is
 	// still 10.
 	ReservedConcurrency int
+	// MailFrom, when set, is the sender of the meldpunt's notices (SES): the stack verifies its
+	// identity, lets the meldpunt function and the daily reminder send from it and nothing else,
+	// and schedules the reminder. MailIdentity is the domain to verify instead of the address.
+	MailFrom     string
+	MailIdentity string
 	// SurfConext, when its MetadataURL is set, adds SURFconext as the pool's SAML identity
 	// provider (infra/signin.go); it needs CognitoDomainPrefix.
 	SurfConext SurfConext
@@ -166,6 +171,9 @@ func NewMeldwijzerStack(scope constructs.Construct, id string, props *Meldwijzer
 	}
 	for _, name := range deployedFunctions() {
 		access[name].grant(stack, fns[name], d)
+	}
+	if props.MailFrom != "" {
+		newMail(stack, props, fns[api.FunctionMeldpunt], filepath.Join(assetDir, FunctionRemind+".zip"), d)
 	}
 	grantMembers(fns[api.FunctionInstitution], pool)
 	addRoutes(httpAPI, stage, fns, staffAuthorizer)

@@ -59,7 +59,7 @@ func synth(t *testing.T) (awscdk.Stack, assertions.Template, map[string]resource
 			return
 		}
 		// Not removed with t.Cleanup: the synthesized assembly refers to it for the whole run.
-		for _, name := range append(deployedFunctions(), functionPretoken) {
+		for _, name := range append(deployedFunctions(), functionPretoken, FunctionRemind) {
 			if err := writeZip(filepath.Join(dir, name+".zip")); err != nil {
 				synthed.err = err
 				return
@@ -79,7 +79,7 @@ func synth(t *testing.T) (awscdk.Stack, assertions.Template, map[string]resource
 		app := awscdk.NewApp(nil)
 		stack := NewMeldwijzerStack(app, "Test", &MeldwijzerStackProps{
 			StackProps: awscdk.StackProps{Env: &awscdk.Environment{Region: jsii.String("eu-west-1")}},
-			AssetDir:   dir, WebDir: web, CognitoDomainPrefix: "meldwijzer-test",
+			AssetDir:   dir, WebDir: web, CognitoDomainPrefix: "meldwijzer-test", MailFrom: testMailFrom,
 		})
 		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 		tpl := assertions.Template_FromStack(stack, nil)
@@ -296,8 +296,9 @@ func TestFunctions(t *testing.T) {
 			t.Errorf("%s: log group %v with retention %v, want an explicit log group with 90 days", name, get(p, "LoggingConfig", "LogGroup"), lg.Properties["RetentionInDays"])
 		}
 	}
-	// Besides the route table's: the pre-token-generation trigger and CDK's BucketDeployment handler.
-	tpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(len(fnIDs)+2))
+	// Besides the route table's: the pre-token-generation trigger, the daily reminder (mail_test.go)
+	// and CDK's BucketDeployment handler.
+	tpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(len(fnIDs)+3))
 }
 
 func TestEnvironmentHoldsNamesNotSecrets(t *testing.T) {
@@ -305,7 +306,7 @@ func TestEnvironmentHoldsNamesNotSecrets(t *testing.T) {
 	fnIDs := functionIDs(t, res)
 	wantVars := map[string][]string{
 		api.FunctionWegwijzer: {config.EnvTable},
-		api.FunctionMeldpunt:  {config.EnvOriginSecretARN, config.EnvSecretARN, config.EnvTable},
+		api.FunctionMeldpunt:  {config.EnvMailFrom, config.EnvOriginSecretARN, config.EnvSecretARN, config.EnvTable},
 		api.FunctionInstitution: {config.EnvJWKSURL, config.EnvOIDCAuthorizationEndpoint, config.EnvOIDCEndSessionEndpoint, config.EnvOIDCRevocationEndpoint, config.EnvOIDCTokenEndpoint,
 			config.EnvOriginSecretARN, config.EnvTable, config.EnvTokenAudience, config.EnvTokenIssuer, config.EnvUserPoolID},
 	}
@@ -755,8 +756,8 @@ func TestInstitutionGrants(t *testing.T) {
 			t.Errorf("InstitutionsRead: %v on %v", g.actions, g.keys)
 		}
 	}
-	if n := len(bySid["TableInstitutionsRead"]); n != 2 {
-		t.Errorf("%d functions read the institutions, want the wegwijzer and the meldpunt", n)
+	if n := len(bySid["TableInstitutionsRead"]); n != 3 {
+		t.Errorf("%d functions read the institutions, want the wegwijzer, the meldpunt and the reminder (mail_test.go)", n)
 	}
 	for sid, want := range map[string]grant{
 		"TableInstitutionsWrite":  {[]string{"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"}, []string{"INSTITUTIONS*"}},

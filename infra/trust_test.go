@@ -19,17 +19,7 @@ import (
 // roleStatements are the statements of the policies attached to fn's role.
 func roleStatements(t *testing.T, res map[string]resource, fn string) []map[string]any {
 	t.Helper()
-	role := ref(res[functionIDs(t, res)[fn]].Properties["Role"])
-	sts := statements(res)
-	var out []map[string]any
-	for id, r := range ofType(res, "AWS::IAM::Policy") {
-		for _, rl := range list(r.Properties["Roles"]) {
-			if ref(rl) == role {
-				out = append(out, sts[id]...)
-			}
-		}
-	}
-	return out
+	return statementsOfRole(res, ref(res[functionIDs(t, res)[fn]].Properties["Role"]))
 }
 
 // Finding 8: each function's table access is limited to its own partitions; nobody may delete

@@ -38,6 +38,7 @@ type Service struct {
 	k         int
 	incidents meldwijzer.IncidentStore
 	notes     meldwijzer.NoteSealer
+	notifier  Notifier
 }
 
 // Config wires a Service.
@@ -60,12 +61,14 @@ type Config struct {
 	// notes (PlainNotes when nil, until the sealer is set up).
 	Incidents meldwijzer.IncidentStore
 	Notes     meldwijzer.NoteSealer
+	// Notifier tells the meldpunt about new reports and messages (none: no notices).
+	Notifier Notifier
 }
 
 // New returns a service; it does no I/O.
 func New(c Config) *Service {
 	s := &Service{store: c.Store, auditLog: c.AuditLog, keys: c.Keys, known: c.Institution, now: c.Now,
-		retention: c.Retention, values: c.Values, k: c.K, incidents: c.Incidents, notes: c.Notes}
+		retention: c.Retention, values: c.Values, k: c.K, incidents: c.Incidents, notes: c.Notes, notifier: c.Notifier}
 	if s.notes == nil {
 		s.notes = PlainNotes{}
 	}
@@ -137,6 +140,8 @@ func (s *Service) Submit(ctx context.Context, institution, idempotencyKey string
 		if stored.FollowUp {
 			receipt = s.keys.receipt(record.Salt, idempotencyKey)
 		}
+	} else {
+		s.notify(ctx, institution, meldwijzer.NoticeReport)
 	}
 	return &Receipt{Report: stored, Receipt: receipt, Created: created}, nil
 }
@@ -209,6 +214,9 @@ func (s *Service) Self(ctx context.Context, receipt string) (*meldwijzer.Report,
 // Self from the receipt).
 func (s *Service) ReporterMessage(ctx context.Context, r *meldwijzer.Report, text string) (*meldwijzer.Message, error) {
 	m, _, err := s.addMessage(ctx, r.Institution, r.ID, meldwijzer.FromReporter, text)
+	if err == nil {
+		s.notify(ctx, r.Institution, meldwijzer.NoticeMessage)
+	}
 	return m, err
 }
 

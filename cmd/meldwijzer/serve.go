@@ -38,6 +38,8 @@ func serve(args []string) error {
 	demo := fl.Bool("demo", false, "serve the fictitious demo institutions with twelve months of fictitious reports, and the passwordless demo sign-in")
 	demoData := fl.Bool("demo-data", true, "with -demo: add twelve months of fictitious reports to each demo institution that has none (false: an empty demo)")
 	hosts := fl.String("hosts", "", "comma-separated Host names (without port) this server answers for; localhost, 127.0.0.1, ::1 and the -addr host are always allowed")
+	smtpAddr := fl.String("smtp-addr", "", "host:port of an SMTP relay for the meldpunt's notices (none: no mail); login from $"+config.EnvSMTPUsername+" and $"+config.EnvSMTPPassword)
+	smtpFrom := fl.String("smtp-from", "", "with -smtp-addr: the sender address of the notices")
 	oidcIssuer := fl.String("oidc-issuer", "", "OpenID Connect issuer that staff sign in with (its discovery document and JWKS are read at start); its ID tokens are accepted with aud = -oidc-client-id")
 	oidcClient := fl.String("oidc-client-id", "", "with -oidc-issuer: the staff pages' client id (a public client: no secret, PKCE)")
 	if err := fl.Parse(args); err != nil {
@@ -45,6 +47,10 @@ func serve(args []string) error {
 	}
 	if (*oidcIssuer == "") != (*oidcClient == "") {
 		return errors.New("serve: give -oidc-issuer and -oidc-client-id together")
+	}
+	sender, err := smtpSender(*smtpAddr, *smtpFrom)
+	if err != nil {
+		return err
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	if err := os.MkdirAll(*data, 0o700); err != nil {
@@ -79,8 +85,22 @@ func serve(args []string) error {
 		return err
 	}
 	defer store.Close()
+	notices, registry, err := mailer(sender, store, log)
+	if err != nil {
+		return err
+	}
+	var notifier meldpunt.Notifier
+	if notices != nil {
+		notifier = notices
+		defer func() {
+			// Mails still queued get a few seconds to go out; a retry that waits longer is dropped.
+			c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = notices.Close(c)
+		}()
+	}
 
-	a, err := app.New(app.Options{Store: store, Secret: secret, Verifier: verifier, LocalSigner: tokenKey, SignIn: signIn,
+	a, err := app.New(app.Options{Store: store, Notifier: notifier, Secret: secret, Verifier: verifier, LocalSigner: tokenKey, SignIn: signIn,
 		Web: web.Static, Retention: *retention, Logger: log, Demo: *demo, Hosts: allowedHosts(*addr, *hosts)})
 	if err != nil {
 		return err
@@ -116,6 +136,10 @@ func serve(args []string) error {
 	}
 	if *demo {
 		log.Info("demo mode: the fictitious demo institutions and the passwordless demo sign-in are served")
+	}
+
+	if notices != nil {
+		go remindDaily(ctx, registry, a.Meldpunt, log)
 	}
 
 	ln, err := net.Listen("tcp", *addr)

@@ -3,7 +3,7 @@
 //
 // Environment (see package config): TABLE_NAME (the DynamoDB table), SECRET_ARN (the Secrets
 // Manager secret that holds the master secret, base64), RETENTION (optional, a Go duration;
-// default 8760h).
+// default 8760h), MAIL_FROM (optional: the SES sender of the meldpunt's notices).
 package main
 
 import (
@@ -31,6 +31,7 @@ func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, erro
 		return nil, err
 	}
 	a, err := app.New(app.Options{Functions: []string{api.FunctionMeldpunt}, Store: parts.Store, Secret: parts.Secret, Demo: c.Demo,
+		Notifier:  notifier(c, parts, log),
 		Retention: c.Retention, Logger: log})
 	if err != nil {
 		return nil, err
