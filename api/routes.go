@@ -68,6 +68,10 @@ var Routes = []Route{
 	{Method: "PATCH", Path: "/api/v1/institutions/{id}/reports/{reportId}", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, MaxBody: 1 << 10, handle: (*Server).setReportStatus},
 	{Method: "GET", Path: "/api/v1/institutions/{id}/audit", Function: FunctionInstitution, Auth: AuthStaff, Roles: staffRoles, handle: (*Server).auditLogView},
 
+	// The sector view (the sector role: no institution in the token), on the institution function.
+	{Method: "GET", Path: "/api/v1/sector/dashboard", Function: FunctionInstitution, Auth: AuthStaff, Roles: sectorOnly, handle: (*Server).getSectorDashboard},
+	{Method: "GET", Path: "/api/v1/sector/dashboard.csv", Function: FunctionInstitution, Auth: AuthStaff, Roles: sectorOnly, handle: (*Server).getSectorDashboardCSV},
+
 	// The local binary's demo sign-in: a token for a demo institution, without a password.
 	{Method: "POST", Path: "/api/v1/local/signin", Function: FunctionLocal, MaxBody: 1 << 10, handle: (*Server).localSignin},
 }

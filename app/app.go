@@ -4,6 +4,7 @@
 package app
 
 import (
+	"context"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"meldwijzer/content"
 	"meldwijzer/lambdahttp"
 	"meldwijzer/meldpunt"
+	"meldwijzer/sector"
 	"meldwijzer/wegwijzer"
 )
 
@@ -55,6 +57,9 @@ type Options struct {
 	// Content and Guide, when set, are used instead of loading content.FS (tests load it once).
 	Content *content.Bundle
 	Guide   *wegwijzer.Guide
+	// Participants lists the institutions in the sector view; in demo mode without it, the
+	// fictitious meldpunt.DemoParticipants.
+	Participants func(context.Context) ([]sector.Participant, error)
 }
 
 // App is Meldwijzer wired.
@@ -96,10 +101,14 @@ func New(o Options) (*App, error) {
 		for _, d := range []string{"theme", "where", "audience", "ground"} {
 			values[d] = a.Content.IDs(d)
 		}
+		participants := o.Participants
+		if participants == nil && o.Demo {
+			participants = func(context.Context) ([]sector.Participant, error) { return meldpunt.DemoParticipants, nil }
+		}
 		a.Meldpunt = meldpunt.New(meldpunt.Config{
 			Store: o.Store, AuditLog: o.Store, Keys: keys, Retention: o.Retention, Now: o.Now,
 			Institution: func(id string) bool { return a.Server.Serves(id) },
-			Values:      values, K: o.K,
+			Values:      values, K: o.K, Participants: participants,
 		})
 	}
 	a.Server = api.NewServer(api.Config{

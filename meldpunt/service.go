@@ -18,6 +18,7 @@ import (
 
 	"meldwijzer"
 	"meldwijzer/dashboard"
+	"meldwijzer/sector"
 )
 
 // DefaultRetention is how long a closed report's text and messages are kept.
@@ -36,6 +37,8 @@ type Service struct {
 	retention time.Duration
 	values    map[string][]string
 	k         int
+	// participants lists the institutions in the sector view (nil: none).
+	participants func(context.Context) ([]sector.Participant, error)
 }
 
 // Config wires a Service.
@@ -54,12 +57,14 @@ type Config struct {
 	Values map[string][]string
 	// K is the smallest count a dashboard shows (dashboard.DefaultK when zero).
 	K int
+	// Participants lists the institutions that take part in the sector view, with their region.
+	Participants func(context.Context) ([]sector.Participant, error)
 }
 
 // New returns a service; it does no I/O.
 func New(c Config) *Service {
 	s := &Service{store: c.Store, auditLog: c.AuditLog, keys: c.Keys, known: c.Institution, now: c.Now,
-		retention: c.Retention, values: c.Values, k: c.K}
+		retention: c.Retention, values: c.Values, k: c.K, participants: c.Participants}
 	if s.k == 0 {
 		s.k = dashboard.DefaultK
 	}
