@@ -17,7 +17,8 @@ const sectorReads = 8
 // (package sector). Whole past months only: a to in the current month or later becomes last
 // month, a from after that is a 400; from defaults to eleven months before to. It reads one
 // counts query per participant (months × dimensions, whatever the number of reports), never a
-// report.
+// report. A past month's suppression is worked out once (sector.Memo) while its counts stay the
+// same.
 func (s *Service) SectorDashboard(ctx context.Context, from, to string) (*sector.Dashboard, error) {
 	now := s.now().UTC()
 	last := time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, time.UTC).Format("2006-01")
@@ -56,7 +57,7 @@ func (s *Service) SectorDashboard(ctx context.Context, from, to string) (*sector
 		{Name: "audience", Values: s.values["audience"], Exclusive: true},
 		{Name: "ground", Values: s.values["ground"]},
 	}}
-	return sector.Build(from, to, participants, []sector.Series{reports}, s.k)
+	return s.sectorMemo.Build(from, to, participants, []sector.Series{reports}, s.k)
 }
 
 // sectorCounts reads each participant's counts, a few queries at a time.

@@ -39,6 +39,8 @@ type Service struct {
 	k         int
 	// participants lists the institutions in the sector view (nil: none).
 	participants func(context.Context) ([]sector.Participant, error)
+	// sectorMemo keeps the suppression of the past months the sector view worked out.
+	sectorMemo *sector.Memo
 }
 
 // Config wires a Service.
@@ -64,7 +66,8 @@ type Config struct {
 // New returns a service; it does no I/O.
 func New(c Config) *Service {
 	s := &Service{store: c.Store, auditLog: c.AuditLog, keys: c.Keys, known: c.Institution, now: c.Now,
-		retention: c.Retention, values: c.Values, k: c.K, participants: c.Participants}
+		retention: c.Retention, values: c.Values, k: c.K, participants: c.Participants,
+		sectorMemo: &sector.Memo{}}
 	if s.k == 0 {
 		s.k = dashboard.DefaultK
 	}

@@ -12,6 +12,11 @@ import (
 // The caller decides which months may be asked for (whole past months only) and reads the counts;
 // Build only sums and suppresses. Counts of institutions that are not participants are ignored.
 func Build(from, to string, participants []Participant, series []Series, k int) (*Dashboard, error) {
+	return (*Memo)(nil).Build(from, to, participants, series, k)
+}
+
+// Build is Build with the memo's suppressions of months it has seen with the same figures.
+func (memo *Memo) Build(from, to string, participants []Participant, series []Series, k int) (*Dashboard, error) {
 	months, err := dashboard.Months(from, to)
 	if err != nil {
 		return nil, err
@@ -31,11 +36,23 @@ func Build(from, to string, participants []Participant, series []Series, k int) 
 		}
 		d.Regions = append(d.Regions, Region{ID: g, Institutions: n})
 	}
+	byMonth := map[string]map[string]map[string][]meldwijzer.Count{} // series → month → participant
+	for _, s := range series {
+		byMonth[s.Name] = map[string]map[string][]meldwijzer.Count{}
+		for id, cs := range s.Counts {
+			for _, c := range cs {
+				if byMonth[s.Name][c.Month] == nil {
+					byMonth[s.Name][c.Month] = map[string][]meldwijzer.Count{}
+				}
+				byMonth[s.Name][c.Month][id] = append(byMonth[s.Name][c.Month][id], c)
+			}
+		}
+	}
 	for _, s := range series {
 		var tables []*table
 		for _, m := range months {
-			t := newTable(s, m, participants, groups, group)
-			t.suppress(k)
+			t := newTable(s, byMonth[s.Name][m], participants, groups, group)
+			memo.suppress(t, k)
 			tables = append(tables, t)
 			d.Cells = append(d.Cells, t.cells(s.Name, m)...)
 		}
@@ -56,7 +73,8 @@ type table struct {
 	equations [][]int
 }
 
-func newTable(s Series, month string, ps []Participant, groups []string, group map[string]string) *table {
+// newTable lays out the month's cells; counts are the month's, per participant.
+func newTable(s Series, counts map[string][]meldwijzer.Count, ps []Participant, groups []string, group map[string]string) *table {
 	t := &table{}
 	index := map[cellKey]int{}
 	pos := map[string]int{}
@@ -75,10 +93,7 @@ func newTable(s Series, month string, ps []Participant, groups []string, group m
 		}
 	}
 	for _, p := range ps {
-		for _, c := range s.Counts[p.ID] {
-			if c.Month != month {
-				continue
-			}
+		for _, c := range counts[p.ID] {
 			for _, g := range []string{"", group[p.ID]} {
 				if i, ok := index[cellKey{g, c.Dimension, c.Value}]; ok {
 					t.parts[i][pos[p.ID]] += c.N

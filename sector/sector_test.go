@@ -1,6 +1,7 @@
 package sector_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -262,4 +263,29 @@ func TestAttackerFindsWhatPrimarySuppressionAloneLeaks(t *testing.T) {
 		t.Fatal("the attacker found nothing in a view that shows the total beside every other theme")
 	}
 	t.Logf("%d findings, e.g. %s", len(problems), problems[0])
+}
+
+// The memo changes nothing: the same cells with and without it, asked once or again.
+func TestMemoChangesNothing(t *testing.T) {
+	months, _ := dashboard.Months("2026-01", "2026-03")
+	rng := rand.New(rand.NewPCG(7, 7))
+	memo := &sector.Memo{}
+	for range 10 {
+		ps, series := world(rng, months)
+		want, err := sector.Build("2026-01", "2026-03", ps, series, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			got, err := memo.Build("2026-01", "2026-03", ps, series, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, _ := json.Marshal(got)
+			w, _ := json.Marshal(want)
+			if string(g) != string(w) {
+				t.Fatalf("with the memo:\n%s\nwithout:\n%s", g, w)
+			}
+		}
+	}
 }
