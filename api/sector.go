@@ -27,7 +27,7 @@ func (s *Server) getSectorDashboard(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-// getSectorDashboardCSV is the same cells as CSV: series, scope, region, month ("all" for the
+// getSectorDashboardCSV is the same cells as CSV: series, scope, region, quarter ("all" for the
 // period), dimension, value, count (empty when suppressed), suppressed.
 func (s *Server) getSectorDashboardCSV(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.sectorView(r)
@@ -37,9 +37,9 @@ func (s *Server) getSectorDashboardCSV(w http.ResponseWriter, r *http.Request) e
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="meldwijzer-sector-`+d.From+"-"+d.To+`.csv"`)
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"series", "scope", "region", "month", "dimension", "value", "count", "suppressed"})
+	_ = cw.Write([]string{"series", "scope", "region", "quarter", "dimension", "value", "count", "suppressed"})
 	for _, c := range append(slices.Clone(d.Cells), d.Period...) {
-		month, count := c.Month, ""
+		month, count := c.Quarter, ""
 		if month == "" {
 			month = "all"
 		}

@@ -58,12 +58,12 @@ func newSectorWorld(t *testing.T) *sectorWorld {
 			t.Fatal(err)
 		}
 	}
-	for month := range 4 { // January to April; April is the current month
+	for month := range 7 { // January to July; the third quarter is the current one
 		*w.clock = time.Date(2026, time.Month(1+month), 10, 9, 0, 0, 0, time.UTC)
 		for i, p := range w.participants {
-			size := 3 + rng.IntN(6)
+			size := 1 + rng.IntN(4)
 			if i == 0 {
-				size = 30 // a large school
+				size = 12 // a large school
 			}
 			for range size {
 				file(p.ID, meldwijzer.Themes[rng.IntN(4)])
@@ -73,7 +73,7 @@ func newSectorWorld(t *testing.T) *sectorWorld {
 			file("outsider", "pesten") // takes no part: in no figure
 		}
 	}
-	*w.clock = time.Date(2026, 4, 20, 9, 0, 0, 0, time.UTC)
+	*w.clock = time.Date(2026, 7, 20, 9, 0, 0, 0, time.UTC)
 	return w
 }
 
@@ -81,6 +81,9 @@ func newSectorWorld(t *testing.T) *sectorWorld {
 func (w *sectorWorld) view(t *testing.T, token, from, to string) *sector.Dashboard {
 	t.Helper()
 	q := "?from=" + from + "&to=" + to
+	if from == "" && to == "" {
+		q = ""
+	}
 	var d sector.Dashboard
 	status, body := w.get(t, token, "/api/v1/sector/dashboard"+q)
 	if status != 200 {
@@ -106,7 +109,7 @@ func (w *sectorWorld) view(t *testing.T, token, from, to string) *sector.Dashboa
 		if c.Count != nil {
 			count = strconv.Itoa(*c.Count)
 		}
-		month := c.Month
+		month := c.Quarter
 		if month == "" {
 			month = "all"
 		}
@@ -135,26 +138,25 @@ func (w *sectorWorld) get(t *testing.T, token, path string) (int, []byte) {
 
 // The attacker over HTTP: every participant, with its own counts from the store and every figure
 // of every period it may ask for (national and regional, JSON and CSV), works out nothing about
-// another institution; the school that does not take part is in no figure; only past months.
+// another institution; the school that does not take part is in no figure; only finished quarters.
 func TestSectorViewGivesNobodyAway(t *testing.T) {
 	w := newSectorWorld(t)
 	token := w.token(t, "", "sector", time.Hour)
-	months := []string{"2026-01", "2026-02", "2026-03"}
+	// Every period of whole past quarters, asked as months the way the page does.
+	periods := [][2]string{{"2026-01", "2026-03"}, {"2026-04", "2026-06"}, {"2026-01", "2026-06"}, {"2026-02", "2026-05"}}
 	var seen []*sector.Dashboard
 	shown := 0
-	for i := range months {
-		for j := i; j < len(months); j++ {
-			d := w.view(t, token, months[i], months[j])
-			for _, c := range d.Cells {
-				if c.Month > "2026-03" {
-					t.Fatalf("a cell of the current month: %+v", c)
-				}
-				if c.Count != nil {
-					shown++
-				}
+	for _, p := range periods {
+		d := w.view(t, token, p[0], p[1])
+		for _, c := range d.Cells {
+			if c.Quarter > "2026-Q2" {
+				t.Fatalf("a cell of the current quarter: %+v", c)
 			}
-			seen = append(seen, d)
+			if c.Count != nil {
+				shown++
+			}
 		}
+		seen = append(seen, d)
 	}
 	if shown == 0 {
 		t.Fatal("nothing is shown: the test proves nothing")
@@ -162,21 +164,27 @@ func TestSectorViewGivesNobodyAway(t *testing.T) {
 	if len(seen[0].Regions) < 2 {
 		t.Fatalf("regions %v: the regional figures are not tried", seen[0].Regions)
 	}
-	// The current month is never shown: a to in it becomes last month; a from in it is a 400.
-	if d := w.view(t, token, "2026-03", "2026-04"); d.To != "2026-03" {
-		t.Errorf("to = %s, want 2026-03", d.To)
+	// The current quarter is never shown: a to in it becomes the last finished quarter; a from in
+	// it is a 400.
+	if d := w.view(t, token, "2026-04", "2026-07"); d.From != "2026-Q2" || d.To != "2026-Q2" {
+		t.Errorf("period %s..%s, want 2026-Q2..2026-Q2", d.From, d.To)
 	}
-	if status, body := w.get(t, token, "/api/v1/sector/dashboard?from=2026-04"); status != 400 {
-		t.Errorf("a period in the current month: %d %s", status, body)
+	if status, body := w.get(t, token, "/api/v1/sector/dashboard?from=2026-07"); status != 400 {
+		t.Errorf("a period in the current quarter: %d %s", status, body)
+	}
+	if d := w.view(t, token, "", ""); d.To != "2026-Q2" || d.From != "2025-Q3" {
+		t.Errorf("the default period is %s..%s, want the last four finished quarters", d.From, d.To)
 	}
 	// The truth: each participant's counts as the store keeps them (the outsider's are not asked).
 	truth := map[string][]meldwijzer.Count{}
 	for _, p := range w.participants {
-		cs, err := w.store.Counts(t.Context(), p.ID, "2026-01", "2026-03")
+		cs, err := w.store.Counts(t.Context(), p.ID, "2026-01", "2026-06")
 		if err != nil {
 			t.Fatal(err)
 		}
-		truth[p.ID] = cs
+		if truth[p.ID], err = sector.ByQuarter(cs); err != nil {
+			t.Fatal(err)
+		}
 	}
 	series := []sector.Series{{Name: "reports", Counts: truth, Dimensions: []sector.Dimension{
 		{Name: "theme", Values: meldwijzer.Themes, Exclusive: true},

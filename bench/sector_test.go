@@ -48,7 +48,7 @@ func sectorParticipants() []sector.Participant {
 
 // seedSector files perInst real reports at each participant through meldpunt.Submit (the store's
 // CreateReport: report, receipt, idempotency record and counts in one transaction), spread over
-// the twelve whole months before this one.
+// the twelve months before this one.
 func seedSector(store *bolt.Store, ps []sector.Participant, perInst int, deadline time.Time) (time.Duration, error) {
 	keys, err := meldpunt.NewKeys(meldpunt.NewMasterSecret())
 	if err != nil {
@@ -162,7 +162,7 @@ func sectorRows(r *run) {
 		},
 		Why: "the sector view reads one counts query per school (months × dimension values) and sums and suppresses them; " +
 			"no report is read, so the number of reports does not show",
-		Note: fmt.Sprintf("GET /api/v1/sector/dashboard (the last 12 whole months) with a sector token; %d schools in 12 regions; "+
+		Note: fmt.Sprintf("GET /api/v1/sector/dashboard (the default: the last four finished quarters, 12 months) with a sector token; %d schools in 12 regions; "+
 			"real reports through meldpunt.Submit → bolt CreateReport (%d in %.1f s, %d in %.1f s) on tmpfs; sequential requests",
 			sectorInstitutions, sectorInstitutions*sectorSmall, stores[sectorSmall].took.Seconds(),
 			sectorInstitutions*large, stores[large].took.Seconds()),

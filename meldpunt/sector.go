@@ -3,51 +3,56 @@ package meldpunt
 import (
 	"context"
 	"sync"
-	"time"
 
 	"meldwijzer"
-	"meldwijzer/dashboard"
 	"meldwijzer/sector"
 )
 
 // sectorReads bounds the counts queries in flight for one sector view.
 const sectorReads = 8
 
-// SectorDashboard is the sector view of from..to: the participants' counts summed and suppressed
-// (package sector). Whole past months only: a to in the current month or later becomes last
-// month, a from after that is a 400; from defaults to eleven months before to. It reads one
-// counts query per participant (months × dimensions, whatever the number of reports), never a
-// report. A past month's suppression is worked out once (sector.Memo) while its counts stay the
-// same.
+// SectorDashboard is the sector view of the quarters of from..to (months, YYYY-MM): the
+// participants' counts summed per quarter and suppressed (package sector). Finished quarters
+// only: a to in the current quarter or later becomes the last finished quarter, a from after it
+// is a 400; from defaults to three quarters before to (a year). It reads one counts query per
+// participant (months × dimensions, whatever the number of reports), never a report. A quarter's
+// suppression is worked out once (sector.Memo) while its counts stay the same.
 func (s *Service) SectorDashboard(ctx context.Context, from, to string) (*sector.Dashboard, error) {
-	now := s.now().UTC()
-	last := time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, time.UTC).Format("2006-01")
-	for _, m := range []string{from, to} {
-		if _, err := time.Parse("2006-01", m); m != "" && err != nil {
-			return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "from and to must be months as YYYY-MM")
+	last := sector.LastQuarter(s.now())
+	toQ, fromQ := last, ""
+	var err error
+	if to != "" {
+		if toQ, err = sector.QuarterOf(to); err != nil {
+			return nil, err
 		}
 	}
-	if to == "" || to > last {
-		to = last
-	}
-	if from == "" {
-		t, _ := time.Parse("2006-01", to)
-		from = t.AddDate(0, -11, 0).Format("2006-01")
-	}
-	if _, err := dashboard.Months(from, to); err != nil {
-		if from > last {
-			return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "the sector view shows whole past months: the current month appears when it ends")
+	if from != "" {
+		if fromQ, err = sector.QuarterOf(from); err != nil {
+			return nil, err
 		}
+		if fromQ > last { // quarters of four-digit years sort as text
+			return nil, meldwijzer.Errorf(meldwijzer.EINVALID, "the sector view shows quarters that have ended: the current quarter appears when it ends")
+		}
+	}
+	if toQ > last {
+		toQ = last
+	}
+	if fromQ == "" {
+		start, _ := sector.QuarterStart(toQ)
+		fromQ, _ = sector.QuarterOf(start.AddDate(0, -9, 0).Format("2006-01"))
+	}
+	if _, err := sector.Quarters(fromQ, toQ); err != nil {
 		return nil, err
 	}
 	var participants []sector.Participant
 	if s.participants != nil {
-		var err error
 		if participants, err = s.participants(ctx); err != nil {
 			return nil, err
 		}
 	}
-	counts, err := s.sectorCounts(ctx, participants, from, to)
+	first, _ := sector.QuarterStart(fromQ)
+	end, _ := sector.QuarterStart(toQ)
+	counts, err := s.sectorCounts(ctx, participants, first.Format("2006-01"), end.AddDate(0, 2, 0).Format("2006-01"))
 	if err != nil {
 		return nil, err
 	}
@@ -57,10 +62,11 @@ func (s *Service) SectorDashboard(ctx context.Context, from, to string) (*sector
 		{Name: "audience", Values: s.values["audience"], Exclusive: true},
 		{Name: "ground", Values: s.values["ground"]},
 	}}
-	return s.sectorMemo.Build(from, to, participants, []sector.Series{reports}, s.k)
+	return s.sectorMemo.Build(fromQ, toQ, participants, []sector.Series{reports}, s.k)
 }
 
-// sectorCounts reads each participant's counts, a few queries at a time.
+// sectorCounts reads each participant's counts of the months from..to, a few queries at a time,
+// and adds them up per quarter.
 func (s *Service) sectorCounts(ctx context.Context, ps []sector.Participant, from, to string) (map[string][]meldwijzer.Count, error) {
 	out := make(map[string][]meldwijzer.Count, len(ps))
 	var (
@@ -75,6 +81,9 @@ func (s *Service) sectorCounts(ctx context.Context, ps []sector.Participant, fro
 		go func() {
 			defer func() { <-slots; wg.Done() }()
 			cs, err := s.store.Counts(ctx, p.ID, from, to)
+			if err == nil {
+				cs, err = sector.ByQuarter(cs)
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil && first == nil {

@@ -5,19 +5,19 @@ import (
 	"slices"
 
 	"meldwijzer"
-	"meldwijzer/dashboard"
 )
 
-// Build makes the sector view of from..to (whole months, YYYY-MM) from the participants' counts.
-// The caller decides which months may be asked for (whole past months only) and reads the counts;
-// Build only sums and suppresses. Counts of institutions that are not participants are ignored.
+// Build makes the sector view of the quarters from..to (YYYY-Qn) from the participants' counts per
+// quarter (ByQuarter: a count's Month is its quarter). The caller decides which quarters may be
+// asked for (finished ones only) and reads the counts; Build only sums and suppresses. Counts of
+// institutions that are not participants are ignored.
 func Build(from, to string, participants []Participant, series []Series, k int) (*Dashboard, error) {
 	return (*Memo)(nil).Build(from, to, participants, series, k)
 }
 
 // Build is Build with the memo's suppressions of months it has seen with the same figures.
 func (memo *Memo) Build(from, to string, participants []Participant, series []Series, k int) (*Dashboard, error) {
-	months, err := dashboard.Months(from, to)
+	months, err := Quarters(from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (memo *Memo) Build(from, to string, participants []Participant, series []Se
 // cellKey is one figure of a month: scope "" is national, else the group.
 type cellKey struct{ geo, dim, value string }
 
-// table is one series' figures of one month, with each institution's part of each and the
+// table is one series' figures of one quarter, with each institution's part of each and the
 // equations that tie them (each: cell 0 = the sum of the others).
 type table struct {
 	keys      []cellKey
@@ -73,7 +73,7 @@ type table struct {
 	equations [][]int
 }
 
-// newTable lays out the month's cells; counts are the month's, per participant.
+// newTable lays out the quarter's cells; counts are the quarter's, per participant.
 func newTable(s Series, counts map[string][]meldwijzer.Count, ps []Participant, groups []string, group map[string]string) *table {
 	t := &table{}
 	index := map[cellKey]int{}
@@ -304,11 +304,11 @@ func (t *table) determined() []int {
 	return out
 }
 
-// cells are the month's figures, national first, then each group.
+// cells are the quarter's figures, national first, then each group.
 func (t *table) cells(series, month string) []Cell {
 	out := make([]Cell, 0, len(t.keys))
 	for i, key := range t.keys {
-		c := Cell{Series: series, Scope: ScopeNational, Region: key.geo, Month: month, Dimension: key.dim, Value: key.value, Suppressed: t.hidden[i]}
+		c := Cell{Series: series, Scope: ScopeNational, Region: key.geo, Quarter: month, Dimension: key.dim, Value: key.value, Suppressed: t.hidden[i]}
 		if key.geo != "" {
 			c.Scope = ScopeRegion
 		}
@@ -321,8 +321,8 @@ func (t *table) cells(series, month string) []Cell {
 	return out
 }
 
-// periodCells sums each figure over the months; a sum is shown only when every month's part is,
-// so it tells nothing the months do not.
+// periodCells sums each figure over the quarters; a sum is shown only when every quarter's part
+// is, so it tells nothing the quarters do not.
 func periodCells(series string, tables []*table) []Cell {
 	first := tables[0]
 	out := make([]Cell, 0, len(first.keys))

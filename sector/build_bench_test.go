@@ -6,14 +6,13 @@ import (
 	"testing"
 
 	"meldwijzer"
-	"meldwijzer/dashboard"
 	"meldwijzer/sector"
 )
 
 // benchWorld is 60 schools in 12 regions, perInst reports each spread over 12 months as the
 // bench seeds them.
 func benchWorld(perInst int) ([]sector.Participant, []sector.Series) {
-	months, _ := dashboard.Months("2025-01", "2025-12")
+	months, _ := sector.Quarters("2025-Q1", "2025-Q4")
 	rng := rand.New(rand.NewPCG(60, 12))
 	ps := make([]sector.Participant, 60)
 	counts := map[string][]meldwijzer.Count{}
@@ -24,7 +23,7 @@ func benchWorld(perInst int) ([]sector.Participant, []sector.Series) {
 			if rng.IntN(3) == 0 {
 				theme = meldwijzer.Themes[rng.IntN(len(meldwijzer.Themes))]
 			}
-			add(counts, ps[i].ID, months[n%12], theme, meldwijzer.Wheres[rng.IntN(4)], meldwijzer.Audiences[rng.IntN(4)/3], 1)
+			add(counts, ps[i].ID, months[n%4], theme, meldwijzer.Wheres[rng.IntN(4)], meldwijzer.Audiences[rng.IntN(4)/3], 1)
 		}
 	}
 	// As the store keeps them: one count per month, dimension and value.
@@ -46,7 +45,7 @@ func BenchmarkBuild(b *testing.B) {
 		ps, series := benchWorld(per)
 		b.Run(fmt.Sprint(per), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := sector.Build("2025-01", "2025-12", ps, series, 5); err != nil {
+				if _, err := sector.Build("2025-Q1", "2025-Q4", ps, series, 5); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -11,13 +11,13 @@
 //   - Regions are groups of at least 3 participants; the participants of smaller regions (and those
 //     without one) are grouped as "overig", and when that group would have 1 or 2 participants the
 //     smallest region joins it. So national = the sum of the groups, each group has 3 or more.
-//   - Complementary suppression, per month and series: national and each group's total is the sum
+//   - Complementary suppression, per quarter and series: national and each group's total is the sum
 //     of each exclusive dimension's values, and each national cell the sum of its groups' cells.
 //     More cells are hidden until no hidden cell can be worked out from these equations, and until
 //     every sum of hidden cells that one equation gives away passes the rules above.
-//   - A month is suppressed on its own counts, so it looks the same in every period; a period's sum
-//     is shown only when every month's part is. Whole past months only; never a per-institution
-//     figure.
+//   - Time: calendar quarters that have ended (quarter.go). A quarter is suppressed on its own
+//     counts, so it looks the same in every period; a period's sum is shown only when every
+//     quarter's part is. Never the current quarter; never a per-institution figure.
 package sector
 
 import (
@@ -79,16 +79,16 @@ type Cell struct {
 	Series     string `json:"series"`
 	Scope      string `json:"scope"`
 	Region     string `json:"region,omitempty"`
-	Month      string `json:"month,omitempty"` // YYYY-MM; "" in Period
+	Quarter    string `json:"quarter,omitempty"` // YYYY-Qn; "" in Period
 	Dimension  string `json:"dimension"`
 	Value      string `json:"value"`
 	Count      *int   `json:"count"`
 	Suppressed bool   `json:"suppressed,omitempty"`
 }
 
-// Dashboard is the sector view of a period.
+// Dashboard is the sector view of a period of whole quarters.
 type Dashboard struct {
-	From string `json:"from"`
+	From string `json:"from"` // YYYY-Qn
 	To   string `json:"to"`
 	// Institutions is the number of participants; Regions the groups shown on their own (none
 	// when there would be fewer than two).

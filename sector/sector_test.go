@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"meldwijzer"
-	"meldwijzer/dashboard"
 	"meldwijzer/sector"
 	"meldwijzer/sector/sectortest"
 )
@@ -34,7 +33,7 @@ func cell(t *testing.T, d *sector.Dashboard, scope, region, month, dim, value st
 		cells = d.Period
 	}
 	for _, c := range cells {
-		if c.Scope == scope && c.Region == region && c.Month == month && c.Dimension == dim && c.Value == value {
+		if c.Scope == scope && c.Region == region && c.Quarter == month && c.Dimension == dim && c.Value == value {
 			return c
 		}
 	}
@@ -69,22 +68,22 @@ func TestSafe(t *testing.T) {
 func TestDominatedCellIsHidden(t *testing.T) {
 	ps := []sector.Participant{{ID: "a"}, {ID: "b"}, {ID: "c"}}
 	counts := map[string][]meldwijzer.Count{}
-	add(counts, "a", "2026-03", "agressie", "school", "student", 30)
-	add(counts, "b", "2026-03", "agressie", "school", "student", 2)
-	add(counts, "c", "2026-03", "agressie", "school", "student", 2)
+	add(counts, "a", "2026-Q1", "agressie", "school", "student", 30)
+	add(counts, "b", "2026-Q1", "agressie", "school", "student", 2)
+	add(counts, "c", "2026-Q1", "agressie", "school", "student", 2)
 	for _, inst := range []string{"a", "b", "c"} {
-		add(counts, inst, "2026-03", "pesten", "school", "student", 6)
+		add(counts, inst, "2026-Q1", "pesten", "school", "student", 6)
 	}
-	d, err := sector.Build("2026-03", "2026-03", ps, []sector.Series{{Name: "reports", Dimensions: reportDims, Counts: counts}}, 5)
+	d, err := sector.Build("2026-Q1", "2026-Q1", ps, []sector.Series{{Name: "reports", Dimensions: reportDims, Counts: counts}}, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := cell(t, d, sector.ScopeNational, "", "2026-03", "theme", "agressie"); !c.Suppressed || c.Count != nil {
+	if c := cell(t, d, sector.ScopeNational, "", "2026-Q1", "theme", "agressie"); !c.Suppressed || c.Count != nil {
 		t.Errorf("a's 30 of 34 aggression reports are shown: %+v", c)
 	}
 	// The total (52) beside bullying (18) would give aggression away: one of them is hidden too.
-	total := cell(t, d, sector.ScopeNational, "", "2026-03", "total", "all")
-	bullying := cell(t, d, sector.ScopeNational, "", "2026-03", "theme", "pesten")
+	total := cell(t, d, sector.ScopeNational, "", "2026-Q1", "total", "all")
+	bullying := cell(t, d, sector.ScopeNational, "", "2026-Q1", "theme", "pesten")
 	if !total.Suppressed && !bullying.Suppressed {
 		t.Errorf("the total %d is shown beside bullying %d, so aggression = total − bullying", *total.Count, *bullying.Count)
 	}
@@ -129,21 +128,21 @@ func TestNonParticipantIsAbsent(t *testing.T) {
 	ps := []sector.Participant{{ID: "a"}, {ID: "b"}, {ID: "c"}}
 	counts := map[string][]meldwijzer.Count{}
 	for _, inst := range []string{"a", "b", "c"} {
-		add(counts, inst, "2026-03", "pesten", "school", "student", 6)
-		add(counts, inst, "2026-03", "agressie", "school", "student", 3)
+		add(counts, inst, "2026-Q1", "pesten", "school", "student", 6)
+		add(counts, inst, "2026-Q1", "agressie", "school", "student", 3)
 	}
-	add(counts, "outsider", "2026-03", "pesten", "school", "student", 100)
-	d, err := sector.Build("2026-03", "2026-03", ps, []sector.Series{{Name: "reports", Dimensions: reportDims, Counts: counts}}, 5)
+	add(counts, "outsider", "2026-Q1", "pesten", "school", "student", 100)
+	d, err := sector.Build("2026-Q1", "2026-Q1", ps, []sector.Series{{Name: "reports", Dimensions: reportDims, Counts: counts}}, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := cell(t, d, sector.ScopeNational, "", "2026-03", "theme", "pesten"); c.Count == nil || *c.Count != 18 {
+	if c := cell(t, d, sector.ScopeNational, "", "2026-Q1", "theme", "pesten"); c.Count == nil || *c.Count != 18 {
 		t.Errorf("bullying = %+v, want 18 (the outsider's 100 left out)", c)
 	}
 	if d.Institutions != 3 {
 		t.Errorf("institutions = %d, want 3", d.Institutions)
 	}
-	if c := cell(t, d, sector.ScopeNational, "", "2026-03", "total", "all"); c.Count == nil || *c.Count != 27 {
+	if c := cell(t, d, sector.ScopeNational, "", "2026-Q1", "total", "all"); c.Count == nil || *c.Count != 27 {
 		t.Errorf("total = %+v, want 27", c)
 	}
 }
@@ -209,7 +208,7 @@ func everyPeriod(t *testing.T, months []string, ps []sector.Participant, series 
 // The attacker: each participant, with its own counts and every figure of every period, national
 // and per region, tries to work out another institution's count or a hidden cell.
 func TestNoParticipantCanWorkOutAnother(t *testing.T) {
-	months, _ := dashboard.Months("2026-01", "2026-03")
+	months, _ := sector.Quarters("2026-Q1", "2026-Q3")
 	rng := rand.New(rand.NewPCG(14, 4))
 	shown := 0
 	for trial := range 25 {
@@ -231,17 +230,17 @@ func TestNoParticipantCanWorkOutAnother(t *testing.T) {
 
 // The attacker finds what a view without complementary suppression gives away: the test can fail.
 func TestAttackerFindsWhatPrimarySuppressionAloneLeaks(t *testing.T) {
-	months, _ := dashboard.Months("2026-01", "2026-02")
+	months, _ := sector.Quarters("2026-Q1", "2026-Q2")
 	ps := []sector.Participant{{ID: "a"}, {ID: "b"}, {ID: "c"}, {ID: "d"}}
 	counts := map[string][]meldwijzer.Count{}
 	for _, inst := range []string{"a", "b", "c", "d"} {
 		for _, theme := range meldwijzer.Themes {
 			if theme != "agressie" {
-				add(counts, inst, "2026-01", theme, "school", "student", 2)
+				add(counts, inst, "2026-Q1", theme, "school", "student", 2)
 			}
 		}
 	}
-	add(counts, "a", "2026-01", "agressie", "school", "student", 3) // a alone: hidden
+	add(counts, "a", "2026-Q1", "agressie", "school", "student", 3) // a alone: hidden
 	series := []sector.Series{{Name: "reports", Dimensions: reportDims, Counts: counts}}
 	seen := everyPeriod(t, months, ps, series)
 	// Show every cell but a's aggression and the empty ones, as primary suppression alone would.
@@ -253,7 +252,7 @@ func TestAttackerFindsWhatPrimarySuppressionAloneLeaks(t *testing.T) {
 	}
 	for _, d := range seen {
 		for i, c := range d.Cells {
-			if n := truth[[3]string{c.Month, c.Dimension, c.Value}]; n > 0 && c.Value != "agressie" {
+			if n := truth[[3]string{c.Quarter, c.Dimension, c.Value}]; n > 0 && c.Value != "agressie" {
 				d.Cells[i].Count, d.Cells[i].Suppressed = &n, false
 			}
 		}
@@ -267,17 +266,17 @@ func TestAttackerFindsWhatPrimarySuppressionAloneLeaks(t *testing.T) {
 
 // The memo changes nothing: the same cells with and without it, asked once or again.
 func TestMemoChangesNothing(t *testing.T) {
-	months, _ := dashboard.Months("2026-01", "2026-03")
+	months, _ := sector.Quarters("2026-Q1", "2026-Q3")
 	rng := rand.New(rand.NewPCG(7, 7))
 	memo := &sector.Memo{}
 	for range 10 {
 		ps, series := world(rng, months)
-		want, err := sector.Build("2026-01", "2026-03", ps, series, 5)
+		want, err := sector.Build("2026-Q1", "2026-Q1", ps, series, 5)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for range 2 {
-			got, err := memo.Build("2026-01", "2026-03", ps, series, 5)
+			got, err := memo.Build("2026-Q1", "2026-Q1", ps, series, 5)
 			if err != nil {
 				t.Fatal(err)
 			}

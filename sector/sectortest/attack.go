@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 
-	"meldwijzer/dashboard"
 	"meldwijzer/sector"
 )
 
@@ -21,7 +20,7 @@ type unknown struct {
 }
 
 // Attack returns what each participant could work out beyond its own counts from the figures it
-// saw: another institution's count in any month or over all the months seen, or the value of any
+// saw: another institution's count in any quarter or over all the quarters seen, or the value of any
 // hidden cell. Empty means nothing. series holds the dimensions and each participant's true
 // counts: the attacker's own, and the check that every figure shown is the sum of the counts.
 func Attack(participants []sector.Participant, series []sector.Series, seen []*sector.Dashboard) []string {
@@ -37,7 +36,7 @@ func Attack(participants []sector.Participant, series []sector.Series, seen []*s
 	}
 	monthSet := map[string]bool{}
 	for _, d := range seen {
-		ms, _ := dashboard.Months(d.From, d.To)
+		ms, _ := sector.Quarters(d.From, d.To)
 		for _, m := range ms {
 			monthSet[m] = true
 		}
@@ -66,11 +65,11 @@ func Attack(participants []sector.Participant, series []sector.Series, seen []*s
 	var figures []figure
 	var problems []string
 	for _, d := range seen {
-		ms, _ := dashboard.Months(d.From, d.To)
+		ms, _ := sector.Quarters(d.From, d.To)
 		for _, c := range append(slices.Clone(d.Cells), d.Period...) {
 			f := figure{c.Series, c.Scope, c.Region, c.Dimension, c.Value, ms, c.Count}
-			if c.Month != "" {
-				f.months = []string{c.Month}
+			if c.Quarter != "" {
+				f.months = []string{c.Quarter}
 			}
 			figures = append(figures, f)
 			if c.Count != nil {

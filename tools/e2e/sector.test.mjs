@@ -44,12 +44,13 @@ test('the demo sector account sees the national table with hidden cells marked',
     assert.equal((await national.locator('td.hid').first().innerText()).trim().split('\n')[0], '–');
     assert.equal(await national.locator('td.hid .sr').first().textContent(), 'verborgen');
 
-    // No past month is missing, and the current month is never there.
+    // The four finished quarters before this one and the whole period; never the current quarter.
     const now = new Date();
-    const current = now.toLocaleDateString('nl-NL', { month: 'short', year: 'numeric' });
-    const months = await national.locator('table').first().locator('tbody th').allTextContents();
-    assert.equal(months.length, 13, months.join(', ')); // 12 months and the whole period
-    assert.ok(!months.includes(current), `the current month ${current} is shown`);
+    const current = `K${Math.floor(now.getMonth() / 3) + 1} ${now.getFullYear()}`;
+    const quarters = await national.locator('table').first().locator('tbody th').allTextContents();
+    assert.equal(quarters.length, 5, quarters.join(', '));
+    assert.ok(!quarters.includes(current), `the current quarter ${current} is shown`);
+    assert.match(quarters[0], /^K[1-4] \d{4}$/);
 
     // Three fictitious regions of three schools each.
     const heads = await page.locator('#regional table').first().locator('thead th').allTextContents();

@@ -18,16 +18,16 @@
       network: 'Dat lukte niet. Is de verbinding weg? Probeer het opnieuw.', failed: 'Dat lukte niet:', retry: 'Probeer opnieuw',
       denied: 'Dit account mag het sectoroverzicht niet zien.',
       scTitle: 'Sectoroverzicht',
-      scIntro: 'Meldingen bij {n} scholen die meedoen, {from} tot en met {to}. Alleen hele maanden die voorbij zijn.',
-      from: 'Van maand', to: 'Tot en met maand', showPeriod: 'Toon', csv: 'Download CSV', csvDone: 'Het CSV-bestand is gedownload.',
+      scIntro: 'Meldingen bij {n} scholen die meedoen, {from} tot en met {to}. Per kwartaal, en alleen kwartalen die voorbij zijn.',
+      from: 'Van maand (het kwartaal telt)', to: 'Tot en met maand (het kwartaal telt)', showPeriod: 'Toon', csv: 'Download CSV', csvDone: 'Het CSV-bestand is gedownload.',
       ePeriod: 'Kies twee maanden. De eerste maand komt niet na de tweede. Samen hoogstens 36 maanden.',
       supNote: '– betekent: verborgen. We tonen een aantal alleen als het gaat om minstens {k} meldingen van minstens {m} scholen, en als geen school zo groot is dat je haar aantal kunt schatten. Soms verbergen we nog een aantal, zodat niemand een verborgen aantal kan uitrekenen. Zo kan geen school de aantallen van een andere school te weten komen.',
       hidden: 'verborgen', natTitle: 'Landelijk', regTitle: 'Per regio',
       regNone: 'Er zijn nog te weinig scholen per regio. Een regio tonen we pas vanaf {m} scholen.',
       otherRegions: 'Overige regio\'s', schools: '{n} scholen',
-      c_month: 'Meldingen per maand', c_total: 'Alle meldingen', c_theme: 'Per onderwerp', c_where: 'Waar het gebeurde',
+      c_month: 'Meldingen per kwartaal', quarter: '{q}e kwartaal {y}', qShort: 'K{q} {y}', c_total: 'Alle meldingen', c_theme: 'Per onderwerp', c_where: 'Waar het gebeurde',
       c_audience: 'Wie meldde', c_ground: 'Gronden bij discriminatie',
-      col_month: 'Maand', col_count: 'Aantal', col_value: 'Wat', all: 'Alle meldingen', locale: 'nl-NL'
+      col_month: 'Kwartaal', col_count: 'Aantal', col_value: 'Wat', all: 'Alle meldingen', locale: 'nl-NL'
     },
     en: {
       skip: 'Skip to content', other: 'Nederlands', brandSub: 'sector', signout: 'Sign out',
@@ -43,16 +43,16 @@
       network: 'That did not work. Is the connection down? Please try again.', failed: 'That did not work:', retry: 'Try again',
       denied: 'This account may not see the sector overview.',
       scTitle: 'Sector overview',
-      scIntro: 'Reports at {n} participating schools, {from} up to and including {to}. Only whole months that have ended.',
-      from: 'From month', to: 'Up to and including month', showPeriod: 'Show', csv: 'Download CSV', csvDone: 'The CSV file has been downloaded.',
+      scIntro: 'Reports at {n} participating schools, {from} up to and including {to}. Per quarter, and only quarters that have ended.',
+      from: 'From month (its quarter counts)', to: 'Up to and including month (its quarter counts)', showPeriod: 'Show', csv: 'Download CSV', csvDone: 'The CSV file has been downloaded.',
       ePeriod: 'Choose two months. The first month is not after the second. At most 36 months together.',
       supNote: '– means: hidden. We show a number only when it covers at least {k} reports from at least {m} schools, and when no school is so large that its number could be estimated. Sometimes we hide another number too, so that no one can work out a hidden one. So no school can learn the numbers of another school.',
       hidden: 'hidden', natTitle: 'National', regTitle: 'Per region',
       regNone: 'There are too few schools per region yet. We show a region from {m} schools.',
       otherRegions: 'Other regions', schools: '{n} schools',
-      c_month: 'Reports per month', c_total: 'All reports', c_theme: 'By subject', c_where: 'Where it happened',
+      c_month: 'Reports per quarter', quarter: 'quarter {q} of {y}', qShort: 'Q{q} {y}', c_total: 'All reports', c_theme: 'By subject', c_where: 'Where it happened',
       c_audience: 'Who reported', c_ground: 'Grounds of discrimination',
-      col_month: 'Month', col_count: 'Number', col_value: 'What', all: 'All reports', locale: 'en-GB'
+      col_month: 'Quarter', col_count: 'Number', col_value: 'What', all: 'All reports', locale: 'en-GB'
     }
   };
   const KEY = 'meldwijzer.sector';
@@ -77,7 +77,8 @@
     return e;
   }
   const announce = (msg) => { const l = $('live'); l.textContent = ''; setTimeout(() => { l.textContent = msg; }, 50); };
-  const fmtMonth = (m, long) => new Date(m + '-15T12:00:00').toLocaleDateString(t('locale'), long ? { month: 'long', year: 'numeric' } : { month: 'short', year: 'numeric' });
+  // fmtQuarter shows "2026-Q1" as the page's language says it.
+  const fmtQuarter = (q, long) => { const [y, n] = q.split('-Q'); return t(long ? 'quarter' : 'qShort', { q: n, y }); };
   const ym = (d) => d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0');
   function alertIn(id, key, retry, extra) {
     const a = $(id);
@@ -156,11 +157,11 @@
     h1.focus({ preventScroll: true });
     if (on) load(); else loadDemo();
   }
-  // The default period: the twelve whole months before this one.
+  // The default period: the four quarters before this one, as the months that start and end them.
   function defaults() {
     const now = new Date();
-    const to = new Date(now.getFullYear(), now.getMonth() - 1, 1);
-    return [ym(new Date(to.getFullYear(), to.getMonth() - 11, 1)), ym(to)];
+    const end = new Date(now.getFullYear(), now.getMonth() - (now.getMonth() % 3) - 1, 1);
+    return [ym(new Date(end.getFullYear(), end.getMonth() - 11, 1)), ym(end)];
   }
   async function load() {
     if (!S.from) [S.from, S.to] = defaults();
@@ -192,17 +193,17 @@
   }
   function render() {
     const d = S.dash;
-    $('scIntro').textContent = t('scIntro', { n: d.institutions, from: fmtMonth(d.from, true), to: fmtMonth(d.to, true) });
+    $('scIntro').textContent = t('scIntro', { n: d.institutions, from: fmtQuarter(d.from, true), to: fmtQuarter(d.to, true) });
     $('supNote').textContent = t('supNote', { k: d.suppressedBelow, m: d.minInstitutions });
     const find = (cells, scope, reg, month, dim, v) => cells.find((c) => c.series === 'reports' && c.scope === scope &&
-      (c.region || '') === reg && (c.month || '') === month && c.dimension === dim && c.value === v);
+      (c.region || '') === reg && (c.quarter || '') === month && c.dimension === dim && c.value === v);
     const values = (dim) => [...new Set(d.period.filter((c) => c.dimension === dim).map((c) => c.value))];
-    const months = [...new Set(d.cells.map((c) => c.month))].sort();
+    const months = [...new Set(d.cells.map((c) => c.quarter))].sort();
     const nat = $('national');
     nat.textContent = '';
     nat.append(h('section', {}, h('h3', { text: t('c_month') }),
       valueTable(t('natTitle') + ': ' + t('c_month'), [t('col_month'), t('col_count')],
-        months.map((m) => [fmtMonth(m), find(d.cells, 'national', '', m, 'total', 'all')])
+        months.map((m) => [fmtQuarter(m), find(d.cells, 'national', '', m, 'total', 'all')])
           .concat([[t('c_total'), find(d.period, 'national', '', '', 'total', 'all')]]))));
     for (const [dim] of DIMS) {
       nat.append(h('section', {}, h('h3', { text: t('c_' + dim) }),
