@@ -23,8 +23,8 @@ export const EXIT_URL = 'https://www.google.nl/';
 
 // startServer runs `meldwijzer serve -demo -demo-data=false -addr 127.0.0.1:0 -data <tmp>` (the demo
 // institutions and sign-in, without the seeded reports) and reads the port from the
-// JSON log line {"msg":"listening","addr":"127.0.0.1:PORT"} on stderr. demoData: true seeds the
-// demo's twelve months of fictitious reports too.
+// JSON log line {"msg":"listening","addr":"127.0.0.1:PORT"} on stderr.
+// With demoData, the demo institutions get their twelve months of fictitious reports too.
 export async function startServer({ demoData = false } = {}) {
   const bin = path.resolve(repoRoot, process.env.MELDWIJZER_BIN || 'build/meldwijzer');
   const data = mkdtempSync(path.join(tmpdir(), 'meldwijzer-e2e-'));
