@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"meldwijzer"
@@ -286,5 +287,65 @@ func TestMemoChangesNothing(t *testing.T) {
 				t.Fatalf("with the memo:\n%s\nwithout:\n%s", g, w)
 			}
 		}
+	}
+}
+
+// The attacker again, in smaller worlds, now also after any sum or difference of one other school's
+// counts: two hidden themes that are one school's together are found too.
+func TestNoParticipantCanWorkOutACombination(t *testing.T) {
+	months, _ := sector.Quarters("2026-Q1", "2026-Q2")
+	rng := rand.New(rand.NewPCG(4, 14))
+	for trial := range 6 {
+		ps, series := world(rng, months)
+		if len(ps) > 6 {
+			ps = ps[:6]
+		}
+		seen := everyPeriod(t, months, ps, series)
+		if problems := sectortest.AttackCombinations(ps, series, seen); len(problems) > 0 {
+			t.Fatalf("trial %d (%d participants): %d findings, first: %s", trial, len(ps), len(problems), problems[0])
+		}
+	}
+}
+
+// Where only two schools stand behind a figure, the other's hidden themes together follow from the
+// total minus the shown themes minus one's own: the combination attacker finds that sum of one
+// school's counts, though no single count of it follows.
+func TestCombinationAttackerFindsOneSchoolsHiddenPair(t *testing.T) {
+	months, _ := sector.Quarters("2026-Q1", "2026-Q1")
+	ps := []sector.Participant{{ID: "a"}, {ID: "b"}}
+	counts := map[string][]meldwijzer.Count{}
+	for _, inst := range []string{"a", "b"} {
+		for _, theme := range meldwijzer.Themes[3:] {
+			add(counts, inst, "2026-Q1", theme, "school", "student", 4)
+		}
+	}
+	add(counts, "a", "2026-Q1", "agressie", "school", "student", 2)
+	add(counts, "a", "2026-Q1", "seksueel", "school", "student", 1)
+	series := []sector.Series{{Name: "reports", Dimensions: reportDims, Counts: counts}}
+	seen := everyPeriod(t, months, ps, series)
+	truth := map[[2]string]int{}
+	for _, cs := range counts {
+		for _, c := range cs {
+			truth[[2]string{c.Dimension, c.Value}] += c.N
+		}
+	}
+	// Show every figure with a count but the two themes (as if two schools were enough).
+	for _, d := range seen {
+		for _, cells := range [][]sector.Cell{d.Cells, d.Period} {
+			for i, c := range cells {
+				if n := truth[[2]string{c.Dimension, c.Value}]; n > 0 && c.Value != "agressie" && c.Value != "seksueel" {
+					cells[i].Count, cells[i].Suppressed = &n, false
+				}
+			}
+		}
+	}
+	for _, p := range sectortest.Attack(ps, series, seen) {
+		if strings.Contains(p, "a's reports theme=agressie") || strings.Contains(p, "a's reports theme=seksueel") {
+			t.Fatalf("a single hidden theme follows: %s", p)
+		}
+	}
+	problems := sectortest.AttackCombinations(ps, series, seen)
+	if !slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, "of a's counts alone") }) {
+		t.Fatalf("the combination attacker misses a's hidden themes together: %v", problems)
 	}
 }

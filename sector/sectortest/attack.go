@@ -24,6 +24,18 @@ type unknown struct {
 // hidden cell. Empty means nothing. series holds the dimensions and each participant's true
 // counts: the attacker's own, and the check that every figure shown is the sum of the counts.
 func Attack(participants []sector.Participant, series []sector.Series, seen []*sector.Dashboard) []string {
+	return attack(participants, series, seen, false)
+}
+
+// AttackCombinations is Attack that also looks for any sum or difference of one other
+// institution's counts that the attacker could work out beyond what every school's counts obey
+// (an exclusive dimension adds up to the total): for example one school's reports on two hidden
+// themes together. It costs an elimination per pair of schools, so tests give it smaller worlds.
+func AttackCombinations(participants []sector.Participant, series []sector.Series, seen []*sector.Dashboard) []string {
+	return attack(participants, series, seen, true)
+}
+
+func attack(participants []sector.Participant, series []sector.Series, seen []*sector.Dashboard, combinations bool) []string {
 	groups, group := sector.Groups(participants)
 	members := func(scope, region string) []string {
 		var out []string
@@ -120,6 +132,7 @@ func Attack(participants []sector.Participant, series []sector.Series, seen []*s
 			}
 		}
 		// What every institution's counts obey: an exclusive dimension's values add up to the total.
+		structural := map[string][][]term{}
 		for _, p := range participants {
 			if p.ID == attacker.ID {
 				continue
@@ -135,6 +148,7 @@ func Attack(participants []sector.Participant, series []sector.Series, seen []*s
 							ts = append(ts, term{col(unknown{p.ID, s.Name, m, dim.Name, v}), -1})
 						}
 						rows = append(rows, ts)
+						structural[p.ID] = append(structural[p.ID], ts)
 					}
 				}
 			}
@@ -197,8 +211,49 @@ func Attack(participants []sector.Participant, series []sector.Series, seen []*s
 				problems = append(problems, fmt.Sprintf("%s works out %s", attacker.ID, tg.what))
 			}
 		}
+		if !combinations {
+			continue
+		}
+		// What the attacker knows of one school alone is the intersection of the equations' span
+		// with that school's counts: dim = rank(U) + |W| − rank(U + W). More than the school's
+		// own structure is a leak.
+		for _, p := range participants {
+			if p.ID == attacker.ID {
+				continue
+			}
+			full := e.clone()
+			own := 0
+			for c, u := range names {
+				if u.inst == p.ID {
+					v := make([]int64, len(names))
+					v[c] = 1
+					full.add(v)
+					own++
+				}
+			}
+			known := len(e.rows) + own - len(full.rows)
+			s := newEchelon(len(names))
+			for _, r := range structural[p.ID] {
+				v := make([]int64, len(names))
+				for _, t := range r {
+					v[t.col] = mod(v[t.col] + int64(t.coef))
+				}
+				s.add(v)
+			}
+			if known > len(s.rows) {
+				problems = append(problems, fmt.Sprintf("%s works out %d combination(s) of %s's counts alone", attacker.ID, known-len(s.rows), p.ID))
+			}
+		}
 	}
 	return problems
+}
+
+func (e *echelon) clone() *echelon {
+	c := &echelon{width: e.width, pivot: slices.Clone(e.pivot)}
+	for _, r := range e.rows {
+		c.rows = append(c.rows, slices.Clone(r))
+	}
+	return c
 }
 
 func mod(x int64) int64 {
