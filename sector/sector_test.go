@@ -212,7 +212,7 @@ func TestNoParticipantCanWorkOutAnother(t *testing.T) {
 	months, _ := sector.Quarters("2026-Q1", "2026-Q3")
 	rng := rand.New(rand.NewPCG(14, 4))
 	shown := 0
-	for trial := range 25 {
+	for trial := range 12 {
 		ps, series := world(rng, months)
 		seen := everyPeriod(t, months, ps, series)
 		for _, c := range seen[0].Cells {
