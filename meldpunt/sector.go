@@ -52,22 +52,39 @@ func (s *Service) SectorDashboard(ctx context.Context, from, to string) (*sector
 	}
 	first, _ := sector.QuarterStart(fromQ)
 	end, _ := sector.QuarterStart(toQ)
-	counts, err := s.sectorCounts(ctx, participants, first.Format("2006-01"), end.AddDate(0, 2, 0).Format("2006-01"))
-	if err != nil {
-		return nil, err
+	var series []sector.Series
+	for _, src := range s.sectorSources() {
+		counts, err := sectorCounts(ctx, src.read, participants, first.Format("2006-01"), end.AddDate(0, 2, 0).Format("2006-01"))
+		if err != nil {
+			return nil, err
+		}
+		series = append(series, sector.Series{Name: src.name, Dimensions: src.dims, Counts: counts})
 	}
-	reports := sector.Series{Name: "reports", Counts: counts, Dimensions: []sector.Dimension{
+	return s.sectorMemo.Build(fromQ, toQ, participants, series, s.k)
+}
+
+// sectorSource is one series of the sector view: its dimensions and the counters it reads.
+type sectorSource struct {
+	name string
+	dims []sector.Dimension
+	read func(ctx context.Context, institution, from, to string) ([]meldwijzer.Count, error)
+}
+
+// sectorSources are the series the sector view shows: the anonymous reports (and, where a store
+// keeps them, the incidents staff register: a second source with its own counters).
+func (s *Service) sectorSources() []sectorSource {
+	return []sectorSource{{name: "reports", read: s.store.Counts, dims: []sector.Dimension{
 		{Name: "theme", Values: s.values["theme"], Exclusive: true},
 		{Name: "where", Values: s.values["where"], Exclusive: true},
 		{Name: "audience", Values: s.values["audience"], Exclusive: true},
 		{Name: "ground", Values: s.values["ground"]},
-	}}
-	return s.sectorMemo.Build(fromQ, toQ, participants, []sector.Series{reports}, s.k)
+	}}}
 }
 
 // sectorCounts reads each participant's counts of the months from..to, a few queries at a time,
 // and adds them up per quarter.
-func (s *Service) sectorCounts(ctx context.Context, ps []sector.Participant, from, to string) (map[string][]meldwijzer.Count, error) {
+func sectorCounts(ctx context.Context, read func(ctx context.Context, institution, from, to string) ([]meldwijzer.Count, error),
+	ps []sector.Participant, from, to string) (map[string][]meldwijzer.Count, error) {
 	out := make(map[string][]meldwijzer.Count, len(ps))
 	var (
 		mu    sync.Mutex
@@ -80,7 +97,7 @@ func (s *Service) sectorCounts(ctx context.Context, ps []sector.Participant, fro
 		slots <- struct{}{}
 		go func() {
 			defer func() { <-slots; wg.Done() }()
-			cs, err := s.store.Counts(ctx, p.ID, from, to)
+			cs, err := read(ctx, p.ID, from, to)
 			if err == nil {
 				cs, err = sector.ByQuarter(cs)
 			}
