@@ -62,6 +62,9 @@ func TestResponsesMatchTheContract(t *testing.T) {
 	staffer := ts.token(t, "roc-voorbeeldstad", "staff", time.Hour)
 	incident := `{"day":"` + time.Now().UTC().Format(time.DateOnly) + `","theme":"agressie","where":"school","involved":["student","staff"],` +
 		`"categories":["threat"],"serious":false,"actions":["safety","manager"],"followUp":"conversation","note":"Geen namen."}`
+	sectorToken := ts.token(t, "", "sector", time.Hour)
+	now := time.Now().UTC()
+	finished := time.Date(now.Year(), now.Month()-3, 1, 0, 0, 0, 0, time.UTC).Format("2006-01") // in a finished quarter
 	inst := "/api/v1/institutions/roc-voorbeeldstad"
 	month := time.Now().UTC().AddDate(0, -1, 0).Format("2006-01")
 	noFollowUp := strings.Replace(report, `,"followUp":true`, "", 1)
@@ -135,6 +138,17 @@ func TestResponsesMatchTheContract(t *testing.T) {
 		{"dashboard bad", "GET", inst + "/dashboard?from=2026-13", "", []string{"Authorization", viewer}, false},
 		{"dashboard csv", "GET", inst + "/dashboard.csv?from=" + month + "&to=" + month, "", []string{"Authorization", viewer}, true},
 		{"dashboard csv bad", "GET", inst + "/dashboard.csv?from=x", "", []string{"Authorization", viewer}, false},
+		{"sector", "GET", "/api/v1/sector/dashboard?from=" + finished + "&to=" + finished, "", []string{"Authorization", sectorToken}, true},
+		{"sector default period", "GET", "/api/v1/sector/dashboard", "", []string{"Authorization", sectorToken}, true},
+		{"sector bad", "GET", "/api/v1/sector/dashboard?from=2026-13", "", []string{"Authorization", sectorToken}, false},
+		{"sector current month", "GET", "/api/v1/sector/dashboard?from=" + time.Now().UTC().Format("2006-01"), "", []string{"Authorization", sectorToken}, false},
+		{"sector school handler", "GET", "/api/v1/sector/dashboard", "", []string{"Authorization", handler}, false},
+		{"sector no token", "GET", "/api/v1/sector/dashboard", "", nil, false},
+		{"sector csv", "GET", "/api/v1/sector/dashboard.csv?from=" + finished + "&to=" + finished, "", []string{"Authorization", sectorToken}, true},
+		{"sector csv viewer", "GET", "/api/v1/sector/dashboard.csv", "", []string{"Authorization", viewer}, false},
+		{"sector csv bad", "GET", "/api/v1/sector/dashboard.csv?to=x", "", []string{"Authorization", sectorToken}, false},
+		{"dashboard sector token", "GET", inst + "/dashboard", "", []string{"Authorization", sectorToken}, false},
+		{"signin sector", "POST", "/api/v1/local/signin", `{"role":"sector"}`, json, true},
 		{"audit", "GET", inst + "/audit", "", []string{"Authorization", handler}, true},
 		{"audit viewer", "GET", inst + "/audit", "", []string{"Authorization", viewer}, true},
 		{"audit bad cursor", "GET", inst + "/audit?cursor=xyz", "", []string{"Authorization", handler}, false},

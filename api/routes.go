@@ -86,6 +86,10 @@ var Routes = []Route{
 	{Method: "GET", Path: "/api/v1/institutions/{id}/settings", Function: FunctionInstitution, Auth: AuthStaff, Roles: adminOnly, handle: (*Server).getSettings},
 	{Method: "PUT", Path: "/api/v1/institutions/{id}/contacts", Function: FunctionInstitution, Auth: AuthStaff, Roles: adminOnly, MaxBody: 64 << 10, handle: (*Server).putContacts},
 
+	// The sector view (the sector role: no institution in the token), on the institution function.
+	{Method: "GET", Path: "/api/v1/sector/dashboard", Function: FunctionInstitution, Auth: AuthStaff, Roles: sectorOnly, handle: (*Server).getSectorDashboard},
+	{Method: "GET", Path: "/api/v1/sector/dashboard.csv", Function: FunctionInstitution, Auth: AuthStaff, Roles: sectorOnly, handle: (*Server).getSectorDashboardCSV},
+
 	// The local binary's demo sign-in: a token for a demo institution, without a password.
 	{Method: "POST", Path: "/api/v1/local/signin", Function: FunctionLocal, MaxBody: 1 << 10, handle: (*Server).localSignin},
 }

@@ -20,6 +20,10 @@ func (s *Server) localSignin(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &body); err != nil {
 		return err
 	}
+	if body.Role == auth.RoleSector && body.Institution == "" && s.localSigner != nil && s.demo {
+		// The demo sector account: no institution; it sees the fictitious demo participants.
+		return s.signDemo(w, auth.Identity{Subject: "demo-sector", Role: auth.RoleSector})
+	}
 	inst := s.institution(body.Institution)
 	switch {
 	case s.localSigner == nil || !s.demo:
@@ -27,9 +31,13 @@ func (s *Server) localSignin(w http.ResponseWriter, r *http.Request) error {
 	case inst == nil || !inst.Demo:
 		return meldwijzer.Errorf(meldwijzer.EFORBIDDEN, "the demo sign-in is only for demo institutions")
 	case !slices.Contains(auth.Roles, body.Role) || body.Role == auth.RoleSector:
-		return meldwijzer.Errorf(meldwijzer.EINVALID, "role must be handler, admin, viewer or staff")
+		return meldwijzer.Errorf(meldwijzer.EINVALID, "role must be handler, admin, viewer or staff (sector: without an institution)")
 	}
-	token, err := s.localSigner.Sign(auth.Identity{Subject: "demo-" + body.Role, Institution: inst.ID, Role: body.Role}, 8*time.Hour)
+	return s.signDemo(w, auth.Identity{Subject: "demo-" + body.Role, Institution: inst.ID, Role: body.Role})
+}
+
+func (s *Server) signDemo(w http.ResponseWriter, id auth.Identity) error {
+	token, err := s.localSigner.Sign(id, 8*time.Hour)
 	if err != nil {
 		return err
 	}

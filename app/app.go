@@ -4,6 +4,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"log/slog"
@@ -19,6 +20,7 @@ import (
 	"meldwijzer/lambdahttp"
 	"meldwijzer/meldpunt"
 	"meldwijzer/members"
+	"meldwijzer/sector"
 	"meldwijzer/wegwijzer"
 )
 
@@ -71,6 +73,9 @@ type Options struct {
 	// Content and Guide, when set, are used instead of loading content.FS (tests load it once).
 	Content *content.Bundle
 	Guide   *wegwijzer.Guide
+	// Participants lists the institutions in the sector view; in demo mode without it, the
+	// fictitious meldpunt.DemoParticipants.
+	Participants func(context.Context) ([]sector.Participant, error)
 }
 
 // App is Meldwijzer wired.
@@ -130,10 +135,14 @@ func New(o Options) (*App, error) {
 		for _, d := range []string{"theme", "where", "audience", "ground"} {
 			values[d] = a.Content.IDs(d)
 		}
+		participants := o.Participants
+		if participants == nil && o.Demo {
+			participants = func(context.Context) ([]sector.Participant, error) { return meldpunt.DemoParticipants, nil }
+		}
 		a.Meldpunt = meldpunt.New(meldpunt.Config{
 			Store: o.Store, AuditLog: o.Store, Keys: keys, Retention: o.Retention, Now: o.Now,
 			Institution: func(id string) bool { return a.Server.Serves(id) },
-			Values:      values, K: o.K, Incidents: o.Store, Notifier: o.Notifier,
+			Values:      values, K: o.K, Incidents: o.Store, Notifier: o.Notifier, Participants: participants,
 		})
 	}
 	var who *members.Service

@@ -90,6 +90,7 @@ func BenchmarkMeldwijzer(b *testing.B) {
 
 	guideRows(r)
 	dashboardRows(r)
+	sectorRows(r)
 	ddb := intakeRows(r)
 	lambdaRows(r, bins, ddb)
 	ddb.Stop()

@@ -56,7 +56,7 @@ func loadContent(tb testing.TB) (*wegwijzer.Guide, *content.Bundle) {
 
 // newFull serves the API on store. The request log is JSON, as in production, written to
 // io.Discard: its encoding is part of each request's cost, the I/O is not.
-func newFull(tb testing.TB, store app.Store, secret []byte) *full {
+func newFull(tb testing.TB, store app.Store, secret []byte, edit ...func(*app.Options)) *full {
 	tb.Helper()
 	guide, bundle := loadContent(tb)
 	key, err := auth.LoadLocalKey(filepath.Join(tb.TempDir(), "token.key"))
@@ -67,9 +67,13 @@ func newFull(tb testing.TB, store app.Store, secret []byte) *full {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	a, err := app.New(app.Options{Demo: true, Store: store, Secret: secret, Verifier: verifier, LocalSigner: key,
+	o := app.Options{Demo: true, Store: store, Secret: secret, Verifier: verifier, LocalSigner: key,
 		Web: web.Static, Limits: generous, Content: bundle, Guide: guide,
-		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+	for _, e := range edit {
+		e(&o)
+	}
+	a, err := app.New(o)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"meldwijzer"
 	"meldwijzer/dashboard"
+	"meldwijzer/sector"
 )
 
 // DefaultRetention is how long a closed report's text and messages are kept.
@@ -39,6 +40,10 @@ type Service struct {
 	incidents meldwijzer.IncidentStore
 	notes     meldwijzer.NoteSealer
 	notifier  Notifier
+	// participants lists the institutions in the sector view (nil: none).
+	participants func(context.Context) ([]sector.Participant, error)
+	// sectorMemo keeps the suppression of the past months the sector view worked out.
+	sectorMemo *sector.Memo
 }
 
 // Config wires a Service.
@@ -63,12 +68,15 @@ type Config struct {
 	Notes     meldwijzer.NoteSealer
 	// Notifier tells the meldpunt about new reports and messages (none: no notices).
 	Notifier Notifier
+	// Participants lists the institutions that take part in the sector view, with their region.
+	Participants func(context.Context) ([]sector.Participant, error)
 }
 
 // New returns a service; it does no I/O.
 func New(c Config) *Service {
 	s := &Service{store: c.Store, auditLog: c.AuditLog, keys: c.Keys, known: c.Institution, now: c.Now,
-		retention: c.Retention, values: c.Values, k: c.K, incidents: c.Incidents, notes: c.Notes, notifier: c.Notifier}
+		retention: c.Retention, values: c.Values, k: c.K, incidents: c.Incidents, notes: c.Notes, notifier: c.Notifier,
+		participants: c.Participants, sectorMemo: &sector.Memo{}}
 	if s.notes == nil {
 		s.notes = PlainNotes{}
 	}

@@ -120,6 +120,7 @@ func serve(args []string) error {
 				ids = append(ids, inst.ID)
 			}
 		}
+		ids = append(ids, meldpunt.DemoSectorOnly(func(id string) bool { return a.Content.Institution(id) != nil })...)
 		n, err := a.Meldpunt.SeedDemo(ctx, ids)
 		if err != nil {
 			return fmt.Errorf("demo data: %w", err)
