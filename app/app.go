@@ -135,9 +135,17 @@ func New(o Options) (*App, error) {
 		for _, d := range []string{"theme", "where", "audience", "ground"} {
 			values[d] = a.Content.IDs(d)
 		}
+		// The sector view's participants are the institutions whose record says they take part
+		// (the catalog hides demo records outside demo mode); a demo server's are fictitious.
 		participants := o.Participants
-		if participants == nil && o.Demo {
+		switch {
+		case participants == nil && o.Demo:
 			participants = func(context.Context) ([]sector.Participant, error) { return meldpunt.DemoParticipants, nil }
+		case participants == nil && instStore != nil:
+			participants = func(context.Context) ([]sector.Participant, error) {
+				list, err := a.Institutions.Institutions()
+				return sector.Participating(list), err
+			}
 		}
 		a.Meldpunt = meldpunt.New(meldpunt.Config{
 			Store: o.Store, AuditLog: o.Store, Keys: keys, Retention: o.Retention, Now: o.Now,

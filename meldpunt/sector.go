@@ -73,12 +73,25 @@ type sectorSource struct {
 // sectorSources are the series the sector view shows: the anonymous reports (and, where a store
 // keeps them, the incidents staff register: a second source with its own counters).
 func (s *Service) sectorSources() []sectorSource {
-	return []sectorSource{{name: "reports", read: s.store.Counts, dims: []sector.Dimension{
+	sources := []sectorSource{{name: "reports", read: s.store.Counts, dims: []sector.Dimension{
 		{Name: "theme", Values: s.values["theme"], Exclusive: true},
 		{Name: "where", Values: s.values["where"], Exclusive: true},
 		{Name: "audience", Values: s.values["audience"], Exclusive: true},
 		{Name: "ground", Values: s.values["ground"]},
 	}}}
+	if s.incidents != nil {
+		// An incident has one theme, one place and is serious or not; it may have several
+		// categories, several involved and several grounds.
+		sources = append(sources, sectorSource{name: "incidents", read: s.incidents.IncidentCounts, dims: []sector.Dimension{
+			{Name: "theme", Values: s.values["theme"], Exclusive: true},
+			{Name: "where", Values: s.values["where"], Exclusive: true},
+			{Name: "serious", Values: []string{meldwijzer.SeriousYes, meldwijzer.SeriousNo}, Exclusive: true},
+			{Name: "category", Values: meldwijzer.IncidentCategories},
+			{Name: "involved", Values: meldwijzer.IncidentInvolved},
+			{Name: "ground", Values: s.values["ground"]},
+		}})
+	}
+	return sources
 }
 
 // sectorCounts reads each participant's counts of the months from..to, a few queries at a time,
