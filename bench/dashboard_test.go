@@ -12,6 +12,8 @@ import (
 	"meldwijzer"
 	"meldwijzer/auth"
 	"meldwijzer/meldpunt"
+	"meldwijzer/seal"
+	"meldwijzer/seal/keyfile"
 	"meldwijzer/store/bolt"
 )
 
@@ -50,9 +52,23 @@ func seed(store *bolt.Store, n int, deadline time.Time) (time.Duration, error) {
 	if err != nil {
 		return 0, err
 	}
+	dir, err := os.MkdirTemp("", "meldwijzer-seed-keys")
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(dir)
+	dataKeys, err := bolt.OpenKeys(filepath.Join(dir, "keys.db"))
+	if err != nil {
+		return 0, err
+	}
+	defer dataKeys.Close()
+	wrapper, err := keyfile.Load(filepath.Join(dir, "seal.key"))
+	if err != nil {
+		return 0, err
+	}
 	base := time.Now().UTC()
 	i := 0
-	svc := meldpunt.New(meldpunt.Config{Store: store, Keys: keys, Institution: func(string) bool { return true },
+	svc := meldpunt.New(meldpunt.Config{Store: store, Keys: keys, Sealer: seal.New(wrapper, dataKeys), Institution: func(string) bool { return true },
 		// One Submit at a time: the clock steps back through the year, a little over a day per report.
 		Now: func() time.Time { return base.Add(-time.Duration(i%3571) * 8831 * time.Second) }})
 	descriptions := []string{

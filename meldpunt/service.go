@@ -18,6 +18,7 @@ import (
 
 	"meldwijzer"
 	"meldwijzer/dashboard"
+	"meldwijzer/seal"
 )
 
 // DefaultRetention is how long a closed report's text and messages are kept.
@@ -31,6 +32,7 @@ type Service struct {
 	store     meldwijzer.ReportStore
 	auditLog  meldwijzer.AuditLog
 	keys      *Keys
+	sealer    *seal.Sealer
 	known     func(institution string) bool
 	now       func() time.Time
 	retention time.Duration
@@ -44,6 +46,8 @@ type Config struct {
 	// AuditLog records staff access to reports; the institution side needs it.
 	AuditLog meldwijzer.AuditLog
 	Keys     *Keys
+	// Sealer seals the text people write (description, messages) before it is stored.
+	Sealer *seal.Sealer
 	// Institution reports whether an institution takes reports.
 	Institution func(id string) bool
 	// Now is the clock (time.Now when nil).
@@ -58,7 +62,7 @@ type Config struct {
 
 // New returns a service; it does no I/O.
 func New(c Config) *Service {
-	s := &Service{store: c.Store, auditLog: c.AuditLog, keys: c.Keys, known: c.Institution, now: c.Now,
+	s := &Service{store: c.Store, auditLog: c.AuditLog, keys: c.Keys, sealer: c.Sealer, known: c.Institution, now: c.Now,
 		retention: c.Retention, values: c.Values, k: c.K}
 	if s.k == 0 {
 		s.k = dashboard.DefaultK
@@ -99,6 +103,9 @@ func (s *Service) Submit(ctx context.Context, institution, idempotencyKey string
 	if s.keys == nil {
 		return nil, errNoKeys
 	}
+	if s.sealer == nil {
+		return nil, errNoSealer
+	}
 	if !s.known(institution) {
 		return nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "unknown institution %q", institution)
 	}
@@ -116,9 +123,27 @@ func (s *Service) Submit(ctx context.Context, institution, idempotencyKey string
 		r.ReceiptHash = s.keys.ReceiptHash(receipt)
 	}
 
-	stored, record, created, err := s.store.CreateReport(ctx, r, idem)
+	// The report's key first: a stored report always has its key. When the write fails the key
+	// stays (the write may have happened after all); a key without a report holds nothing.
+	ref := ReportKey(institution, r.ID)
+	box, err := s.sealer.Create(ctx, ref)
 	if err != nil {
 		return nil, err
+	}
+	stored, record, created, err := s.store.CreateReport(ctx, sealReport(box, r), idem)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		stored.Description = r.Description
+	} else {
+		// A retry: the report and its key are the first request's, this key is nobody's.
+		if err := s.sealer.Delete(ctx, ref); err != nil {
+			return nil, err
+		}
+		if err := s.openReport(ctx, stored); err != nil {
+			return nil, err
+		}
 	}
 	if !created {
 		if !hmac.Equal([]byte(record.RequestHash), []byte(idem.RequestHash)) {
@@ -193,6 +218,9 @@ func (s *Service) Self(ctx context.Context, receipt string) (*meldwijzer.Report,
 	case !hmac.Equal([]byte(r.ReceiptHash), []byte(hash)), r.Expired(s.now()):
 		return nil, errNoReceipt
 	}
+	if err := s.openReport(ctx, r); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -216,8 +244,15 @@ func (s *Service) addMessage(ctx context.Context, institution, id, from, text st
 		return nil, nil, err
 	}
 	m := meldwijzer.Message{From: from, Text: text, At: Day(s.now())}
-	r, err := s.store.AddMessage(ctx, institution, id, m)
+	sm, err := s.sealMessage(ctx, institution, id, m)
 	if err != nil {
+		return nil, nil, err
+	}
+	r, err := s.store.AddMessage(ctx, institution, id, sm)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.openReport(ctx, r); err != nil {
 		return nil, nil, err
 	}
 	return &m, r, nil

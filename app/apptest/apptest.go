@@ -11,6 +11,8 @@ import (
 	"meldwijzer/auth"
 	"meldwijzer/content"
 	"meldwijzer/meldpunt"
+	"meldwijzer/seal"
+	"meldwijzer/seal/keyfile"
 	"meldwijzer/store/bolt"
 	"meldwijzer/web"
 	"meldwijzer/wegwijzer"
@@ -20,6 +22,8 @@ import (
 type Local struct {
 	*app.App
 	Store *bolt.Store
+	// Keys holds the wrapped data keys (keys.db; the master key is seal.key in Dir).
+	Keys *bolt.Keys
 	// Key signs staff tokens that the app accepts.
 	Key *auth.LocalKey
 	// Dir holds the store and the key.
@@ -55,6 +59,15 @@ func NewReal(tb testing.TB, o app.Options) *Local {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { store.Close() })
+	keys, err := bolt.OpenKeys(filepath.Join(dir, "keys.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { keys.Close() })
+	wrapper, err := keyfile.Load(filepath.Join(dir, "seal.key"))
+	if err != nil {
+		tb.Fatal(err)
+	}
 	key, err := auth.LoadLocalKey(filepath.Join(dir, "token.key"))
 	if err != nil {
 		tb.Fatal(err)
@@ -64,6 +77,7 @@ func NewReal(tb testing.TB, o app.Options) *Local {
 		tb.Fatal(err)
 	}
 	o.Store, o.Verifier, o.LocalSigner, o.Web = store, verifier, key, web.Static
+	o.Sealer = seal.New(wrapper, keys)
 	if o.Secret == nil {
 		o.Secret = meldpunt.NewMasterSecret()
 	}
@@ -72,5 +86,5 @@ func NewReal(tb testing.TB, o app.Options) *Local {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &Local{App: a, Store: store, Key: key, Dir: dir}
+	return &Local{App: a, Store: store, Keys: keys, Key: key, Dir: dir}
 }

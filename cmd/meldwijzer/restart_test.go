@@ -80,9 +80,9 @@ type server struct {
 }
 
 // startServer starts the binary on addr and waits for its "listening" line.
-func startServer(t *testing.T, bin, data, addr string) (*server, error) {
+func startServer(t *testing.T, bin, data, addr string, extra ...string) (*server, error) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "-demo", "-demo-data=false", "-addr", addr, "-data", data, "-store", "bolt")
+	cmd := exec.Command(bin, append([]string{"serve", "-demo", "-demo-data=false", "-addr", addr, "-data", data, "-store", "bolt"}, extra...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err

@@ -1,0 +1,93 @@
+package meldpunt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"meldwijzer"
+	"meldwijzer/seal"
+)
+
+// The service seals a report's text before any store sees it and opens it after a read, so
+// that both stores keep only ciphertext (and need not know about keys), and one place decides
+// which fields are text. A report's text fields: its description and its messages (each under
+// its sender's field name). A new text field is sealed here too: Box.Seal(field, text) before
+// the store call, Box.Open(field, stored) in openReport, with a field name of its own.
+
+// errNoSealer answers on a server wired without a sealer (app.New always wires one).
+var errNoSealer = meldwijzer.Errorf(meldwijzer.EUNAVAILABLE, "this server takes no reports")
+
+// ReportKey names the data key of a report.
+func ReportKey(institution, id string) meldwijzer.KeyRef {
+	return meldwijzer.KeyRef{Institution: institution, Kind: meldwijzer.KeyKindReport, ID: id}
+}
+
+// sealReport returns a copy of r with its text sealed by b (r keeps its plain text).
+func sealReport(b *seal.Box, r *meldwijzer.Report) *meldwijzer.Report {
+	out := *r
+	out.Description = b.Seal(seal.FieldDescription, r.Description)
+	out.Messages = make([]meldwijzer.Message, len(r.Messages))
+	for i, m := range r.Messages {
+		m.Text = b.Seal(seal.MessageField(m.From), m.Text)
+		out.Messages[i] = m
+	}
+	return &out
+}
+
+// sealed reports whether any of r's text is sealed (a report stored before sealing existed
+// has none, and needs no key to read).
+func sealed(r *meldwijzer.Report) bool {
+	if seal.Sealed(r.Description) {
+		return true
+	}
+	for _, m := range r.Messages {
+		if seal.Sealed(m.Text) {
+			return true
+		}
+	}
+	return false
+}
+
+// openReport opens r's text in place. A report past its ExpiresAt has no text (its key may be
+// deleted already): its text is forgotten, never opened.
+func (s *Service) openReport(ctx context.Context, r *meldwijzer.Report) error {
+	if r.Forget(s.now()) || !sealed(r) {
+		return nil
+	}
+	if s.sealer == nil {
+		return errNoSealer
+	}
+	b, err := s.sealer.Open(ctx, ReportKey(r.Institution, r.ID))
+	if errors.Is(err, meldwijzer.ErrKeyNotFound) {
+		// Not the person's "not found": the report is there and its key is not.
+		return fmt.Errorf("meldpunt: report %s has sealed text and no data key", r.ID)
+	}
+	if err != nil {
+		return err
+	}
+	if r.Description, err = b.Open(seal.FieldDescription, r.Description); err != nil {
+		return fmt.Errorf("meldpunt: report %s: description: %w", r.ID, err)
+	}
+	for i := range r.Messages {
+		m := &r.Messages[i]
+		if m.Text, err = b.Open(seal.MessageField(m.From), m.Text); err != nil {
+			return fmt.Errorf("meldpunt: report %s: message %d: %w", r.ID, i, err)
+		}
+	}
+	return nil
+}
+
+// sealMessage returns m with its text sealed by the report's key (made now for a report
+// stored before sealing existed).
+func (s *Service) sealMessage(ctx context.Context, institution, id string, m meldwijzer.Message) (meldwijzer.Message, error) {
+	if s.sealer == nil {
+		return m, errNoSealer
+	}
+	b, err := s.sealer.OpenOrCreate(ctx, ReportKey(institution, id))
+	if err != nil {
+		return m, err
+	}
+	m.Text = b.Seal(seal.MessageField(m.From), m.Text)
+	return m, nil
+}
