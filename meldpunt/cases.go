@@ -74,10 +74,7 @@ func (s *Service) Inbox(ctx context.Context, who Staff, q InboxQuery) ([]*meldwi
 	// The inbox shows no text: it is neither opened nor passed on.
 	for _, r := range page {
 		r.Forget(s.now())
-		r.Description = ""
-		for i := range r.Messages {
-			r.Messages[i].Text = ""
-		}
+		forgetText(r)
 	}
 	return page, next, err
 }

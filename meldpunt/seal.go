@@ -60,8 +60,10 @@ func (s *Service) openReport(ctx context.Context, r *meldwijzer.Report) error {
 	}
 	b, err := s.sealer.Open(ctx, ReportKey(r.Institution, r.ID))
 	if errors.Is(err, meldwijzer.ErrKeyNotFound) {
-		// Not the person's "not found": the report is there and its key is not.
-		return fmt.Errorf("meldpunt: report %s has sealed text and no data key", r.ID)
+		// The key is written before the report, so a report without one has had its key
+		// deleted: a copy brought back from a backup. Its text is gone, as for an expired report.
+		forgetText(r)
+		return nil
 	}
 	if err != nil {
 		return err
@@ -90,4 +92,12 @@ func (s *Service) sealMessage(ctx context.Context, institution, id string, m mel
 	}
 	m.Text = b.Seal(seal.MessageField(m.From), m.Text)
 	return m, nil
+}
+
+// forgetText removes r's text and keeps the rest (the number and senders of its messages).
+func forgetText(r *meldwijzer.Report) {
+	r.Description = ""
+	for i := range r.Messages {
+		r.Messages[i].Text = ""
+	}
 }
