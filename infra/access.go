@@ -24,6 +24,8 @@ type access struct {
 	table []tableGrant
 	// secrets are the Secrets Manager secrets it reads.
 	secrets []awssecretsmanager.Secret
+	// seal are its actions on the seal key (sealKeyStatement).
+	seal []string
 }
 
 // tableGrant is one statement on the table: actions on the items whose partition key starts
@@ -32,6 +34,8 @@ type tableGrant struct {
 	sid      string
 	actions  []string
 	prefixes []string
+	// keys puts the grant on the keys table instead of the reports table.
+	keys bool
 }
 
 // The partitions of reports: the report items, counts and sequence (INST#), the receipt index
@@ -47,7 +51,10 @@ var (
 	// Updates, GetItem on replay), ReportByReceipt (GetItem) and AddMessage (GetItem,
 	// UpdateItem). Never the audit log.
 	meldpuntTable = []tableGrant{
-		{"Reports", []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, reportPartitions},
+		{"Reports", []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, reportPartitions, false},
+		// A new report's data key (PutItem), a report's key to read and answer it (GetItem), and
+		// the key of a retried submission that stored nothing (DeleteItem).
+		{"DataKeys", []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"}, []string{dynamo.PrefixKey}, true},
 	}
 	// The institution function also lists reports (Query, BatchGetItem), reads counts (Query)
 	// and sets statuses (a transaction that moves list entries and may delete the idempotency
@@ -56,9 +63,14 @@ var (
 	// counter AUDITSEQ#.
 	institutionTable = []tableGrant{
 		{"Reports", []string{"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
-			"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}, reportPartitions},
-		{"AuditAppend", []string{"dynamodb:Query", "dynamodb:PutItem"}, []string{dynamo.PrefixAudit}},
-		{"AuditCounter", []string{"dynamodb:UpdateItem"}, []string{dynamo.PrefixAuditSeq}},
+			"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}, reportPartitions, false},
+		{"AuditAppend", []string{"dynamodb:Query", "dynamodb:PutItem"}, []string{dynamo.PrefixAudit}, false},
+		{"AuditCounter", []string{"dynamodb:UpdateItem"}, []string{dynamo.PrefixAuditSeq}, false},
+		// Data keys: read to open and answer a case, made for a report stored before sealing
+		// (PutItem), given the report's expiry when it closes (UpdateItem), never deleted here:
+		// DynamoDB's TTL deletes them. The expiry index moves with the expiry (PutItem, DeleteItem).
+		{"DataKeys", []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, []string{dynamo.PrefixKey}, true},
+		{"DataKeyExpiry", []string{"dynamodb:PutItem", "dynamodb:DeleteItem"}, []string{dynamo.PartExpires}, true},
 	}
 )
 
@@ -66,7 +78,8 @@ var (
 // derives receipts, so only it gets the master secret; the two functions behind CloudFront's
 // origin secret read that.
 func functionAccess(d *data, issuer, audience *string) map[string]access {
-	origin := map[string]*string{config.EnvTable: d.table.TableName(), config.EnvOriginSecretARN: d.originSecret.SecretArn()}
+	origin := map[string]*string{config.EnvTable: d.table.TableName(), config.EnvOriginSecretARN: d.originSecret.SecretArn(),
+		config.EnvKeysTable: d.seal.keysTable.TableName(), config.EnvSealKeyARN: d.seal.key.KeyArn()}
 	meldpunt := maps.Clone(origin)
 	meldpunt[config.EnvSecretARN] = d.secret.SecretArn()
 	staff := maps.Clone(origin)
@@ -75,8 +88,8 @@ func functionAccess(d *data, issuer, audience *string) map[string]access {
 	staff[config.EnvTokenAudience] = audience
 	return map[string]access{
 		api.FunctionWegwijzer:   {},
-		api.FunctionMeldpunt:    {env: meldpunt, table: meldpuntTable, secrets: []awssecretsmanager.Secret{d.secret, d.originSecret}},
-		api.FunctionInstitution: {env: staff, table: institutionTable, secrets: []awssecretsmanager.Secret{d.originSecret}},
+		api.FunctionMeldpunt:    {env: meldpunt, table: meldpuntTable, secrets: []awssecretsmanager.Secret{d.secret, d.originSecret}, seal: meldpuntSeal},
+		api.FunctionInstitution: {env: staff, table: institutionTable, secrets: []awssecretsmanager.Secret{d.originSecret}, seal: institutionSeal},
 	}
 }
 
@@ -90,10 +103,14 @@ func (a access) grant(stack awscdk.Stack, fn awslambda.Function, d *data) {
 		for _, p := range g.prefixes {
 			keys = append(keys, p+"*")
 		}
+		table := d.table
+		if g.keys {
+			table = d.seal.keysTable
+		}
 		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:       jsii.String("Table" + g.sid),
 			Actions:   jsii.Strings(g.actions...),
-			Resources: jsii.Strings(*d.table.TableArn()),
+			Resources: jsii.Strings(*table.TableArn()),
 			Conditions: &map[string]any{"ForAllValues:StringLike": map[string]any{
 				"dynamodb:LeadingKeys": keys,
 			}},
@@ -109,6 +126,9 @@ func (a access) grant(stack awscdk.Stack, fn awslambda.Function, d *data) {
 				"kms:ViaService": awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("dynamodb."), stack.Region(), jsii.String("."), stack.UrlSuffix()}),
 			}},
 		}))
+	}
+	if len(a.seal) > 0 {
+		fn.AddToRolePolicy(sealKeyStatement(d, a.seal))
 	}
 	// GetSecretValue and DescribeSecret on each secret, kms:Decrypt through Secrets Manager.
 	for _, s := range a.secrets {

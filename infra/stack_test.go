@@ -305,8 +305,8 @@ func TestEnvironmentHoldsNamesNotSecrets(t *testing.T) {
 	fnIDs := functionIDs(t, res)
 	wantVars := map[string][]string{
 		api.FunctionWegwijzer:   nil,
-		api.FunctionMeldpunt:    {config.EnvOriginSecretARN, config.EnvSecretARN, config.EnvTable},
-		api.FunctionInstitution: {config.EnvJWKSURL, config.EnvOriginSecretARN, config.EnvTable, config.EnvTokenAudience, config.EnvTokenIssuer},
+		api.FunctionMeldpunt:    {config.EnvKeysTable, config.EnvOriginSecretARN, config.EnvSealKeyARN, config.EnvSecretARN, config.EnvTable},
+		api.FunctionInstitution: {config.EnvJWKSURL, config.EnvKeysTable, config.EnvOriginSecretARN, config.EnvSealKeyARN, config.EnvTable, config.EnvTokenAudience, config.EnvTokenIssuer},
 	}
 	secretish := regexp.MustCompile(`(?i)secret|password|passwd|private|token|key|credential`)
 	highEntropy := regexp.MustCompile(`^[A-Za-z0-9+/=_-]{20,}$`)
@@ -375,8 +375,14 @@ func TestGeneratedSecretShapeDecodes(t *testing.T) {
 func TestTable(t *testing.T) {
 	_, _, res := synth(t)
 	tables := ofType(res, "AWS::DynamoDB::GlobalTable")
-	if len(tables) != 1 || len(ofType(res, "AWS::DynamoDB::Table")) != 0 {
-		t.Fatalf("want exactly one TableV2 (GlobalTable), got %d", len(tables))
+	if len(tables) != 2 || len(ofType(res, "AWS::DynamoDB::Table")) != 0 {
+		t.Fatalf("want exactly two TableV2 (GlobalTable): the reports and the data keys, got %d", len(tables))
+	}
+	// The keys table is checked in seal_test.go: it must not have PITR.
+	for id := range tables {
+		if strings.HasPrefix(id, "KeysTable") {
+			delete(tables, id)
+		}
 	}
 	keys := ofType(res, "AWS::KMS::Key")
 	for id, tb := range tables {
@@ -527,7 +533,7 @@ func TestGrantsPerFunction(t *testing.T) {
 		}
 	}
 	want := map[string][]string{
-		api.FunctionMeldpunt:    {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"},
+		api.FunctionMeldpunt:    {"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"},
 		api.FunctionInstitution: {"dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"},
 	}
 	for fn, w := range want {
