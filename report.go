@@ -69,6 +69,11 @@ type Report struct {
 	ExpiresAt time.Time
 
 	Messages []Message
+
+	// Assignee is the handler who has the case ("" for nobody); Notes are the handlers'
+	// internal notes (case.go), never shown to the reporter.
+	Assignee string
+	Notes    []Note
 }
 
 // Message is one message in the conversation between the anonymous reporter and the institution.
@@ -128,12 +133,18 @@ type ReportFilter struct {
 	Status      string // a status, StatusOpen, or "" for all
 	Cursor      string // opaque, from the previous page
 	Limit       int
+	// Sort is SortNewest or SortDeadline (open reports only, the next deadline first);
+	// DueBefore, with SortDeadline, keeps only the reports whose next deadline is before it
+	// (overdue at that time).
+	Sort      string
+	DueBefore time.Time
 }
 
 // ReportStore keeps reports, their conversations and their counts. Every method is atomic.
 // Errors are *Error with ENOTFOUND for an unknown report, ECONFLICT for a broken condition and
 // EUNAVAILABLE when the store cannot be reached (the caller answers 503 and nothing was written).
 type ReportStore interface {
+	CaseStore
 	// CreateReport stores the report, its receipt index, its counts and the idempotency record
 	// in one atomic write. When a record with idem.KeyHash exists already it writes nothing and
 	// returns the stored report and record with created == false.
@@ -147,7 +158,8 @@ type ReportStore interface {
 	AddMessage(ctx context.Context, institution, id string, m Message) (*Report, error)
 	// SetStatus changes the status at time at; closing sets ExpiresAt to at + retention.
 	SetStatus(ctx context.Context, institution, id, status string, at time.Time, retention time.Duration) (*Report, error)
-	// Reports lists an institution's reports, newest first, and the cursor of the next page ("" at the end).
+	// Reports lists an institution's reports, newest first (or by f.Sort), and the cursor of
+	// the next page ("" at the end).
 	Reports(ctx context.Context, f ReportFilter) ([]*Report, string, error)
 	// Counts returns the institution's counts for months from..to (YYYY-MM, inclusive).
 	Counts(ctx context.Context, institution, from, to string) ([]Count, error)

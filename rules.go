@@ -36,10 +36,14 @@ func CheckStatus(status string) error {
 	return nil
 }
 
-// Validate checks a listing's filter: an institution, and a status or StatusOpen when there is one.
+// Validate checks a listing's filter: an institution, a status or StatusOpen when there is
+// one, and its order (ValidateSort).
 func (f ReportFilter) Validate() error {
 	if f.Institution == "" {
 		return ErrNoInstitution
+	}
+	if err := f.ValidateSort(); err != nil {
+		return err
 	}
 	if f.Status != "" && f.Status != StatusOpen {
 		return CheckStatus(f.Status)
@@ -84,11 +88,15 @@ func (m Message) Validate() error {
 	return nil
 }
 
-// ConversationBytes is the size of the description and all messages, in bytes.
+// ConversationBytes is the size of the description, all messages and all notes, in bytes: the
+// part of the report's item that grows.
 func (r *Report) ConversationBytes() int {
 	n := len(r.Description)
 	for _, m := range r.Messages {
 		n += len(m.Text)
+	}
+	for _, x := range r.Notes {
+		n += len(x.Text)
 	}
 	return n
 }
@@ -109,7 +117,8 @@ func (r *Report) CanAddMessage(m Message) error {
 }
 
 // AddMessage appends m to the conversation. The report is updated at m.At; the institution's
-// first message acknowledges it. The status does not change.
+// first message acknowledges it, and its answer to a received report takes the case in
+// progress (the store writes both with the message).
 func (r *Report) AddMessage(m Message) error {
 	if err := r.CanAddMessage(m); err != nil {
 		return err
@@ -118,6 +127,9 @@ func (r *Report) AddMessage(m Message) error {
 	r.UpdatedAt = m.At
 	if m.From == FromInstitution && r.AcknowledgedAt.IsZero() {
 		r.AcknowledgedAt = m.At
+	}
+	if m.From == FromInstitution && r.Status == StatusReceived {
+		r.Status = StatusInProgress
 	}
 	return nil
 }
@@ -155,13 +167,13 @@ func (r *Report) Expired(now time.Time) bool {
 	return !r.ExpiresAt.IsZero() && !now.Before(r.ExpiresAt)
 }
 
-// Forget removes the report's text (description and messages) once it has expired at now,
+// Forget removes the report's text (description, messages and notes) once it has expired at now,
 // so that no reader sees what retention deleted, and says whether it did.
 func (r *Report) Forget(now time.Time) bool {
 	if !r.Expired(now) {
 		return false
 	}
-	r.Description, r.Messages = "", nil
+	r.Description, r.Messages, r.Notes = "", nil, nil
 	return true
 }
 

@@ -70,6 +70,14 @@ type caseView struct {
 	Messages int      `json:"messageCount"`
 	// AwaitingAnswer is true when the reporter wrote last (or wrote and nobody answered yet).
 	AwaitingAnswer bool `json:"awaitingAnswer"`
+	// WaitingOn is who the open case waits on: "institution" (the reporter wrote last, or
+	// nobody answered yet) or "reporter" (the institution answered last); null when closed.
+	WaitingOn *string `json:"waitingOn"`
+	// Assignee is the handler who has the case (null: nobody); NextDeadline the deadline it
+	// waits on first (null when closed); NoteCount its internal notes.
+	Assignee     *string `json:"assignee"`
+	NextDeadline *day    `json:"nextDeadline"`
+	NoteCount    int     `json:"noteCount"`
 }
 
 func (s *Server) caseOf(r *meldwijzer.Report, withText bool) caseView {
@@ -84,6 +92,16 @@ func (s *Server) caseOf(r *meldwijzer.Report, withText bool) caseView {
 	if v.Grounds == nil {
 		v.Grounds = []string{}
 	}
+	if w := r.WaitingOn(); w != "" {
+		v.WaitingOn = &w
+	}
+	if r.Assignee != "" {
+		v.Assignee = &r.Assignee
+	}
+	if by, ok := r.NextDeadline(); ok {
+		v.NextDeadline = optDay(by)
+	}
+	v.NoteCount = len(r.Notes)
 	if withText {
 		v.Description = r.Description
 	}
@@ -93,7 +111,14 @@ func (s *Server) caseOf(r *meldwijzer.Report, withText bool) caseView {
 // listReports is the handler's inbox: newest first, by status, a page at a time.
 func (s *Server) listReports(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	query := meldpunt.InboxQuery{Status: q.Get("status"), Cursor: q.Get("cursor")}
+	query := meldpunt.InboxQuery{Status: q.Get("status"), Cursor: q.Get("cursor"), Sort: q.Get("sort")}
+	switch q.Get("overdue") {
+	case "", "false":
+	case "true":
+		query.Overdue = true
+	default:
+		return meldwijzer.Errorf(meldwijzer.EINVALID, "overdue must be true or false")
+	}
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 {
@@ -118,7 +143,7 @@ func (s *Server) listReports(w http.ResponseWriter, r *http.Request) error {
 
 // writeCase answers with a report as its handler sees it, with its messages.
 func (s *Server) writeCase(w http.ResponseWriter, status int, rep *meldwijzer.Report, extra map[string]any) {
-	out := map[string]any{"report": s.caseOf(rep, true), "messages": messageViews(rep.Messages)}
+	out := map[string]any{"report": s.caseOf(rep, true), "messages": messageViews(rep.Messages), "notes": noteViews(rep.Notes)}
 	maps.Copy(out, extra)
 	writeJSON(w, status, out)
 }
@@ -144,21 +169,6 @@ func (s *Server) replyToReport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.writeCase(w, http.StatusCreated, rep, map[string]any{"message": messageViewOf(*m)})
-	return nil
-}
-
-func (s *Server) setReportStatus(w http.ResponseWriter, r *http.Request) error {
-	var body struct {
-		Status string `json:"status"`
-	}
-	if err := decode(r, &body); err != nil {
-		return err
-	}
-	rep, err := s.meldpunt.SetStatus(r.Context(), staff(r), r.PathValue("reportId"), body.Status)
-	if err != nil {
-		return err
-	}
-	s.writeCase(w, http.StatusOK, rep, nil)
 	return nil
 }
 

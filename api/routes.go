@@ -65,7 +65,8 @@ var Routes = []Route{
 	{Method: "GET", Path: "/api/v1/institutions/{id}/reports", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, handle: (*Server).listReports},
 	{Method: "GET", Path: "/api/v1/institutions/{id}/reports/{reportId}", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, handle: (*Server).getReport},
 	{Method: "POST", Path: "/api/v1/institutions/{id}/reports/{reportId}/messages", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, MaxBody: 10 << 10, handle: (*Server).replyToReport},
-	{Method: "PATCH", Path: "/api/v1/institutions/{id}/reports/{reportId}", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, MaxBody: 1 << 10, handle: (*Server).setReportStatus},
+	{Method: "PATCH", Path: "/api/v1/institutions/{id}/reports/{reportId}", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, MaxBody: 2 << 10, handle: (*Server).patchReport},
+	{Method: "POST", Path: "/api/v1/institutions/{id}/reports/{reportId}/notes", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, MaxBody: 10 << 10, handle: (*Server).addNote},
 	{Method: "GET", Path: "/api/v1/institutions/{id}/audit", Function: FunctionInstitution, Auth: AuthStaff, Roles: staffRoles, handle: (*Server).auditLogView},
 
 	// The local binary's demo sign-in: a token for a demo institution, without a password.

@@ -45,7 +45,7 @@ func TestOpenAPIEnumsAreTheGoLists(t *testing.T) {
 	for what, want := range map[string][]string{
 		"grounds": meldwijzer.Grounds, "when": meldwijzer.Whens, "role": auth.Roles,
 		"overdue": {meldwijzer.OverdueAcknowledge, meldwijzer.OverdueFeedback},
-		"action":  {meldwijzer.AuditList, meldwijzer.AuditRead, meldwijzer.AuditReply, meldwijzer.AuditStatus},
+		"action":  {meldwijzer.AuditList, meldwijzer.AuditRead, meldwijzer.AuditReply, meldwijzer.AuditStatus, meldwijzer.AuditAssign, meldwijzer.AuditNote},
 		"from":    {meldwijzer.FromReporter, meldwijzer.FromInstitution},
 	} {
 		enum := "enum: [" + strings.Join(want, ", ") + "]"

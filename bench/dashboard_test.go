@@ -173,6 +173,7 @@ func dashboardRows(r *run) {
 	}
 	jsonRes := measure("/dashboard")
 	csvRes := measure("/dashboard.csv")
+	inboxRes := measure(inboxPath)
 
 	row := func(part string, p pairs, why string) Row {
 		ratio := medianf(p.p50Ratios())
@@ -217,4 +218,5 @@ func dashboardRows(r *run) {
 		"the CSV reads only the pre-aggregated counts (months × dimensions), whatever the number of reports: %s with 1k, %s with 100k",
 		fmtDur(cp50(smallStore)), fmtDur(cp50(largeStore))))
 	r.add(csvRow)
+	r.add(inboxRow(row, inboxRes))
 }

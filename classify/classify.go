@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -105,6 +107,12 @@ type Classifier struct {
 	allKeys  map[string]bool     // every key of every word of every pattern
 	typoIdx  map[string][]string // a vocabulary word, and each of its one-rune deletions -> the word
 	typoKeys map[string][]string // vocabulary word -> its keys
+
+	// wordKeys remembers keys(w) across messages: a word's keys depend on the word alone, and a
+	// few thousand words make up most of what people type. Bounded, so that a flood of made-up
+	// words costs time, never memory.
+	wordKeys     sync.Map // string -> wordKeys
+	wordKeysSize atomic.Int32
 
 	idioms   []int32
 	themes   []scored
@@ -402,26 +410,42 @@ func (c *Classifier) classify(toks []token) Result {
 // keys of a vocabulary word when the word looks like a typo of it.
 func (c *Classifier) words(toks []token) []word {
 	words := make([]word, 0, len(toks))
-	type cached struct {
-		keys []string
-		own  int
-	}
-	cache := map[string]cached{}
 	for _, t := range toks {
 		exp := []string{t.text}
 		if s, ok := c.slang[t.text]; ok {
 			exp = s
 		}
 		for _, w := range exp {
-			kc, ok := cache[w]
-			if !ok {
-				kc.keys, kc.own = c.keys(w)
-				cache[w] = kc
-			}
+			kc := c.cachedKeys(w)
 			words = append(words, word{token: token{text: w, clause: t.clause}, keys: kc.keys, own: kc.own})
 		}
 	}
 	return words
+}
+
+// wordKeys are a word's lookup keys and how many of them are its own; shared, never changed.
+type wordKeys struct {
+	keys []string
+	own  int
+}
+
+// maxWordKeys bounds the keys cache (about 64k words, a few MB).
+const maxWordKeys = 1 << 16
+
+// cachedKeys is keys(w), remembered while the cache has room.
+func (c *Classifier) cachedKeys(w string) wordKeys {
+	if v, ok := c.wordKeys.Load(w); ok {
+		return v.(wordKeys)
+	}
+	var kc wordKeys
+	kc.keys, kc.own = c.keys(w)
+	kc.keys = slices.Clip(kc.keys) // callers that append get their own copy
+	if c.wordKeysSize.Load() < maxWordKeys {
+		if _, loaded := c.wordKeys.LoadOrStore(strings.Clone(w), kc); !loaded {
+			c.wordKeysSize.Add(1)
+		}
+	}
+	return kc
 }
 
 // keys returns the lookup keys of a word and how many of them are its own (the rest are the keys

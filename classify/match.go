@@ -103,12 +103,24 @@ func (c *Classifier) negatedAt(words []word, start int) bool {
 // a tie. Each entry counts once, and each word of the message counts for one entry only (the
 // heaviest), so listing several forms of a word ("dreigt", "dreigen") does not add up.
 func (c *Classifier) best(list []scored, occ map[int32][]occurrence, n int) string {
+	if len(occ) == 0 {
+		return ""
+	}
+	// hit marks the patterns that occur, so that the many terms that do not cost a bit test
+	// instead of a map lookup.
+	hit := make([]uint64, (len(c.pats)+63)/64)
+	for p := range occ {
+		hit[p>>6] |= 1 << (p & 63)
+	}
 	bestID, bestScore := "", 0.0
 	used := make([]bool, n)
 	for _, s := range list {
 		clear(used)
 		score := 0.0
 		for _, t := range s.terms { // terms are sorted heaviest first, longer phrases first
+			if hit[t.pat>>6]&(1<<(t.pat&63)) == 0 {
+				continue
+			}
 		next:
 			for _, o := range occ[t.pat] {
 				for i := o.start; i <= o.end; i++ {

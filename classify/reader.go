@@ -7,6 +7,7 @@ package classify
 type Reader struct {
 	vocab *Classifier
 	model *Model
+	feats featureCache
 }
 
 // NewReader combines a compiled vocabulary and a model.
@@ -48,7 +49,7 @@ func (r Reading) Flagged() bool { return r.Urgent != "" || r.Ask != "" }
 func (r *Reader) Read(text string) Reading {
 	toks := tokenize(text)
 	v := r.vocab.classify(toks)
-	p := r.model.predictFeatures(featuresOf(toks))
+	p := r.model.predictFeatures(r.feats.featuresOf(toks))
 	urgent := p.Head("urgent")
 	pAny := 1 - urgent.Of("")
 	kind, best := "", float32(-1)

@@ -151,3 +151,25 @@ func TestReaderFigures(t *testing.T) {
 var blindFloors = struct{ urgentRecall, theme, falseUrgent, traps float64 }{
 	urgentRecall: 96, theme: 90, falseUrgent: 3, traps: 6,
 }
+
+// The reader's cached features are the model's features: the same set for every message of the
+// corpus, read twice (the second time from the cache).
+func TestFeatureCacheIsFeaturesOf(t *testing.T) {
+	var fc featureCache
+	msgs := 0
+	for _, round := range []string{"first", "cached"} {
+		train, _ := corpora(t)
+		for _, u := range train {
+			toks := tokenize(u.Text)
+			got := fc.featuresOf(toks)
+			slices.Sort(got)
+			if want := featuresOf(toks); !slices.Equal(got, want) {
+				t.Fatalf("%s read of %q: %d buckets, want %d", round, u.Text, len(got), len(want))
+			}
+			msgs++
+		}
+	}
+	if msgs == 0 {
+		t.Fatal("no corpus")
+	}
+}

@@ -43,6 +43,10 @@ type InboxQuery struct {
 	Cursor string
 	// Limit is 1..MaxInboxLimit (DefaultInboxLimit when 0), for every status.
 	Limit int
+	// Sort is "" (newest first) or meldwijzer.SortDeadline (open cases, the next deadline
+	// first); Overdue keeps the cases past their next deadline, by deadline.
+	Sort    string
+	Overdue bool
 }
 
 // audit appends who did what to which report, before the data leaves.
@@ -67,10 +71,14 @@ func (s *Service) Inbox(ctx context.Context, who Staff, q InboxQuery) ([]*meldwi
 	if q.Limit < 1 || q.Limit > MaxInboxLimit {
 		return nil, "", meldwijzer.Errorf(meldwijzer.EINVALID, "limit must be a number from 1 to %d", MaxInboxLimit)
 	}
+	f, err := s.inboxFilter(who, q)
+	if err != nil {
+		return nil, "", err
+	}
 	if err := s.audit(ctx, who, meldwijzer.AuditList, "", q.Status); err != nil {
 		return nil, "", err
 	}
-	page, next, err := s.store.Reports(ctx, meldwijzer.ReportFilter{Institution: who.Institution, Status: q.Status, Cursor: q.Cursor, Limit: q.Limit})
+	page, next, err := s.store.Reports(ctx, f)
 	// The inbox shows no text: it is neither opened nor passed on.
 	for _, r := range page {
 		r.Forget(s.now())
@@ -94,17 +102,24 @@ func (s *Service) Case(ctx context.Context, who Staff, id string) (*meldwijzer.R
 	return r, nil
 }
 
-// Reply adds the institution's answer to a report's conversation; it returns the message and
-// the report as it is now.
+// Reply adds the institution's answer to a report's conversation (a received case goes in
+// progress with it); it returns the message and the report as it is now.
 func (s *Service) Reply(ctx context.Context, who Staff, id, text string) (*meldwijzer.Message, *meldwijzer.Report, error) {
 	if err := CheckMessage(text); err != nil {
 		return nil, nil, err
 	}
-	if _, err := s.store.Report(ctx, who.Institution, id); err != nil {
+	r, err := s.store.Report(ctx, who.Institution, id)
+	if err != nil {
 		return nil, nil, err
 	}
 	if err := s.audit(ctx, who, meldwijzer.AuditReply, id, ""); err != nil {
 		return nil, nil, err
+	}
+	// The answer takes a received case in progress, in the store's same write.
+	if r.Status == meldwijzer.StatusReceived {
+		if err := s.audit(ctx, who, meldwijzer.AuditStatus, id, meldwijzer.StatusInProgress); err != nil {
+			return nil, nil, err
+		}
 	}
 	return s.addMessage(ctx, who.Institution, id, meldwijzer.FromInstitution, text)
 }

@@ -11,9 +11,10 @@ import (
 
 // The service seals a report's text before any store sees it and opens it after a read, so
 // that both stores keep only ciphertext (and need not know about keys), and one place decides
-// which fields are text. A report's text fields: its description and its messages (each under
-// its sender's field name). A new text field is sealed here too: Box.Seal(field, text) before
-// the store call, Box.Open(field, stored) in openReport, with a field name of its own.
+// which fields are text. A report's text fields: its description, its messages (each under its
+// sender's field name) and the handlers' notes. A new text field is sealed here too:
+// Box.Seal(field, text) before the store call, and in sealReport, sealed, openReport and
+// forgetText, with a field name of its own.
 
 // errNoSealer answers on a server wired without a sealer (app.New always wires one).
 var errNoSealer = meldwijzer.Errorf(meldwijzer.EUNAVAILABLE, "this server takes no reports")
@@ -32,6 +33,11 @@ func sealReport(b *seal.Box, r *meldwijzer.Report) *meldwijzer.Report {
 		m.Text = b.Seal(seal.MessageField(m.From), m.Text)
 		out.Messages[i] = m
 	}
+	out.Notes = make([]meldwijzer.Note, len(r.Notes))
+	for i, n := range r.Notes {
+		n.Text = b.Seal(seal.FieldNote, n.Text)
+		out.Notes[i] = n
+	}
 	return &out
 }
 
@@ -43,6 +49,11 @@ func sealed(r *meldwijzer.Report) bool {
 	}
 	for _, m := range r.Messages {
 		if seal.Sealed(m.Text) {
+			return true
+		}
+	}
+	for _, n := range r.Notes {
+		if seal.Sealed(n.Text) {
 			return true
 		}
 	}
@@ -77,27 +88,36 @@ func (s *Service) openReport(ctx context.Context, r *meldwijzer.Report) error {
 			return fmt.Errorf("meldpunt: report %s: message %d: %w", r.ID, i, err)
 		}
 	}
+	for i := range r.Notes {
+		n := &r.Notes[i]
+		if n.Text, err = b.Open(seal.FieldNote, n.Text); err != nil {
+			return fmt.Errorf("meldpunt: report %s: note %d: %w", r.ID, i, err)
+		}
+	}
 	return nil
 }
 
-// sealMessage returns m with its text sealed by the report's key (made now for a report
+// sealText returns text sealed for field of the report, by its key (made now for a report
 // stored before sealing existed).
-func (s *Service) sealMessage(ctx context.Context, institution, id string, m meldwijzer.Message) (meldwijzer.Message, error) {
+func (s *Service) sealText(ctx context.Context, institution, id, field, text string) (string, error) {
 	if s.sealer == nil {
-		return m, errNoSealer
+		return "", errNoSealer
 	}
 	b, err := s.sealer.OpenOrCreate(ctx, ReportKey(institution, id))
 	if err != nil {
-		return m, err
+		return "", err
 	}
-	m.Text = b.Seal(seal.MessageField(m.From), m.Text)
-	return m, nil
+	return b.Seal(field, text), nil
 }
 
-// forgetText removes r's text and keeps the rest (the number and senders of its messages).
+// forgetText removes r's text and keeps the rest (the number and senders of its messages and
+// notes).
 func forgetText(r *meldwijzer.Report) {
 	r.Description = ""
 	for i := range r.Messages {
 		r.Messages[i].Text = ""
+	}
+	for i := range r.Notes {
+		r.Notes[i].Text = ""
 	}
 }

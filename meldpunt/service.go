@@ -244,7 +244,9 @@ func (s *Service) addMessage(ctx context.Context, institution, id, from, text st
 		return nil, nil, err
 	}
 	m := meldwijzer.Message{From: from, Text: text, At: Day(s.now())}
-	sm, err := s.sealMessage(ctx, institution, id, m)
+	sm := m
+	var err error
+	sm.Text, err = s.sealText(ctx, institution, id, seal.MessageField(from), text)
 	if err != nil {
 		return nil, nil, err
 	}

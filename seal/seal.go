@@ -33,6 +33,8 @@ const (
 	FieldDescription = "description"
 	// FieldMessage is a message's field, by its sender: FieldMessage + ":" + from.
 	FieldMessage = "message"
+	// FieldNote is a handler's internal note on a report.
+	FieldNote = "note"
 )
 
 // MessageField is the field name of a message from from (meldwijzer.FromReporter or FromInstitution).

@@ -34,15 +34,15 @@ func New(b *content.Bundle, r *classify.Reader) *Guide {
 
 // Embedded returns the guide over the content built into the binary, for serving. A cold start
 // does only what every request needs: the content is the snapshot checked at build time
-// (content.LoadEmbedded), and the vocabulary is compiled in the background, so that only a
-// typed message that arrives before it is ready waits for it.
+// (content.LoadEmbedded). The vocabulary is compiled when the first typed message arrives
+// (about 10 ms), not at start: most conversations begin with a button, and a Lambda that is
+// frozen between requests would not use a compile started in the background anyway.
 func Embedded() (*Guide, *content.Bundle, error) {
 	b, err := content.LoadEmbedded()
 	if err != nil {
 		return nil, nil, err
 	}
 	reader := sync.OnceValues(func() (*classify.Reader, error) { return LoadReader(content.FS, b) })
-	go reader()
 	return newGuide(b, reader), b, nil
 }
 

@@ -45,6 +45,7 @@ var (
 	bucketOrder       = []byte("order")
 	bucketOpen        = []byte("open")
 	bucketDue         = []byte("due")
+	bucketDeadline    = []byte("deadline")
 	bucketCounts      = []byte("counts")
 	bucketReceipts    = []byte("receipts")
 	bucketIdempotency = []byte("idempotency")
@@ -111,15 +112,15 @@ func (s *Store) Close() error { return s.close() }
 // file.compact); the server calls it after a sweep that deleted something.
 func (s *Store) Compact() error { return s.compact() }
 
-// migrate builds what a file written by an older version lacks: an institution's open index
-// and deadline counts, from its reports.
+// migrate builds what a file written by an older version lacks: an institution's open index,
+// deadline counts and deadline index, from its reports.
 func migrate(tx *bbolt.Tx) error {
 	return tx.Bucket(bucketInst).ForEachBucket(func(name []byte) error {
 		b := tx.Bucket(bucketInst).Bucket(name)
-		if b.Bucket(bucketOpen) != nil && b.Bucket(bucketDue) != nil {
+		if b.Bucket(bucketOpen) != nil && b.Bucket(bucketDue) != nil && b.Bucket(bucketDeadline) != nil {
 			return nil
 		}
-		for _, n := range [][]byte{bucketOpen, bucketDue} {
+		for _, n := range [][]byte{bucketOpen, bucketDue, bucketDeadline} {
 			if b.Bucket(n) != nil {
 				if err := b.DeleteBucket(n); err != nil {
 					return err

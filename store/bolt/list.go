@@ -24,6 +24,9 @@ func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meld
 		return nil, "", err
 	}
 	limit := meldwijzer.PageSize(f.Limit, meldwijzer.MaxReportsPage)
+	if f.Sort == meldwijzer.SortDeadline {
+		return s.reportsByDeadline(f, limit)
+	}
 	var start []byte
 	if f.Cursor != "" {
 		var err error

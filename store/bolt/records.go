@@ -39,6 +39,9 @@ type reportRecord struct {
 	ClosedAt       time.Time       `json:"closedAt,omitzero"`
 	ExpiresAt      time.Time       `json:"expiresAt,omitzero"`
 	Messages       []messageRecord `json:"messages,omitempty"`
+	// Notes are the handlers' internal notes, kept beside the messages (their text likewise).
+	Notes    []noteRecord `json:"notes,omitempty"`
+	Assignee string       `json:"assignee,omitempty"`
 	// IdempotencyKey is the key hash of the request that created the report, so that Sweep
 	// deletes its record with it.
 	IdempotencyKey string `json:"idempotencyKey"`
@@ -48,6 +51,12 @@ type messageRecord struct {
 	From string    `json:"from"`
 	Text string    `json:"text"`
 	At   time.Time `json:"at"`
+}
+
+type noteRecord struct {
+	Author string    `json:"author"`
+	Text   string    `json:"text"`
+	At     time.Time `json:"at"`
 }
 
 type idempotencyRecord struct {
@@ -72,9 +81,13 @@ func toRecord(r *meldwijzer.Report, idemKey string) *reportRecord {
 		FollowUp: r.FollowUp, ReceiptHash: r.ReceiptHash, Status: r.Status, CreatedAt: r.CreatedAt, Seq: r.Seq,
 		AcknowledgeBy: r.AcknowledgeBy, FeedbackBy: r.FeedbackBy, AcknowledgedAt: r.AcknowledgedAt,
 		UpdatedAt: r.UpdatedAt, ClosedAt: r.ClosedAt, ExpiresAt: r.ExpiresAt, IdempotencyKey: idemKey,
+		Assignee: r.Assignee,
 	}
 	for _, m := range r.Messages {
 		rec.Messages = append(rec.Messages, messageRecord(m))
+	}
+	for _, n := range r.Notes {
+		rec.Notes = append(rec.Notes, noteRecord(n))
 	}
 	return rec
 }
@@ -86,10 +99,13 @@ func (rec *reportRecord) report() *meldwijzer.Report {
 		Description: rec.Description, FollowUp: rec.FollowUp, ReceiptHash: rec.ReceiptHash,
 		Status: rec.Status, CreatedAt: rec.CreatedAt, Seq: rec.Seq, AcknowledgeBy: rec.AcknowledgeBy,
 		FeedbackBy: rec.FeedbackBy, AcknowledgedAt: rec.AcknowledgedAt, UpdatedAt: rec.UpdatedAt,
-		ClosedAt: rec.ClosedAt, ExpiresAt: rec.ExpiresAt,
+		ClosedAt: rec.ClosedAt, ExpiresAt: rec.ExpiresAt, Assignee: rec.Assignee,
 	}
 	for _, m := range rec.Messages {
 		r.Messages = append(r.Messages, meldwijzer.Message(m))
+	}
+	for _, n := range rec.Notes {
+		r.Notes = append(r.Notes, meldwijzer.Note(n))
 	}
 	return r
 }
@@ -151,7 +167,7 @@ func wrap(op string, err error) error {
 }
 
 // institution returns the buckets of inst, or nils when it has none.
-type instBuckets struct{ reports, order, open, due, counts *bbolt.Bucket }
+type instBuckets struct{ reports, order, open, due, counts, deadline *bbolt.Bucket }
 
 func institution(tx *bbolt.Tx, inst string) *instBuckets {
 	if inst == "" {
@@ -161,7 +177,7 @@ func institution(tx *bbolt.Tx, inst string) *instBuckets {
 	if b == nil {
 		return nil
 	}
-	return &instBuckets{b.Bucket(bucketReports), b.Bucket(bucketOrder), b.Bucket(bucketOpen), b.Bucket(bucketDue), b.Bucket(bucketCounts)}
+	return &instBuckets{b.Bucket(bucketReports), b.Bucket(bucketOrder), b.Bucket(bucketOpen), b.Bucket(bucketDue), b.Bucket(bucketCounts), b.Bucket(bucketDeadline)}
 }
 
 func createInstitution(tx *bbolt.Tx, inst string) (*instBuckets, error) {
@@ -173,7 +189,7 @@ func createInstitution(tx *bbolt.Tx, inst string) (*instBuckets, error) {
 	for _, x := range []struct {
 		name []byte
 		b    **bbolt.Bucket
-	}{{bucketReports, &ib.reports}, {bucketOrder, &ib.order}, {bucketOpen, &ib.open}, {bucketDue, &ib.due}, {bucketCounts, &ib.counts}} {
+	}{{bucketReports, &ib.reports}, {bucketOrder, &ib.order}, {bucketOpen, &ib.open}, {bucketDue, &ib.due}, {bucketCounts, &ib.counts}, {bucketDeadline, &ib.deadline}} {
 		if *x.b, err = b.CreateBucketIfNotExists(x.name); err != nil {
 			return nil, err
 		}
@@ -217,12 +233,20 @@ func load(tx *bbolt.Tx, inst, id string) (*instBuckets, *reportRecord, error) {
 	return ib, &rec, nil
 }
 
-// reindex keeps inst's open index and deadline counts in step with a report that was before
-// and is now after (nil before: it is new; nil after: it is deleted), in the transaction that
-// writes it.
+// reindex keeps inst's open and deadline indexes, the status in its order index and the
+// deadline counts in step with a report that was before and is now after (nil before: it is
+// new; nil after: it is deleted), in the transaction that writes it.
 func reindex(ib *instBuckets, before, after *meldwijzer.Report) error {
 	if err := addDue(ib.due, meldwijzer.DueChange(before, after)); err != nil {
 		return err
+	}
+	if err := reindexDeadline(ib, before, after); err != nil {
+		return err
+	}
+	if before != nil && after != nil && before.Status != after.Status {
+		if err := ib.order.Put(orderKey(after.CreatedAt, after.Seq, after.ID), []byte(after.Status)); err != nil {
+			return err
+		}
 	}
 	if before != nil && meldwijzer.Open(before.Status) && (after == nil || !meldwijzer.Open(after.Status)) {
 		if err := ib.open.Delete(orderKey(before.CreatedAt, before.Seq, before.ID)); err != nil {

@@ -226,6 +226,6 @@ func (s *Store) SetStatus(ctx context.Context, inst, id, status string, at time.
 				return false, err
 			}
 		}
-		return true, ib.order.Put(orderKey(r.CreatedAt, r.Seq, r.ID), []byte(status))
+		return true, nil // update's reindex moves the order, open and deadline entries
 	})
 }

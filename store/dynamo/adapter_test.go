@@ -277,8 +277,8 @@ func TestTTLDeletes(t *testing.T) {
 		_, err := e.s.Report(ctx, "roc-a", r.ID)
 		_, errReceipt := e.s.ReportByReceipt(ctx, r.ReceiptHash)
 		if meldwijzer.ErrorCode(err) == meldwijzer.ENOTFOUND && meldwijzer.ErrorCode(errReceipt) == meldwijzer.ENOTFOUND &&
-			e.raw("IDEM#"+idem.KeyHash, "IDEM") == nil && len(e.partition("INST#roc-a")) == 4+6+2 {
-			break // keep's report and 3 index entries (all, received, open), 6 counts, 2 deadline counts
+			e.raw("IDEM#"+idem.KeyHash, "IDEM") == nil && len(e.partition("INST#roc-a")) == 5+6+2 {
+			break // keep's report and 4 index entries (all, received, open, next deadline), 6 counts, 2 deadline counts
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("not deleted after 20 s: report %v, receipt %v, partition %q", err, errReceipt, e.partition("INST#roc-a"))

@@ -147,6 +147,11 @@ func (s *Store) CreateReport(ctx context.Context, r *meldwijzer.Report, idem *me
 			return nil, nil, false, fmt.Errorf("dynamo: building CreateReport: %w", err)
 		}
 	}
+	if sk, ok := deadlineSK(stored, ri.Created); ok {
+		if err := addPut(&indexItem{PK: ri.PK, SK: sk, Type: typeIndex, ID: r.ID}, notExists()); err != nil {
+			return nil, nil, false, fmt.Errorf("dynamo: building CreateReport: %w", err)
+		}
+	}
 	if r.ReceiptHash != "" {
 		iReceipt = len(items)
 		rc := &receiptItem{PK: receiptPK(r.ReceiptHash), SK: skReceipt, Type: typeReceipt, Institution: r.Institution, ReportID: r.ID, ExpiresTTL: ttlIndex}
@@ -345,7 +350,9 @@ func (s *Store) AddMessage(ctx context.Context, institution, id string, m meldwi
 			if err != nil {
 				return nil, err
 			}
-			if it.AckAt == "" {
+			// Its first answer acknowledges the report, and an answer to a received report
+			// takes it in progress: both change indexes and counts, written in one transaction.
+			if it.AckAt == "" || it.Status == meldwijzer.StatusReceived {
 				r, err := it.report()
 				if err != nil {
 					return nil, err
@@ -371,8 +378,9 @@ func (s *Store) AddMessage(ctx context.Context, institution, id string, m meldwi
 				}
 				continue
 			}
-			// Acknowledged already, and it must stay so for the counts to hold.
-			cond = cond.And(expression.Name("acknowledgedAt").AttributeExists())
+			// Acknowledged and in progress already, and it must stay so for the counts to hold.
+			cond = cond.And(expression.Name("acknowledgedAt").AttributeExists(),
+				expression.Name("status").NotEqual(expression.Value(meldwijzer.StatusReceived)))
 		}
 		r, retry, err := s.appendMessage(ctx, institution, id, m, last, upd, cond)
 		if !retry || attempt+1 >= transactAttempts {
@@ -412,7 +420,7 @@ func (s *Store) appendMessage(ctx context.Context, institution, id string, m mel
 		if err := r.CanAddMessage(m); err != nil {
 			return nil, false, err
 		}
-		if m.From == meldwijzer.FromInstitution && old.AckAt == "" {
+		if m.From == meldwijzer.FromInstitution && (old.AckAt == "" || old.Status == meldwijzer.StatusReceived) {
 			return nil, true, meldwijzer.Errorf(meldwijzer.ECONFLICT, "the report changed while the message was added; try again")
 		}
 		return nil, false, fmt.Errorf("dynamo: AddMessage: the condition failed on a report that takes the message")
@@ -428,16 +436,34 @@ func (s *Store) appendMessage(ctx context.Context, institution, id string, m mel
 	return r, false, err
 }
 
-// acknowledge appends the institution's first answer m to the report it (read as r) and takes
-// it off its acknowledge deadline's count, in one TransactWriteItems conditioned on the report
-// being still unacknowledged; done is false when that condition or a conflict cancelled it.
+// acknowledge appends the institution's answer m to the report it (read as r) that it
+// acknowledges or takes in progress: it takes the report off its acknowledge deadline's count,
+// moves its status and deadline index entries, in one TransactWriteItems conditioned on the
+// report's status and acknowledgement as read; done is false when that condition or a
+// conflict cancelled it.
 func (s *Store) acknowledge(ctx context.Context, it *reportItem, r *meldwijzer.Report, m meldwijzer.Message, upd expression.UpdateBuilder, cond expression.ConditionBuilder) (done bool, err error) {
 	after := *r
 	after.Messages = slices.Clone(r.Messages)
 	if err := after.AddMessage(m); err != nil {
 		return false, err
 	}
-	cond = cond.And(expression.Name("acknowledgedAt").AttributeNotExists())
+	cond = cond.And(expression.Name("status").Equal(expression.Value(it.Status)))
+	if it.AckAt == "" {
+		cond = cond.And(expression.Name("acknowledgedAt").AttributeNotExists())
+	} else {
+		cond = cond.And(expression.Name("acknowledgedAt").AttributeExists())
+	}
+	var items []types.TransactWriteItem
+	if after.Status != r.Status {
+		upd = upd.Set(expression.Name("status"), expression.Value(after.Status))
+		item, err := attributevalue.MarshalMap(&indexItem{PK: it.PK, SK: statusSK(after.Status, it), Type: typeIndex, ID: it.ID})
+		if err != nil {
+			return false, err
+		}
+		items = append(items,
+			types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: item}},
+			types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.table), Key: key(it.PK, statusSK(r.Status, it))}})
+	}
 	u, err := s.update(key(it.PK, it.SK), upd, &cond)
 	if err != nil {
 		return false, fmt.Errorf("dynamo: building AddMessage: %w", err)
@@ -446,7 +472,11 @@ func (s *Store) acknowledge(ctx context.Context, it *reportItem, r *meldwijzer.R
 	if err != nil {
 		return false, fmt.Errorf("dynamo: building AddMessage: %w", err)
 	}
-	items := append([]types.TransactWriteItem{{Update: u}}, due...)
+	next, err := s.deadlineItems(it.PK, it.Created, r, &after)
+	if err != nil {
+		return false, fmt.Errorf("dynamo: building AddMessage: %w", err)
+	}
+	items = append(append(append([]types.TransactWriteItem{{Update: u}}, items...), due...), next...)
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	if err == nil {
 		return true, nil
@@ -600,7 +630,7 @@ func (s *Store) statusItems(it *reportItem, next *meldwijzer.Report, withIdem, w
 		}})
 	}
 
-	// The deadline counts.
+	// The deadline counts and the deadline index entry.
 	before, err := it.report()
 	if err != nil {
 		return nil, 0, 0, err
@@ -610,6 +640,11 @@ func (s *Store) statusItems(it *reportItem, next *meldwijzer.Report, withIdem, w
 		return nil, 0, 0, err
 	}
 	items = append(items, due...)
+	moved, err := s.deadlineItems(it.PK, it.Created, before, next)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	items = append(items, moved...)
 
 	// The receipt index and the idempotency record, if they still exist.
 	ex := exists()

@@ -15,6 +15,7 @@ import (
 //	INST#<inst>  CREATED#<created>#<id>           list index: all reports, newest first
 //	INST#<inst>  STATUS#<status>#<created>#<id>   list index per status (moved on a status change)
 //	INST#<inst>  OPEN#<created>#<id>              list index of the open reports (received, in_progress)
+//	INST#<inst>  NEXT#<deadline>#<created>#<id>   list index of the open reports by next deadline (moved when it changes)
 //	INST#<inst>  SEQ                              the counter that orders reports within a day
 //	INST#<inst>  COUNT#<YYYY-MM>#<dim>#<value>    a pre-aggregated count (ADD n 1)
 //	INST#<inst>  DUE#<kind>#<deadline>            open reports waiting on a deadline (ADD n ±1)
@@ -117,6 +118,11 @@ type reportItem struct {
 	Expires     string        `dynamodbav:"expires,omitempty"`
 	ExpiresTTL  int64         `dynamodbav:"expiresAt,omitempty"`
 	Messages    []messageItem `dynamodbav:"messages"`
+	// Notes are the handlers' internal notes, kept beside the messages (their text likewise);
+	// LastNote is a hash of the last note appended (see AddNote).
+	Notes    []noteItem `dynamodbav:"notes,omitempty"`
+	LastNote string     `dynamodbav:"lastNote,omitempty"`
+	Assignee string     `dynamodbav:"assignee,omitempty"`
 	// ConvBytes is the size in bytes of the description and all messages.
 	ConvBytes int `dynamodbav:"convBytes"`
 	// LastMessage is a hash of the last message appended (see AddMessage).
@@ -124,6 +130,12 @@ type reportItem struct {
 	// The report's idempotency record, so that closing can set its TTL too.
 	IdemKeyHash string `dynamodbav:"idemKeyHash,omitempty"`
 	IdemExpires string `dynamodbav:"idemExpires,omitempty"`
+}
+
+type noteItem struct {
+	Author string `dynamodbav:"author"`
+	Text   string `dynamodbav:"text"`
+	At     string `dynamodbav:"at"`
 }
 
 type messageItem struct {
@@ -230,6 +242,11 @@ func newReportItem(r *meldwijzer.Report, idem *meldwijzer.Idempotency) *reportIt
 		it.Messages = append(it.Messages, messageItem{From: m.From, Text: m.Text, At: fmtTime(m.At)})
 		it.ConvBytes += len(m.Text)
 	}
+	it.Assignee = r.Assignee
+	for _, n := range r.Notes {
+		it.Notes = append(it.Notes, noteItem{Author: n.Author, Text: n.Text, At: fmtTime(n.At)})
+		it.ConvBytes += len(n.Text)
+	}
 	if idem != nil {
 		it.IdemKeyHash, it.IdemExpires = idem.KeyHash, fmtTime(idem.ExpiresAt)
 	}
@@ -240,7 +257,7 @@ func (it *reportItem) report() (*meldwijzer.Report, error) {
 	r := &meldwijzer.Report{
 		ID: it.ID, Institution: it.Institution, Audience: it.Audience, Lang: it.Lang, Theme: it.Theme,
 		Where: it.Where, When: it.When, Description: it.Description, FollowUp: it.FollowUp,
-		ReceiptHash: it.ReceiptHash, Status: it.Status, Seq: it.Seq,
+		ReceiptHash: it.ReceiptHash, Status: it.Status, Seq: it.Seq, Assignee: it.Assignee,
 	}
 	if len(it.Grounds) > 0 {
 		r.Grounds = append([]string(nil), it.Grounds...)
@@ -264,6 +281,13 @@ func (it *reportItem) report() (*meldwijzer.Report, error) {
 			return nil, fmt.Errorf("report %s: message: %w", it.ID, err)
 		}
 		r.Messages = append(r.Messages, meldwijzer.Message{From: m.From, Text: m.Text, At: at})
+	}
+	for _, n := range it.Notes {
+		at, err := parseTime(n.At)
+		if err != nil {
+			return nil, fmt.Errorf("report %s: note: %w", it.ID, err)
+		}
+		r.Notes = append(r.Notes, meldwijzer.Note{Author: n.Author, Text: n.Text, At: at})
 	}
 	return r, nil
 }

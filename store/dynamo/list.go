@@ -49,6 +49,12 @@ func decodeCursor(c, institution, listing, prefix string) (string, error) {
 // page into the listed items and their sort keys; it may leave items out.
 func queryPage[T any](ctx context.Context, s *Store, op string, kc expression.KeyConditionBuilder, pk, startSK string, limit int,
 	items func(raw []map[string]types.AttributeValue) ([]T, []string, error)) (page []T, nextSK string, err error) {
+	return queryPageDir(ctx, s, op, kc, pk, startSK, limit, false, items)
+}
+
+// queryPageDir is queryPage in either direction: forward lists the sort keys ascending.
+func queryPageDir[T any](ctx context.Context, s *Store, op string, kc expression.KeyConditionBuilder, pk, startSK string, limit int, forward bool,
+	items func(raw []map[string]types.AttributeValue) ([]T, []string, error)) (page []T, nextSK string, err error) {
 	expr, err := expression.NewBuilder().WithKeyCondition(kc).Build()
 	if err != nil {
 		return nil, "", fmt.Errorf("dynamo: building %s: %w", op, err)
@@ -64,7 +70,7 @@ func queryPage[T any](ctx context.Context, s *Store, op string, kc expression.Ke
 			KeyConditionExpression:    expr.KeyCondition(),
 			ExpressionAttributeNames:  expr.Names(),
 			ExpressionAttributeValues: expr.Values(),
-			ScanIndexForward:          aws.Bool(false),
+			ScanIndexForward:          aws.Bool(forward),
 			ConsistentRead:            aws.Bool(true),
 			Limit:                     aws.Int32(int32(limit + 1 - len(page))),
 			ExclusiveStartKey:         start,
@@ -101,15 +107,19 @@ func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meld
 	if f.Status != "" {
 		prefix = statusPrefix(f.Status)
 	}
+	listing := f.Status
+	kc := expression.Key(attrPK).Equal(expression.Value(pk)).And(expression.Key(attrSK).BeginsWith(prefix))
+	if f.Sort == meldwijzer.SortDeadline {
+		prefix, listing, kc = deadlinePrefix(), "deadline:"+f.Status, deadlineKeyCondition(pk, f.DueBefore)
+	}
 	var startSK string
 	if f.Cursor != "" {
 		var err error
-		if startSK, err = decodeCursor(f.Cursor, f.Institution, f.Status, prefix); err != nil {
+		if startSK, err = decodeCursor(f.Cursor, f.Institution, listing, prefix); err != nil {
 			return nil, "", err
 		}
 	}
-	kc := expression.Key(attrPK).Equal(expression.Value(pk)).And(expression.Key(attrSK).BeginsWith(prefix))
-	out, nextSK, err := queryPage(ctx, s, "Reports", kc, pk, startSK, limit, func(raw []map[string]types.AttributeValue) ([]*meldwijzer.Report, []string, error) {
+	out, nextSK, err := queryPageDir(ctx, s, "Reports", kc, pk, startSK, limit, f.Sort == meldwijzer.SortDeadline, func(raw []map[string]types.AttributeValue) ([]*meldwijzer.Report, []string, error) {
 		var entries []indexItem
 		if err := attributevalue.UnmarshalListOfMaps(raw, &entries); err != nil {
 			return nil, nil, fmt.Errorf("dynamo: Reports: %w", err)
@@ -142,7 +152,7 @@ func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meld
 	if err != nil || nextSK == "" {
 		return out, "", err
 	}
-	return out, encodeCursor(f.Institution, f.Status, nextSK), nil
+	return out, encodeCursor(f.Institution, listing, nextSK), nil
 }
 
 // batchReports reads reports of one institution by id (at most MaxLimit+1), strongly consistent.

@@ -157,6 +157,16 @@ func ReportDiff(want, got *meldwijzer.Report) string {
 			}
 		}
 	}
+	str("Assignee", want.Assignee, got.Assignee)
+	if len(want.Notes) != len(got.Notes) {
+		d = append(d, fmt.Sprintf("Notes: want %d, got %d", len(want.Notes), len(got.Notes)))
+	} else {
+		for i, w := range want.Notes {
+			if g := got.Notes[i]; w.Author != g.Author || w.Text != g.Text || !w.At.Equal(g.At) {
+				d = append(d, fmt.Sprintf("Notes[%d]: want %+v, got %+v", i, w, g))
+			}
+		}
+	}
 	return strings.Join(d, "\n")
 }
 

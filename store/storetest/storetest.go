@@ -80,6 +80,11 @@ func Run(t *testing.T, open func(t *testing.T) meldwijzer.ReportStore) {
 		{"ReportsCursor", testReportsCursor},
 		{"ReportsOpen", testReportsOpen},
 		{"Due", testDue},
+		{"Assignee", testAssignee},
+		{"Notes", testNotes},
+		{"NoteLimits", testNoteLimits},
+		{"AnswerTakesInProgress", testAnswerTakesInProgress},
+		{"ReportsByDeadline", testReportsByDeadline},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
@@ -596,6 +601,9 @@ func testMessages(t *testing.T, open func(t *testing.T) meldwijzer.ReportStore) 
 			want.Messages = append(want.Messages, step.m)
 			want.AcknowledgedAt = step.wantAck
 			want.UpdatedAt = step.m.At
+			if step.m.From == meldwijzer.FromInstitution {
+				want.Status = meldwijzer.StatusInProgress // the institution's answer takes it in progress
+			}
 			if d := ReportDiff(&want, got); d != "" {
 				t.Fatalf("AddMessage returned:\n%s", d)
 			}
@@ -752,7 +760,8 @@ func testStatus(t *testing.T, open func(t *testing.T) meldwijzer.ReportStore) {
 				return got
 			},
 			steps: []step{
-				{meldwijzer.StatusInProgress, t1, 0, Base.Add(time.Minute), time.Time{}, time.Time{}},
+				// The answer took it in progress; back to received, it stays acknowledged.
+				{meldwijzer.StatusReceived, t1, 0, Base.Add(time.Minute), time.Time{}, time.Time{}},
 				{meldwijzer.StatusClosed, t2, time.Hour, Base.Add(time.Minute), t2, t2.Add(time.Hour)},
 			},
 		},

@@ -140,14 +140,15 @@ describe('institution side', () => {
         assert.equal(await page.locator('#replyText').isDisabled(), false);
         await check(page, size, '3-report');
 
-        // reply, then take it in progress
+        // reply: the answer takes the report in progress
         const answer = 'Dank je voor je melding. Ik ben de vertrouwenspersoon. Ik wil graag met je praten.';
+        assert.ok(await page.getByRole('button', { name: 'In behandeling nemen' }).isVisible());
         await page.getByLabel('Antwoord aan de melder').fill(answer);
         await page.getByRole('button', { name: 'Stuur antwoord' }).click();
         await page.locator('#thread .msg.inst', { hasText: 'graag met je praten' }).waitFor();
         assert.equal(await page.locator('#replyText').inputValue(), '');
-        await page.getByRole('button', { name: 'In behandeling nemen' }).click();
         await page.locator('#stNow', { hasText: 'In behandeling' }).waitFor();
+        assert.equal(await page.getByRole('button', { name: 'In behandeling nemen' }).count(), 0);
         await check(page, size, '4-report-in-progress');
 
         // the reporter sees the answer and the status

@@ -24,6 +24,14 @@
       inTitle: 'Meldingen', show: 'Toon:', f_open: 'Open', f_received: 'Nieuw', f_in_progress: 'In behandeling', f_closed: 'Afgesloten',
       more: 'Meer laden', none: 'Er zijn hier geen meldingen.', nShown: '{n} meldingen', nShown1: '1 melding', loading: 'Laden…',
       b_new: 'Nieuw', b_ack: 'Ontvangst bevestigen te laat', b_fb: 'Terugkoppeling te laat', b_wait: 'Wacht op antwoord',
+      b_you: 'Melder wacht op jou', b_them: 'Wacht op melder',
+      sortBy: 'Volgorde:', s_newest: 'Nieuwste eerst', s_deadline: 'Eerste deadline', f_overdue: 'Te laat',
+      nextBy: 'Eerstvolgende deadline', asH: 'Behandelaar', asNobody: 'Nog niemand heeft deze melding.', asIs: 'Behandelaar: {who}',
+      asNobodyShort: 'niemand', asYou: 'jij', asMe: 'Aan mij toewijzen', asNone: 'Toewijzing weghalen', asOther: 'Overdragen aan een collega (naam zoals in het logboek)',
+      asGo: 'Overdragen', eAs: 'Schrijf de naam van een collega.', asDone: 'De behandelaar is nu: {who}.', asCleared: 'Niemand heeft de melding nu.',
+      ntH: 'Interne notities', ntWarn: 'Alleen voor wie meldingen behandelt. De melder ziet dit nooit. Schrijf niet meer op dan nodig, en geen namen als het niet hoeft.',
+      ntLabel: 'Nieuwe notitie', ntSave: 'Notitie opslaan', ntNone: 'Nog geen notities.', eNote: 'Schrijf eerst een notitie.', ntSaved: 'De notitie is opgeslagen.',
+      a_assign: 'Behandelaar gekozen', a_note: 'Notitie geschreven',
       st_received: 'Ontvangen', st_in_progress: 'In behandeling', st_closed: 'Afgesloten',
       reported: 'Gemeld op', ackBy: 'Ontvangst bevestigen vóór', fbBy: 'Terugkoppeling vóór', ackDone: 'Ontvangst bevestigd op',
       ref: 'Kenmerk', msgs: 'berichten', msgs1: 'bericht',
@@ -87,6 +95,14 @@
       inTitle: 'Reports', show: 'Show:', f_open: 'Open', f_received: 'New', f_in_progress: 'Being handled', f_closed: 'Closed',
       more: 'Load more', none: 'There are no reports here.', nShown: '{n} reports', nShown1: '1 report', loading: 'Loading…',
       b_new: 'New', b_ack: 'Acknowledgement overdue', b_fb: 'Feedback overdue', b_wait: 'Awaiting answer',
+      b_you: 'Reporter is waiting for you', b_them: 'Waiting for the reporter',
+      sortBy: 'Order:', s_newest: 'Newest first', s_deadline: 'First deadline', f_overdue: 'Overdue',
+      nextBy: 'Next deadline', asH: 'Handler', asNobody: 'Nobody has this report yet.', asIs: 'Handler: {who}',
+      asNobodyShort: 'nobody', asYou: 'you', asMe: 'Assign to me', asNone: 'Unassign', asOther: 'Hand over to a colleague (name as in the audit log)',
+      asGo: 'Hand over', eAs: 'Write a colleague\'s name.', asDone: 'The handler is now: {who}.', asCleared: 'Nobody has the report now.',
+      ntH: 'Internal notes', ntWarn: 'Only for those who handle reports. The reporter never sees this. Write no more than needed, and no names unless you must.',
+      ntLabel: 'New note', ntSave: 'Save note', ntNone: 'No notes yet.', eNote: 'Write a note first.', ntSaved: 'The note has been saved.',
+      a_assign: 'Chose a handler', a_note: 'Wrote a note',
       st_received: 'Received', st_in_progress: 'Being handled', st_closed: 'Closed',
       reported: 'Reported on', ackBy: 'Acknowledge before', fbBy: 'Feedback before', ackDone: 'Acknowledged on',
       ref: 'Reference', msgs: 'messages', msgs1: 'message',
@@ -136,7 +152,7 @@
   const KEY = 'meldwijzer.instelling';
   const S = {
     lang: 'nl', token: null, inst: '', role: '', sub: '', instName: '', view: '', busy: false,
-    status: 'open', cases: [], cursor: null, report: null, messages: [], dash: null, audit: [], auCursor: null
+    status: 'open', sort: '', overdue: false, cases: [], cursor: null, report: null, messages: [], notes: [], dash: null, audit: [], auCursor: null
   };
   const $ = (id) => document.getElementById(id);
   const t = (k, v) => {
@@ -216,7 +232,7 @@
   }
   function signOut(reason) {
     S.token = null;
-    Object.assign(S, { inst: '', role: '', sub: '', instName: '', cases: [], report: null, messages: [], dash: null, audit: [] });
+    Object.assign(S, { inst: '', role: '', sub: '', instName: '', cases: [], report: null, messages: [], notes: [], dash: null, audit: [] });
     save();
     $('tok').value = '';
     $('replyText').value = '';
@@ -278,7 +294,7 @@
     const [, name, arg] = (location.hash.match(/^#\/([a-z]+)\/?(.*)$/) || []);
     const handler = S.role === 'handler';
     if (name === 'melding' && arg) return handler ? openReport(decodeURIComponent(arg)) : show('vDenied');
-    if (name === 'meldingen') return handler ? openInbox() : show('vDenied');
+    if (name === 'meldingen') { if (!handler) return show('vDenied'); inboxFrom(arg); return openInbox(); }
     if (name === 'logboek') return openAudit();
     if (name === 'dashboard' || !handler) return openDash();
     return openInbox();
@@ -335,13 +351,17 @@
     else b.push(['st', t('st_' + c.status)]);
     if ((c.overdue || []).includes('acknowledge')) b.push(['late', t('b_ack')]);
     if ((c.overdue || []).includes('feedback')) b.push(['late', t('b_fb')]);
-    if (c.awaitingAnswer) b.push(['wait', t('b_wait')]);
+    // Who waits for whom: the reporter (they wrote last, or nobody answered yet) or the school.
+    if (c.waitingOn === 'institution') b.push(['you', t('b_you')]);
+    else if (c.waitingOn === 'reporter') b.push(['them', t('b_them')]);
     return b.map(([k, s]) => h('span', { class: 'badge ' + k, text: s }));
   }
   async function openInbox(more) {
     if (!more) { show('vInbox', S.view !== 'vInbox'); renderInbox(true); }
     alertIn('inAlert', '');
     const q = new URLSearchParams({ status: S.status });
+    if (S.sort) q.set('sort', S.sort);
+    if (S.overdue) q.set('overdue', 'true');
     if (more && S.cursor) q.set('cursor', S.cursor);
     try {
       const d = await api('/reports?' + q);
@@ -352,7 +372,11 @@
     } catch (e) { failed(e, 'inAlert', () => openInbox(more)); }
   }
   function renderInbox(loading) {
-    for (const b of document.querySelectorAll('#vInbox .chip')) b.setAttribute('aria-pressed', String(b.dataset.status === S.status));
+    for (const b of document.querySelectorAll('#vInbox .chip[data-status]')) b.setAttribute('aria-pressed', String(b.dataset.status === S.status));
+    for (const b of document.querySelectorAll('#vInbox .chip[data-sort]')) b.setAttribute('aria-pressed', String(b.dataset.sort === S.sort));
+    $('overdueChip').setAttribute('aria-pressed', String(S.overdue));
+    // Closed reports have no deadline: the deadline order and the overdue filter are for open ones.
+    for (const b of document.querySelectorAll('#vInbox .chip[data-sort=deadline], #overdueChip')) b.disabled = S.status === 'closed';
     const ul = $('cases');
     ul.textContent = '';
     $('cases').setAttribute('aria-busy', String(!!loading));
@@ -365,30 +389,64 @@
         dl.push(c.acknowledgedAt ? t('ackDone') + ' ' + fmtDate(c.acknowledgedAt) : t('ackBy') + ' ' + fmtDate(c.acknowledgeBy));
         dl.push(t('fbBy') + ' ' + fmtDate(c.feedbackBy));
       } else if (c.closedAt) dl.push(t('f_closedAt') + ' ' + fmtDate(c.closedAt));
+      const who = c.assignee ? t('asIs', { who: c.assignee === S.sub ? t('asYou') : c.assignee }) : c.status !== 'closed' && t('asNobody');
       ul.append(h('li', { class: 'case' + (c.status === 'received' ? ' is-new' : '') },
         h('h2', {}, h('a', { href: '#/melding/' + encodeURIComponent(c.id), text: label('theme', c.theme) })),
         h('p', { class: 'badges' }, badgesOf(c)),
         h('p', { class: 'meta' }, [label('where', c.where), c.audience && label('audience', c.audience),
           t('ref') + ' ' + ref(c.id), (c.messageCount || 0) + ' ' + (c.messageCount === 1 ? t('msgs1') : t('msgs'))].filter(Boolean).join(' · ')),
-        h('p', { class: 'meta' }, dl.join(' · '))));
+        h('p', { class: 'meta' }, dl.join(' · ')),
+        who && h('p', { class: 'meta', translate: c.assignee ? 'no' : null, text: who })));
     }
     $('more').hidden = !S.cursor;
   }
-  for (const b of document.querySelectorAll('#vInbox .chip')) {
-    b.addEventListener('click', () => { S.status = b.dataset.status; S.cursor = null; openInbox(); });
+  // The inbox's filters live in the address (#/meldingen/te-laat is the overdue list the
+  // dashboard's tiles link to), so that back and reload keep them.
+  function inboxHash() {
+    if (S.overdue && S.status === 'open') return '#/meldingen/te-laat';
+    const q = new URLSearchParams();
+    if (S.status !== 'open') q.set('status', S.status);
+    if (S.sort) q.set('sort', S.sort);
+    if (S.overdue) q.set('overdue', 'true');
+    return '#/meldingen' + (String(q) ? '/' + q : '');
   }
+  function inboxFrom(arg) {
+    const q = new URLSearchParams(arg === 'te-laat' ? 'overdue=true&sort=deadline' : arg || '');
+    const st = q.get('status');
+    S.status = ['open', 'received', 'in_progress', 'closed'].includes(st) ? st : 'open';
+    S.sort = q.get('sort') === 'deadline' && S.status !== 'closed' ? 'deadline' : '';
+    S.overdue = q.get('overdue') === 'true' && S.status !== 'closed';
+  }
+  function goInbox() {
+    S.cursor = null;
+    const want = inboxHash();
+    if (location.hash !== want) location.hash = want; else openInbox();
+  }
+  for (const b of document.querySelectorAll('#vInbox .chip[data-status]')) {
+    b.addEventListener('click', () => {
+      S.status = b.dataset.status;
+      if (S.status === 'closed') { S.sort = ''; S.overdue = false; }
+      goInbox();
+    });
+  }
+  for (const b of document.querySelectorAll('#vInbox .chip[data-sort]')) {
+    b.addEventListener('click', () => { S.sort = b.dataset.sort; if (!S.sort) S.overdue = false; goInbox(); });
+  }
+  $('overdueChip').addEventListener('click', () => { S.overdue = !S.overdue; if (S.overdue) S.sort = 'deadline'; goInbox(); });
   $('more').addEventListener('click', () => openInbox(true));
 
   // ---- one report ----
   async function openReport(id) {
-    if (!S.report || S.report.id !== id) { S.report = null; $('replyText').value = ''; }
+    if (!S.report || S.report.id !== id) { S.report = null; S.notes = []; $('replyText').value = ''; $('noteText').value = ''; $('asWho').value = ''; }
     show('vReport', false);
+    $('vReport').querySelector('.back').href = inboxHash(); // back to the list as it was filtered
     alertIn('rpAlert', '');
     if (!S.report) { $('rpTitle').textContent = t('loading'); for (const x of ['rpBadges', 'rpDesc', 'thread', 'facts', 'stBtns', 'stNow']) $(x).textContent = ''; }
     try {
       const d = await api('/reports/' + encodeURIComponent(id));
       S.report = d.report;
       S.messages = d.messages || [];
+      S.notes = d.notes || [];
       renderReport();
       $('rpTitle').focus();
     } catch (e) { failed(e, 'rpAlert', () => openReport(id)); }
@@ -432,8 +490,10 @@
     row('f_lang', r.lang && t('lang_' + r.lang));
     row(r.acknowledgedAt ? 'ackDone' : 'ackBy', fmtDate(r.acknowledgedAt || r.acknowledgeBy));
     if (!closed) row('fbBy', fmtDate(r.feedbackBy));
+    row('nextBy', r.nextDeadline && fmtDate(r.nextDeadline));
     row('f_closedAt', closed && fmtDate(r.closedAt));
     row('f_expires', closed && fmtDate(r.expiresAt));
+    renderCaseWork();
     $('stNow').textContent = t('stNowL') + ' ' + t('st_' + r.status);
     const btns = $('stBtns');
     btns.textContent = '';
@@ -464,6 +524,7 @@
       $('replyText').value = '';
       S.report = d.report;
       S.messages = d.messages || [];
+      S.notes = d.notes || S.notes;
       renderReport();
       announce(t('sent'));
     } catch (x) {
@@ -482,6 +543,7 @@
       const d = await api('/reports/' + encodeURIComponent(S.report.id), { method: 'PATCH', body: { status } });
       S.report = d.report;
       S.messages = d.messages || S.messages;
+      S.notes = d.notes || S.notes;
       renderReport();
       announce(t('stChanged', { s: t('st_' + S.report.status) }));
       $('stH').setAttribute('tabindex', '-1');
@@ -500,6 +562,69 @@
       $('cfNo').focus();
     });
   }
+
+  // ---- case work: who has the case, internal notes ----
+  function renderCaseWork() {
+    const r = S.report;
+    const expired = r.expiresAt && dayOf(r.expiresAt) <= new Date();
+    $('asNow').textContent = r.assignee ? t('asIs', { who: r.assignee === S.sub ? t('asYou') + ' (' + r.assignee + ')' : r.assignee }) : t('asNobody');
+    $('asMe').hidden = !S.sub || r.assignee === S.sub;
+    $('asNone').hidden = !r.assignee;
+    for (const id of ['asMe', 'asNone', 'asWho', 'noteText', 'noteSend']) $(id).disabled = !!expired;
+    const ol = $('notes');
+    ol.textContent = '';
+    if (!S.notes.length) ol.append(h('li', { class: 'note', text: t('ntNone') }));
+    for (const n of S.notes) {
+      ol.append(h('li', { class: 'nt' },
+        h('p', { class: 'who' }, h('strong', { translate: 'no', text: n.author }), ' · ', h('span', { text: fmtTime(n.at) })),
+        h('p', { class: 'text', text: n.text })));
+    }
+  }
+  async function assign(who) {
+    if (S.busy || !S.report) return;
+    S.busy = true;
+    try {
+      const d = await api('/reports/' + encodeURIComponent(S.report.id), { method: 'PATCH', body: { assignee: who } });
+      S.report = d.report;
+      S.messages = d.messages || S.messages;
+      S.notes = d.notes || S.notes;
+      $('asWho').value = '';
+      renderReport();
+      announce(who ? t('asDone', { who }) : t('asCleared'));
+    } catch (x) { failed(x, 'rpAlert'); } finally { S.busy = false; }
+  }
+  $('asMe').addEventListener('click', () => assign(S.sub));
+  $('asNone').addEventListener('click', () => assign(''));
+  $('asForm').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const who = $('asWho').value.trim();
+    $('asErr').hidden = !!who;
+    if (!who) { $('asErr').textContent = t('eAs'); $('asWho').setAttribute('aria-invalid', 'true'); $('asWho').focus(); return; }
+    $('asWho').removeAttribute('aria-invalid');
+    assign(who);
+  });
+  $('noteForm').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (S.busy || !S.report) return;
+    const text = $('noteText').value.trim();
+    const err = $('noteErr');
+    err.hidden = !!text;
+    if (!text) { err.textContent = t('eNote'); $('noteText').setAttribute('aria-invalid', 'true'); $('noteText').focus(); return; }
+    $('noteText').removeAttribute('aria-invalid');
+    S.busy = true;
+    try {
+      const d = await api('/reports/' + encodeURIComponent(S.report.id) + '/notes', { method: 'POST', body: { text } });
+      $('noteText').value = '';
+      S.report = d.report;
+      S.messages = d.messages || S.messages;
+      S.notes = d.notes || [];
+      renderReport();
+      announce(t('ntSaved'));
+    } catch (x) {
+      if (x.status === 403 || x.status === 401) failed(x);
+      else { err.textContent = x.status ? t('failed') + ' ' + (x.message || x.status) : x.message; err.hidden = false; }
+    } finally { S.busy = false; }
+  });
 
   // ---- dashboard ----
   // A viewer's dashboard ends with the last whole month (the server shows a viewer no more).
@@ -587,8 +712,10 @@
     const stats = $('stats');
     stats.textContent = '';
     const cs = d.cases || {};
-    const stat = (n, key, late) => stats.append(h('li', { class: late && n > 0 ? 'late' : '' },
-      h('span', { class: 'num', text: n }), h('span', { class: 'lbl', text: t(key) })));
+    // The overdue tiles open the inbox's overdue list (te laat).
+    const stat = (n, key, late) => stats.append(h('li', { class: late && n > 0 ? 'late' : '' }, late
+      ? h('a', { class: 'tile', href: '#/meldingen/te-laat' }, h('span', { class: 'num', text: n }), h('span', { class: 'lbl', text: t(key) }))
+      : [h('span', { class: 'num', text: n }), h('span', { class: 'lbl', text: t(key) })]));
     stat(d.total != null ? d.total : t('hidden'), 's_total'); // hidden when a month's total is
     if (d.cases) {
       stat(cs.open ?? 0, 's_open');
@@ -707,6 +834,7 @@
   function actionText(e) {
     let s = t('a_' + e.action);
     if (e.action === 'status' && e.detail) s += ': ' + t('st_' + e.detail);
+    if (e.action === 'assign') s += ': ' + (e.detail || t('asNobodyShort'));
     if (e.action === 'list') s += ' (' + (e.detail ? t('f_' + e.detail).toLowerCase() : t('l_all')) + ')';
     return s;
   }
