@@ -91,15 +91,20 @@ func TestStoredTextIsSealed(t *testing.T) {
 	if _, _, err := f.svc.Reply(ctx, handler, res.Report.ID, "we bellen je"); err != nil {
 		t.Fatal(err)
 	}
+	n, withNote, err := f.svc.AddNote(ctx, handler, res.Report.ID, "mentor gebeld")
+	if err != nil || n.Text != "mentor gebeld" || withNote.Notes[0].Text != "mentor gebeld" {
+		t.Fatalf("AddNote = %+v, %+v, %v", n, withNote, err)
+	}
 	raw, err := f.store.Report(ctx, "roc-a", res.Report.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !seal.Sealed(raw.Description) || len(raw.Messages) != 1 || !seal.Sealed(raw.Messages[0].Text) {
-		t.Fatalf("stored: %q, %+v", raw.Description, raw.Messages)
+	if !seal.Sealed(raw.Description) || len(raw.Messages) != 1 || !seal.Sealed(raw.Messages[0].Text) ||
+		len(raw.Notes) != 1 || !seal.Sealed(raw.Notes[0].Text) {
+		t.Fatalf("stored: %q, %+v, %+v", raw.Description, raw.Messages, raw.Notes)
 	}
 	got, err := f.svc.Case(ctx, handler, res.Report.ID)
-	if err != nil || got.Description != "ze schelden me uit" || got.Messages[0].Text != "we bellen je" {
+	if err != nil || got.Description != "ze schelden me uit" || got.Messages[0].Text != "we bellen je" || got.Notes[0].Text != "mentor gebeld" {
 		t.Fatalf("Case = %+v, %v", got, err)
 	}
 	self, err := f.svc.Self(ctx, res.Receipt)
@@ -107,7 +112,7 @@ func TestStoredTextIsSealed(t *testing.T) {
 		t.Fatalf("Self = %+v, %v", self, err)
 	}
 	page, _, err := f.svc.Inbox(ctx, handler, meldpunt.InboxQuery{})
-	if err != nil || len(page) != 1 || page[0].Description != "" || page[0].Messages[0].Text != "" {
+	if err != nil || len(page) != 1 || page[0].Description != "" || page[0].Messages[0].Text != "" || page[0].Notes[0].Text != "" {
 		t.Errorf("the inbox carries text: %+v, %v", page, err)
 	}
 }

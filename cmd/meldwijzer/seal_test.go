@@ -40,6 +40,7 @@ var (
 	secretMessage     = "Otter-kwartet-5512 was er ook bij"
 	secretReply       = "Walrus-antwoord-2207 van de vertrouwenspersoon"
 	secretOther       = "Blijvende-melding-4417 die nog open staat"
+	secretNote        = "Notitie-pelikaan-3318 mentor gebeld"
 )
 
 func TestDeletionIsRealOnBbolt(t *testing.T) {
@@ -62,6 +63,7 @@ func TestDeletionIsRealOnBbolt(t *testing.T) {
 	id, receipt := fileReport(t, base, secretDescription, "seal-test-report-0000000001")
 	call(t, "POST", base+"/reports/self/messages", "Receipt "+receipt, `{"text":"`+secretMessage+`"}`, http.StatusCreated, nil)
 	call(t, "POST", base+"/institutions/"+restartInstitution+"/reports/"+id+"/messages", "Bearer "+staff, `{"text":"`+secretReply+`"}`, http.StatusCreated, nil)
+	call(t, "POST", base+"/institutions/"+restartInstitution+"/reports/"+id+"/notes", "Bearer "+staff, `{"text":"`+secretNote+`"}`, http.StatusCreated, nil)
 	otherID, _ := fileReport(t, base, secretOther, "seal-test-report-0000000002")
 
 	// The case reads as written: sealing is invisible to the handler.
@@ -75,7 +77,7 @@ func TestDeletionIsRealOnBbolt(t *testing.T) {
 	}
 
 	// 1. Before any deletion, no file in the data directory holds a text.
-	plain := []string{secretDescription, secretMessage, secretReply, secretOther, "Paarse-giraffe", "Otter-kwartet", "Walrus-antwoord"}
+	plain := []string{secretDescription, secretMessage, secretReply, secretNote, secretOther, "Paarse-giraffe", "Otter-kwartet", "Walrus-antwoord", "Notitie-pelikaan"}
 	for _, s := range plain {
 		if where := findInDir(t, data, []byte(s)); where != "" {
 			t.Errorf("before deletion, %s holds the plain text %q", where, s)
@@ -109,6 +111,12 @@ func TestDeletionIsRealOnBbolt(t *testing.T) {
 	stored := []struct{ field, text string }{{seal.FieldDescription, r.Description}}
 	for _, m := range r.Messages {
 		stored = append(stored, struct{ field, text string }{seal.MessageField(m.From), m.Text})
+	}
+	for _, n := range r.Notes {
+		stored = append(stored, struct{ field, text string }{seal.FieldNote, n.Text})
+	}
+	if len(stored) != 4 {
+		t.Fatalf("the backup's report has %d texts, want a description, two messages and a note", len(stored))
 	}
 
 	// 2. The handler closes the report; with -retention 1s it expires at once, and the sweep
@@ -189,7 +197,7 @@ func TestDeletionIsRealOnBbolt(t *testing.T) {
 
 	// 5. The live files hold no trace: no plain text, no ciphertext of the report, no wrapped
 	// key, no file left over from the compaction.
-	for _, s := range plain[:3] {
+	for _, s := range plain[:4] {
 		if where := findInDir(t, data, []byte(s)); where != "" {
 			t.Errorf("after deletion, %s holds %q", where, s)
 		}
