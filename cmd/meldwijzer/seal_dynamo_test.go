@@ -49,27 +49,11 @@ func TestDeletionIsRealOnDynamoDB(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	data := t.TempDir()
-	srv, err := startServer(t, bin, data, "127.0.0.1:0", "-store", "dynamodb", "-retention", "1s", "-sweep-every", "200ms")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		select {
-		case <-srv.done:
-		default:
-			srv.stop(t, syscall.SIGTERM, nil)
-		}
-	}()
-	base := "http://" + srv.addr + "/api/v1"
-	staff := token(t, bin, data, "handler")
-	id, receipt := fileReport(t, base, secretDescription, "seal-dynamo-report-00000001")
-	call(t, "POST", base+"/reports/self/messages", "Receipt "+receipt, `{"text":"`+secretMessage+`"}`, http.StatusCreated, nil)
-	call(t, "POST", base+"/institutions/"+restartInstitution+"/reports/"+id+"/messages", "Bearer "+staff, `{"text":"`+secretReply+`"}`, http.StatusCreated, nil)
-	otherID, _ := fileReport(t, base, secretOther, "seal-dynamo-report-00000002")
+	srv, base, staff, id, otherID := sealScene(t, bin, data, "-store", "dynamodb")
 
 	// No item of either table holds a text.
 	for _, tb := range []string{table, keysTable} {
-		if s := scanText(t, db, tb); containsAny(s, secretDescription, secretMessage, secretReply, secretOther) {
+		if s := scanText(t, db, tb); containsAny(s, secretDescription, secretMessage, secretReply, secretNote, secretOther) {
 			t.Errorf("table %s holds plain text", tb)
 		}
 	}
@@ -126,7 +110,7 @@ func TestDeletionIsRealOnDynamoDB(t *testing.T) {
 	var restored map[string]any
 	do(t, req, http.StatusOK, &restored)
 	raw, _ := json.Marshal(restored)
-	if containsAny(string(raw), secretDescription, secretMessage, secretReply, "mwseal1:") {
+	if containsAny(string(raw), secretDescription, secretMessage, secretReply, secretNote, "mwseal1:") {
 		t.Errorf("the restored report shows text: %s", raw)
 	}
 	srv.stop(t, syscall.SIGTERM, nil)

@@ -46,25 +46,7 @@ var (
 func TestDeletionIsRealOnBbolt(t *testing.T) {
 	bin := buildBinary(t)
 	data := t.TempDir()
-	srv, err := startServer(t, bin, data, "127.0.0.1:0", "-retention", "1s", "-sweep-every", "200ms")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		select {
-		case <-srv.done:
-		default:
-			srv.stop(t, syscall.SIGTERM, nil)
-		}
-	}()
-	base := "http://" + srv.addr + "/api/v1"
-	staff := token(t, bin, data, "handler")
-
-	id, receipt := fileReport(t, base, secretDescription, "seal-test-report-0000000001")
-	call(t, "POST", base+"/reports/self/messages", "Receipt "+receipt, `{"text":"`+secretMessage+`"}`, http.StatusCreated, nil)
-	call(t, "POST", base+"/institutions/"+restartInstitution+"/reports/"+id+"/messages", "Bearer "+staff, `{"text":"`+secretReply+`"}`, http.StatusCreated, nil)
-	call(t, "POST", base+"/institutions/"+restartInstitution+"/reports/"+id+"/notes", "Bearer "+staff, `{"text":"`+secretNote+`"}`, http.StatusCreated, nil)
-	otherID, _ := fileReport(t, base, secretOther, "seal-test-report-0000000002")
+	srv, base, staff, id, otherID := sealScene(t, bin, data)
 
 	// The case reads as written: sealing is invisible to the handler.
 	var c struct {
@@ -216,6 +198,33 @@ func TestDeletionIsRealOnBbolt(t *testing.T) {
 			t.Errorf("the compaction left %s behind", e.Name())
 		}
 	}
+}
+
+// sealScene starts the binary on data with a 1-second retention and a sweep every 200 ms (and
+// extra flags), and files the scene both attack tests search for: a report with a message from
+// the reporter, an answer and a note, and a second report that stays open. It returns the
+// server (stopped at the end of the test), the API's base URL, a handler's token and the ids.
+func sealScene(t *testing.T, bin, data string, extra ...string) (srv *server, base, staff, id, otherID string) {
+	t.Helper()
+	srv, err := startServer(t, bin, data, "127.0.0.1:0", append([]string{"-retention", "1s", "-sweep-every", "200ms"}, extra...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		select {
+		case <-srv.done:
+		default:
+			srv.stop(t, syscall.SIGTERM, nil)
+		}
+	})
+	base = "http://" + srv.addr + "/api/v1"
+	staff = token(t, bin, data, "handler")
+	id, receipt := fileReport(t, base, secretDescription, "seal-test-report-0000000001")
+	call(t, "POST", base+"/reports/self/messages", "Receipt "+receipt, `{"text":"`+secretMessage+`"}`, http.StatusCreated, nil)
+	call(t, "POST", base+"/institutions/"+restartInstitution+"/reports/"+id+"/messages", "Bearer "+staff, `{"text":"`+secretReply+`"}`, http.StatusCreated, nil)
+	call(t, "POST", base+"/institutions/"+restartInstitution+"/reports/"+id+"/notes", "Bearer "+staff, `{"text":"`+secretNote+`"}`, http.StatusCreated, nil)
+	otherID, _ = fileReport(t, base, secretOther, "seal-test-report-0000000002")
+	return srv, base, staff, id, otherID
 }
 
 // fileReport files a report with the description and returns its id and receipt.
