@@ -67,14 +67,15 @@ func (s *Service) AddNote(ctx context.Context, who Staff, id, text string) (*mel
 		return nil, nil, err
 	}
 	sealed := n
-	if sealed.Text, err = s.sealText(ctx, who.Institution, id, seal.FieldNote, n.Text); err != nil {
+	var box *seal.Box
+	if sealed.Text, box, err = s.sealText(ctx, who.Institution, id, seal.FieldNote, n.Text); err != nil {
 		return nil, nil, err
 	}
 	r, err = s.store.AddNote(ctx, who.Institution, id, sealed)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := s.openReport(ctx, r); err != nil {
+	if err := s.openReportWith(ctx, r, box); err != nil {
 		return nil, nil, err
 	}
 	return &n, r, nil

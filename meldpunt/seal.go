@@ -63,13 +63,22 @@ func sealed(r *meldwijzer.Report) bool {
 // openReport opens r's text in place. A report past its ExpiresAt has no text (its key may be
 // deleted already): its text is forgotten, never opened.
 func (s *Service) openReport(ctx context.Context, r *meldwijzer.Report) error {
+	return s.openReportWith(ctx, r, nil)
+}
+
+// openReportWith is openReport with the report's box when the caller has it already (it just
+// sealed a text), so that the key is fetched and unwrapped once per request.
+func (s *Service) openReportWith(ctx context.Context, r *meldwijzer.Report, b *seal.Box) error {
 	if r.Forget(s.now()) || !sealed(r) {
 		return nil
 	}
 	if s.sealer == nil {
 		return errNoSealer
 	}
-	b, err := s.sealer.Open(ctx, ReportKey(r.Institution, r.ID))
+	var err error
+	if b == nil {
+		b, err = s.sealer.Open(ctx, ReportKey(r.Institution, r.ID))
+	}
 	if errors.Is(err, meldwijzer.ErrKeyNotFound) {
 		// The key is written before the report, so a report without one has had its key
 		// deleted: a copy brought back from a backup. Its text is gone, as for an expired report.
@@ -97,17 +106,17 @@ func (s *Service) openReport(ctx context.Context, r *meldwijzer.Report) error {
 	return nil
 }
 
-// sealText returns text sealed for field of the report, by its key (made now for a report
-// stored before sealing existed).
-func (s *Service) sealText(ctx context.Context, institution, id, field, text string) (string, error) {
+// sealText returns text sealed for field of the report, and the report's box (its key made
+// now for a report stored before sealing existed).
+func (s *Service) sealText(ctx context.Context, institution, id, field, text string) (string, *seal.Box, error) {
 	if s.sealer == nil {
-		return "", errNoSealer
+		return "", nil, errNoSealer
 	}
 	b, err := s.sealer.OpenOrCreate(ctx, ReportKey(institution, id))
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return b.Seal(field, text), nil
+	return b.Seal(field, text), b, nil
 }
 
 // forgetText removes r's text and keeps the rest (the number and senders of its messages and

@@ -245,16 +245,18 @@ func (s *Service) addMessage(ctx context.Context, institution, id, from, text st
 	}
 	m := meldwijzer.Message{From: from, Text: text, At: Day(s.now())}
 	sm := m
-	var err error
-	sm.Text, err = s.sealText(ctx, institution, id, seal.MessageField(from), text)
-	if err != nil {
+	var (
+		box *seal.Box
+		err error
+	)
+	if sm.Text, box, err = s.sealText(ctx, institution, id, seal.MessageField(from), text); err != nil {
 		return nil, nil, err
 	}
 	r, err := s.store.AddMessage(ctx, institution, id, sm)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := s.openReport(ctx, r); err != nil {
+	if err := s.openReportWith(ctx, r, box); err != nil {
 		return nil, nil, err
 	}
 	return &m, r, nil
