@@ -129,6 +129,7 @@ func TestResponsesMatchTheContract(t *testing.T) {
 		{"audit", "GET", inst + "/audit", "", []string{"Authorization", handler}, true},
 		{"audit viewer", "GET", inst + "/audit", "", []string{"Authorization", viewer}, true},
 		{"audit bad cursor", "GET", inst + "/audit?cursor=xyz", "", []string{"Authorization", handler}, false},
+		{"staff config", "GET", "/api/v1/staff/config", "", nil, true},
 		{"signin", "POST", "/api/v1/local/signin", `{"institution":"roc-voorbeeldstad","role":"viewer"}`, json, true},
 		{"signin bad role", "POST", "/api/v1/local/signin", `{"institution":"roc-voorbeeldstad","role":"root"}`, json, false},
 		{"signin too large", "POST", "/api/v1/local/signin", big, json, false},

@@ -59,7 +59,8 @@ var Routes = []Route{
 	{Method: "GET", Path: "/api/v1/reports/self", Function: FunctionMeldpunt, Auth: AuthReceipt, handle: (*Server).selfReport},
 	{Method: "POST", Path: "/api/v1/reports/self/messages", Function: FunctionMeldpunt, Auth: AuthReceipt, MaxBody: 10 << 10, handle: (*Server).selfMessage},
 
-	// Institution staff.
+	// Institution staff. How they sign in here (public: the provider and the demo sign-in).
+	{Method: "GET", Path: "/api/v1/staff/config", Function: FunctionInstitution, handle: (*Server).staffConfig},
 	{Method: "GET", Path: "/api/v1/institutions/{id}/dashboard", Function: FunctionInstitution, Auth: AuthStaff, Roles: staffRoles, handle: (*Server).getDashboard},
 	{Method: "GET", Path: "/api/v1/institutions/{id}/dashboard.csv", Function: FunctionInstitution, Auth: AuthStaff, Roles: staffRoles, handle: (*Server).getDashboardCSV},
 	{Method: "GET", Path: "/api/v1/institutions/{id}/reports", Function: FunctionInstitution, Auth: AuthStaff, Roles: handlerOnly, handle: (*Server).listReports},

@@ -38,6 +38,9 @@ type Config struct {
 	Verifier *auth.Verifier
 	// LocalSigner signs demo sign-in tokens; only the local binary sets it.
 	LocalSigner *auth.LocalKey
+	// SignIn is the OpenID Connect provider staff sign in with (nil: none; the staff pages then
+	// offer the demo sign-in or a pasted token).
+	SignIn *auth.Provider
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 	// Demo serves the fictitious demo institutions and, with LocalSigner, the demo sign-in.
@@ -95,6 +98,8 @@ type Server struct {
 	lookupLimit *Limiter // receipt lookups that read the store
 	verifier    *auth.Verifier
 	localSigner *auth.LocalKey
+	signIn      *auth.Provider
+	staffCSP    string
 	now         func() time.Time
 	demo        bool
 	hosts       []string
@@ -114,6 +119,11 @@ func NewServer(c Config) *Server {
 		verifier:    c.Verifier, localSigner: c.LocalSigner, now: c.Now, demo: c.Demo, hosts: c.Hosts}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	s.signIn = c.SignIn
+	s.staffCSP = ContentSecurityPolicy
+	if s.signIn != nil {
+		s.staffCSP = StaffContentSecurityPolicy(s.signIn.Origin())
 	}
 	return s
 }
@@ -150,7 +160,7 @@ func (s *Server) Handler(functions ...string) http.Handler {
 	} else {
 		mux.Handle("/", notFound)
 	}
-	return securityHeaders(s.logRequests(s.checkHost(s.cleanPaths(mux))))
+	return s.securityHeaders(s.logRequests(s.checkHost(s.cleanPaths(mux))))
 }
 
 // institution is an institution this server serves: demo institutions only in demo mode.
@@ -260,9 +270,13 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 const PermissionsPolicy = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), " +
 	"microphone=(), payment=(), usb=(), interest-cohort=()"
 
-func securityHeaders(next http.Handler) http.Handler {
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		setSecurityHeaders(w.Header())
+		// The staff pages may fetch from the sign-in provider's token endpoint; no other page.
+		if r.URL.Path == "/instelling" || strings.HasPrefix(r.URL.Path, "/instelling/") {
+			w.Header().Set("Content-Security-Policy", s.staffCSP)
+		}
 		next.ServeHTTP(w, r)
 	})
 }

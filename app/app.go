@@ -43,6 +43,8 @@ type Options struct {
 	// Verifier checks staff tokens; LocalSigner signs the demo sign-in's (local binary only).
 	Verifier    *auth.Verifier
 	LocalSigner *auth.LocalKey
+	// SignIn is the OpenID Connect provider the staff pages sign in with (nil: none).
+	SignIn *auth.Provider
 	// Web is the phone UI's static files (nil behind CloudFront).
 	Web    fs.FS
 	Logger *slog.Logger
@@ -111,7 +113,7 @@ func New(o Options) (*App, error) {
 	}
 	a.Server = api.NewServer(api.Config{
 		Content: a.Content, Guide: a.Guide, Meldpunt: a.Meldpunt, Logger: o.Logger, Web: o.Web,
-		Limits: o.Limits, Verifier: o.Verifier, LocalSigner: o.LocalSigner, Now: o.Now,
+		Limits: o.Limits, Verifier: o.Verifier, LocalSigner: o.LocalSigner, SignIn: o.SignIn, Now: o.Now,
 		Demo: o.Demo, Hosts: o.Hosts,
 	})
 	return a, nil

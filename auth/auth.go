@@ -51,6 +51,8 @@ type Verifier struct {
 	issuer   string
 	audience string
 	now      func() time.Time
+	// also are other issuers' verifiers (Also): a token any of them accepts is accepted.
+	also []*Verifier
 }
 
 // NewVerifier checks tokens signed by the keys keyfunc returns (a JWKS), for one issuer and
@@ -76,6 +78,17 @@ var errToken = meldwijzer.Errorf(meldwijzer.EUNAUTHORIZED, "sign in again: the t
 // Verify checks the Authorization header's Bearer token and returns its identity. Every failure
 // is the same 401: a client learns nothing from the difference.
 func (v *Verifier) Verify(ctx context.Context, authorization string) (*Identity, error) {
+	id, err := v.verify(authorization)
+	for _, o := range v.also {
+		if err == nil {
+			break
+		}
+		id, err = o.Verify(ctx, authorization)
+	}
+	return id, err
+}
+
+func (v *Verifier) verify(authorization string) (*Identity, error) {
 	scheme, raw, ok := strings.Cut(authorization, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || raw == "" {
 		return nil, errToken

@@ -3,9 +3,9 @@
 package classify
 
 var embeddedHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{6.9670672, -0.39484152, -0.6913034, -0.19176736, -0.6186021, -0.8691387, -1.477798, -1.5353341, -1.2422673, 0.055594545}, Scale: 0.13360521},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.6432033, 0.24510649, -2.5587375, -2.0601268, -1.2686272}, Scale: 0.060492188},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.8274446, -1.1683753, -0.50492007, -3.152904}, Scale: 0.04886867},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{6.907382, -0.4141301, -0.70809853, -0.19747068, -0.60218805, -0.82854223, -1.4853259, -1.5714638, -1.2563826, 0.15788502}, Scale: 0.13620354},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.729796, 0.1819796, -2.5147283, -2.0988076, -1.2972517}, Scale: 0.06265104},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.7608457, -1.2264135, -0.22479565, -3.3083096}, Scale: 0.04791653},
 }
 
-var embeddedThresholds = Thresholds{UrgentSure: 0.7910338, UrgentAsk: 0.38021603}
+var embeddedThresholds = Thresholds{UrgentSure: 0.8419926, UrgentAsk: 0.4248651}

@@ -26,6 +26,16 @@ const (
 	EnvJWKSURL       = "JWKS_URL"
 	EnvTokenIssuer   = "TOKEN_ISSUER"
 	EnvTokenAudience = "TOKEN_AUDIENCE"
+	// EnvOIDCAuthorizationEndpoint, EnvOIDCTokenEndpoint and EnvOIDCEndSessionEndpoint are the
+	// sign-in provider's endpoints for the staff pages (the Cognito hosted UI's /oauth2/authorize,
+	// /oauth2/token and /logout), and EnvOIDCRevocationEndpoint its /oauth2/revoke; its issuer and client id are EnvTokenIssuer and
+	// EnvTokenAudience. EnvOIDCScope is the scope the pages ask for (optional). Without the
+	// endpoints the staff pages have no sign-in button.
+	EnvOIDCAuthorizationEndpoint = "OIDC_AUTHORIZATION_ENDPOINT"
+	EnvOIDCTokenEndpoint         = "OIDC_TOKEN_ENDPOINT"
+	EnvOIDCEndSessionEndpoint    = "OIDC_END_SESSION_ENDPOINT"
+	EnvOIDCRevocationEndpoint    = "OIDC_REVOCATION_ENDPOINT"
+	EnvOIDCScope                 = "OIDC_SCOPE"
 	// EnvRetention is how long a closed report's text is kept, a Go duration (optional).
 	EnvRetention = "RETENTION"
 	// EnvSuppressBelow is the smallest count a dashboard shows (optional, default 5).
@@ -50,6 +60,8 @@ type Config struct {
 	JWKSURL         string
 	Issuer          string
 	Audience        string
+	// The sign-in provider's endpoints and scope (the EnvOIDC* variables).
+	OIDCAuthorizationEndpoint, OIDCTokenEndpoint, OIDCEndSessionEndpoint, OIDCRevocationEndpoint, OIDCScope string
 	// Retention is 0 when not set (the meldpunt's default applies).
 	Retention time.Duration
 	// K is the smallest count a dashboard shows (0 when not set: dashboard.DefaultK applies).
@@ -64,6 +76,9 @@ func FromEnv(getenv func(string) string, required ...string) (Config, error) {
 	c := Config{
 		Table: getenv(EnvTable), KeysTable: getenv(EnvKeysTable), SealKeyARN: getenv(EnvSealKeyARN), SecretARN: getenv(EnvSecretARN), OriginSecretARN: getenv(EnvOriginSecretARN), JWKSURL: getenv(EnvJWKSURL),
 		Issuer: getenv(EnvTokenIssuer), Audience: getenv(EnvTokenAudience), Demo: getenv(EnvDemo) == "true",
+		OIDCAuthorizationEndpoint: getenv(EnvOIDCAuthorizationEndpoint), OIDCTokenEndpoint: getenv(EnvOIDCTokenEndpoint),
+		OIDCEndSessionEndpoint: getenv(EnvOIDCEndSessionEndpoint), OIDCRevocationEndpoint: getenv(EnvOIDCRevocationEndpoint),
+		OIDCScope: getenv(EnvOIDCScope),
 	}
 	var missing []string
 	for _, name := range required {

@@ -28,3 +28,23 @@ func TestFromEnv(t *testing.T) {
 		}
 	}
 }
+
+// The staff pages' sign-in provider comes from the environment the CDK app sets.
+func TestFromEnvSignIn(t *testing.T) {
+	c, err := config.FromEnv(func(k string) string {
+		return map[string]string{
+			config.EnvTokenIssuer: "https://cognito-idp.eu-west-1.amazonaws.com/pool", config.EnvTokenAudience: "client",
+			config.EnvOIDCAuthorizationEndpoint: "https://x.auth.eu-west-1.amazoncognito.com/oauth2/authorize",
+			config.EnvOIDCTokenEndpoint:         "https://x.auth.eu-west-1.amazoncognito.com/oauth2/token",
+			config.EnvOIDCEndSessionEndpoint:    "https://x.auth.eu-west-1.amazoncognito.com/logout",
+			config.EnvOIDCScope:                 "openid email",
+		}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Issuer == "" || c.Audience != "client" || !strings.HasSuffix(c.OIDCAuthorizationEndpoint, "/oauth2/authorize") ||
+		!strings.HasSuffix(c.OIDCTokenEndpoint, "/oauth2/token") || !strings.HasSuffix(c.OIDCEndSessionEndpoint, "/logout") || c.OIDCScope != "openid email" {
+		t.Fatalf("%+v", c)
+	}
+}

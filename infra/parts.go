@@ -60,31 +60,10 @@ func newFunction(stack awscdk.Stack, name, zip string, reserved int) awslambda.F
 // newDistribution puts the web bucket (default behaviour) and the HTTP API (/api/*, /healthz)
 // behind one CloudFront distribution, so the app and its API share an origin: no CORS, and the
 // strict CSP's connect-src 'self' holds.
-func newDistribution(stack awscdk.Stack, bucket awss3.Bucket, apiDomain, originSecret *string, webACLArn string, domainNames []string, certificateArn string) awscloudfront.Distribution {
-	headers := awscloudfront.NewResponseHeadersPolicy(stack, jsii.String("SecurityHeaders"), &awscloudfront.ResponseHeadersPolicyProps{
-		Comment: jsii.String("Meldwijzer: strict CSP, HSTS, no referrer, no framing"),
-		SecurityHeadersBehavior: &awscloudfront.ResponseSecurityHeadersBehavior{
-			ContentSecurityPolicy: &awscloudfront.ResponseHeadersContentSecurityPolicy{
-				ContentSecurityPolicy: jsii.String(api.ContentSecurityPolicy), Override: jsii.Bool(true),
-			},
-			StrictTransportSecurity: &awscloudfront.ResponseHeadersStrictTransportSecurity{
-				AccessControlMaxAge: awscdk.Duration_Days(jsii.Number(730)),
-				IncludeSubdomains:   jsii.Bool(true), Preload: jsii.Bool(true), Override: jsii.Bool(true),
-			},
-			ReferrerPolicy: &awscloudfront.ResponseHeadersReferrerPolicy{
-				ReferrerPolicy: awscloudfront.HeadersReferrerPolicy_NO_REFERRER, Override: jsii.Bool(true),
-			},
-			ContentTypeOptions: &awscloudfront.ResponseHeadersContentTypeOptions{Override: jsii.Bool(true)},
-			FrameOptions: &awscloudfront.ResponseHeadersFrameOptions{
-				FrameOption: awscloudfront.HeadersFrameOption_DENY, Override: jsii.Bool(true),
-			},
-		},
-		CustomHeadersBehavior: &awscloudfront.ResponseCustomHeadersBehavior{
-			CustomHeaders: &[]*awscloudfront.ResponseCustomHeader{
-				{Header: jsii.String("Permissions-Policy"), Value: jsii.String(api.PermissionsPolicy), Override: jsii.Bool(true)},
-			},
-		},
-	})
+// staffCSP, when set, is the staff pages' policy (/instelling: the sign-in provider's token
+// endpoint in connect-src); every other page keeps api.ContentSecurityPolicy.
+func newDistribution(stack awscdk.Stack, bucket awss3.Bucket, apiDomain, originSecret *string, webACLArn string, domainNames []string, certificateArn string, staffCSP *string) awscloudfront.Distribution {
+	headers := newSecurityHeaders(stack, "SecurityHeaders", jsii.String(api.ContentSecurityPolicy))
 
 	rewrite := awscloudfront.NewFunction(stack, jsii.String("PageRewrite"), &awscloudfront.FunctionProps{
 		Comment: jsii.String("Meldwijzer: /i/{id} and /instelling to their index.html"),
@@ -134,6 +113,12 @@ func newDistribution(stack awscdk.Stack, bucket awss3.Bucket, apiDomain, originS
 			"/api/*":   apiBehavior,
 			"/healthz": apiBehavior,
 		},
+	}
+	if staffCSP != nil {
+		staff := *props.DefaultBehavior
+		staff.ResponseHeadersPolicy = newSecurityHeaders(stack, "StaffSecurityHeaders", staffCSP)
+		(*props.AdditionalBehaviors)["/instelling"] = &staff
+		(*props.AdditionalBehaviors)["/instelling/*"] = &staff
 	}
 	if certificateArn != "" {
 		props.Certificate = awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("Certificate"), jsii.String(certificateArn))
@@ -212,4 +197,33 @@ func deployWeb(stack awscdk.Stack, bucket awss3.Bucket, dist awscloudfront.Distr
 				"it runs only during deploys and moves with the aws-cdk-lib version."),
 		}}, jsii.Bool(true))
 	}
+}
+
+// newSecurityHeaders is a response headers policy: the CSP given, HSTS, no referrer, no framing,
+// the permissions policy.
+func newSecurityHeaders(stack awscdk.Stack, id string, csp *string) awscloudfront.ResponseHeadersPolicy {
+	return awscloudfront.NewResponseHeadersPolicy(stack, jsii.String(id), &awscloudfront.ResponseHeadersPolicyProps{
+		Comment: jsii.String("Meldwijzer: strict CSP, HSTS, no referrer, no framing"),
+		SecurityHeadersBehavior: &awscloudfront.ResponseSecurityHeadersBehavior{
+			ContentSecurityPolicy: &awscloudfront.ResponseHeadersContentSecurityPolicy{
+				ContentSecurityPolicy: csp, Override: jsii.Bool(true),
+			},
+			StrictTransportSecurity: &awscloudfront.ResponseHeadersStrictTransportSecurity{
+				AccessControlMaxAge: awscdk.Duration_Days(jsii.Number(730)),
+				IncludeSubdomains:   jsii.Bool(true), Preload: jsii.Bool(true), Override: jsii.Bool(true),
+			},
+			ReferrerPolicy: &awscloudfront.ResponseHeadersReferrerPolicy{
+				ReferrerPolicy: awscloudfront.HeadersReferrerPolicy_NO_REFERRER, Override: jsii.Bool(true),
+			},
+			ContentTypeOptions: &awscloudfront.ResponseHeadersContentTypeOptions{Override: jsii.Bool(true)},
+			FrameOptions: &awscloudfront.ResponseHeadersFrameOptions{
+				FrameOption: awscloudfront.HeadersFrameOption_DENY, Override: jsii.Bool(true),
+			},
+		},
+		CustomHeadersBehavior: &awscloudfront.ResponseCustomHeadersBehavior{
+			CustomHeaders: &[]*awscloudfront.ResponseCustomHeader{
+				{Header: jsii.String("Permissions-Policy"), Value: jsii.String(api.PermissionsPolicy), Override: jsii.Bool(true)},
+			},
+		},
+	})
 }

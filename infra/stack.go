@@ -138,8 +138,9 @@ func NewMeldwijzerStack(scope constructs.Construct, id string, props *Meldwijzer
 	// callback; CloudFormation orders it Api → Distribution → client → authorizer → routes.
 	apiDomain := awscdk.Fn_Join(jsii.String(""), &[]*string{httpAPI.ApiId(), jsii.String(".execute-api."),
 		stack.Region(), jsii.String("."), stack.UrlSuffix()})
+	ui := hostedUI(stack, props.CognitoDomainPrefix)
 	distribution := newDistribution(stack, webBucket, apiDomain, d.originSecret.SecretValue().UnsafeUnwrap(), props.WebACLArn,
-		props.DomainNames, props.CertificateArn)
+		props.DomainNames, props.CertificateArn, staffCSP(ui))
 	client := newDashboardClient(pool, distribution, props)
 	issuer := awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("https://cognito-idp."), stack.Region(),
 		jsii.String("."), stack.UrlSuffix(), jsii.String("/"), pool.UserPoolId()})
@@ -152,6 +153,9 @@ func NewMeldwijzerStack(scope constructs.Construct, id string, props *Meldwijzer
 		})
 
 	access := functionAccess(d, issuer, client.UserPoolClientId())
+	if ui != nil {
+		addSignIn(access[api.FunctionInstitution].env, ui)
+	}
 	for _, name := range deployedFunctions() {
 		access[name].grant(stack, fns[name], d)
 	}

@@ -79,7 +79,7 @@ func synth(t *testing.T) (awscdk.Stack, assertions.Template, map[string]resource
 		app := awscdk.NewApp(nil)
 		stack := NewMeldwijzerStack(app, "Test", &MeldwijzerStackProps{
 			StackProps: awscdk.StackProps{Env: &awscdk.Environment{Region: jsii.String("eu-west-1")}},
-			AssetDir:   dir, WebDir: web,
+			AssetDir:   dir, WebDir: web, CognitoDomainPrefix: "meldwijzer-test",
 		})
 		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 		tpl := assertions.Template_FromStack(stack, nil)
@@ -304,9 +304,10 @@ func TestEnvironmentHoldsNamesNotSecrets(t *testing.T) {
 	_, _, res := synth(t)
 	fnIDs := functionIDs(t, res)
 	wantVars := map[string][]string{
-		api.FunctionWegwijzer:   nil,
-		api.FunctionMeldpunt:    {config.EnvKeysTable, config.EnvOriginSecretARN, config.EnvSealKeyARN, config.EnvSecretARN, config.EnvTable},
-		api.FunctionInstitution: {config.EnvJWKSURL, config.EnvKeysTable, config.EnvOriginSecretARN, config.EnvSealKeyARN, config.EnvTable, config.EnvTokenAudience, config.EnvTokenIssuer},
+		api.FunctionWegwijzer: nil,
+		api.FunctionMeldpunt:  {config.EnvKeysTable, config.EnvOriginSecretARN, config.EnvSealKeyARN, config.EnvSecretARN, config.EnvTable},
+		api.FunctionInstitution: {config.EnvJWKSURL, config.EnvKeysTable, config.EnvOIDCAuthorizationEndpoint, config.EnvOIDCEndSessionEndpoint, config.EnvOIDCRevocationEndpoint, config.EnvOIDCTokenEndpoint,
+			config.EnvOriginSecretARN, config.EnvSealKeyARN, config.EnvTable, config.EnvTokenAudience, config.EnvTokenIssuer},
 	}
 	secretish := regexp.MustCompile(`(?i)secret|password|passwd|private|token|key|credential`)
 	highEntropy := regexp.MustCompile(`^[A-Za-z0-9+/=_-]{20,}$`)
@@ -317,7 +318,9 @@ func TestEnvironmentHoldsNamesNotSecrets(t *testing.T) {
 			if !literal {
 				continue // a Ref, GetAtt or Join: a name, an ARN or a URL made from them
 			}
-			if highEntropy.MatchString(s) || (secretish.MatchString(k) && k != "AWS_CA_BUNDLE") {
+			// A public https address (the sign-in provider's endpoints) is no secret, whatever its name.
+			public := strings.HasPrefix(s, "https://") && !strings.Contains(s, "@") && !strings.Contains(s, "?")
+			if highEntropy.MatchString(s) || (secretish.MatchString(k) && k != "AWS_CA_BUNDLE" && !public) {
 				t.Errorf("environment %s=%q looks like a secret value", k, s)
 			}
 		}

@@ -38,8 +38,13 @@ func serve(args []string) error {
 	demoData := fl.Bool("demo-data", true, "with -demo: add twelve months of fictitious reports to each demo institution that has none (false: an empty demo)")
 	sweepEvery := fl.Duration("sweep-every", time.Hour, "how often the embedded store deletes expired data keys and reports (and compacts its files)")
 	hosts := fl.String("hosts", "", "comma-separated Host names (without port) this server answers for; localhost, 127.0.0.1, ::1 and the -addr host are always allowed")
+	oidcIssuer := fl.String("oidc-issuer", "", "OpenID Connect issuer that staff sign in with (its discovery document and JWKS are read at start); its ID tokens are accepted with aud = -oidc-client-id")
+	oidcClient := fl.String("oidc-client-id", "", "with -oidc-issuer: the staff pages' client id (a public client: no secret, PKCE)")
 	if err := fl.Parse(args); err != nil {
 		return err
+	}
+	if (*oidcIssuer == "") != (*oidcClient == "") {
+		return errors.New("serve: give -oidc-issuer and -oidc-client-id together")
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	if err := os.MkdirAll(*data, 0o700); err != nil {
@@ -59,6 +64,16 @@ func serve(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
+	var signIn *auth.Provider
+	if *oidcIssuer != "" {
+		p, v, err := auth.Discover(ctx, *oidcIssuer, *oidcClient)
+		if err != nil {
+			return err
+		}
+		signIn = p
+		verifier.Also(v)
+		log.Info("staff sign in with OpenID Connect", slog.String("issuer", p.Issuer))
+	}
 	store, sealer, err := openStore(ctx, *storeKind, *data, *sweepEvery, log)
 	if err != nil {
 		return err
@@ -66,7 +81,7 @@ func serve(args []string) error {
 	defer store.Close()
 	defer sealer.Keys().Close()
 
-	a, err := app.New(app.Options{Store: store, Sealer: sealer, Secret: secret, Verifier: verifier, LocalSigner: tokenKey,
+	a, err := app.New(app.Options{Store: store, Sealer: sealer, Secret: secret, Verifier: verifier, LocalSigner: tokenKey, SignIn: signIn,
 		Web: web.Static, Retention: *retention, Logger: log, Demo: *demo, Hosts: allowedHosts(*addr, *hosts)})
 	if err != nil {
 		return err

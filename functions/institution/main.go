@@ -3,12 +3,15 @@
 // the function checks each token again against the user pool's JWKS.
 //
 // Environment (see package config): TABLE_NAME, KEYS_TABLE and SEAL_KEY_ARN (the wrapped
-// data keys and the KMS key that wraps them: replies are sealed, cases opened), SECRET_ARN (as the meldpunt function: replies
-// go through the same service), JWKS_URL, TOKEN_ISSUER, TOKEN_AUDIENCE (the Cognito user pool
-// and app client), RETENTION (optional), SUPPRESS_BELOW (optional, default 5).
+// data keys and the KMS key that wraps them: replies are sealed, cases opened), SECRET_ARN
+// (as the meldpunt function: replies go through the same service), JWKS_URL, TOKEN_ISSUER, TOKEN_AUDIENCE (the Cognito user pool
+// and app client), OIDC_AUTHORIZATION_ENDPOINT, OIDC_TOKEN_ENDPOINT, OIDC_END_SESSION_ENDPOINT
+// OIDC_REVOCATION_ENDPOINT and OIDC_SCOPE (the hosted UI the staff pages sign in with; optional), RETENTION (optional),
+// SUPPRESS_BELOW (optional, default 5).
 package main
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"os"
@@ -41,10 +44,29 @@ func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, erro
 	if err != nil {
 		return nil, err
 	}
-	a, err := app.New(app.Options{Functions: []string{api.FunctionInstitution}, Store: parts.Store, Sealer: parts.Sealer, Demo: c.Demo,
+	signIn, err := signInProvider(c)
+	if err != nil {
+		return nil, err
+	}
+	a, err := app.New(app.Options{Functions: []string{api.FunctionInstitution}, Store: parts.Store, Sealer: parts.Sealer, Demo: c.Demo, SignIn: signIn,
 		Verifier: auth.NewVerifier(jwks.Keyfunc, c.Issuer, c.Audience), Retention: c.Retention, K: c.K, Logger: log})
 	if err != nil {
 		return nil, err
 	}
 	return a.Lambda(parts.OriginSecret), nil
+}
+
+// signInProvider is the hosted UI the staff pages sign in with (nil when the stack has no
+// domain): the same issuer and client as the tokens checked here.
+func signInProvider(c config.Config) (*auth.Provider, error) {
+	if c.OIDCTokenEndpoint == "" && c.OIDCAuthorizationEndpoint == "" {
+		return nil, nil
+	}
+	p := &auth.Provider{Issuer: c.Issuer, ClientID: c.Audience, AuthorizationEndpoint: c.OIDCAuthorizationEndpoint,
+		TokenEndpoint: c.OIDCTokenEndpoint, EndSessionEndpoint: c.OIDCEndSessionEndpoint,
+		RevocationEndpoint: c.OIDCRevocationEndpoint, Scope: cmp.Or(c.OIDCScope, auth.DefaultScope)}
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	return p, nil
 }

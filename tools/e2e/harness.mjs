@@ -22,13 +22,13 @@ export const shotDir = path.join(here, 'screenshots');
 export const EXIT_URL = 'https://www.google.nl/';
 
 // startServer runs `meldwijzer serve -demo -demo-data=false -addr 127.0.0.1:0 -data <tmp>` (the demo
-// institutions and sign-in, without the seeded reports) and reads the port from the
+// institutions and sign-in, without the seeded reports; extraArgs are added) and reads the port from the
 // JSON log line {"msg":"listening","addr":"127.0.0.1:PORT"} on stderr.
 // With demoData, the demo institutions get their twelve months of fictitious reports too.
-export async function startServer({ demoData = false } = {}) {
+export async function startServer({ demoData = false, extraArgs = [] } = {}) {
   const bin = path.resolve(repoRoot, process.env.MELDWIJZER_BIN || 'build/meldwijzer');
   const data = mkdtempSync(path.join(tmpdir(), 'meldwijzer-e2e-'));
-  const proc = spawn(bin, ['serve', '-demo', '-demo-data=' + demoData, '-addr', '127.0.0.1:0', '-data', data], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(bin, ['serve', '-demo', '-demo-data=' + demoData, '-addr', '127.0.0.1:0', '-data', data, ...extraArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not log "listening" within 20 s:\n' + stderr)), 20000);

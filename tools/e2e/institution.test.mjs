@@ -125,9 +125,9 @@ describe('institution side', () => {
         assert.match(await card.innerText(), /Ontvangst bevestigen vóór/);
         assert.match(await page.locator('#whoInst').innerText(), /ROC Voorbeeldstad/);
         assert.match(await page.locator('#whoRole').innerText(), /Vertrouwenspersoon/);
-        // The token is kept in sessionStorage only: no cookie, nothing in localStorage.
-        const store = await page.evaluate(() => ({ s: sessionStorage.getItem('meldwijzer.instelling'), l: localStorage.length, c: document.cookie }));
-        assert.match(store.s, /"token":"ey/);
+        // The token is kept in memory only: not in sessionStorage, localStorage or a cookie.
+        const store = await page.evaluate(() => ({ s: JSON.stringify({ ...sessionStorage }), l: localStorage.length, c: document.cookie }));
+        assert.doesNotMatch(store.s, /ey[\w-]+\.ey/);
         assert.equal(store.l, 0);
         assert.equal(store.c, '');
         await check(page, size, '2-inbox');
@@ -183,10 +183,10 @@ describe('institution side', () => {
         assert.match(await page.locator('#auRows').innerText(), /Status veranderd: In behandeling/);
         await check(page, size, '6-audit');
 
-        // sign out clears the token
+        // sign out clears the token: the API is no longer called with it
         await page.getByRole('button', { name: 'Afmelden' }).click();
         await page.getByRole('heading', { name: 'Aanmelden voor medewerkers' }).waitFor();
-        assert.equal(await page.evaluate(() => JSON.parse(sessionStorage.getItem('meldwijzer.instelling')).token), null);
+        assert.equal(await page.locator('#whoInst').innerText(), '');
       });
     });
 
@@ -267,10 +267,10 @@ describe('institution side', () => {
         // the inbox address itself says "Geen toegang" (the server refuses too)
         await page.goto(server.url + '/instelling#/meldingen');
         await page.getByRole('heading', { level: 1, name: 'Geen toegang' }).waitFor();
-        const status = await page.evaluate(async (inst) => {
-          const tok = JSON.parse(sessionStorage.getItem('meldwijzer.instelling')).token;
-          return (await fetch(`/api/v1/institutions/${inst}/reports?status=open`, { headers: { Authorization: 'Bearer ' + tok } })).status;
-        }, TCD);
+        const tok = (await (await fetch(server.url + '/api/v1/local/signin', {
+          method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ institution: TCD, role: 'viewer' }),
+        })).json()).token;
+        const status = (await fetch(`${server.url}/api/v1/institutions/${TCD}/reports?status=open`, { headers: { Authorization: 'Bearer ' + tok } })).status;
         assert.equal(status, 403);
 
         // English
@@ -309,9 +309,9 @@ describe('institution side', () => {
       assert.match(await page.locator('#whoRole').innerText(), /Kwaliteit \/ bestuur/);
       // A token the server does not accept (forged signature, future expiry) ends on the sign-in page.
       const forged = `${b64({ alg: 'HS256' })}.${b64({ institution: ROC, role: 'handler', exp: 4102444800 })}.c2ln`;
-      await page.evaluate((tok) => sessionStorage.setItem('meldwijzer.instelling', JSON.stringify({ token: tok, lang: 'nl' })), forged);
-      await page.goto(server.url + '/instelling#/meldingen');
-      await page.reload();
+      await page.getByRole('button', { name: 'Afmelden' }).click();
+      await page.getByLabel('Token', { exact: true }).fill(forged);
+      await page.getByRole('button', { name: 'Aanmelden', exact: true }).click();
       await page.getByRole('heading', { name: 'Aanmelden voor medewerkers' }).waitFor();
       await page.locator('#siAlert', { hasText: 'Meld je opnieuw aan' }).waitFor();
     }, { failedLoadsExpected: true });

@@ -1,5 +1,6 @@
 // First-load budgets, in gzip bytes: the phone UI (web/static without instelling/) within 30 KB,
-// the institution pages (web/static/instelling/, which students never load) within 25 KB.
+// the institution pages (web/static/instelling/, which students never load) within 28 KB (25 KB
+// before the sign-in with the school's provider, oidc.js, and case work).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -29,7 +30,7 @@ function measure(dir, skip = () => false) {
 
 for (const [name, dir, limit, skip] of [
   ['the phone UI', root, 30 * 1024, (rel) => rel.startsWith('instelling' + path.sep)],
-  ['the institution pages', path.join(root, 'instelling'), 25 * 1024, () => false],
+  ['the institution pages', path.join(root, 'instelling'), 28 * 1024, () => false],
 ]) {
   test(`${name} is at most ${limit / 1024} KB gzip`, () => {
     const { raw, gz, rows } = measure(dir, skip);

@@ -1,7 +1,9 @@
 // Meldwijzer, institution side: the handler's inbox and the dashboard. Plain JS, no build step,
-// same-origin API only; one file on purpose (no bundler), like the phone UI's. The Bearer token lives in memory and in sessionStorage (this tab only):
-// never in localStorage, a cookie or a URL. Its payload is decoded only to show the institution
-// and the role; the server checks every request.
+// same-origin API only (and the sign-in provider's token endpoint, oidc.js); no bundler, like the
+// phone UI. The tokens live in memory only: never in sessionStorage, localStorage, a cookie or a
+// URL, so a reload signs in again (with the provider's own session, without a password while it
+// lasts). A token's payload is decoded only to show the institution and the role; the server
+// checks every request.
 'use strict';
 (() => {
   const T = {
@@ -17,6 +19,9 @@
       tokTitle: 'Aanmelden met een token',
       tokHint: 'Bij een echte school meld je je aan via je eigen organisatie (SURFconext of Cognito). Op een eigen server maakt de beheerder een token met',
       tokLabel: 'Token', tokGo: 'Aanmelden',
+      oidcTitle: 'Aanmelden met je schoolaccount', oidcIntro: 'Je gaat naar de aanmeldpagina van je school. Daarna kom je hier terug.',
+      oidcGo: 'Aanmelden met schoolaccount', eState: 'Deze aanmelding klopt niet of is te oud. Meld je opnieuw aan.',
+      eProvider: 'Aanmelden bij je school lukte niet:', eToken: 'Je school gaf geen geldige aanmelding terug. Meld je opnieuw aan.',
       eTokFmt: 'Dit is geen geldig token. Plak het hele token.', eTokExp: 'Dit token is verlopen. Vraag een nieuw token.',
       eTokClaims: 'In dit token staan geen instelling en rol.', expired: 'Je bent afgemeld. Meld je opnieuw aan.',
       signedOut: 'Je bent afgemeld.', network: 'Dat lukte niet. Is de verbinding weg? Probeer het opnieuw.',
@@ -88,6 +93,9 @@
       tokTitle: 'Sign in with a token',
       tokHint: 'At a real school you sign in through your own organisation (SURFconext or Cognito). On a self-hosted server the administrator makes a token with',
       tokLabel: 'Token', tokGo: 'Sign in',
+      oidcTitle: 'Sign in with your school account', oidcIntro: 'You go to your school\'s sign-in page. Then you come back here.',
+      oidcGo: 'Sign in with school account', eState: 'This sign-in does not match or is too old. Please sign in again.',
+      eProvider: 'Signing in at your school did not work:', eToken: 'Your school did not return a valid sign-in. Please sign in again.',
       eTokFmt: 'This is not a valid token. Paste the whole token.', eTokExp: 'This token has expired. Ask for a new one.',
       eTokClaims: 'This token holds no institution and role.', expired: 'You have been signed out. Please sign in again.',
       signedOut: 'You have signed out.', network: 'That did not work. Is the connection down? Please try again.',
@@ -152,6 +160,9 @@
   const KEY = 'meldwijzer.instelling';
   const S = {
     lang: 'nl', token: null, inst: '', role: '', sub: '', instName: '', view: '', busy: false,
+    // cfg is GET /api/v1/staff/config; oidc the provider session (ID and refresh token); gen
+    // counts sign-ins and sign-outs, so that an answer for an earlier session is dropped.
+    cfg: { oidc: null, demoSignIn: false }, oidc: null, gen: 0,
     status: 'open', sort: '', overdue: false, cases: [], cursor: null, report: null, messages: [], notes: [], dash: null, audit: [], auCursor: null
   };
   const $ = (id) => document.getElementById(id);
@@ -198,24 +209,17 @@
   }
 
   // ---- token and session ----
-  function claimsOf(tok) {
-    const p = tok.split('.');
-    if (p.length !== 3) return null;
-    try {
-      let b = p[1].replace(/-/g, '+').replace(/_/g, '/');
-      b += '==='.slice((b.length + 3) % 4);
-      const c = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(b), (ch) => ch.charCodeAt(0))));
-      return c && typeof c === 'object' ? c : null;
-    } catch (_) { return null; }
-  }
+  const OIDC = window.MeldwijzerOIDC;
+  const claimsOf = OIDC.claims;
   // Only for display and for choosing the views; the server decides what the token may do.
   function identityOf(c) {
-    const groups = Array.isArray(c['cognito:groups']) ? c['cognito:groups'] : [];
-    const role = c.role || (groups.includes('handler') ? 'handler' : groups.includes('viewer') ? 'viewer' : '');
+    const list = (v) => (Array.isArray(v) ? v : []);
+    const granted = [c.role, ...list(c.roles), ...list(c['cognito:groups'])];
+    const role = granted.includes('handler') ? 'handler' : granted.includes('viewer') ? 'viewer' : '';
     return { inst: c.institution || c['custom:institution'] || '', role, sub: c.sub || '', exp: c.exp };
   }
   function save() {
-    try { sessionStorage.setItem(KEY, JSON.stringify({ token: S.token, lang: S.lang })); } catch (_) { /* private mode */ }
+    try { sessionStorage.setItem(KEY, JSON.stringify({ lang: S.lang })); } catch (_) { /* private mode */ }
   }
   function useToken(tok) {
     const c = claimsOf(tok);
@@ -223,35 +227,88 @@
     const id = identityOf(c);
     if (!id.inst || (id.role !== 'handler' && id.role !== 'viewer')) return 'eTokClaims';
     if (id.exp && id.exp * 1000 < Date.now()) return 'eTokExp';
-    Object.assign(S, { token: tok, inst: id.inst, role: id.role, sub: id.sub, instName: '' });
-    save();
-    fetch('/api/v1/institutions/' + encodeURIComponent(S.inst))
+    // Another person or school starts from empty views; a refreshed token keeps them.
+    if (S.token && (S.sub !== id.sub || S.inst !== id.inst || S.role !== id.role)) clearSession();
+    if (!S.token) S.gen++;
+    const same = S.inst === id.inst && S.instName;
+    Object.assign(S, { token: tok, inst: id.inst, role: id.role, sub: id.sub, instName: same ? S.instName : '' });
+    if (!same) fetch('/api/v1/institutions/' + encodeURIComponent(S.inst))
       .then((r) => (r.ok ? r.json() : null)).then((d) => { if (d && d.name && S.token === tok) { S.instName = d.name; header(); } })
       .catch(() => {});
     return '';
   }
+  // clearSession forgets the signed-in person and empties every view: lists, figures, filters,
+  // the period and the alerts, so that nothing of theirs stays in the page for the next one.
+  function clearSession() {
+    clearTimeout(refreshTimer);
+    S.gen++;
+    Object.assign(S, { token: null, oidc: null, inst: '', role: '', sub: '', instName: '', busy: false, status: 'open', sort: '', overdue: false,
+      cases: [], cursor: null, loaded: false, report: null, messages: [], notes: [], dash: null, audit: [], auCursor: null });
+    for (const id of ['cases', 'inCount', 'rpTitle', 'rpBadges', 'rpDesc', 'thread', 'facts', 'stNow', 'stBtns', 'asNow', 'notes',
+      'stats', 'supNote', 'charts', 'auRows', 'whoInst', 'whoRole']) $(id).textContent = '';
+    for (const id of ['tok', 'replyText', 'noteText', 'asWho', 'from', 'to']) $(id).value = '';
+    for (const a of document.querySelectorAll('.alert')) if (a.id !== 'siAlert') alertIn(a.id, '');
+    $('more').hidden = $('auMore').hidden = true;
+  }
   function signOut(reason) {
-    S.token = null;
-    Object.assign(S, { inst: '', role: '', sub: '', instName: '', cases: [], report: null, messages: [], notes: [], dash: null, audit: [] });
-    save();
-    $('tok').value = '';
-    $('replyText').value = '';
+    const session = S.oidc;
+    clearSession();
     if (location.hash) history.replaceState(null, '', location.pathname);
     route();
     alertIn('siAlert', reason || '');
+    // Signing out revokes the refresh token and ends the provider's session, so that the next
+    // person must sign in with their own password (not after an expiry: the provider keeps its
+    // session then).
+    if (session) OIDC.revoke(S.cfg.oidc, session.refresh);
+    if (!reason && session && OIDC.endSession(S.cfg.oidc, session.idToken)) return;
     if (!reason) announce(t('signedOut'));
+  }
+  // The ID token is renewed with the refresh token a minute before it expires (or halfway,
+  // for a short one), without a new sign-in; when the provider refuses, the person signs in again.
+  let refreshTimer = 0;
+  function useSession(session) {
+    const err = useToken(session.idToken);
+    if (err) throw new OIDC.SignInError(err);
+    S.oidc = session;
+    clearTimeout(refreshTimer);
+    if (!session.refresh) return;
+    const left = session.exp * 1000 - Date.now();
+    refreshTimer = setTimeout(() => renew().catch(() => {}), Math.max(1000, left - Math.min(60000, left / 2)));
+  }
+  let renewing = null;
+  function renew() {
+    if (!S.oidc || !S.oidc.refresh) return Promise.reject(new Error('no refresh token'));
+    const gen = S.gen;
+    renewing ||= OIDC.refresh(S.cfg.oidc, S.oidc).then((next) => {
+      if (gen === S.gen) useSession(next);
+    }, (e) => {
+      if (gen === S.gen) signOut('expired');
+      throw e;
+    }).finally(() => { renewing = null; });
+    return renewing;
   }
 
   // ---- API ----
   class ApiError extends Error { constructor(status, msg) { super(msg || ''); this.status = status; } }
   const base = () => '/api/v1/institutions/' + encodeURIComponent(S.inst);
-  async function api(path, { method = 'GET', body, raw } = {}) {
+  // api calls the signed-in institution's API. An answer that arrives after a sign-out or for
+  // another session is dropped (ApiError 401, which no view shows). A 401 gets one retry after
+  // a refresh, when there is a refresh token (a timer may have slept with the laptop).
+  async function api(path, opts = {}, retried = false) {
+    const { method = 'GET', body, raw } = opts;
+    const gen = S.gen;
     const headers = { Authorization: 'Bearer ' + S.token };
     if (body) headers['Content-Type'] = 'application/json';
     let res;
     try {
       res = await fetch(base() + path, { method, headers, body: body ? JSON.stringify(body) : undefined, cache: 'no-store' });
-    } catch (_) { throw new ApiError(0, t('network')); }
+    } catch (_) { throw new ApiError(gen === S.gen ? 0 : 401, t('network')); }
+    if (gen !== S.gen) throw new ApiError(401);
+    if (res.status === 401 && !retried && S.oidc && S.oidc.refresh) {
+      try { await renew(); } catch (_) { throw new ApiError(401); }
+      if (gen === S.gen) return api(path, opts, true);
+      throw new ApiError(401);
+    }
     if (res.status === 401) { signOut('expired'); throw new ApiError(401); }
     if (!res.ok) {
       let msg = '';
@@ -311,7 +368,7 @@
       const sel = $('demoInst');
       sel.textContent = '';
       for (const i of list) sel.append(h('option', { value: i.id, text: i.name }));
-      $('demoForm').hidden = list.length === 0;
+      $('demoForm').hidden = list.length === 0 || !S.cfg.demoSignIn;
     } catch (_) { demoLoaded = false; }
   }
   $('demoForm').addEventListener('submit', async (e) => {
@@ -332,6 +389,10 @@
     } catch (x) {
       alertIn('siAlert', x instanceof TypeError ? 'network' : x.key || 'failed', null, x.key ? '' : x.message);
     }
+  });
+  $('oidcGo').addEventListener('click', () => {
+    alertIn('siAlert', '');
+    OIDC.begin(S.cfg.oidc, S.lang).catch(() => alertIn('siAlert', 'failed'));
   });
   $('tokenForm').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -369,7 +430,14 @@
       S.cursor = d.cursor || null;
       S.loaded = true;
       renderInbox();
-    } catch (e) { failed(e, 'inAlert', () => openInbox(more)); }
+    } catch (e) {
+      if (e.status === 401) return;
+      S.cases = [];
+      S.cursor = null;
+      $('cases').textContent = $('inCount').textContent = '';
+      $('cases').setAttribute('aria-busy', 'false');
+      failed(e, 'inAlert', () => openInbox(more));
+    }
   }
   function renderInbox(loading) {
     for (const b of document.querySelectorAll('#vInbox .chip[data-status]')) b.setAttribute('aria-pressed', String(b.dataset.status === S.status));
@@ -649,6 +717,8 @@
     alertIn('dbAlert', '');
     for (const id of ['from', 'to']) $(id).removeAttribute('aria-invalid');
     if (!periodOk()) {
+      S.dash = null;
+      for (const id of ['stats', 'supNote', 'charts']) $(id).textContent = '';
       for (const id of ['from', 'to']) $(id).setAttribute('aria-invalid', 'true');
       alertIn('dbAlert', 'ePeriod');
       return;
@@ -657,7 +727,13 @@
     try {
       S.dash = await api('/dashboard?' + new URLSearchParams({ from: $('from').value, to: $('to').value }));
       renderDash();
-    } catch (e) { failed(e, 'dbAlert', loadDash); } finally { $('charts').removeAttribute('aria-busy'); }
+    } catch (e) {
+      if (e.status === 401) return; // signed out: the views are empty already
+      // Never old figures under a new question: a failed query empties the dashboard.
+      S.dash = null;
+      for (const id of ['stats', 'supNote', 'charts']) $(id).textContent = '';
+      failed(e, 'dbAlert', loadDash);
+    } finally { $('charts').removeAttribute('aria-busy'); }
   }
   $('period').addEventListener('submit', (e) => { e.preventDefault(); loadDash(); });
   $('csv').addEventListener('click', async () => {
@@ -880,7 +956,29 @@
   try { saved = JSON.parse(sessionStorage.getItem(KEY) || 'null'); } catch (_) { saved = null; }
   if (saved && (saved.lang === 'en' || saved.lang === 'nl')) S.lang = saved.lang;
   else if (/^en\b/i.test(navigator.language || '')) S.lang = 'en';
-  if (saved && saved.token && useToken(saved.token)) { S.token = null; save(); }
+  save(); // drops a token an older version of this page kept
   applyLang();
-  route();
+  // How staff sign in here: the provider's button, the demo sign-in, or (with neither) a pasted
+  // token. Then, when this load is the return from the provider, its code becomes the session.
+  (async () => {
+    try {
+      const r = await fetch('/api/v1/staff/config', { cache: 'no-store' });
+      if (r.ok) S.cfg = await r.json();
+    } catch (_) { /* offline: the token form stays */ }
+    $('oidcBox').hidden = !S.cfg.oidc;
+    $('tokenForm').hidden = !!S.cfg.oidc;
+    const out = OIDC.signedOut();
+    if (S.cfg.oidc) {
+      try {
+        const session = await OIDC.finish(S.cfg.oidc);
+        if (session) useSession(session);
+      } catch (e) {
+        route();
+        alertIn('siAlert', e.key || 'failed', null, e.key === 'eProvider' ? e.message : '');
+        return;
+      }
+    }
+    route();
+    if (out) announce(t('signedOut'));
+  })();
 })();
