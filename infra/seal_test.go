@@ -48,20 +48,7 @@ func TestSealing(t *testing.T) {
 		t.Errorf("keys table: deletion policy %q, protection %v", tb.DeletionPolicy, get(replicas[0], "DeletionProtectionEnabled"))
 	}
 
-	fnIDs := functionIDs(t, res)
 	sts := statements(res)
-	of := func(fn string) []map[string]any {
-		role := ref(res[fnIDs[fn]].Properties["Role"])
-		var out []map[string]any
-		for id, r := range ofType(res, "AWS::IAM::Policy") {
-			for _, rl := range list(r.Properties["Roles"]) {
-				if ref(rl) == role {
-					out = append(out, sts[id]...)
-				}
-			}
-		}
-		return out
-	}
 	strs := func(v any) []string {
 		var out []string
 		for _, x := range list(v) {
@@ -100,7 +87,7 @@ func TestSealing(t *testing.T) {
 	for fn, want := range wantKMS {
 		var kms []string
 		gotKeys := map[string][]string{}
-		for _, s := range of(fn) {
+		for _, s := range roleStatements(t, res, fn) {
 			if onSealKey(s) {
 				kms = append(kms, strs(s["Action"])...)
 				if got := strs(get(s, "Condition", "ForAllValues:StringEquals", "kms:EncryptionContextKeys")); !slices.Equal(got, []string{"institution", "report"}) {
