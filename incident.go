@@ -30,7 +30,7 @@ type Incident struct {
 	Actions  []string
 	FollowUp string
 	// Note is optional free text. The service checks it in the clear (MaxIncidentNote) and
-	// seals it (NoteSealer) before it reaches a store; stores keep it as they get it.
+	// seals it with the incident's own data key (KeyKindIncident) before it reaches a store; stores keep it as they get it.
 	Note string
 	// Author is a hash of the employee's account within the institution, so that they find
 	// their own registrations; it is never shown.
@@ -219,14 +219,6 @@ type IncidentStore interface {
 	// IncidentCounts returns the institution's incident counters for months from..to
 	// (YYYY-MM, inclusive): the same Count items as Counts, with IncidentDimensions.
 	IncidentCounts(ctx context.Context, institution, from, to string) ([]Count, error)
-}
-
-// NoteSealer seals the text that people wrote (an incident's note) with a key of its own per
-// item, so that deleting the key deletes the text everywhere. Seal runs before a store sees the
-// text, Open after a store returned it.
-type NoteSealer interface {
-	Seal(ctx context.Context, institution, item, text string) (string, error)
-	Open(ctx context.Context, institution, item, sealed string) (string, error)
 }
 
 // Normalised is what identifies a registration for its idempotency key: what the employee

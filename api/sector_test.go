@@ -43,7 +43,7 @@ func newSectorWorld(t *testing.T) *sectorWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := meldpunt.New(meldpunt.Config{Store: w.store, Keys: keys, Institution: func(string) bool { return true },
+	svc := meldpunt.New(meldpunt.Config{Store: w.store, Keys: keys, Sealer: w.sealer, Institution: func(string) bool { return true },
 		Now: func() time.Time { return *w.clock }})
 	rng := rand.New(rand.NewPCG(14, 14))
 	n := 0

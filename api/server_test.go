@@ -15,6 +15,7 @@ import (
 	"meldwijzer/app"
 	"meldwijzer/app/apptest"
 	"meldwijzer/auth"
+	"meldwijzer/seal"
 	"meldwijzer/store/bolt"
 )
 
@@ -24,6 +25,8 @@ type testServer struct {
 	data  string // the embedded store's directory
 	key   *auth.LocalKey
 	store *bolt.Store
+	// sealer seals report text as the app does (for tests that file through a service of their own).
+	sealer *seal.Sealer
 }
 
 // newTestServer serves the whole API on the real content and an embedded store in a temporary
@@ -45,7 +48,7 @@ func newServerWith(t *testing.T, o app.Options) *testServer {
 	a := apptest.New(t, o)
 	ts := httptest.NewServer(a.Handler())
 	t.Cleanup(ts.Close)
-	return &testServer{Server: ts, logs: &logs.Buffer, data: a.Dir, key: a.Key, store: a.Store}
+	return &testServer{Server: ts, logs: &logs.Buffer, data: a.Dir, key: a.Key, store: a.Store, sealer: a.Sealer}
 }
 
 // syncBuffer is a log sink that handlers on several goroutines may write to.

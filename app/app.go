@@ -20,6 +20,7 @@ import (
 	"meldwijzer/lambdahttp"
 	"meldwijzer/meldpunt"
 	"meldwijzer/members"
+	"meldwijzer/seal"
 	"meldwijzer/sector"
 	"meldwijzer/wegwijzer"
 )
@@ -42,6 +43,8 @@ type Options struct {
 	// not served, as in the institution function).
 	Store  Store
 	Secret []byte
+	// Sealer seals the text people write (required with Store: no text is stored unsealed).
+	Sealer *seal.Sealer
 	// Verifier checks staff tokens; LocalSigner signs the demo sign-in's (local binary only).
 	Verifier    *auth.Verifier
 	LocalSigner *auth.LocalKey
@@ -122,6 +125,9 @@ func New(o Options) (*App, error) {
 		settings = catalog.NewSettings(a.Institutions, a.Content, o.Store, o.Now)
 	}
 	if o.Store != nil {
+		if o.Sealer == nil {
+			return nil, errors.New("app: a store needs a sealer (seal.New): report text is never stored unsealed")
+		}
 		// Without a secret (the institution function) the service takes and finds no reports
 		// by receipt; it needs none to serve staff.
 		var keys *meldpunt.Keys
@@ -148,7 +154,7 @@ func New(o Options) (*App, error) {
 			}
 		}
 		a.Meldpunt = meldpunt.New(meldpunt.Config{
-			Store: o.Store, AuditLog: o.Store, Keys: keys, Retention: o.Retention, Now: o.Now,
+			Store: o.Store, AuditLog: o.Store, Keys: keys, Sealer: o.Sealer, Retention: o.Retention, Now: o.Now,
 			Institution: func(id string) bool { return a.Server.Serves(id) },
 			Values:      values, K: o.K, Incidents: o.Store, Notifier: o.Notifier, Participants: participants,
 		})

@@ -20,6 +20,7 @@ import (
 	"meldwijzer/config"
 	"meldwijzer/content"
 	"meldwijzer/internal/dynamolocal"
+	"meldwijzer/internal/kmsstandin"
 	"meldwijzer/internal/rie"
 	"meldwijzer/store/dynamo"
 	"meldwijzer/wegwijzer"
@@ -111,6 +112,12 @@ func lambdaRows(r *run, bins built, ddb *dynamolocal.Local) {
 	}
 	const secretARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:meldwijzer/master-AbCdEf"
 	sm := fakeSecretsManager(b, secretARN)
+	// The data keys' table, and KMS as a stand-in on loopback (no emulator): a report's intake
+	// also makes its data key.
+	if err := dynamo.CreateKeysTable(ctx, ddb.Client(), table+"-keys", false); err != nil {
+		b.Fatal(err)
+	}
+	kms := kmsstandin.Start(b)
 	env := map[string]map[string]string{
 		// the events ask for a demo institution, which a function serves only in a demo stack
 		"wegwijzer": {config.EnvDemo: "true"},
@@ -118,6 +125,7 @@ func lambdaRows(r *run, bins built, ddb *dynamolocal.Local) {
 			config.EnvTable: table, config.EnvSecretARN: secretARN, "AWS_REGION": "eu-west-1",
 			"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
 			config.EnvDynamoDBEndpoint: ddb.Endpoint, "AWS_ENDPOINT_URL_SECRETS_MANAGER": sm, config.EnvDemo: "true",
+			config.EnvKeysTable: table + "-keys", config.EnvSealKeyARN: kmsstandin.KeyARN, "AWS_ENDPOINT_URL_KMS": kms.URL,
 		},
 	}
 	stepEvent := readFile(b, "../functions/wegwijzer/testdata/apigw-v2-step.json")
@@ -201,7 +209,7 @@ func lambdaRows(r *run, bins built, ddb *dynamolocal.Local) {
 					"the binary is %.1f MB against %.1f MB", fmtDur(init), fmtDur(hinit), arch, loadName[name], fmtDur(loadTime[name]),
 					map[string]string{
 						"wegwijzer": "",
-						"meldpunt":  ", and the init also loads the AWS config and calls GetSecretValue; the first invoke writes a transaction to DynamoDB Local",
+						"meldpunt":  ", and the init also loads the AWS config and calls GetSecretValue; the first invoke makes a data key (KMS stand-in, keys table) and writes a transaction to DynamoDB Local",
 					}[name], float64(size(arch, name))/1e6, float64(size(arch, "hello"))/1e6),
 			}
 			if arch == "arm64" {

@@ -12,11 +12,15 @@ import (
 	"testing"
 	"time"
 
+	"meldwijzer"
 	"meldwijzer/api"
 	"meldwijzer/app"
 	"meldwijzer/auth"
 	"meldwijzer/content"
 	"meldwijzer/meldpunt"
+	"meldwijzer/seal"
+	"meldwijzer/seal/keyfile"
+	"meldwijzer/store/bolt"
 	"meldwijzer/web"
 	"meldwijzer/wegwijzer"
 )
@@ -58,6 +62,22 @@ func loadContent(tb testing.TB) (*wegwijzer.Guide, *content.Bundle) {
 // io.Discard: its encoding is part of each request's cost, the I/O is not.
 func newFull(tb testing.TB, store app.Store, secret []byte, edit ...func(*app.Options)) *full {
 	tb.Helper()
+	keys, err := bolt.OpenKeys(filepath.Join(tb.TempDir(), "keys.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { keys.Close() })
+	return newFullSealed(tb, store, secret, keys, edit...)
+}
+
+// newFullSealed is newFull with the wrapped data keys in keys (wrapped by a keyfile master
+// key, as the local binary does).
+func newFullSealed(tb testing.TB, store app.Store, secret []byte, keys meldwijzer.KeyStore, edit ...func(*app.Options)) *full {
+	tb.Helper()
+	wrapper, err := keyfile.Load(filepath.Join(tb.TempDir(), "seal.key"))
+	if err != nil {
+		tb.Fatal(err)
+	}
 	guide, bundle := loadContent(tb)
 	key, err := auth.LoadLocalKey(filepath.Join(tb.TempDir(), "token.key"))
 	if err != nil {
@@ -67,7 +87,7 @@ func newFull(tb testing.TB, store app.Store, secret []byte, edit ...func(*app.Op
 	if err != nil {
 		tb.Fatal(err)
 	}
-	o := app.Options{Demo: true, Store: store, Secret: secret, Verifier: verifier, LocalSigner: key,
+	o := app.Options{Demo: true, Store: store, Sealer: seal.New(wrapper, keys), Secret: secret, Verifier: verifier, LocalSigner: key,
 		Web: web.Static, Limits: generous, Content: bundle, Guide: guide,
 		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))}
 	for _, e := range edit {

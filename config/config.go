@@ -15,6 +15,11 @@ import (
 const (
 	// EnvTable is the DynamoDB table of reports, counts and the audit log.
 	EnvTable = "TABLE_NAME"
+	// EnvKeysTable is the DynamoDB table of wrapped data keys (no backups, no point-in-time
+	// recovery: deleting a key there deletes a report's text everywhere).
+	EnvKeysTable = "KEYS_TABLE"
+	// EnvSealKeyARN is the KMS key that wraps the data keys (seal/kms).
+	EnvSealKeyARN = "SEAL_KEY_ARN"
 	// EnvSecretARN names the Secrets Manager secret that holds the master secret (base64 text).
 	EnvSecretARN = "SECRET_ARN"
 	// EnvJWKSURL, EnvTokenIssuer and EnvTokenAudience describe the staff tokens (the Cognito
@@ -60,6 +65,8 @@ const (
 // Config is the settings read from the environment.
 type Config struct {
 	Table           string
+	KeysTable       string
+	SealKeyARN      string
 	SecretARN       string
 	OriginSecretARN string
 	JWKSURL         string
@@ -84,7 +91,7 @@ type Config struct {
 // or a value does not parse.
 func FromEnv(getenv func(string) string, required ...string) (Config, error) {
 	c := Config{
-		Table: getenv(EnvTable), SecretARN: getenv(EnvSecretARN), OriginSecretARN: getenv(EnvOriginSecretARN), JWKSURL: getenv(EnvJWKSURL),
+		Table: getenv(EnvTable), KeysTable: getenv(EnvKeysTable), SealKeyARN: getenv(EnvSealKeyARN), SecretARN: getenv(EnvSecretARN), OriginSecretARN: getenv(EnvOriginSecretARN), JWKSURL: getenv(EnvJWKSURL),
 		Issuer: getenv(EnvTokenIssuer), Audience: getenv(EnvTokenAudience), Demo: getenv(EnvDemo) == "true",
 		MailFrom: getenv(EnvMailFrom), SMTPUsername: getenv(EnvSMTPUsername), SMTPPassword: getenv(EnvSMTPPassword),
 		OIDCAuthorizationEndpoint: getenv(EnvOIDCAuthorizationEndpoint), OIDCTokenEndpoint: getenv(EnvOIDCTokenEndpoint),

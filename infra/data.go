@@ -18,6 +18,8 @@ type data struct {
 	// originSecret is what CloudFront sends to the API (lambdahttp.OriginSecretHeader), so that
 	// a request straight to the API's own endpoint is refused.
 	originSecret awssecretsmanager.Secret
+	// seal wraps the reports' data keys and keeps them (without backups).
+	seal *sealing
 }
 
 func newData(stack awscdk.Stack) *data {
@@ -55,7 +57,7 @@ func newData(stack awscdk.Stack) *data {
 		"Meldwijzer: the header value CloudFront sends to the API; requests without it are refused", awscdk.RemovalPolicy_DESTROY,
 		"Rotating the origin secret means updating the distribution and the functions together; "+
 			"operators rotate it by a deploy (docs/operations.md), not on a schedule.")
-	return &data{key: dataKey, table: table, secret: secret, originSecret: originSecret}
+	return &data{key: dataKey, table: table, secret: secret, originSecret: originSecret, seal: newSealing(stack, dataKey)}
 }
 
 // newGeneratedSecret is a secret of 64 letters and digits under the data key, not rotated on a

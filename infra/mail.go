@@ -27,8 +27,8 @@ const remindTimeoutSec = 300
 // remindTable: the reminder reads the deadline counts (Query on INST#<id>, sort key DUE#) and
 // nothing else of the reports, and the institution records for their meldpunt addresses.
 var remindTable = []tableGrant{
-	{"Deadlines", []string{"dynamodb:Query"}, []string{dynamo.PrefixInstitution}},
-	{"InstitutionsRead", []string{"dynamodb:GetItem", "dynamodb:Query"}, []string{dynamo.PartitionInstitutions}},
+	{"Deadlines", []string{"dynamodb:Query"}, []string{dynamo.PrefixInstitution}, false},
+	{"InstitutionsRead", []string{"dynamodb:GetItem", "dynamodb:Query"}, []string{dynamo.PartitionInstitutions}, false},
 }
 
 // newMail makes what the meldpunt's notices need when the stack has a sender (props.MailFrom):

@@ -24,7 +24,7 @@ const functionPretoken = "pretoken"
 // pretokenTable is all the trigger may do on the table: read one domain index item
 // (InstitutionByDomain). No report, no audit entry, no institution record.
 var pretokenTable = []tableGrant{
-	{"DomainIndex", []string{"dynamodb:GetItem"}, []string{dynamo.PrefixDomain}},
+	{"DomainIndex", []string{"dynamodb:GetItem"}, []string{dynamo.PrefixDomain}, false},
 }
 
 // SAML attribute names SURFconext sends (urn:mace form). The groups a school maps to roles come

@@ -183,6 +183,7 @@ func NewMeldwijzerStack(scope constructs.Construct, id string, props *Meldwijzer
 
 	awscdk.NewCfnOutput(stack, jsii.String("Url"), &awscdk.CfnOutputProps{Value: jsii.String("https://" + *distribution.DistributionDomainName() + "/")})
 	awscdk.NewCfnOutput(stack, jsii.String("TableName"), &awscdk.CfnOutputProps{Value: d.table.TableName()})
+	awscdk.NewCfnOutput(stack, jsii.String("KeysTableName"), &awscdk.CfnOutputProps{Value: d.seal.keysTable.TableName()})
 	awscdk.NewCfnOutput(stack, jsii.String("UserPoolId"), &awscdk.CfnOutputProps{Value: pool.UserPoolId()})
 	awscdk.NewCfnOutput(stack, jsii.String("DashboardClientId"), &awscdk.CfnOutputProps{Value: client.UserPoolClientId()})
 	awscdk.NewCfnOutput(stack, jsii.String("TokenIssuer"), &awscdk.CfnOutputProps{Value: issuer})

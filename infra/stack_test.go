@@ -306,9 +306,9 @@ func TestEnvironmentHoldsNamesNotSecrets(t *testing.T) {
 	fnIDs := functionIDs(t, res)
 	wantVars := map[string][]string{
 		api.FunctionWegwijzer: {config.EnvTable},
-		api.FunctionMeldpunt:  {config.EnvMailFrom, config.EnvOriginSecretARN, config.EnvSecretARN, config.EnvTable},
-		api.FunctionInstitution: {config.EnvJWKSURL, config.EnvOIDCAuthorizationEndpoint, config.EnvOIDCEndSessionEndpoint, config.EnvOIDCRevocationEndpoint, config.EnvOIDCTokenEndpoint,
-			config.EnvOriginSecretARN, config.EnvTable, config.EnvTokenAudience, config.EnvTokenIssuer, config.EnvUserPoolID},
+		api.FunctionMeldpunt:  {config.EnvKeysTable, config.EnvMailFrom, config.EnvOriginSecretARN, config.EnvSealKeyARN, config.EnvSecretARN, config.EnvTable},
+		api.FunctionInstitution: {config.EnvJWKSURL, config.EnvKeysTable, config.EnvOIDCAuthorizationEndpoint, config.EnvOIDCEndSessionEndpoint, config.EnvOIDCRevocationEndpoint, config.EnvOIDCTokenEndpoint,
+			config.EnvOriginSecretARN, config.EnvSealKeyARN, config.EnvTable, config.EnvTokenAudience, config.EnvTokenIssuer, config.EnvUserPoolID},
 	}
 	secretish := regexp.MustCompile(`(?i)secret|password|passwd|private|token|key|credential`)
 	highEntropy := regexp.MustCompile(`^[A-Za-z0-9+/=_-]{20,}$`)
@@ -379,8 +379,14 @@ func TestGeneratedSecretShapeDecodes(t *testing.T) {
 func TestTable(t *testing.T) {
 	_, _, res := synth(t)
 	tables := ofType(res, "AWS::DynamoDB::GlobalTable")
-	if len(tables) != 1 || len(ofType(res, "AWS::DynamoDB::Table")) != 0 {
-		t.Fatalf("want exactly one TableV2 (GlobalTable), got %d", len(tables))
+	if len(tables) != 2 || len(ofType(res, "AWS::DynamoDB::Table")) != 0 {
+		t.Fatalf("want exactly two TableV2 (GlobalTable): the reports and the data keys, got %d", len(tables))
+	}
+	// The keys table is checked in seal_test.go: it must not have PITR.
+	for id := range tables {
+		if strings.HasPrefix(id, "KeysTable") {
+			delete(tables, id)
+		}
 	}
 	keys := ofType(res, "AWS::KMS::Key")
 	for id, tb := range tables {
@@ -534,7 +540,7 @@ func TestGrantsPerFunction(t *testing.T) {
 		t.Errorf("wegwijzer: DynamoDB actions %v, want only reads of the institutions", got)
 	}
 	want := map[string][]string{
-		api.FunctionMeldpunt:    {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"},
+		api.FunctionMeldpunt:    {"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"},
 		api.FunctionInstitution: {"dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"},
 	}
 	for fn, w := range want {

@@ -79,8 +79,10 @@ func (s *Service) Inbox(ctx context.Context, who Staff, q InboxQuery) ([]*meldwi
 		return nil, "", err
 	}
 	page, next, err := s.store.Reports(ctx, f)
+	// The inbox shows no text: it is neither opened nor passed on.
 	for _, r := range page {
 		r.Forget(s.now())
+		forgetText(r)
 	}
 	return page, next, err
 }
@@ -94,7 +96,9 @@ func (s *Service) Case(ctx context.Context, who Staff, id string) (*meldwijzer.R
 	if err := s.audit(ctx, who, meldwijzer.AuditRead, r.ID, ""); err != nil {
 		return nil, err
 	}
-	r.Forget(s.now())
+	if err := s.openReport(ctx, r); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -132,10 +136,21 @@ func (s *Service) SetStatus(ctx context.Context, who Staff, id, status string) (
 		return nil, err
 	}
 	r, err := s.store.SetStatus(ctx, who.Institution, id, status, Day(s.now()), s.retention)
-	if err == nil {
-		r.Forget(s.now())
+	if err != nil {
+		return nil, err
 	}
-	return r, err
+	// The key expires with the report (closing) or no longer (reopening). Also when the status
+	// did not change: a retry after a failed expiry write repairs it.
+	if s.sealer == nil {
+		return nil, errNoSealer
+	}
+	if err := s.sealer.Expire(ctx, ReportKey(r.Institution, r.ID), r.ExpiresAt); err != nil {
+		return nil, err
+	}
+	if err := s.openReport(ctx, r); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // AuditLogPage is the size of a page of the audit log.

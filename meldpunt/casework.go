@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"meldwijzer"
+	"meldwijzer/seal"
 )
 
 // Case work: a case's assignee and its internal notes. Like every other read and write of a
@@ -29,10 +30,13 @@ func (s *Service) Assign(ctx context.Context, who Staff, id, assignee string) (*
 		return nil, err
 	}
 	r, err = s.store.SetAssignee(ctx, who.Institution, id, assignee, s.now().UTC())
-	if err == nil {
-		r.Forget(s.now())
+	if err != nil {
+		return nil, err
 	}
-	return r, err
+	if err := s.openReport(ctx, r); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // CheckNote says what is wrong with a note's text, if anything, before any other work.
@@ -62,11 +66,18 @@ func (s *Service) AddNote(ctx context.Context, who Staff, id, text string) (*mel
 	if err := s.audit(ctx, who, meldwijzer.AuditNote, id, ""); err != nil {
 		return nil, nil, err
 	}
-	r, err = s.store.AddNote(ctx, who.Institution, id, n)
+	sealed := n
+	var box *seal.Box
+	if sealed.Text, box, err = s.sealText(ctx, who.Institution, id, seal.FieldNote, n.Text); err != nil {
+		return nil, nil, err
+	}
+	r, err = s.store.AddNote(ctx, who.Institution, id, sealed)
 	if err != nil {
 		return nil, nil, err
 	}
-	r.Forget(s.now())
+	if err := s.openReportWith(ctx, r, box); err != nil {
+		return nil, nil, err
+	}
 	return &n, r, nil
 }
 

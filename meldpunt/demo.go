@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"meldwijzer"
+	"meldwijzer/seal"
 )
 
 // DemoSeed is the fixed seed of the demo data: every demo server shows the same reports.
@@ -81,27 +82,41 @@ func (s *Service) seedReport(ctx context.Context, rng *rand.Rand, inst string, c
 	sub.Description = demoTexts[sub.Theme]
 	r := s.newReport(inst, sub, created)
 	idem := s.newIdempotency(inst, fmt.Sprintf("demo-seed-%016d", i), sub, r)
-	if _, _, _, err := s.store.CreateReport(ctx, r, idem); err != nil {
+	// Sealed like every report, so that the demo shows what a real store holds.
+	if s.sealer == nil {
+		return errNoSealer
+	}
+	box, err := s.sealer.Create(ctx, ReportKey(inst, r.ID))
+	if err != nil {
+		return err
+	}
+	if _, _, _, err := s.store.CreateReport(ctx, sealReport(box, r), idem); err != nil {
+		return err
+	}
+	message := func(from, text string, at time.Time) error {
+		_, err := s.store.AddMessage(ctx, inst, r.ID, meldwijzer.Message{From: from, Text: box.Seal(seal.MessageField(from), text), At: at})
 		return err
 	}
 	age := today.Sub(created)
 	answered := age > 3*24*time.Hour && rng.IntN(5) > 0
 	if answered && sub.FollowUp {
 		at := created.AddDate(0, 0, 1+rng.IntN(5))
-		if _, err := s.store.AddMessage(ctx, inst, r.ID, meldwijzer.Message{From: meldwijzer.FromInstitution, Text: demoReplies[0], At: at}); err != nil {
+		if err := message(meldwijzer.FromInstitution, demoReplies[0], at); err != nil {
 			return err
 		}
 		if rng.IntN(2) == 0 {
-			_, err := s.store.AddMessage(ctx, inst, r.ID, meldwijzer.Message{From: meldwijzer.FromReporter, Text: "Demo: vorige week, na de pauze.", At: at.AddDate(0, 0, 1)})
-			if err != nil {
+			if err := message(meldwijzer.FromReporter, "Demo: vorige week, na de pauze.", at.AddDate(0, 0, 1)); err != nil {
 				return err
 			}
 		}
 	}
 	switch {
 	case age > 60*24*time.Hour && rng.IntN(4) > 0:
-		_, err := s.store.SetStatus(ctx, inst, r.ID, meldwijzer.StatusClosed, created.AddDate(0, 0, 20+rng.IntN(30)), s.retention)
-		return err
+		closed, err := s.store.SetStatus(ctx, inst, r.ID, meldwijzer.StatusClosed, created.AddDate(0, 0, 20+rng.IntN(30)), s.retention)
+		if err != nil {
+			return err
+		}
+		return s.sealer.Expire(ctx, ReportKey(inst, r.ID), closed.ExpiresAt)
 	case answered:
 		_, err := s.store.SetStatus(ctx, inst, r.ID, meldwijzer.StatusInProgress, created.AddDate(0, 0, 2), s.retention)
 		return err

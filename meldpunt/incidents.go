@@ -5,12 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
 	"meldwijzer"
 	"meldwijzer/auth"
 	"meldwijzer/dashboard"
+	"meldwijzer/seal"
 )
 
 // Incidents: what staff register after something happened, beside the anonymous reports. Any
@@ -33,12 +35,6 @@ type Registration struct {
 	FollowUp string   `json:"followUp,omitempty"`
 	Note     string   `json:"note,omitempty"`
 }
-
-// PlainNotes keeps notes as they are: the NoteSealer until the per-item sealer is set up.
-type PlainNotes struct{}
-
-func (PlainNotes) Seal(_ context.Context, _, _, text string) (string, error)   { return text, nil }
-func (PlainNotes) Open(_ context.Context, _, _, sealed string) (string, error) { return sealed, nil }
 
 var errNoIncidents = meldwijzer.Errorf(meldwijzer.EUNAVAILABLE, "this server takes no incidents")
 
@@ -74,15 +70,29 @@ func (s *Service) RegisterIncident(ctx context.Context, who Staff, idempotencyKe
 	sum := sha256.Sum256(request)
 	keySum := sha256.Sum256([]byte("meldwijzer incident key\x00" + in.Institution + "\x00" + in.Author + "\x00" + idempotencyKey))
 	idem := &meldwijzer.IncidentIdempotency{KeyHash: hex.EncodeToString(keySum[:]), RequestHash: hex.EncodeToString(sum[:]), ExpiresAt: in.ExpiresAt}
-	plain := in.Note
+	// The note is sealed with a data key of the incident's own that expires with it, so that
+	// retention deletes the note from backups too (as a report's text).
+	plain, ref := in.Note, IncidentKey(in.Institution, in.ID)
 	if in.Note != "" {
-		if in.Note, err = s.notes.Seal(ctx, in.Institution, in.ID, in.Note); err != nil {
+		if s.sealer == nil {
+			return nil, false, errNoSealer
+		}
+		box, err := s.sealer.Create(ctx, ref)
+		if err != nil {
+			return nil, false, err
+		}
+		in.Note = box.Seal(seal.FieldNote, in.Note)
+		if err := s.sealer.Expire(ctx, ref, in.ExpiresAt); err != nil {
 			return nil, false, err
 		}
 	}
 	stored, requestHash, created, err := s.incidents.CreateIncident(ctx, in, idem)
 	if err != nil {
 		return nil, false, err
+	}
+	if !created && plain != "" {
+		// A retry stored nothing new: the key made for it has no incident (it expires anyway).
+		_ = s.sealer.Delete(ctx, ref)
 	}
 	if !created && requestHash != idem.RequestHash {
 		return nil, false, meldwijzer.ErrIncidentKeyUsed
@@ -117,9 +127,27 @@ func (s *Service) openNote(ctx context.Context, in *meldwijzer.Incident, now tim
 	if in.Note == "" {
 		return nil
 	}
-	var err error
-	in.Note, err = s.notes.Open(ctx, in.Institution, in.ID, in.Note)
+	if !seal.Sealed(in.Note) {
+		return nil
+	}
+	if s.sealer == nil {
+		return errNoSealer
+	}
+	box, err := s.sealer.Open(ctx, IncidentKey(in.Institution, in.ID))
+	if errors.Is(err, meldwijzer.ErrKeyNotFound) {
+		in.Note = "" // its key was deleted: a copy from a backup, whose note is gone
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	in.Note, err = box.Open(seal.FieldNote, in.Note)
 	return err
+}
+
+// IncidentKey names the data key that seals an incident's note.
+func IncidentKey(institution, id string) meldwijzer.KeyRef {
+	return meldwijzer.KeyRef{Institution: institution, Kind: meldwijzer.KeyKindIncident, ID: id}
 }
 
 // IncidentQuery selects a page of incidents.

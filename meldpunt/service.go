@@ -18,6 +18,7 @@ import (
 
 	"meldwijzer"
 	"meldwijzer/dashboard"
+	"meldwijzer/seal"
 	"meldwijzer/sector"
 )
 
@@ -32,13 +33,13 @@ type Service struct {
 	store     meldwijzer.ReportStore
 	auditLog  meldwijzer.AuditLog
 	keys      *Keys
+	sealer    *seal.Sealer
 	known     func(institution string) bool
 	now       func() time.Time
 	retention time.Duration
 	values    map[string][]string
 	k         int
 	incidents meldwijzer.IncidentStore
-	notes     meldwijzer.NoteSealer
 	notifier  Notifier
 	// participants lists the institutions in the sector view (nil: none).
 	participants func(context.Context) ([]sector.Participant, error)
@@ -52,6 +53,8 @@ type Config struct {
 	// AuditLog records staff access to reports; the institution side needs it.
 	AuditLog meldwijzer.AuditLog
 	Keys     *Keys
+	// Sealer seals the text people write (description, messages) before it is stored.
+	Sealer *seal.Sealer
 	// Institution reports whether an institution takes reports.
 	Institution func(id string) bool
 	// Now is the clock (time.Now when nil).
@@ -62,10 +65,9 @@ type Config struct {
 	Values map[string][]string
 	// K is the smallest count a dashboard shows (dashboard.DefaultK when zero).
 	K int
-	// Incidents keeps the incidents staff register (nil: none are taken); Notes seals their
-	// notes (PlainNotes when nil, until the sealer is set up).
+	// Incidents keeps the incidents staff register (nil: none are taken); their notes are
+	// sealed by Sealer like a report's text.
 	Incidents meldwijzer.IncidentStore
-	Notes     meldwijzer.NoteSealer
 	// Notifier tells the meldpunt about new reports and messages (none: no notices).
 	Notifier Notifier
 	// Participants lists the institutions that take part in the sector view, with their region.
@@ -74,12 +76,9 @@ type Config struct {
 
 // New returns a service; it does no I/O.
 func New(c Config) *Service {
-	s := &Service{store: c.Store, auditLog: c.AuditLog, keys: c.Keys, known: c.Institution, now: c.Now,
-		retention: c.Retention, values: c.Values, k: c.K, incidents: c.Incidents, notes: c.Notes, notifier: c.Notifier,
+	s := &Service{store: c.Store, auditLog: c.AuditLog, keys: c.Keys, sealer: c.Sealer, known: c.Institution, now: c.Now,
+		retention: c.Retention, values: c.Values, k: c.K, incidents: c.Incidents, notifier: c.Notifier,
 		participants: c.Participants, sectorMemo: &sector.Memo{}}
-	if s.notes == nil {
-		s.notes = PlainNotes{}
-	}
 	if s.k == 0 {
 		s.k = dashboard.DefaultK
 	}
@@ -119,6 +118,9 @@ func (s *Service) Submit(ctx context.Context, institution, idempotencyKey string
 	if s.keys == nil {
 		return nil, errNoKeys
 	}
+	if s.sealer == nil {
+		return nil, errNoSealer
+	}
 	if !s.known(institution) {
 		return nil, meldwijzer.Errorf(meldwijzer.ENOTFOUND, "unknown institution %q", institution)
 	}
@@ -136,9 +138,27 @@ func (s *Service) Submit(ctx context.Context, institution, idempotencyKey string
 		r.ReceiptHash = s.keys.ReceiptHash(receipt)
 	}
 
-	stored, record, created, err := s.store.CreateReport(ctx, r, idem)
+	// The report's key first: a stored report always has its key. When the write fails the key
+	// stays (the write may have happened after all); a key without a report holds nothing.
+	ref := ReportKey(institution, r.ID)
+	box, err := s.sealer.Create(ctx, ref)
 	if err != nil {
 		return nil, err
+	}
+	stored, record, created, err := s.store.CreateReport(ctx, sealReport(box, r), idem)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		stored.Description = r.Description
+	} else {
+		// A retry: the report and its key are the first request's, this key is nobody's.
+		if err := s.sealer.Delete(ctx, ref); err != nil {
+			return nil, err
+		}
+		if err := s.openReport(ctx, stored); err != nil {
+			return nil, err
+		}
 	}
 	if !created {
 		if !hmac.Equal([]byte(record.RequestHash), []byte(idem.RequestHash)) {
@@ -215,6 +235,9 @@ func (s *Service) Self(ctx context.Context, receipt string) (*meldwijzer.Report,
 	case !hmac.Equal([]byte(r.ReceiptHash), []byte(hash)), r.Expired(s.now()):
 		return nil, errNoReceipt
 	}
+	if err := s.openReport(ctx, r); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -241,8 +264,19 @@ func (s *Service) addMessage(ctx context.Context, institution, id, from, text st
 		return nil, nil, err
 	}
 	m := meldwijzer.Message{From: from, Text: text, At: Day(s.now())}
-	r, err := s.store.AddMessage(ctx, institution, id, m)
+	sm := m
+	var (
+		box *seal.Box
+		err error
+	)
+	if sm.Text, box, err = s.sealText(ctx, institution, id, seal.MessageField(from), text); err != nil {
+		return nil, nil, err
+	}
+	r, err := s.store.AddMessage(ctx, institution, id, sm)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.openReportWith(ctx, r, box); err != nil {
 		return nil, nil, err
 	}
 	return &m, r, nil

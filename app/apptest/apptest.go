@@ -11,6 +11,8 @@ import (
 	"meldwijzer/auth"
 	"meldwijzer/content"
 	"meldwijzer/meldpunt"
+	"meldwijzer/seal"
+	"meldwijzer/seal/keyfile"
 	"meldwijzer/store/bolt"
 	"meldwijzer/web"
 	"meldwijzer/wegwijzer"
@@ -20,6 +22,10 @@ import (
 type Local struct {
 	*app.App
 	Store *bolt.Store
+	// Keys holds the wrapped data keys (keys.db; the master key is seal.key in Dir), and Sealer
+	// seals with them (as the app does).
+	Keys   *bolt.Keys
+	Sealer *seal.Sealer
 	// Key signs staff tokens that the app accepts.
 	Key *auth.LocalKey
 	// Dir holds the store and the key.
@@ -55,6 +61,15 @@ func NewReal(tb testing.TB, o app.Options) *Local {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { store.Close() })
+	keys, err := bolt.OpenKeys(filepath.Join(dir, "keys.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { keys.Close() })
+	wrapper, err := keyfile.Load(filepath.Join(dir, "seal.key"))
+	if err != nil {
+		tb.Fatal(err)
+	}
 	key, err := auth.LoadLocalKey(filepath.Join(dir, "token.key"))
 	if err != nil {
 		tb.Fatal(err)
@@ -64,6 +79,8 @@ func NewReal(tb testing.TB, o app.Options) *Local {
 		tb.Fatal(err)
 	}
 	o.Store, o.Verifier, o.LocalSigner, o.Web = store, verifier, key, web.Static
+	sealer := seal.New(wrapper, keys)
+	o.Sealer = sealer
 	if o.Secret == nil {
 		o.Secret = meldpunt.NewMasterSecret()
 	}
@@ -72,5 +89,5 @@ func NewReal(tb testing.TB, o app.Options) *Local {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &Local{App: a, Store: store, Key: key, Dir: dir}
+	return &Local{App: a, Store: store, Keys: keys, Sealer: sealer, Key: key, Dir: dir}
 }

@@ -80,9 +80,9 @@ type server struct {
 }
 
 // startServer starts the binary on addr and waits for its "listening" line.
-func startServer(t *testing.T, bin, data, addr string) (*server, error) {
+func startServer(t *testing.T, bin, data, addr string, extra ...string) (*server, error) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "-demo", "-demo-data=false", "-addr", addr, "-data", data, "-store", "bolt")
+	cmd := exec.Command(bin, append([]string{"serve", "-demo", "-demo-data=false", "-addr", addr, "-data", data, "-store", "bolt"}, extra...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err
@@ -595,9 +595,9 @@ func TestRestartLosesAndDoublesNoReport(t *testing.T) {
 }
 
 // token asks the binary for a Bearer token that the server on data accepts.
-func token(t *testing.T, bin, data, role string) string {
+func token(t *testing.T, bin, data, role string, extra ...string) string {
 	t.Helper()
-	out, err := exec.Command(bin, "token", "-institution", restartInstitution, "-role", role, "-data", data).Output()
+	out, err := exec.Command(bin, append([]string{"token", "-institution", restartInstitution, "-role", role, "-data", data}, extra...)...).Output()
 	if err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {

@@ -24,6 +24,8 @@ import (
 	"meldwijzer/config"
 	"meldwijzer/internal/control"
 	"meldwijzer/meldpunt"
+	"meldwijzer/seal"
+	"meldwijzer/seal/keyfile"
 	"meldwijzer/store/bolt"
 	"meldwijzer/store/dynamo"
 	"meldwijzer/web"
@@ -33,10 +35,11 @@ func serve(args []string) error {
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fl.String("addr", "127.0.0.1:8080", "address to listen on")
 	data := fl.String("data", "data", "directory for the embedded store and the server's secret")
-	storeKind := fl.String("store", "bolt", "bolt (embedded, in -data) or dynamodb (table $"+config.EnvTable+"; endpoint and region from the usual AWS environment)")
+	storeKind := fl.String("store", "bolt", "bolt (embedded, in -data) or dynamodb (table $"+config.EnvTable+", keys table $"+config.EnvKeysTable+"; endpoint and region from the usual AWS environment)")
 	retention := fl.Duration("retention", meldpunt.DefaultRetention, "how long a closed report's text and messages are kept")
 	demo := fl.Bool("demo", false, "serve the fictitious demo institutions with twelve months of fictitious reports, and the passwordless demo sign-in")
 	demoData := fl.Bool("demo-data", true, "with -demo: add twelve months of fictitious reports to each demo institution that has none (false: an empty demo)")
+	sweepEvery := fl.Duration("sweep-every", time.Hour, "how often the embedded store deletes expired data keys and reports (and compacts its files)")
 	hosts := fl.String("hosts", "", "comma-separated Host names (without port) this server answers for; localhost, 127.0.0.1, ::1 and the -addr host are always allowed")
 	smtpAddr := fl.String("smtp-addr", "", "host:port of an SMTP relay for the meldpunt's notices (none: no mail); login from $"+config.EnvSMTPUsername+" and $"+config.EnvSMTPPassword)
 	smtpFrom := fl.String("smtp-from", "", "with -smtp-addr: the sender address of the notices")
@@ -80,11 +83,13 @@ func serve(args []string) error {
 		verifier.Also(v)
 		log.Info("staff sign in with OpenID Connect", slog.String("issuer", p.Issuer))
 	}
-	store, err := openStore(ctx, *storeKind, *data, log)
+	store, sealer, err := openStore(ctx, *storeKind, *data, *sweepEvery, log)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	defer sealer.Keys().Close()
+
 	notices, registry, err := mailer(sender, store, log)
 	if err != nil {
 		return err
@@ -100,7 +105,7 @@ func serve(args []string) error {
 		}()
 	}
 
-	a, err := app.New(app.Options{Store: store, Notifier: notifier, Secret: secret, Verifier: verifier, LocalSigner: tokenKey, SignIn: signIn,
+	a, err := app.New(app.Options{Store: store, Sealer: sealer, Notifier: notifier, Secret: secret, Verifier: verifier, LocalSigner: tokenKey, SignIn: signIn,
 		Web: web.Static, Retention: *retention, Logger: log, Demo: *demo, Hosts: allowedHosts(*addr, *hosts)})
 	if err != nil {
 		return err
@@ -192,43 +197,70 @@ func allowedHosts(addr, extra string) []string {
 	return hosts
 }
 
-// openStore opens the report store. The embedded store deletes expired report text every hour
-// (DynamoDB does it with its TTL).
-func openStore(ctx context.Context, kind, data string, log *slog.Logger) (app.Store, error) {
+// openStore opens the report store and the sealer: the wrapped data keys in keys.db beside
+// meldwijzer.db (or in the table $KEYS_TABLE beside $TABLE_NAME), wrapped by the master key in
+// seal.key. The embedded store deletes expired keys and reports every sweepEvery and compacts
+// its files (DynamoDB deletes them with its TTL; the keys table is swept here too, as DynamoDB
+// Local has no TTL clock).
+func openStore(ctx context.Context, kind, data string, sweepEvery time.Duration, log *slog.Logger) (app.Store, *seal.Sealer, error) {
+	wrapper, err := keyfile.Load(filepath.Join(data, "seal.key"))
+	if err != nil {
+		return nil, nil, err
+	}
 	switch kind {
 	case "bolt":
 		s, err := bolt.Open(filepath.Join(data, "meldwijzer.db"))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		go func() {
-			for t := time.NewTicker(time.Hour); ; {
-				if n, err := s.Sweep(time.Now()); err != nil {
-					log.Error("sweep", slog.Any("err", err))
-				} else if n > 0 {
-					log.Info("expired reports deleted", slog.Int("count", n))
-				}
-				select {
-				case <-ctx.Done():
-					t.Stop()
-					return
-				case <-t.C:
-				}
-			}
-		}()
-		return s, nil
-	case "dynamodb":
-		c, err := config.FromEnv(os.Getenv, config.EnvTable)
+		keys, err := bolt.OpenKeys(filepath.Join(data, "keys.db"))
 		if err != nil {
-			return nil, fmt.Errorf("-store dynamodb: %w", err)
+			s.Close()
+			return nil, nil, err
+		}
+		go every(ctx, sweepEvery, func() {
+			if n, err := bolt.DeleteExpired(ctx, s, keys, time.Now()); err != nil {
+				log.Error("sweep", slog.Any("err", err))
+			} else if n.Reports > 0 || n.Keys > 0 {
+				log.Info("expired reports deleted", slog.Int("count", n.Reports), slog.Int("keys", n.Keys))
+			}
+		})
+		return s, seal.New(wrapper, keys), nil
+	case "dynamodb":
+		c, err := config.FromEnv(os.Getenv, config.EnvTable, config.EnvKeysTable)
+		if err != nil {
+			return nil, nil, fmt.Errorf("-store dynamodb: %w", err)
 		}
 		cfg, err := awsconfig.LoadDefaultConfig(ctx)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return dynamo.New(dynamo.NewClient(cfg), c.Table), nil
+		db := dynamo.NewClient(cfg)
+		keys := dynamo.NewKeys(db, c.KeysTable)
+		go every(ctx, sweepEvery, func() {
+			if n, err := keys.SweepKeys(ctx, time.Now()); err != nil {
+				log.Error("sweep keys", slog.Any("err", err))
+			} else if n > 0 {
+				log.Info("expired data keys deleted", slog.Int("keys", n))
+			}
+		})
+		return dynamo.New(db, c.Table), seal.New(wrapper, keys), nil
 	default:
-		return nil, fmt.Errorf("unknown store %q (bolt or dynamodb)", kind)
+		return nil, nil, fmt.Errorf("unknown store %q (bolt or dynamodb)", kind)
+	}
+}
+
+// every runs fn now and then every d until ctx ends.
+func every(ctx context.Context, d time.Duration, fn func()) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		fn()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
 	}
 }
 

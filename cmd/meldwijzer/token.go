@@ -21,6 +21,7 @@ func tokenCommand(args []string) error {
 	data := fl.String("data", "data", "the local server's data directory (holds the signing key)")
 	ttl := fl.Duration("ttl", 8*time.Hour, "how long the token is valid")
 	subject := fl.String("subject", "", "who the token is for, as the audit log shows it (default local-ROLE)")
+	storeKind := fl.String("store", "bolt", "where the institutions are: bolt (in -data) or dynamodb (the usual AWS environment)")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -31,7 +32,7 @@ func tokenCommand(args []string) error {
 		return fmt.Errorf("the sector role has no -institution; every other role needs one")
 	}
 	if *institution != "" {
-		store, closeStore, err := openInstitutionStore(context.Background(), "bolt", *data)
+		store, closeStore, err := openInstitutionStore(context.Background(), *storeKind, *data)
 		if err != nil {
 			return err
 		}

@@ -2,8 +2,9 @@
 // audit log (the institution routes of the route table), behind API Gateway's JWT authorizer;
 // the function checks each token again against the user pool's JWKS.
 //
-// Environment (see package config): TABLE_NAME, SECRET_ARN (as the meldpunt function: replies
-// go through the same service), JWKS_URL, TOKEN_ISSUER, TOKEN_AUDIENCE (the Cognito user pool
+// Environment (see package config): TABLE_NAME, KEYS_TABLE and SEAL_KEY_ARN (the wrapped
+// data keys and the KMS key that wraps them: replies are sealed, cases opened), SECRET_ARN
+// (as the meldpunt function: replies go through the same service), JWKS_URL, TOKEN_ISSUER, TOKEN_AUDIENCE (the Cognito user pool
 // and app client), OIDC_AUTHORIZATION_ENDPOINT, OIDC_TOKEN_ENDPOINT, OIDC_END_SESSION_ENDPOINT
 // OIDC_REVOCATION_ENDPOINT and OIDC_SCOPE (the hosted UI the staff pages sign in with; optional), RETENTION (optional),
 // SUPPRESS_BELOW (optional, default 5), USER_POOL_ID (the pool whose groups a school's admin
@@ -35,7 +36,7 @@ func main() { lambdahttp.Main(coldStart) }
 
 func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, error) {
 	// No master secret: the institution side derives no receipt (least privilege, finding 8).
-	c, err := config.FromEnv(os.Getenv, config.EnvTable,
+	c, err := config.FromEnv(os.Getenv, config.EnvTable, config.EnvKeysTable, config.EnvSealKeyARN,
 		config.EnvJWKSURL, config.EnvTokenIssuer, config.EnvTokenAudience)
 	if err != nil {
 		return nil, err
@@ -58,7 +59,7 @@ func coldStart(ctx context.Context, log *slog.Logger) (*lambdahttp.Handler, erro
 	if err != nil {
 		return nil, err
 	}
-	a, err := app.New(app.Options{Functions: []string{api.FunctionInstitution}, Store: parts.Store, Demo: c.Demo, SignIn: signIn, Members: dir,
+	a, err := app.New(app.Options{Functions: []string{api.FunctionInstitution}, Store: parts.Store, Sealer: parts.Sealer, Demo: c.Demo, SignIn: signIn, Members: dir,
 		Verifier: auth.NewVerifier(jwks.Keyfunc, c.Issuer, c.Audience), Retention: c.Retention, K: c.K, Logger: log})
 	if err != nil {
 		return nil, err

@@ -17,6 +17,7 @@ import (
 	"meldwijzer/app"
 	"meldwijzer/auth"
 	"meldwijzer/internal/dynamolocal"
+	"meldwijzer/internal/sealtest"
 	"meldwijzer/lambdahttp"
 	"meldwijzer/meldpunt"
 	"meldwijzer/store/dynamo"
@@ -38,7 +39,8 @@ func TestFunctionServesStaffWithTheirOwnData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.New(app.Options{Demo: true, Functions: []string{api.FunctionInstitution}, Store: dynamo.New(local.Client(), table),
+	sealer, _ := sealtest.Dynamo(t, local.Client(), table+"-keys")
+	a, err := app.New(app.Options{Demo: true, Functions: []string{api.FunctionInstitution}, Store: dynamo.New(local.Client(), table), Sealer: sealer,
 		Secret: meldpunt.NewMasterSecret(), Verifier: verifier, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 	"meldwijzer/api"
 	"meldwijzer/app"
 	"meldwijzer/internal/dynamolocal"
+	"meldwijzer/internal/sealtest"
 	"meldwijzer/lambdahttp"
 	"meldwijzer/meldpunt"
 	"meldwijzer/store/dynamo"
@@ -51,7 +52,8 @@ func newFunction(t *testing.T, local *dynamolocal.Local) (*dynamo.Store, func(ev
 		t.Fatal(err)
 	}
 	store := dynamo.New(local.Client(), table)
-	a, err := app.New(app.Options{Demo: true, Functions: []string{api.FunctionMeldpunt}, Store: store, Secret: meldpunt.NewMasterSecret(),
+	sealer, _ := sealtest.Dynamo(t, local.Client(), table+"-keys")
+	a, err := app.New(app.Options{Demo: true, Functions: []string{api.FunctionMeldpunt}, Store: store, Sealer: sealer, Secret: meldpunt.NewMasterSecret(),
 		Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,6 @@
 // Package cloud makes what the Lambda functions that keep reports need at a cold start: the AWS
-// configuration, the DynamoDB store on the configured table and the master secret from Secrets
-// Manager. The wegwijzer function needs none of it and does not import it.
+// configuration, the DynamoDB store on the configured table, the sealer (KMS and the keys
+// table) and the master secret from Secrets Manager. The wegwijzer function needs none of it and does not import it.
 package cloud
 
 import (
@@ -8,9 +8,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 
 	"meldwijzer/config"
 	"meldwijzer/internal/secret"
+	"meldwijzer/seal"
+	sealkms "meldwijzer/seal/kms"
 	"meldwijzer/store/dynamo"
 )
 
@@ -19,6 +22,9 @@ type Parts struct {
 	AWS    aws.Config
 	Store  *dynamo.Store
 	Secret []byte
+	// Sealer seals report text: data keys from KMS (c.SealKeyARN), wrapped keys in c.KeysTable
+	// (nil when either is not configured).
+	Sealer *seal.Sealer
 	// OriginSecret is what CloudFront sends to the API ("" when not configured).
 	OriginSecret string
 }
@@ -30,7 +36,11 @@ func Open(ctx context.Context, c config.Config) (*Parts, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Parts{AWS: cfg, Store: dynamo.New(dynamo.NewClient(cfg), c.Table)}
+	db := dynamo.NewClient(cfg)
+	p := &Parts{AWS: cfg, Store: dynamo.New(db, c.Table)}
+	if c.KeysTable != "" && c.SealKeyARN != "" {
+		p.Sealer = seal.New(sealkms.New(kms.NewFromConfig(cfg), c.SealKeyARN), dynamo.NewKeys(db, c.KeysTable))
+	}
 	if c.SecretARN != "" {
 		if p.Secret, err = secret.Load(ctx, cfg, c.SecretARN); err != nil {
 			return nil, err

@@ -17,7 +17,10 @@ import (
 	"meldwijzer"
 	"meldwijzer/config"
 	"meldwijzer/internal/dynamolocal"
+	"meldwijzer/internal/kmsstandin"
 	"meldwijzer/internal/rie"
+	"meldwijzer/meldpunt"
+	"meldwijzer/seal"
 	"meldwijzer/store/dynamo"
 )
 
@@ -82,11 +85,20 @@ func TestMeldpuntUnderRIE(t *testing.T) {
 	warmUp(t, dynamo.New(local.Client(), table))
 	const secretARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:meldwijzer/master-AbCdEf"
 	sm := fakeSecretsManager(t, secretARN)
+	// The data keys: their table on DynamoDB Local, KMS a stand-in on loopback (no emulator).
+	keysTable := table + "-keys"
+	if err := dynamo.CreateKeysTable(ctx, local.Client(), keysTable, false); err != nil {
+		t.Fatal(err)
+	}
+	kms := kmsstandin.Start(t)
 
 	path := bootstrap(t, "meldpunt")
 	fn := rie.Start(t, path, map[string]string{
 		config.EnvTable:                    table,
 		config.EnvSecretARN:                secretARN,
+		config.EnvKeysTable:                keysTable,
+		config.EnvSealKeyARN:               kmsstandin.KeyARN,
+		"AWS_ENDPOINT_URL_KMS":             kms.URL,
 		config.EnvDemo:                     "true", // the events file a report at a demo institution
 		"AWS_REGION":                       "eu-west-1",
 		"AWS_ACCESS_KEY_ID":                "local",
@@ -124,6 +136,18 @@ func TestMeldpuntUnderRIE(t *testing.T) {
 	}
 	if got.ID != created.Report.ID || got.Institution != "roc-voorbeeldstad" {
 		t.Errorf("stored report %+v", got)
+	}
+	// Sealed: its data key made by KMS for this report (the retry's key too, then deleted).
+	if !seal.Sealed(got.Description) {
+		t.Errorf("the stored description is not sealed: %q", got.Description)
+	}
+	reqs := kms.Requests()
+	if len(reqs) == 0 || reqs[0].Target != "TrentService.GenerateDataKey" ||
+		reqs[0].Context["institution"] != "roc-voorbeeldstad" || reqs[0].Context["report"] != created.Report.ID {
+		t.Errorf("KMS requests %+v, want GenerateDataKey for {institution, report}", reqs)
+	}
+	if _, err := dynamo.NewKeys(local.Client(), keysTable).Key(ctx, meldpunt.ReportKey("roc-voorbeeldstad", created.Report.ID)); err != nil {
+		t.Errorf("the report's data key: %v", err)
 	}
 	if n := sm.calls.Load(); n != 1 {
 		t.Errorf("GetSecretValue calls = %d, want 1 (at cold start only)", n)

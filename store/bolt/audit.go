@@ -45,7 +45,7 @@ func (s *Store) AppendAudit(ctx context.Context, e meldwijzer.AuditEntry) error 
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.write(func(tx *bbolt.Tx) error {
 		root, err := tx.CreateBucketIfNotExists(bucketAudit)
 		if err != nil {
 			return err
@@ -86,7 +86,7 @@ func (s *Store) Audit(ctx context.Context, inst, cursor string, limit int) ([]me
 		out  []meldwijzer.AuditEntry
 		next string
 	)
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.read(func(tx *bbolt.Tx) error {
 		root := tx.Bucket(bucketAudit)
 		if root == nil {
 			return nil

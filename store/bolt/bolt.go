@@ -25,12 +25,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"go.etcd.io/bbolt"
-	berrors "go.etcd.io/bbolt/errors"
 
 	"meldwijzer"
 	"meldwijzer/internal/cursor"
@@ -70,7 +67,7 @@ const (
 // Store is a ReportStore in one bbolt file. It is safe for concurrent use; one process at a
 // time may open the file.
 type Store struct {
-	db      *bbolt.DB
+	*file
 	cursors cursor.Codec
 }
 
@@ -79,22 +76,12 @@ var _ meldwijzer.ReportStore = (*Store)(nil)
 // Open opens or creates the store file at path (mode 0600; its directory is created with mode
 // 0700 when missing). It fails after OpenTimeout when another process has the file open.
 func Open(path string) (*Store, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("bolt store: create directory: %w", err)
-	}
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: OpenTimeout})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("bolt store: open %s: %w (waited %s)", path, ErrLocked, OpenTimeout)
-	}
+	f, err := openFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("bolt store: open %s: %w", path, err)
+		return nil, err
 	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("bolt store: %w", err)
-	}
-	s := &Store{db: db}
-	err = db.Update(func(tx *bbolt.Tx) error {
+	s := &Store{file: f}
+	err = s.write(func(tx *bbolt.Tx) error {
 		for _, name := range [][]byte{bucketMeta, bucketInst, bucketReceipts, bucketIdempotency, bucketExpiry} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
@@ -116,19 +103,18 @@ func Open(path string) (*Store, error) {
 		return meta.Put(keyCursorKey, k)
 	})
 	if err != nil {
-		db.Close()
+		f.close()
 		return nil, fmt.Errorf("bolt store: initialise %s: %w", path, err)
 	}
 	return s, nil
 }
 
 // Close releases the file.
-func (s *Store) Close() error {
-	if err := s.db.Close(); err != nil {
-		return fmt.Errorf("bolt store: close: %w", err)
-	}
-	return nil
-}
+func (s *Store) Close() error { return s.close() }
+
+// Compact rewrites the file without the free pages that deleted reports leave (see
+// file.compact); the server calls it after a sweep that deleted something.
+func (s *Store) Compact() error { return s.compact() }
 
 // migrate builds what a file written by an older version lacks: an institution's open index,
 // deadline counts and deadline index, from its reports.

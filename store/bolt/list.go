@@ -38,7 +38,7 @@ func (s *Store) Reports(ctx context.Context, f meldwijzer.ReportFilter) ([]*meld
 		out  []*meldwijzer.Report
 		next string
 	)
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.read(func(tx *bbolt.Tx) error {
 		ib := institution(tx, f.Institution)
 		if ib == nil {
 			return nil
@@ -115,7 +115,7 @@ func (s *Store) Counts(ctx context.Context, inst, from, to string) ([]meldwijzer
 		return nil, err
 	}
 	var out []meldwijzer.Count
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.read(func(tx *bbolt.Tx) error {
 		ib := institution(tx, inst)
 		if ib == nil {
 			return nil
@@ -164,7 +164,7 @@ func (s *Store) Due(ctx context.Context, inst string) ([]meldwijzer.Due, error) 
 		return nil, meldwijzer.ErrNoInstitution
 	}
 	var out []meldwijzer.Due
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.read(func(tx *bbolt.Tx) error {
 		ib := institution(tx, inst)
 		if ib == nil {
 			return nil

@@ -26,7 +26,7 @@ func (s *Store) CreateReport(ctx context.Context, r *meldwijzer.Report, idem *me
 		record  *meldwijzer.Idempotency
 		created bool
 	)
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.write(func(tx *bbolt.Tx) error {
 		idb := tx.Bucket(bucketIdempotency)
 		var known idempotencyRecord
 		ok, err := getJSON(idb, []byte(idem.KeyHash), &known)
@@ -121,7 +121,7 @@ func (s *Store) Report(ctx context.Context, inst, id string) (*meldwijzer.Report
 		return nil, err
 	}
 	var r *meldwijzer.Report
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.read(func(tx *bbolt.Tx) error {
 		_, rec, err := load(tx, inst, id)
 		if err != nil {
 			return err
@@ -141,7 +141,7 @@ func (s *Store) ReportByReceipt(ctx context.Context, hash string) (*meldwijzer.R
 		return nil, err
 	}
 	var r *meldwijzer.Report
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.read(func(tx *bbolt.Tx) error {
 		var ref receiptRecord
 		ok, err := getJSON(tx.Bucket(bucketReceipts), []byte(hash), &ref)
 		if err != nil {
@@ -171,7 +171,7 @@ func (s *Store) update(ctx context.Context, op, inst, id string, change func(tx 
 		return nil, err
 	}
 	var r *meldwijzer.Report
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.write(func(tx *bbolt.Tx) error {
 		ib, rec, err := load(tx, inst, id)
 		if err != nil {
 			return err

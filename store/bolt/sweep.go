@@ -16,7 +16,7 @@ import (
 // incident whose ExpiresAt is before now. The counts stay. It returns the number of reports deleted.
 func (s *Store) Sweep(now time.Time) (int, error) {
 	deleted := 0
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.write(func(tx *bbolt.Tx) error {
 		deleted = 0
 		expiry := tx.Bucket(bucketExpiry)
 		limit := timeKey(now)
