@@ -24,6 +24,8 @@ import (
 	"meldwijzer/meldpunt"
 	"meldwijzer/notify"
 	"meldwijzer/notify/smtp"
+	"meldwijzer/seal"
+	"meldwijzer/seal/keyfile"
 	"meldwijzer/store/bolt"
 )
 
@@ -98,12 +100,21 @@ func newRig(t *testing.T, sender notify.Sender, o notify.Options) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
+	dataKeys, err := bolt.OpenKeys(filepath.Join(t.TempDir(), "keys.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dataKeys.Close() })
+	wrapper, err := keyfile.Load(filepath.Join(t.TempDir(), "seal.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	r := &rig{clock: &clock{t: time.Date(2026, 3, 2, 10, 30, 0, 0, time.UTC)}, log: &logBuffer{}, store: store}
 	o.Sender, o.Directory, o.Now = sender, store, r.clock.Now
 	o.Logger = slog.New(slog.NewJSONHandler(r.log, nil))
 	r.mailer = notify.New(o)
 	t.Cleanup(func() { _ = r.mailer.Close(context.Background()) })
-	r.svc = meldpunt.New(meldpunt.Config{Store: store, Keys: keys, Now: r.clock.Now, Notifier: r.mailer,
+	r.svc = meldpunt.New(meldpunt.Config{Store: store, Keys: keys, Sealer: seal.New(wrapper, dataKeys), Now: r.clock.Now, Notifier: r.mailer,
 		Institution: func(id string) bool { return true }})
 	return r
 }

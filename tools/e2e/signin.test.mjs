@@ -164,6 +164,64 @@ test('a handler signs in at the provider, reads the inbox, stays signed in past 
   });
 });
 
+// Issue 13's first browser test: signed in through the provider, a handler works a case from
+// start to end (assign, internal note, answer, status) and signs out. The case is closed at the
+// end, so the open inbox holds the seven reports again for the tests after this one (the
+// dashboard counts eight discrimination reports from then on).
+test('a handler signed in at the provider works a case: assign, note, answer, close; then signs out', async () => {
+  const res = await fetch(`${server.url}/api/v1/institutions/${ROC}/reports`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': randomUUID() },
+    body: JSON.stringify({ audience: 'student', lang: 'nl', where: 'stage', theme: 'discriminatie', followUp: true,
+      description: 'Mijn collega-stagiairs maken grappen over mijn afkomst en sluiten me buiten bij de lunch' }),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  const { report } = await res.json();
+  await onPhone(browser, { failedLoadsExpected: true }, async (page) => {
+    await page.goto(server.url + '/instelling');
+    await page.getByRole('button', { name: 'Aanmelden met schoolaccount' }).click();
+    await page.waitForURL((u) => u.href.startsWith(idp.issuer + '/login/'));
+    await page.getByLabel('Username:').fill(USER);
+    await page.getByLabel('Password:').fill(PASS);
+    await page.getByRole('button', { name: 'Login' }).click();
+    await page.waitForURL((u) => u.href.startsWith(server.url + '/instelling/') && !u.search);
+
+    const card = page.locator('li.case', { has: page.locator(`a[href="#/melding/${report.id}"]`) });
+    await card.waitFor();
+    assert.equal(await card.locator('.badge.you').innerText(), 'Melder wacht op jou');
+    await card.locator('a').click();
+    await page.locator('#rpDesc', { hasText: 'buiten bij de lunch' }).waitFor();
+
+    await page.getByRole('button', { name: 'Aan mij toewijzen' }).click();
+    await page.locator('#asNow', { hasText: 'Behandelaar: jij' }).waitFor();
+    await page.getByLabel('Nieuwe notitie').fill('Stagebegeleider gebeld, gesprek donderdag.');
+    await page.getByRole('button', { name: 'Notitie opslaan' }).click();
+    await page.locator('#notes .nt', { hasText: 'gesprek donderdag' }).waitFor();
+    await page.getByLabel('Antwoord aan de melder').fill('Dank je voor je melding. We gaan met je stagebegeleider praten.');
+    await page.getByRole('button', { name: 'Stuur antwoord' }).click();
+    await page.locator('#thread .msg.inst', { hasText: 'stagebegeleider praten' }).waitFor();
+    await page.locator('#stNow', { hasText: 'In behandeling' }).waitFor();
+    assert.deepEqual(await axe(page), [], 'axe on a worked case');
+    await shot(page, 'signin-case-worked');
+    await page.getByRole('button', { name: 'Afsluiten' }).click();
+    await page.getByRole('dialog', { name: 'Melding afsluiten?' }).getByRole('button', { name: 'Ja, afsluiten' }).click();
+    await page.locator('#stNow', { hasText: 'Afgesloten' }).waitFor();
+
+    const ended = page.waitForRequest((r) => r.url().startsWith(idp.issuer + '/end_session?'));
+    await page.getByRole('button', { name: 'Afmelden' }).click();
+    await ended;
+    await page.waitForURL((u) => u.href.startsWith(server.url + '/instelling/'));
+    await page.getByRole('heading', { name: 'Aanmelden voor medewerkers' }).waitFor();
+    assert.equal(await page.locator('#rpDesc').innerText(), '', 'the case is gone from the page');
+  });
+  // The case is as the handler left it.
+  const tok = (await codeFlow(idp.issuer, 'meldwijzer')).id_token;
+  const c = await fetch(`${server.url}/api/v1/institutions/${ROC}/reports/${report.id}`, { headers: { Authorization: 'Bearer ' + tok } }).then((r) => r.json());
+  assert.equal(c.report.status, 'closed');
+  assert.ok(c.report.assignee, 'assigned');
+  assert.equal(c.notes.length, 1);
+  assert.equal(c.messages.filter((m) => m.from === 'institution').length, 1);
+});
+
 test('the API refuses a token of the provider for another client, and one from another issuer', async () => {
   const inbox = (tok) => fetch(`${server.url}/api/v1/institutions/${ROC}/reports`, { headers: { Authorization: 'Bearer ' + tok } }).then((r) => r.status);
   assert.equal(await inbox((await codeFlow(idp.issuer, 'meldwijzer')).id_token), 200, 'the right client at the right issuer');
@@ -183,7 +241,7 @@ test('signing out clears every figure, list and filter; the next school never se
       await page.locator('#inCount').filter({ hasNotText: 'Laden' }).waitFor();
     };
     // School A's marks: its name, its reports' text, its count and its figures (B has none).
-    const A = [/ROC Voorbeeldstad/, /Opmerkingen over afkomst/, /7 meldingen/, /Discriminatie of racisme\s*7/, /(^|\D)7\s*Meldingen in deze periode/];
+    const A = [/ROC Voorbeeldstad/, /Opmerkingen over afkomst/, /7 meldingen/, /Discriminatie of racisme\s*8/, /(^|\D)8\s*Meldingen in deze periode/];
     const leftOfA = async () => {
       // The demo form lists every demo school by name: that list is no one's data.
       const text = await page.evaluate(() => {
@@ -201,7 +259,7 @@ test('signing out clears every figure, list and filter; the next school never se
     await page.locator('#inCount', { hasText: '7 meldingen' }).waitFor();
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.getByRole('heading', { name: 'Per onderwerp', exact: true }).waitFor();
-    assert.match(await page.locator('#charts').innerText(), /Discriminatie of racisme\s+7/);
+    assert.match(await page.locator('#charts').innerText(), /Discriminatie of racisme\s+8/);
 
     // Sign out: nothing of A in the DOM, the period is empty.
     await page.getByRole('button', { name: 'Afmelden' }).click();
