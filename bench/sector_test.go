@@ -16,6 +16,8 @@ import (
 	"meldwijzer/app"
 	"meldwijzer/auth"
 	"meldwijzer/meldpunt"
+	"meldwijzer/seal"
+	"meldwijzer/seal/keyfile"
 	"meldwijzer/sector"
 	"meldwijzer/store/bolt"
 )
@@ -54,10 +56,16 @@ func seedSector(store *bolt.Store, ps []sector.Participant, perInst int, deadlin
 	if err != nil {
 		return 0, err
 	}
+	// The counts are what the sector view reads; the text is sealed as always, its keys kept in
+	// memory (seedKeys), as the dashboard's seed does.
+	wrapper, err := keyfile.New(make([]byte, 32))
+	if err != nil {
+		return 0, err
+	}
 	now := time.Now().UTC()
 	first := time.Date(now.Year(), now.Month()-12, 1, 12, 0, 0, 0, time.UTC)
 	var at time.Time
-	svc := meldpunt.New(meldpunt.Config{Store: store, Keys: keys, Institution: func(string) bool { return true },
+	svc := meldpunt.New(meldpunt.Config{Store: store, Keys: keys, Sealer: seal.New(wrapper, &seedKeys{keys: map[meldwijzer.KeyRef][]byte{}}), Institution: func(string) bool { return true },
 		Now: func() time.Time { return at }})
 	rng := rand.New(rand.NewPCG(60, 12))
 	began := time.Now()
