@@ -134,23 +134,7 @@ func dashboardRows(r *run) {
 	}
 
 	get := func(s seeded, path string) load {
-		url := s.srv.URL + "/api/v1/institutions/" + dashboardInst + path
-		return funcLoad(1, dashMaxCalls, func() error {
-			req, _ := http.NewRequest("GET", url, nil)
-			req.Header.Set("Authorization", "Bearer "+s.token)
-			res, err := setupClient.Do(req)
-			if err != nil {
-				return err
-			}
-			defer res.Body.Close()
-			if _, err := io.Copy(io.Discard, res.Body); err != nil {
-				return err
-			}
-			if res.StatusCode != 200 {
-				return fmt.Errorf("status %d", res.StatusCode)
-			}
-			return nil
-		})
+		return staffGets(s.srv.URL+"/api/v1/institutions/"+dashboardInst+path, s.token)
 	}
 
 	measure := func(path string) pairs {
@@ -241,3 +225,23 @@ func (k *seedKeys) DeleteKey(_ context.Context, ref meldwijzer.KeyRef) error {
 }
 func (k *seedKeys) SweepKeys(context.Context, time.Time) (int, error) { return 0, nil }
 func (k *seedKeys) Close() error                                      { return nil }
+
+// staffGets is one GET of url at a time with a staff token, up to dashMaxCalls: each must be a 200.
+func staffGets(url, token string) load {
+	return funcLoad(1, dashMaxCalls, func() error {
+		req, _ := http.NewRequest("GET", url, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := setupClient.Do(req)
+		if err != nil {
+			return err
+		}
+		defer res.Body.Close()
+		if _, err := io.Copy(io.Discard, res.Body); err != nil {
+			return err
+		}
+		if res.StatusCode != 200 {
+			return fmt.Errorf("status %d", res.StatusCode)
+		}
+		return nil
+	})
+}

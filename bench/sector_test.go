@@ -3,9 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -142,25 +140,7 @@ func sectorRows(r *run) {
 		progress("sector: seeded %d × %d reports in %v (%.0f/s), %d count items", len(ps), n, took.Round(time.Millisecond), float64(n*len(ps))/took.Seconds(), keys)
 		stores[n] = seeded{srv, token, took, keys}
 	}
-	get := func(s seeded) load {
-		url := s.srv.URL + "/api/v1/sector/dashboard"
-		return funcLoad(1, dashMaxCalls, func() error {
-			req, _ := http.NewRequest("GET", url, nil)
-			req.Header.Set("Authorization", "Bearer "+s.token)
-			res, err := setupClient.Do(req)
-			if err != nil {
-				return err
-			}
-			defer res.Body.Close()
-			if _, err := io.Copy(io.Discard, res.Body); err != nil {
-				return err
-			}
-			if res.StatusCode != 200 {
-				return fmt.Errorf("status %d", res.StatusCode)
-			}
-			return nil
-		})
-	}
+	get := func(s seeded) load { return staffGets(s.srv.URL+"/api/v1/sector/dashboard", s.token) }
 	p := turns(dashPairs, dashTurn, get(stores[large]), get(stores[sectorSmall]))
 	if p.A.Failed > 0 || p.B.Failed > 0 {
 		b.Fatalf("sector dashboard: large %s; small %s", p.A.failures(), p.B.failures())

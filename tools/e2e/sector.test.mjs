@@ -28,6 +28,9 @@ test('the demo sector account sees the national table with hidden cells marked',
     await page.getByRole('button', { name: 'Aanmelden als sector (demo)' }).click();
     await page.getByRole('heading', { level: 1, name: 'Sectoroverzicht' }).waitFor();
     await page.locator('#national table').first().waitFor();
+    // The token is in memory only, as on the staff pages: no storage holds it.
+    const kept = await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }) + document.cookie);
+    assert.doesNotMatch(kept, /eyJ/, 'a token in storage: ' + kept);
 
     const intro = await page.locator('#scIntro').textContent();
     assert.match(intro, /9 scholen/, intro);

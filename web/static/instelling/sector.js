@@ -1,6 +1,6 @@
 // Meldwijzer, the sector page: sums across the schools that take part, national and per region.
-// Plain JS, same-origin API only. The token lives in memory and in sessionStorage (this tab
-// only). The server decides what is shown: a hidden cell comes as null and is shown as "–".
+// Plain JS, same-origin API only. The token lives in memory only, as on the staff pages: a
+// reload signs out; sessionStorage keeps the language alone. The server decides what is shown: a hidden cell comes as null and is shown as "–".
 'use strict';
 (() => {
   const T = {
@@ -110,7 +110,7 @@
     return '';
   }
   function save() {
-    try { sessionStorage.setItem(KEY, JSON.stringify({ token: S.token, lang: S.lang })); } catch (_) { /* private mode */ }
+    try { sessionStorage.setItem(KEY, JSON.stringify({ lang: S.lang })); } catch (_) { /* private mode */ }
   }
   function signOut(reason) {
     S.token = null;
@@ -297,7 +297,7 @@
   try { saved = JSON.parse(sessionStorage.getItem(KEY) || 'null'); } catch (_) { saved = null; }
   if (saved && (saved.lang === 'en' || saved.lang === 'nl')) S.lang = saved.lang;
   else if (/^en\b/i.test(navigator.language || '')) S.lang = 'en';
-  if (saved && saved.token && useToken(saved.token)) { S.token = null; save(); }
+  save(); // forgets a token an older version of this page kept
   applyLang();
   show();
 })();
