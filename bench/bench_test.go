@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"text/tabwriter"
@@ -85,16 +86,33 @@ func BenchmarkMeldwijzer(b *testing.B) {
 	r := &run{b: b, began: time.Now()}
 	progress("%d CPUs, %s/%s, %s", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
 
+	// BENCH_PARTS (say "guide" or "guide,web") runs some groups of rows only, while working on them.
+	parts := strings.Split(os.Getenv("BENCH_PARTS"), ",")
+	want := func(p string) bool { return parts[0] == "" || slices.Contains(parts, p) }
 	// Everything that compiles comes first, so that no compiler runs during a measurement.
-	bins := buildAll(b)
-
-	guideRows(r)
-	dashboardRows(r)
-	sectorRows(r)
-	ddb := intakeRows(r)
-	lambdaRows(r, bins, ddb)
-	ddb.Stop()
-	webRows(r, bins)
+	var bins built
+	if want("lambda") || want("web") {
+		bins = buildAll(b)
+	}
+	if want("guide") {
+		guideRows(r)
+	}
+	if want("dashboard") {
+		dashboardRows(r)
+	}
+	if want("sector") {
+		sectorRows(r)
+	}
+	if want("intake") || want("lambda") {
+		ddb := intakeRows(r)
+		if want("lambda") {
+			lambdaRows(r, bins, ddb)
+		}
+		ddb.Stop()
+	}
+	if want("web") {
+		webRows(r, bins)
+	}
 
 	took := time.Since(r.began)
 	table, slowest := r.render(took)

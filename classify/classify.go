@@ -108,11 +108,12 @@ type Classifier struct {
 	typoIdx  map[string][]string // a vocabulary word, and each of its one-rune deletions -> the word
 	typoKeys map[string][]string // vocabulary word -> its keys
 
-	// wordKeys remembers keys(w) across messages: a word's keys depend on the word alone, and a
-	// few thousand words make up most of what people type. Bounded, so that a flood of made-up
-	// words costs time, never memory.
-	wordKeys     sync.Map // string -> wordKeys
+	// wordKeys remembers expand(t) across messages: what the vocabulary finds in a token depends
+	// on the token alone. Bounded, so that a flood of made-up words costs time, never memory. (The
+	// reader keeps its own cache of tokens, with the model's part beside this: lexicon.go.)
+	wordKeys     sync.Map // string -> []expansion
 	wordKeysSize atomic.Int32
+	occPool      sync.Pool // *occurrences
 
 	idioms   []int32
 	themes   []scored
@@ -329,8 +330,7 @@ func (c *Classifier) addKeys(w string, keys []string) {
 // word is a token of the message with the keys it is looked up by.
 type word struct {
 	token
-	keys   []string
-	own    int  // keys[:own] are the word's own; the rest come from a typo match
+	*vocabWord
 	masked bool // inside an idiom
 }
 
@@ -345,27 +345,33 @@ func (c *Classifier) Classify(text string) Result {
 	return c.classify(tokenize(text))
 }
 
-// classify reads a tokenised message (the reader tokenises once for the vocabulary and the model).
+// classify reads a tokenised message.
 func (c *Classifier) classify(toks []token) Result {
-	words := c.words(toks)
+	return c.classifyWords(c.words(toks, c.cachedExpansion))
+}
+
+// classifyWords reads a message's words (the reader looks them up with the model's part).
+func (c *Classifier) classifyWords(words []word) Result {
 	if len(words) == 0 {
 		return Result{}
 	}
-	occ := c.match(words)
+	occ, live := c.getOccurrences(), c.getOccurrences()
+	defer c.putOccurrences(occ)
+	defer c.putOccurrences(live)
+	c.match(words, occ)
 
 	// idioms hide their words from themes and urgency
 	idiom := false
 	for _, p := range c.idioms {
-		for _, o := range occ[p] {
+		for _, o := range occ.of(p) {
 			idiom = true
 			for i := o.start; i <= o.end; i++ {
 				words[i].masked = true
 			}
 		}
 	}
-	live := make(map[int32][]occurrence, len(occ))
-	for p, os := range occ {
-		for _, o := range os {
+	for _, p := range occ.touched {
+		for _, o := range occ.of(p) {
 			masked := false
 			for i := o.start; i <= o.end; i++ {
 				if words[i].masked {
@@ -375,7 +381,7 @@ func (c *Classifier) classify(toks []token) Result {
 			}
 			if !masked {
 				o.negated = c.negatedAt(words, o.start)
-				live[p] = append(live[p], o)
+				live.add(p, o)
 			}
 		}
 	}
@@ -406,46 +412,121 @@ func (c *Classifier) classify(toks []token) Result {
 	return r
 }
 
-// words normalises the text, expands slang and computes the lookup keys of every word, adding the
-// keys of a vocabulary word when the word looks like a typo of it.
-func (c *Classifier) words(toks []token) []word {
+// words are the message's words as the vocabulary sees them: each token, or the words slang
+// expands it to, with what the vocabulary knows of each (lookup gives it for a token).
+func (c *Classifier) words(toks []token, lookup func(string) []expansion) []word {
 	words := make([]word, 0, len(toks))
 	for _, t := range toks {
-		exp := []string{t.text}
-		if s, ok := c.slang[t.text]; ok {
-			exp = s
-		}
-		for _, w := range exp {
-			kc := c.cachedKeys(w)
-			words = append(words, word{token: token{text: w, clause: t.clause}, keys: kc.keys, own: kc.own})
-		}
+		words = appendWords(words, t, lookup(t.text))
 	}
 	return words
 }
 
-// wordKeys are a word's lookup keys and how many of them are its own; shared, never changed.
-type wordKeys struct {
-	keys []string
-	own  int
+// appendWords adds a token's words.
+func appendWords(words []word, t token, exp []expansion) []word {
+	for _, e := range exp {
+		words = append(words, word{token: token{text: e.text, clause: t.clause}, vocabWord: e.vocabWord})
+	}
+	return words
 }
 
-// maxWordKeys bounds the keys cache (about 64k words, a few MB).
+// expansion is one word of a token as the vocabulary sees it: the token itself, or each of the
+// words slang expands it to ("kk" -> "heel"), with what the vocabulary knows of it.
+type expansion struct {
+	text string
+	*vocabWord
+}
+
+// expand looks a token up: its slang expansion and each word's keys and patterns.
+func (c *Classifier) expand(t string) []expansion {
+	exp := []string{t}
+	if s, ok := c.slang[t]; ok {
+		exp = s
+	}
+	out := make([]expansion, len(exp))
+	for i, w := range exp {
+		out[i] = expansion{text: w, vocabWord: c.lookup(w)}
+	}
+	return out
+}
+
+// vocabWord is what the vocabulary knows of one word, whatever message it is in: its lookup keys
+// and the single-word patterns and phrase starts they find. Shared, never changed.
+type vocabWord struct {
+	keys []string
+	own  int // keys[:own] are the word's own; the rest come from a typo match
+	// single are the one-word patterns the word matches (word, exact, prefix, suffix), each once;
+	// typo when only a typo's keys found it.
+	single []singleHit
+	// phrases are the phrase patterns whose first word the word matches, each once.
+	phrases []int32
+}
+
+type singleHit struct {
+	pat  int32
+	typo bool
+}
+
+// maxWordKeys bounds the words cache (about 64k words, a few MB).
 const maxWordKeys = 1 << 16
 
-// cachedKeys is keys(w), remembered while the cache has room.
-func (c *Classifier) cachedKeys(w string) wordKeys {
-	if v, ok := c.wordKeys.Load(w); ok {
-		return v.(wordKeys)
+// cachedExpansion is expand(t), remembered while the cache has room: a few thousand words make up
+// most of what people type.
+func (c *Classifier) cachedExpansion(t string) []expansion {
+	if v, ok := c.wordKeys.Load(t); ok {
+		return v.([]expansion)
 	}
-	var kc wordKeys
-	kc.keys, kc.own = c.keys(w)
-	kc.keys = slices.Clip(kc.keys) // callers that append get their own copy
+	e := c.expand(t)
 	if c.wordKeysSize.Load() < maxWordKeys {
-		if _, loaded := c.wordKeys.LoadOrStore(strings.Clone(w), kc); !loaded {
+		if _, loaded := c.wordKeys.LoadOrStore(strings.Clone(t), e); !loaded {
 			c.wordKeysSize.Add(1)
 		}
 	}
-	return kc
+	return e
+}
+
+// lookup finds what the vocabulary knows of a word.
+func (c *Classifier) lookup(w string) *vocabWord {
+	vw := &vocabWord{}
+	keys, own := c.keys(w)
+	vw.keys, vw.own = slices.Clip(keys), own
+	add := func(p int32, typo bool) {
+		for j, h := range vw.single {
+			if h.pat == p {
+				vw.single[j].typo = h.typo && typo
+				return
+			}
+		}
+		vw.single = append(vw.single, singleHit{pat: p, typo: typo})
+	}
+	for j, k := range keys {
+		typo := j >= own
+		for _, p := range c.wordIdx[k] {
+			if c.pats[p].kind == pExact && k != w {
+				continue
+			}
+			add(p, typo)
+		}
+		for _, p := range c.firstIdx[k] {
+			if !slices.Contains(vw.phrases, p) {
+				vw.phrases = append(vw.phrases, p)
+			}
+		}
+	}
+	for _, a := range c.prefixes {
+		for j, k := range keys {
+			if strings.HasPrefix(k, a.text) {
+				add(a.pat, j >= own)
+				break
+			}
+		}
+	}
+	for _, a := range c.suffixes {
+		if strings.HasSuffix(w, a.text) {
+			add(a.pat, false)
+		}
+	}
+	return vw
 }
 
 // keys returns the lookup keys of a word and how many of them are its own (the rest are the keys

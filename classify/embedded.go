@@ -11,8 +11,11 @@ import (
 
 // Where the corpus and the generated model live, relative to this package.
 const (
-	TrainDir        = "corpus/train"
-	BlindDir        = "corpus/blind"
+	TrainDir = "corpus/train"
+	BlindDir = "corpus/blind"
+	// Blind2Dir is a second blind set, written by another writer on 2026-11-30 before that day's
+	// training data and changes: frozen like the first, reported on its own line.
+	Blind2Dir       = "corpus/blind2"
 	ModelFile       = "model.bin"
 	ModelSourceFile = "model_gen.go"
 )

@@ -24,10 +24,12 @@ const (
 	fGram
 )
 
-// features returns the sorted, distinct feature buckets of a text.
+// features returns the feature buckets of a text, sorted.
 func features(text string) []uint32 { return featuresOf(tokenize(text)) }
 
-// featuresOf returns the sorted, distinct feature buckets of a tokenised text. Stems are left to
+// featuresOf returns the feature buckets of a tokenised text, sorted. A feature counts as often as
+// it occurs (a bag, as in fastText), so that a message's sum is the sum of its words' own sums and
+// its pairs': the reader adds up each word's row once remembered (wordrows.go). Stems are left to
 // the character n-grams, which cover the same ground without a stemmer's cost per word.
 func featuresOf(toks []token) []uint32 {
 	out := make([]uint32, 0, len(toks)*30)
@@ -36,13 +38,13 @@ func featuresOf(toks []token) []uint32 {
 		w := t.text
 		out = append(out, bucket(fWord, w))
 		if prev != "" {
-			out = append(out, bucket(fPair, prev+" "+w))
+			out = append(out, pairBucket(prev, w))
 		}
 		prev = w
 		out = appendGrams(out, w)
 	}
 	slices.Sort(out)
-	return slices.Compact(out)
+	return out
 }
 
 // appendGrams adds the character n-grams of "<w>", hashed over their UTF-8 bytes without
@@ -77,6 +79,21 @@ func bucket(kind byte, s string) uint32 {
 	h = (h ^ uint32(kind)) * prime
 	for i := 0; i < len(s); i++ {
 		h = (h ^ uint32(s[i])) * prime
+	}
+	return h & (buckets - 1)
+}
+
+// pairBucket is bucket(fPair, a+" "+b), without building the string.
+func pairBucket(a, b string) uint32 {
+	const offset, prime = 2166136261, 16777619
+	h := uint32(offset)
+	h = (h ^ uint32(fPair)) * prime
+	for i := 0; i < len(a); i++ {
+		h = (h ^ uint32(a[i])) * prime
+	}
+	h = (h ^ ' ') * prime
+	for i := 0; i < len(b); i++ {
+		h = (h ^ uint32(b[i])) * prime
 	}
 	return h & (buckets - 1)
 }

@@ -1,55 +1,63 @@
 package classify
 
-import (
-	"strings"
-)
+// occurrences are where each pattern occurs in one message, by pattern id: a pattern is looked up
+// by index, and the lists are reused from message to message (Classifier.occPool).
+type occurrences struct {
+	by      [][]occurrence
+	touched []int32 // the patterns that occur, in the order found
+}
+
+func (c *Classifier) getOccurrences() *occurrences {
+	if o, ok := c.occPool.Get().(*occurrences); ok {
+		return o
+	}
+	return &occurrences{by: make([][]occurrence, len(c.pats))}
+}
+
+func (c *Classifier) putOccurrences(o *occurrences) {
+	for _, p := range o.touched {
+		o.by[p] = o.by[p][:0]
+	}
+	o.touched = o.touched[:0]
+	c.occPool.Put(o)
+}
+
+// of returns where pattern p occurs.
+func (o *occurrences) of(p int32) []occurrence { return o.by[p] }
+
+// any reports whether any pattern occurs.
+func (o *occurrences) any() bool { return len(o.touched) > 0 }
+
+// add records an occurrence; one per pattern and start, a typo giving way to an exact match.
+func (o *occurrences) add(p int32, x occurrence) {
+	list := o.by[p]
+	for j, y := range list {
+		if y.start == x.start {
+			if y.typo && !x.typo {
+				list[j] = x
+			}
+			return
+		}
+	}
+	if len(list) == 0 {
+		o.touched = append(o.touched, p)
+	}
+	o.by[p] = append(list, x)
+}
 
 // match finds every occurrence of every pattern.
-func (c *Classifier) match(words []word) map[int32][]occurrence {
-	occ := map[int32][]occurrence{}
-	add := func(p int32, o occurrence) {
-		list := occ[p]
-		for j, x := range list {
-			if x.start == o.start {
-				if x.typo && !o.typo {
-					list[j] = o
-				}
-				return
-			}
-		}
-		occ[p] = append(list, o)
-	}
+func (c *Classifier) match(words []word, occ *occurrences) {
 	for i := range words {
 		w := &words[i]
-		for j, k := range w.keys {
-			typo := j >= w.own
-			for _, p := range c.wordIdx[k] {
-				if c.pats[p].kind == pExact && k != w.text {
-					continue
-				}
-				add(p, occurrence{start: i, end: i, typo: typo})
-			}
-			for _, p := range c.firstIdx[k] {
-				if end, ok := c.matchPhrase(words, i, c.pats[p].words); ok {
-					add(p, occurrence{start: i, end: end})
-				}
-			}
+		for _, h := range w.single {
+			occ.add(h.pat, occurrence{start: i, end: i, typo: h.typo})
 		}
-		for _, a := range c.prefixes {
-			for j, k := range w.keys {
-				if strings.HasPrefix(k, a.text) {
-					add(a.pat, occurrence{start: i, end: i, typo: j >= w.own})
-					break
-				}
-			}
-		}
-		for _, a := range c.suffixes {
-			if strings.HasSuffix(w.text, a.text) {
-				add(a.pat, occurrence{start: i, end: i})
+		for _, p := range w.phrases {
+			if end, ok := c.matchPhrase(words, i, c.pats[p].words); ok {
+				occ.add(p, occurrence{start: i, end: end})
 			}
 		}
 	}
-	return occ
 }
 
 // matchPhrase matches the phrase words from words[i] (which matches the first), allowing up to
@@ -102,15 +110,9 @@ func (c *Classifier) negatedAt(words []word, start int) bool {
 // best returns the id with the highest score at or above the threshold; the first in the list wins
 // a tie. Each entry counts once, and each word of the message counts for one entry only (the
 // heaviest), so listing several forms of a word ("dreigt", "dreigen") does not add up.
-func (c *Classifier) best(list []scored, occ map[int32][]occurrence, n int) string {
-	if len(occ) == 0 {
+func (c *Classifier) best(list []scored, occ *occurrences, n int) string {
+	if !occ.any() {
 		return ""
-	}
-	// hit marks the patterns that occur, so that the many terms that do not cost a bit test
-	// instead of a map lookup.
-	hit := make([]uint64, (len(c.pats)+63)/64)
-	for p := range occ {
-		hit[p>>6] |= 1 << (p & 63)
 	}
 	bestID, bestScore := "", 0.0
 	used := make([]bool, n)
@@ -118,11 +120,8 @@ func (c *Classifier) best(list []scored, occ map[int32][]occurrence, n int) stri
 		clear(used)
 		score := 0.0
 		for _, t := range s.terms { // terms are sorted heaviest first, longer phrases first
-			if hit[t.pat>>6]&(1<<(t.pat&63)) == 0 {
-				continue
-			}
 		next:
-			for _, o := range occ[t.pat] {
+			for _, o := range occ.of(t.pat) {
 				for i := o.start; i <= o.end; i++ {
 					if used[i] {
 						continue next
@@ -152,10 +151,10 @@ func (c *Classifier) best(list []scored, occ map[int32][]occurrence, n int) stri
 }
 
 // negatedOnly reports whether an urgent kind's cue occurs, every time with a negation before it.
-func (c *Classifier) negatedOnly(u urgentKind, occ map[int32][]occurrence) bool {
+func (c *Classifier) negatedOnly(u urgentKind, occ *occurrences) bool {
 	found := false
 	for _, p := range u.any {
-		for _, o := range occ[p] {
+		for _, o := range occ.of(p) {
 			if !o.negated {
 				return false
 			}
@@ -165,14 +164,14 @@ func (c *Classifier) negatedOnly(u urgentKind, occ map[int32][]occurrence) bool 
 	return found
 }
 
-func (c *Classifier) fires(u urgentKind, occ map[int32][]occurrence) bool {
+func (c *Classifier) fires(u urgentKind, occ *occurrences) bool {
 	for _, p := range u.unless {
-		if len(occ[p]) > 0 {
+		if len(occ.of(p)) > 0 {
 			return false
 		}
 	}
 	for _, p := range u.any {
-		for _, o := range occ[p] {
+		for _, o := range occ.of(p) {
 			if !o.negated {
 				return true
 			}
@@ -188,11 +187,11 @@ func (c *Classifier) fires(u urgentKind, occ map[int32][]occurrence) bool {
 
 // comboHolds reports whether every group of the combo occurs, all within cb.within words of an
 // occurrence of the first group when within > 0.
-func comboHolds(cb combo, occ map[int32][]occurrence, skipNegated bool) bool {
+func comboHolds(cb combo, occ *occurrences, skipNegated bool) bool {
 	positions := func(g []int32) []int {
 		var ps []int
 		for _, p := range g {
-			for _, o := range occ[p] {
+			for _, o := range occ.of(p) {
 				if !(skipNegated && o.negated) {
 					ps = append(ps, o.start)
 				}

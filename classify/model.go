@@ -95,19 +95,34 @@ func (m *Model) Predict(text string) Prediction {
 }
 
 func (m *Model) predictFeatures(fs []uint32) Prediction {
-	width := m.Width()
-	sums := make([]int32, width)
+	sums := make([]int32, m.Width())
+	m.addRows(sums, fs)
+	return m.predictSums(sums, len(fs))
+}
+
+// addRows adds the weight rows of the buckets fs to sums.
+func (m *Model) addRows(sums []int32, fs []uint32) {
 	for _, b := range fs {
-		row := m.Weights[int(b)*width : int(b+1)*width]
-		for k, v := range row {
-			sums[k] += int32(int8(v))
-		}
+		m.addRow(sums, b)
 	}
+}
+
+// addRow adds bucket b's weight row to sums.
+func (m *Model) addRow(sums []int32, b uint32) {
+	width := len(sums)
+	row := m.Weights[int(b)*width : int(b+1)*width]
+	for k, v := range row {
+		sums[k] += int32(int8(v))
+	}
+}
+
+// predictSums turns the summed weight rows of n features into each head's probabilities.
+func (m *Model) predictSums(sums []int32, n int) Prediction {
 	norm := float32(1)
-	if len(fs) > 0 {
-		norm = 1 / float32(math.Sqrt(float64(len(fs))))
+	if n > 0 {
+		norm = 1 / float32(math.Sqrt(float64(n)))
 	}
-	p := Prediction{Heads: make([]HeadPrediction, len(m.Heads)), feats: len(fs)}
+	p := Prediction{Heads: make([]HeadPrediction, len(m.Heads)), feats: n}
 	off := 0
 	for i, h := range m.Heads {
 		logits := make([]float32, len(h.Classes))

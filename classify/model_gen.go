@@ -3,9 +3,9 @@
 package classify
 
 var embeddedHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{6.907382, -0.4141301, -0.70809853, -0.19747068, -0.60218805, -0.82854223, -1.4853259, -1.5714638, -1.2563826, 0.15788502}, Scale: 0.13620354},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.729796, 0.1819796, -2.5147283, -2.0988076, -1.2972517}, Scale: 0.06265104},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.7608457, -1.2264135, -0.22479565, -3.3083096}, Scale: 0.04791653},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{5.73301, -0.4328375, -0.3858113, 0.35937935, -0.6940198, -0.73026174, -1.4444729, -1.6395811, -1.358528, 0.5944298}, Scale: 0.13157296},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.6794534, 0.20848812, -2.4752686, -2.1869097, -1.2248145}, Scale: 0.07081452},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.62864, -1.2839428, 0.22106989, -3.5639434}, Scale: 0.05765608},
 }
 
-var embeddedThresholds = Thresholds{UrgentSure: 0.8419926, UrgentAsk: 0.4248651}
+var embeddedThresholds = Thresholds{UrgentSure: 0.88267136, UrgentAsk: 0.53898364}

@@ -76,18 +76,40 @@ func isEmoji(r rune) bool {
 // tokenize normalises text and splits it into tokens: lowercase, accents stripped, apostrophes inside
 // a word dropped ("zo'n" -> "zon", "dm'en" -> "dmen"), letters and digits kept, everything else a
 // separator; emoji become one-rune tokens; runs of three or more equal letters become two
-// ("heeeel" -> "heel"; the single-letter variant is tried later).
+// ("heeeel" -> "heel"; the single-letter variant is tried later). The tokens share one string.
 func tokenize(text string) []token {
-	var toks []token
-	var b strings.Builder
-	clause := 0
-	flush := func() {
-		if b.Len() > 0 {
-			toks = append(toks, token{text: collapseRepeats(b.String(), 2), clause: clause})
-			b.Reset()
+	type span struct{ start, end, clause int }
+	buf := make([]byte, 0, len(text))
+	spans := make([]span, 0, len(text)/4+1)
+	start, clause := 0, 0
+	last, run := rune(-1), 0
+	put := func(r rune) {
+		if r == last {
+			run++
+		} else {
+			last, run = r, 1
+		}
+		if run <= 2 {
+			buf = utf8.AppendRune(buf, r)
 		}
 	}
+	flush := func() {
+		if len(buf) > start {
+			spans = append(spans, span{start, len(buf), clause})
+		}
+		start, last, run = len(buf), -1, 0
+	}
 	for _, r := range text {
+		if r < 0x80 {
+			switch {
+			case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+				put(r)
+				continue
+			case r >= 'A' && r <= 'Z':
+				put(r + 'a' - 'A')
+				continue
+			}
+		}
 		if r == utf8.RuneError {
 			flush()
 			continue
@@ -95,19 +117,21 @@ func tokenize(text string) []token {
 		r = unicode.ToLower(r)
 		switch {
 		case r < 0x80 && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9'):
-			b.WriteRune(r)
+			put(r)
 		case isApostrophe(r):
 			// dropped: joins "zo'n", "dm'en"; at the start of "'s nachts" it simply vanishes
 		default:
 			if s, ok := foldRune(r); ok {
-				b.WriteString(s)
+				for _, fr := range s {
+					put(fr)
+				}
 				continue
 			}
 			if unicode.IsLetter(r) || unicode.IsDigit(r) {
 				if unicode.Is(unicode.Mn, r) { // combining accent: drop
 					continue
 				}
-				b.WriteRune(r)
+				put(r)
 				continue
 			}
 			if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Sk, r) || r == 0x200d || r == 0xfe0f {
@@ -117,11 +141,17 @@ func tokenize(text string) []token {
 			if isClauseBreak(r) {
 				clause++
 			} else if isEmoji(r) {
-				toks = append(toks, token{text: string(r), clause: clause})
+				put(r)
+				flush()
 			}
 		}
 	}
 	flush()
+	all := string(buf)
+	toks := make([]token, len(spans))
+	for i, sp := range spans {
+		toks[i] = token{text: all[sp.start:sp.end], clause: sp.clause}
+	}
 	return toks
 }
 

@@ -7,11 +7,13 @@ package classify
 type Reader struct {
 	vocab *Classifier
 	model *Model
-	feats featureCache
+	lex   *lexicon
 }
 
 // NewReader combines a compiled vocabulary and a model.
-func NewReader(v *Classifier, m *Model) *Reader { return &Reader{vocab: v, model: m} }
+func NewReader(v *Classifier, m *Model) *Reader {
+	return &Reader{vocab: v, model: m, lex: &lexicon{vocab: v, model: m}}
+}
 
 // vocabBoost is what the vocabulary's theme or where adds to the model's probability of that
 // class: a reviewed cue tips a close call, and the model still overrules a weak one.
@@ -28,6 +30,9 @@ type Reading struct {
 	// Ask is the urgent kind to ask about directly ("Denk je erover om een eind aan je leven te
 	// maken?") when risk is possible but not clear; never set together with Urgent.
 	Ask string
+	// Said is the message as the reader saw it: its normalised words, each with a space before
+	// and after (" ja hoor "), so that an answer word is found with strings.Contains.
+	Said string
 	// Why holds what each part read, for `meldwijzer classify`.
 	Why Why
 }
@@ -48,8 +53,8 @@ func (r Reading) Flagged() bool { return r.Urgent != "" || r.Ask != "" }
 // Read reads one message. It does not keep or log the text.
 func (r *Reader) Read(text string) Reading {
 	toks := tokenize(text)
-	v := r.vocab.classify(toks)
-	p := r.model.predictFeatures(r.feats.featuresOf(toks))
+	words, p := r.lex.read(toks)
+	v := r.vocab.classifyWords(words)
 	urgent := p.Head("urgent")
 	pAny := 1 - urgent.Of("")
 	kind, best := "", float32(-1)
@@ -58,7 +63,7 @@ func (r *Reader) Read(text string) Reading {
 			kind, best = c, urgent.Probs[i]
 		}
 	}
-	out := Reading{Why: Why{Vocabulary: v, Model: p, UrgentP: pAny, UrgentKind: kind, Thresholds: r.model.Thresholds}}
+	out := Reading{Said: said(toks), Why: Why{Vocabulary: v, Model: p, UrgentP: pAny, UrgentKind: kind, Thresholds: r.model.Thresholds}}
 	if p.feats == 0 {
 		return out
 	}
@@ -87,6 +92,19 @@ func (r *Reader) Read(text string) Reading {
 		out.Where = v.Where // the vocabulary's default place of a theme (thuis: elders)
 	}
 	return out
+}
+
+// said joins the tokens' texts with a space before each and one at the end.
+func said(toks []token) string {
+	n := 1
+	for _, t := range toks {
+		n += len(t.text) + 1
+	}
+	b := make([]byte, 0, n)
+	for _, t := range toks {
+		b = append(append(b, ' '), t.text...)
+	}
+	return string(append(b, ' '))
 }
 
 // combine picks a head's class with the vocabulary's vote added; "" (none) can win.

@@ -17,7 +17,7 @@ import (
 //  5. nothing readable: the same position, so the current question is asked again.
 //
 // understood is false only in the last case.
-func (g *Guide) continueAt(f *content.Flow, at content.Position, text string, read classify.Reading) (content.Position, bool, error) {
+func (g *Guide) continueAt(f *content.Flow, at content.Position, read classify.Reading) (content.Position, bool, error) {
 	known := merge(f, at.State, read)
 	switch {
 	case read.Urgent != "":
@@ -26,10 +26,15 @@ func (g *Guide) continueAt(f *content.Flow, at content.Position, text string, re
 	case read.Ask != "" && f.Ask[read.Ask] != "" && at.Node != f.Ask[read.Ask] && at.Node != f.Urgent:
 		return content.Position{Node: f.Ask[read.Ask], State: known}, true, nil
 	}
-	if o := g.answerTo(f, at, text, read); o != nil {
+	o, tie := g.answerTo(f, at, read)
+	switch {
+	case o != nil:
 		// an answer sets what the question asks; the rest of what is known stays as it was
 		p, err := f.Choose(at, o.ID)
 		return p, true, err
+	case tie:
+		// a short reply with two answers ("ja nee") is no story either: the question again
+		return at, false, nil
 	}
 	if known["theme"] != "" && known["theme"] != at.State["theme"] {
 		p, err := f.Resolve(content.Position{Node: f.StoryNode(), State: known})
@@ -63,19 +68,27 @@ func merge(f *content.Flow, s content.State, read classify.Reading) content.Stat
 
 // answerTo finds the option of the current question that the text answers: by what the reader
 // read for the place when the node asks where, or by the option's label or answer words
-// ("ja", "nee hoor", "op school"). The longest match wins; a tie (ja ... nee) is no answer.
-func (g *Guide) answerTo(f *content.Flow, at content.Position, text string, read classify.Reading) *content.Option {
+// ("ja", "nee hoor", "op school"). The longest match wins; a tie in a short reply (ja ... nee) is
+// no answer, and tie says so.
+func (g *Guide) answerTo(f *content.Flow, at content.Position, read classify.Reading) (o *content.Option, tie bool) {
 	options := f.Options(at)
 	n := f.Nodes[at.Node]
 	// A theme is no short answer but a story: a story goes on at the route page (step 4).
-	if v := map[string]string{"where": read.Where, "involved": read.Involved}[n.Asks]; v != "" {
+	v := ""
+	switch n.Asks {
+	case "where":
+		v = read.Where
+	case "involved":
+		v = read.Involved
+	}
+	if v != "" {
 		for _, o := range options {
 			if o.Set[n.Asks] == v {
-				return o
+				return o, false
 			}
 		}
 	}
-	said := " " + classify.NormalizedText(text) + " "
+	said := read.Said
 	words := strings.Count(said, " ") - 1
 	var best *content.Option
 	bestLen, tie := 0, false
@@ -89,10 +102,13 @@ func (g *Guide) answerTo(f *content.Flow, at content.Position, text string, read
 	}
 	// A word found in a long story is no answer to the question ("ja, en toen ..." is read as a
 	// story); the whole label or a short reply is.
-	if best == nil || tie || words > bestLen+4 {
-		return nil
+	if best == nil || words > bestLen+4 {
+		return nil, false
 	}
-	return best
+	if tie {
+		return nil, true
+	}
+	return best, false
 }
 
 // answerForms are the normalised texts that mean an option: its labels and its answer words.

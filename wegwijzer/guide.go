@@ -214,7 +214,7 @@ func (g *Guide) Message(r MessageRequest) (*MessageAnswer, error) {
 	if err != nil {
 		return nil, err
 	}
-	next, understood, err := g.continueAt(f, at, text, reader.Read(text))
+	next, understood, err := g.continueAt(f, at, reader.Read(text))
 	if err != nil {
 		return nil, err
 	}

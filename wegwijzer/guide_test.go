@@ -1,10 +1,12 @@
 package wegwijzer_test
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
 
+	"meldwijzer/classify"
 	"meldwijzer/content"
 	"meldwijzer/wegwijzer"
 )
@@ -231,6 +233,26 @@ func BenchmarkStep(b *testing.B) {
 	req := wegwijzer.StepRequest{Audience: "student", Lang: "nl", Institution: "roc-voorbeeldstad", Node: "count?theme=pesten&where=school", Choice: "hulp"}
 	for b.Loop() {
 		if _, err := g.Step(req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMessage is a typed message read at the start, over every 10th message of the labelled
+// corpus (a few sentences sent over and over would flatter the reader's word cache).
+func BenchmarkMessage(b *testing.B) {
+	g := loadGuide(b)
+	train, err := classify.LoadCorpus(os.DirFS("../classify"), classify.TrainDir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var reqs []wegwijzer.MessageRequest
+	for i := 0; i < len(train); i += 10 {
+		reqs = append(reqs, wegwijzer.MessageRequest{Audience: train[i].Audience, Lang: train[i].Lang, Text: train[i].Text})
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, err := g.Message(reqs[i%len(reqs)]); err != nil {
 			b.Fatal(err)
 		}
 	}

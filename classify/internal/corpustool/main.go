@@ -23,12 +23,14 @@ func main() {
 	flag.Parse()
 	fsys := os.DirFS(*dir)
 	seen := map[string]bool{}
-	blind, err := classify.LoadCorpus(fsys, classify.BlindDir)
-	if err != nil {
-		log.Fatal(err)
-	}
-	for _, u := range blind {
-		seen[classify.NormalizedText(u.Text)] = true
+	for _, dir := range []string{classify.BlindDir, classify.Blind2Dir} {
+		blind, err := classify.LoadCorpus(fsys, dir)
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, u := range blind {
+			seen[classify.NormalizedText(u.Text)] = true
+		}
 	}
 	if train, err := classify.LoadCorpus(fsys, classify.TrainDir); err == nil {
 		for _, u := range train {
@@ -70,7 +72,7 @@ func main() {
 	if err := f.Close(); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("%s: kept %d, dropped %d already in the corpus or the blind set\n", *out, kept, dropped)
+	fmt.Printf("%s: kept %d, dropped %d already in the corpus or a blind set\n", *out, kept, dropped)
 }
 
 func readLines(name string) ([]string, error) {

@@ -10,6 +10,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"meldwijzer/classify"
 )
@@ -17,6 +18,7 @@ import (
 func main() {
 	dir := flag.String("dir", ".", "the classify package directory")
 	showTraps := flag.Bool("show-traps", false, "with -cv: list the idiom traps that were flagged (training corpus only)")
+	curve := flag.Bool("curve", false, "with -cv: instead of the figures, urgent recall and traps flagged against the share of calm messages flagged (one fit per fold, no inner thresholds)")
 	cv := flag.Int("cv", 0, "instead of writing the model, cross-validate with this many folds and print the figures")
 	vocabulary := flag.String("vocabulary", "../content/vocabulary.yaml", "with -cv: the reviewed vocabulary the reader combines with the model")
 	o := classify.DefaultTrainOptions
@@ -36,6 +38,11 @@ func main() {
 		vocab, err := loadVocabulary(*vocabulary)
 		if err != nil {
 			log.Fatal(err)
+		}
+		if *curve {
+			o.Folds = 0
+			recallCurve(corpus, classify.CrossValidate(corpus, o, vocab, *cv))
+			return
 		}
 		crossValidate(corpus, o, vocab, *cv, *showTraps)
 		return
@@ -79,6 +86,50 @@ func or(s string) string {
 		return "none"
 	}
 	return s
+}
+
+// recallCurve prints, for shares of calm messages that may be flagged, the threshold on the model's
+// urgent probability that allows it (out of fold) and what it gives: urgent recall and idiom traps
+// flagged. A message with an urgent cue in the vocabulary is flagged whatever the threshold; one with
+// an idiom or a negated cue only by the vocabulary.
+func recallCurve(corpus []classify.Utterance, readings []classify.Reading) {
+	flag := func(r classify.Reading, t float32) bool {
+		v := r.Why.Vocabulary
+		return v.Urgent != "" || !v.Idiom && !v.Negated && r.Why.UrgentP >= t
+	}
+	var calm []float32
+	for i, u := range corpus {
+		if u.UrgentID() == "" && !u.Trap {
+			calm = append(calm, readings[i].Why.UrgentP)
+		}
+	}
+	slices.Sort(calm)
+	for _, share := range []float64{0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05} {
+		t := calm[len(calm)-1-int(share*float64(len(calm)))]
+		var urgent, hit, traps, trapHit, calmN, calmHit int
+		for i, u := range corpus {
+			f := flag(readings[i], t)
+			switch {
+			case u.UrgentID() != "":
+				urgent++
+				if f {
+					hit++
+				}
+			case u.Trap:
+				traps++
+				if f {
+					trapHit++
+				}
+			default:
+				calmN++
+				if f {
+					calmHit++
+				}
+			}
+		}
+		fmt.Printf("calm budget %.1f%%: threshold %.3f, urgent recall %.1f%% (%d/%d), calm flagged %.1f%%, traps flagged %.1f%% (%d/%d)\n",
+			100*share, t, classify.Percent(hit, urgent), hit, urgent, classify.Percent(calmHit, calmN), classify.Percent(trapHit, traps), trapHit, traps)
+	}
 }
 
 // loadVocabulary compiles the reviewed vocabulary, for the reader that cross-validation measures.
