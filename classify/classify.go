@@ -5,8 +5,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode/utf8"
+
+	"meldwijzer/internal/snapcache"
 )
 
 // Result is what the classifier read in a message. Empty fields mean "not sure".
@@ -56,6 +57,7 @@ type pattern struct {
 	kind  patKind
 	text  string     // normalised entry (affix text for prefix/suffix)
 	words [][]string // per word: the keys it is found by
+	ids   [][]int32  // the same keys as numbers (Classifier.keyIDs), for matching phrases
 }
 
 type weighted struct {
@@ -105,15 +107,15 @@ type Classifier struct {
 	prefixes []affix
 	suffixes []affix
 	allKeys  map[string]bool     // every key of every word of every pattern
+	keyIDs   map[string]int32    // a number for every key of a pattern's words
 	typoIdx  map[string][]string // a vocabulary word, and each of its one-rune deletions -> the word
 	typoKeys map[string][]string // vocabulary word -> its keys
 
-	// wordKeys remembers expand(t) across messages: what the vocabulary finds in a token depends
-	// on the token alone. Bounded, so that a flood of made-up words costs time, never memory. (The
-	// reader keeps its own cache of tokens, with the model's part beside this: lexicon.go.)
-	wordKeys     sync.Map // string -> []expansion
-	wordKeysSize atomic.Int32
-	occPool      sync.Pool // *occurrences
+	// expansions remembers expand(t) across messages: what the vocabulary finds in a token
+	// depends on the token alone. (The reader keeps its own cache of tokens, with the model's part
+	// beside this: lexicon.go.)
+	expansions *snapcache.Cache[string, []expansion]
+	occPool    sync.Pool // *occurrences
 
 	idioms   []int32
 	themes   []scored
@@ -126,16 +128,17 @@ type Classifier struct {
 // passed Check; entries that are empty after normalisation are skipped.
 func New(v *Vocabulary) *Classifier {
 	c := &Classifier{
-		threshold: v.Threshold,
-		slang:     map[string][]string{},
-		negations: map[string]bool{},
-		known:     map[string]bool{},
-		byEntry:   map[string]int32{},
-		wordIdx:   map[string][]int32{},
-		firstIdx:  map[string][]int32{},
-		allKeys:   map[string]bool{},
-		typoIdx:   map[string][]string{},
-		typoKeys:  map[string][]string{},
+		expansions: snapcache.New[string, []expansion](maxCachedWords, freshWords, strings.Clone),
+		threshold:  v.Threshold,
+		slang:      map[string][]string{},
+		negations:  map[string]bool{},
+		known:      map[string]bool{},
+		byEntry:    map[string]int32{},
+		wordIdx:    map[string][]int32{},
+		firstIdx:   map[string][]int32{},
+		allKeys:    map[string]bool{},
+		typoIdx:    map[string][]string{},
+		typoKeys:   map[string][]string{},
 	}
 	if c.threshold <= 0 {
 		c.threshold = 1
@@ -177,6 +180,21 @@ func New(v *Vocabulary) *Classifier {
 			u.combos = append(u.combos, c.compileCombo(cb))
 		}
 		c.urgent = append(c.urgent, u)
+	}
+	c.keyIDs = map[string]int32{}
+	for i := range c.pats {
+		p := &c.pats[i]
+		p.ids = make([][]int32, len(p.words))
+		for j, keys := range p.words {
+			for _, k := range keys {
+				id, ok := c.keyIDs[k]
+				if !ok {
+					id = int32(len(c.keyIDs))
+					c.keyIDs[k] = id
+				}
+				p.ids[j] = append(p.ids[j], id)
+			}
+		}
 	}
 	return c
 }
@@ -460,6 +478,10 @@ type vocabWord struct {
 	single []singleHit
 	// phrases are the phrase patterns whose first word the word matches, each once.
 	phrases []int32
+	// ids are the numbers of the word's keys that some pattern has (Classifier.keyIDs).
+	ids []int32
+	// negation is true for a negation ("niet", "geen", "not").
+	negation bool
 }
 
 type singleHit struct {
@@ -467,29 +489,20 @@ type singleHit struct {
 	typo bool
 }
 
-// maxWordKeys bounds the words cache (about 64k words, a few MB).
-const maxWordKeys = 1 << 16
-
-// cachedExpansion is expand(t), remembered while the cache has room: a few thousand words make up
-// most of what people type.
-func (c *Classifier) cachedExpansion(t string) []expansion {
-	if v, ok := c.wordKeys.Load(t); ok {
-		return v.([]expansion)
-	}
-	e := c.expand(t)
-	if c.wordKeysSize.Load() < maxWordKeys {
-		if _, loaded := c.wordKeys.LoadOrStore(strings.Clone(t), e); !loaded {
-			c.wordKeysSize.Add(1)
-		}
-	}
-	return e
-}
+// cachedExpansion is expand(t), remembered.
+func (c *Classifier) cachedExpansion(t string) []expansion { return c.expansions.Get(t, c.expand) }
 
 // lookup finds what the vocabulary knows of a word.
 func (c *Classifier) lookup(w string) *vocabWord {
 	vw := &vocabWord{}
 	keys, own := c.keys(w)
 	vw.keys, vw.own = slices.Clip(keys), own
+	vw.negation = c.negations[w]
+	for _, k := range keys {
+		if id, ok := c.keyIDs[k]; ok && !slices.Contains(vw.ids, id) {
+			vw.ids = append(vw.ids, id)
+		}
+	}
 	add := func(p int32, typo bool) {
 		for j, h := range vw.single {
 			if h.pat == p {

@@ -2,8 +2,8 @@ package classify
 
 import (
 	"strings"
-	"sync"
-	"sync/atomic"
+
+	"meldwijzer/internal/snapcache"
 )
 
 // lexicon is what the reader knows of each word it has read, whatever message it was in: the
@@ -14,9 +14,19 @@ import (
 type lexicon struct {
 	vocab *Classifier
 	model *Model
-	words sync.Map // string -> *lexeme
-	size  atomic.Int32
+	words *snapcache.Cache[string, *lexeme]
 }
+
+func newLexicon(v *Classifier, m *Model) *lexicon {
+	return &lexicon{vocab: v, model: m, words: snapcache.New[string, *lexeme](maxCachedWords, freshWords, strings.Clone)}
+}
+
+const (
+	// maxCachedWords bounds a word cache (a word is at most a few hundred bytes).
+	maxCachedWords = 1 << 16
+	// freshWords new words make a new snapshot: copying it is paid for by the lookups it saves.
+	freshWords = 256
+)
 
 // lexeme is one word as the reader knows it.
 type lexeme struct {
@@ -25,21 +35,12 @@ type lexeme struct {
 	feats int     // how many features that is
 }
 
-// maxLexemes bounds the lexicon (a word is a few hundred bytes).
-const maxLexemes = 1 << 16
+func (l *lexicon) of(w string) *lexeme { return l.words.Get(w, l.lexeme) }
 
-func (l *lexicon) of(w string) *lexeme {
-	if v, ok := l.words.Load(w); ok {
-		return v.(*lexeme)
-	}
+func (l *lexicon) lexeme(w string) *lexeme {
 	fs := appendGrams([]uint32{bucket(fWord, w)}, w)
 	x := &lexeme{vocab: l.vocab.expand(w), sums: make([]int32, l.model.Width()), feats: len(fs)}
 	l.model.addRows(x.sums, fs)
-	if l.size.Load() < maxLexemes {
-		if _, loaded := l.words.LoadOrStore(strings.Clone(w), x); !loaded {
-			l.size.Add(1)
-		}
-	}
 	return x
 }
 

@@ -53,7 +53,7 @@ func (c *Classifier) match(words []word, occ *occurrences) {
 			occ.add(h.pat, occurrence{start: i, end: i, typo: h.typo})
 		}
 		for _, p := range w.phrases {
-			if end, ok := c.matchPhrase(words, i, c.pats[p].words); ok {
+			if end, ok := c.matchPhrase(words, i, c.pats[p].ids); ok {
 				occ.add(p, occurrence{start: i, end: end})
 			}
 		}
@@ -63,16 +63,16 @@ func (c *Classifier) match(words []word, occ *occurrences) {
 // matchPhrase matches the phrase words from words[i] (which matches the first), allowing up to
 // phraseGap other words between two phrase words, but no negation among them ("ik wil niet dood"
 // is not "ik wil dood").
-func (c *Classifier) matchPhrase(words []word, i int, phrase [][]string) (int, bool) {
+func (c *Classifier) matchPhrase(words []word, i int, phrase [][]int32) (int, bool) {
 	pos := i
 	for _, want := range phrase[1:] {
 		found := -1
 		for j := pos + 1; j < len(words) && j <= pos+1+phraseGap; j++ {
-			if hasKey(words[j].keys, want) {
+			if hasKey(words[j].ids, want) {
 				found = j
 				break
 			}
-			if c.negations[words[j].text] {
+			if words[j].negation {
 				return 0, false
 			}
 		}
@@ -84,7 +84,7 @@ func (c *Classifier) matchPhrase(words []word, i int, phrase [][]string) (int, b
 	return pos, true
 }
 
-func hasKey(keys, want []string) bool {
+func hasKey(keys, want []int32) bool {
 	for _, k := range keys {
 		for _, w := range want {
 			if k == w {
@@ -100,7 +100,7 @@ func (c *Classifier) negatedAt(words []word, start int) bool {
 		if words[j].clause != words[start].clause {
 			return false
 		}
-		if c.negations[words[j].text] {
+		if words[j].negation {
 			return true
 		}
 	}

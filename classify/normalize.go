@@ -80,7 +80,8 @@ func isEmoji(r rune) bool {
 func tokenize(text string) []token {
 	type span struct{ start, end, clause int }
 	buf := make([]byte, 0, len(text))
-	spans := make([]span, 0, len(text)/4+1)
+	var spanBuf [64]span // most messages fit: no allocation
+	spans := spanBuf[:0]
 	start, clause := 0, 0
 	last, run := rune(-1), 0
 	put := func(r rune) {

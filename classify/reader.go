@@ -12,7 +12,7 @@ type Reader struct {
 
 // NewReader combines a compiled vocabulary and a model.
 func NewReader(v *Classifier, m *Model) *Reader {
-	return &Reader{vocab: v, model: m, lex: &lexicon{vocab: v, model: m}}
+	return &Reader{vocab: v, model: m, lex: newLexicon(v, m)}
 }
 
 // vocabBoost is what the vocabulary's theme or where adds to the model's probability of that

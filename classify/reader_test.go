@@ -197,7 +197,7 @@ var (
 // for every message of the corpus, read twice (the second time from the lexicon).
 func TestLexiconReadsAsModelAndVocabulary(t *testing.T) {
 	m, v := Embedded(), classifier(t)
-	l := &lexicon{vocab: v, model: m}
+	l := newLexicon(v, m)
 	msgs := 0
 	for _, round := range []string{"first", "cached"} {
 		train, _ := corpora(t)

@@ -90,6 +90,9 @@ func (g *Guide) answerTo(f *content.Flow, at content.Position, read classify.Rea
 	}
 	said := read.Said
 	words := strings.Count(said, " ") - 1
+	if words > g.longestAnswer+answerSlack {
+		return nil, false // too long to be a reply, whatever it holds
+	}
 	var best *content.Option
 	bestLen, tie := 0, false
 	for _, o := range options {
@@ -102,7 +105,7 @@ func (g *Guide) answerTo(f *content.Flow, at content.Position, read classify.Rea
 	}
 	// A word found in a long story is no answer to the question ("ja, en toen ..." is read as a
 	// story); the whole label or a short reply is.
-	if best == nil || words > bestLen+4 {
+	if best == nil || words > bestLen+answerSlack {
 		return nil, false
 	}
 	if tie {
@@ -110,6 +113,9 @@ func (g *Guide) answerTo(f *content.Flow, at content.Position, read classify.Rea
 	}
 	return best, false
 }
+
+// answerSlack is how many words a reply may have beside the answer it holds ("nee hoor, echt niet").
+const answerSlack = 4
 
 // answerForms are the normalised texts that mean an option: its labels and its answer words.
 func answerForms(o *content.Option) []string {

@@ -16,6 +16,7 @@ import (
 	"meldwijzer"
 	"meldwijzer/classify"
 	"meldwijzer/content"
+	"meldwijzer/internal/snapcache"
 )
 
 // Guide answers the wegwijzer's steps and messages.
@@ -23,11 +24,32 @@ type Guide struct {
 	content *content.Bundle
 	// reader returns the reader of typed messages (compiled once, maybe after start-up).
 	reader func() (*classify.Reader, error)
-	// answers holds, per option, the normalised texts that mean it (answerForms), made once.
-	answers map[*content.Option][]string
+	// answers holds, per option, the normalised texts that mean it (answerForms), made once;
+	// longestAnswer is the number of words of the longest.
+	answers       map[*content.Option][]string
+	longestAnswer int
 	// institutions finds the institution a request names (the store behind a short cache when
 	// served; the content's demo institutions on their own, for content tests).
 	institutions Institutions
+	// nodes remembers rendered nodes, shared and never changed: rendering is most of a step's
+	// work, and people arrive at the same few nodes.
+	nodes *snapcache.Cache[nodeKey, *Node]
+}
+
+// nodeKey is everything a rendered node depends on: the flow, the position, the language and the
+// institution's record (its id, and when it last changed: a change renders anew).
+type nodeKey struct {
+	flow              *content.Flow
+	position, lang    string
+	institution       string
+	institutionUpdate int64
+}
+
+// maxNodes bounds the rendered nodes kept (a node is a few KB); freshNodes make a snapshot.
+const maxNodes, freshNodes = 4096, 32
+
+func newNodeCache() *snapcache.Cache[nodeKey, *Node] {
+	return snapcache.New[nodeKey, *Node](maxNodes, freshNodes, nil)
 }
 
 // Institutions finds an institution's record; ENOTFOUND when there is none.
@@ -40,6 +62,7 @@ type Institutions interface {
 func (g *Guide) WithInstitutions(src Institutions) *Guide {
 	c := *g
 	c.institutions = src
+	c.nodes = newNodeCache()
 	return &c
 }
 
@@ -77,11 +100,14 @@ func newGuide(b *content.Bundle, reader func() (*classify.Reader, error)) *Guide
 	for _, inst := range b.DemoSeed(time.Time{}) {
 		seed[inst.ID] = inst
 	}
-	g := &Guide{content: b, reader: reader, answers: map[*content.Option][]string{}, institutions: seed}
+	g := &Guide{content: b, reader: reader, answers: map[*content.Option][]string{}, institutions: seed, nodes: newNodeCache()}
 	for _, f := range b.Flows {
 		for _, n := range f.Nodes {
 			for _, o := range n.Options {
 				g.answers[o] = answerForms(o)
+				for _, form := range g.answers[o] {
+					g.longestAnswer = max(g.longestAnswer, strings.Count(form, " ")+1)
+				}
 			}
 		}
 	}
@@ -220,7 +246,9 @@ func (g *Guide) Message(r MessageRequest) (*MessageAnswer, error) {
 	}
 	node := g.render(f, next, r.Lang, inst)
 	if !understood {
-		node.Text = f.Unclear.In(r.Lang) + "\n" + question(f.Nodes[next.Node], r.Lang)
+		again := *node // shared: changed on a copy
+		again.Text = f.Unclear.In(r.Lang) + "\n" + question(f.Nodes[next.Node], r.Lang)
+		node = &again
 	}
 	return &MessageAnswer{
 		Theme: orNil(next.State["theme"]), Where: orNil(next.State["where"]),
@@ -254,8 +282,18 @@ func (g *Guide) context(audience, lang, institution string) (*content.Flow, *mel
 	return f, inst, nil
 }
 
-// render turns a position into the node the person sees, in their language.
+// render turns a position into the node the person sees, in their language. The node is shared:
+// nobody may change it.
 func (g *Guide) render(f *content.Flow, p content.Position, lang string, inst *meldwijzer.Institution) *Node {
+	k := nodeKey{flow: f, position: p.ID(), lang: lang}
+	if inst != nil {
+		k.institution, k.institutionUpdate = inst.ID, inst.Updated.UnixNano()
+	}
+	return g.nodes.Get(k, func(nodeKey) *Node { return g.renderNode(f, p, lang, inst) })
+}
+
+// renderNode renders a node.
+func (g *Guide) renderNode(f *content.Flow, p content.Position, lang string, inst *meldwijzer.Institution) *Node {
 	n := f.Nodes[p.Node]
 	out := &Node{
 		ID:      p.ID(),
