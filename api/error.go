@@ -70,6 +70,16 @@ const retryAfterSeconds = 2
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	// A value that encodes itself (the guide's nodes, encoded once and shared) is written as it
+	// is: encoding/json would check and copy each of its bytes again.
+	if m, ok := v.(json.Marshaler); ok {
+		if data, err := m.MarshalJSON(); err == nil {
+			w.WriteHeader(status)
+			_, _ = w.Write(data) // shared: never appended to
+			_, _ = w.Write([]byte{'\n'})
+			return
+		}
+	}
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }

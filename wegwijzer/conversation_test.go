@@ -1,6 +1,7 @@
 package wegwijzer_test
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -37,9 +38,20 @@ func TestTypedAnswersKeepTheConversationsPlace(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			a, err := g.Message(wegwijzer.MessageRequest{Audience: tc.audience, Lang: tc.lang, Text: tc.text, Node: tc.at})
+			answer, err := g.Message(wegwijzer.MessageRequest{Audience: tc.audience, Lang: tc.lang, Text: tc.text, Node: tc.at})
 			if err != nil {
 				t.Fatal(err)
+			}
+			// as the phone reads it: the JSON (a shared node's is made once; the "did not
+			// understand" text is on a copy)
+			var a struct {
+				Node struct {
+					ID, Text string
+					Options  []json.RawMessage
+				}
+			}
+			if data, err := json.Marshal(answer); err != nil || json.Unmarshal(data, &a) != nil {
+				t.Fatalf("encoding the answer: %v", err)
 			}
 			if a.Node.ID != tc.wantNode {
 				t.Errorf("continues at %q, want %q", a.Node.ID, tc.wantNode)
@@ -110,6 +122,34 @@ func TestRoutePageLeadsWithTheStepItAdvises(t *testing.T) {
 		}
 		if ids := routeIDs(n); len(ids) == 0 || ids[0] != tc.first {
 			t.Errorf("%s: routes %v, want %s first", tc.node, ids, tc.first)
+		}
+	}
+}
+
+// An answer's JSON, made around a shared node's ready JSON, is what encoding/json makes of the
+// same fields, for every kind of node a message reaches.
+func TestAnswerJSONIsTheFieldsJSON(t *testing.T) {
+	g := loadGuide(t)
+	for _, text := range []string{"ik word gepest op school", "ik wil niet meer leven", "qwerty", "mijn stagebegeleider zit aan me <script>"} {
+		for round := range 2 { // the second time from the node cache
+			a, err := g.Message(wegwijzer.MessageRequest{Audience: "student", Lang: "nl", Text: text, Institution: "roc-voorbeeldstad"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := json.Marshal(a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			type plainNode wegwijzer.Node // without its MarshalJSON
+			want, _ := json.Marshal(struct {
+				Theme  *string    `json:"theme"`
+				Where  *string    `json:"where"`
+				Urgent bool       `json:"urgent"`
+				Node   *plainNode `json:"node"`
+			}{a.Theme, a.Where, a.Urgent, (*plainNode)(a.Node)})
+			if string(got) != string(want) {
+				t.Errorf("%q, round %d:\n got %s\nwant %s", text, round, got, want)
+			}
 		}
 	}
 }

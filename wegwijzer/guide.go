@@ -4,6 +4,7 @@
 package wegwijzer
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -146,6 +147,20 @@ type Node struct {
 	// Report offers "anoniem melden" at the institution's meldpunt.
 	Report bool    `json:"report,omitempty"`
 	Routes []Route `json:"routes,omitempty"`
+
+	// encoded is the node as JSON, made once for a shared node (render).
+	encoded []byte
+}
+
+// nodeFields is Node without its MarshalJSON.
+type nodeFields Node
+
+// MarshalJSON writes the node; a shared node was encoded once, when it was rendered.
+func (n *Node) MarshalJSON() ([]byte, error) {
+	if n.encoded != nil {
+		return n.encoded, nil
+	}
+	return json.Marshal((*nodeFields)(n))
 }
 
 // Option is a button. Urgent marks the way to the emergency routes ("Ik ben nu in gevaar").
@@ -183,6 +198,27 @@ type MessageAnswer struct {
 	Where  *string `json:"where"`
 	Urgent bool    `json:"urgent"`
 	Node   *Node   `json:"node"`
+}
+
+// MarshalJSON writes the answer around its node's JSON, which a shared node has ready.
+func (a *MessageAnswer) MarshalJSON() ([]byte, error) {
+	head, err := json.Marshal(struct {
+		Theme  *string `json:"theme"`
+		Where  *string `json:"where"`
+		Urgent bool    `json:"urgent"`
+	}{a.Theme, a.Where, a.Urgent})
+	if err != nil {
+		return nil, err
+	}
+	node := []byte("null")
+	if a.Node != nil {
+		if node, err = a.Node.MarshalJSON(); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]byte, 0, len(head)+len(node)+10)
+	out = append(append(head[:len(head)-1], `,"node":`...), node...)
+	return append(out, '}'), nil
 }
 
 // Step answers a step request.
@@ -248,6 +284,7 @@ func (g *Guide) Message(r MessageRequest) (*MessageAnswer, error) {
 	if !understood {
 		again := *node // shared: changed on a copy
 		again.Text = f.Unclear.In(r.Lang) + "\n" + question(f.Nodes[next.Node], r.Lang)
+		again.encoded = nil
 		node = &again
 	}
 	return &MessageAnswer{
@@ -289,7 +326,11 @@ func (g *Guide) render(f *content.Flow, p content.Position, lang string, inst *m
 	if inst != nil {
 		k.institution, k.institutionUpdate = inst.ID, inst.Updated.UnixNano()
 	}
-	return g.nodes.Get(k, func(nodeKey) *Node { return g.renderNode(f, p, lang, inst) })
+	return g.nodes.Get(k, func(nodeKey) *Node {
+		n := g.renderNode(f, p, lang, inst)
+		n.encoded, _ = n.MarshalJSON() // strings, bools and slices of them: cannot fail
+		return n
+	})
 }
 
 // renderNode renders a node.
