@@ -15,7 +15,10 @@ const (
 	BlindDir = "corpus/blind"
 	// Blind2Dir is a second blind set, written by another writer on 2026-11-30 before that day's
 	// training data and changes: frozen like the first, reported on its own line.
-	Blind2Dir       = "corpus/blind2"
+	Blind2Dir = "corpus/blind2"
+	// CalibrationDir holds messages as students and staff type on ordinary days, written apart
+	// from the corpus: the model's thresholds are chosen on them (Train); never trained on.
+	CalibrationDir  = "corpus/calibration"
 	ModelFile       = "model.bin"
 	ModelSourceFile = "model_gen.go"
 )

@@ -19,7 +19,9 @@ var (
 	trainSet   []Utterance
 	blindSet   []Utterance
 	blind2Set  []Utterance
-	corpusErr  error
+	// calibrationSet chooses the thresholds (Train)
+	calibrationSet []Utterance
+	corpusErr      error
 )
 
 func corpora(t testing.TB) (train, blind []Utterance) {
@@ -45,7 +47,10 @@ func loadCorpora(t testing.TB) {
 		if blindSet, corpusErr = LoadCorpus(fsys, BlindDir); corpusErr != nil {
 			return
 		}
-		blind2Set, corpusErr = LoadCorpus(fsys, Blind2Dir)
+		if blind2Set, corpusErr = LoadCorpus(fsys, Blind2Dir); corpusErr != nil {
+			return
+		}
+		calibrationSet, corpusErr = LoadCorpus(fsys, CalibrationDir)
 	})
 	if corpusErr != nil {
 		t.Fatal(corpusErr)
@@ -58,7 +63,8 @@ func reader(t testing.TB) *Reader { return NewReader(classifier(t), Embedded()) 
 // edited the model by hand, and a corpus change is not forgotten (run `go generate ./classify`).
 func TestEmbeddedModelIsTrained(t *testing.T) {
 	train, _ := corpora(t)
-	m := Train(train, DefaultTrainOptions)
+	loadCorpora(t)
+	m := Train(train, calibrationSet, DefaultTrainOptions)
 	if !bytes.Equal(m.Weights, embeddedWeights) {
 		t.Errorf("%s differs from what training produces: run go generate ./classify", ModelFile)
 	}
@@ -75,7 +81,8 @@ func TestEmbeddedModelIsTrained(t *testing.T) {
 func TestTrainingIsDeterministic(t *testing.T) {
 	train, _ := corpora(t)
 	small := train[:300]
-	a, b := Train(small, DefaultTrainOptions), Train(small, DefaultTrainOptions)
+	loadCorpora(t)
+	a, b := Train(small, calibrationSet, DefaultTrainOptions), Train(small, calibrationSet, DefaultTrainOptions)
 	if !bytes.Equal(a.Weights, b.Weights) || a.Thresholds != b.Thresholds || !bytes.Equal(a.GoSource(), b.GoSource()) {
 		t.Fatal("two trainings on the same data differ")
 	}
@@ -134,6 +141,27 @@ func checkFrozenAndUnseen(t *testing.T, dir string, blind, train []Utterance) {
 	}
 	if leaked > 0 {
 		t.Errorf("%d blind messages are also in the training corpus", leaked)
+	}
+}
+
+// The calibration set is apart from every other set: it chooses the thresholds, so it is never
+// trained on, and none of its messages is measured in a blind set.
+func TestCalibrationSetIsApart(t *testing.T) {
+	train, blind := corpora(t)
+	loadCorpora(t)
+	if len(calibrationSet) == 0 {
+		t.Fatal("no calibration set")
+	}
+	in := map[string]bool{}
+	for _, u := range calibrationSet {
+		in[NormalizedText(u.Text)] = true
+	}
+	for name, set := range map[string][]Utterance{"training corpus": train, "blind set": blind, "blind set 2": blind2Set} {
+		for _, u := range set {
+			if in[NormalizedText(u.Text)] {
+				t.Errorf("a calibration message is also in the %s: %s (%s)", name, u.Source, u.Kind)
+			}
+		}
 	}
 }
 

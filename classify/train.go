@@ -18,9 +18,9 @@ type TrainOptions struct {
 	UrgentWeight float32
 	Folds        int
 	Seed         uint64
-	// CalmAsk is the share of calm messages (out of fold) that may be asked the direct question;
-	// CalmSure the share that may be read as urgent outright. The budget for both together
-	// is 3%: the vocabulary's own urgent cues take part of it.
+	// CalmAsk is the share of calm messages (of the calibration set) that the model may ask the
+	// direct question; CalmSure the share it may read as urgent outright. The budget for all
+	// flags together is 3% of calm messages: the vocabulary's own urgent cues take part of it.
 	CalmAsk, CalmSure float64
 }
 
@@ -41,9 +41,17 @@ var headSpecs = []struct {
 	{"urgent", append([]string{""}, meldwijzer.UrgentKinds...), Utterance.UrgentID},
 }
 
-// Train fits the model on the corpus and chooses its thresholds on out-of-fold predictions. It is
-// deterministic: the same corpus and options give the same bytes.
-func Train(corpus []Utterance, o TrainOptions) *Model {
+// Train fits the model on the corpus and chooses its thresholds. It is deterministic: the same
+// corpus and options give the same bytes.
+//
+// The thresholds are quantiles of the urgent probability of calm messages: the share the model may
+// ask about (CalmAsk) or read as urgent outright (CalmSure). They are taken on the calibration set
+// when there is one: messages written apart from the corpus as students and staff type on ordinary
+// days, never trained on. The corpus's own calm messages are harder than ordinary ones on purpose
+// (look-alikes of urgent messages), so a share of them says little about a share of ordinary
+// messages. Without a calibration set (a fold of cross-validation) the quantiles are taken on the
+// corpus's calm messages, each read by a model that never saw it.
+func Train(corpus, calibration []Utterance, o TrainOptions) *Model {
 	feats := make([][]uint32, len(corpus))
 	for i, u := range corpus {
 		feats[i] = features(u.Text)
@@ -53,9 +61,27 @@ func Train(corpus []Utterance, o TrainOptions) *Model {
 		all[i] = i
 	}
 	m := fit(corpus, feats, all, o)
+	var calm []float32
+	if len(calibration) > 0 {
+		for _, u := range calibration {
+			if u.UrgentID() == "" && !u.Trap {
+				calm = append(calm, 1-m.Predict(u.Text).Head("urgent").Of(""))
+			}
+		}
+	} else {
+		calm = outOfFoldCalm(corpus, feats, o)
+	}
+	m.Thresholds = Thresholds{
+		UrgentSure: quantileAbove(calm, o.CalmSure),
+		UrgentAsk:  quantileAbove(calm, o.CalmAsk),
+	}
+	return m
+}
 
-	// Out-of-fold urgent probabilities: each line read by a model that never saw it.
-	pAny := make([]float32, len(corpus))
+// outOfFoldCalm is the urgent probability of every calm message of the corpus, each read by a
+// model that never saw it.
+func outOfFoldCalm(corpus []Utterance, feats [][]uint32, o TrainOptions) []float32 {
+	var calm []float32
 	for f := range o.Folds {
 		var train, held []int
 		for i := range corpus {
@@ -67,20 +93,12 @@ func Train(corpus []Utterance, o TrainOptions) *Model {
 		}
 		fm := fit(corpus, feats, train, o)
 		for _, i := range held {
-			pAny[i] = 1 - fm.predictFeatures(feats[i]).Head("urgent").Of("")
+			if corpus[i].UrgentID() == "" {
+				calm = append(calm, 1-fm.predictFeatures(feats[i]).Head("urgent").Of(""))
+			}
 		}
 	}
-	var calm []float32
-	for i, u := range corpus {
-		if u.UrgentID() == "" {
-			calm = append(calm, pAny[i])
-		}
-	}
-	m.Thresholds = Thresholds{
-		UrgentSure: quantileAbove(calm, o.CalmSure),
-		UrgentAsk:  quantileAbove(calm, o.CalmAsk),
-	}
-	return m
+	return calm
 }
 
 // quantileAbove is the lowest threshold t (a calm value plus a hair) such that at most share of

@@ -1,6 +1,6 @@
-// Command corpustool imports a writer's JSON Lines file into the training corpus: it validates
-// every line and drops any message that is already in the corpus or in the frozen blind set, so
-// that no test message is ever trained on.
+// Command corpustool imports a writer's JSON Lines file into the training corpus (or a blind or
+// calibration set): it validates every line and drops any message that is already in the corpus,
+// a blind set or the calibration set, so that no message is ever both trained on and measured on.
 //
 //	go run ./classify/internal/corpustool -in writer.jsonl -out classify/corpus/train/writer.jsonl
 package main
@@ -9,6 +9,7 @@ import (
 	"bufio"
 	"flag"
 	"fmt"
+	"io/fs"
 	"log"
 	"os"
 	"path/filepath"
@@ -19,17 +20,22 @@ import (
 func main() {
 	in := flag.String("in", "", "the writer's file")
 	out := flag.String("out", "", "the corpus file to write")
-	dir := flag.String("dir", "classify", "the classify package directory")
+	pkg := flag.String("dir", "classify", "the classify package directory")
 	flag.Parse()
-	fsys := os.DirFS(*dir)
+	fsys := os.DirFS(*pkg)
 	seen := map[string]bool{}
-	for _, dir := range []string{classify.BlindDir, classify.Blind2Dir} {
+	for _, dir := range []string{classify.BlindDir, classify.Blind2Dir, classify.CalibrationDir} {
+		if files, _ := fs.Glob(fsys, dir+"/*.jsonl"); len(files) == 0 {
+			continue // a set not written yet (this import may be its first file)
+		}
 		blind, err := classify.LoadCorpus(fsys, dir)
 		if err != nil {
 			log.Fatal(err)
 		}
 		for _, u := range blind {
-			seen[classify.NormalizedText(u.Text)] = true
+			if filepath.Join(*pkg, dir, u.Source) != filepath.Clean(*out) { // not the file being written again
+				seen[classify.NormalizedText(u.Text)] = true
+			}
 		}
 	}
 	if train, err := classify.LoadCorpus(fsys, classify.TrainDir); err == nil {

@@ -34,6 +34,10 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	calibration, err := classify.LoadCorpus(os.DirFS(*dir), classify.CalibrationDir)
+	if err != nil {
+		log.Fatal(err)
+	}
 	if *cv > 0 {
 		vocab, err := loadVocabulary(*vocabulary)
 		if err != nil {
@@ -41,13 +45,13 @@ func main() {
 		}
 		if *curve {
 			o.Folds = 0
-			recallCurve(corpus, classify.CrossValidate(corpus, o, vocab, *cv))
+			recallCurve(corpus, classify.CrossValidate(corpus, calibration, o, vocab, *cv))
 			return
 		}
-		crossValidate(corpus, o, vocab, *cv, *showTraps)
+		crossValidate(corpus, calibration, o, vocab, *cv, *showTraps)
 		return
 	}
-	m := classify.Train(corpus, classify.DefaultTrainOptions)
+	m := classify.Train(corpus, calibration, classify.DefaultTrainOptions)
 	if err := os.WriteFile(filepath.Join(*dir, classify.ModelFile), m.Weights, 0o644); err != nil {
 		log.Fatal(err)
 	}
@@ -59,8 +63,8 @@ func main() {
 }
 
 // crossValidate prints the out-of-fold figures on the training corpus and the theme confusions.
-func crossValidate(corpus []classify.Utterance, o classify.TrainOptions, vocab *classify.Classifier, folds int, showTraps bool) {
-	readings := classify.CrossValidate(corpus, o, vocab, folds)
+func crossValidate(corpus, calibration []classify.Utterance, o classify.TrainOptions, vocab *classify.Classifier, folds int, showTraps bool) {
+	readings := classify.CrossValidate(corpus, calibration, o, vocab, folds)
 	if showTraps {
 		for j, u := range corpus {
 			if u.Trap && readings[j].Flagged() {
