@@ -471,8 +471,6 @@ func (c *Classifier) expand(t string) []expansion {
 // vocabWord is what the vocabulary knows of one word, whatever message it is in: its lookup keys
 // and the single-word patterns and phrase starts they find. Shared, never changed.
 type vocabWord struct {
-	keys []string
-	own  int // keys[:own] are the word's own; the rest come from a typo match
 	// single are the one-word patterns the word matches (word, exact, prefix, suffix), each once;
 	// typo when only a typo's keys found it.
 	single []singleHit
@@ -495,8 +493,7 @@ func (c *Classifier) cachedExpansion(t string) []expansion { return c.expansions
 // lookup finds what the vocabulary knows of a word.
 func (c *Classifier) lookup(w string) *vocabWord {
 	vw := &vocabWord{}
-	keys, own := c.keys(w)
-	vw.keys, vw.own = slices.Clip(keys), own
+	keys, own := c.keys(w) // keys[:own] are the word's own; the rest come from a typo match
 	vw.negation = c.negations[w]
 	for _, k := range keys {
 		if id, ok := c.keyIDs[k]; ok && !slices.Contains(vw.ids, id) {

@@ -68,7 +68,7 @@ func (c *Classifier) matchPhrase(words []word, i int, phrase [][]int32) (int, bo
 	for _, want := range phrase[1:] {
 		found := -1
 		for j := pos + 1; j < len(words) && j <= pos+1+phraseGap; j++ {
-			if hasKey(words[j].ids, want) {
+			if hasAny(words[j].ids, want) {
 				found = j
 				break
 			}
@@ -84,7 +84,8 @@ func (c *Classifier) matchPhrase(words []word, i int, phrase [][]int32) (int, bo
 	return pos, true
 }
 
-func hasKey(keys, want []int32) bool {
+// hasAny reports whether the word's key numbers hold any of want.
+func hasAny(keys, want []int32) bool {
 	for _, k := range keys {
 		for _, w := range want {
 			if k == w {
