@@ -8,4 +8,4 @@ var embeddedHeads = []Head{
 	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.62864, -1.2839428, 0.22106989, -3.5639434}, Scale: 0.05765608},
 }
 
-var embeddedThresholds = Thresholds{UrgentSure: 0.73255104, UrgentAsk: 0.49885628}
+var embeddedThresholds = Thresholds{UrgentSure: 0.88267136, UrgentAsk: 0.49885628}

@@ -173,6 +173,9 @@ func TestReaderFigures(t *testing.T) {
 	r := reader(t)
 	tr := Measure(r.Read, train)
 	fmt.Printf("classify: training set (%d messages, in-sample): %s\n", tr.N, tr)
+	loadCorpora(t)
+	ca := Measure(r.Read, calibrationSet)
+	fmt.Printf("classify: calibration set (%d messages, the ask threshold is chosen on its calm ones): %s\n", ca.N, ca)
 	if got := Percent(tr.UrgentFlagged, tr.UrgentN); got < 100 {
 		t.Errorf("training urgent recall %.1f%%, want 100%%", got)
 	}

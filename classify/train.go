@@ -18,9 +18,10 @@ type TrainOptions struct {
 	UrgentWeight float32
 	Folds        int
 	Seed         uint64
-	// CalmAsk is the share of calm messages (of the calibration set) that the model may ask the
-	// direct question; CalmSure the share it may read as urgent outright. The budget for all
-	// flags together is 3% of calm messages: the vocabulary's own urgent cues take part of it.
+	// CalmAsk is the share of ordinary calm messages (the calibration set's) that the model may ask
+	// the direct question; CalmSure the share of look-alikes (the corpus's calm messages, out of
+	// fold) it may read as urgent outright. The budget for all flags together is 3% of calm
+	// messages: the vocabulary's own urgent cues take part of it.
 	CalmAsk, CalmSure float64
 }
 
@@ -44,13 +45,12 @@ var headSpecs = []struct {
 // Train fits the model on the corpus and chooses its thresholds. It is deterministic: the same
 // corpus and options give the same bytes.
 //
-// The thresholds are quantiles of the urgent probability of calm messages: the share the model may
-// ask about (CalmAsk) or read as urgent outright (CalmSure). They are taken on the calibration set
-// when there is one: messages written apart from the corpus as students and staff type on ordinary
-// days, never trained on. The corpus's own calm messages are harder than ordinary ones on purpose
-// (look-alikes of urgent messages), so a share of them says little about a share of ordinary
-// messages. Without a calibration set (a fold of cross-validation) the quantiles are taken on the
-// corpus's calm messages, each read by a model that never saw it.
+// The thresholds are quantiles of the urgent probability of calm messages. Urgent outright
+// (CalmSure) must hold against look-alikes: it is taken on the corpus's own calm messages, which are
+// look-alikes of urgent ones on purpose, each read by a model that never saw it. The direct question
+// (CalmAsk) is cheap, and its budget is a share of ordinary messages: it is taken on the calibration
+// set, messages written apart from the corpus as students and staff type on ordinary days, never
+// trained on (without one, as in a fold of cross-validation, on the corpus's calm messages too).
 func Train(corpus, calibration []Utterance, o TrainOptions) *Model {
 	feats := make([][]uint32, len(corpus))
 	for i, u := range corpus {
@@ -61,19 +61,19 @@ func Train(corpus, calibration []Utterance, o TrainOptions) *Model {
 		all[i] = i
 	}
 	m := fit(corpus, feats, all, o)
-	var calm []float32
+	lookAlikes := outOfFoldCalm(corpus, feats, o)
+	ordinary := lookAlikes
 	if len(calibration) > 0 {
+		ordinary = nil
 		for _, u := range calibration {
 			if u.UrgentID() == "" && !u.Trap {
-				calm = append(calm, 1-m.Predict(u.Text).Head("urgent").Of(""))
+				ordinary = append(ordinary, 1-m.Predict(u.Text).Head("urgent").Of(""))
 			}
 		}
-	} else {
-		calm = outOfFoldCalm(corpus, feats, o)
 	}
 	m.Thresholds = Thresholds{
-		UrgentSure: quantileAbove(calm, o.CalmSure),
-		UrgentAsk:  quantileAbove(calm, o.CalmAsk),
+		UrgentSure: quantileAbove(lookAlikes, o.CalmSure),
+		UrgentAsk:  quantileAbove(ordinary, o.CalmAsk),
 	}
 	return m
 }

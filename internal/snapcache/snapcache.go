@@ -39,6 +39,11 @@ func (c *Cache[K, V]) Get(k K, compute func(K) V) V {
 	if v, ok := c.fresh[k]; ok {
 		return v
 	}
+	if now := c.snap.Load(); now != snap && now != nil { // another goroutine made a snapshot meanwhile
+		if v, ok := (*now)[k]; ok {
+			return v
+		}
+	}
 	v := compute(k)
 	if c.clone != nil {
 		k = c.clone(k)
