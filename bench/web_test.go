@@ -71,6 +71,16 @@ func webRows(r *run, bins built) {
 	}
 }
 
+// firstLine is the first line of a tool's output that says something.
+func firstLine(out []byte) string {
+	for _, l := range strings.Split(string(out), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			return l
+		}
+	}
+	return ""
+}
+
 func minf(a, b float64) float64 {
 	if a < b {
 		return a
@@ -189,19 +199,30 @@ func lighthouse(tb testing.TB, url string) lhResult {
 		chromium = "/usr/bin/chromium"
 	}
 	out := filepath.Join(tb.TempDir(), "lh.json")
-	ctx, cancel := context.WithTimeout(context.Background(), lighthouseTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, url, "--quiet", "--output=json", "--output-path="+out,
-		"--only-categories=performance,accessibility,best-practices", "--chrome-flags="+chromeFlags)
-	cmd.Env = append(os.Environ(), "CHROME_PATH="+chromium)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	run := func() ([]byte, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), lighthouseTimeout)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, bin, url, "--quiet", "--output=json", "--output-path="+out,
+			"--only-categories=performance,accessibility,best-practices", "--chrome-flags="+chromeFlags)
+		cmd.Env = append(os.Environ(), "CHROME_PATH="+chromium)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+		return cmd.CombinedOutput()
+	}
 	began := time.Now()
-	if raw, err := cmd.CombinedOutput(); err != nil {
+	raw, err := run()
+	if err != nil && bytes.Contains(raw, []byte("Please run Lighthouse again")) {
+		// A trace that chromium did not record (NO_NAVSTART, NO_FCP) says nothing about the
+		// page; Lighthouse's own advice is to run it again, once.
+		progress("lighthouse %s: %s; again", url, firstLine(raw))
+		began = time.Now()
+		raw, err = run()
+	}
+	if err != nil {
 		tb.Fatalf("lighthouse %s: %v\n%s", url, err, raw)
 	}
 	took := time.Since(began)
-	raw, err := os.ReadFile(out)
+	raw, err = os.ReadFile(out)
 	if err != nil {
 		tb.Fatal(err)
 	}
