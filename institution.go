@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -79,16 +80,20 @@ func ErrInstitutionNotFound(id string) error {
 	return Errorf(ENOTFOUND, "unknown institution %q", id)
 }
 
+// The patterns are compiled when a record is first checked, not at every cold start (the domain
+// pattern's counted repeats make a large program).
 var (
-	institutionID = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	domainName    = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	institutionID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
+	domainName    = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	})
 )
 
 // Validate checks the record's own fields. Whether its contact roles exist is the content's
 // to say (content check), so the caller checks them beside this.
 func (i *Institution) Validate() error {
 	switch {
-	case len(i.ID) < 2 || len(i.ID) > 64 || !institutionID.MatchString(i.ID):
+	case len(i.ID) < 2 || len(i.ID) > 64 || !institutionID().MatchString(i.ID):
 		return Errorf(EINVALID, "id must be 2 to 64 lowercase letters, digits and single hyphens")
 	case strings.TrimSpace(i.Name) == "" || len(i.Name) > 200:
 		return Errorf(EINVALID, "name must be 1 to 200 characters")
@@ -97,7 +102,7 @@ func (i *Institution) Validate() error {
 		return Errorf(EINVALID, "an institution has at most %d sign-in domains", MaxDomains)
 	}
 	for k, d := range i.Domains {
-		if !domainName.MatchString(d) {
+		if !domainName().MatchString(d) {
 			return Errorf(EINVALID, "domain %q is not a lowercase domain name", d)
 		}
 		if slices.Contains(i.Domains[:k], d) {

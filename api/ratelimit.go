@@ -46,11 +46,16 @@ const rotateEvery = time.Hour
 
 // NewLimiter allows perMinute requests a minute per network, with bursts of burst.
 func NewLimiter(perMinute float64, burst int) *Limiter {
-	return &Limiter{rate: perMinute / 60, burst: float64(burst), now: time.Now, slots: make([]bucket, limiterSlots)}
+	return &Limiter{rate: perMinute / 60, burst: float64(burst), now: time.Now}
 }
 
 // slot returns the network's bucket, filled up to now. l.mu is held.
 func (l *Limiter) slot(network []byte, now time.Time) *bucket {
+	if l.slots == nil {
+		// made at the first request, not at start: 1 MB that a function without these routes
+		// (the wegwijzer) would zero at every cold start for nothing
+		l.slots = make([]bucket, limiterSlots)
+	}
 	if l.key == nil || now.Sub(l.since) > rotateEvery {
 		l.key = make([]byte, 32)
 		_, _ = rand.Read(l.key)

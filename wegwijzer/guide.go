@@ -25,10 +25,9 @@ type Guide struct {
 	content *content.Bundle
 	// reader returns the reader of typed messages (compiled once, maybe after start-up).
 	reader func() (*classify.Reader, error)
-	// answers holds, per option, the normalised texts that mean it (answerForms), made once;
-	// longestAnswer is the number of words of the longest.
-	answers       map[*content.Option][]string
-	longestAnswer int
+	// answers are the texts that mean each option, made at the first typed message (most
+	// conversations are buttons only, and a cold start should not pay for them).
+	answers func() *optionAnswers
 	// institutions finds the institution a request names (the store behind a short cache when
 	// served; the content's demo institutions on their own, for content tests).
 	institutions Institutions
@@ -101,18 +100,30 @@ func newGuide(b *content.Bundle, reader func() (*classify.Reader, error)) *Guide
 	for _, inst := range b.DemoSeed(time.Time{}) {
 		seed[inst.ID] = inst
 	}
-	g := &Guide{content: b, reader: reader, answers: map[*content.Option][]string{}, institutions: seed, nodes: newNodeCache()}
+	return &Guide{content: b, reader: reader, institutions: seed, nodes: newNodeCache(),
+		answers: sync.OnceValue(func() *optionAnswers { return newOptionAnswers(b) })}
+}
+
+// optionAnswers holds, per option, the normalised texts that mean it (answerForms), and the
+// number of words of the longest.
+type optionAnswers struct {
+	forms   map[*content.Option][]string
+	longest int
+}
+
+func newOptionAnswers(b *content.Bundle) *optionAnswers {
+	a := &optionAnswers{forms: map[*content.Option][]string{}}
 	for _, f := range b.Flows {
 		for _, n := range f.Nodes {
 			for _, o := range n.Options {
-				g.answers[o] = answerForms(o)
-				for _, form := range g.answers[o] {
-					g.longestAnswer = max(g.longestAnswer, strings.Count(form, " ")+1)
+				a.forms[o] = answerForms(o)
+				for _, form := range a.forms[o] {
+					a.longest = max(a.longest, strings.Count(form, " ")+1)
 				}
 			}
 		}
 	}
-	return g
+	return a
 }
 
 // StepRequest asks for a node: the start (no Node), a node again (Node, no Choice), or the node
