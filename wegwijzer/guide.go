@@ -228,7 +228,9 @@ func (a *MessageAnswer) MarshalJSON() ([]byte, error) {
 		}
 	}
 	out := make([]byte, 0, len(head)+len(node)+10)
-	out = append(append(head[:len(head)-1], `,"node":`...), node...)
+	out = append(out, head[:len(head)-1]...)
+	out = append(out, `,"node":`...)
+	out = append(out, node...)
 	return append(out, '}'), nil
 }
 
@@ -339,7 +341,8 @@ func (g *Guide) render(f *content.Flow, p content.Position, lang string, inst *m
 	}
 	return g.nodes.Get(k, func(nodeKey) *Node {
 		n := g.renderNode(f, p, lang, inst)
-		n.encoded, _ = n.MarshalJSON() // strings, bools and slices of them: cannot fail
+		encoded, _ := n.MarshalJSON() // strings, bools and slices of them: cannot fail
+		n.encoded = slices.Clip(encoded) // shared: whoever appends to it gets a copy
 		return n
 	})
 }
