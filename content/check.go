@@ -7,17 +7,24 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"meldwijzer"
 )
 
+// The patterns are compiled at their first check, not at package init: a served binary decodes the
+// checked snapshot and never checks the content (the cold start of a function pays no regexp).
 var (
-	slug   = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	termRe = regexp.MustCompile(`^[a-z0-9]+([-_][a-z0-9]+)*$`) // taxonomy ids; statuses use _ (in_progress)
-	telRe  = regexp.MustCompile(`^\+?[0-9]{3,15}$`)
-	nodeRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	slug   = lazyRegexp(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	termRe = lazyRegexp(`^[a-z0-9]+([-_][a-z0-9]+)*$`) // taxonomy ids; statuses use _ (in_progress)
+	telRe  = lazyRegexp(`^\+?[0-9]{3,15}$`)
+	nodeRe = lazyRegexp(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 )
+
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 func (l *loader) check() {
 	l.checkTaxonomy()
@@ -93,7 +100,7 @@ func (l *loader) checkTaxonomy() {
 			if term.Description != nil {
 				l.text(file, path_(d.key, i, "description"), *term.Description)
 			}
-			if !termRe.MatchString(term.ID) {
+			if !termRe().MatchString(term.ID) {
 				l.problem(file, path_(d.key, i, "id"), "%q is not a lower-case id", term.ID)
 			}
 		}
@@ -121,7 +128,7 @@ func (l *loader) checkRoutes() {
 	const file = "routes.yaml"
 	for i, r := range l.b.routeList {
 		at := path_("routes", i)
-		if !slug.MatchString(r.ID) {
+		if !slug().MatchString(r.ID) {
 			l.problem(file, append(at, "id"), "route id %q is not a lower-case id", r.ID)
 		}
 		l.text(file, append(at, "name"), r.Name)
@@ -136,7 +143,7 @@ func (l *loader) checkRoutes() {
 		if (r.Phone == "") != (r.Tel == "") {
 			l.problem(file, at, "route %q: phone and tel go together (tel is what a tel: link dials)", r.ID)
 		}
-		if r.Tel != "" && !telRe.MatchString(r.Tel) {
+		if r.Tel != "" && !telRe().MatchString(r.Tel) {
 			l.problem(file, append(at, "tel"), "route %q: tel %q must be digits only, with an optional leading +", r.ID, r.Tel)
 		}
 		l.url(file, append(at, "website"), r.Website, false)
@@ -169,7 +176,7 @@ func (l *loader) url(file string, at []any, s string, required bool) {
 func (l *loader) checkInstitutions() {
 	for _, inst := range l.b.Institutions {
 		file := inst.file
-		if !slug.MatchString(inst.ID) {
+		if !slug().MatchString(inst.ID) {
 			l.problem(file, path_("id"), "institution id %q is not a lower-case id (a-z, 0-9, -)", inst.ID)
 		}
 		if strings.TrimSpace(inst.Name) == "" {
@@ -270,7 +277,7 @@ func (l *loader) checkFlow(f *Flow) {
 	for _, name := range names {
 		n := f.Nodes[name]
 		at := path_("nodes", name)
-		if !nodeRe.MatchString(name) {
+		if !nodeRe().MatchString(name) {
 			l.problem(file, at, "node id %q must be lower-case letters, digits and -", name)
 		}
 		if n == nil {
@@ -306,7 +313,7 @@ func (l *loader) checkFlow(f *Flow) {
 		seen := map[string]bool{}
 		for i, o := range n.Options {
 			oat := append(slices.Clone(at), "options", i)
-			if !nodeRe.MatchString(o.ID) {
+			if !nodeRe().MatchString(o.ID) {
 				l.problem(file, append(oat, "id"), "option id %q must be lower-case letters, digits and -", o.ID)
 			}
 			if seen[o.ID] {

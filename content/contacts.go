@@ -72,7 +72,7 @@ func (b *Bundle) CheckContacts(inst *meldwijzer.Institution) []ContactProblem {
 		if (c.Phone == "") != (c.Tel == "") {
 			add(at, "phone and tel go together (tel is what a tel: link dials)")
 		}
-		if c.Tel != "" && !telRe.MatchString(c.Tel) {
+		if c.Tel != "" && !telRe().MatchString(c.Tel) {
 			add(append(at, "tel"), "tel %q must be digits only, with an optional leading +", c.Tel)
 		}
 		if len(c.Phone) > 40 {
