@@ -1,6 +1,6 @@
 // Command snapshot loads the content with the full check (content.Load, as `meldwijzer content
-// check` does) and writes it as bundle.gob into the content package, for LoadEmbedded to decode at
-// start-up instead of parsing the YAML. `go generate ./content` runs it;
+// check` does) and writes it as Go source (bundle_gen.go) into the content package, for
+// LoadEmbedded to use at start-up instead of parsing the YAML. `go generate ./content` runs it;
 // TestEmbeddedSnapshotIsGenerated checks that the embedded file is exactly what it writes.
 package main
 
