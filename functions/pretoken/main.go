@@ -14,7 +14,6 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 
 	"meldwijzer/config"
 	"meldwijzer/signin"
@@ -36,7 +35,7 @@ func coldStart(ctx context.Context, log *slog.Logger) (*signin.Trigger, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := awsconfig.LoadDefaultConfig(ctx)
+	cfg, err := config.LambdaAWS(os.Getenv)
 	if err != nil {
 		return nil, err
 	}

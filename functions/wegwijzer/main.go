@@ -4,8 +4,6 @@
 package main
 
 import (
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-
 	"context"
 	"log/slog"
 	"os"
@@ -31,7 +29,7 @@ func newHandler(log *slog.Logger) (*lambdahttp.Handler, error) {
 	if c.Table != "" {
 		// The institutions (read only: GetItem and Query on their partitions, infra/access.go),
 		// cached for catalog.TTL. Without a table, only the demo institutions in demo mode.
-		cfg, err := awsconfig.LoadDefaultConfig(context.Background())
+		cfg, err := config.LambdaAWS(os.Getenv)
 		if err != nil {
 			return nil, err
 		}

@@ -5,9 +5,9 @@ package cloud
 
 import (
 	"context"
+	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
 	"meldwijzer/config"
@@ -29,10 +29,10 @@ type Parts struct {
 	OriginSecret string
 }
 
-// Open loads the AWS configuration, reads the master secret named by c.SecretARN (when set: the
+// Open makes the AWS configuration from the environment (config.LambdaAWS), reads the master secret named by c.SecretARN (when set: the
 // institution function has none) and the origin secret, and opens the store on c.Table.
 func Open(ctx context.Context, c config.Config) (*Parts, error) {
-	cfg, err := awsconfig.LoadDefaultConfig(ctx)
+	cfg, err := config.LambdaAWS(os.Getenv)
 	if err != nil {
 		return nil, err
 	}
