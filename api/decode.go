@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/language"
 
@@ -76,7 +77,11 @@ func jsonType(kind string) string {
 	}
 }
 
-var langMatcher = language.NewMatcher([]language.Tag{language.Dutch, language.English})
+// langMatcher is made at the first Accept-Language it reads, not at package init: a request
+// that names its language (and a cold start) needs none.
+var langMatcher = sync.OnceValue(func() language.Matcher {
+	return language.NewMatcher([]language.Tag{language.Dutch, language.English})
+})
 
 // lang returns the language asked for: the explicit value when given (checked later), else the
 // Accept-Language header's best match, else Dutch.
@@ -87,7 +92,7 @@ func lang(r *http.Request, explicit string) string {
 	if h := r.Header.Get("Accept-Language"); h != "" {
 		tags, _, err := language.ParseAcceptLanguage(h)
 		if err == nil && len(tags) > 0 {
-			if _, i, conf := langMatcher.Match(tags...); conf != language.No && i == 1 {
+			if _, i, conf := langMatcher().Match(tags...); conf != language.No && i == 1 {
 				return "en"
 			}
 		}
