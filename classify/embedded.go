@@ -16,12 +16,19 @@ const (
 	// Blind2Dir is a second blind set, written by another writer on 2026-11-30 before that day's
 	// training data and changes: frozen like the first, reported on its own line.
 	Blind2Dir = "corpus/blind2"
+	// Blind3Dir is a third, written by another writer on 2026-11-30 at the start of the day the
+	// concept lexicon was added, before any change of that day.
+	Blind3Dir = "corpus/blind3"
 	// CalibrationDir holds messages as students and staff type on ordinary days, written apart
 	// from the corpus: the model's thresholds are chosen on them (Train); never trained on.
 	CalibrationDir  = "corpus/calibration"
 	ModelFile       = "model.bin"
 	ModelSourceFile = "model_gen.go"
 )
+
+// BlindDirs are the blind sets, in the order they were written: frozen, never trained on, each
+// measured on its own line.
+var BlindDirs = []string{BlindDir, Blind2Dir, Blind3Dir}
 
 //go:embed model.bin
 var embeddedWeights []byte

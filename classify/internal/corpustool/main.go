@@ -6,6 +6,7 @@
 package main
 
 import (
+	"slices"
 	"bufio"
 	"flag"
 	"fmt"
@@ -24,7 +25,7 @@ func main() {
 	flag.Parse()
 	fsys := os.DirFS(*pkg)
 	seen := map[string]bool{}
-	for _, dir := range []string{classify.BlindDir, classify.Blind2Dir, classify.CalibrationDir} {
+	for _, dir := range append(slices.Clone(classify.BlindDirs), classify.CalibrationDir) {
 		if files, _ := fs.Glob(fsys, dir+"/*.jsonl"); len(files) == 0 {
 			continue // a set not written yet (this import may be its first file)
 		}
