@@ -22,14 +22,19 @@ const (
 	_          // was the Dutch stem: the n-grams cover it
 	fPair
 	fGram
+	// fConcept is a concept of the concept lexicon (concepts.go), fConceptPair two of them in
+	// one message.
+	fConcept
+	fConceptPair
 )
 
 // features returns the feature buckets of a text, sorted.
 func features(text string) []uint32 { return featuresOf(tokenize(text)) }
 
 // featuresOf returns the feature buckets of a tokenised text, sorted. A feature counts as often as
-// it occurs (a bag, as in fastText), so that a message's sum is the sum of its words' own sums and
-// its pairs': the reader adds up each word's row once remembered (wordrows.go). Stems are left to
+// it occurs (a bag, as in fastText), so that a message's sum is the sum of its words' own sums, its
+// pairs' and its concepts' (once each): the reader adds up each word's row once remembered
+// (lexicon.go). Stems are left to
 // the character n-grams, which cover the same ground without a stemmer's cost per word.
 func featuresOf(toks []token) []uint32 {
 	out := make([]uint32, 0, len(toks)*30)
@@ -43,6 +48,7 @@ func featuresOf(toks []token) []uint32 {
 		prev = w
 		out = appendGrams(out, w)
 	}
+	out = concepts().appendFeatures(out, conceptsOf(toks))
 	slices.Sort(out)
 	return out
 }

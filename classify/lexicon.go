@@ -33,26 +33,31 @@ type lexeme struct {
 	vocab []expansion
 	sums  []int32 // the model's weight rows of the word's own features, summed
 	feats int     // how many features that is
+	// concept is the word's id in the concept lexicon (0: not in it).
+	concept uint32
 }
 
 func (l *lexicon) of(w string) *lexeme { return l.words.Get(w, l.lexeme) }
 
 func (l *lexicon) lexeme(w string) *lexeme {
 	fs := appendGrams([]uint32{bucket(fWord, w)}, w)
-	x := &lexeme{vocab: l.vocab.expand(w), sums: make([]int32, l.model.Width()), feats: len(fs)}
+	x := &lexeme{vocab: l.vocab.expand(w), sums: make([]int32, l.model.Width()), feats: len(fs), concept: concepts().ids[w]}
 	l.model.addRows(x.sums, fs)
 	return x
 }
 
-// read looks up every token once and gives the vocabulary's words and the model's prediction,
-// which is Model.predictFeatures(featuresOf(toks)): a message's sum is its words' own sums and its
-// neighbouring pairs' rows.
-func (l *lexicon) read(toks []token) ([]word, Prediction) {
+// read looks up every token once and gives the vocabulary's words, the model's prediction and the
+// concepts found. The prediction is Model.predictFeatures(featuresOf(toks)): a message's sum is
+// its words' own sums, its neighbouring pairs' rows and its concepts' rows.
+func (l *lexicon) read(toks []token) ([]word, Prediction, uint64) {
 	sums := make([]int32, l.model.Width())
 	words := make([]word, 0, len(toks))
+	var xsBuf [64]*lexeme
+	xs := xsBuf[:0]
 	n := 0
 	for i, t := range toks {
 		x := l.of(t.text)
+		xs = append(xs, x)
 		words = appendWords(words, t, x.vocab)
 		for k, v := range x.sums {
 			sums[k] += v
@@ -63,5 +68,11 @@ func (l *lexicon) read(toks []token) ([]word, Prediction) {
 			n++
 		}
 	}
-	return words, l.model.predictSums(sums, n)
+	ct := concepts()
+	var cbuf [32]uint32
+	found := ct.mask(len(xs), func(i int) uint32 { return xs[i].concept })
+	cs := ct.appendFeatures(cbuf[:0], found)
+	l.model.addRows(sums, cs)
+	n += len(cs)
+	return words, l.model.predictSums(sums, n), found
 }

@@ -182,6 +182,18 @@ func (m *Model) TopFeatures(text, head, class string, n int) []Contribution {
 		}
 		out = append(out, Contribution{Word: t.text, Score: h.Scale * float32(sum)})
 	}
+	// The concepts found, and each pair of them, as "[concept]" and "[concept+concept]".
+	ct := concepts()
+	names := ct.namesOf(conceptsOf(tokenize(text)))
+	for i, a := range names {
+		for j := i; j < len(names); j++ {
+			b, word := bucket(fConcept, a), "["+a+"]"
+			if j > i {
+				b, word = bucket(fConceptPair, a+" "+names[j]), "["+a+"+"+names[j]+"]"
+			}
+			out = append(out, Contribution{Word: word, Score: h.Scale * float32(int8(m.Weights[int(b)*width+off+k]))})
+		}
+	}
 	slices.SortStableFunc(out, func(a, b Contribution) int {
 		switch {
 		case a.Score > b.Score:

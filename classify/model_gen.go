@@ -3,9 +3,9 @@
 package classify
 
 var embeddedHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{5.73301, -0.4328375, -0.3858113, 0.35937935, -0.6940198, -0.73026174, -1.4444729, -1.6395811, -1.358528, 0.5944298}, Scale: 0.13157296},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.6794534, 0.20848812, -2.4752686, -2.1869097, -1.2248145}, Scale: 0.07081452},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.62864, -1.2839428, 0.22106989, -3.5639434}, Scale: 0.05765608},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{5.786778, -0.48135313, -0.37262732, 0.29291233, -0.5681692, -0.7354138, -1.3922821, -1.6181287, -1.4720255, 0.56219804}, Scale: 0.11465184},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.6369276, 0.19428049, -2.3603857, -2.1595123, -1.3105768}, Scale: 0.0755131},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.6292577, -1.3545084, 0.18504371, -3.4581056}, Scale: 0.07456192},
 }
 
-var embeddedThresholds = Thresholds{UrgentSure: 0.88267136, UrgentAsk: 0.49885628}
+var embeddedThresholds = Thresholds{UrgentSure: 0.8664049, UrgentAsk: 0.48592845}

@@ -45,7 +45,12 @@ type Why struct {
 	UrgentP    float32
 	UrgentKind string
 	Thresholds Thresholds
+	// concepts are the concept lexicon's concepts found in the message (concepts.go).
+	concepts uint64
 }
+
+// Concepts names the concept lexicon's concepts found in the message.
+func (w Why) Concepts() []string { return concepts().namesOf(w.concepts) }
 
 // Flagged reports whether the reading leads to the emergency answer or the direct question.
 func (r Reading) Flagged() bool { return r.Urgent != "" || r.Ask != "" }
@@ -53,7 +58,7 @@ func (r Reading) Flagged() bool { return r.Urgent != "" || r.Ask != "" }
 // Read reads one message. It does not keep or log the text.
 func (r *Reader) Read(text string) Reading {
 	toks := tokenize(text)
-	words, p := r.lex.read(toks)
+	words, p, cs := r.lex.read(toks)
 	v := r.vocab.classifyWords(words)
 	urgent := p.Head("urgent")
 	pAny := 1 - urgent.Of("")
@@ -63,7 +68,7 @@ func (r *Reader) Read(text string) Reading {
 			kind, best = c, urgent.Probs[i]
 		}
 	}
-	out := Reading{Said: said(toks), Why: Why{Vocabulary: v, Model: p, UrgentP: pAny, UrgentKind: kind, Thresholds: r.model.Thresholds}}
+	out := Reading{Said: said(toks), Why: Why{Vocabulary: v, Model: p, UrgentP: pAny, UrgentKind: kind, Thresholds: r.model.Thresholds, concepts: cs}}
 	if p.feats == 0 {
 		return out
 	}

@@ -222,9 +222,9 @@ func TestReaderFigures(t *testing.T) {
 type blindFloors struct{ urgentRecall, theme, falseUrgent, traps float64 }
 
 var (
-	blindSetFloors  = blindFloors{urgentRecall: 96, theme: 90, falseUrgent: 3, traps: 6}
-	blindSet2Floors = blindFloors{urgentRecall: 89, theme: 90, falseUrgent: 3, traps: 6}
-	blindSet3Floors = blindFloors{urgentRecall: 97, theme: 92, falseUrgent: 3, traps: 2}
+	blindSetFloors  = blindFloors{urgentRecall: 98, theme: 91, falseUrgent: 3, traps: 6}
+	blindSet2Floors = blindFloors{urgentRecall: 90, theme: 90, falseUrgent: 3, traps: 6}
+	blindSet3Floors = blindFloors{urgentRecall: 98, theme: 91, falseUrgent: 3, traps: 2}
 )
 
 // The reader's lexicon gives the model's own prediction and the vocabulary's own reading: the same
@@ -237,7 +237,7 @@ func TestLexiconReadsAsModelAndVocabulary(t *testing.T) {
 		train, _ := corpora(t)
 		for _, u := range train {
 			toks := tokenize(u.Text)
-			words, got := l.read(toks)
+			words, got, _ := l.read(toks)
 			if want := m.predictFeatures(featuresOf(toks)); got.feats != want.feats || !reflect.DeepEqual(got.Heads, want.Heads) {
 				t.Fatalf("%s read of %q: %d features %v, want %d %v", round, u.Text, got.feats, got.Heads, want.feats, want.Heads)
 			}

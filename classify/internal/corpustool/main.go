@@ -6,7 +6,6 @@
 package main
 
 import (
-	"slices"
 	"bufio"
 	"flag"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"meldwijzer/classify"
 )
