@@ -3,9 +3,9 @@
 package classify
 
 var embeddedHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{5.786778, -0.48135313, -0.37262732, 0.29291233, -0.5681692, -0.7354138, -1.3922821, -1.6181287, -1.4720255, 0.56219804}, Scale: 0.11465184},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.6369276, 0.19428049, -2.3603857, -2.1595123, -1.3105768}, Scale: 0.0755131},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.6292577, -1.3545084, 0.18504371, -3.4581056}, Scale: 0.07456192},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{5.790722, -0.47452256, -0.35078382, 0.29098994, -0.5685245, -0.7443149, -1.3907408, -1.6110888, -1.4885488, 0.5483112}, Scale: 0.11406744},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.6407623, 0.19673759, -2.3588686, -2.1504025, -1.3273596}, Scale: 0.07281234},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.635799, -1.3711562, 0.17744295, -3.4403934}, Scale: 0.07394094},
 }
 
-var embeddedThresholds = Thresholds{UrgentSure: 0.8664049, UrgentAsk: 0.48592845}
+var embeddedThresholds = Thresholds{UrgentSure: 0.8746719, UrgentAsk: 0.4815221}
