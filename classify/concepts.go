@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"math/bits"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -33,6 +34,9 @@ const (
 	maxPhraseWords = 3
 )
 
+// playfulConcepts name the concepts of conceptTable.playful.
+var playfulConcepts = []string{"joke", "exaggeration", "gaming"}
+
 // conceptTable is the lexicon, read once at the first message (never at start-up). Its words are
 // numbered, so that a message's phrases are looked up by numbers, not by strings built for it.
 type conceptTable struct {
@@ -47,6 +51,9 @@ type conceptTable struct {
 	// phrase of three: most neighbouring words of a message are no phrase, and this says so
 	// without a map lookup.
 	starts [1 << 16 / 64]uint64
+	// playful are the concepts that say words are not meant literally: a joke marker, an
+	// everyday exaggeration, a game (Reader.Read).
+	playful uint64
 	// single[c] is concept c's feature bucket; pair[c*maxConcepts+d] that of c and d together.
 	single []uint32
 	pair   []uint32
@@ -106,6 +113,9 @@ func parseConcepts(src string) (*conceptTable, error) {
 			c = len(t.names)
 			index[name] = c
 			t.names = append(t.names, name)
+			if slices.Contains(playfulConcepts, name) {
+				t.playful |= 1 << c
+			}
 		}
 		ws := normalizeWords(phrase)
 		switch {

@@ -74,6 +74,12 @@ func (r *Reader) Read(text string) Reading {
 	}
 	th := r.model.Thresholds
 	switch {
+	case v.Urgent != "" && cs&concepts().playful != 0 && pAny < th.UrgentAsk:
+		// an urgent cue in a message that jokes or plays ("ik wil dood lol", "ik schiet je neer in
+		// fortnite") and that the model reads as calm: the direct question, with 113 and 112 on
+		// screen, instead of the emergency answer. A joke can hide a real cry, so it is never
+		// let go; asking is what crisis lines advise.
+		out.Ask = v.Urgent
 	case v.Urgent != "":
 		out.Urgent = v.Urgent
 	case v.Idiom || v.Negated:

@@ -31,6 +31,11 @@ func TestTypedAnswersKeepTheConversationsPlace(t *testing.T) {
 		{"no at the direct question goes on", "student", "nl", "vraag-zelfdoding?theme=pesten", "nee", "count?theme=pesten", false},
 		{"staff: no danger", "staff", "nl", "danger?involved=student-student&theme=pesten&where=school", "nee", "protocol?involved=student-student&theme=pesten&where=school", false},
 		{"urgent wins at a route page", "student", "nl", "route?theme=pesten&where=school", "ik wil niet meer leven", "urgent?theme=pesten&urgent=suicide&where=school", false},
+		// an urgent cue in a joke the model reads as calm is asked about directly, never let go;
+		// with a plan and a moment the joke marker changes nothing
+		{"a cue in a joke is asked about", "student", "nl", "where?theme=pesten", "als die rekenles nog langer duurt pleeg ik zelfmoord hahaha grapje", "vraag-zelfdoding?theme=pesten", false},
+		{"a cue in a game is asked about", "student", "en", "", "bro im gonna shoot you in fortnite tonight lmao", "vraag-gevaar?theme=agressie&where=online", false},
+		{"a joke marker does not hide a plan", "student", "nl", "where?theme=pesten", "lol ik wil echt dood vanavond, heb de pillen al", "urgent?theme=pesten&urgent=suicide", false},
 		// staff: a story that says who is involved skips that question; one that does not asks it
 		{"staff: who is involved, read", "staff", "nl", "", "Een collega maakt seksuele opmerkingen tegen een studente van 16", "danger?involved=medewerker-student&theme=seksueel&where=school", false},
 		{"staff: who is involved, asked", "staff", "nl", "", "Er worden racistische dingen geroepen", "involved?theme=discriminatie&where=school", false},
