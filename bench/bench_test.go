@@ -126,7 +126,7 @@ func BenchmarkMeldwijzer(b *testing.B) {
 func (r *run) render(took time.Duration) (string, *Row) {
 	var sb strings.Builder
 	sb.WriteString("\nMeldwijzer bench: each part side by side with its ceiling (loopback, " +
-		fmt.Sprint(runtime.NumCPU()) + " CPUs).\nSides A and B run in turns (A B, B A, ...); RATIO is the median over the pairs of turns (lowest–highest pair); cold starts are medians of 5 starts each.\n\n")
+		fmt.Sprint(runtime.NumCPU()) + " CPUs).\nSides A and B run in turns (A B, B A, ...); RATIO is the median over the pairs of turns (lowest–highest pair); cold starts are medians of " + fmt.Sprint(coldStarts) + " starts each.\n\n")
 	tw := tabwriter.NewWriter(&sb, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PART\tVALUE\tCEILING / BASELINE\tRATIO\tRATIO =\tGOAL")
 	for _, row := range r.rows {

@@ -15,12 +15,14 @@ const words = {
     bullying: /^Pesten/, school: /^Op school$/, notNow: /^Nee, nu niet/, unclear: /^Dat begreep ik niet goed/,
     place: 'op mijn stage', gibberish: 'qwerty asdf',
     suicide: 'ik wil niet meer leven', danger: 'hij staat nu voor de deur met een mes', assault: 'ik ben gisteren verkracht',
+    joke: 'als die rekenles nog langer duurt pleeg ik zelfmoord hahaha grapje', asked: /Denk je erover om een eind aan je leven te maken\?/, yes: /^Ja, of soms/,
   },
   en: {
     student: 'I am a student', next: 'Continue', box: 'Type what happened', send: 'Send',
     bullying: /^Bullying/, school: /^At school$/, notNow: /^No, not now/, unclear: /^I did not quite understand/,
     place: 'at my internship', gibberish: 'qwerty asdf',
     suicide: 'I want to end my life', danger: 'someone is outside with a knife right now', assault: 'I was raped last night',
+    joke: 'bro im gonna kill myself if this lesson takes any longer lmao jk', asked: /Are you thinking about ending your life\?/, yes: /^Yes, or sometimes/,
   },
 };
 
@@ -109,6 +111,23 @@ for (const lang of ['nl', 'en']) {
         });
       });
     }
+
+    // A joke with a suicide cue is neither let go nor answered with the emergency screen: the
+    // guide asks straight out, with 113 on the first screen.
+    test('a joke with a suicide cue gets the direct question, with 113 on the first screen', async () => {
+      await phone({}, async (page) => {
+        const w = words[lang];
+        await begin(page, lang);
+        const { body } = await type(page, lang, w.joke);
+        assert.ok(!body.urgent, 'not the emergency answer');
+        assert.match(body.node.id, /^vraag-zelfdoding/);
+        const last = page.locator('#log .msg.guide').last();
+        assert.match(await last.innerText(), w.asked);
+        assert.ok(await onFirstScreen(page, last.locator('a[href="tel:113"]').first()), '113 on the first screen');
+        await option(page, w.yes).waitFor();
+        await shot(page, `23-joke-asked-${lang}`);
+      });
+    });
 
     test('offline, the page itself offers 112 and 113', async () => {
       await phone({ failedLoadsExpected: true }, async (page) => {
