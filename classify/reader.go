@@ -72,27 +72,7 @@ func (r *Reader) Read(text string) Reading {
 	if p.feats == 0 {
 		return out
 	}
-	th := r.model.Thresholds
-	switch {
-	case v.Urgent != "" && cs&concepts().playful != 0 && pAny < th.UrgentAsk:
-		// an urgent cue in a message that jokes or plays ("ik wil dood lol", "ik schiet je neer in
-		// fortnite") and that the model reads as calm: the direct question, with 113 and 112 on
-		// screen, instead of the emergency answer. A joke can hide a real cry, so it is never
-		// let go; asking is what crisis lines advise.
-		out.Ask = v.Urgent
-	case v.Urgent != "":
-		out.Urgent = v.Urgent
-	case v.Idiom || v.Negated:
-		// an idiom ("ik schrok me dood") or a negated cue ("ik wil niet dood hoor") and no urgent
-		// cue: what would be a sure reading is a question at most, a possible risk is not asked
-		if pAny >= th.UrgentSure {
-			out.Ask = kind
-		}
-	case pAny >= th.UrgentSure:
-		out.Urgent = kind
-	case pAny >= th.UrgentAsk:
-		out.Ask = kind
-	}
+	out.Urgent, out.Ask = r.model.Thresholds.urgency(v, pAny, kind, cs&concepts().playful != 0)
 	out.Involved = v.Involved
 	out.Theme = combine(p.Head("theme"), v.Theme)
 	out.Where = combine(p.Head("where"), v.Where)
@@ -131,4 +111,32 @@ func combine(h HeadPrediction, vocab string) string {
 		}
 	}
 	return best
+}
+
+// urgency decides between the emergency answer (urgent), the direct question (ask) and neither,
+// from the vocabulary's reading v, the model's probability of any urgent kind and its likeliest
+// kind, and whether the message jokes or plays (a concept of concepts.tsv).
+func (th Thresholds) urgency(v Result, pAny float32, kind string, playful bool) (urgent, ask string) {
+	switch {
+	case v.Urgent != "" && playful && pAny < th.UrgentAsk:
+		// an urgent cue in a message that jokes or plays ("ik wil dood lol", "ik schiet je neer in
+		// fortnite") and that the model reads as calm: the direct question, with 113 and 112 on
+		// screen, instead of the emergency answer. A joke can hide a real cry, so it is never
+		// let go; asking is what crisis lines advise.
+		return "", v.Urgent
+	case v.Urgent != "":
+		return v.Urgent, ""
+	case v.Idiom || v.Negated:
+		// an idiom ("ik schrok me dood") or a negated cue ("ik denk niet aan zelfmoord") and no
+		// urgent cue: never the emergency answer, but a possible risk in the rest of the message
+		// is still asked about ("..., maar mijn vader heeft me opgesloten")
+		if pAny >= th.UrgentAsk {
+			return "", kind
+		}
+	case pAny >= th.UrgentSure:
+		return kind, ""
+	case pAny >= th.UrgentAsk:
+		return "", kind
+	}
+	return "", ""
 }

@@ -251,3 +251,44 @@ func TestLexiconReadsAsModelAndVocabulary(t *testing.T) {
 		t.Fatal("no corpus")
 	}
 }
+
+// How the vocabulary and the model decide together: an urgent cue always flags (a joke the model
+// reads as calm is asked about, not let go); an idiom or a negation keeps the emergency answer
+// away, never the direct question about a risk in the rest of the message.
+func TestUrgency(t *testing.T) {
+	th := Thresholds{UrgentAsk: 0.5, UrgentSure: 0.9}
+	cue := Result{Urgent: "suicide"}
+	for _, tc := range []struct {
+		name        string
+		v           Result
+		p           float32
+		playful     bool
+		urgent, ask string
+	}{
+		{"a cue", cue, 0.01, false, "suicide", ""},
+		{"a cue in a joke the model reads as calm", cue, 0.01, true, "", "suicide"},
+		{"a cue in a joke the model reads as possible risk", cue, 0.6, true, "suicide", ""},
+		{"an idiom alone", Result{Idiom: true}, 0.01, false, "", ""},
+		{"an idiom and a possible risk", Result{Idiom: true}, 0.6, false, "", "danger"},
+		{"an idiom and a sure risk", Result{Idiom: true}, 0.95, false, "", "danger"},
+		{"a negated cue and a possible risk", Result{Negated: true}, 0.6, false, "", "danger"},
+		{"the model alone, possible", Result{}, 0.6, false, "", "danger"},
+		{"the model alone, sure", Result{}, 0.95, false, "danger", ""},
+		{"nothing", Result{}, 0.2, true, "", ""},
+	} {
+		if urgent, ask := th.urgency(tc.v, tc.p, "danger", tc.playful); urgent != tc.urgent || ask != tc.ask {
+			t.Errorf("%s: urgent %q ask %q, want urgent %q ask %q", tc.name, urgent, ask, tc.urgent, tc.ask)
+		}
+	}
+	// and in a whole reading
+	r := reader(t)
+	for _, tc := range []struct{ text, urgent, ask string }{
+		{"ik schrok me dood toen de brandweer langskwam", "", ""},
+		{"ik denk niet aan zelfmoord, maar er staat nu een jongen met een mes bij de ingang", "danger", ""},
+		{"als die rekenles nog langer duurt pleeg ik zelfmoord hahaha grapje", "", "suicide"},
+	} {
+		if got := r.Read(tc.text); got.Urgent != tc.urgent || got.Ask != tc.ask {
+			t.Errorf("%q: urgent %q ask %q, want urgent %q ask %q", tc.text, got.Urgent, got.Ask, tc.urgent, tc.ask)
+		}
+	}
+}

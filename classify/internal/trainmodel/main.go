@@ -94,12 +94,11 @@ func or(s string) string {
 
 // recallCurve prints, for shares of calm messages that may be flagged, the threshold on the model's
 // urgent probability that allows it (out of fold) and what it gives: urgent recall and idiom traps
-// flagged. A message with an urgent cue in the vocabulary is flagged whatever the threshold; one with
-// an idiom or a negated cue only by the vocabulary.
+// flagged. A message with an urgent cue in the vocabulary is flagged whatever the threshold (an
+// idiom or a negated cue keeps only the emergency answer away, not the question).
 func recallCurve(corpus []classify.Utterance, readings []classify.Reading) {
 	flag := func(r classify.Reading, t float32) bool {
-		v := r.Why.Vocabulary
-		return v.Urgent != "" || !v.Idiom && !v.Negated && r.Why.UrgentP >= t
+		return r.Why.Vocabulary.Urgent != "" || r.Why.UrgentP >= t
 	}
 	var calm []float32
 	for i, u := range corpus {
