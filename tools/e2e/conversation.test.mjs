@@ -113,8 +113,8 @@ for (const lang of ['nl', 'en']) {
     }
 
     // A joke with a suicide cue is neither let go nor answered with the emergency screen: the
-    // guide asks straight out, with 113 on the first screen.
-    test('a joke with a suicide cue gets the direct question, with 113 on the first screen', async () => {
+    // guide asks straight out, with 113 and the answers on the first screen.
+    test('a joke with a suicide cue gets the direct question, with 113 and the answers on the first screen', async () => {
       await phone({}, async (page) => {
         const w = words[lang];
         await begin(page, lang);
@@ -124,7 +124,7 @@ for (const lang of ['nl', 'en']) {
         const last = page.locator('#log .msg.guide').last();
         assert.match(await last.innerText(), w.asked);
         assert.ok(await onFirstScreen(page, last.locator('a[href="tel:113"]').first()), '113 on the first screen');
-        await option(page, w.yes).waitFor();
+        assert.ok(await onFirstScreen(page, option(page, w.yes)), 'the answers right below the question');
         await shot(page, `23-joke-asked-${lang}`);
       });
     });

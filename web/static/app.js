@@ -368,6 +368,10 @@
       b.append(ol);
     }
     m.append(b);
+    // A direct question about a risk ("Denk je erover om een eind aan je leven te maken?") has its
+    // call on top; its answers follow the question at once, and the full cards come below them.
+    const askFirst = !node.urgent && first && first.kind === 'emergency';
+    if (askFirst) appendOptions(m, node, current);
     // The staff protocol ends in registering what happened: one tap to the form, with what the
     // conversation already knows.
     if (S.audience === 'staff' && Array.isArray(node.steps) && node.steps.length) {
@@ -407,25 +411,28 @@
       more.append(list);
       m.append(more);
     }
-    if (current && Array.isArray(node.options) && node.options.length) {
-      const g = el('div', 'opts');
-      g.setAttribute('role', 'group');
-      g.setAttribute('aria-label', t('choose'));
-      for (const o of node.options) {
-        const btn = el('button', 'opt' + (o.urgent ? ' opt-urgent' : ''));
-        btn.type = 'button';
-        if (o.urgent) {
-          const i = el('span', 'ico', '!');
-          i.setAttribute('aria-hidden', 'true');
-          btn.append(i);
-        }
-        btn.append(el('span', 'lbl', o.label));
-        btn.addEventListener('click', () => choose(o));
-        g.append(btn);
-      }
-      m.append(g);
-    }
+    if (!askFirst) appendOptions(m, node, current);
     return m;
+  }
+  // appendOptions adds the answers of the current question.
+  function appendOptions(m, node, current) {
+    if (!current || !Array.isArray(node.options) || !node.options.length) return;
+    const g = el('div', 'opts');
+    g.setAttribute('role', 'group');
+    g.setAttribute('aria-label', t('choose'));
+    for (const o of node.options) {
+      const btn = el('button', 'opt' + (o.urgent ? ' opt-urgent' : ''));
+      btn.type = 'button';
+      if (o.urgent) {
+        const i = el('span', 'ico', '!');
+        i.setAttribute('aria-hidden', 'true');
+        btn.append(i);
+      }
+      btn.append(el('span', 'lbl', o.label));
+      btn.addEventListener('click', () => choose(o));
+      g.append(btn);
+    }
+    m.append(g);
   }
   function dropOptions() {
     for (const g of log.querySelectorAll('.opts')) g.remove();
