@@ -11,9 +11,9 @@ import (
 
 // The concept lexicon (concepts.tsv) groups the many words and short phrases by which people say
 // the same thing: "blaffer", "strap" and "pistool" are all a weapon; "hele strip", "alles
-// ingenomen" and "od" are all something already taken. It was written by a lexicographer of a
-// crisis chat line from their own knowledge of how young people write, without seeing the corpus,
-// the vocabulary or the test sets.
+// ingenomen" and "od" are all something already taken. Independent writers wrote it from their own
+// knowledge of how young people and staff write, without seeing the corpus, the vocabulary or the
+// test sets (corpus/README.md).
 //
 // The model gets each concept found in a message as a feature, and each pair of concepts found
 // together ("method" with "time_now" is a plan with a moment). So what it learns from one wording
@@ -75,6 +75,7 @@ func (t *conceptTable) mayStart(key uint64) bool {
 	return t.starts[w]&b != 0
 }
 
+// maxConceptWords is how many words phraseKey's 21 bits number.
 const maxConceptWords = 1<<21 - 1
 
 var concepts = sync.OnceValue(func() *conceptTable {
@@ -150,12 +151,11 @@ func parseConcepts(src string) (*conceptTable, error) {
 	return t, nil
 }
 
-// mask gives the concepts of a tokenised message; id(i) is token i's word id (ids[text], 0 when
-// the lexicon does not have it).
-func (t *conceptTable) mask(n int, id func(i int) uint32) uint64 {
+// mask gives the concepts of a message from its words' ids (ids[text] of each token, 0 when the
+// lexicon does not have it).
+func (t *conceptTable) mask(ids []uint32) uint64 {
 	var m uint64
-	for i := range n {
-		w := id(i)
+	for i, w := range ids {
 		if w == 0 {
 			continue
 		}
@@ -164,8 +164,7 @@ func (t *conceptTable) mask(n int, id func(i int) uint32) uint64 {
 			continue
 		}
 		key := uint64(w)
-		for j := i + 1; j < n && j < i+maxPhraseWords; j++ {
-			next := id(j)
+		for _, next := range ids[i+1 : min(len(ids), i+maxPhraseWords)] {
 			if next == 0 {
 				break
 			}
@@ -184,7 +183,6 @@ func (t *conceptTable) appendFeatures(out []uint32, m uint64) []uint32 {
 	for rest := m; rest != 0; rest &= rest - 1 {
 		c := bits.TrailingZeros64(rest)
 		out = append(out, t.single[c])
-
 		for more := rest &^ (1 << c); more != 0; more &= more - 1 {
 			out = append(out, t.pair[c*maxConcepts+bits.TrailingZeros64(more)])
 		}
@@ -204,5 +202,9 @@ func (t *conceptTable) namesOf(m uint64) []string {
 // conceptsOf gives the concepts of a tokenised message.
 func conceptsOf(toks []token) uint64 {
 	t := concepts()
-	return t.mask(len(toks), func(i int) uint32 { return t.ids[toks[i].text] })
+	ids := make([]uint32, len(toks))
+	for i, tok := range toks {
+		ids[i] = t.ids[tok.text]
+	}
+	return t.mask(ids)
 }

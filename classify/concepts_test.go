@@ -38,8 +38,7 @@ func TestConceptsOfAMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	of := func(text string) []string {
-		toks := tokenize(text)
-		return ct.namesOf(ct.mask(len(toks), func(i int) uint32 { return ct.ids[toks[i].text] }))
+		return ct.namesOf(ct.mask(idsOf(ct, text)))
 	}
 	for _, tc := range []struct {
 		text string
@@ -56,10 +55,17 @@ func TestConceptsOfAMessage(t *testing.T) {
 			t.Errorf("concepts of %q = %v, want %v", tc.text, got, tc.want)
 		}
 	}
-	toks := tokenize("pillen vanavond")
-	got := ct.appendFeatures(nil, ct.mask(len(toks), func(i int) uint32 { return ct.ids[toks[i].text] }))
+	got := ct.appendFeatures(nil, ct.mask(idsOf(ct, "pillen vanavond")))
 	want := []uint32{bucket(fConcept, "method"), bucket(fConceptPair, "method time_now"), bucket(fConcept, "time_now")}
 	if !slices.Equal(got, want) {
 		t.Errorf("features of two concepts = %v, want %v", got, want)
 	}
+}
+
+func idsOf(ct *conceptTable, text string) []uint32 {
+	var ids []uint32
+	for _, tok := range tokenize(text) {
+		ids = append(ids, ct.ids[tok.text])
+	}
+	return ids
 }

@@ -34,8 +34,8 @@ func features(text string) []uint32 { return featuresOf(tokenize(text)) }
 // featuresOf returns the feature buckets of a tokenised text, sorted. A feature counts as often as
 // it occurs (a bag, as in fastText), so that a message's sum is the sum of its words' own sums, its
 // pairs' and its concepts' (once each): the reader adds up each word's row once remembered
-// (lexicon.go). Stems are left to
-// the character n-grams, which cover the same ground without a stemmer's cost per word.
+// (lexicon.go). Stems are left to the character n-grams, which cover the same ground without a
+// stemmer's cost per word.
 func featuresOf(toks []token) []uint32 {
 	out := make([]uint32, 0, len(toks)*30)
 	prev := ""

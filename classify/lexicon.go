@@ -52,12 +52,12 @@ func (l *lexicon) lexeme(w string) *lexeme {
 func (l *lexicon) read(toks []token) ([]word, Prediction, uint64) {
 	sums := make([]int32, l.model.Width())
 	words := make([]word, 0, len(toks))
-	var xsBuf [64]*lexeme
-	xs := xsBuf[:0]
+	var idBuf [64]uint32
+	ids := idBuf[:0] // the words' ids in the concept lexicon
 	n := 0
 	for i, t := range toks {
 		x := l.of(t.text)
-		xs = append(xs, x)
+		ids = append(ids, x.concept)
 		words = appendWords(words, t, x.vocab)
 		for k, v := range x.sums {
 			sums[k] += v
@@ -70,7 +70,7 @@ func (l *lexicon) read(toks []token) ([]word, Prediction, uint64) {
 	}
 	ct := concepts()
 	var cbuf [32]uint32
-	found := ct.mask(len(xs), func(i int) uint32 { return xs[i].concept })
+	found := ct.mask(ids)
 	cs := ct.appendFeatures(cbuf[:0], found)
 	l.model.addRows(sums, cs)
 	n += len(cs)

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -182,16 +183,16 @@ func (m *Model) TopFeatures(text, head, class string, n int) []Contribution {
 		}
 		out = append(out, Contribution{Word: t.text, Score: h.Scale * float32(sum)})
 	}
-	// The concepts found, and each pair of them, as "[concept]" and "[concept+concept]".
+	// The concepts found, and each pair of them, as "[concept]" and "[concept+concept]", scored
+	// by the buckets the features use.
 	ct := concepts()
-	names := ct.namesOf(conceptsOf(tokenize(text)))
-	for i, a := range names {
-		for j := i; j < len(names); j++ {
-			b, word := bucket(fConcept, a), "["+a+"]"
-			if j > i {
-				b, word = bucket(fConceptPair, a+" "+names[j]), "["+a+"+"+names[j]+"]"
-			}
-			out = append(out, Contribution{Word: word, Score: h.Scale * float32(int8(m.Weights[int(b)*width+off+k]))})
+	for rest := conceptsOf(tokenize(text)); rest != 0; rest &= rest - 1 {
+		c := bits.TrailingZeros64(rest)
+		score := func(b uint32) float32 { return h.Scale * float32(int8(m.Weights[int(b)*width+off+k])) }
+		out = append(out, Contribution{Word: "[" + ct.names[c] + "]", Score: score(ct.single[c])})
+		for more := rest &^ (1 << c); more != 0; more &= more - 1 {
+			d := bits.TrailingZeros64(more)
+			out = append(out, Contribution{Word: "[" + ct.names[c] + "+" + ct.names[d] + "]", Score: score(ct.pair[c*maxConcepts+d])})
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Contribution) int {
