@@ -51,14 +51,20 @@ type Text struct {
 	EN string `json:"en" yaml:"en"`
 }
 
-// InstitutionStore keeps the institutions.
-type InstitutionStore interface {
-	// PutInstitution adds or replaces the record (and its domain index) in one write.
-	PutInstitution(ctx context.Context, inst *Institution) error
+// InstitutionReader reads the institution records: all that the guide's function needs, so
+// that it can link a reader that cannot write (store/dynamoread).
+type InstitutionReader interface {
 	// Institution returns the record; ENOTFOUND if there is none.
 	Institution(ctx context.Context, id string) (*Institution, error)
-	// Institutions lists every record, sorted by id.
+	// Institutions lists every record, sorted by id (empty, not nil, when there are none).
 	Institutions(ctx context.Context) ([]*Institution, error)
+}
+
+// InstitutionStore keeps the institutions.
+type InstitutionStore interface {
+	InstitutionReader
+	// PutInstitution adds or replaces the record (and its domain index) in one write.
+	PutInstitution(ctx context.Context, inst *Institution) error
 	// InstitutionByDomain returns the institution that registered the sign-in domain; ENOTFOUND
 	// if none did.
 	InstitutionByDomain(ctx context.Context, domain string) (*Institution, error)

@@ -68,9 +68,10 @@ type Options struct {
 	// Members is the role directory (the Cognito user pool) for "who has access"; nil where the
 	// identity provider's groups are the roles (the members routes then answer 501).
 	Members members.Directory
-	// Institutions is the institution store; nil: Store's, when it is one (bolt and dynamo are),
-	// else none (only the demo seed, in demo mode).
-	Institutions meldwijzer.InstitutionStore
+	// Institutions reads the institution records; nil: Store's, when it is one (bolt and dynamo
+	// are), else none (only the demo seed, in demo mode). With a Store it must also write (the
+	// admin's settings): a reader alone (store/dynamoread) is for the guide's function.
+	Institutions meldwijzer.InstitutionReader
 	// InstitutionTTL is how long the institutions are cached (catalog.TTL when zero).
 	InstitutionTTL time.Duration
 	// Content and Guide, when set, are used instead of loading content.FS (tests load it once).
@@ -122,7 +123,11 @@ func New(o Options) (*App, error) {
 	}
 	var settings *catalog.Settings
 	if o.Store != nil {
-		settings = catalog.NewSettings(a.Institutions, a.Content, o.Store, o.Now)
+		writer, ok := instStore.(meldwijzer.InstitutionStore)
+		if !ok && instStore != nil {
+			return nil, errors.New("app: a store's institutions must be writable (the admin's settings); a reader alone is for the guide")
+		}
+		settings = catalog.NewSettings(a.Institutions, writer, a.Content, o.Store, o.Now)
 	}
 	if o.Store != nil {
 		if o.Sealer == nil {

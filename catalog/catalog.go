@@ -28,7 +28,7 @@ const refreshTimeout = 5 * time.Second
 
 // Catalog is the institutions this server serves.
 type Catalog struct {
-	store meldwijzer.InstitutionStore
+	store meldwijzer.InstitutionReader
 	demo  bool
 	seed  []*meldwijzer.Institution
 	ttl   time.Duration
@@ -56,8 +56,9 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// New returns a catalog over the store; it does no I/O.
-func New(store meldwijzer.InstitutionStore, o Options) *Catalog {
+// New returns a catalog over the store; it does no I/O. It only reads: writes go to the store
+// itself (Settings), then Forget.
+func New(store meldwijzer.InstitutionReader, o Options) *Catalog {
 	c := &Catalog{store: store, demo: o.Demo, seed: o.Seed, ttl: o.TTL, now: o.Now, log: o.Logger}
 	if c.ttl <= 0 {
 		c.ttl = TTL
@@ -70,9 +71,6 @@ func New(store meldwijzer.InstitutionStore, o Options) *Catalog {
 	}
 	return c
 }
-
-// Store is the store behind the catalog (writes go there, then Forget).
-func (c *Catalog) Store() meldwijzer.InstitutionStore { return c.store }
 
 // Institution returns the institution with the id; ENOTFOUND when the server does not serve it.
 func (c *Catalog) Institution(id string) (*meldwijzer.Institution, error) {

@@ -13,18 +13,20 @@ import (
 // Settings is what an institution's admin reads and changes of its own record.
 type Settings struct {
 	catalog *Catalog
+	store   meldwijzer.InstitutionStore
 	content *content.Bundle
 	audit   meldwijzer.AuditLog
 	now     func() time.Time
 }
 
 // NewSettings returns the admin's service: writes are checked against the content (contact
-// roles), audited in the log, and then written to the catalog's store.
-func NewSettings(c *Catalog, b *content.Bundle, audit meldwijzer.AuditLog, now func() time.Time) *Settings {
+// roles), audited in the log, and then written to the store (the one behind the catalog; nil:
+// the settings are read from the catalog and cannot be changed).
+func NewSettings(c *Catalog, store meldwijzer.InstitutionStore, b *content.Bundle, audit meldwijzer.AuditLog, now func() time.Time) *Settings {
 	if now == nil {
 		now = time.Now
 	}
-	return &Settings{catalog: c, content: b, audit: audit, now: now}
+	return &Settings{catalog: c, store: store, content: b, audit: audit, now: now}
 }
 
 // Admin is the signed-in admin, as the audit log names them.
@@ -40,10 +42,10 @@ func (s *Settings) Institution(ctx context.Context, id string) (*meldwijzer.Inst
 	if err != nil {
 		return nil, err
 	}
-	if s.catalog.store == nil {
+	if s.store == nil {
 		return served, nil
 	}
-	inst, err := s.catalog.store.Institution(ctx, id)
+	inst, err := s.store.Institution(ctx, id)
 	if meldwijzer.ErrorCode(err) == meldwijzer.ENOTFOUND {
 		return served, nil // a demo institution that nothing wrote yet (Options.Seed)
 	}
@@ -54,7 +56,7 @@ func (s *Settings) Institution(ctx context.Context, id string) (*meldwijzer.Inst
 // checks the content (an EINVALID naming every problem, nothing written), audited, and written;
 // the guide shows them within the catalog's TTL (at once in this process).
 func (s *Settings) SetContacts(ctx context.Context, who Admin, contacts []meldwijzer.Contact) (*meldwijzer.Institution, error) {
-	if s.catalog.store == nil || s.audit == nil {
+	if s.store == nil || s.audit == nil {
 		return nil, meldwijzer.Errorf(meldwijzer.EUNAVAILABLE, "institution settings are not set up on this server")
 	}
 	current, err := s.Institution(ctx, who.Institution)
@@ -77,7 +79,7 @@ func (s *Settings) SetContacts(ctx context.Context, who Admin, contacts []meldwi
 	if err != nil {
 		return nil, err
 	}
-	if err := s.catalog.store.PutInstitution(ctx, &next); err != nil {
+	if err := s.store.PutInstitution(ctx, &next); err != nil {
 		return nil, err
 	}
 	s.catalog.Forget()

@@ -12,7 +12,7 @@ import (
 	"meldwijzer/app"
 	"meldwijzer/config"
 	"meldwijzer/lambdahttp"
-	"meldwijzer/store/dynamo"
+	"meldwijzer/store/dynamoread"
 )
 
 func main() {
@@ -29,11 +29,15 @@ func newHandler(log *slog.Logger) (*lambdahttp.Handler, error) {
 	if c.Table != "" {
 		// The institutions (read only: GetItem and Query on their partitions, infra/access.go),
 		// cached for catalog.TTL. Without a table, only the demo institutions in demo mode.
+		// dynamoread, not store/dynamo: the SDK's DynamoDB client alone took most of this
+		// function's cold start beyond a hello-world function's.
 		cfg, err := config.LambdaAWS(os.Getenv)
 		if err != nil {
 			return nil, err
 		}
-		o.Institutions = dynamo.New(dynamo.NewClient(cfg), c.Table)
+		if o.Institutions, err = dynamoread.New(cfg, c.Table, dynamoread.Options{}); err != nil {
+			return nil, err
+		}
 	}
 	a, err := app.New(o)
 	if err != nil {

@@ -413,3 +413,11 @@ func TestInstitutionContract(t *testing.T) {
 		return s
 	})
 }
+
+func TestInstitutionReadContract(t *testing.T) {
+	storetest.RunInstitutionReads(t, func(t *testing.T) (meldwijzer.InstitutionStore, meldwijzer.InstitutionReader) {
+		s := open(t, filepath.Join(t.TempDir(), "meldwijzer.db"))
+		t.Cleanup(func() { s.Close() })
+		return s, s
+	})
+}

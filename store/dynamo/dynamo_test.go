@@ -110,3 +110,12 @@ func TestInstitutionContract(t *testing.T) {
 		return open(t).(*dynamo.Store)
 	})
 }
+
+// TestInstitutionReadContract: the adapter reads what it wrote (store/dynamoread runs the same
+// suite, reading what this adapter wrote).
+func TestInstitutionReadContract(t *testing.T) {
+	storetest.RunInstitutionReads(t, func(t *testing.T) (meldwijzer.InstitutionStore, meldwijzer.InstitutionReader) {
+		s := open(t).(*dynamo.Store)
+		return s, s
+	})
+}
