@@ -26,6 +26,9 @@ import (
 // The record carries a version; PutInstitution and DeleteInstitution write the record and every
 // domain item it gains or loses in one TransactWriteItems, conditional on the version they read,
 // so that two writers never leave a domain pointing at the wrong record.
+//
+// store/dynamoread reads the records too (the guide's function, without the SDK's client): a
+// change to their item shape changes it as well; its tests read what this adapter wrote.
 const (
 	// PartitionInstitutions is the one partition of the institution records (an exact key).
 	PartitionInstitutions = "INSTITUTIONS"
