@@ -7,6 +7,8 @@ import (
 	"strings"
 )
 
+// The vocabulary and the concept lexicon first (prepared.go): training reads the concepts.
+//go:generate go run ./internal/prepare -dir .
 //go:generate go run ./internal/trainmodel -dir .
 
 // Where the corpus and the generated model live, relative to this package.

@@ -11,6 +11,7 @@ import (
 )
 
 //go:generate go run ./internal/snapshot -dir .
+//go:generate go run ../classify/internal/prepare -dir ../classify
 
 // SnapshotFile is the checked content as Go source, written at build time by `go generate
 // ./content` (content/internal/snapshot): one package-level composite literal of strings, bools
