@@ -97,6 +97,9 @@ func BenchmarkMeldwijzer(b *testing.B) {
 	if want("guide") {
 		guideRows(r)
 	}
+	if want("guide") || want("first") {
+		firstMessageRow(r)
+	}
 	if want("dashboard") {
 		dashboardRows(r)
 	}

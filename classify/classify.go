@@ -95,27 +95,33 @@ type affix struct {
 // Classifier reads messages with a compiled vocabulary. It is immutable after New and safe for
 // concurrent use.
 type Classifier struct {
-	threshold float64
-	slang     map[string][]string
-	negations map[string]bool
-	known     map[string]bool
-
-	pats     []pattern
-	byEntry  map[string]int32
-	wordIdx  map[string][]int32 // key -> single-word patterns
-	firstIdx map[string][]int32 // key -> phrase patterns whose first word has the key
-	prefixes []affix
-	suffixes []affix
-	allKeys  map[string]bool     // every key of every word of every pattern
-	keyIDs   map[string]int32    // a number for every key of a pattern's words
-	typoIdx  map[string][]string // a vocabulary word, and each of its one-rune deletions -> the word
-	typoKeys map[string][]string // vocabulary word -> its keys
+	*compiled
 
 	// expansions remembers expand(t) across messages: what the vocabulary finds in a token
 	// depends on the token alone. (The reader keeps its own cache of tokens, with the model's part
 	// beside this: lexicon.go.)
 	expansions *snapcache.Cache[string, []expansion]
 	occPool    sync.Pool // *occurrences
+}
+
+// compiled is the vocabulary as New compiles it: slices and sorted tables only (table.go), so
+// that it can be written as Go source of static data (vocabulary_gen.go) and read at a cold start
+// without any work.
+type compiled struct {
+	threshold float64
+	slang     table[string, []string]
+	negations set
+	known     set
+
+	pats     []pattern
+	wordIdx  table[string, []int32] // key -> single-word patterns
+	firstIdx table[string, []int32] // key -> phrase patterns whose first word has the key
+	prefixes []affix
+	suffixes []affix
+	allKeys  set                     // every key of every word of every pattern
+	keyIDs   table[string, int32]    // a number for every key of a pattern's words
+	typoIdx  table[string, []string] // a vocabulary word, and each of its one-rune deletions -> the word
+	typoKeys table[string, []string] // vocabulary word -> its keys
 
 	idioms   []int32
 	themes   []scored
@@ -124,21 +130,45 @@ type Classifier struct {
 	urgent   []urgentKind
 }
 
+// compiler builds a compiled vocabulary in maps, made tables at the end (finish). Its maps have
+// the names of the tables they become, and hide them while it compiles.
+type compiler struct {
+	*compiled
+	slang     map[string][]string
+	negations map[string]bool
+	known     map[string]bool
+	byEntry   map[string]int32 // a pattern's kind and normalised text -> the pattern (shared)
+	wordIdx   map[string][]int32
+	firstIdx  map[string][]int32
+	allKeys   map[string]bool
+	keyIDs    map[string]int32
+	typoIdx   map[string][]string
+	typoKeys  map[string][]string
+}
+
 // New compiles the vocabulary: it normalises and stems every entry once. The vocabulary should have
 // passed Check; entries that are empty after normalisation are skipped.
-func New(v *Vocabulary) *Classifier {
-	c := &Classifier{
-		expansions: snapcache.New[string, []expansion](maxCachedWords, freshWords, strings.Clone),
-		threshold:  v.Threshold,
-		slang:      map[string][]string{},
-		negations:  map[string]bool{},
-		known:      map[string]bool{},
-		byEntry:    map[string]int32{},
-		wordIdx:    map[string][]int32{},
-		firstIdx:   map[string][]int32{},
-		allKeys:    map[string]bool{},
-		typoIdx:    map[string][]string{},
-		typoKeys:   map[string][]string{},
+func New(v *Vocabulary) *Classifier { return newClassifier(compile(v)) }
+
+// newClassifier reads messages with a compiled vocabulary (New's, or the one generated at build
+// time: EmbeddedVocabulary).
+func newClassifier(cv *compiled) *Classifier {
+	return &Classifier{compiled: cv, expansions: snapcache.New[string, []expansion](maxCachedWords, freshWords, strings.Clone)}
+}
+
+func compile(v *Vocabulary) *compiled {
+	c := &compiler{
+		compiled:  &compiled{threshold: v.Threshold},
+		slang:     map[string][]string{},
+		negations: map[string]bool{},
+		known:     map[string]bool{},
+		byEntry:   map[string]int32{},
+		wordIdx:   map[string][]int32{},
+		firstIdx:  map[string][]int32{},
+		allKeys:   map[string]bool{},
+		keyIDs:    map[string]int32{},
+		typoIdx:   map[string][]string{},
+		typoKeys:  map[string][]string{},
 	}
 	if c.threshold <= 0 {
 		c.threshold = 1
@@ -181,7 +211,6 @@ func New(v *Vocabulary) *Classifier {
 		}
 		c.urgent = append(c.urgent, u)
 	}
-	c.keyIDs = map[string]int32{}
 	for i := range c.pats {
 		p := &c.pats[i]
 		p.ids = make([][]int32, len(p.words))
@@ -196,10 +225,19 @@ func New(v *Vocabulary) *Classifier {
 			}
 		}
 	}
-	return c
+	return c.finish()
 }
 
-func (c *Classifier) compileCues(q Cues) scored {
+// finish makes the maps tables.
+func (c *compiler) finish() *compiled {
+	cv := c.compiled
+	cv.slang, cv.negations, cv.known = tableOf(c.slang), setOf(c.negations), setOf(c.known)
+	cv.wordIdx, cv.firstIdx, cv.allKeys, cv.keyIDs = tableOf(c.wordIdx), tableOf(c.firstIdx), setOf(c.allKeys), tableOf(c.keyIDs)
+	cv.typoIdx, cv.typoKeys = tableOf(c.typoIdx), tableOf(c.typoKeys)
+	return cv
+}
+
+func (c *compiler) compileCues(q Cues) scored {
 	s := scored{id: q.ID, defWhere: q.Where, fixedWhere: q.WhereAlways}
 	for _, l := range []struct {
 		list []string
@@ -222,7 +260,7 @@ func (c *Classifier) compileCues(q Cues) scored {
 	return s
 }
 
-func (c *Classifier) compileCombo(cb Combo) combo {
+func (c *compiler) compileCombo(cb Combo) combo {
 	out := combo{within: cb.Within, weight: cb.Weight}
 	for _, g := range cb.All {
 		out.groups = append(out.groups, c.patterns(g))
@@ -230,7 +268,7 @@ func (c *Classifier) compileCombo(cb Combo) combo {
 	return out
 }
 
-func (c *Classifier) patterns(entries []string) []int32 {
+func (c *compiler) patterns(entries []string) []int32 {
 	var ids []int32
 	for _, e := range entries {
 		if id, ok := c.pattern(e); ok {
@@ -241,7 +279,7 @@ func (c *Classifier) patterns(entries []string) []int32 {
 }
 
 // pattern compiles one entry (shared between all lists that use it).
-func (c *Classifier) pattern(entry string) (int32, bool) {
+func (c *compiler) pattern(entry string) (int32, bool) {
 	kind := pWord
 	body := entry
 	switch {
@@ -302,7 +340,7 @@ func (c *Classifier) pattern(entry string) (int32, bool) {
 
 // literal compiles an idiom: its words match only as written (after normalisation and slang), so
 // the idiom "killing me" does not hide the threat "kill me".
-func (c *Classifier) literal(entry string) (int32, bool) {
+func (c *compiler) literal(entry string) (int32, bool) {
 	words := normalizeWords(entry)
 	if len(words) == 0 {
 		return 0, false
@@ -328,7 +366,7 @@ func (c *Classifier) literal(entry string) (int32, bool) {
 }
 
 // addKeys records the keys of a vocabulary word, and indexes the word for typo matching.
-func (c *Classifier) addKeys(w string, keys []string) {
+func (c *compiler) addKeys(w string, keys []string) {
 	for _, k := range keys {
 		c.allKeys[k] = true
 	}
@@ -458,7 +496,7 @@ type expansion struct {
 // expand looks a token up: its slang expansion and each word's keys and patterns.
 func (c *Classifier) expand(t string) []expansion {
 	exp := []string{t}
-	if s, ok := c.slang[t]; ok {
+	if s, ok := c.slang.lookup(t); ok {
 		exp = s
 	}
 	out := make([]expansion, len(exp))
@@ -494,9 +532,9 @@ func (c *Classifier) cachedExpansion(t string) []expansion { return c.expansions
 func (c *Classifier) lookup(w string) *vocabWord {
 	vw := &vocabWord{}
 	keys, own := c.keys(w) // keys[:own] are the word's own; the rest come from a typo match
-	vw.negation = c.negations[w]
+	vw.negation = c.negations.has(w)
 	for _, k := range keys {
-		if id, ok := c.keyIDs[k]; ok && !slices.Contains(vw.ids, id) {
+		if id, ok := c.keyIDs.lookup(k); ok && !slices.Contains(vw.ids, id) {
 			vw.ids = append(vw.ids, id)
 		}
 	}
@@ -511,13 +549,13 @@ func (c *Classifier) lookup(w string) *vocabWord {
 	}
 	for j, k := range keys {
 		typo := j >= own
-		for _, p := range c.wordIdx[k] {
+		for _, p := range c.wordIdx.get(k) {
 			if c.pats[p].kind == pExact && k != w {
 				continue
 			}
 			add(p, typo)
 		}
-		for _, p := range c.firstIdx[k] {
+		for _, p := range c.firstIdx.get(k) {
 			if !slices.Contains(vw.phrases, p) {
 				vw.phrases = append(vw.phrases, p)
 			}
@@ -545,12 +583,12 @@ func (c *Classifier) keys(w string) ([]string, int) {
 	keys := tokenKeys(w)
 	own := len(keys)
 	for _, k := range keys {
-		if c.allKeys[k] {
+		if c.allKeys.has(k) {
 			return keys, own
 		}
 	}
 	n := utf8.RuneCountInString(w)
-	if n < typoMinLen || n > typoMaxLen || c.known[w] || c.negations[w] || !isWordy(w) {
+	if n < typoMinLen || n > typoMaxLen || c.known.has(w) || c.negations.has(w) || !isWordy(w) {
 		return keys, own
 	}
 	for _, a := range c.prefixes {
@@ -564,14 +602,14 @@ func (c *Classifier) keys(w string) ([]string, int) {
 		}
 	}
 	for _, d := range append([]string{w}, deletions(w)...) {
-		for _, vw := range c.typoIdx[d] {
+		for _, vw := range c.typoIdx.get(d) {
 			if !samePrefix(w, vw, typoSame) {
 				continue // a typo in the first letter is rare; guessing it gives false hits
 			}
 			if !withinOneEdit(w, vw) {
 				continue
 			}
-			for _, k := range c.typoKeys[vw] {
+			for _, k := range c.typoKeys.get(vw) {
 				keys = appendNew(keys, k)
 			}
 		}

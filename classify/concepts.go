@@ -6,7 +6,6 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
-	"sync"
 )
 
 // The concept lexicon (concepts.tsv) groups the many words and short phrases by which people say
@@ -37,16 +36,18 @@ const (
 // playfulConcepts name the concepts of conceptTable.playful.
 var playfulConcepts = []string{"joke", "exaggeration", "gaming"}
 
-// conceptTable is the lexicon, read once at the first message (never at start-up). Its words are
-// numbered, so that a message's phrases are looked up by numbers, not by strings built for it.
+// conceptTable is the lexicon, read at build time (parseConcepts) and embedded as Go source of
+// static data (concepts_gen.go): nothing is parsed or built at a cold start, nor at the first
+// message. Its words are numbered, so that a message's phrases are looked up by numbers, not by
+// strings built for it.
 type conceptTable struct {
 	names []string
 	// ids numbers every word of the lexicon from 1; words[id] are the concepts the word names
 	// alone, with leadsPhrase when a longer phrase starts with it; phrases maps the phrases of 2
 	// and 3 words, as their words' ids (phraseKey), to their concepts.
-	ids     map[string]uint32
+	ids     table[string, uint32]
 	words   []uint64
-	phrases map[uint64]uint64
+	phrases table[uint64, uint64]
 	// starts has a bit set for the key of every phrase and of the first two words of every
 	// phrase of three: most neighbouring words of a message are no phrase, and this says so
 	// without a map lookup.
@@ -78,24 +79,20 @@ func (t *conceptTable) mayStart(key uint64) bool {
 // maxConceptWords is how many words phraseKey's 21 bits number.
 const maxConceptWords = 1<<21 - 1
 
-var concepts = sync.OnceValue(func() *conceptTable {
-	t, err := parseConcepts(conceptsTSV)
-	if err != nil {
-		panic(err) // embedded and checked by TestConceptLexicon: cannot happen in a build
-	}
-	return t
-})
+// concepts is the lexicon as generated from concepts.tsv (TestConceptsAreGenerated).
+func concepts() *conceptTable { return embeddedConcepts }
 
 func parseConcepts(src string) (*conceptTable, error) {
-	t := &conceptTable{ids: map[string]uint32{}, words: []uint64{0}, phrases: map[uint64]uint64{}}
+	t := &conceptTable{words: []uint64{0}}
+	ids, phrases := map[string]uint32{}, map[uint64]uint64{}
 	index := map[string]int{}
 	id := func(w string) uint32 {
-		if n, ok := t.ids[w]; ok {
+		if n, ok := ids[w]; ok {
 			return n
 		}
-		t.ids[w] = uint32(len(t.words))
+		ids[w] = uint32(len(t.words))
 		t.words = append(t.words, 0)
-		return t.ids[w]
+		return ids[w]
 	}
 	for n, line := range strings.Split(src, "\n") {
 		line = strings.TrimRight(line, "\r")
@@ -134,12 +131,13 @@ func parseConcepts(src string) (*conceptTable, error) {
 				i, b := startBit(key)
 				t.starts[i] |= b
 			}
-			t.phrases[key] |= 1 << c
+			phrases[key] |= 1 << c
 		}
 		if len(t.words) > maxConceptWords {
 			return nil, fmt.Errorf("concepts.tsv:%d: more than %d words", n+1, maxConceptWords)
 		}
 	}
+	t.ids, t.phrases = tableOf(ids), tableOf(phrases)
 	t.single = make([]uint32, len(t.names))
 	t.pair = make([]uint32, len(t.names)*maxConcepts)
 	for c, a := range t.names {
@@ -172,7 +170,7 @@ func (t *conceptTable) mask(ids []uint32) uint64 {
 			if !t.mayStart(key) {
 				break
 			}
-			m |= t.phrases[key]
+			m |= t.phrases.get(key)
 		}
 	}
 	return m &^ leadsPhrase
@@ -204,7 +202,7 @@ func conceptsOf(toks []token) uint64 {
 	t := concepts()
 	ids := make([]uint32, len(toks))
 	for i, tok := range toks {
-		ids[i] = t.ids[tok.text]
+		ids[i] = t.ids.get(tok.text)
 	}
 	return t.mask(ids)
 }

@@ -65,7 +65,7 @@ func TestConceptsOfAMessage(t *testing.T) {
 func idsOf(ct *conceptTable, text string) []uint32 {
 	var ids []uint32
 	for _, tok := range tokenize(text) {
-		ids = append(ids, ct.ids[tok.text])
+		ids = append(ids, ct.ids.get(tok.text))
 	}
 	return ids
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 )
 
+// The vocabulary and the concept lexicon first (prepared.go): training reads the concepts.
+//go:generate go run ./internal/prepare -dir .
 //go:generate go run ./internal/trainmodel -dir .
 
 // Where the corpus and the generated model live, relative to this package.
@@ -19,6 +21,9 @@ const (
 	// Blind3Dir is a third, written by another writer on 2026-11-30 at the start of the day the
 	// concept lexicon was added, before any change of that day.
 	Blind3Dir = "corpus/blind3"
+	// Blind4Dir is a fourth, written by another writer on 2026-11-30 (a school nurse in Friesland
+	// and Alkmaar) at the start of the day after, before any change of that day.
+	Blind4Dir = "corpus/blind4"
 	// CalibrationDir holds messages as students and staff type on ordinary days, written apart
 	// from the corpus: the model's thresholds are chosen on them (Train); never trained on.
 	CalibrationDir  = "corpus/calibration"
@@ -28,7 +33,7 @@ const (
 
 // BlindDirs are the blind sets, in the order they were written: frozen, never trained on, each
 // measured on its own line.
-var BlindDirs = []string{BlindDir, Blind2Dir, Blind3Dir}
+var BlindDirs = []string{BlindDir, Blind2Dir, Blind3Dir, Blind4Dir}
 
 //go:embed model.bin
 var embeddedWeights []byte

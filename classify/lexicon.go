@@ -41,7 +41,7 @@ func (l *lexicon) of(w string) *lexeme { return l.words.Get(w, l.lexeme) }
 
 func (l *lexicon) lexeme(w string) *lexeme {
 	fs := appendGrams([]uint32{bucket(fWord, w)}, w)
-	x := &lexeme{vocab: l.vocab.expand(w), sums: make([]int32, l.model.Width()), feats: len(fs), concept: concepts().ids[w]}
+	x := &lexeme{vocab: l.vocab.expand(w), sums: make([]int32, l.model.Width()), feats: len(fs), concept: concepts().ids.get(w)}
 	l.model.addRows(x.sums, fs)
 	return x
 }

@@ -90,14 +90,10 @@ func (g *Guide) answerTo(f *content.Flow, at content.Position, read classify.Rea
 	}
 	said := read.Said
 	words := strings.Count(said, " ") - 1
-	answers := g.answers()
-	if words > answers.longest+answerSlack {
-		return nil, false // too long to be a reply, whatever it holds
-	}
 	var best *content.Option
 	bestLen, tie := 0, false
 	for _, o := range options {
-		for _, w := range answers.forms[o] {
+		for _, w := range g.answers.Get(o, answerForms) {
 			if l := strings.Count(w, " ") + 1; strings.Contains(said, " "+w+" ") && l >= bestLen {
 				tie = l == bestLen && best != nil && best != o
 				best, bestLen = o, l

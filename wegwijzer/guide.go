@@ -25,9 +25,10 @@ type Guide struct {
 	content *content.Bundle
 	// reader returns the reader of typed messages (compiled once, maybe after start-up).
 	reader func() (*classify.Reader, error)
-	// answers are the texts that mean each option, made at the first typed message (most
-	// conversations are buttons only, and a cold start should not pay for them).
-	answers func() *optionAnswers
+	// answers are the normalised texts that mean each option (answerForms), made when a typed
+	// message first meets the option: the first typed message pays for its own question's
+	// options only.
+	answers *snapcache.Cache[*content.Option, []string]
 	// institutions finds the institution a request names (the store behind a short cache when
 	// served; the content's demo institutions on their own, for content tests).
 	institutions Institutions
@@ -81,17 +82,19 @@ func New(b *content.Bundle, r *classify.Reader) *Guide {
 	return newGuide(b, func() (*classify.Reader, error) { return r, nil })
 }
 
-// Embedded returns the guide over the content built into the binary, for serving. A cold start
-// does only what every request needs: the content is the snapshot checked at build time
-// (content.LoadEmbedded). The vocabulary is compiled when the first typed message arrives
-// (about 10 ms), not at start: most conversations begin with a button, and a Lambda that is
-// frozen between requests would not use a compile started in the background anyway.
+// Embedded returns the guide over the content built into the binary, for serving. Nothing is
+// parsed or compiled, at a cold start nor at the first typed message: the content is the snapshot
+// checked at build time (content.LoadEmbedded), and the reader's vocabulary and concept lexicon
+// were compiled and checked at build time too (classify.EmbeddedVocabulary). The reader is still
+// made at the first typed message, as most conversations begin with a button.
 func Embedded() (*Guide, *content.Bundle, error) {
 	b, err := content.LoadEmbedded()
 	if err != nil {
 		return nil, nil, err
 	}
-	reader := sync.OnceValues(func() (*classify.Reader, error) { return LoadReader(content.FS, b) })
+	reader := sync.OnceValues(func() (*classify.Reader, error) {
+		return classify.NewReader(classify.EmbeddedVocabulary(), classify.Embedded()), nil
+	})
 	return newGuide(b, reader), b, nil
 }
 
@@ -101,30 +104,12 @@ func newGuide(b *content.Bundle, reader func() (*classify.Reader, error)) *Guide
 		seed[inst.ID] = inst
 	}
 	return &Guide{content: b, reader: reader, institutions: seed, nodes: newNodeCache(),
-		answers: sync.OnceValue(func() *optionAnswers { return newOptionAnswers(b) })}
+		answers: snapcache.New[*content.Option, []string](maxOptions, freshOptions, nil)}
 }
 
-// optionAnswers holds, per option, the normalised texts that mean it (answerForms), and the
-// number of words of the longest.
-type optionAnswers struct {
-	forms   map[*content.Option][]string
-	longest int
-}
-
-func newOptionAnswers(b *content.Bundle) *optionAnswers {
-	a := &optionAnswers{forms: map[*content.Option][]string{}}
-	for _, f := range b.Flows {
-		for _, n := range f.Nodes {
-			for _, o := range n.Options {
-				a.forms[o] = answerForms(o)
-				for _, form := range a.forms[o] {
-					a.longest = max(a.longest, strings.Count(form, " ")+1)
-				}
-			}
-		}
-	}
-	return a
-}
+// maxOptions bounds the options whose answer forms are kept (the content has a few hundred);
+// freshOptions make a snapshot.
+const maxOptions, freshOptions = 4096, 16
 
 // StepRequest asks for a node: the start (no Node), a node again (Node, no Choice), or the node
 // that a choice leads to (Node and Choice).
@@ -341,7 +326,7 @@ func (g *Guide) render(f *content.Flow, p content.Position, lang string, inst *m
 	}
 	return g.nodes.Get(k, func(nodeKey) *Node {
 		n := g.renderNode(f, p, lang, inst)
-		encoded, _ := n.MarshalJSON() // strings, bools and slices of them: cannot fail
+		encoded, _ := n.MarshalJSON()    // strings, bools and slices of them: cannot fail
 		n.encoded = slices.Clip(encoded) // shared: whoever appends to it gets a copy
 		return n
 	})
@@ -461,6 +446,15 @@ func Load(fsys fs.FS) (*Guide, *content.Bundle, error) {
 // LoadReader reads the vocabulary in fsys, checks it against the bundle's taxonomy and returns
 // the reader of typed messages over it and the embedded model.
 func LoadReader(fsys fs.FS, b *content.Bundle) (*classify.Reader, error) {
+	v, err := LoadVocabulary(fsys, b)
+	if err != nil {
+		return nil, err
+	}
+	return classify.NewReader(classify.New(v), classify.Embedded()), nil
+}
+
+// LoadVocabulary reads the vocabulary in fsys and checks it against the bundle's taxonomy.
+func LoadVocabulary(fsys fs.FS, b *content.Bundle) (*classify.Vocabulary, error) {
 	data, err := fs.ReadFile(fsys, VocabularyFile)
 	if err != nil {
 		return nil, err
@@ -472,7 +466,7 @@ func LoadReader(fsys fs.FS, b *content.Bundle) (*classify.Reader, error) {
 	if problems := v.Check(b.IDs("theme"), b.IDs("where"), b.IDs("involved")); len(problems) > 0 {
 		return nil, fmt.Errorf("%s: %s", VocabularyFile, strings.Join(problems, "; "))
 	}
-	return classify.NewReader(classify.New(v), classify.Embedded()), nil
+	return v, nil
 }
 
 // VocabularyFile is the free-text vocabulary in the content.
