@@ -176,13 +176,14 @@ func (t *conceptTable) mask(ids []uint32) uint64 {
 	return m &^ leadsPhrase
 }
 
-// appendFeatures adds the buckets of the concepts in m and of each pair of them.
+// appendFeatures adds the features of the concepts in m and of each pair of them (both views
+// read them).
 func (t *conceptTable) appendFeatures(out []uint32, m uint64) []uint32 {
 	for rest := m; rest != 0; rest &= rest - 1 {
 		c := bits.TrailingZeros64(rest)
-		out = append(out, t.single[c])
+		out = append(out, t.single[c]|wordView)
 		for more := rest &^ (1 << c); more != 0; more &= more - 1 {
-			out = append(out, t.pair[c*maxConcepts+bits.TrailingZeros64(more)])
+			out = append(out, t.pair[c*maxConcepts+bits.TrailingZeros64(more)]|wordView)
 		}
 	}
 	return out

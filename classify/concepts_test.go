@@ -56,7 +56,7 @@ func TestConceptsOfAMessage(t *testing.T) {
 		}
 	}
 	got := ct.appendFeatures(nil, ct.mask(idsOf(ct, "pillen vanavond")))
-	want := []uint32{bucket(fConcept, "method"), bucket(fConceptPair, "method time_now"), bucket(fConcept, "time_now")}
+	want := []uint32{bucket(fConcept, "method") | wordView, bucket(fConceptPair, "method time_now") | wordView, bucket(fConcept, "time_now") | wordView}
 	if !slices.Equal(got, want) {
 		t.Errorf("features of two concepts = %v, want %v", got, want)
 	}

@@ -5,16 +5,24 @@ import (
 )
 
 // The learned model reads a message as a bag of hashed features, in the manner of fastText: every
-// word, its Dutch stem, each pair of neighbouring words, and the character n-grams (3 to 5 runes)
-// of every word with its boundaries marked ("<pest>" gives "<pe", "pes", ..., "st>"). The n-grams
-// make the model robust to typos, chat spelling and compounds it never saw: "gepestt", "pestkop"
-// and "pesterij" share most of them with "pesten".
+// word, each pair of neighbouring words, the concepts found (concepts.go), and the character
+// n-grams (3 to 5 runes) of every word with its boundaries marked ("<pest>" gives "<pe", "pes",
+// ..., "st>"). The n-grams make the model robust to typos, chat spelling and compounds it never
+// saw: "gepestt", "pestkop" and "pesterij" share most of them with "pesten".
+//
+// The model has two views of a message (model.go): one over all features, and one over the words,
+// pairs and concepts alone. A feature of the second view carries the wordView bit.
 const (
 	bucketBits = 16
 	buckets    = 1 << bucketBits
 	minGram    = 3
 	maxGram    = 5
+	// wordView marks a feature that the word view reads too; bucketOf strips it.
+	wordView = uint32(1) << 31
 )
+
+// bucketOf is a feature's bucket, without its view mark.
+func bucketOf(f uint32) uint32 { return f &^ wordView }
 
 // Feature kinds, hashed in as a prefix byte so that the word "pes" and the n-gram "pes" differ.
 const (
@@ -28,7 +36,7 @@ const (
 	fConceptPair
 )
 
-// features returns the feature buckets of a text, sorted.
+// features returns the features of a text (buckets, with the wordView mark), sorted.
 func features(text string) []uint32 { return featuresOf(tokenize(text)) }
 
 // featuresOf returns the feature buckets of a tokenised text, sorted. A feature counts as often as
@@ -41,9 +49,9 @@ func featuresOf(toks []token) []uint32 {
 	prev := ""
 	for _, t := range toks {
 		w := t.text
-		out = append(out, bucket(fWord, w))
+		out = append(out, bucket(fWord, w)|wordView)
 		if prev != "" {
-			out = append(out, pairBucket(prev, w))
+			out = append(out, pairBucket(prev, w)|wordView)
 		}
 		prev = w
 		out = appendGrams(out, w)

@@ -31,8 +31,8 @@ const (
 // lexeme is one word as the reader knows it.
 type lexeme struct {
 	vocab []expansion
-	sums  []int32 // the model's weight rows of the word's own features, summed
-	feats int     // how many features that is
+	sums  []int32 // the model's weight rows of the word's own features, summed (both views)
+	feats int     // how many features that is (the word view reads one: the word)
 	// concept is the word's id in the concept lexicon (0: not in it).
 	concept uint32
 }
@@ -40,8 +40,8 @@ type lexeme struct {
 func (l *lexicon) of(w string) *lexeme { return l.words.Get(w, l.lexeme) }
 
 func (l *lexicon) lexeme(w string) *lexeme {
-	fs := appendGrams([]uint32{bucket(fWord, w)}, w)
-	x := &lexeme{vocab: l.vocab.expand(w), sums: make([]int32, l.model.Width()), feats: len(fs), concept: concepts().ids.get(w)}
+	fs := appendGrams([]uint32{bucket(fWord, w) | wordView}, w)
+	x := &lexeme{vocab: l.vocab.expand(w), sums: make([]int32, 2*l.model.Width()), feats: len(fs), concept: concepts().ids.get(w)}
 	l.model.addRows(x.sums, fs)
 	return x
 }
@@ -50,11 +50,11 @@ func (l *lexicon) lexeme(w string) *lexeme {
 // concepts found. The prediction is Model.predictFeatures(featuresOf(toks)): a message's sum is
 // its words' own sums, its neighbouring pairs' rows and its concepts' rows.
 func (l *lexicon) read(toks []token) ([]word, Prediction, uint64) {
-	sums := make([]int32, l.model.Width())
+	sums := make([]int32, 2*l.model.Width())
 	words := make([]word, 0, len(toks))
 	var idBuf [64]uint32
 	ids := idBuf[:0] // the words' ids in the concept lexicon
-	n := 0
+	n, nWords := 0, 0
 	for i, t := range toks {
 		x := l.of(t.text)
 		ids = append(ids, x.concept)
@@ -63,9 +63,11 @@ func (l *lexicon) read(toks []token) ([]word, Prediction, uint64) {
 			sums[k] += v
 		}
 		n += x.feats
+		nWords++
 		if i > 0 {
-			l.model.addRow(sums, pairBucket(toks[i-1].text, t.text))
+			l.model.addRow(sums, pairBucket(toks[i-1].text, t.text)|wordView)
 			n++
+			nWords++
 		}
 	}
 	ct := concepts()
@@ -74,5 +76,6 @@ func (l *lexicon) read(toks []token) ([]word, Prediction, uint64) {
 	cs := ct.appendFeatures(cbuf[:0], found)
 	l.model.addRows(sums, cs)
 	n += len(cs)
-	return words, l.model.predictSums(sums, n), found
+	nWords += len(cs)
+	return words, l.model.predictSums(sums, n, nWords), found
 }

@@ -6,13 +6,23 @@ import (
 	"slices"
 )
 
-// Model is the learned part of the reader: a linear model over hashed features (features.go) with
-// one softmax head per question (theme, where, urgent, involved). It is trained at build time from
-// the labelled corpus (train.go, `go generate ./classify`); its weights are embedded in the binary
-// as int8 (model.bin) and read where they lie, so a cold start parses and computes nothing.
+// Model is the learned part of the reader: linear models over hashed features (features.go) with
+// one softmax head per question (theme, where, urgent). It is trained at build time from the
+// labelled corpus (train.go, `go generate ./classify`); its weights are embedded in the binary as
+// int8 (model.bin) and read where they lie, so a cold start parses and computes nothing.
+//
+// It reads a message in two views and averages their probabilities: Heads over all features, and
+// Words over the words, pairs and concepts alone (features marked wordView). Trained apart, the
+// two make different mistakes: the word view cannot lean on the spelling of a word, so it learns
+// more from the concepts and the words around them. Together they find more urgent messages that
+// no training message resembles than either alone, at the same share of calm messages flagged
+// (corpus/README.md has the figures).
 type Model struct {
 	Heads []Head
-	// Weights holds, for each bucket, every head's classes in order: buckets × Width int8 values.
+	// Words are the word view's heads: the same questions and classes, their own bias and scale.
+	Words []Head
+	// Weights holds, for each bucket, every head's classes in order, first the view over all
+	// features and then the word view: buckets × 2·Width int8 values.
 	Weights []byte
 	// Thresholds chosen at training time on out-of-fold predictions (never on the blind set).
 	Thresholds Thresholds
@@ -35,7 +45,8 @@ type Thresholds struct {
 	UrgentAsk float32
 }
 
-// Width is the number of classes over all heads (one row of weights per bucket).
+// Width is the number of classes over all heads of one view (a row of weights per bucket holds
+// two views).
 func (m *Model) Width() int {
 	w := 0
 	for _, h := range m.Heads {
@@ -96,45 +107,74 @@ func (m *Model) Predict(text string) Prediction {
 }
 
 func (m *Model) predictFeatures(fs []uint32) Prediction {
-	sums := make([]int32, m.Width())
+	sums := make([]int32, 2*m.Width())
 	m.addRows(sums, fs)
-	return m.predictSums(sums, len(fs))
+	return m.predictSums(sums, len(fs), wordFeatures(fs))
 }
 
-// addRows adds the weight rows of the buckets fs to sums.
+// wordFeatures counts the features of the word view.
+func wordFeatures(fs []uint32) int {
+	n := 0
+	for _, f := range fs {
+		if f&wordView != 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// addRows adds the weight rows of the features fs to sums.
 func (m *Model) addRows(sums []int32, fs []uint32) {
-	for _, b := range fs {
-		m.addRow(sums, b)
+	for _, f := range fs {
+		m.addRow(sums, f)
 	}
 }
 
-// addRow adds bucket b's weight row to sums.
-func (m *Model) addRow(sums []int32, b uint32) {
+// addRow adds feature f's weight row to sums (2·Width): both views' halves when the word view
+// reads it, else the first.
+func (m *Model) addRow(sums []int32, f uint32) {
 	width := len(sums)
-	row := m.Weights[int(b)*width : int(b+1)*width]
+	b := int(bucketOf(f))
+	row := m.Weights[b*width : (b+1)*width]
+	if f&wordView == 0 {
+		row = row[:width/2]
+	}
+	sums = sums[:len(row)] // one bounds check, not one per class
 	for k, v := range row {
 		sums[k] += int32(int8(v))
 	}
 }
 
-// predictSums turns the summed weight rows of n features into each head's probabilities.
-func (m *Model) predictSums(sums []int32, n int) Prediction {
+// predictSums turns the summed weight rows of n features (nWords of them in the word view) into
+// each head's probabilities: the average of the two views'.
+func (m *Model) predictSums(sums []int32, n, nWords int) Prediction {
+	p := Prediction{Heads: make([]HeadPrediction, len(m.Heads)), feats: n}
+	width := len(sums) / 2
+	var words [16]float32 // the word view's probabilities of one head (a head has few classes)
+	off := 0
+	for i, h := range m.Heads {
+		probs := h.probs(make([]float32, len(h.Classes)), sums[off:], n)
+		for k, v := range m.Words[i].probs(words[:len(h.Classes)], sums[width+off:], nWords) {
+			probs[k] = (probs[k] + v) / 2
+		}
+		p.Heads[i] = HeadPrediction{Name: h.Name, Classes: h.Classes, Probs: probs}
+		off += len(h.Classes)
+	}
+	return p
+}
+
+// probs writes into logits (one per class) the head's softmax over its classes' summed weights of
+// n features.
+func (h *Head) probs(logits []float32, sums []int32, n int) []float32 {
 	norm := float32(1)
 	if n > 0 {
 		norm = 1 / float32(math.Sqrt(float64(n)))
 	}
-	p := Prediction{Heads: make([]HeadPrediction, len(m.Heads)), feats: n}
-	off := 0
-	for i, h := range m.Heads {
-		logits := make([]float32, len(h.Classes))
-		for k := range h.Classes {
-			logits[k] = h.Bias[k] + h.Scale*float32(sums[off+k])*norm
-		}
-		softmax(logits)
-		p.Heads[i] = HeadPrediction{Name: h.Name, Classes: h.Classes, Probs: logits}
-		off += len(h.Classes)
+	for k := range h.Classes {
+		logits[k] = h.Bias[k] + h.Scale*float32(sums[k])*norm
 	}
-	return p
+	softmax(logits)
+	return logits
 }
 
 // softmax turns logits into probabilities in place.
@@ -157,42 +197,45 @@ func softmax(z []float32) {
 }
 
 // TopFeatures explains a prediction: the words of the text whose features pushed a head's class
-// most, for `meldwijzer classify`.
+// most, for `meldwijzer classify`. A score is what the word's features add to the class's logit,
+// averaged over the two views (each view's softmax is its own, so this is a guide, not a sum).
 func (m *Model) TopFeatures(text, head, class string, n int) []Contribution {
 	off, width := 0, m.Width()
-	var h *Head
-	for i := range m.Heads {
-		if m.Heads[i].Name == head {
-			h = &m.Heads[i]
-			break
-		}
-		off += len(m.Heads[i].Classes)
+	i := slices.IndexFunc(m.Heads, func(h Head) bool { return h.Name == head })
+	if i < 0 {
+		return nil
 	}
-	k := -1
-	if h != nil {
-		k = slices.Index(h.Classes, class)
+	for _, h := range m.Heads[:i] {
+		off += len(h.Classes)
 	}
+	k := slices.Index(m.Heads[i].Classes, class)
 	if k < 0 {
 		return nil
 	}
+	score := func(fs ...uint32) float32 {
+		var all, words int32
+		for _, f := range fs {
+			b := int(bucketOf(f))
+			all += int32(int8(m.Weights[b*2*width+off+k]))
+			if f&wordView != 0 {
+				words += int32(int8(m.Weights[b*2*width+width+off+k]))
+			}
+		}
+		return (m.Heads[i].Scale*float32(all) + m.Words[i].Scale*float32(words)) / 2
+	}
 	var out []Contribution
 	for _, t := range tokenize(text) {
-		var sum int32
-		for _, b := range features(t.text) {
-			sum += int32(int8(m.Weights[int(b)*width+off+k]))
-		}
-		out = append(out, Contribution{Word: t.text, Score: h.Scale * float32(sum)})
+		out = append(out, Contribution{Word: t.text, Score: score(features(t.text)...)})
 	}
 	// The concepts found, and each pair of them, as "[concept]" and "[concept+concept]", scored
-	// by the buckets the features use.
+	// by the features they add.
 	ct := concepts()
 	for rest := conceptsOf(tokenize(text)); rest != 0; rest &= rest - 1 {
 		c := bits.TrailingZeros64(rest)
-		score := func(b uint32) float32 { return h.Scale * float32(int8(m.Weights[int(b)*width+off+k])) }
-		out = append(out, Contribution{Word: "[" + ct.names[c] + "]", Score: score(ct.single[c])})
+		out = append(out, Contribution{Word: "[" + ct.names[c] + "]", Score: score(ct.single[c] | wordView)})
 		for more := rest &^ (1 << c); more != 0; more &= more - 1 {
 			d := bits.TrailingZeros64(more)
-			out = append(out, Contribution{Word: "[" + ct.names[c] + "+" + ct.names[d] + "]", Score: score(ct.pair[c*maxConcepts+d])})
+			out = append(out, Contribution{Word: "[" + ct.names[c] + "+" + ct.names[d] + "]", Score: score(ct.pair[c*maxConcepts+d] | wordView)})
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Contribution) int {

@@ -3,9 +3,15 @@
 package classify
 
 var embeddedHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{5.790722, -0.47452256, -0.35078382, 0.29098994, -0.5685245, -0.7443149, -1.3907408, -1.6110888, -1.4885488, 0.5483112}, Scale: 0.11406744},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.6407623, 0.19673759, -2.3588686, -2.1504025, -1.3273596}, Scale: 0.07281234},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.635799, -1.3711562, 0.17744295, -3.4403934}, Scale: 0.07394094},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{5.7907257, -0.47451916, -0.3507804, 0.2909935, -0.5685216, -0.74431115, -1.3907377, -1.6110857, -1.4885451, 0.54831487}, Scale: 0.11406742},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.6407566, 0.1967346, -2.3588722, -2.1504037, -1.3273593}, Scale: 0.072812326},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.6357903, -1.3711599, 0.17743774, -3.4403963}, Scale: 0.07394094},
 }
 
-var embeddedThresholds = Thresholds{UrgentSure: 0.8746719, UrgentAsk: 0.4815221}
+var embeddedWordHeads = []Head{
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{4.578332, -0.3322213, -0.31925407, -0.06259029, -0.29292747, -0.19327044, -0.8251628, -0.95552653, -1.7084724, 0.112248525}, Scale: 0.1169454},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{4.0156355, 0.416423, -1.3818798, -1.731002, -1.318897}, Scale: 0.13376482},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.863901, -1.8842158, -0.44314528, -2.5353956}, Scale: 0.10024875},
+}
+
+var embeddedThresholds = Thresholds{UrgentSure: 0.78540516, UrgentAsk: 0.4431744}

@@ -224,9 +224,9 @@ type blindFloors struct{ urgentRecall, theme, falseUrgent, traps float64 }
 
 var (
 	blindSetFloors  = blindFloors{urgentRecall: 98, theme: 92, falseUrgent: 3, traps: 6}
-	blindSet2Floors = blindFloors{urgentRecall: 90, theme: 90, falseUrgent: 3, traps: 6}
-	blindSet3Floors = blindFloors{urgentRecall: 98, theme: 91, falseUrgent: 3, traps: 2}
-	blindSet4Floors = blindFloors{urgentRecall: 94, theme: 89, falseUrgent: 3, traps: 2}
+	blindSet2Floors = blindFloors{urgentRecall: 90, theme: 92, falseUrgent: 3, traps: 6}
+	blindSet3Floors = blindFloors{urgentRecall: 98, theme: 93, falseUrgent: 3, traps: 2}
+	blindSet4Floors = blindFloors{urgentRecall: 95, theme: 90, falseUrgent: 3, traps: 2}
 )
 
 // The reader's lexicon gives the model's own prediction and the vocabulary's own reading: the same

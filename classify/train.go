@@ -19,9 +19,10 @@ type TrainOptions struct {
 	Folds        int
 	Seed         uint64
 	// CalmAsk is the share of ordinary calm messages (the calibration set's) that the model may ask
-	// the direct question; CalmSure the share of look-alikes (the corpus's calm messages, out of
-	// fold) it may read as urgent outright. The budget for all flags together is 3% of calm
-	// messages: the vocabulary's own urgent cues take part of it.
+	// the direct question, and also the share of look-alikes (the corpus's calm messages, out of
+	// fold) it may ask; CalmSure the share of look-alikes it may read as urgent outright. The
+	// budget for all flags together is 3% of calm messages: the vocabulary's own urgent cues take
+	// part of it.
 	CalmAsk, CalmSure float64
 }
 
@@ -51,6 +52,8 @@ var headSpecs = []struct {
 // (CalmAsk) is cheap, and its budget is a share of ordinary messages: it is taken on the calibration
 // set, messages written apart from the corpus as students and staff type on ordinary days, never
 // trained on (without one, as in a fold of cross-validation, on the corpus's calm messages too).
+// The same share holds for the look-alikes: where the two views agree on ordinary messages but
+// spread look-alikes wider, the ordinary messages alone would let the question reach more of them.
 func Train(corpus, calibration []Utterance, o TrainOptions) *Model {
 	feats := make([][]uint32, len(corpus))
 	for i, u := range corpus {
@@ -73,7 +76,7 @@ func Train(corpus, calibration []Utterance, o TrainOptions) *Model {
 	}
 	m.Thresholds = Thresholds{
 		UrgentSure: quantileAbove(lookAlikes, o.CalmSure),
-		UrgentAsk:  quantileAbove(ordinary, o.CalmAsk),
+		UrgentAsk:  max(quantileAbove(ordinary, o.CalmAsk), quantileAbove(lookAlikes, o.CalmAsk)),
 	}
 	return m
 }
@@ -114,12 +117,20 @@ func quantileAbove(calm []float32, share float64) float32 {
 	return math.Nextafter32(t, 1)
 }
 
-// fit trains on the lines idx with SGD (softmax per head) and quantises the weights to int8.
+// fit trains both views on the lines idx with SGD (softmax per head) and quantises the weights to
+// int8. The views share nothing but the buckets' rows (each its own half), so this is two models
+// trained side by side on the same order of lines.
 func fit(corpus []Utterance, feats [][]uint32, idx []int, o TrainOptions) *Model {
-	heads := make([]Head, len(headSpecs))
+	newHeads := func() []Head {
+		heads := make([]Head, len(headSpecs))
+		for i, s := range headSpecs {
+			heads[i] = Head{Name: s.name, Classes: s.classes, Bias: make([]float32, len(s.classes))}
+		}
+		return heads
+	}
+	views := [2][]Head{newHeads(), newHeads()}
 	width := 0
-	for i, s := range headSpecs {
-		heads[i] = Head{Name: s.name, Classes: s.classes, Bias: make([]float32, len(s.classes))}
+	for _, s := range headSpecs {
 		width += len(s.classes)
 	}
 	labels := make([][]int, len(corpus))
@@ -129,71 +140,79 @@ func fit(corpus []Utterance, feats [][]uint32, idx []int, o TrainOptions) *Model
 			labels[i][h] = slices.Index(s.classes, s.label(corpus[i]))
 		}
 	}
-	w := make([]float32, buckets*width)
+	w := make([]float32, buckets*2*width)
 	rng := rand.New(rand.NewPCG(o.Seed, uint64(len(idx))))
 	order := slices.Clone(idx)
 	sums := make([]float32, width)
 	grad := make([]float32, width)
 	step := make([]float32, width)
+	var viewFeats []uint32
 	for epoch := range o.Epochs {
 		rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
 		rate := o.Rate * float32(o.Epochs-epoch) / float32(o.Epochs)
 		decay := float32(rate * o.Decay)
 		for _, i := range order {
-			fs := feats[i]
-			if len(fs) == 0 {
-				continue
-			}
-			x := float32(1 / math.Sqrt(float64(len(fs))))
 			weight := float32(1)
 			if corpus[i].UrgentID() != "" {
 				weight = o.UrgentWeight
 			}
-			// rows are read and written whole: one bucket's classes lie side by side
-			clear(sums)
-			for _, b := range fs {
-				for k, v := range w[int(b)*width : int(b+1)*width] {
-					sums[k] += v
+			for v, heads := range views {
+				viewFeats = viewFeats[:0]
+				for _, f := range feats[i] {
+					if v == 0 || f&wordView != 0 {
+						viewFeats = append(viewFeats, bucketOf(f))
+					}
 				}
-			}
-			off := 0
-			for h := range heads {
-				n := len(heads[h].Classes)
-				z := grad[off : off+n]
-				for k := range n {
-					z[k] = heads[h].Bias[k] + float32(x*sums[off+k])
+				if len(viewFeats) == 0 {
+					continue
 				}
-				softmax(z)
-				z[labels[i][h]] -= 1
-				for k := range n {
-					g := float32(z[k] * weight)
-					heads[h].Bias[k] -= float32(rate * g * 0.1)
-					step[off+k] = float32(rate * g * x)
+				x := float32(1 / math.Sqrt(float64(len(viewFeats))))
+				// rows are read and written whole: one bucket's classes lie side by side
+				clear(sums)
+				for _, b := range viewFeats {
+					for k, val := range w[(2*int(b)+v)*width : (2*int(b)+v+1)*width] {
+						sums[k] += val
+					}
 				}
-				off += n
-			}
-			for _, b := range fs {
-				row := w[int(b)*width : int(b+1)*width]
-				for k := range row {
-					row[k] -= step[k] + float32(decay*row[k])
+				off := 0
+				for h := range heads {
+					n := len(heads[h].Classes)
+					z := grad[off : off+n]
+					for k := range n {
+						z[k] = heads[h].Bias[k] + float32(x*sums[off+k])
+					}
+					softmax(z)
+					z[labels[i][h]] -= 1
+					for k := range n {
+						g := float32(z[k] * weight)
+						heads[h].Bias[k] -= float32(rate * g * 0.1)
+						step[off+k] = float32(rate * g * x)
+					}
+					off += n
+				}
+				for _, b := range viewFeats {
+					row := w[(2*int(b)+v)*width : (2*int(b)+v+1)*width]
+					for k := range row {
+						row[k] -= step[k] + float32(decay*row[k])
+					}
 				}
 			}
 		}
 	}
-	return quantize(heads, w, width)
+	return &Model{Heads: quantize(views[0], w, width, 0), Words: quantize(views[1], w, width, 1), Weights: int8s(w)}
 }
 
-// quantize turns float weights into int8 with one scale per head.
-func quantize(heads []Head, w []float32, width int) *Model {
-	q := make([]byte, len(w))
+// quantize gives each head of view v (the v-th half of every bucket's row) the scale that turns
+// its largest weight into ±127, and rounds the view's weights to multiples of it in place.
+func quantize(heads []Head, w []float32, width, v int) []Head {
 	off := 0
 	for h := range heads {
 		n := len(heads[h].Classes)
 		var max float32
 		for b := range buckets {
 			for k := range n {
-				if v := abs32(w[b*width+off+k]); v > max {
-					max = v
+				if a := abs32(w[(2*b+v)*width+off+k]); a > max {
+					max = a
 				}
 			}
 		}
@@ -204,13 +223,22 @@ func quantize(heads []Head, w []float32, width int) *Model {
 		heads[h].Scale = scale
 		for b := range buckets {
 			for k := range n {
-				j := b*width + off + k
-				q[j] = byte(int8(math.Round(float64(w[j] / scale))))
+				j := (2*b+v)*width + off + k
+				w[j] = float32(math.Round(float64(w[j] / scale)))
 			}
 		}
 		off += n
 	}
-	return &Model{Heads: heads, Weights: q}
+	return heads
+}
+
+// int8s packs weights already rounded to whole numbers in [-127, 127] as int8 bytes.
+func int8s(w []float32) []byte {
+	q := make([]byte, len(w))
+	for i, v := range w {
+		q[i] = byte(int8(v))
+	}
+	return q
 }
 
 func abs32(v float32) float32 {
