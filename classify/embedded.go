@@ -22,7 +22,7 @@ const (
 	// concept lexicon was added, before any change of that day.
 	Blind3Dir = "corpus/blind3"
 	// Blind4Dir is a fourth, written by another writer on 2026-11-30 (a school nurse in Friesland
-	// and Alkmaar) at the start of the day after, before any change of that day.
+	// and Alkmaar) at the start of a later session, before any change of that session.
 	Blind4Dir = "corpus/blind4"
 	// CalibrationDir holds messages as students and staff type on ordinary days, written apart
 	// from the corpus: the model's thresholds are chosen on them (Train); never trained on.

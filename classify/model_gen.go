@@ -3,15 +3,15 @@
 package classify
 
 var embeddedHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{5.7907257, -0.47451916, -0.3507804, 0.2909935, -0.5685216, -0.74431115, -1.3907377, -1.6110857, -1.4885451, 0.54831487}, Scale: 0.11406742},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.6407566, 0.1967346, -2.3588722, -2.1504037, -1.3273593}, Scale: 0.072812326},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.6357903, -1.3711599, 0.17743774, -3.4403963}, Scale: 0.07394094},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{5.8046045, -0.46843952, -0.35818934, 0.29383934, -0.5611046, -0.76741743, -1.3993126, -1.6059446, -1.4861743, 0.54988956}, Scale: 0.11243531},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.634251, 0.19757076, -2.3577628, -2.1461313, -1.3269681}, Scale: 0.072615884},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.660139, -1.3810176, 0.15259156, -3.4300752}, Scale: 0.07278986},
 }
 
 var embeddedWordHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{4.578332, -0.3322213, -0.31925407, -0.06259029, -0.29292747, -0.19327044, -0.8251628, -0.95552653, -1.7084724, 0.112248525}, Scale: 0.1169454},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{4.0156355, 0.416423, -1.3818798, -1.731002, -1.318897}, Scale: 0.13376482},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.863901, -1.8842158, -0.44314528, -2.5353956}, Scale: 0.10024875},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{4.569007, -0.3213321, -0.35250527, -0.0426824, -0.27234742, -0.20848371, -0.8168945, -0.94213927, -1.716758, 0.1051801}, Scale: 0.115890905},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{3.9995856, 0.42310345, -1.3812269, -1.737889, -1.3030903}, Scale: 0.13421687},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.930058, -1.884976, -0.5003638, -2.5433598}, Scale: 0.10127265},
 }
 
-var embeddedThresholds = Thresholds{UrgentSure: 0.78540516, UrgentAsk: 0.4431744}
+var embeddedThresholds = Thresholds{UrgentSure: 0.7981934, UrgentAsk: 0.43593922}
