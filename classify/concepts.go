@@ -1,7 +1,6 @@
 package classify
 
 import (
-	_ "embed"
 	"fmt"
 	"math/bits"
 	"slices"
@@ -20,10 +19,8 @@ import (
 // The concepts are features, not rules: what they weigh is learned.
 //
 // Format: one entry per line, CONCEPT<TAB>PHRASE; a phrase is 1 to 3 words, read as the reader
-// normalises a message (lowercase, no accents). Lines starting with # are comments.
-//
-//go:embed concepts.tsv
-var conceptsTSV string
+// normalises a message (lowercase, no accents). Lines starting with # are comments. The binaries
+// hold the lexicon as generated (concepts_gen.go), never the TSV.
 
 // maxConcepts is how many concepts a mask holds; the top bit marks a word that starts a phrase.
 const (

@@ -1,10 +1,16 @@
 package classify
 
 import (
+	_ "embed"
 	"slices"
 	"strings"
 	"testing"
 )
+
+// conceptsTSV is the lexicon's source, for the tests that parse it (the generator reads the file).
+//
+//go:embed concepts.tsv
+var conceptsTSV string
 
 // The embedded lexicon parses, and a bad line is refused with its line number.
 func TestConceptLexicon(t *testing.T) {
