@@ -24,6 +24,9 @@ const (
 	// Blind4Dir is a fourth, written by another writer on 2026-11-30 (a school nurse in Friesland
 	// and Alkmaar) at the start of a later session, before any change of that session.
 	Blind4Dir = "corpus/blind4"
+	// Blind5Dir is a fifth, written by another writer on 2026-11-30 (a student coach in
+	// Amsterdam-West, Zaandam and Hoofddorp) at the start of a later session, before any change of it.
+	Blind5Dir = "corpus/blind5"
 	// CalibrationDir holds messages as students and staff type on ordinary days, written apart
 	// from the corpus: the model's thresholds are chosen on them (Train); never trained on.
 	CalibrationDir  = "corpus/calibration"
@@ -33,7 +36,7 @@ const (
 
 // BlindDirs are the blind sets, in the order they were written: frozen, never trained on, each
 // measured on its own line.
-var BlindDirs = []string{BlindDir, Blind2Dir, Blind3Dir, Blind4Dir}
+var BlindDirs = []string{BlindDir, Blind2Dir, Blind3Dir, Blind4Dir, Blind5Dir}
 
 //go:embed model.bin
 var embeddedWeights []byte

@@ -189,6 +189,7 @@ func TestReaderFigures(t *testing.T) {
 		{"blind set 2", blind(t, Blind2Dir), blindSet2Floors},
 		{"blind set 3", blind(t, Blind3Dir), blindSet3Floors},
 		{"blind set 4", blind(t, Blind4Dir), blindSet4Floors},
+		{"blind set 5", blind(t, Blind5Dir), blindSet5Floors},
 	} {
 		bl := Measure(r.Read, set.set)
 		fmt.Printf("classify: %s (%d messages, never tuned on): %s\n", set.name, bl.N, bl)
@@ -227,6 +228,7 @@ var (
 	blindSet2Floors = blindFloors{urgentRecall: 90, theme: 92, falseUrgent: 3, traps: 6}
 	blindSet3Floors = blindFloors{urgentRecall: 98, theme: 93, falseUrgent: 3, traps: 2}
 	blindSet4Floors = blindFloors{urgentRecall: 95, theme: 90, falseUrgent: 3, traps: 2}
+	blindSet5Floors = blindFloors{urgentRecall: 95, theme: 92, falseUrgent: 3, traps: 2}
 )
 
 // The reader's lexicon gives the model's own prediction and the vocabulary's own reading: the same
