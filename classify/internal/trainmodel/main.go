@@ -20,6 +20,8 @@ func main() {
 	showTraps := flag.Bool("show-traps", false, "with -cv: list the idiom traps that were flagged (training corpus only)")
 	curve := flag.Bool("curve", false, "with -cv: instead of the figures, urgent recall and traps flagged against the share of calm messages flagged (one fit per fold, no inner thresholds)")
 	cv := flag.Int("cv", 0, "instead of writing the model, cross-validate with this many folds and print the figures")
+	byWriter := flag.Bool("by-writer", false, "with -cv: hold out whole writers in each fold (as a blind set's writer is unseen)")
+	writerShare := flag.Float64("writer-share", 1, "with -cv -by-writer: train each fold on this share of the other writers (a learning curve over writers)")
 	vocabulary := flag.String("vocabulary", "../content/vocabulary.yaml", "with -cv: the reviewed vocabulary the reader combines with the model")
 	o := classify.DefaultTrainOptions
 	flag.IntVar(&o.Epochs, "epochs", o.Epochs, "with -cv: epochs")
@@ -43,12 +45,18 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
+		validate := func(o classify.TrainOptions) []classify.Reading {
+			if *byWriter {
+				return classify.CrossValidateByWriter(corpus, calibration, o, vocab, *cv, *writerShare)
+			}
+			return classify.CrossValidate(corpus, calibration, o, vocab, *cv)
+		}
 		if *curve {
 			o.Folds = 0
-			recallCurve(corpus, classify.CrossValidate(corpus, calibration, o, vocab, *cv))
+			recallCurve(corpus, validate(o))
 			return
 		}
-		crossValidate(corpus, calibration, o, vocab, *cv, *showTraps)
+		crossValidate(corpus, validate(o), *cv, *showTraps)
 		return
 	}
 	m := classify.Train(corpus, calibration, classify.DefaultTrainOptions)
@@ -63,8 +71,7 @@ func main() {
 }
 
 // crossValidate prints the out-of-fold figures on the training corpus and the theme confusions.
-func crossValidate(corpus, calibration []classify.Utterance, o classify.TrainOptions, vocab *classify.Classifier, folds int, showTraps bool) {
-	readings := classify.CrossValidate(corpus, calibration, o, vocab, folds)
+func crossValidate(corpus []classify.Utterance, readings []classify.Reading, folds int, showTraps bool) {
 	if showTraps {
 		for j, u := range corpus {
 			if u.Trap && readings[j].Flagged() {
@@ -92,7 +99,7 @@ func or(s string) string {
 	return s
 }
 
-// recallCurve prints, for shares of calm messages that may be flagged, the threshold on the model's
+// recallCurve prints the theme accuracy and, for shares of calm messages that may be flagged, the threshold on the model's
 // urgent probability that allows it (out of fold) and what it gives: urgent recall and idiom traps
 // flagged. A message with an urgent cue in the vocabulary is flagged whatever the threshold (an
 // idiom or a negated cue keeps only the emergency answer away, not the question).
@@ -101,12 +108,20 @@ func recallCurve(corpus []classify.Utterance, readings []classify.Reading) {
 		return r.Why.Vocabulary.Urgent != "" || r.Why.UrgentP >= t
 	}
 	var calm []float32
+	themeOK, themeN := 0, 0
 	for i, u := range corpus {
-		if u.UrgentID() == "" && !u.Trap {
-			calm = append(calm, readings[i].Why.UrgentP)
+		if u.UrgentID() == "" {
+			themeN++
+			if readings[i].Theme == u.ThemeID() {
+				themeOK++
+			}
+			if !u.Trap {
+				calm = append(calm, readings[i].Why.UrgentP)
+			}
 		}
 	}
 	slices.Sort(calm)
+	fmt.Printf("theme accuracy %.1f%% (%d/%d non-urgent)\n", classify.Percent(themeOK, themeN), themeOK, themeN)
 	for _, share := range []float64{0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05} {
 		t := calm[len(calm)-1-int(share*float64(len(calm)))]
 		var urgent, hit, traps, trapHit, calmN, calmHit int
