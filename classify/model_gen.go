@@ -3,15 +3,15 @@
 package classify
 
 var embeddedHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{5.8046045, -0.46843952, -0.35818934, 0.29383934, -0.5611046, -0.76741743, -1.3993126, -1.6059446, -1.4861743, 0.54988956}, Scale: 0.11243531},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.634251, 0.19757076, -2.3577628, -2.1461313, -1.3269681}, Scale: 0.072615884},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.660139, -1.3810176, 0.15259156, -3.4300752}, Scale: 0.07278986},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{5.7389283, -0.49491882, -0.4408059, 0.54616714, -0.64661056, -0.7718309, -1.4429407, -1.6095511, -1.3849126, 0.5091824}, Scale: 0.11681378},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.5684223, 0.2715001, -2.3322659, -2.413218, -1.0932571}, Scale: 0.079825304},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.3892283, -1.1847636, 0.34898958, -3.5509808}, Scale: 0.07148756},
 }
 
 var embeddedWordHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{4.569007, -0.3213321, -0.35250527, -0.0426824, -0.27234742, -0.20848371, -0.8168945, -0.94213927, -1.716758, 0.1051801}, Scale: 0.115890905},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{3.9995856, 0.42310345, -1.3812269, -1.737889, -1.3030903}, Scale: 0.13421687},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.930058, -1.884976, -0.5003638, -2.5433598}, Scale: 0.10127265},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{4.698783, -0.37009937, -0.41906166, 0.05045211, -0.33923703, -0.26096496, -0.83736336, -0.9878702, -1.6061743, 0.073133275}, Scale: 0.12091754},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{4.0668893, 0.3837075, -1.4250364, -1.913012, -1.1119423}, Scale: 0.1462961},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.7003746, -1.7346747, -0.35908392, -2.605237}, Scale: 0.09942595},
 }
 
-var embeddedThresholds = Thresholds{UrgentSure: 0.7981934, UrgentAsk: 0.43593922}
+var embeddedThresholds = Thresholds{UrgentSure: 0.8226889, UrgentAsk: 0.50020784}
