@@ -22,13 +22,13 @@ func CrossValidate(corpus, calibration []Utterance, o TrainOptions, vocab *Class
 // the other writers (the same writers for every share, in a fixed order), which shows how much
 // more writers would still add.
 func CrossValidateByWriter(corpus, calibration []Utterance, o TrainOptions, vocab *Classifier, folds int, share float64) []Reading {
-	fold := WriterFolds(corpus, folds)
+	fold := writerFolds(corpus, folds)
 	return crossValidate(corpus, calibration, o, vocab, fold, folds, share)
 }
 
-// WriterFolds assigns each writer (the file a line came from) to one of folds folds, in a fixed
+// writerFolds assigns each writer (the file a line came from) to one of folds folds, in a fixed
 // shuffled order, and gives every line its writer's fold.
-func WriterFolds(corpus []Utterance, folds int) []int {
+func writerFolds(corpus []Utterance, folds int) []int {
 	writers := writerOrder(corpus)
 	of := make(map[string]int, len(writers))
 	for i, w := range writers {

@@ -13,7 +13,7 @@ func TestWriterFoldsHoldWholeWriters(t *testing.T) {
 		t.Fatal(err)
 	}
 	const folds = 5
-	fold := WriterFolds(corpus, folds)
+	fold := writerFolds(corpus, folds)
 	of := map[string]int{}
 	perFold := make([]map[string]bool, folds)
 	for i := range perFold {
@@ -31,7 +31,7 @@ func TestWriterFoldsHoldWholeWriters(t *testing.T) {
 			t.Errorf("fold %d holds %d of %d writers", f, n, len(of))
 		}
 	}
-	again := WriterFolds(corpus, folds)
+	again := writerFolds(corpus, folds)
 	for i := range fold {
 		if fold[i] != again[i] {
 			t.Fatal("the writers' folds differ between two calls")

@@ -3,15 +3,15 @@
 package classify
 
 var embeddedHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{5.7389283, -0.49491882, -0.4408059, 0.54616714, -0.64661056, -0.7718309, -1.4429407, -1.6095511, -1.3849126, 0.5091824}, Scale: 0.11681378},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.5684223, 0.2715001, -2.3322659, -2.413218, -1.0932571}, Scale: 0.079825304},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.3892283, -1.1847636, 0.34898958, -3.5509808}, Scale: 0.07148756},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{5.6488447, -0.4334203, -0.42571014, 0.5495341, -0.6912429, -0.8120519, -1.4929383, -1.6392797, -1.3127939, 0.6121089}, Scale: 0.11747076},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.5680337, 0.3485739, -2.4371114, -2.4781682, -0.99966574}, Scale: 0.08332168},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.369076, -1.1378495, 0.3481692, -3.576404}, Scale: 0.07210014},
 }
 
 var embeddedWordHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{4.698783, -0.37009937, -0.41906166, 0.05045211, -0.33923703, -0.26096496, -0.83736336, -0.9878702, -1.6061743, 0.073133275}, Scale: 0.12091754},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{4.0668893, 0.3837075, -1.4250364, -1.913012, -1.1119423}, Scale: 0.1462961},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.7003746, -1.7346747, -0.35908392, -2.605237}, Scale: 0.09942595},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{4.7254453, -0.35766193, -0.3998482, 0.065746054, -0.3809965, -0.28648633, -0.9174608, -0.9958911, -1.5382395, 0.08764155}, Scale: 0.12236476},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{4.0631123, 0.41319692, -1.5293599, -1.9460604, -1.0002315}, Scale: 0.15893634},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.61012, -1.6409123, -0.32662198, -2.6406717}, Scale: 0.09884228},
 }
 
-var embeddedThresholds = Thresholds{UrgentSure: 0.8226889, UrgentAsk: 0.50020784}
+var embeddedThresholds = Thresholds{UrgentSure: 0.8322602, UrgentAsk: 0.5036845}

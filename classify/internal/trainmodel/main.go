@@ -99,17 +99,20 @@ func or(s string) string {
 	return s
 }
 
-// recallCurve prints the theme accuracy and, for shares of calm messages that may be flagged, the threshold on the model's
-// urgent probability that allows it (out of fold) and what it gives: urgent recall and idiom traps
-// flagged. A message with an urgent cue in the vocabulary is flagged whatever the threshold (an
+// recallCurve prints the theme and where accuracy and, for shares of calm messages that may be
+// flagged, the threshold on the model's urgent probability that allows it (out of fold) and what it
+// gives: urgent recall and idiom traps flagged. A message with an urgent cue in the vocabulary is flagged whatever the threshold (an
 // idiom or a negated cue keeps only the emergency answer away, not the question).
 func recallCurve(corpus []classify.Utterance, readings []classify.Reading) {
 	flag := func(r classify.Reading, t float32) bool {
 		return r.Why.Vocabulary.Urgent != "" || r.Why.UrgentP >= t
 	}
 	var calm []float32
-	themeOK, themeN := 0, 0
+	themeOK, themeN, whereOK := 0, 0, 0
 	for i, u := range corpus {
+		if readings[i].Where == u.WhereID() {
+			whereOK++
+		}
 		if u.UrgentID() == "" {
 			themeN++
 			if readings[i].Theme == u.ThemeID() {
@@ -121,7 +124,8 @@ func recallCurve(corpus []classify.Utterance, readings []classify.Reading) {
 		}
 	}
 	slices.Sort(calm)
-	fmt.Printf("theme accuracy %.1f%% (%d/%d non-urgent)\n", classify.Percent(themeOK, themeN), themeOK, themeN)
+	fmt.Printf("theme accuracy %.1f%% (%d/%d non-urgent), where %.1f%% (%d/%d)\n",
+		classify.Percent(themeOK, themeN), themeOK, themeN, classify.Percent(whereOK, len(corpus)), whereOK, len(corpus))
 	for _, share := range []float64{0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05} {
 		t := calm[len(calm)-1-int(share*float64(len(calm)))]
 		var urgent, hit, traps, trapHit, calmN, calmHit int
