@@ -13,17 +13,18 @@ func CrossValidate(corpus, calibration []Utterance, o TrainOptions, vocab *Class
 	for i := range corpus {
 		fold[i] = i % folds
 	}
-	return crossValidate(corpus, calibration, o, vocab, fold, folds, 1)
+	return crossValidate(corpus, nil, calibration, o, vocab, fold, folds, 1)
 }
 
 // CrossValidateByWriter is CrossValidate with whole writers held out: every fold holds all the
 // lines of some writers, so each line is read by a model that never saw its writer's style, as a
 // blind set's lines are. With share below 1 each fold's model is trained on only that share of
 // the other writers (the same writers for every share, in a fixed order), which shows how much
-// more writers would still add.
-func CrossValidateByWriter(corpus, calibration []Utterance, o TrainOptions, vocab *Classifier, folds int, share float64) []Reading {
+// more writers would still add. Every fold's model is also trained on extra (never held out, never
+// read): how a new writer's lines would change the figures on the lines the corpus already has.
+func CrossValidateByWriter(corpus, extra, calibration []Utterance, o TrainOptions, vocab *Classifier, folds int, share float64) []Reading {
 	fold := writerFolds(corpus, folds)
-	return crossValidate(corpus, calibration, o, vocab, fold, folds, share)
+	return crossValidate(corpus, extra, calibration, o, vocab, fold, folds, share)
 }
 
 // writerFolds assigns each writer (the file a line came from) to one of folds folds, in a fixed
@@ -54,10 +55,10 @@ func writerOrder(corpus []Utterance) []string {
 	return writers
 }
 
-// crossValidate reads each fold's lines with a model trained on the other folds' lines. With share
-// below 1 (folds of whole writers), a fold's model sees only the lines of that share of the other
-// writers.
-func crossValidate(corpus, calibration []Utterance, o TrainOptions, vocab *Classifier, fold []int, folds int, share float64) []Reading {
+// crossValidate reads each fold's lines with a model trained on the other folds' lines and extra.
+// With share below 1 (folds of whole writers), a fold's model sees only the lines of that share of
+// the other writers.
+func crossValidate(corpus, extra, calibration []Utterance, o TrainOptions, vocab *Classifier, fold []int, folds int, share float64) []Reading {
 	out := make([]Reading, len(corpus))
 	writers := writerOrder(corpus)
 	for f := range folds {
@@ -78,7 +79,7 @@ func crossValidate(corpus, calibration []Utterance, o TrainOptions, vocab *Class
 				train = append(train, u)
 			}
 		}
-		r := NewReader(vocab, Train(train, calibration, o))
+		r := NewReader(vocab, Train(append(train, extra...), calibration, o))
 		for _, i := range held {
 			out[i] = r.Read(corpus[i].Text)
 		}

@@ -3,15 +3,15 @@
 package classify
 
 var embeddedHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{5.6488447, -0.4334203, -0.42571014, 0.5495341, -0.6912429, -0.8120519, -1.4929383, -1.6392797, -1.3127939, 0.6121089}, Scale: 0.11747076},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.5680337, 0.3485739, -2.4371114, -2.4781682, -0.99966574}, Scale: 0.08332168},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.369076, -1.1378495, 0.3481692, -3.576404}, Scale: 0.07210014},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{5.7582407, -0.45856196, -0.49507913, 0.57146496, -0.6239169, -0.97477126, -1.4935405, -1.6565075, -1.2885891, 0.66488415}, Scale: 0.11994816},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.6284437, 0.183564, -2.3479545, -2.4912965, -0.97077054}, Scale: 0.08320899},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.3268366, -1.1103117, 0.47877, -3.6918697}, Scale: 0.07395433},
 }
 
 var embeddedWordHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{4.7254453, -0.35766193, -0.3998482, 0.065746054, -0.3809965, -0.28648633, -0.9174608, -0.9958911, -1.5382395, 0.08764155}, Scale: 0.12236476},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{4.0631123, 0.41319692, -1.5293599, -1.9460604, -1.0002315}, Scale: 0.15893634},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.61012, -1.6409123, -0.32662198, -2.6406717}, Scale: 0.09884228},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{4.868002, -0.37032184, -0.43800324, 0.085948996, -0.36423388, -0.37551832, -0.89907205, -1.0287412, -1.5551713, 0.07919681}, Scale: 0.12570876},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{4.13157, 0.34533414, -1.5034665, -1.9715508, -1.0007106}, Scale: 0.16115442},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.549833, -1.5868167, -0.25763148, -2.7032862}, Scale: 0.099581175},
 }
 
-var embeddedThresholds = Thresholds{UrgentSure: 0.8322602, UrgentAsk: 0.5036845}
+var embeddedThresholds = Thresholds{UrgentSure: 0.817938, UrgentAsk: 0.49896696}

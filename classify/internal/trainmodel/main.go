@@ -21,6 +21,7 @@ func main() {
 	curve := flag.Bool("curve", false, "with -cv: instead of the figures, urgent recall and traps flagged against the share of calm messages flagged (one fit per fold, no inner thresholds)")
 	cv := flag.Int("cv", 0, "instead of writing the model, cross-validate with this many folds and print the figures")
 	byWriter := flag.Bool("by-writer", false, "with -cv: hold out whole writers in each fold (as a blind set's writer is unseen)")
+	extraDir := flag.String("extra", "", "with -cv -by-writer: also train every fold on the .jsonl files of this directory (never held out): what a new writer would add")
 	writerShare := flag.Float64("writer-share", 1, "with -cv -by-writer: train each fold on this share of the other writers (a learning curve over writers)")
 	vocabulary := flag.String("vocabulary", "../content/vocabulary.yaml", "with -cv: the reviewed vocabulary the reader combines with the model")
 	o := classify.DefaultTrainOptions
@@ -40,6 +41,12 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	var extra []classify.Utterance
+	if *extraDir != "" {
+		if extra, err = classify.LoadCorpus(os.DirFS(*extraDir), "."); err != nil {
+			log.Fatal(err)
+		}
+	}
 	if *cv > 0 {
 		vocab, err := loadVocabulary(*vocabulary)
 		if err != nil {
@@ -47,7 +54,7 @@ func main() {
 		}
 		validate := func(o classify.TrainOptions) []classify.Reading {
 			if *byWriter {
-				return classify.CrossValidateByWriter(corpus, calibration, o, vocab, *cv, *writerShare)
+				return classify.CrossValidateByWriter(corpus, extra, calibration, o, vocab, *cv, *writerShare)
 			}
 			return classify.CrossValidate(corpus, calibration, o, vocab, *cv)
 		}
