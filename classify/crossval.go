@@ -62,10 +62,7 @@ func crossValidate(corpus, extra, calibration []Utterance, o TrainOptions, vocab
 	out := make([]Reading, len(corpus))
 	writers := writerOrder(corpus)
 	for f := range folds {
-		keep := map[string]bool{}
-		for _, w := range writers {
-			keep[w] = true
-		}
+		var keep map[string]bool // nil: every writer outside the fold
 		if share < 1 {
 			keep = sharedWriters(corpus, fold, f, writers, share)
 		}
@@ -75,7 +72,7 @@ func crossValidate(corpus, extra, calibration []Utterance, o TrainOptions, vocab
 			switch {
 			case fold[i] == f:
 				held = append(held, i)
-			case keep[u.Source]:
+			case keep == nil || keep[u.Source]:
 				train = append(train, u)
 			}
 		}

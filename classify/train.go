@@ -146,7 +146,18 @@ func fit(corpus []Utterance, feats [][]uint32, idx []int, o TrainOptions) *Model
 	sums := make([]float32, width)
 	grad := make([]float32, width)
 	step := make([]float32, width)
-	var viewFeats []uint32
+	// each line's buckets in each view, worked out once for all epochs
+	var viewFeats [2][][]uint32
+	for v := range views {
+		viewFeats[v] = make([][]uint32, len(corpus))
+		for _, i := range idx {
+			for _, f := range feats[i] {
+				if v == 0 || f&wordView != 0 {
+					viewFeats[v][i] = append(viewFeats[v][i], bucketOf(f))
+				}
+			}
+		}
+	}
 	for epoch := range o.Epochs {
 		rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
 		rate := o.Rate * float32(o.Epochs-epoch) / float32(o.Epochs)
@@ -157,19 +168,14 @@ func fit(corpus []Utterance, feats [][]uint32, idx []int, o TrainOptions) *Model
 				weight = o.UrgentWeight
 			}
 			for v, heads := range views {
-				viewFeats = viewFeats[:0]
-				for _, f := range feats[i] {
-					if v == 0 || f&wordView != 0 {
-						viewFeats = append(viewFeats, bucketOf(f))
-					}
-				}
-				if len(viewFeats) == 0 {
+				fs := viewFeats[v][i]
+				if len(fs) == 0 {
 					continue
 				}
-				x := float32(1 / math.Sqrt(float64(len(viewFeats))))
+				x := float32(1 / math.Sqrt(float64(len(fs))))
 				// rows are read and written whole: one bucket's classes lie side by side
 				clear(sums)
-				for _, b := range viewFeats {
+				for _, b := range fs {
 					for k, val := range w[(2*int(b)+v)*width : (2*int(b)+v+1)*width] {
 						sums[k] += val
 					}
@@ -190,7 +196,7 @@ func fit(corpus []Utterance, feats [][]uint32, idx []int, o TrainOptions) *Model
 					}
 					off += n
 				}
-				for _, b := range viewFeats {
+				for _, b := range fs {
 					row := w[(2*int(b)+v)*width : (2*int(b)+v+1)*width]
 					for k := range row {
 						row[k] -= step[k] + float32(decay*row[k])
