@@ -3,15 +3,15 @@
 package classify
 
 var embeddedHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{5.7582407, -0.45856196, -0.49507913, 0.57146496, -0.6239169, -0.97477126, -1.4935405, -1.6565075, -1.2885891, 0.66488415}, Scale: 0.11994816},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.6284437, 0.183564, -2.3479545, -2.4912965, -0.97077054}, Scale: 0.08320899},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.3268366, -1.1103117, 0.47877, -3.6918697}, Scale: 0.07395433},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{6.148319, -0.5560587, -0.55615854, 0.800525, -0.76541734, -0.9153678, -1.7973982, -1.7770871, -1.0508327, 0.47401536}, Scale: 0.122280344},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.3815575, 0.196988, -2.4325845, -2.6189346, -0.5248037}, Scale: 0.10160519},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{3.663186, -0.88140386, 0.7688882, -3.5459883}, Scale: 0.0790828},
 }
 
 var embeddedWordHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{4.868002, -0.37032184, -0.43800324, 0.085948996, -0.36423388, -0.37551832, -0.89907205, -1.0287412, -1.5551713, 0.07919681}, Scale: 0.12570876},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{4.13157, 0.34533414, -1.5034665, -1.9715508, -1.0007106}, Scale: 0.16115442},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.549833, -1.5868167, -0.25763148, -2.7032862}, Scale: 0.099581175},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{5.160747, -0.5081138, -0.52357715, 0.22890475, -0.47098514, -0.35467556, -1.1283759, -1.1514649, -1.460714, 0.21348253}, Scale: 0.13329875},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{3.9273682, 0.2751667, -1.5313988, -2.0322013, -0.63733}, Scale: 0.18116179},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.2350874, -1.4144194, -0.13091454, -2.6861663}, Scale: 0.11559239},
 }
 
-var embeddedThresholds = Thresholds{UrgentSure: 0.817938, UrgentAsk: 0.49896696}
+var embeddedThresholds = Thresholds{UrgentSure: 0.8013435, UrgentAsk: 0.56509215}

@@ -1,6 +1,7 @@
 package dynamo_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -49,8 +50,10 @@ func TestAuditItems(t *testing.T) {
 	}
 	before := e.partition("INST#roc-a")
 	storetest.Append(t, e.s, entries[1])
-	if after := e.partition("INST#roc-a"); strings.Join(after, " ") != strings.Join(before, " ") {
-		t.Fatalf("the report partition changed: %q → %q", before, after)
+	// The report's items are due, so TTL may already be deleting them: the partition may lose
+	// items meanwhile, but appending an entry must add none to it.
+	if after := e.partition("INST#roc-a"); slices.ContainsFunc(after, func(sk string) bool { return !slices.Contains(before, sk) }) {
+		t.Fatalf("appending an audit entry added to the report partition: %q → %q", before, after)
 	}
 	sks := e.partition("AUDIT#roc-a")
 	if len(sks) != 2 {
