@@ -13,7 +13,7 @@ import (
 // The model has two views of a message (model.go): one over all features, and one over the words,
 // pairs and concepts alone. A feature of the second view carries the wordView bit.
 const (
-	bucketBits = 16
+	bucketBits = 17
 	buckets    = 1 << bucketBits
 	minGram    = 3
 	maxGram    = 5

@@ -3,15 +3,15 @@
 package classify
 
 var embeddedHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{6.148319, -0.5560587, -0.55615854, 0.800525, -0.76541734, -0.9153678, -1.7973982, -1.7770871, -1.0508327, 0.47401536}, Scale: 0.122280344},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.3815575, 0.196988, -2.4325845, -2.6189346, -0.5248037}, Scale: 0.10160519},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{3.663186, -0.88140386, 0.7688882, -3.5459883}, Scale: 0.0790828},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{6.1212416, -0.5415411, -0.5560222, 0.7595239, -0.74518365, -0.8898307, -1.7578652, -1.7385396, -1.0923753, 0.44553775}, Scale: 0.12179398},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.3206177, 0.19297257, -2.381891, -2.6042302, -0.5249612}, Scale: 0.096893296},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{3.7255187, -0.9047798, 0.72436, -3.540005}, Scale: 0.077788986},
 }
 
 var embeddedWordHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{5.160747, -0.5081138, -0.52357715, 0.22890475, -0.47098514, -0.35467556, -1.1283759, -1.1514649, -1.460714, 0.21348253}, Scale: 0.13329875},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{3.9273682, 0.2751667, -1.5313988, -2.0322013, -0.63733}, Scale: 0.18116179},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.2350874, -1.4144194, -0.13091454, -2.6861663}, Scale: 0.11559239},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{5.0118494, -0.49730572, -0.47572145, 0.21776012, -0.46648088, -0.33374473, -1.1115303, -1.1257129, -1.4198731, 0.2054544}, Scale: 0.13046433},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{3.7655675, 0.2756487, -1.4350426, -1.9993838, -0.60593307}, Scale: 0.18827893},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.2138233, -1.3927253, -0.15413906, -2.6638863}, Scale: 0.112322554},
 }
 
-var embeddedThresholds = Thresholds{UrgentSure: 0.8013435, UrgentAsk: 0.56509215}
+var embeddedThresholds = Thresholds{UrgentSure: 0.80933267, UrgentAsk: 0.5502413}
