@@ -3,15 +3,15 @@
 package classify
 
 var embeddedHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{6.1212416, -0.5415411, -0.5560222, 0.7595239, -0.74518365, -0.8898307, -1.7578652, -1.7385396, -1.0923753, 0.44553775}, Scale: 0.12179398},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.3206177, 0.19297257, -2.381891, -2.6042302, -0.5249612}, Scale: 0.096893296},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{3.7255187, -0.9047798, 0.72436, -3.540005}, Scale: 0.077788986},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{6.0411987, -0.5185904, -0.6894373, 0.89145976, -0.69813466, -0.89987206, -1.7709987, -1.8085909, -1.1053051, 0.56382126}, Scale: 0.122090764},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{5.3879867, 0.06944077, -2.3060396, -2.549701, -0.5993184}, Scale: 0.12722494},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{3.496892, -0.80508417, 0.94545776, -3.6315148}, Scale: 0.08171598},
 }
 
 var embeddedWordHeads = []Head{
-	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{5.0118494, -0.49730572, -0.47572145, 0.21776012, -0.46648088, -0.33374473, -1.1115303, -1.1257129, -1.4198731, 0.2054544}, Scale: 0.13046433},
-	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{3.7655675, 0.2756487, -1.4350426, -1.9993838, -0.60593307}, Scale: 0.18827893},
-	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.2138233, -1.3927253, -0.15413906, -2.6638863}, Scale: 0.112322554},
+	{Name: "theme", Classes: []string{"", "discriminatie", "seksueel", "agressie", "pesten", "criminaliteit", "stagemisbruik", "discussie", "thuis", "anders"}, Bias: []float32{5.007094, -0.47447303, -0.54395527, 0.27384993, -0.45786935, -0.33798668, -1.125892, -1.1623012, -1.4498607, 0.27669513}, Scale: 0.13135731},
+	{Name: "where", Classes: []string{"", "school", "stage", "online", "elders"}, Bias: []float32{3.8416543, 0.17002743, -1.3727124, -1.9756529, -0.66217726}, Scale: 0.18613102},
+	{Name: "urgent", Classes: []string{"", "danger", "suicide", "assault"}, Bias: []float32{4.0739007, -1.364221, 0.021478139, -2.727373}, Scale: 0.11377399},
 }
 
-var embeddedThresholds = Thresholds{UrgentSure: 0.80933267, UrgentAsk: 0.5502413}
+var embeddedThresholds = Thresholds{UrgentSure: 0.8069735, UrgentAsk: 0.5224315}

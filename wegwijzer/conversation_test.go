@@ -38,7 +38,7 @@ func TestTypedAnswersKeepTheConversationsPlace(t *testing.T) {
 		{"a joke marker does not hide a plan", "student", "nl", "where?theme=pesten", "lol ik wil echt dood vanavond, heb de pillen al", "urgent?theme=pesten&urgent=suicide", false},
 		// staff: a story that says who is involved skips that question; one that does not asks it
 		{"staff: who is involved, read", "staff", "nl", "", "Een collega maakt seksuele opmerkingen tegen een studente van 16", "danger?involved=medewerker-student&theme=seksueel&where=school", false},
-		{"staff: who is involved, asked", "staff", "nl", "", "Er worden racistische dingen geroepen", "involved?theme=discriminatie&where=school", false},
+		{"staff: who is involved, asked", "staff", "nl", "", "Er worden racistische dingen geroepen in de klas", "involved?theme=discriminatie&where=school", false},
 		{"staff: an answer to who is involved", "staff", "nl", "involved?theme=agressie", "een student heeft mij bedreigd", "danger?involved=naar-medewerker&theme=agressie&where=school", false},
 	}
 	for _, tc := range tests {
