@@ -43,6 +43,11 @@ func main() {
 	}
 	var extra []classify.Utterance
 	if *extraDir != "" {
+		if *cv == 0 || !*byWriter {
+			// random folds and the model itself are trained on the corpus alone: say so, rather
+			// than leave the files out without a word
+			log.Fatal("-extra works with -cv N -by-writer only")
+		}
 		if extra, err = classify.LoadCorpus(os.DirFS(*extraDir), "."); err != nil {
 			log.Fatal(err)
 		}
@@ -108,8 +113,9 @@ func or(s string) string {
 
 // recallCurve prints the theme and where accuracy and, for shares of calm messages that may be
 // flagged, the threshold on the model's urgent probability that allows it (out of fold) and what it
-// gives: urgent recall and idiom traps flagged. A message with an urgent cue in the vocabulary is flagged whatever the threshold (an
-// idiom or a negated cue keeps only the emergency answer away, not the question).
+// gives: urgent recall and idiom traps flagged. A message with an urgent cue in the vocabulary is
+// flagged whatever the threshold (an idiom or a negated cue keeps only the emergency answer away,
+// not the question).
 func recallCurve(corpus []classify.Utterance, readings []classify.Reading) {
 	flag := func(r classify.Reading, t float32) bool {
 		return r.Why.Vocabulary.Urgent != "" || r.Why.UrgentP >= t
