@@ -173,8 +173,8 @@ func (t *conceptTable) mask(ids []uint32) uint64 {
 	return m &^ leadsPhrase
 }
 
-// appendFeatures adds the features of the concepts in m and of each pair of them (both views
-// read them).
+// appendFeatures adds the features of the concepts in m and of each pair of them (every view
+// reads them).
 func (t *conceptTable) appendFeatures(out []uint32, m uint64) []uint32 {
 	for rest := m; rest != 0; rest &= rest - 1 {
 		c := bits.TrailingZeros64(rest)

@@ -10,8 +10,9 @@ import (
 // ..., "st>"). The n-grams make the model robust to typos, chat spelling and compounds it never
 // saw: "gepestt", "pestkop" and "pesterij" share most of them with "pesten".
 //
-// The model has two views of a message (model.go): one over all features, and one over the words,
-// pairs and concepts alone. A feature of the second view carries the wordView bit.
+// The model has three views of a message (model.go): one over all features, one over the words,
+// pairs and concepts alone (a feature of it carries the wordView bit), and the hidden view over
+// all features.
 const (
 	bucketBits = 17
 	buckets    = 1 << bucketBits

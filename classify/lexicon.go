@@ -31,7 +31,7 @@ const (
 // lexeme is one word as the reader knows it.
 type lexeme struct {
 	vocab []expansion
-	sums  []int32 // the model's weight rows of the word's own features, summed (both views)
+	sums  []int32 // the model's weight rows of the word's own features, summed (every view)
 	feats int     // how many features that is (the word view reads one: the word)
 	// concept is the word's id in the concept lexicon (0: not in it).
 	concept uint32
@@ -41,7 +41,7 @@ func (l *lexicon) of(w string) *lexeme { return l.words.Get(w, l.lexeme) }
 
 func (l *lexicon) lexeme(w string) *lexeme {
 	fs := appendGrams([]uint32{bucket(fWord, w) | wordView}, w)
-	x := &lexeme{vocab: l.vocab.expand(w), sums: make([]int32, 2*l.model.Width()), feats: len(fs), concept: concepts().ids.get(w)}
+	x := &lexeme{vocab: l.vocab.expand(w), sums: make([]int32, l.model.sumsLen()), feats: len(fs), concept: concepts().ids.get(w)}
 	l.model.addRows(x.sums, fs)
 	return x
 }
@@ -50,10 +50,12 @@ func (l *lexicon) lexeme(w string) *lexeme {
 // concepts found. The prediction is Model.predictFeatures(featuresOf(toks)): a message's sum is
 // its words' own sums, its neighbouring pairs' rows and its concepts' rows.
 func (l *lexicon) read(toks []token) ([]word, Prediction, uint64) {
-	sums := make([]int32, 2*l.model.Width())
+	sums := make([]int32, l.model.sumsLen())
 	words := make([]word, 0, len(toks))
 	var idBuf [64]uint32
 	ids := idBuf[:0] // the words' ids in the concept lexicon
+	var fbuf [96]uint32
+	rest := fbuf[:0] // the pairs' and concepts' features, their rows added together
 	n, nWords := 0, 0
 	for i, t := range toks {
 		x := l.of(t.text)
@@ -65,17 +67,14 @@ func (l *lexicon) read(toks []token) ([]word, Prediction, uint64) {
 		n += x.feats
 		nWords++
 		if i > 0 {
-			l.model.addRow(sums, pairBucket(toks[i-1].text, t.text)|wordView)
-			n++
-			nWords++
+			rest = append(rest, pairBucket(toks[i-1].text, t.text)|wordView)
 		}
 	}
 	ct := concepts()
-	var cbuf [32]uint32
 	found := ct.mask(ids)
-	cs := ct.appendFeatures(cbuf[:0], found)
-	l.model.addRows(sums, cs)
-	n += len(cs)
-	nWords += len(cs)
+	rest = ct.appendFeatures(rest, found)
+	l.model.addRows(sums, rest)
+	n += len(rest)
+	nWords += len(rest)
 	return words, l.model.predictSums(sums, n, nWords), found
 }

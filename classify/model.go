@@ -11,12 +11,13 @@ import (
 // labelled corpus (train.go, `go generate ./classify`); its weights are embedded in the binary as
 // int8 (model.bin) and read where they lie, so a cold start parses and computes nothing.
 //
-// It reads a message in two views and averages their probabilities: Heads over all features, and
-// Words over the words, pairs and concepts alone (features marked wordView). Trained apart, the
-// two make different mistakes: the word view cannot lean on the spelling of a word, so it learns
-// more from the concepts and the words around them. Together they find more urgent messages that
-// no training message resembles than either alone, at the same share of calm messages flagged
-// (corpus/README.md has the figures).
+// It reads a message in three views and averages their probabilities: Heads over all features,
+// Words over the words, pairs and concepts alone (features marked wordView), and Hidden, a small
+// network over all features (hidden.go). Trained apart, they make different mistakes: the word
+// view cannot lean on the spelling of a word, so it learns more from the concepts and the words
+// around them; the hidden view learns what words mean together. Together they find more urgent
+// messages that no training message resembles than any alone, at the same share of calm messages
+// flagged (corpus/README.md has the figures).
 type Model struct {
 	Heads []Head
 	// Words are the word view's heads: the same questions and classes, their own bias and scale.
@@ -24,6 +25,8 @@ type Model struct {
 	// Weights holds, for each bucket, every head's classes in order, first the view over all
 	// features and then the word view: buckets × 2·Width int8 values.
 	Weights []byte
+	// Hidden is the third view.
+	Hidden Hidden
 	// Thresholds chosen at training time on out-of-fold predictions (never on the blind set).
 	Thresholds Thresholds
 }
@@ -46,7 +49,7 @@ type Thresholds struct {
 }
 
 // Width is the number of classes over all heads of one view (a row of weights per bucket holds
-// two views).
+// two linear views).
 func (m *Model) Width() int {
 	w := 0
 	for _, h := range m.Heads {
@@ -107,7 +110,7 @@ func (m *Model) Predict(text string) Prediction {
 }
 
 func (m *Model) predictFeatures(fs []uint32) Prediction {
-	sums := make([]int32, 2*m.Width())
+	sums := make([]int32, m.sumsLen())
 	m.addRows(sums, fs)
 	return m.predictSums(sums, len(fs), wordFeatures(fs))
 }
@@ -123,39 +126,66 @@ func wordFeatures(fs []uint32) int {
 	return n
 }
 
-// addRows adds the weight rows of the features fs to sums.
+// sumsLen is the length of a message's summed rows: both linear views' classes, then the hidden
+// view's units.
+func (m *Model) sumsLen() int { return 2*m.Width() + hiddenSize }
+
+// addRows adds the weight rows of the features fs to sums (sumsLen): both linear views' halves
+// when the word view reads a feature, else the first; and the hidden view's row. It adds each row's
+// first and last value for all rows first: those loads do not wait for each other, so a message's
+// rows come from memory side by side, where adding whole rows one after another would fetch them
+// one at a time (the sums of one row wait for the row before). The rest of each row is then at
+// hand.
 func (m *Model) addRows(sums []int32, fs []uint32) {
+	width := len(sums) - hiddenSize
+	hidden := sums[width:]
 	for _, f := range fs {
-		m.addRow(sums, f)
+		row, hrow := m.rows(f, width)
+		sums[0] += int32(int8(row[0]))
+		sums[len(row)-1] += int32(int8(row[len(row)-1]))
+		hidden[0] += int32(int8(hrow[0]))
+		hidden[hiddenSize-1] += int32(int8(hrow[hiddenSize-1]))
+	}
+	for _, f := range fs {
+		row, hrow := m.rows(f, width)
+		addInt8s(sums[1:len(row)-1], row[1:len(row)-1])
+		addInt8s(hidden[1:hiddenSize-1], hrow[1:hiddenSize-1])
 	}
 }
 
-// addRow adds feature f's weight row to sums (2·Width): both views' halves when the word view
-// reads it, else the first.
-func (m *Model) addRow(sums []int32, f uint32) {
-	width := len(sums)
+// rows is feature f's linear row (both views' halves, or the first when the word view does not
+// read it; width is both views' classes) and its hidden row.
+func (m *Model) rows(f uint32, width int) (row, hrow []byte) {
 	b := int(bucketOf(f))
-	row := m.Weights[b*width : (b+1)*width]
+	row = m.Weights[b*width : (b+1)*width]
 	if f&wordView == 0 {
 		row = row[:width/2]
 	}
-	sums = sums[:len(row)] // one bounds check, not one per class
+	h := hiddenBucket(f)
+	return row, m.Hidden.Rows[h*hiddenSize : (h+1)*hiddenSize]
+}
+
+// addInt8s adds the int8 values of row to sums.
+func addInt8s(sums []int32, row []byte) {
+	sums = sums[:len(row)] // one bounds check, not one per value
 	for k, v := range row {
 		sums[k] += int32(int8(v))
 	}
 }
 
 // predictSums turns the summed weight rows of n features (nWords of them in the word view) into
-// each head's probabilities: the average of the two views'.
+// each head's probabilities: the average of the three views'.
 func (m *Model) predictSums(sums []int32, n, nWords int) Prediction {
 	p := Prediction{Heads: make([]HeadPrediction, len(m.Heads)), feats: n}
-	width := len(sums) / 2
-	var words [16]float32 // the word view's probabilities of one head (a head has few classes)
+	width := m.Width()
+	var words [16]float32  // the word view's probabilities of one head (a head has few classes)
+	var hidden [32]float32 // the hidden view's probabilities of every head (Width)
+	m.Hidden.probs(hidden[:width], sums[2*width:], n, m.Heads)
 	off := 0
 	for i, h := range m.Heads {
 		probs := h.probs(make([]float32, len(h.Classes)), sums[off:], n)
 		for k, v := range m.Words[i].probs(words[:len(h.Classes)], sums[width+off:], nWords) {
-			probs[k] = (probs[k] + v) / 2
+			probs[k] = (probs[k] + v + hidden[off+k]) / 3
 		}
 		p.Heads[i] = HeadPrediction{Name: h.Name, Classes: h.Classes, Probs: probs}
 		off += len(h.Classes)
@@ -198,7 +228,8 @@ func softmax(z []float32) {
 
 // TopFeatures explains a prediction: the words of the text whose features pushed a head's class
 // most, for `meldwijzer classify`. A score is what the word's features add to the class's logit,
-// averaged over the two views (each view's softmax is its own, so this is a guide, not a sum).
+// averaged over the two linear views (each view's softmax is its own, so this is a guide, not a
+// sum). The hidden view is left out: what a word adds there depends on the rest of the message.
 func (m *Model) TopFeatures(text, head, class string, n int) []Contribution {
 	off, width := 0, m.Width()
 	i := slices.IndexFunc(m.Heads, func(h Head) bool { return h.Name == head })

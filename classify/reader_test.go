@@ -69,6 +69,9 @@ func TestEmbeddedModelIsTrained(t *testing.T) {
 	if !bytes.Equal(m.Weights, embeddedWeights) {
 		t.Errorf("%s differs from what training produces: run go generate ./classify", ModelFile)
 	}
+	if !bytes.Equal(m.Hidden.Rows, embeddedHiddenRows) {
+		t.Errorf("%s differs from what training produces: run go generate ./classify", HiddenFile)
+	}
 	src, err := os.ReadFile(ModelSourceFile)
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +87,7 @@ func TestTrainingIsDeterministic(t *testing.T) {
 	small := train[:300]
 	loadCorpora(t)
 	a, b := Train(small, calibrationSet, DefaultTrainOptions), Train(small, calibrationSet, DefaultTrainOptions)
-	if !bytes.Equal(a.Weights, b.Weights) || a.Thresholds != b.Thresholds || !bytes.Equal(a.GoSource(), b.GoSource()) {
+	if !bytes.Equal(a.Weights, b.Weights) || !bytes.Equal(a.Hidden.Rows, b.Hidden.Rows) || a.Thresholds != b.Thresholds || !bytes.Equal(a.GoSource(), b.GoSource()) {
 		t.Fatal("two trainings on the same data differ")
 	}
 }
@@ -224,19 +227,20 @@ func TestReaderFigures(t *testing.T) {
 type blindFloors struct{ urgentRecall, theme, falseUrgent, traps float64 }
 
 var (
-	blindSetFloors  = blindFloors{urgentRecall: 99, theme: 93.5, falseUrgent: 3, traps: 6}
-	blindSet2Floors = blindFloors{urgentRecall: 94, theme: 93.5, falseUrgent: 3, traps: 2}
+	blindSetFloors  = blindFloors{urgentRecall: 99, theme: 94.5, falseUrgent: 3, traps: 6}
+	blindSet2Floors = blindFloors{urgentRecall: 95, theme: 93.5, falseUrgent: 3, traps: 2}
 	// False urgent rose above the 3% goal on sets 3, 4 and 5 as thirty-five writers were added in one
 	// session, while urgent recall rose; thirty-two more writers in the next session (fifteen of
 	// them writing calm look-alikes of urgent messages) brought it back under 3% on sets 1, 2, 4 and
 	// 5 (all five sets: 39 → 25 of 1,398), with theme accuracy down on sets 3, 4 and 5 (1,552 →
 	// 1,537 of 1,663) and urgent recall 658 → 656 of 669. Twice the buckets then gave 657, 1,544
 	// and 26; eight more writers, of the kinds that held-out readings miss most, gave 657, 1,544
-	// and 34 (sets 1 and 4 each lost an urgent message, sets 2 and 5 each gained one). The floors
-	// follow what the reader holds; set 3's false urgent floor stays above the goal.
-	blindSet3Floors = blindFloors{urgentRecall: 99, theme: 93, falseUrgent: 3.5, traps: 2}
-	blindSet4Floors = blindFloors{urgentRecall: 99, theme: 89, falseUrgent: 3, traps: 2}
-	blindSet5Floors = blindFloors{urgentRecall: 97, theme: 94, falseUrgent: 3, traps: 2}
+	// and 34. The hidden view (chosen on held-out figures) gave 659, 1,546 and 28: false urgent
+	// under 3% on all five sets, set 4's urgent recall at 100%, set 5's theme down (94.6% →
+	// 92.7%) while sets 1 and 3 rose. The floors follow what the reader holds.
+	blindSet3Floors = blindFloors{urgentRecall: 99, theme: 93.5, falseUrgent: 3, traps: 2}
+	blindSet4Floors = blindFloors{urgentRecall: 100, theme: 89, falseUrgent: 3, traps: 2}
+	blindSet5Floors = blindFloors{urgentRecall: 97, theme: 92.5, falseUrgent: 3, traps: 2}
 )
 
 // The reader's lexicon gives the model's own prediction and the vocabulary's own reading: the same
@@ -261,6 +265,33 @@ func TestLexiconReadsAsModelAndVocabulary(t *testing.T) {
 	}
 	if msgs == 0 {
 		t.Fatal("no corpus")
+	}
+}
+
+// A message's rows are added in two passes (first and last values, then the rest): the sums are
+// every row's values added once, each in its own view's place, whatever the features.
+func TestAddRowsAddsEachRowOnce(t *testing.T) {
+	m := Embedded()
+	width := 2 * m.Width()
+	for _, text := range []string{"ik wil niet meer leven", "he staat buiten met een mes", "x", "wanneer is de kantine open?"} {
+		fs := features(text)
+		got := make([]int32, m.sumsLen())
+		m.addRows(got, fs)
+		want := make([]int32, m.sumsLen())
+		for _, f := range fs {
+			b, h := int(bucketOf(f)), hiddenBucket(f)
+			for k := range width {
+				if k < width/2 || f&wordView != 0 {
+					want[k] += int32(int8(m.Weights[b*width+k]))
+				}
+			}
+			for k := range hiddenSize {
+				want[width+k] += int32(int8(m.Hidden.Rows[h*hiddenSize+k]))
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%q: sums %v, want %v", text, got, want)
+		}
 	}
 }
 

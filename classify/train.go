@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
 
 	"meldwijzer"
 )
@@ -16,6 +17,10 @@ type TrainOptions struct {
 	Decay  float32 // L2 on the rows a step touches
 	// UrgentWeight multiplies the loss of urgent examples: a miss costs more than an extra question.
 	UrgentWeight float32
+	// HiddenEpochs and HiddenRate train the hidden view (hidden.go); Decay and UrgentWeight are
+	// shared.
+	HiddenEpochs int
+	HiddenRate   float32
 	Folds        int
 	Seed         uint64
 	// CalmAsk is the share of ordinary calm messages (the calibration set's) that the model may ask
@@ -28,7 +33,8 @@ type TrainOptions struct {
 
 // DefaultTrainOptions are the options of the embedded model.
 var DefaultTrainOptions = TrainOptions{
-	Epochs: 40, Rate: 0.6, Decay: 1e-4, UrgentWeight: 3, Folds: 5, Seed: 20261130,
+	Epochs: 40, Rate: 0.6, Decay: 1e-4, UrgentWeight: 3, HiddenEpochs: 20, HiddenRate: 0.1,
+	Folds: 5, Seed: 20261130,
 	CalmAsk: 0.02, CalmSure: 0.005,
 }
 
@@ -82,26 +88,31 @@ func Train(corpus, calibration []Utterance, o TrainOptions) *Model {
 }
 
 // outOfFoldCalm is the urgent probability of every calm message of the corpus, each read by a
-// model that never saw it.
+// model that never saw it. The folds' models are trained side by side: each is its own, so the
+// result is the same as one after another.
 func outOfFoldCalm(corpus []Utterance, feats [][]uint32, o TrainOptions) []float32 {
-	var calm []float32
+	calm := make([][]float32, o.Folds)
+	var wg sync.WaitGroup
 	for f := range o.Folds {
-		var train, held []int
-		for i := range corpus {
-			if i%o.Folds == f {
-				held = append(held, i)
-			} else {
-				train = append(train, i)
+		wg.Go(func() {
+			var train, held []int
+			for i := range corpus {
+				if i%o.Folds == f {
+					held = append(held, i)
+				} else {
+					train = append(train, i)
+				}
 			}
-		}
-		fm := fit(corpus, feats, train, o)
-		for _, i := range held {
-			if corpus[i].UrgentID() == "" {
-				calm = append(calm, 1-fm.predictFeatures(feats[i]).Head("urgent").Of(""))
+			fm := fit(corpus, feats, train, o)
+			for _, i := range held {
+				if corpus[i].UrgentID() == "" {
+					calm[f] = append(calm[f], 1-fm.predictFeatures(feats[i]).Head("urgent").Of(""))
+				}
 			}
-		}
+		})
 	}
-	return calm
+	wg.Wait()
+	return slices.Concat(calm...)
 }
 
 // quantileAbove is the lowest threshold t (a calm value plus a hair) such that at most share of
@@ -117,18 +128,9 @@ func quantileAbove(calm []float32, share float64) float32 {
 	return math.Nextafter32(t, 1)
 }
 
-// fit trains both views on the lines idx with SGD (softmax per head) and quantises the weights to
-// int8. The views share nothing but the buckets' rows (each its own half), so this is two models
-// trained side by side on the same order of lines.
+// fit trains the three views on the lines idx and quantises their weights to int8: the hidden view
+// (hidden.go) beside the two linear ones (fitLinear).
 func fit(corpus []Utterance, feats [][]uint32, idx []int, o TrainOptions) *Model {
-	newHeads := func() []Head {
-		heads := make([]Head, len(headSpecs))
-		for i, s := range headSpecs {
-			heads[i] = Head{Name: s.name, Classes: s.classes, Bias: make([]float32, len(s.classes))}
-		}
-		return heads
-	}
-	views := [2][]Head{newHeads(), newHeads()}
 	width := 0
 	for _, s := range headSpecs {
 		width += len(s.classes)
@@ -140,6 +142,27 @@ func fit(corpus []Utterance, feats [][]uint32, idx []int, o TrainOptions) *Model
 			labels[i][h] = slices.Index(s.classes, s.label(corpus[i]))
 		}
 	}
+	var hidden Hidden
+	var wg sync.WaitGroup
+	wg.Go(func() { hidden = fitHidden(corpus, feats, labels, idx, width, o) })
+	m := fitLinear(corpus, feats, labels, idx, width, o)
+	wg.Wait()
+	m.Hidden = hidden
+	return m
+}
+
+// fitLinear trains both linear views on the lines idx with SGD (softmax per head) and quantises
+// the weights to int8. The views share nothing but the buckets' rows (each its own half), so this
+// is two models trained side by side on the same order of lines.
+func fitLinear(corpus []Utterance, feats [][]uint32, labels [][]int, idx []int, width int, o TrainOptions) *Model {
+	newHeads := func() []Head {
+		heads := make([]Head, len(headSpecs))
+		for i, s := range headSpecs {
+			heads[i] = Head{Name: s.name, Classes: s.classes, Bias: make([]float32, len(s.classes))}
+		}
+		return heads
+	}
+	views := [2][]Head{newHeads(), newHeads()}
 	w := make([]float32, buckets*2*width)
 	rng := rand.New(rand.NewPCG(o.Seed, uint64(len(idx))))
 	order := slices.Clone(idx)

@@ -1,5 +1,6 @@
 // Command trainmodel trains the reader's model on the labelled corpus (classify/corpus/train) and
-// writes model.bin (the int8 weights) and model_gen.go (heads, biases, scales, thresholds) into
+// writes model.bin (the int8 weights), model_hidden.bin (the hidden view's int8 rows) and
+// model_gen.go (heads, biases, scales, the hidden view's layers, thresholds) into
 // the classify package. `go generate ./classify` runs it; TestEmbeddedModelIsTrained checks that
 // the embedded files are exactly what it produces.
 package main
@@ -75,11 +76,14 @@ func main() {
 	if err := os.WriteFile(filepath.Join(*dir, classify.ModelFile), m.Weights, 0o644); err != nil {
 		log.Fatal(err)
 	}
+	if err := os.WriteFile(filepath.Join(*dir, classify.HiddenFile), m.Hidden.Rows, 0o644); err != nil {
+		log.Fatal(err)
+	}
 	if err := os.WriteFile(filepath.Join(*dir, classify.ModelSourceFile), m.GoSource(), 0o644); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("trained on %d utterances: %d KB of weights, thresholds ask %.4f sure %.4f\n",
-		len(corpus), len(m.Weights)/1024, m.Thresholds.UrgentAsk, m.Thresholds.UrgentSure)
+	fmt.Printf("trained on %d utterances: %d KB of weights and %d KB of hidden rows, thresholds ask %.4f sure %.4f\n",
+		len(corpus), len(m.Weights)/1024, len(m.Hidden.Rows)/1024, m.Thresholds.UrgentAsk, m.Thresholds.UrgentSure)
 }
 
 // crossValidate prints the out-of-fold figures on the training corpus and the theme confusions.
