@@ -87,72 +87,19 @@ func fitHidden(corpus []Utterance, feats [][]uint32, labels [][]int, idx []int, 
 		}
 	}
 	order := slices.Clone(idx)
-	in := make([]float32, hiddenSize)   // the hidden layer's input
-	back := make([]float32, hiddenSize) // the loss's gradient at that input
-	z := make([]float32, width)
+	sc := hiddenScratch{in: make([]float32, hiddenSize), back: make([]float32, hiddenSize), z: make([]float32, width)}
 	for epoch := range o.HiddenEpochs {
 		rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
 		rate := o.HiddenRate * float32(o.HiddenEpochs-epoch) / float32(o.HiddenEpochs)
-		decay := rate * o.Decay
 		for _, i := range order {
-			bs := buckets[i]
-			if len(bs) == 0 {
+			if len(buckets[i]) == 0 {
 				continue
 			}
 			weight := float32(1)
 			if corpus[i].UrgentID() != "" {
 				weight = o.UrgentWeight
 			}
-			x := float32(1 / math.Sqrt(float64(len(bs))))
-			copy(in, h.Bias)
-			for _, b := range bs {
-				for j, v := range rows[b*hiddenSize : (b+1)*hiddenSize] {
-					in[j] += v * x
-				}
-			}
-			copy(z, h.OutBias)
-			for j, a := range in {
-				if a > 0 {
-					for k, w := range h.Out[j*width : (j+1)*width] {
-						z[k] += a * w
-					}
-				}
-			}
-			off := 0
-			for hd, s := range headSpecs {
-				n := len(s.classes)
-				softmax(z[off : off+n])
-				z[off+labels[i][hd]] -= 1
-				off += n
-			}
-			for k := range z {
-				z[k] *= weight
-				h.OutBias[k] -= rate * z[k] * 0.1
-			}
-			for j, a := range in {
-				back[j] = 0
-				if a <= 0 {
-					continue
-				}
-				out := h.Out[j*width : (j+1)*width]
-				var g float32
-				for k, w := range out {
-					g += w * z[k]
-				}
-				back[j] = g
-				for k := range out {
-					out[k] -= rate*a*z[k] + decay*out[k]
-				}
-			}
-			for j, g := range back {
-				h.Bias[j] -= rate * g * 0.1
-			}
-			for _, b := range bs {
-				row := rows[b*hiddenSize : (b+1)*hiddenSize]
-				for j := range row {
-					row[j] -= rate*back[j]*x + decay*row[j]
-				}
-			}
+			h.learn(rows, buckets[i], labels[i], weight, rate, rate*o.Decay, &sc)
 		}
 	}
 	var largest float32
@@ -168,6 +115,70 @@ func fitHidden(corpus []Utterance, feats [][]uint32, labels [][]int, idx []int, 
 		h.Rows[i] = byte(int8(math.Round(float64(v / h.Scale))))
 	}
 	return h
+}
+
+// hiddenScratch is what one step of training works in, made once.
+type hiddenScratch struct {
+	in   []float32 // the hidden layer's input
+	back []float32 // the loss's gradient at that input
+	z    []float32 // every head's probabilities, then the loss's gradient at the logits
+}
+
+// learn is one step of SGD on one line: its rows' buckets bs, its class of each head (labels), the
+// weight of its loss, the rate and the L2 decay on what the step touches.
+func (h *Hidden) learn(rows []float32, bs []int, labels []int, weight, rate, decay float32, sc *hiddenScratch) {
+	in, back, z := sc.in, sc.back, sc.z
+	width := len(z)
+	x := float32(1 / math.Sqrt(float64(len(bs))))
+	copy(in, h.Bias)
+	for _, b := range bs {
+		for j, v := range rows[b*hiddenSize : (b+1)*hiddenSize] {
+			in[j] += v * x
+		}
+	}
+	copy(z, h.OutBias)
+	for j, a := range in {
+		if a > 0 {
+			for k, w := range h.Out[j*width : (j+1)*width] {
+				z[k] += a * w
+			}
+		}
+	}
+	off := 0
+	for hd, s := range headSpecs {
+		n := len(s.classes)
+		softmax(z[off : off+n])
+		z[off+labels[hd]] -= 1
+		off += n
+	}
+	for k := range z {
+		z[k] *= weight
+		h.OutBias[k] -= rate * z[k] * 0.1
+	}
+	for j, a := range in {
+		back[j] = 0
+		if a <= 0 {
+			continue
+		}
+		out := h.Out[j*width : (j+1)*width]
+		var g float32
+		for k, w := range out {
+			g += w * z[k]
+		}
+		back[j] = g
+		for k := range out {
+			out[k] -= rate*a*z[k] + decay*out[k]
+		}
+	}
+	for j, g := range back {
+		h.Bias[j] -= rate * g * 0.1
+	}
+	for _, b := range bs {
+		row := rows[b*hiddenSize : (b+1)*hiddenSize]
+		for j := range row {
+			row[j] -= rate*back[j]*x + decay*row[j]
+		}
+	}
 }
 
 // hiddenInit is the spread of the rows' random start: small, so that the hidden layer starts
