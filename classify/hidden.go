@@ -66,10 +66,10 @@ func (h *Hidden) probs(out []float32, sums []int32, n int, heads []Head) []float
 	return out
 }
 
-// fitHidden trains the hidden view on the lines idx with SGD (softmax per head, the loss of urgent
-// lines weighted as in the linear views) and quantises its rows to int8. feats are the lines' own
+// fitHidden trains the hidden view on the lines idx with SGD (softmax per head, each line's loss
+// weighted as in the linear views) and quantises its rows to int8. feats are the lines' own
 // features (the views' marks ignored: the hidden view reads them all).
-func fitHidden(corpus []Utterance, feats [][]uint32, labels [][]int, idx []int, width int, o TrainOptions) Hidden {
+func fitHidden(feats [][]uint32, labels [][]int, weights []float32, idx []int, width int, o TrainOptions) Hidden {
 	rng := rand.New(rand.NewPCG(o.Seed, uint64(len(idx))+1))
 	rows := make([]float32, hiddenBuckets*hiddenSize)
 	for i := range rows {
@@ -80,7 +80,7 @@ func fitHidden(corpus []Utterance, feats [][]uint32, labels [][]int, idx []int, 
 	for i := range h.Out {
 		h.Out[i] = (rng.Float32()*2 - 1) * glorot
 	}
-	buckets := make([][]int, len(corpus))
+	buckets := make([][]int, len(feats))
 	for _, i := range idx {
 		for _, f := range feats[i] {
 			buckets[i] = append(buckets[i], hiddenBucket(f))
@@ -95,11 +95,7 @@ func fitHidden(corpus []Utterance, feats [][]uint32, labels [][]int, idx []int, 
 			if len(buckets[i]) == 0 {
 				continue
 			}
-			weight := float32(1)
-			if corpus[i].UrgentID() != "" {
-				weight = o.UrgentWeight
-			}
-			h.learn(rows, buckets[i], labels[i], weight, rate, rate*o.Decay, &sc)
+			h.learn(rows, buckets[i], labels[i], weights[i], rate, rate*o.Decay, &sc)
 		}
 	}
 	var largest float32
@@ -110,10 +106,10 @@ func fitHidden(corpus []Utterance, feats [][]uint32, labels [][]int, idx []int, 
 	if h.Scale == 0 {
 		h.Scale = 1
 	}
-	h.Rows = make([]byte, len(rows))
 	for i, v := range rows {
-		h.Rows[i] = byte(int8(math.Round(float64(v / h.Scale))))
+		rows[i] = float32(math.Round(float64(v / h.Scale)))
 	}
+	h.Rows = int8s(rows)
 	return h
 }
 

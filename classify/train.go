@@ -135,17 +135,24 @@ func fit(corpus []Utterance, feats [][]uint32, idx []int, o TrainOptions) *Model
 	for _, s := range headSpecs {
 		width += len(s.classes)
 	}
+	// each line's class of each head, and the weight of its loss: a miss costs more than an
+	// extra question
 	labels := make([][]int, len(corpus))
+	weights := make([]float32, len(corpus))
 	for _, i := range idx {
 		labels[i] = make([]int, len(headSpecs))
 		for h, s := range headSpecs {
 			labels[i][h] = slices.Index(s.classes, s.label(corpus[i]))
 		}
+		weights[i] = 1
+		if corpus[i].UrgentID() != "" {
+			weights[i] = o.UrgentWeight
+		}
 	}
 	var hidden Hidden
 	var wg sync.WaitGroup
-	wg.Go(func() { hidden = fitHidden(corpus, feats, labels, idx, width, o) })
-	m := fitLinear(corpus, feats, labels, idx, width, o)
+	wg.Go(func() { hidden = fitHidden(feats, labels, weights, idx, width, o) })
+	m := fitLinear(feats, labels, weights, idx, width, o)
 	wg.Wait()
 	m.Hidden = hidden
 	return m
@@ -154,7 +161,7 @@ func fit(corpus []Utterance, feats [][]uint32, idx []int, o TrainOptions) *Model
 // fitLinear trains both linear views on the lines idx with SGD (softmax per head) and quantises
 // the weights to int8. The views share nothing but the buckets' rows (each its own half), so this
 // is two models trained side by side on the same order of lines.
-func fitLinear(corpus []Utterance, feats [][]uint32, labels [][]int, idx []int, width int, o TrainOptions) *Model {
+func fitLinear(feats [][]uint32, labels [][]int, weights []float32, idx []int, width int, o TrainOptions) *Model {
 	newHeads := func() []Head {
 		heads := make([]Head, len(headSpecs))
 		for i, s := range headSpecs {
@@ -172,7 +179,7 @@ func fitLinear(corpus []Utterance, feats [][]uint32, labels [][]int, idx []int, 
 	// each line's buckets in each view, worked out once for all epochs
 	var viewFeats [2][][]uint32
 	for v := range views {
-		viewFeats[v] = make([][]uint32, len(corpus))
+		viewFeats[v] = make([][]uint32, len(feats))
 		for _, i := range idx {
 			for _, f := range feats[i] {
 				if v == 0 || f&wordView != 0 {
@@ -186,10 +193,7 @@ func fitLinear(corpus []Utterance, feats [][]uint32, labels [][]int, idx []int, 
 		rate := o.Rate * float32(o.Epochs-epoch) / float32(o.Epochs)
 		decay := float32(rate * o.Decay)
 		for _, i := range order {
-			weight := float32(1)
-			if corpus[i].UrgentID() != "" {
-				weight = o.UrgentWeight
-			}
+			weight := weights[i]
 			for v, heads := range views {
 				fs := viewFeats[v][i]
 				if len(fs) == 0 {
