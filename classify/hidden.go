@@ -67,9 +67,10 @@ func (h *Hidden) probs(out []float32, sums []int32, n int, heads []Head) []float
 }
 
 // fitHidden trains the hidden view on the lines idx with SGD (softmax per head, each line's loss
-// weighted as in the linear views) and quantises its rows to int8. feats are the lines' own
-// features (the views' marks ignored: the hidden view reads them all).
-func fitHidden(feats [][]uint32, labels [][]int, weights []float32, idx []int, width int, o TrainOptions) Hidden {
+// weighted as in the linear views), each step on its line with some words left out (toks,
+// wordDropout), and quantises its rows to int8. feats are the lines' own features (the views'
+// marks ignored: the hidden view reads them all).
+func fitHidden(feats [][]uint32, toks [][]token, labels [][]int, weights []float32, idx []int, width int, o TrainOptions) Hidden {
 	rng := rand.New(rand.NewPCG(o.Seed, uint64(len(idx))+1))
 	rows := make([]float32, hiddenBuckets*hiddenSize)
 	for i := range rows {
@@ -80,22 +81,22 @@ func fitHidden(feats [][]uint32, labels [][]int, weights []float32, idx []int, w
 	for i := range h.Out {
 		h.Out[i] = (rng.Float32()*2 - 1) * glorot
 	}
-	buckets := make([][]int, len(feats))
-	for _, i := range idx {
-		for _, f := range feats[i] {
-			buckets[i] = append(buckets[i], hiddenBucket(f))
-		}
-	}
+	drop := wordDropout{share: o.WordDropout, toks: toks, rng: rng}
+	var buckets []int // the step's rows
 	order := slices.Clone(idx)
 	sc := hiddenScratch{in: make([]float32, hiddenSize), back: make([]float32, hiddenSize), z: make([]float32, width)}
 	for epoch := range o.HiddenEpochs {
 		rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
 		rate := o.HiddenRate * float32(o.HiddenEpochs-epoch) / float32(o.HiddenEpochs)
 		for _, i := range order {
-			if len(buckets[i]) == 0 {
+			buckets = buckets[:0]
+			for _, f := range drop.features(i, feats[i]) {
+				buckets = append(buckets, hiddenBucket(f))
+			}
+			if len(buckets) == 0 {
 				continue
 			}
-			h.learn(rows, buckets[i], labels[i], weights[i], rate, rate*o.Decay, &sc)
+			h.learn(rows, buckets, labels[i], weights[i], rate, rate*o.Decay, &sc)
 		}
 	}
 	var largest float32

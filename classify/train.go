@@ -21,8 +21,11 @@ type TrainOptions struct {
 	// shared.
 	HiddenEpochs int
 	HiddenRate   float32
-	Folds        int
-	Seed         uint64
+	// WordDropout is the share of a line's words that each step of training leaves out
+	// (dropout.go).
+	WordDropout float32
+	Folds       int
+	Seed        uint64
 	// CalmAsk is the share of ordinary calm messages (the calibration set's) that the model may ask
 	// the direct question, and also the share of look-alikes (the corpus's calm messages, out of
 	// fold) it may ask; CalmSure the share of look-alikes it may read as urgent outright. The
@@ -34,7 +37,7 @@ type TrainOptions struct {
 // DefaultTrainOptions are the options of the embedded model.
 var DefaultTrainOptions = TrainOptions{
 	Epochs: 40, Rate: 0.6, Decay: 1e-4, UrgentWeight: 3, HiddenEpochs: 20, HiddenRate: 0.1,
-	Folds: 5, Seed: 20261130,
+	WordDropout: 0.3, Folds: 5, Seed: 20261130,
 	CalmAsk: 0.02, CalmSure: 0.005,
 }
 
@@ -149,19 +152,26 @@ func fit(corpus []Utterance, feats [][]uint32, idx []int, o TrainOptions) *Model
 			weights[i] = o.UrgentWeight
 		}
 	}
+	var toks [][]token // each line's words, for leaving some out
+	if o.WordDropout > 0 {
+		toks = make([][]token, len(corpus))
+		for _, i := range idx {
+			toks[i] = tokenize(corpus[i].Text)
+		}
+	}
 	var hidden Hidden
 	var wg sync.WaitGroup
-	wg.Go(func() { hidden = fitHidden(feats, labels, weights, idx, width, o) })
-	m := fitLinear(feats, labels, weights, idx, width, o)
+	wg.Go(func() { hidden = fitHidden(feats, toks, labels, weights, idx, width, o) })
+	m := fitLinear(feats, toks, labels, weights, idx, width, o)
 	wg.Wait()
 	m.Hidden = hidden
 	return m
 }
 
-// fitLinear trains both linear views on the lines idx with SGD (softmax per head) and quantises
-// the weights to int8. The views share nothing but the buckets' rows (each its own half), so this
+// fitLinear trains both linear views on the lines idx with SGD (softmax per head), each step on
+// its line with some words left out (toks, wordDropout), and quantises the weights to int8. The views share nothing but the buckets' rows (each its own half), so this
 // is two models trained side by side on the same order of lines.
-func fitLinear(feats [][]uint32, labels [][]int, weights []float32, idx []int, width int, o TrainOptions) *Model {
+func fitLinear(feats [][]uint32, toks [][]token, labels [][]int, weights []float32, idx []int, width int, o TrainOptions) *Model {
 	newHeads := func() []Head {
 		heads := make([]Head, len(headSpecs))
 		for i, s := range headSpecs {
@@ -176,26 +186,23 @@ func fitLinear(feats [][]uint32, labels [][]int, weights []float32, idx []int, w
 	sums := make([]float32, width)
 	grad := make([]float32, width)
 	step := make([]float32, width)
-	// each line's buckets in each view, worked out once for all epochs
-	var viewFeats [2][][]uint32
-	for v := range views {
-		viewFeats[v] = make([][]uint32, len(feats))
-		for _, i := range idx {
-			for _, f := range feats[i] {
-				if v == 0 || f&wordView != 0 {
-					viewFeats[v][i] = append(viewFeats[v][i], bucketOf(f))
-				}
-			}
-		}
-	}
+	drop := wordDropout{share: o.WordDropout, toks: toks, rng: rng}
+	var viewFeats [2][]uint32 // the step's buckets in each view
 	for epoch := range o.Epochs {
 		rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
 		rate := o.Rate * float32(o.Epochs-epoch) / float32(o.Epochs)
 		decay := float32(rate * o.Decay)
 		for _, i := range order {
 			weight := weights[i]
+			viewFeats[0], viewFeats[1] = viewFeats[0][:0], viewFeats[1][:0]
+			for _, f := range drop.features(i, feats[i]) {
+				viewFeats[0] = append(viewFeats[0], bucketOf(f))
+				if f&wordView != 0 {
+					viewFeats[1] = append(viewFeats[1], bucketOf(f))
+				}
+			}
 			for v, heads := range views {
-				fs := viewFeats[v][i]
+				fs := viewFeats[v]
 				if len(fs) == 0 {
 					continue
 				}

@@ -15395,6 +15395,161 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1208,
 		},
 	}},
+	{text: "touw", words: [][]string{
+		{
+			"touw",
+		},
+	}, ids: [][]int32{
+		{
+			1150,
+		},
+	}},
+	{text: "strop", words: [][]string{
+		{
+			"strop",
+		},
+	}, ids: [][]int32{
+		{
+			1209,
+		},
+	}},
+	{text: "koord", words: [][]string{
+		{
+			"koord",
+		},
+	}, ids: [][]int32{
+		{
+			1210,
+		},
+	}},
+	{text: "rope", words: [][]string{
+		{
+			"rope",
+			"rop",
+		},
+	}, ids: [][]int32{
+		{
+			1211,
+			1212,
+		},
+	}},
+	{text: "noose", words: [][]string{
+		{
+			"noose",
+			"nos",
+			"noos",
+		},
+	}, ids: [][]int32{
+		{
+			1213,
+			1214,
+			1215,
+		},
+	}},
+	{text: "klaar", words: [][]string{
+		{
+			"klaar",
+			"klar",
+		},
+	}, ids: [][]int32{
+		{
+			1216,
+			1217,
+		},
+	}},
+	{text: "gekocht", words: [][]string{
+		{
+			"gekocht",
+		},
+	}, ids: [][]int32{
+		{
+			1151,
+		},
+	}},
+	{text: "ligt", words: [][]string{
+		{
+			"ligt",
+		},
+	}, ids: [][]int32{
+		{
+			17,
+		},
+	}},
+	{text: "liggen", words: [][]string{
+		{
+			"liggen",
+			"ligg",
+		},
+	}, ids: [][]int32{
+		{
+			1218,
+			1219,
+		},
+	}},
+	{text: "opgehangen", words: [][]string{
+		{
+			"opgehangen",
+			"opgehang",
+		},
+	}, ids: [][]int32{
+		{
+			1220,
+			1221,
+		},
+	}},
+	{text: "vastgemaakt", words: [][]string{
+		{
+			"vastgemaakt",
+		},
+	}, ids: [][]int32{
+		{
+			1222,
+		},
+	}},
+	{kind: 4, text: "hangt al", words: [][]string{
+		{
+			"hangt",
+		},
+		{
+			"al",
+		},
+	}, ids: [][]int32{
+		{
+			1223,
+		},
+		{
+			1224,
+		},
+	}},
+	{text: "ready", words: [][]string{
+		{
+			"ready",
+		},
+	}, ids: [][]int32{
+		{
+			1225,
+		},
+	}},
+	{text: "bought", words: [][]string{
+		{
+			"bought",
+		},
+	}, ids: [][]int32{
+		{
+			1226,
+		},
+	}},
+	{text: "tied", words: [][]string{
+		{
+			"tied",
+			"tie",
+		},
+	}, ids: [][]int32{
+		{
+			1227,
+			1228,
+		},
+	}},
 	{kind: 4, text: "sexually assaulted", words: [][]string{
 		{
 			"sexually",
@@ -15410,8 +15565,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			272,
 		},
 		{
-			1209,
-			1210,
+			1229,
+			1230,
 		},
 	}},
 	{kind: 4, text: "sexual assault", words: [][]string{
@@ -15426,7 +15581,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			272,
 		},
 		{
-			1210,
+			1230,
 		},
 	}},
 	{kind: 4, text: "forced herself", words: [][]string{
@@ -15443,7 +15598,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			152,
 		},
 		{
-			1211,
+			1231,
 		},
 	}},
 	{kind: 1, text: "drugged", words: [][]string{
@@ -15452,7 +15607,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1212,
+			1232,
 		},
 	}},
 	{kind: 4, text: "vorig jaar", words: [][]string{
@@ -15465,11 +15620,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1213,
+			1233,
 		},
 		{
-			1214,
-			1215,
+			1234,
+			1235,
 		},
 	}},
 	{kind: 4, text: "jaar geleden", words: [][]string{
@@ -15483,12 +15638,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1214,
-			1215,
+			1234,
+			1235,
 		},
 		{
-			1216,
-			1217,
+			1236,
+			1237,
 		},
 	}},
 	{kind: 4, text: "jaren geleden", words: [][]string{
@@ -15502,12 +15657,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1218,
-			1215,
+			1238,
+			1235,
 		},
 		{
-			1216,
-			1217,
+			1236,
+			1237,
 		},
 	}},
 	{kind: 4, text: "maanden geleden", words: [][]string{
@@ -15521,12 +15676,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1219,
-			1220,
+			1239,
+			1240,
 		},
 		{
-			1216,
-			1217,
+			1236,
+			1237,
 		},
 	}},
 	{kind: 4, text: "vorige maand", words: [][]string{
@@ -15539,11 +15694,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1221,
-			1213,
+			1241,
+			1233,
 		},
 		{
-			1220,
+			1240,
 		},
 	}},
 	{kind: 4, text: "toen ik klein was", words: [][]string{
@@ -15561,13 +15716,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1222,
+			1242,
 		},
 		{
 			93,
 		},
 		{
-			1223,
+			1243,
 		},
 		{
 			44,
@@ -15587,7 +15742,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1224,
 		},
 		{
-			1225,
+			1244,
 		},
 	}},
 	{kind: 4, text: "op de basisschool", words: [][]string{
@@ -15609,8 +15764,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			8,
 		},
 		{
-			1226,
-			1227,
+			1245,
+			1246,
 		},
 	}},
 	{kind: 4, text: "toen ik jong was", words: [][]string{
@@ -15628,13 +15783,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1222,
+			1242,
 		},
 		{
 			93,
 		},
 		{
-			1228,
+			1247,
 		},
 		{
 			44,
@@ -15649,10 +15804,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1229,
+			1248,
 		},
 		{
-			1230,
+			1249,
 		},
 	}},
 	{kind: 4, text: "years ago", words: [][]string{
@@ -15665,11 +15820,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1231,
-			1230,
+			1250,
+			1249,
 		},
 		{
-			1232,
+			1251,
 		},
 	}},
 	{kind: 4, text: "months ago", words: [][]string{
@@ -15682,11 +15837,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1233,
-			1234,
+			1252,
+			1253,
 		},
 		{
-			1232,
+			1251,
 		},
 	}},
 	{kind: 4, text: "when i was little", words: [][]string{
@@ -15705,7 +15860,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1235,
+			1254,
 		},
 		{
 			448,
@@ -15714,8 +15869,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			44,
 		},
 		{
-			1236,
-			1237,
+			1255,
+			1256,
 		},
 	}},
 	{kind: 4, text: "when i was a kid", words: [][]string{
@@ -15736,7 +15891,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1235,
+			1254,
 		},
 		{
 			448,
@@ -15748,7 +15903,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			104,
 		},
 		{
-			1238,
+			1257,
 		},
 	}},
 	{kind: 4, text: "as a child", words: [][]string{
@@ -15763,13 +15918,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1239,
+			1258,
 		},
 		{
 			104,
 		},
 		{
-			1240,
+			1259,
 		},
 	}},
 	{text: "gedwongen", words: [][]string{
@@ -15789,7 +15944,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1241,
+			1260,
 		},
 	}},
 	{text: "dwingen", words: [][]string{
@@ -15799,8 +15954,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1242,
-			1243,
+			1261,
+			1262,
 		},
 	}},
 	{text: "forced", words: [][]string{
@@ -15821,7 +15976,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1244,
+			1263,
 			152,
 		},
 	}},
@@ -15832,8 +15987,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1245,
-			1246,
+			1264,
+			1265,
 		},
 	}},
 	{text: "neuken", words: [][]string{
@@ -15843,8 +15998,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1247,
-			1248,
+			1266,
+			1267,
 		},
 	}},
 	{kind: 4, text: "nee zei", words: [][]string{
@@ -15856,7 +16011,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1249,
+			1268,
 		},
 		{
 			563,
@@ -15875,8 +16030,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1250,
-			1251,
+			1269,
+			1270,
 		},
 	}},
 	{kind: 4, text: "said no", words: [][]string{
@@ -15888,7 +16043,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1252,
+			1271,
 		},
 		{
 			596,
@@ -15906,7 +16061,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1253,
+			1272,
 		},
 		{
 			577,
@@ -15928,8 +16083,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1250,
-			1251,
+			1269,
+			1270,
 		},
 		{
 			6,
@@ -15950,7 +16105,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			563,
 		},
 		{
-			1249,
+			1268,
 		},
 	}},
 	{kind: 4, text: "aan me gezeten", words: [][]string{
@@ -15972,8 +16127,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1,
 		},
 		{
-			1254,
-			1255,
+			1273,
+			1274,
 		},
 	}},
 	{kind: 4, text: "aan mij gezeten", words: [][]string{
@@ -15995,8 +16150,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			309,
 		},
 		{
-			1254,
-			1255,
+			1273,
+			1274,
 		},
 	}},
 	{kind: 4, text: "vingers in", words: [][]string{
@@ -16009,8 +16164,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1256,
-			1257,
+			1275,
+			1276,
 		},
 		{
 			82,
@@ -16023,8 +16178,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1258,
-			1259,
+			1277,
+			1278,
 		},
 	}},
 	{text: "vanochtend", words: [][]string{
@@ -16034,8 +16189,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1260,
-			1261,
+			1279,
+			1280,
 		},
 	}},
 	{text: "vanmorgen", words: [][]string{
@@ -16045,8 +16200,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1262,
-			1263,
+			1281,
+			1282,
 		},
 	}},
 	{text: "vanmiddag", words: [][]string{
@@ -16055,7 +16210,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1264,
+			1283,
 		},
 	}},
 	{text: "vannacht", words: [][]string{
@@ -16064,7 +16219,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1265,
+			1284,
 		},
 	}},
 	{text: "gisteren", words: [][]string{
@@ -16074,8 +16229,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1266,
-			1267,
+			1285,
+			1286,
 		},
 	}},
 	{text: "gisteravond", words: [][]string{
@@ -16084,7 +16239,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1268,
+			1287,
 		},
 	}},
 	{text: "eergisteren", words: [][]string{
@@ -16094,8 +16249,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1269,
-			1270,
+			1288,
+			1289,
 		},
 	}},
 	{text: "net", words: [][]string{
@@ -16104,7 +16259,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1271,
+			1290,
 		},
 	}},
 	{text: "zojuist", words: [][]string{
@@ -16113,7 +16268,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1272,
+			1291,
 		},
 	}},
 	{kind: 4, text: "afgelopen nacht", words: [][]string{
@@ -16126,8 +16281,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1273,
-			1274,
+			1292,
+			1293,
 		},
 		{
 			633,
@@ -16158,8 +16313,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1273,
-			1274,
+			1292,
+			1293,
 		},
 		{
 			634,
@@ -16171,7 +16326,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1275,
+			1294,
 		},
 	}},
 	{text: "yesterday", words: [][]string{
@@ -16180,7 +16335,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1276,
+			1295,
 		},
 	}},
 	{kind: 4, text: "last night", words: [][]string{
@@ -16192,10 +16347,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1229,
+			1248,
 		},
 		{
-			1277,
+			1296,
 		},
 	}},
 	{text: "tonight", words: [][]string{
@@ -16204,7 +16359,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1278,
+			1297,
 		},
 	}},
 	{kind: 4, text: "this morning", words: [][]string{
@@ -16220,8 +16375,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			927,
 		},
 		{
-			1279,
-			1280,
+			1298,
+			1299,
 		},
 	}},
 }, wordIdx: table[string, []int32]{keys: []string{
@@ -16306,6 +16461,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"bonkt",
 	"borst",
 	"borsten",
+	"bought",
 	"bpv",
 	"broer",
 	"brother",
@@ -16444,6 +16600,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gehandicapt",
 	"geil",
 	"gejat",
+	"gekocht",
 	"geld",
 	"geldezel",
 	"geloof",
@@ -16538,8 +16695,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"kantine",
 	"kindermishandel",
 	"kindermishandeling",
+	"klaar",
 	"klant",
 	"klanten",
+	"klar",
 	"klas",
 	"klasgenoot",
 	"klasgenot",
@@ -16557,6 +16716,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"knipogen",
 	"knipoogt",
 	"kont",
+	"koord",
 	"lach",
 	"lachen",
 	"lachga",
@@ -16585,6 +16745,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"lhbt",
 	"lichaam",
 	"licham",
+	"ligg",
+	"liggen",
+	"ligt",
 	"lokaal",
 	"lokal",
 	"lone",
@@ -16637,6 +16800,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"nieuw",
 	"nieuws",
 	"nikker",
+	"noos",
+	"noose",
+	"nos",
 	"now",
 	"nu",
 	"nud",
@@ -16660,6 +16826,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"oom",
 	"oorlog",
 	"opa",
+	"opgehang",
+	"opgehangen",
 	"opgeslot",
 	"opgesloten",
 	"opkanker",
@@ -16736,6 +16904,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"rap",
 	"rape",
 	"raped",
+	"ready",
 	"religi",
 	"religie",
 	"religion",
@@ -16745,6 +16914,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"rondgestuurd",
 	"ronsel",
 	"ronselen",
+	"rop",
+	"rope",
 	"rouw",
 	"rusland",
 	"scare",
@@ -16839,6 +17010,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"strat",
 	"stres",
 	"stress",
+	"strop",
 	"student",
 	"studente",
 	"studenten",
@@ -16872,6 +17044,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"thuis",
 	"thuissituati",
 	"thuissituatie",
+	"tie",
+	"tied",
 	"tiet",
 	"tieten",
 	"tiktok",
@@ -16883,6 +17057,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"toetsen",
 	"toezicht",
 	"tonight",
+	"touw",
 	"tram",
 	"tran",
 	"trans",
@@ -16930,6 +17105,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"vannacht",
 	"vanocht",
 	"vanochtend",
+	"vastgemaakt",
 	"vecht",
 	"vechten",
 	"vechtpartij",
@@ -17235,6 +17411,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		235,
 	},
 	{
+		1004,
+	},
+	{
 		833,
 	},
 	{
@@ -17455,7 +17634,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		500,
 	},
 	{
-		994,
+		1009,
 	},
 	{
 		500,
@@ -17479,13 +17658,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		467,
 	},
 	{
-		1012,
+		1027,
 	},
 	{
-		1012,
+		1027,
 	},
 	{
-		1011,
+		1026,
 	},
 	{
 		673,
@@ -17497,10 +17676,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		131,
 	},
 	{
-		1033,
+		1048,
 	},
 	{
-		1033,
+		1048,
 	},
 	{
 		130,
@@ -17595,14 +17774,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		879,
 	},
 	{
-		1013,
-		1014,
+		1028,
+		1029,
 	},
 	{
-		1014,
+		1029,
 	},
 	{
-		1013,
+		1028,
 	},
 	{
 		713,
@@ -17641,10 +17820,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		591,
 	},
 	{
-		1010,
+		1025,
 	},
 	{
-		1010,
+		1025,
 	},
 	{
 		355,
@@ -17654,6 +17833,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		514,
+	},
+	{
+		997,
 	},
 	{
 		552,
@@ -17744,13 +17926,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		854,
 	},
 	{
-		1031,
+		1046,
 	},
 	{
-		1032,
+		1047,
 	},
 	{
-		1031,
+		1046,
 	},
 	{
 		190,
@@ -17945,11 +18127,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		163,
 	},
 	{
+		996,
+	},
+	{
 		719,
 		720,
 	},
 	{
 		720,
+	},
+	{
+		996,
 	},
 	{
 		724,
@@ -18002,6 +18190,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		237,
+	},
+	{
+		993,
 	},
 	{
 		672,
@@ -18088,6 +18279,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		280,
+	},
+	{
+		999,
+	},
+	{
+		999,
+	},
+	{
+		998,
 	},
 	{
 		728,
@@ -18234,13 +18434,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		316,
 	},
 	{
-		1034,
+		1049,
 	},
 	{
-		1016,
+		1031,
 	},
 	{
-		1016,
+		1031,
 	},
 	{
 		427,
@@ -18250,6 +18450,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		314,
+	},
+	{
+		995,
+	},
+	{
+		995,
+	},
+	{
+		995,
 	},
 	{
 		863,
@@ -18320,6 +18529,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		179,
+	},
+	{
+		1000,
+	},
+	{
+		1000,
 	},
 	{
 		194,
@@ -18452,10 +18667,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		261,
 	},
 	{
-		1015,
+		1030,
 	},
 	{
-		1015,
+		1030,
 	},
 	{
 		555,
@@ -18554,6 +18769,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		210,
 	},
 	{
+		1003,
+	},
+	{
 		383,
 	},
 	{
@@ -18579,6 +18797,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		528,
+	},
+	{
+		994,
+	},
+	{
+		994,
 	},
 	{
 		676,
@@ -18868,6 +19092,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		677,
 	},
 	{
+		992,
+	},
+	{
 		288,
 		818,
 		819,
@@ -18978,6 +19205,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		825,
 	},
 	{
+		1005,
+	},
+	{
+		1005,
+	},
+	{
 		236,
 	},
 	{
@@ -18993,7 +19226,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		479,
 	},
 	{
-		1039,
+		1054,
 	},
 	{
 		739,
@@ -19009,7 +19242,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		486,
 	},
 	{
-		1042,
+		1057,
+	},
+	{
+		991,
 	},
 	{
 		757,
@@ -19130,28 +19366,31 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		303,
 	},
 	{
-		1026,
+		1041,
 	},
 	{
-		1026,
+		1041,
 	},
 	{
-		1029,
+		1044,
 	},
 	{
-		1028,
+		1043,
 	},
 	{
-		1028,
+		1043,
 	},
 	{
-		1030,
+		1045,
 	},
 	{
-		1027,
+		1042,
 	},
 	{
-		1027,
+		1042,
+	},
+	{
+		1001,
 	},
 	{
 		584,
@@ -19255,7 +19494,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		509,
 	},
 	{
-		1040,
+		1055,
 	},
 	{
 		701,
@@ -19294,7 +19533,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		395,
 	},
 	{
-		1035,
+		1050,
 	},
 	{
 		171,
@@ -19419,6 +19658,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"groepje",
 	"hand",
 	"hang",
+	"hangt",
 	"hate",
 	"hates",
 	"heeft",
@@ -19662,8 +19902,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		225,
 		266,
 		857,
-		1023,
-		1024,
+		1038,
+		1039,
 	},
 	{
 		58,
@@ -19681,18 +19921,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		52,
 	},
 	{
-		1036,
-		1038,
+		1051,
+		1053,
 	},
 	{
-		1036,
-		1038,
+		1051,
+		1053,
 	},
 	{
 		139,
 	},
 	{
-		1001,
+		1016,
 	},
 	{
 		717,
@@ -19704,7 +19944,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		285,
 	},
 	{
-		1001,
+		1016,
 	},
 	{
 		642,
@@ -19728,7 +19968,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		371,
 	},
 	{
-		1009,
+		1024,
 	},
 	{
 		827,
@@ -19872,7 +20112,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		222,
 	},
 	{
-		1020,
+		1035,
 	},
 	{
 		65,
@@ -19881,7 +20121,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		68,
 	},
 	{
-		1037,
+		1052,
 	},
 	{
 		918,
@@ -19969,12 +20209,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		129,
 		250,
-		993,
+		1008,
 	},
 	{
 		129,
 		250,
-		993,
+		1008,
 	},
 	{
 		324,
@@ -20064,6 +20304,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		985,
 	},
 	{
+		1002,
+	},
+	{
 		666,
 	},
 	{
@@ -20145,14 +20388,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		894,
 	},
 	{
-		996,
+		1011,
 	},
 	{
-		996,
-		997,
+		1011,
+		1012,
 	},
 	{
-		997,
+		1012,
 	},
 	{
 		69,
@@ -20225,8 +20468,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		110,
 	},
 	{
-		1004,
-		1041,
+		1019,
+		1056,
 	},
 	{
 		464,
@@ -20270,10 +20513,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		744,
 	},
 	{
-		998,
+		1013,
 	},
 	{
-		998,
+		1013,
 	},
 	{
 		634,
@@ -20357,10 +20600,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		527,
 	},
 	{
-		1006,
+		1021,
 	},
 	{
-		1006,
+		1021,
 	},
 	{
 		116,
@@ -20382,7 +20625,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		778,
 	},
 	{
-		1017,
+		1032,
 	},
 	{
 		576,
@@ -20409,7 +20652,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		679,
 		923,
 		926,
-		1018,
+		1033,
 	},
 	{
 		454,
@@ -20446,7 +20689,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		831,
 		832,
 		861,
-		1002,
+		1017,
 	},
 	{
 		38,
@@ -20527,7 +20770,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		460,
 	},
 	{
-		1019,
+		1034,
 	},
 	{
 		138,
@@ -20576,11 +20819,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		983,
 	},
 	{
-		991,
-		992,
+		1006,
+		1007,
 	},
 	{
-		991,
+		1006,
 	},
 	{
 		85,
@@ -20722,7 +20965,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		686,
-		1043,
+		1058,
 	},
 	{
 		797,
@@ -20741,8 +20984,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		145,
 	},
 	{
-		1000,
-		1003,
+		1015,
+		1018,
 	},
 	{
 		39,
@@ -20822,10 +21065,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		275,
 	},
 	{
-		1025,
+		1040,
 	},
 	{
-		1025,
+		1040,
 	},
 	{
 		688,
@@ -20845,11 +21088,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		969,
 	},
 	{
-		995,
-		999,
+		1010,
+		1014,
 	},
 	{
-		999,
+		1014,
 	},
 	{
 		358,
@@ -20884,8 +21127,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		471,
 	},
 	{
-		1007,
-		1008,
+		1022,
+		1023,
 	},
 	{
 		150,
@@ -20894,10 +21137,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		924,
 	},
 	{
-		1021,
+		1036,
 	},
 	{
-		1021,
+		1036,
 	},
 	{
 		980,
@@ -20907,17 +21150,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		921,
 	},
 	{
-		1005,
+		1020,
 	},
 	{
-		1005,
+		1020,
 	},
 	{
 		227,
 	},
 	{
 		431,
-		1022,
+		1037,
 	},
 	{
 		949,
@@ -21122,6 +21365,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"borst",
 	"borsten",
 	"bos",
+	"bought",
 	"bpv",
 	"break",
 	"broer",
@@ -21401,6 +21645,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hand",
 	"handicap",
 	"hang",
+	"hangt",
 	"har",
 	"harm",
 	"hate",
@@ -21491,8 +21736,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"kind",
 	"kindermishandel",
 	"kindermishandeling",
+	"klaar",
 	"klant",
 	"klanten",
+	"klar",
 	"klas",
 	"klasgenoot",
 	"klasgenot",
@@ -21518,6 +21765,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"komen",
 	"komt",
 	"kont",
+	"koord",
 	"krijg",
 	"kutmarokkaan",
 	"lach",
@@ -21563,6 +21811,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"licham",
 	"lif",
 	"life",
+	"ligg",
+	"liggen",
+	"ligt",
 	"littl",
 	"little",
 	"liv",
@@ -21685,6 +21936,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"niks",
 	"no",
 	"nooit",
+	"noos",
+	"noose",
+	"nos",
 	"not",
 	"noth",
 	"nothing",
@@ -21724,6 +21978,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"oosten",
 	"op",
 	"opa",
+	"opgehang",
+	"opgehangen",
 	"opgeslot",
 	"opgesloten",
 	"ophang",
@@ -21819,6 +22075,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"rap",
 	"rape",
 	"raped",
+	"ready",
 	"reason",
 	"religi",
 	"religie",
@@ -21833,6 +22090,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"rondgestuurd",
 	"ronsel",
 	"ronselen",
+	"rop",
+	"rope",
 	"rouw",
 	"rug",
 	"rusland",
@@ -21953,6 +22212,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"strat",
 	"stres",
 	"stress",
+	"strop",
 	"student",
 	"studente",
 	"studenten",
@@ -21999,6 +22259,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"thuis",
 	"thuissituati",
 	"thuissituatie",
+	"tie",
+	"tied",
 	"tiet",
 	"tieten",
 	"tiktok",
@@ -22080,6 +22342,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"vannacht",
 	"vanocht",
 	"vanochtend",
+	"vastgemaakt",
 	"vecht",
 	"vechten",
 	"vechtpartij",
@@ -22342,6 +22605,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"borst",
 	"borsten",
 	"bos",
+	"bought",
 	"bpv",
 	"break",
 	"broer",
@@ -22639,6 +22903,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hand",
 	"handicap",
 	"hang",
+	"hangt",
 	"har",
 	"harm",
 	"hate",
@@ -22735,8 +23000,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"kind",
 	"kindermishandel",
 	"kindermishandeling",
+	"klaar",
 	"klant",
 	"klanten",
+	"klar",
 	"klas",
 	"klasgenoot",
 	"klasgenot",
@@ -22761,6 +23028,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"komen",
 	"komt",
 	"kont",
+	"koord",
 	"krijg",
 	"lach",
 	"lachen",
@@ -22812,6 +23080,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"lif",
 	"life",
 	"lig",
+	"ligg",
+	"liggen",
 	"ligt",
 	"literally",
 	"littl",
@@ -22939,6 +23209,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"niks",
 	"no",
 	"nooit",
+	"noos",
+	"noose",
+	"nos",
 	"not",
 	"noth",
 	"nothing",
@@ -22980,6 +23253,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"op",
 	"opa",
 	"opdracht",
+	"opgehang",
+	"opgehangen",
 	"opgeslot",
 	"opgesloten",
 	"ophang",
@@ -23078,6 +23353,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"rap",
 	"rape",
 	"raped",
+	"ready",
 	"reason",
 	"religi",
 	"religie",
@@ -23092,6 +23368,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"rondgestuurd",
 	"ronsel",
 	"ronselen",
+	"rop",
+	"rope",
 	"rouw",
 	"rug",
 	"rusland",
@@ -23223,6 +23501,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"strat",
 	"stres",
 	"stress",
+	"strop",
 	"student",
 	"studente",
 	"studenten",
@@ -23274,6 +23553,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"thuis",
 	"thuissituati",
 	"thuissituatie",
+	"tie",
+	"tied",
 	"tiet",
 	"tieten",
 	"tiktok",
@@ -23356,6 +23637,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"vannacht",
 	"vanocht",
 	"vanochtend",
+	"vastgemaakt",
 	"vecht",
 	"vechten",
 	"vechtpartij",
@@ -23506,13 +23788,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1080,
 	58,
 	821,
-	1274,
-	1273,
+	1293,
+	1292,
 	189,
 	428,
 	176,
 	1149,
-	1232,
+	1251,
 	1224,
 	33,
 	961,
@@ -23533,10 +23815,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	871,
 	950,
 	949,
-	1239,
+	1258,
 	297,
-	1210,
-	1209,
+	1230,
+	1229,
 	1047,
 	799,
 	798,
@@ -23554,8 +23836,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	709,
 	708,
 	394,
-	1227,
-	1226,
+	1246,
+	1245,
 	41,
 	66,
 	664,
@@ -23624,6 +23906,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	293,
 	292,
 	565,
+	1226,
 	1052,
 	597,
 	230,
@@ -23650,7 +23933,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	345,
 	957,
 	388,
-	1240,
+	1259,
 	986,
 	985,
 	1063,
@@ -23696,7 +23979,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	925,
 	1115,
 	278,
-	1253,
+	1272,
 	68,
 	64,
 	693,
@@ -23741,7 +24024,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	259,
 	324,
 	671,
-	1212,
+	1232,
 	670,
 	369,
 	368,
@@ -23751,9 +24034,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	801,
 	629,
 	628,
-	1243,
-	1242,
-	1241,
+	1262,
+	1261,
+	1260,
 	71,
 	29,
 	469,
@@ -23761,8 +24044,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	908,
 	162,
 	157,
-	1270,
-	1269,
+	1289,
+	1288,
 	155,
 	156,
 	421,
@@ -23813,7 +24096,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	132,
 	26,
 	152,
-	1244,
+	1263,
 	151,
 	83,
 	959,
@@ -23845,8 +24128,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1151,
 	718,
 	710,
-	1217,
-	1216,
+	1237,
+	1236,
 	496,
 	562,
 	561,
@@ -23883,16 +24166,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	726,
 	897,
 	52,
-	1255,
-	1254,
+	1274,
+	1273,
 	838,
 	298,
 	1075,
 	1074,
 	822,
-	1267,
-	1268,
-	1266,
+	1286,
+	1287,
+	1285,
 	173,
 	134,
 	91,
@@ -23921,6 +24204,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	362,
 	464,
 	1200,
+	1223,
 	1051,
 	1198,
 	901,
@@ -23935,7 +24219,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1089,
 	101,
 	1205,
-	1211,
+	1231,
 	6,
 	1118,
 	109,
@@ -23987,9 +24271,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	27,
 	533,
 	24,
-	1214,
-	1215,
-	1218,
+	1234,
+	1235,
+	1238,
 	692,
 	691,
 	419,
@@ -23997,7 +24281,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	415,
 	746,
 	747,
-	1228,
+	1247,
 	413,
 	412,
 	411,
@@ -24006,7 +24290,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	982,
 	4,
 	140,
-	1238,
+	1257,
 	306,
 	305,
 	308,
@@ -24014,11 +24298,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	112,
 	49,
 	23,
-	1225,
+	1244,
 	222,
 	221,
+	1216,
 	965,
 	966,
+	1217,
 	972,
 	998,
 	999,
@@ -24027,7 +24313,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	973,
 	869,
 	608,
-	1223,
+	1243,
 	899,
 	898,
 	988,
@@ -24043,6 +24329,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1097,
 	1094,
 	296,
+	1210,
 	581,
 	858,
 	7,
@@ -24054,7 +24341,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	549,
 	548,
 	60,
-	1229,
+	1248,
 	73,
 	72,
 	620,
@@ -24094,10 +24381,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1184,
 	1183,
 	16,
+	1219,
+	1218,
 	17,
 	59,
-	1237,
-	1236,
+	1256,
+	1255,
 	1187,
 	1186,
 	1208,
@@ -24111,8 +24400,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	868,
 	337,
 	1001,
-	1220,
-	1219,
+	1240,
+	1239,
 	602,
 	601,
 	183,
@@ -24173,11 +24462,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	711,
 	467,
 	466,
-	1234,
-	1233,
+	1253,
+	1252,
 	28,
-	1280,
-	1279,
+	1299,
+	1298,
 	432,
 	431,
 	237,
@@ -24197,7 +24486,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	168,
 	873,
 	872,
-	1249,
+	1268,
 	781,
 	780,
 	779,
@@ -24207,20 +24496,23 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	862,
 	782,
 	37,
-	1271,
-	1248,
-	1247,
+	1290,
+	1267,
+	1266,
 	648,
 	46,
 	619,
 	559,
 	558,
-	1277,
+	1296,
 	618,
 	408,
 	617,
 	596,
 	643,
+	1215,
+	1213,
+	1214,
 	577,
 	622,
 	621,
@@ -24262,6 +24554,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	38,
 	240,
 	48,
+	1221,
+	1220,
 	194,
 	193,
 	1141,
@@ -24321,8 +24615,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	280,
 	336,
 	546,
-	1246,
-	1245,
+	1265,
+	1264,
 	753,
 	752,
 	705,
@@ -24360,6 +24654,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	268,
 	267,
 	266,
+	1225,
 	1199,
 	498,
 	497,
@@ -24374,6 +24669,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	883,
 	715,
 	714,
+	1212,
+	1211,
 	913,
 	866,
 	540,
@@ -24381,7 +24678,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	211,
 	631,
 	611,
-	1252,
+	1271,
 	172,
 	171,
 	13,
@@ -24505,6 +24802,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	219,
 	915,
 	914,
+	1209,
 	380,
 	1036,
 	1040,
@@ -24556,20 +24854,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	163,
 	1044,
 	1043,
+	1228,
+	1227,
 	295,
 	294,
 	938,
 	653,
 	652,
 	92,
-	1275,
-	1222,
+	1294,
+	1242,
 	995,
 	50,
 	996,
 	572,
 	191,
-	1278,
+	1297,
 	190,
 	286,
 	285,
@@ -24630,14 +24930,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	932,
 	5,
 	372,
-	1258,
-	1259,
-	1264,
-	1263,
-	1262,
-	1265,
-	1261,
-	1260,
+	1277,
+	1278,
+	1283,
+	1282,
+	1281,
+	1284,
+	1280,
+	1279,
+	1222,
 	790,
 	789,
 	788,
@@ -24660,8 +24961,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	357,
 	355,
 	354,
-	1257,
-	1256,
+	1276,
+	1275,
 	933,
 	555,
 	554,
@@ -24673,8 +24974,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1107,
 	127,
 	1114,
-	1213,
-	1221,
+	1233,
+	1241,
 	343,
 	342,
 	773,
@@ -24702,12 +25003,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	665,
 	650,
 	939,
-	1235,
+	1254,
 	182,
 	677,
 	204,
-	1251,
-	1250,
+	1270,
+	1269,
 	1132,
 	1131,
 	1193,
@@ -24719,9 +25020,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1077,
 	1133,
 	683,
-	1230,
-	1231,
-	1276,
+	1249,
+	1250,
+	1295,
 	108,
 	102,
 	945,
@@ -24750,7 +25051,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	300,
 	299,
 	509,
-	1272,
+	1291,
 	571,
 	1152,
 	231,
@@ -25021,6 +25322,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"assport",
 	"assult",
 	"assulted",
+	"astgemaakt",
 	"atack",
 	"atacked",
 	"ather",
@@ -25316,6 +25618,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"bnkpas",
 	"bnkrekening",
 	"bnnen",
+	"boght",
 	"bokbeugel",
 	"boksbegel",
 	"boksbeuel",
@@ -25333,6 +25636,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"bosbeugel",
 	"bosten",
 	"bother",
+	"bough",
+	"bought",
+	"bougt",
+	"bouht",
 	"bowen",
 	"bpaalt",
 	"bperking",
@@ -25358,6 +25665,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"btast",
 	"btasten",
 	"btter",
+	"bught",
 	"buien",
 	"buiengesloten",
 	"buienlander",
@@ -26615,6 +26923,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ifferently",
 	"igang",
 	"igebroken",
+	"iggen",
 	"igratieachtergrond",
 	"ijken",
 	"ijpen",
@@ -27030,11 +27339,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"levesmoe",
 	"levnsgevaar",
 	"levnsmoe",
+	"lggen",
 	"licaam",
 	"lichaa",
 	"lichaam",
 	"licham",
 	"lidinggevende",
+	"ligen",
+	"ligge",
+	"liggen",
+	"liggn",
 	"lihaam",
 	"liing",
 	"likker",
@@ -27471,6 +27785,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"oezicht",
 	"offie",
 	"ogaan",
+	"ogehangen",
 	"ogenaamd",
 	"ogesloten",
 	"ogewenst",
@@ -27609,8 +27924,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opachten",
 	"opangen",
 	"opankeren",
+	"opehangen",
 	"operkingen",
 	"opesloten",
+	"opgeangen",
+	"opgehagen",
+	"opgehanen",
+	"opgehange",
+	"opgehangen",
+	"opgehangn",
+	"opgehngen",
 	"opgeloten",
 	"opgesloen",
 	"opgeslote",
@@ -27618,6 +27941,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opgeslotn",
 	"opgeslten",
 	"opgesoten",
+	"opghangen",
 	"opgsloten",
 	"ophagen",
 	"ophanen",
@@ -27677,6 +28001,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"oudes",
 	"oudrs",
 	"ouers",
+	"ought",
 	"ountry",
 	"ounts",
 	"outube",
@@ -27797,6 +28122,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"pestrij",
 	"peten",
 	"peterij",
+	"pgehangen",
 	"pgesloten",
 	"phangen",
 	"pieel",
@@ -28985,6 +29311,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"vanorgen",
 	"vanvond",
 	"vaochtend",
+	"vasgemaakt",
+	"vastemaakt",
+	"vastgeaakt",
+	"vastgemaak",
+	"vastgemaakt",
+	"vastgemaat",
+	"vastgemakt",
+	"vastgmaakt",
+	"vatgemaakt",
 	"vchten",
 	"vchtpartij",
 	"vechen",
@@ -29130,6 +29465,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"vrowen",
 	"vruwen",
 	"vrvoeren",
+	"vstgemaakt",
 	"vurwapen",
 	"vuurapen",
 	"vuurwaen",
@@ -30119,6 +30455,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"assaulted",
 	},
 	{
+		"vastgemaakt",
+	},
+	{
 		"attack",
 	},
 	{
@@ -31009,6 +31348,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"binnen",
 	},
 	{
+		"bought",
+	},
+	{
 		"boksbeugel",
 	},
 	{
@@ -31058,6 +31400,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"brother",
+	},
+	{
+		"bought",
+	},
+	{
+		"bought",
+	},
+	{
+		"bought",
+	},
+	{
+		"bought",
 	},
 	{
 		"blowen",
@@ -31133,6 +31487,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"better",
+	},
+	{
+		"bought",
 	},
 	{
 		"buiten",
@@ -34923,6 +35280,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"ingebroken",
 	},
 	{
+		"liggen",
+	},
+	{
 		"migratieachtergrond",
 	},
 	{
@@ -36172,6 +36532,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"levensmoe",
 	},
 	{
+		"liggen",
+	},
+	{
 		"lichaam",
 	},
 	{
@@ -36185,6 +36548,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"leidinggevende",
+	},
+	{
+		"liggen",
+	},
+	{
+		"liggen",
+	},
+	{
+		"liggen",
+	},
+	{
+		"liggen",
 	},
 	{
 		"lichaam",
@@ -37502,6 +37877,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"omgaan",
 	},
 	{
+		"opgehangen",
+	},
+	{
 		"zogenaamd",
 	},
 	{
@@ -37916,13 +38294,34 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"opkankeren",
 	},
 	{
+		"opgehangen",
+	},
+	{
 		"opmerkingen",
 	},
 	{
 		"opgesloten",
 	},
 	{
-		"opgesloten",
+		"opgehangen",
+	},
+	{
+		"opgehangen",
+	},
+	{
+		"opgehangen",
+	},
+	{
+		"opgehangen",
+	},
+	{
+		"opgehangen",
+	},
+	{
+		"opgehangen",
+	},
+	{
+		"opgehangen",
 	},
 	{
 		"opgesloten",
@@ -37941,6 +38340,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"opgesloten",
+	},
+	{
+		"opgesloten",
+	},
+	{
+		"opgehangen",
 	},
 	{
 		"opgesloten",
@@ -38119,6 +38524,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"ouders",
+	},
+	{
+		"bought",
 	},
 	{
 		"country",
@@ -38481,6 +38889,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"pesterij",
+	},
+	{
+		"opgehangen",
 	},
 	{
 		"opgesloten",
@@ -42065,6 +42476,33 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"vanochtend",
 	},
 	{
+		"vastgemaakt",
+	},
+	{
+		"vastgemaakt",
+	},
+	{
+		"vastgemaakt",
+	},
+	{
+		"vastgemaakt",
+	},
+	{
+		"vastgemaakt",
+	},
+	{
+		"vastgemaakt",
+	},
+	{
+		"vastgemaakt",
+	},
+	{
+		"vastgemaakt",
+	},
+	{
+		"vastgemaakt",
+	},
+	{
 		"vechten",
 	},
 	{
@@ -42498,6 +42936,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"vervoeren",
+	},
+	{
+		"vastgemaakt",
 	},
 	{
 		"vuurwapen",
@@ -43193,6 +43634,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"blowen",
 	"boksbeugel",
 	"borsten",
+	"bought",
 	"brother",
 	"buiten",
 	"buitengesloten",
@@ -43377,6 +43819,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"levensgevaar",
 	"levensmoe",
 	"lichaam",
+	"liggen",
 	"little",
 	"living",
 	"lokaal",
@@ -43441,6 +43884,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"onveilig",
 	"oorlog",
 	"oosten",
+	"opgehangen",
 	"opgesloten",
 	"ophangen",
 	"opkankeren",
@@ -43605,6 +44049,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"vanmorgen",
 	"vannacht",
 	"vanochtend",
+	"vastgemaakt",
 	"vechten",
 	"vechtpartij",
 	"veilig",
@@ -43897,6 +44342,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"borsten",
 		"borst",
+	},
+	{
+		"bought",
 	},
 	{
 		"brother",
@@ -44564,6 +45012,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"licham",
 	},
 	{
+		"liggen",
+		"ligg",
+	},
+	{
 		"little",
 		"littl",
 	},
@@ -44795,6 +45247,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"oosten",
 		"oost",
+	},
+	{
+		"opgehangen",
+		"opgehang",
 	},
 	{
 		"opgesloten",
@@ -45399,6 +45855,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"vanochtend",
 		"vanocht",
+	},
+	{
+		"vastgemaakt",
 	},
 	{
 		"vechten",
@@ -46758,6 +47217,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		988,
 		989,
 		990,
+	}, combos: []combo{
+		{groups: [][]int32{
+			{
+				991,
+				992,
+				993,
+				994,
+				995,
+			},
+			{
+				996,
+				997,
+				998,
+				999,
+				1000,
+				1001,
+				1002,
+				1003,
+				1004,
+				1005,
+			},
+		}, within: 5},
 	}},
 	{id: "assault", theme: "seksueel", any: []int32{
 		209,
@@ -46766,44 +47247,44 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		206,
 		207,
 		253,
-		991,
-		992,
+		1006,
+		1007,
 		250,
-		993,
+		1008,
 		251,
 		252,
-		994,
+		1009,
 	}, combos: []combo{
 		{groups: [][]int32{
 			{
-				1010,
-				1011,
-				1012,
-				1013,
-				1014,
+				1025,
+				1026,
+				1027,
+				1028,
+				1029,
 			},
 			{
 				213,
 				214,
 				212,
 				215,
-				1015,
-				1016,
+				1030,
+				1031,
 			},
 		}, within: 6},
 		{groups: [][]int32{
 			{
 				213,
 				214,
-				1016,
+				1031,
 			},
 			{
-				1017,
-				1018,
-				1019,
-				1020,
-				1021,
-				1022,
+				1032,
+				1033,
+				1034,
+				1035,
+				1036,
+				1037,
 			},
 		}, within: 10},
 		{groups: [][]int32{
@@ -46811,47 +47292,47 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 				229,
 				230,
 				233,
-				1023,
-				1024,
-				1025,
-			},
-			{
-				1026,
-				1027,
-				1028,
-				1029,
-				303,
-				1030,
-				1031,
-				1032,
-				1033,
-				1034,
-				1035,
-				1036,
-				1037,
 				1038,
 				1039,
 				1040,
+			},
+			{
 				1041,
 				1042,
 				1043,
+				1044,
+				303,
+				1045,
+				1046,
+				1047,
+				1048,
+				1049,
+				1050,
+				1051,
+				1052,
+				1053,
+				1054,
+				1055,
+				1056,
+				1057,
+				1058,
 			},
 		}},
 	}, unless: []int32{
-		995,
-		996,
-		997,
-		998,
-		999,
-		1000,
-		1001,
-		1002,
-		1003,
-		1004,
-		1005,
-		1006,
-		1007,
-		1008,
-		1009,
+		1010,
+		1011,
+		1012,
+		1013,
+		1014,
+		1015,
+		1016,
+		1017,
+		1018,
+		1019,
+		1020,
+		1021,
+		1022,
+		1023,
+		1024,
 	}},
 }}

@@ -2,6 +2,7 @@ package wegwijzer
 
 import (
 	"maps"
+	"slices"
 	"strings"
 
 	"meldwijzer/classify"
@@ -9,6 +10,10 @@ import (
 )
 
 // continueAt decides where a typed message leads from the position at, in this order:
+//  0. a reply made of nothing but the current question's answer words ("ja", "nee hoor"): that
+//     answer, as its button would be, unless the reviewed vocabulary reads an urgent cue in it;
+//     the model's reading of a word or two says more about its corpus than about the person
+//     ("ja" is in many stories about consent), and two answers at once ("ja nee") ask again;
 //  1. urgent: the emergency node, whatever the position (acute danger always first);
 //  2. a possible risk: the node that asks about it directly;
 //  3. an answer to the current question ("op mijn stage" at "Waar gebeurde het?", "nee" at
@@ -19,14 +24,19 @@ import (
 // understood is false only in the last case.
 func (g *Guide) continueAt(f *content.Flow, at content.Position, read classify.Reading) (content.Position, bool, error) {
 	known := merge(f, at.State, read)
+	o, tie, bare := g.answerTo(f, at, read)
 	switch {
+	case bare && read.Why.Vocabulary.Urgent == "" && tie:
+		return at, false, nil
+	case bare && read.Why.Vocabulary.Urgent == "":
+		p, err := f.Choose(at, o.ID)
+		return p, true, err
 	case read.Urgent != "":
 		known["urgent"] = read.Urgent
 		return content.Position{Node: f.Urgent, State: known}, true, nil
 	case read.Ask != "" && f.Ask[read.Ask] != "" && at.Node != f.Ask[read.Ask] && at.Node != f.Urgent:
 		return content.Position{Node: f.Ask[read.Ask], State: known}, true, nil
 	}
-	o, tie := g.answerTo(f, at, read)
 	switch {
 	case o != nil:
 		// an answer sets what the question asks; the rest of what is known stays as it was
@@ -69,8 +79,8 @@ func merge(f *content.Flow, s content.State, read classify.Reading) content.Stat
 // answerTo finds the option of the current question that the text answers: by what the reader
 // read for the place when the node asks where, or by the option's label or answer words
 // ("ja", "nee hoor", "op school"). The longest match wins; a tie in a short reply (ja ... nee) is
-// no answer, and tie says so.
-func (g *Guide) answerTo(f *content.Flow, at content.Position, read classify.Reading) (o *content.Option, tie bool) {
+// no answer, and tie says so. bare says that the reply has no word beside answer words.
+func (g *Guide) answerTo(f *content.Flow, at content.Position, read classify.Reading) (o *content.Option, tie, bare bool) {
 	options := f.Options(at)
 	n := f.Nodes[at.Node]
 	// A theme is no short answer but a story: a story goes on at the route page (step 4).
@@ -84,31 +94,45 @@ func (g *Guide) answerTo(f *content.Flow, at content.Position, read classify.Rea
 	if v != "" {
 		for _, o := range options {
 			if o.Set[n.Asks] == v {
-				return o, false
+				return o, false, false
 			}
 		}
 	}
 	said := read.Said
 	words := strings.Count(said, " ") - 1
 	var best *content.Option
-	bestLen, tie := 0, false
+	bestLen := 0
+	var found []string // the answer words in the reply
 	for _, o := range options {
 		for _, w := range g.answers.Get(o, answerForms) {
-			if l := strings.Count(w, " ") + 1; strings.Contains(said, " "+w+" ") && l >= bestLen {
+			if !strings.Contains(said, " "+w+" ") {
+				continue
+			}
+			found = append(found, w)
+			if l := strings.Count(w, " ") + 1; l >= bestLen {
 				tie = l == bestLen && best != nil && best != o
 				best, bestLen = o, l
 			}
 		}
 	}
+	// the reply without its answer words, the longest first ("nee hoor" before "nee")
+	slices.SortFunc(found, func(a, b string) int { return len(b) - len(a) })
+	rest := said
+	for _, w := range found {
+		for strings.Contains(rest, " "+w+" ") {
+			rest = strings.Replace(rest, " "+w+" ", " ", 1)
+		}
+	}
+	bare = best != nil && strings.TrimSpace(rest) == ""
 	// A word found in a long story is no answer to the question ("ja, en toen ..." is read as a
 	// story); the whole label or a short reply is.
 	if best == nil || words > bestLen+answerSlack {
-		return nil, false
+		return nil, false, false
 	}
 	if tie {
-		return nil, true
+		return nil, true, bare
 	}
-	return best, false
+	return best, false, bare
 }
 
 // answerSlack is how many words a reply may have beside the answer it holds ("nee hoor, echt niet").

@@ -25,6 +25,9 @@ func TestTypedAnswersKeepTheConversationsPlace(t *testing.T) {
 		{"no to danger", "student", "nl", "danger?theme=pesten&where=school", "nee hoor", "count?theme=pesten&where=school", false},
 		{"yes to danger", "student", "nl", "danger?theme=pesten&where=school", "ja", "urgent?theme=pesten&urgent=danger&where=school", false},
 		{"yes and no is no answer", "student", "nl", "danger?theme=pesten&where=school", "ja nee", "danger?theme=pesten&where=school", true},
+		// a reply that holds more than answer words is read for danger first
+		{"an answer with danger in it", "student", "nl", "danger?theme=pesten&where=school", "nee maar hij staat nu buiten met een mes", "urgent?theme=agressie&urgent=danger&where=elders", false},
+		{"a place with danger in it", "student", "nl", "where?theme=pesten", "thuis, hij slaat me nu", "urgent?theme=thuis&urgent=danger&where=elders", false},
 		{"unreadable at 'where'", "student", "nl", "where?theme=seksueel", "blablabla qwerty", "where?theme=seksueel", true},
 		{"unreadable at the start", "student", "nl", "", "qwerty", "start", true},
 		{"not sure at the direct question is yes", "student", "nl", "vraag-zelfdoding?theme=pesten", "weet ik niet", "urgent?theme=pesten&urgent=suicide", false},

@@ -29,11 +29,12 @@ func main() {
 	flag.IntVar(&o.Epochs, "epochs", o.Epochs, "with -cv: epochs")
 	flag.Float64Var(&o.CalmAsk, "calm-ask", o.CalmAsk, "with -cv: share of calm messages that may be asked")
 	flag.Float64Var(&o.CalmSure, "calm-sure", o.CalmSure, "with -cv: share of calm messages that may be read as urgent")
+	wordDropout := flag.Float64("word-dropout", float64(o.WordDropout), "with -cv: share of a line's words each training step leaves out")
 	rate := flag.Float64("rate", float64(o.Rate), "with -cv: learning rate")
 	decay := flag.Float64("decay", float64(o.Decay), "with -cv: L2 decay")
 	urgentWeight := flag.Float64("urgent-weight", float64(o.UrgentWeight), "with -cv: weight of urgent examples")
 	flag.Parse()
-	o.Rate, o.Decay, o.UrgentWeight = float32(*rate), float32(*decay), float32(*urgentWeight)
+	o.Rate, o.Decay, o.UrgentWeight, o.WordDropout = float32(*rate), float32(*decay), float32(*urgentWeight), float32(*wordDropout)
 	corpus, err := classify.LoadCorpus(os.DirFS(*dir), classify.TrainDir)
 	if err != nil {
 		log.Fatal(err)
