@@ -169,8 +169,9 @@ func fit(corpus []Utterance, feats [][]uint32, idx []int, o TrainOptions) *Model
 }
 
 // fitLinear trains both linear views on the lines idx with SGD (softmax per head), each step on
-// its line with some words left out (toks, wordDropout), and quantises the weights to int8. The views share nothing but the buckets' rows (each its own half), so this
-// is two models trained side by side on the same order of lines.
+// its line with some words left out (toks, wordDropout), and quantises the weights to int8. The
+// views share nothing but the buckets' rows (each its own half), so this is two models trained
+// side by side on the same order of lines.
 func fitLinear(feats [][]uint32, toks [][]token, labels [][]int, weights []float32, idx []int, width int, o TrainOptions) *Model {
 	newHeads := func() []Head {
 		heads := make([]Head, len(headSpecs))

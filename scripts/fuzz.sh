@@ -50,12 +50,22 @@ began=$SECONDS
 for t in "${targets[@]}"; do
 	read -r pkg name <<<"$t"
 	start=$SECONDS
-	if "$GO" test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" -fuzzminimizetime "$FUZZMINIMIZETIME" "$pkg" >"$log" 2>&1; then
-		status=ok
-	else
-		status=FAIL
-		failed=1
-	fi
+	status=FAIL
+	# Go before 1.27 can end a duration-bound run with a bare "context deadline exceeded" and no
+	# finding: a race in its fuzzing coordinator at the end of -fuzztime (go.dev/issue/75804), not
+	# a failure of the target. Such a run is tried once more; a finding always fails.
+	for try in 1 2; do
+		if "$GO" test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" -fuzzminimizetime "$FUZZMINIMIZETIME" "$pkg" >"$log" 2>&1; then
+			status=ok
+			break
+		fi
+		if [ "$try" = 2 ] || grep -qE 'testdata/fuzz/' "$log" ||
+			[ "$(grep -vE '^(fuzz: elapsed: |--- FAIL: |FAIL|exit status |warning: )' "$log" | sed 's/^[[:space:]]*//' | sort -u)" != "context deadline exceeded" ]; then
+			break
+		fi
+		echo "     (${name}: the coordinator's end-of-run race, go.dev/issue/75804; once more)"
+	done
+	[ "$status" = ok ] || failed=1
 	# The last progress line, "fuzz: elapsed: 3s, execs: 14233 (4744/sec), new interesting: 5 (total: 300)",
 	# or "fuzz: elapsed: 3s, gathering baseline coverage: 675/968 completed" when the seeds and the
 	# inputs cached from earlier runs (go clean -fuzzcache) took all the time.
