@@ -82,21 +82,21 @@ func fitHidden(feats [][]uint32, toks [][]token, labels [][]int, weights []float
 		h.Out[i] = (rng.Float32()*2 - 1) * glorot
 	}
 	drop := wordDropout{share: o.WordDropout, toks: toks, rng: rng}
-	var buckets []int // the step's rows
+	var stepRows []int // the step's rows
 	order := slices.Clone(idx)
 	sc := hiddenScratch{in: make([]float32, hiddenSize), back: make([]float32, hiddenSize), z: make([]float32, width)}
 	for epoch := range o.HiddenEpochs {
 		rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
 		rate := o.HiddenRate * float32(o.HiddenEpochs-epoch) / float32(o.HiddenEpochs)
 		for _, i := range order {
-			buckets = buckets[:0]
+			stepRows = stepRows[:0]
 			for _, f := range drop.features(i, feats[i]) {
-				buckets = append(buckets, hiddenBucket(f))
+				stepRows = append(stepRows, hiddenBucket(f))
 			}
-			if len(buckets) == 0 {
+			if len(stepRows) == 0 {
 				continue
 			}
-			h.learn(rows, buckets, labels[i], weights[i], rate, rate*o.Decay, &sc)
+			h.learn(rows, stepRows, labels[i], weights[i], rate, rate*o.Decay, &sc)
 		}
 	}
 	var largest float32

@@ -64,16 +64,22 @@ var headSpecs = []struct {
 // The same share holds for the look-alikes: where the two views agree on ordinary messages but
 // spread look-alikes wider, the ordinary messages alone would let the question reach more of them.
 func Train(corpus, calibration []Utterance, o TrainOptions) *Model {
+	// each line's words (for the steps that leave some out) and features, made once for every fit
+	toks := make([][]token, len(corpus))
 	feats := make([][]uint32, len(corpus))
 	for i, u := range corpus {
-		feats[i] = features(u.Text)
+		toks[i] = tokenize(u.Text)
+		feats[i] = featuresOf(toks[i])
+	}
+	if o.WordDropout == 0 {
+		toks = nil // every step reads the whole line
 	}
 	all := make([]int, len(corpus))
 	for i := range all {
 		all[i] = i
 	}
-	m := fit(corpus, feats, all, o)
-	lookAlikes := outOfFoldCalm(corpus, feats, o)
+	m := fit(corpus, feats, toks, all, o)
+	lookAlikes := outOfFoldCalm(corpus, feats, toks, o)
 	ordinary := lookAlikes
 	if len(calibration) > 0 {
 		ordinary = nil
@@ -93,7 +99,7 @@ func Train(corpus, calibration []Utterance, o TrainOptions) *Model {
 // outOfFoldCalm is the urgent probability of every calm message of the corpus, each read by a
 // model that never saw it. The folds' models are trained side by side: each is its own, so the
 // result is the same as one after another.
-func outOfFoldCalm(corpus []Utterance, feats [][]uint32, o TrainOptions) []float32 {
+func outOfFoldCalm(corpus []Utterance, feats [][]uint32, toks [][]token, o TrainOptions) []float32 {
 	calm := make([][]float32, o.Folds)
 	var wg sync.WaitGroup
 	for f := range o.Folds {
@@ -106,7 +112,7 @@ func outOfFoldCalm(corpus []Utterance, feats [][]uint32, o TrainOptions) []float
 					train = append(train, i)
 				}
 			}
-			fm := fit(corpus, feats, train, o)
+			fm := fit(corpus, feats, toks, train, o)
 			for _, i := range held {
 				if corpus[i].UrgentID() == "" {
 					calm[f] = append(calm[f], 1-fm.predictFeatures(feats[i]).Head("urgent").Of(""))
@@ -132,8 +138,9 @@ func quantileAbove(calm []float32, share float64) float32 {
 }
 
 // fit trains the three views on the lines idx and quantises their weights to int8: the hidden view
-// (hidden.go) beside the two linear ones (fitLinear).
-func fit(corpus []Utterance, feats [][]uint32, idx []int, o TrainOptions) *Model {
+// (hidden.go) beside the two linear ones (fitLinear). feats are the lines' features; toks their
+// words, for steps that leave some out (nil: none are).
+func fit(corpus []Utterance, feats [][]uint32, toks [][]token, idx []int, o TrainOptions) *Model {
 	width := 0
 	for _, s := range headSpecs {
 		width += len(s.classes)
@@ -150,13 +157,6 @@ func fit(corpus []Utterance, feats [][]uint32, idx []int, o TrainOptions) *Model
 		weights[i] = 1
 		if corpus[i].UrgentID() != "" {
 			weights[i] = o.UrgentWeight
-		}
-	}
-	var toks [][]token // each line's words, for leaving some out
-	if o.WordDropout > 0 {
-		toks = make([][]token, len(corpus))
-		for _, i := range idx {
-			toks[i] = tokenize(corpus[i].Text)
 		}
 	}
 	var hidden Hidden

@@ -26,11 +26,8 @@ func (g *Guide) continueAt(f *content.Flow, at content.Position, read classify.R
 	known := merge(f, at.State, read)
 	o, tie, bare := g.answerTo(f, at, read)
 	switch {
-	case bare && read.Why.Vocabulary.Urgent == "" && tie:
-		return at, false, nil
 	case bare && read.Why.Vocabulary.Urgent == "":
-		p, err := f.Choose(at, o.ID)
-		return p, true, err
+		// step 0: the answer below, whatever the model read
 	case read.Urgent != "":
 		known["urgent"] = read.Urgent
 		return content.Position{Node: f.Urgent, State: known}, true, nil
