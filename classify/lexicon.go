@@ -61,9 +61,7 @@ func (l *lexicon) read(toks []token) ([]word, Prediction, uint64) {
 		x := l.of(t.text)
 		ids = append(ids, x.concept)
 		words = appendWords(words, t, x.vocab)
-		for k, v := range x.sums {
-			sums[k] += v
-		}
+		addInt32s(sums, x.sums)
 		n += x.feats
 		nWords++
 		if i > 0 {

@@ -168,8 +168,42 @@ func (m *Model) rows(f uint32, width int) (row, hrow []byte) {
 // addInt8s adds the int8 values of row to sums.
 func addInt8s(sums []int32, row []byte) {
 	sums = sums[:len(row)] // one bounds check, not one per value
+	// eight at a time: the compiler checks the bounds once per eight and keeps the loop's
+	// bookkeeping out of the way of the adds
+	for len(row) >= 8 {
+		s, r := sums[:8:8], row[:8:8]
+		s[0] += int32(int8(r[0]))
+		s[1] += int32(int8(r[1]))
+		s[2] += int32(int8(r[2]))
+		s[3] += int32(int8(r[3]))
+		s[4] += int32(int8(r[4]))
+		s[5] += int32(int8(r[5]))
+		s[6] += int32(int8(r[6]))
+		s[7] += int32(int8(r[7]))
+		sums, row = sums[8:], row[8:]
+	}
 	for k, v := range row {
 		sums[k] += int32(int8(v))
+	}
+}
+
+// addInt32s adds v to sums, eight at a time as addInt8s.
+func addInt32s(sums, v []int32) {
+	sums = sums[:len(v)]
+	for len(v) >= 8 {
+		s, r := sums[:8:8], v[:8:8]
+		s[0] += r[0]
+		s[1] += r[1]
+		s[2] += r[2]
+		s[3] += r[3]
+		s[4] += r[4]
+		s[5] += r[5]
+		s[6] += r[6]
+		s[7] += r[7]
+		sums, v = sums[8:], v[8:]
+	}
+	for k, x := range v {
+		sums[k] += x
 	}
 }
 

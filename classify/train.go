@@ -24,8 +24,11 @@ type TrainOptions struct {
 	// WordDropout is the share of a line's words that each step of training leaves out
 	// (dropout.go).
 	WordDropout float32
-	Folds       int
-	Seed        uint64
+	// KindHead trains the hidden view on one more question beside the heads: the urgent kind in
+	// the writer's own word, or a trap (kind.go).
+	KindHead bool
+	Folds    int
+	Seed     uint64
 	// CalmAsk is the share of ordinary calm messages (the calibration set's) that the model may ask
 	// the direct question, and also the share of look-alikes (the corpus's calm messages, out of
 	// fold) it may ask; CalmSure the share of look-alikes it may read as urgent outright. The
@@ -37,7 +40,7 @@ type TrainOptions struct {
 // DefaultTrainOptions are the options of the embedded model.
 var DefaultTrainOptions = TrainOptions{
 	Epochs: 40, Rate: 0.6, Decay: 1e-4, UrgentWeight: 3, HiddenEpochs: 20, HiddenRate: 0.1,
-	WordDropout: 0.3, Folds: 5, Seed: 20261130,
+	WordDropout: 0.3, KindHead: true, Folds: 5, Seed: 20261130,
 	CalmAsk: 0.02, CalmSure: 0.005,
 }
 
@@ -149,10 +152,17 @@ func fit(corpus []Utterance, feats [][]uint32, toks [][]token, idx []int, o Trai
 	// extra question
 	labels := make([][]int, len(corpus))
 	weights := make([]float32, len(corpus))
+	kinds, nKinds := kindLabels(corpus, idx)
+	if !o.KindHead {
+		nKinds = 0
+	}
 	for _, i := range idx {
-		labels[i] = make([]int, len(headSpecs))
+		labels[i] = make([]int, len(headSpecs), len(headSpecs)+1)
 		for h, s := range headSpecs {
 			labels[i][h] = slices.Index(s.classes, s.label(corpus[i]))
+		}
+		if nKinds > 0 { // the hidden view's last head (kind.go); the linear views ask only headSpecs
+			labels[i] = append(labels[i], kinds[i])
 		}
 		weights[i] = 1
 		if corpus[i].UrgentID() != "" {
@@ -161,7 +171,7 @@ func fit(corpus []Utterance, feats [][]uint32, toks [][]token, idx []int, o Trai
 	}
 	var hidden Hidden
 	var wg sync.WaitGroup
-	wg.Go(func() { hidden = fitHidden(feats, toks, labels, weights, idx, width, o) })
+	wg.Go(func() { hidden = fitHidden(feats, toks, labels, weights, idx, width, nKinds, o) })
 	m := fitLinear(feats, toks, labels, weights, idx, width, o)
 	wg.Wait()
 	m.Hidden = hidden

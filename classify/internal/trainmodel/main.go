@@ -18,6 +18,7 @@ import (
 
 func main() {
 	dir := flag.String("dir", ".", "the classify package directory")
+	showMisses := flag.Bool("show-misses", false, "with -cv -curve: list the urgent messages missed at 2% of calm messages flagged (training corpus only)")
 	showTraps := flag.Bool("show-traps", false, "with -cv: list the idiom traps that were flagged (training corpus only)")
 	curve := flag.Bool("curve", false, "with -cv: instead of the figures, urgent recall and traps flagged against the share of calm messages flagged (one fit per fold, no inner thresholds)")
 	cv := flag.Int("cv", 0, "instead of writing the model, cross-validate with this many folds and print the figures")
@@ -29,6 +30,8 @@ func main() {
 	flag.IntVar(&o.Epochs, "epochs", o.Epochs, "with -cv: epochs")
 	flag.Float64Var(&o.CalmAsk, "calm-ask", o.CalmAsk, "with -cv: share of calm messages that may be asked")
 	flag.Float64Var(&o.CalmSure, "calm-sure", o.CalmSure, "with -cv: share of calm messages that may be read as urgent")
+	flag.BoolVar(&o.KindHead, "kind-head", o.KindHead, "with -cv: train the hidden view on the urgent kind in the writer's word too")
+	flag.Uint64Var(&o.Seed, "seed", o.Seed, "with -cv: the seed of the training order, the words left out and the hidden view's start")
 	wordDropout := flag.Float64("word-dropout", float64(o.WordDropout), "with -cv: share of a line's words each training step leaves out")
 	rate := flag.Float64("rate", float64(o.Rate), "with -cv: learning rate")
 	decay := flag.Float64("decay", float64(o.Decay), "with -cv: L2 decay")
@@ -67,7 +70,7 @@ func main() {
 		}
 		if *curve {
 			o.Folds = 0
-			recallCurve(corpus, validate(o))
+			recallCurve(corpus, validate(o), *showMisses)
 			return
 		}
 		crossValidate(corpus, validate(o), *cv, *showTraps)
@@ -121,7 +124,7 @@ func or(s string) string {
 // gives: urgent recall and idiom traps flagged. A message with an urgent cue in the vocabulary is
 // flagged whatever the threshold (an idiom or a negated cue keeps only the emergency answer away,
 // not the question).
-func recallCurve(corpus []classify.Utterance, readings []classify.Reading) {
+func recallCurve(corpus []classify.Utterance, readings []classify.Reading, showMisses bool) {
 	flag := func(r classify.Reading, t float32) bool {
 		return r.Why.Vocabulary.Urgent != "" || r.Why.UrgentP >= t
 	}
@@ -164,6 +167,13 @@ func recallCurve(corpus []classify.Utterance, readings []classify.Reading) {
 				calmN++
 				if f {
 					calmHit++
+				}
+			}
+		}
+		if showMisses && share == 0.02 {
+			for i, u := range corpus {
+				if u.UrgentID() != "" && !flag(readings[i], t) {
+					fmt.Printf("missed\t%s\t%s\t%s\t%.2f\t%q\n", u.UrgentID(), u.Kind, u.Source, readings[i].Why.UrgentP, u.Text)
 				}
 			}
 		}
