@@ -152,9 +152,10 @@ func fit(corpus []Utterance, feats [][]uint32, toks [][]token, idx []int, o Trai
 	// extra question
 	labels := make([][]int, len(corpus))
 	weights := make([]float32, len(corpus))
-	kinds, nKinds := kindLabels(corpus, idx)
-	if !o.KindHead {
-		nKinds = 0
+	var kinds []int
+	nKinds := 0 // no kind question
+	if o.KindHead {
+		kinds, nKinds = kindLabels(corpus, idx)
 	}
 	for _, i := range idx {
 		labels[i] = make([]int, len(headSpecs), len(headSpecs)+1)
