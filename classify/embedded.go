@@ -27,6 +27,10 @@ const (
 	// Blind5Dir is a fifth, written by another writer on 2026-11-30 (a student coach in
 	// Amsterdam-West, Zaandam and Hoofddorp) at the start of a later session, before any change of it.
 	Blind5Dir = "corpus/blind5"
+	// Blind6Dir is a sixth, written by another writer on 2026-12-01 (a student counsellor in
+	// Rotterdam-Zuid, Dordrecht and Gorinchem) at the start of a later session, before any change
+	// of it.
+	Blind6Dir = "corpus/blind6"
 	// CalibrationDir holds messages as students and staff type on ordinary days, written apart
 	// from the corpus: the model's thresholds are chosen on them (Train); never trained on.
 	CalibrationDir  = "corpus/calibration"
@@ -37,7 +41,7 @@ const (
 
 // BlindDirs are the blind sets, in the order they were written: frozen, never trained on, each
 // measured on its own line.
-var BlindDirs = []string{BlindDir, Blind2Dir, Blind3Dir, Blind4Dir, Blind5Dir}
+var BlindDirs = []string{BlindDir, Blind2Dir, Blind3Dir, Blind4Dir, Blind5Dir, Blind6Dir}
 
 //go:embed model.bin
 var embeddedWeights []byte
