@@ -27,7 +27,8 @@ func main() {
 	writerShare := flag.Float64("writer-share", 1, "with -cv -by-writer: train each fold on this share of the other writers (a learning curve over writers)")
 	vocabulary := flag.String("vocabulary", "../content/vocabulary.yaml", "with -cv: the reviewed vocabulary the reader combines with the model")
 	o := classify.DefaultTrainOptions
-	flag.IntVar(&o.Epochs, "epochs", o.Epochs, "with -cv: epochs")
+	flag.IntVar(&o.Epochs, "epochs", o.Epochs, "with -cv: epochs of the linear views")
+	flag.IntVar(&o.HiddenEpochs, "hidden-epochs", o.HiddenEpochs, "with -cv: epochs of the hidden view")
 	flag.Float64Var(&o.CalmAsk, "calm-ask", o.CalmAsk, "with -cv: share of calm messages that may be asked")
 	flag.Float64Var(&o.CalmSure, "calm-sure", o.CalmSure, "with -cv: share of calm messages that may be read as urgent")
 	flag.BoolVar(&o.KindHead, "kind-head", o.KindHead, "with -cv: train the hidden view on the urgent kind in the writer's word too")
