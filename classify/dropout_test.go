@@ -10,7 +10,18 @@ import (
 // are left (their n-grams, their pairs, their concepts), never a word's n-grams without the word,
 // and never less than half of the line.
 func TestWordDropoutLeavesOutWholeWords(t *testing.T) {
-	line := "ik heb het touw al klaar liggen op zolder"
+	for _, line := range []string{
+		"ik heb het touw al klaar liggen op zolder",
+		// a word twice, phrases of the concept lexicon, a clause break, chat spelling
+		"ik wil niet meer leven. echt niet meer, ik wil dood en heb de pillen al",
+		"he said he'll bring a knife tmrw and wait for me outside school",
+		"ok!!! doei ??",
+	} {
+		t.Run(line, func(t *testing.T) { testWordDropout(t, line) })
+	}
+}
+
+func testWordDropout(t *testing.T, line string) {
 	toks := [][]token{tokenize(line)}
 	all := features(line)
 	for _, tc := range []struct {
@@ -18,7 +29,7 @@ func TestWordDropoutLeavesOutWholeWords(t *testing.T) {
 		share float32
 	}{{"none left out", 0}, {"some left out", 0.3}, {"half left out", 0.5}, {"every word left out", 1}} {
 		t.Run(tc.name, func(t *testing.T) {
-			d := wordDropout{share: tc.share, toks: toks, rng: rand.New(rand.NewPCG(1, 2))}
+			d := wordDropout{share: tc.share, lines: dropLines(toks), rng: rand.New(rand.NewPCG(1, 2))}
 			shorter := 0
 			for range 50 {
 				got := d.features(0, all)

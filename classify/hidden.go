@@ -70,11 +70,11 @@ func (h *Hidden) probs(out []float32, sums []int32, n int, heads []Head) []float
 }
 
 // fitHidden trains the hidden view on the lines idx with SGD (softmax per head, each line's loss
-// weighted as in the linear views), each step on its line with some words left out (toks,
+// weighted as in the linear views), each step on its line with some words left out (lines,
 // wordDropout), and quantises its rows to int8. feats are the lines' own features (the views'
 // marks ignored: the hidden view reads them all). With kinds > 0 it also learns the kind question
 // (kind.go), each line's class of it last in its labels, and drops its outputs at the end.
-func fitHidden(feats [][]uint32, toks [][]token, labels [][]int, weights []float32, idx []int, width, kinds int, o TrainOptions) Hidden {
+func fitHidden(feats [][]uint32, lines []dropLine, labels [][]int, weights []float32, idx []int, width, kinds int, o TrainOptions) Hidden {
 	rng := rand.New(rand.NewPCG(o.Seed, uint64(len(idx))+1))
 	rows := make([]float32, hiddenBuckets*hiddenSize)
 	for i := range rows {
@@ -94,7 +94,7 @@ func fitHidden(feats [][]uint32, toks [][]token, labels [][]int, weights []float
 	for i := range h.Out {
 		h.Out[i] = (rng.Float32()*2 - 1) * glorot
 	}
-	drop := wordDropout{share: o.WordDropout, toks: toks, rng: rng}
+	drop := wordDropout{share: o.WordDropout, lines: lines, rng: rng}
 	var stepRows []int // the step's rows
 	order := slices.Clone(idx)
 	sc := hiddenScratch{in: make([]float32, hiddenSize), back: make([]float32, hiddenSize), z: make([]float32, full), heads: heads}
@@ -149,9 +149,11 @@ func (h *Hidden) learn(rows []float32, bs []int, labels []int, weight, rate, dec
 	width := len(z)
 	x := float32(1 / math.Sqrt(float64(len(bs))))
 	copy(in, h.Bias)
+	sum := (*[hiddenSize]float32)(in) // whole rows, without a bounds check per value
 	for _, b := range bs {
-		for j, v := range rows[b*hiddenSize : (b+1)*hiddenSize] {
-			in[j] += v * x
+		row := (*[hiddenSize]float32)(rows[b*hiddenSize:])
+		for j := range hiddenSize {
+			sum[j] += row[j] * x
 		}
 	}
 	copy(z, h.OutBias)
@@ -190,10 +192,11 @@ func (h *Hidden) learn(rows []float32, bs []int, labels []int, weight, rate, dec
 	for j, g := range back {
 		h.Bias[j] -= rate * g * 0.1
 	}
+	g := (*[hiddenSize]float32)(back)
 	for _, b := range bs {
-		row := rows[b*hiddenSize : (b+1)*hiddenSize]
-		for j := range row {
-			row[j] -= rate*back[j]*x + decay*row[j]
+		row := (*[hiddenSize]float32)(rows[b*hiddenSize:])
+		for j := range hiddenSize {
+			row[j] -= rate*g[j]*x + decay*row[j]
 		}
 	}
 }

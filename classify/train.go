@@ -74,15 +74,16 @@ func Train(corpus, calibration []Utterance, o TrainOptions) *Model {
 		toks[i] = tokenize(u.Text)
 		feats[i] = featuresOf(toks[i])
 	}
-	if o.WordDropout == 0 {
-		toks = nil // every step reads the whole line
+	var lines []dropLine // nil: every step reads the whole line
+	if o.WordDropout > 0 {
+		lines = dropLines(toks)
 	}
 	all := make([]int, len(corpus))
 	for i := range all {
 		all[i] = i
 	}
-	m := fit(corpus, feats, toks, all, o)
-	lookAlikes := outOfFoldCalm(corpus, feats, toks, o)
+	m := fit(corpus, feats, lines, all, o)
+	lookAlikes := outOfFoldCalm(corpus, feats, lines, o)
 	ordinary := lookAlikes
 	if len(calibration) > 0 {
 		ordinary = nil
@@ -102,7 +103,7 @@ func Train(corpus, calibration []Utterance, o TrainOptions) *Model {
 // outOfFoldCalm is the urgent probability of every calm message of the corpus, each read by a
 // model that never saw it. The folds' models are trained side by side: each is its own, so the
 // result is the same as one after another.
-func outOfFoldCalm(corpus []Utterance, feats [][]uint32, toks [][]token, o TrainOptions) []float32 {
+func outOfFoldCalm(corpus []Utterance, feats [][]uint32, lines []dropLine, o TrainOptions) []float32 {
 	calm := make([][]float32, o.Folds)
 	var wg sync.WaitGroup
 	for f := range o.Folds {
@@ -115,7 +116,7 @@ func outOfFoldCalm(corpus []Utterance, feats [][]uint32, toks [][]token, o Train
 					train = append(train, i)
 				}
 			}
-			fm := fit(corpus, feats, toks, train, o)
+			fm := fit(corpus, feats, lines, train, o)
 			for _, i := range held {
 				if corpus[i].UrgentID() == "" {
 					calm[f] = append(calm[f], 1-fm.predictFeatures(feats[i]).Head("urgent").Of(""))
@@ -141,9 +142,9 @@ func quantileAbove(calm []float32, share float64) float32 {
 }
 
 // fit trains the three views on the lines idx and quantises their weights to int8: the hidden view
-// (hidden.go) beside the two linear ones (fitLinear). feats are the lines' features; toks their
-// words, for steps that leave some out (nil: none are).
-func fit(corpus []Utterance, feats [][]uint32, toks [][]token, idx []int, o TrainOptions) *Model {
+// (hidden.go) beside the two linear ones (fitLinear). feats are the lines' features; lines their
+// words, for steps that leave some out (dropout.go; nil: none are).
+func fit(corpus []Utterance, feats [][]uint32, lines []dropLine, idx []int, o TrainOptions) *Model {
 	width := 0
 	for _, s := range headSpecs {
 		width += len(s.classes)
@@ -172,18 +173,18 @@ func fit(corpus []Utterance, feats [][]uint32, toks [][]token, idx []int, o Trai
 	}
 	var hidden Hidden
 	var wg sync.WaitGroup
-	wg.Go(func() { hidden = fitHidden(feats, toks, labels, weights, idx, width, nKinds, o) })
-	m := fitLinear(feats, toks, labels, weights, idx, width, o)
+	wg.Go(func() { hidden = fitHidden(feats, lines, labels, weights, idx, width, nKinds, o) })
+	m := fitLinear(feats, lines, labels, weights, idx, width, o)
 	wg.Wait()
 	m.Hidden = hidden
 	return m
 }
 
 // fitLinear trains both linear views on the lines idx with SGD (softmax per head), each step on
-// its line with some words left out (toks, wordDropout), and quantises the weights to int8. The
+// its line with some words left out (lines, wordDropout), and quantises the weights to int8. The
 // views share nothing but the buckets' rows (each its own half), so this is two models trained
 // side by side on the same order of lines.
-func fitLinear(feats [][]uint32, toks [][]token, labels [][]int, weights []float32, idx []int, width int, o TrainOptions) *Model {
+func fitLinear(feats [][]uint32, lines []dropLine, labels [][]int, weights []float32, idx []int, width int, o TrainOptions) *Model {
 	newHeads := func() []Head {
 		heads := make([]Head, len(headSpecs))
 		for i, s := range headSpecs {
@@ -198,7 +199,7 @@ func fitLinear(feats [][]uint32, toks [][]token, labels [][]int, weights []float
 	sums := make([]float32, width)
 	grad := make([]float32, width)
 	step := make([]float32, width)
-	drop := wordDropout{share: o.WordDropout, toks: toks, rng: rng}
+	drop := wordDropout{share: o.WordDropout, lines: lines, rng: rng}
 	var viewFeats [2][]uint32 // the step's buckets in each view
 	for epoch := range o.Epochs {
 		rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
@@ -222,7 +223,9 @@ func fitLinear(feats [][]uint32, toks [][]token, labels [][]int, weights []float
 				// rows are read and written whole: one bucket's classes lie side by side
 				clear(sums)
 				for _, b := range fs {
-					for k, val := range w[(2*int(b)+v)*width : (2*int(b)+v+1)*width] {
+					row := w[(2*int(b)+v)*width : (2*int(b)+v+1)*width]
+					sums := sums[:len(row)] // one bounds check per row, not per value
+					for k, val := range row {
 						sums[k] += val
 					}
 				}
@@ -244,6 +247,7 @@ func fitLinear(feats [][]uint32, toks [][]token, labels [][]int, weights []float
 				}
 				for _, b := range fs {
 					row := w[(2*int(b)+v)*width : (2*int(b)+v+1)*width]
+					step := step[:len(row)]
 					for k := range row {
 						row[k] -= step[k] + float32(decay*row[k])
 					}
