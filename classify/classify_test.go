@@ -404,6 +404,12 @@ func TestUrgentTiming(t *testing.T) {
 		{"ik ben gisteren verkracht", Result{Theme: "seksueel", Urgent: "assault"}},
 		{"er staat een man met een mes voor mijn deur", Result{Urgent: "danger"}},
 		{"iemand had vorig jaar een mes bij zich op school", Result{Urgent: "-"}},
+		// medication saved up is a plan with a method; pills kept as pills are not
+		{"ik heb de pillen van mijn moeder gespaard, genoeg denk ik", Result{Urgent: "suicide"}},
+		{"hij spaart zijn tabletten op", Result{Urgent: "suicide"}},
+		{"i've saved up my sleeping pills", Result{Urgent: "suicide"}},
+		{"ik bewaar mijn pillen in de koelkast", Result{Urgent: "-"}},
+		{"ik spaar voor een scooter en neem mijn medicijnen trouw in", Result{Urgent: "-"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) { check(t, c, tt.text, tt.want) })

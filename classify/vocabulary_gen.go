@@ -15550,6 +15550,331 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1228,
 		},
 	}},
+	{text: "pilletjes", words: [][]string{
+		{
+			"pilletjes",
+			"pilletj",
+		},
+	}, ids: [][]int32{
+		{
+			1229,
+			1230,
+		},
+	}},
+	{text: "tabletten", words: [][]string{
+		{
+			"tabletten",
+			"tablet",
+		},
+	}, ids: [][]int32{
+		{
+			1231,
+			1232,
+		},
+	}},
+	{text: "medicijnen", words: [][]string{
+		{
+			"medicijnen",
+			"medicijn",
+		},
+	}, ids: [][]int32{
+		{
+			1233,
+			1234,
+		},
+	}},
+	{text: "slaappillen", words: [][]string{
+		{
+			"slaappillen",
+			"slaappill",
+		},
+	}, ids: [][]int32{
+		{
+			1235,
+			1236,
+		},
+	}},
+	{text: "medicatie", words: [][]string{
+		{
+			"medicatie",
+			"medicati",
+		},
+	}, ids: [][]int32{
+		{
+			1237,
+			1238,
+		},
+	}},
+	{text: "pills", words: [][]string{
+		{
+			"pills",
+			"pill",
+		},
+	}, ids: [][]int32{
+		{
+			1239,
+			753,
+		},
+	}},
+	{text: "tablets", words: [][]string{
+		{
+			"tablets",
+			"tablet",
+		},
+	}, ids: [][]int32{
+		{
+			1240,
+			1232,
+		},
+	}},
+	{text: "meds", words: [][]string{
+		{
+			"meds",
+			"med",
+		},
+	}, ids: [][]int32{
+		{
+			1241,
+			1242,
+		},
+	}},
+	{text: "medication", words: [][]string{
+		{
+			"medication",
+			"medic",
+		},
+	}, ids: [][]int32{
+		{
+			1243,
+			1244,
+		},
+	}},
+	{text: "painkillers", words: [][]string{
+		{
+			"painkillers",
+			"painkiller",
+			"painkil",
+		},
+	}, ids: [][]int32{
+		{
+			1245,
+			1246,
+			1247,
+		},
+	}},
+	{kind: 4, text: "sleeping pills", words: [][]string{
+		{
+			"sleeping",
+			"sleep",
+		},
+		{
+			"pills",
+			"pill",
+		},
+	}, ids: [][]int32{
+		{
+			1248,
+			1249,
+		},
+		{
+			1239,
+			753,
+		},
+	}},
+	{text: "gespaard", words: [][]string{
+		{
+			"gespaard",
+		},
+	}, ids: [][]int32{
+		{
+			1250,
+		},
+	}},
+	{text: "opgespaard", words: [][]string{
+		{
+			"opgespaard",
+		},
+	}, ids: [][]int32{
+		{
+			1251,
+		},
+	}},
+	{text: "spaart", words: [][]string{
+		{
+			"spaart",
+		},
+	}, ids: [][]int32{
+		{
+			1252,
+		},
+	}},
+	{text: "spaarde", words: [][]string{
+		{
+			"spaarde",
+			"spaard",
+		},
+	}, ids: [][]int32{
+		{
+			1253,
+			1254,
+		},
+	}},
+	{kind: 4, text: "spaar op", words: [][]string{
+		{
+			"spaar",
+			"spar",
+		},
+		{
+			"op",
+		},
+	}, ids: [][]int32{
+		{
+			1255,
+			1256,
+		},
+		{
+			38,
+		},
+	}},
+	{kind: 4, text: "spaarden op", words: [][]string{
+		{
+			"spaarden",
+			"spaard",
+		},
+		{
+			"op",
+		},
+	}, ids: [][]int32{
+		{
+			1257,
+			1254,
+		},
+		{
+			38,
+		},
+	}},
+	{kind: 4, text: "op te sparen", words: [][]string{
+		{
+			"op",
+		},
+		{
+			"te",
+		},
+		{
+			"sparen",
+			"spar",
+		},
+	}, ids: [][]int32{
+		{
+			38,
+		},
+		{
+			78,
+		},
+		{
+			1258,
+			1256,
+		},
+	}},
+	{text: "opsparen", words: [][]string{
+		{
+			"opsparen",
+			"opspar",
+		},
+	}, ids: [][]int32{
+		{
+			1259,
+			1260,
+		},
+	}},
+	{text: "gehamsterd", words: [][]string{
+		{
+			"gehamsterd",
+		},
+	}, ids: [][]int32{
+		{
+			1261,
+		},
+	}},
+	{text: "opgepot", words: [][]string{
+		{
+			"opgepot",
+		},
+	}, ids: [][]int32{
+		{
+			1262,
+		},
+	}},
+	{text: "saved", words: [][]string{
+		{
+			"saved",
+			"save",
+		},
+	}, ids: [][]int32{
+		{
+			1263,
+			1264,
+		},
+	}},
+	{kind: 4, text: "saving up", words: [][]string{
+		{
+			"saving",
+		},
+		{
+			"up",
+		},
+	}, ids: [][]int32{
+		{
+			1265,
+		},
+		{
+			1266,
+		},
+	}},
+	{text: "stockpiled", words: [][]string{
+		{
+			"stockpiled",
+			"stockpil",
+		},
+	}, ids: [][]int32{
+		{
+			1267,
+			1268,
+		},
+	}},
+	{text: "stockpiling", words: [][]string{
+		{
+			"stockpiling",
+			"stockpil",
+		},
+	}, ids: [][]int32{
+		{
+			1269,
+			1268,
+		},
+	}},
+	{text: "hoarded", words: [][]string{
+		{
+			"hoarded",
+			"hoard",
+		},
+	}, ids: [][]int32{
+		{
+			1270,
+			1271,
+		},
+	}},
+	{text: "hoarding", words: [][]string{
+		{
+			"hoarding",
+			"hoard",
+		},
+	}, ids: [][]int32{
+		{
+			1272,
+			1271,
+		},
+	}},
 	{kind: 4, text: "sexually assaulted", words: [][]string{
 		{
 			"sexually",
@@ -15565,8 +15890,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			272,
 		},
 		{
-			1229,
-			1230,
+			1273,
+			1274,
 		},
 	}},
 	{kind: 4, text: "sexual assault", words: [][]string{
@@ -15581,7 +15906,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			272,
 		},
 		{
-			1230,
+			1274,
 		},
 	}},
 	{kind: 4, text: "forced herself", words: [][]string{
@@ -15598,7 +15923,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			152,
 		},
 		{
-			1231,
+			1275,
 		},
 	}},
 	{kind: 1, text: "drugged", words: [][]string{
@@ -15607,7 +15932,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1232,
+			1276,
 		},
 	}},
 	{kind: 4, text: "vorig jaar", words: [][]string{
@@ -15620,11 +15945,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1233,
+			1277,
 		},
 		{
-			1234,
-			1235,
+			1278,
+			1279,
 		},
 	}},
 	{kind: 4, text: "jaar geleden", words: [][]string{
@@ -15638,12 +15963,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1234,
-			1235,
+			1278,
+			1279,
 		},
 		{
-			1236,
-			1237,
+			1280,
+			1281,
 		},
 	}},
 	{kind: 4, text: "jaren geleden", words: [][]string{
@@ -15657,12 +15982,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1238,
-			1235,
+			1282,
+			1279,
 		},
 		{
-			1236,
-			1237,
+			1280,
+			1281,
 		},
 	}},
 	{kind: 4, text: "maanden geleden", words: [][]string{
@@ -15676,12 +16001,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1239,
-			1240,
+			1283,
+			1284,
 		},
 		{
-			1236,
-			1237,
+			1280,
+			1281,
 		},
 	}},
 	{kind: 4, text: "vorige maand", words: [][]string{
@@ -15694,11 +16019,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1241,
-			1233,
+			1285,
+			1277,
 		},
 		{
-			1240,
+			1284,
 		},
 	}},
 	{kind: 4, text: "toen ik klein was", words: [][]string{
@@ -15716,13 +16041,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1242,
+			1286,
 		},
 		{
 			93,
 		},
 		{
-			1243,
+			1287,
 		},
 		{
 			44,
@@ -15742,7 +16067,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1224,
 		},
 		{
-			1244,
+			1288,
 		},
 	}},
 	{kind: 4, text: "op de basisschool", words: [][]string{
@@ -15764,8 +16089,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			8,
 		},
 		{
-			1245,
-			1246,
+			1289,
+			1290,
 		},
 	}},
 	{kind: 4, text: "toen ik jong was", words: [][]string{
@@ -15783,13 +16108,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1242,
+			1286,
 		},
 		{
 			93,
 		},
 		{
-			1247,
+			1291,
 		},
 		{
 			44,
@@ -15804,10 +16129,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1248,
+			1292,
 		},
 		{
-			1249,
+			1293,
 		},
 	}},
 	{kind: 4, text: "years ago", words: [][]string{
@@ -15820,11 +16145,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1250,
-			1249,
+			1294,
+			1293,
 		},
 		{
-			1251,
+			1295,
 		},
 	}},
 	{kind: 4, text: "months ago", words: [][]string{
@@ -15837,11 +16162,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1252,
-			1253,
+			1296,
+			1297,
 		},
 		{
-			1251,
+			1295,
 		},
 	}},
 	{kind: 4, text: "when i was little", words: [][]string{
@@ -15860,7 +16185,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1254,
+			1298,
 		},
 		{
 			448,
@@ -15869,8 +16194,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			44,
 		},
 		{
-			1255,
-			1256,
+			1299,
+			1300,
 		},
 	}},
 	{kind: 4, text: "when i was a kid", words: [][]string{
@@ -15891,7 +16216,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1254,
+			1298,
 		},
 		{
 			448,
@@ -15903,7 +16228,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			104,
 		},
 		{
-			1257,
+			1301,
 		},
 	}},
 	{kind: 4, text: "as a child", words: [][]string{
@@ -15918,13 +16243,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1258,
+			1302,
 		},
 		{
 			104,
 		},
 		{
-			1259,
+			1303,
 		},
 	}},
 	{text: "gedwongen", words: [][]string{
@@ -15944,7 +16269,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1260,
+			1304,
 		},
 	}},
 	{text: "dwingen", words: [][]string{
@@ -15954,8 +16279,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1261,
-			1262,
+			1305,
+			1306,
 		},
 	}},
 	{text: "forced", words: [][]string{
@@ -15976,7 +16301,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1263,
+			1307,
 			152,
 		},
 	}},
@@ -15987,8 +16312,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1264,
-			1265,
+			1308,
+			1309,
 		},
 	}},
 	{text: "neuken", words: [][]string{
@@ -15998,8 +16323,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1266,
-			1267,
+			1310,
+			1311,
 		},
 	}},
 	{kind: 4, text: "nee zei", words: [][]string{
@@ -16011,7 +16336,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1268,
+			1312,
 		},
 		{
 			563,
@@ -16030,8 +16355,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1269,
-			1270,
+			1313,
+			1314,
 		},
 	}},
 	{kind: 4, text: "said no", words: [][]string{
@@ -16043,7 +16368,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1271,
+			1315,
 		},
 		{
 			596,
@@ -16061,7 +16386,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1272,
+			1316,
 		},
 		{
 			577,
@@ -16083,8 +16408,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1269,
-			1270,
+			1313,
+			1314,
 		},
 		{
 			6,
@@ -16105,7 +16430,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			563,
 		},
 		{
-			1268,
+			1312,
 		},
 	}},
 	{kind: 4, text: "aan me gezeten", words: [][]string{
@@ -16127,8 +16452,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1,
 		},
 		{
-			1273,
-			1274,
+			1317,
+			1318,
 		},
 	}},
 	{kind: 4, text: "aan mij gezeten", words: [][]string{
@@ -16150,8 +16475,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			309,
 		},
 		{
-			1273,
-			1274,
+			1317,
+			1318,
 		},
 	}},
 	{kind: 4, text: "vingers in", words: [][]string{
@@ -16164,8 +16489,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1275,
-			1276,
+			1319,
+			1320,
 		},
 		{
 			82,
@@ -16178,8 +16503,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1277,
-			1278,
+			1321,
+			1322,
 		},
 	}},
 	{text: "vanochtend", words: [][]string{
@@ -16189,8 +16514,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1279,
-			1280,
+			1323,
+			1324,
 		},
 	}},
 	{text: "vanmorgen", words: [][]string{
@@ -16200,8 +16525,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1281,
-			1282,
+			1325,
+			1326,
 		},
 	}},
 	{text: "vanmiddag", words: [][]string{
@@ -16210,7 +16535,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1283,
+			1327,
 		},
 	}},
 	{text: "vannacht", words: [][]string{
@@ -16219,7 +16544,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1284,
+			1328,
 		},
 	}},
 	{text: "gisteren", words: [][]string{
@@ -16229,8 +16554,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1285,
-			1286,
+			1329,
+			1330,
 		},
 	}},
 	{text: "gisteravond", words: [][]string{
@@ -16239,7 +16564,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1287,
+			1331,
 		},
 	}},
 	{text: "eergisteren", words: [][]string{
@@ -16249,8 +16574,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1288,
-			1289,
+			1332,
+			1333,
 		},
 	}},
 	{text: "net", words: [][]string{
@@ -16259,7 +16584,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1290,
+			1334,
 		},
 	}},
 	{text: "zojuist", words: [][]string{
@@ -16268,7 +16593,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1291,
+			1335,
 		},
 	}},
 	{kind: 4, text: "afgelopen nacht", words: [][]string{
@@ -16281,8 +16606,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1292,
-			1293,
+			1336,
+			1337,
 		},
 		{
 			633,
@@ -16313,8 +16638,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1292,
-			1293,
+			1336,
+			1337,
 		},
 		{
 			634,
@@ -16326,7 +16651,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1294,
+			1338,
 		},
 	}},
 	{text: "yesterday", words: [][]string{
@@ -16335,7 +16660,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1295,
+			1339,
 		},
 	}},
 	{kind: 4, text: "last night", words: [][]string{
@@ -16347,10 +16672,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1248,
+			1292,
 		},
 		{
-			1296,
+			1340,
 		},
 	}},
 	{text: "tonight", words: [][]string{
@@ -16359,7 +16684,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1297,
+			1341,
 		},
 	}},
 	{kind: 4, text: "this morning", words: [][]string{
@@ -16375,8 +16700,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			927,
 		},
 		{
-			1298,
-			1299,
+			1342,
+			1343,
 		},
 	}},
 }, wordIdx: table[string, []int32]{keys: []string{
@@ -16597,6 +16922,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"geduwd",
 	"gedwong",
 	"gedwongen",
+	"gehamsterd",
 	"gehandicapt",
 	"geil",
 	"gejat",
@@ -16616,6 +16942,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"geslag",
 	"geslagen",
 	"gesloopt",
+	"gespaard",
 	"gespuugd",
 	"gestok",
 	"gestoken",
@@ -16652,6 +16979,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hier",
 	"hit",
 	"hits",
+	"hoard",
+	"hoarded",
+	"hoarding",
 	"hoer",
 	"holocaust",
 	"hom",
@@ -16757,11 +17087,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"marokkaans",
 	"marokkan",
 	"marokkanen",
+	"med",
 	"medestud",
 	"medestudent",
 	"medestudenten",
 	"medewerk",
 	"medewerker",
+	"medic",
+	"medicati",
+	"medicatie",
+	"medication",
+	"medicijn",
+	"medicijnen",
+	"meds",
 	"meme",
 	"memes",
 	"mening",
@@ -16828,12 +17166,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opa",
 	"opgehang",
 	"opgehangen",
+	"opgepot",
 	"opgeslot",
 	"opgesloten",
+	"opgespaard",
 	"opkanker",
 	"opkankeren",
 	"opmerk",
 	"opmerkingen",
+	"opspar",
+	"opsparen",
 	"opwacht",
 	"opwachten",
 	"ouder",
@@ -16849,6 +17191,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"overv",
 	"overval",
 	"overwerk",
+	"painkil",
+	"painkiller",
+	"painkillers",
 	"pak",
 	"pakken",
 	"pakketj",
@@ -16875,6 +17220,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"pijpen",
 	"pill",
 	"pillen",
+	"pilletj",
+	"pilletjes",
+	"pills",
 	"pinpa",
 	"pinpas",
 	"pistol",
@@ -16918,6 +17266,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"rope",
 	"rouw",
 	"rusland",
+	"save",
+	"saved",
 	"scare",
 	"scared",
 	"schand",
@@ -16959,6 +17309,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"sissen",
 	"sla",
 	"slaan",
+	"slaappill",
+	"slaappillen",
 	"slaat",
 	"slan",
 	"slat",
@@ -16968,6 +17320,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"snapchat",
 	"snuif",
 	"somber",
+	"spaard",
+	"spaarde",
+	"spaart",
 	"spull",
 	"spullen",
 	"staan",
@@ -17002,6 +17357,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"stiefvad",
 	"stiefvader",
 	"stink",
+	"stockpil",
+	"stockpiled",
+	"stockpiling",
 	"stol",
 	"stole",
 	"stolen",
@@ -17024,6 +17382,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"surinam",
 	"surinamer",
 	"surinamers",
+	"tablet",
+	"tablets",
+	"tabletten",
 	"tant",
 	"tante",
 	"tas",
@@ -17634,7 +17995,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		500,
 	},
 	{
-		1009,
+		1036,
 	},
 	{
 		500,
@@ -17658,13 +18019,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		467,
 	},
 	{
-		1027,
+		1054,
 	},
 	{
-		1027,
+		1054,
 	},
 	{
-		1026,
+		1053,
 	},
 	{
 		673,
@@ -17676,10 +18037,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		131,
 	},
 	{
-		1048,
+		1075,
 	},
 	{
-		1048,
+		1075,
 	},
 	{
 		130,
@@ -17774,14 +18135,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		879,
 	},
 	{
-		1028,
-		1029,
+		1055,
+		1056,
 	},
 	{
-		1029,
+		1056,
 	},
 	{
-		1028,
+		1055,
 	},
 	{
 		713,
@@ -17820,7 +18181,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		591,
 	},
 	{
-		1025,
+		1052,
+	},
+	{
+		1052,
 	},
 	{
 		1025,
@@ -17883,6 +18247,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		606,
 	},
 	{
+		1017,
+	},
+	{
 		594,
 	},
 	{
@@ -17926,13 +18293,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		854,
 	},
 	{
-		1046,
+		1073,
 	},
 	{
-		1047,
+		1074,
 	},
 	{
-		1046,
+		1073,
 	},
 	{
 		190,
@@ -17992,6 +18359,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		185,
+	},
+	{
+		1031,
+		1032,
+	},
+	{
+		1031,
+	},
+	{
+		1032,
 	},
 	{
 		257,
@@ -18320,6 +18697,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		333,
 	},
 	{
+		1013,
+	},
+	{
 		838,
 	},
 	{
@@ -18334,6 +18714,27 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		816,
+	},
+	{
+		1014,
+	},
+	{
+		1010,
+	},
+	{
+		1010,
+	},
+	{
+		1014,
+	},
+	{
+		1008,
+	},
+	{
+		1008,
+	},
+	{
+		1013,
 	},
 	{
 		671,
@@ -18434,13 +18835,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		316,
 	},
 	{
-		1049,
+		1076,
 	},
 	{
-		1031,
+		1058,
 	},
 	{
-		1031,
+		1058,
 	},
 	{
 		427,
@@ -18537,10 +18938,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1000,
 	},
 	{
+		1026,
+	},
+	{
 		194,
 	},
 	{
 		194,
+	},
+	{
+		1018,
 	},
 	{
 		667,
@@ -18553,6 +18960,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		302,
+	},
+	{
+		1024,
+	},
+	{
+		1024,
 	},
 	{
 		596,
@@ -18598,6 +19011,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		450,
+	},
+	{
+		1015,
+	},
+	{
+		1015,
+	},
+	{
+		1015,
 	},
 	{
 		885,
@@ -18667,16 +19089,26 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		261,
 	},
 	{
-		1030,
+		1057,
 	},
 	{
-		1030,
+		1057,
+	},
+	{
+		555,
+		1011,
 	},
 	{
 		555,
 	},
 	{
-		555,
+		1006,
+	},
+	{
+		1006,
+	},
+	{
+		1011,
 	},
 	{
 		523,
@@ -18811,6 +19243,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		416,
 	},
 	{
+		1027,
+	},
+	{
+		1027,
+	},
+	{
 		196,
 	},
 	{
@@ -18937,6 +19375,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		181,
 	},
 	{
+		1009,
+	},
+	{
+		1009,
+	},
+	{
 		180,
 	},
 	{
@@ -18962,6 +19406,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		685,
+	},
+	{
+		1020,
+	},
+	{
+		1020,
+	},
+	{
+		1019,
 	},
 	{
 		659,
@@ -19067,6 +19520,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		661,
 	},
 	{
+		1029,
+		1030,
+	},
+	{
+		1029,
+	},
+	{
+		1030,
+	},
+	{
 		517,
 		518,
 	},
@@ -19137,6 +19600,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		376,
+	},
+	{
+		1007,
+		1012,
+	},
+	{
+		1012,
+	},
+	{
+		1007,
 	},
 	{
 		173,
@@ -19226,7 +19699,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		479,
 	},
 	{
-		1054,
+		1081,
 	},
 	{
 		739,
@@ -19242,7 +19715,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		486,
 	},
 	{
-		1057,
+		1084,
 	},
 	{
 		991,
@@ -19366,28 +19839,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		303,
 	},
 	{
-		1041,
+		1068,
 	},
 	{
-		1041,
+		1068,
 	},
 	{
-		1044,
+		1071,
 	},
 	{
-		1043,
+		1070,
 	},
 	{
-		1043,
+		1070,
 	},
 	{
-		1045,
+		1072,
 	},
 	{
-		1042,
+		1069,
 	},
 	{
-		1042,
+		1069,
 	},
 	{
 		1001,
@@ -19494,7 +19967,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		509,
 	},
 	{
-		1055,
+		1082,
 	},
 	{
 		701,
@@ -19533,7 +20006,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		395,
 	},
 	{
-		1050,
+		1077,
 	},
 	{
 		171,
@@ -19777,6 +20250,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"s",
 	"safety",
 	"said",
+	"saving",
 	"scare",
 	"scared",
 	"schaam",
@@ -19797,6 +20271,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"slaan",
 	"slaat",
 	"slan",
+	"sleep",
+	"sleeping",
 	"sloeg",
 	"sluit",
 	"sluiten",
@@ -19804,6 +20280,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"snij",
 	"someth",
 	"something",
+	"spaar",
+	"spaard",
+	"spaarden",
+	"spar",
 	"sta",
 	"staan",
 	"staat",
@@ -19902,8 +20382,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		225,
 		266,
 		857,
-		1038,
-		1039,
+		1065,
+		1066,
 	},
 	{
 		58,
@@ -19921,18 +20401,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		52,
 	},
 	{
-		1051,
-		1053,
+		1078,
+		1080,
 	},
 	{
-		1051,
-		1053,
+		1078,
+		1080,
 	},
 	{
 		139,
 	},
 	{
-		1016,
+		1043,
 	},
 	{
 		717,
@@ -19944,7 +20424,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		285,
 	},
 	{
-		1016,
+		1043,
 	},
 	{
 		642,
@@ -19968,7 +20448,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		371,
 	},
 	{
-		1024,
+		1051,
 	},
 	{
 		827,
@@ -20112,7 +20592,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		222,
 	},
 	{
-		1035,
+		1062,
 	},
 	{
 		65,
@@ -20121,7 +20601,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		68,
 	},
 	{
-		1052,
+		1079,
 	},
 	{
 		918,
@@ -20209,12 +20689,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		129,
 		250,
-		1008,
+		1035,
 	},
 	{
 		129,
 		250,
-		1008,
+		1035,
 	},
 	{
 		324,
@@ -20388,14 +20868,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		894,
 	},
 	{
-		1011,
+		1038,
 	},
 	{
-		1011,
-		1012,
+		1038,
+		1039,
 	},
 	{
-		1012,
+		1039,
 	},
 	{
 		69,
@@ -20468,8 +20948,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		110,
 	},
 	{
-		1019,
-		1056,
+		1046,
+		1083,
 	},
 	{
 		464,
@@ -20513,10 +20993,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		744,
 	},
 	{
-		1013,
+		1040,
 	},
 	{
-		1013,
+		1040,
 	},
 	{
 		634,
@@ -20600,10 +21080,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		527,
 	},
 	{
-		1021,
+		1048,
 	},
 	{
-		1021,
+		1048,
 	},
 	{
 		116,
@@ -20625,7 +21105,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		778,
 	},
 	{
-		1032,
+		1059,
 	},
 	{
 		576,
@@ -20652,7 +21132,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		679,
 		923,
 		926,
-		1033,
+		1060,
 	},
 	{
 		454,
@@ -20689,7 +21169,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		831,
 		832,
 		861,
-		1017,
+		1023,
+		1044,
 	},
 	{
 		38,
@@ -20770,7 +21251,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		460,
 	},
 	{
-		1034,
+		1061,
+	},
+	{
+		1028,
 	},
 	{
 		138,
@@ -20819,11 +21303,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		983,
 	},
 	{
-		1006,
-		1007,
+		1033,
+		1034,
 	},
 	{
-		1006,
+		1033,
 	},
 	{
 		85,
@@ -20856,6 +21340,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		875,
 	},
 	{
+		1016,
+	},
+	{
+		1016,
+	},
+	{
 		23,
 		27,
 		773,
@@ -20881,6 +21371,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		252,
+	},
+	{
+		1021,
+	},
+	{
+		1022,
+	},
+	{
+		1022,
+	},
+	{
+		1021,
 	},
 	{
 		476,
@@ -20965,7 +21467,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		686,
-		1058,
+		1085,
 	},
 	{
 		797,
@@ -20984,8 +21486,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		145,
 	},
 	{
-		1015,
-		1018,
+		1042,
+		1045,
 	},
 	{
 		39,
@@ -21065,10 +21567,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		275,
 	},
 	{
-		1040,
+		1067,
 	},
 	{
-		1040,
+		1067,
 	},
 	{
 		688,
@@ -21088,11 +21590,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		969,
 	},
 	{
-		1010,
-		1014,
+		1037,
+		1041,
 	},
 	{
-		1014,
+		1041,
 	},
 	{
 		358,
@@ -21127,8 +21629,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		471,
 	},
 	{
-		1022,
-		1023,
+		1049,
+		1050,
 	},
 	{
 		150,
@@ -21137,10 +21639,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		924,
 	},
 	{
-		1036,
+		1063,
 	},
 	{
-		1036,
+		1063,
 	},
 	{
 		980,
@@ -21150,17 +21652,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		921,
 	},
 	{
-		1020,
+		1047,
 	},
 	{
-		1020,
+		1047,
 	},
 	{
 		227,
 	},
 	{
 		431,
-		1037,
+		1064,
 	},
 	{
 		949,
@@ -21568,6 +22070,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gedwong",
 	"gedwongen",
 	"geen",
+	"gehamsterd",
 	"gehandicapt",
 	"geil",
 	"gejat",
@@ -21593,6 +22096,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"geslag",
 	"geslagen",
 	"gesloopt",
+	"gespaard",
 	"gesprek",
 	"gespuugd",
 	"gestok",
@@ -21666,6 +22170,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"himself",
 	"hit",
 	"hits",
+	"hoard",
+	"hoarded",
+	"hoarding",
 	"hoer",
 	"holocaust",
 	"hom",
@@ -21845,11 +22352,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"marriag",
 	"marriage",
 	"me",
+	"med",
 	"medestud",
 	"medestudent",
 	"medestudenten",
 	"medewerk",
 	"medewerker",
+	"medic",
+	"medicati",
+	"medicatie",
+	"medication",
+	"medicijn",
+	"medicijnen",
+	"meds",
 	"meer",
 	"meisj",
 	"meisje",
@@ -21980,8 +22495,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opa",
 	"opgehang",
 	"opgehangen",
+	"opgepot",
 	"opgeslot",
 	"opgesloten",
+	"opgespaard",
 	"ophang",
 	"ophangen",
 	"opkanker",
@@ -21990,6 +22507,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opknopen",
 	"opmerk",
 	"opmerkingen",
+	"opspar",
+	"opsparen",
 	"opwacht",
 	"opwachten",
 	"other",
@@ -22010,6 +22529,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"overval",
 	"overwerk",
 	"own",
+	"painkil",
+	"painkiller",
+	"painkillers",
 	"pak",
 	"pakken",
 	"pakketj",
@@ -22041,6 +22563,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"pijpen",
 	"pill",
 	"pillen",
+	"pilletj",
+	"pilletjes",
+	"pills",
 	"pinpa",
 	"pinpas",
 	"pistol",
@@ -22100,6 +22625,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"s",
 	"safety",
 	"said",
+	"save",
+	"saved",
+	"saving",
 	"scare",
 	"scared",
 	"schand",
@@ -22149,10 +22677,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"sissen",
 	"sla",
 	"slaan",
+	"slaappill",
+	"slaappillen",
 	"slaapt",
 	"slaat",
 	"slan",
 	"slat",
+	"sleep",
+	"sleeping",
 	"slet",
 	"sloeg",
 	"sluit",
@@ -22167,6 +22699,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"somber",
 	"someth",
 	"something",
+	"spaar",
+	"spaard",
+	"spaarde",
+	"spaarden",
+	"spaart",
+	"spar",
+	"sparen",
 	"spring",
 	"springen",
 	"spull",
@@ -22204,6 +22743,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"stiefvad",
 	"stiefvader",
 	"stink",
+	"stockpil",
+	"stockpiled",
+	"stockpiling",
 	"stol",
 	"stole",
 	"stolen",
@@ -22229,6 +22771,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"surinam",
 	"surinamer",
 	"surinamers",
+	"tablet",
+	"tablets",
+	"tabletten",
 	"tak",
 	"take",
 	"tant",
@@ -22327,6 +22872,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"unpaid",
 	"unwant",
 	"unwanted",
+	"up",
 	"upskirt",
 	"uur",
 	"vader",
@@ -22820,6 +23366,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gedwongen",
 	"geen",
 	"gegaan",
+	"gehamsterd",
 	"gehandicapt",
 	"geil",
 	"gejat",
@@ -22846,6 +23393,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"geslag",
 	"geslagen",
 	"gesloopt",
+	"gespaard",
 	"gesprek",
 	"gespuugd",
 	"gestok",
@@ -22927,6 +23475,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hit",
 	"hits",
 	"hitte",
+	"hoard",
+	"hoarded",
+	"hoarding",
 	"hoer",
 	"holocaust",
 	"hom",
@@ -23115,11 +23666,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"marriag",
 	"marriage",
 	"me",
+	"med",
 	"medestud",
 	"medestudent",
 	"medestudenten",
 	"medewerk",
 	"medewerker",
+	"medic",
+	"medicati",
+	"medicatie",
+	"medication",
+	"medicijn",
+	"medicijnen",
+	"meds",
 	"meer",
 	"meisj",
 	"meisje",
@@ -23255,8 +23814,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opdracht",
 	"opgehang",
 	"opgehangen",
+	"opgepot",
 	"opgeslot",
 	"opgesloten",
+	"opgespaard",
 	"ophang",
 	"ophangen",
 	"opkanker",
@@ -23265,6 +23826,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opknopen",
 	"opmerk",
 	"opmerkingen",
+	"opspar",
+	"opsparen",
 	"opwacht",
 	"opwachten",
 	"other",
@@ -23286,6 +23849,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"overval",
 	"overwerk",
 	"own",
+	"painkil",
+	"painkiller",
+	"painkillers",
 	"pak",
 	"pakken",
 	"pakketj",
@@ -23318,6 +23884,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"pijpen",
 	"pill",
 	"pillen",
+	"pilletj",
+	"pilletjes",
+	"pills",
 	"pinpa",
 	"pinpas",
 	"pistol",
@@ -23378,6 +23947,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"s",
 	"safety",
 	"said",
+	"save",
+	"saved",
+	"saving",
 	"scare",
 	"scared",
 	"schaam",
@@ -23433,10 +24005,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"sla",
 	"slaan",
 	"slaap",
+	"slaappill",
+	"slaappillen",
 	"slaapt",
 	"slaat",
 	"slan",
 	"slat",
+	"sleep",
+	"sleeping",
 	"slet",
 	"sloeg",
 	"sluit",
@@ -23451,6 +24027,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"somber",
 	"someth",
 	"something",
+	"spaar",
+	"spaard",
+	"spaarde",
+	"spaarden",
+	"spaart",
+	"spar",
+	"sparen",
 	"spring",
 	"springen",
 	"spull",
@@ -23493,6 +24076,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"stiefvader",
 	"stikte",
 	"stink",
+	"stockpil",
+	"stockpiled",
+	"stockpiling",
 	"stol",
 	"stole",
 	"stolen",
@@ -23520,6 +24106,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"surinam",
 	"surinamer",
 	"surinamers",
+	"tablet",
+	"tablets",
+	"tabletten",
 	"tak",
 	"take",
 	"tant",
@@ -23621,6 +24210,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"unpaid",
 	"unwant",
 	"unwanted",
+	"up",
 	"upskirt",
 	"uur",
 	"vader",
@@ -23788,13 +24378,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1080,
 	58,
 	821,
-	1293,
-	1292,
+	1337,
+	1336,
 	189,
 	428,
 	176,
 	1149,
-	1251,
+	1295,
 	1224,
 	33,
 	961,
@@ -23815,10 +24405,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	871,
 	950,
 	949,
-	1258,
+	1302,
 	297,
-	1230,
-	1229,
+	1274,
+	1273,
 	1047,
 	799,
 	798,
@@ -23836,8 +24426,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	709,
 	708,
 	394,
-	1246,
-	1245,
+	1290,
+	1289,
 	41,
 	66,
 	664,
@@ -23933,7 +24523,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	345,
 	957,
 	388,
-	1259,
+	1303,
 	986,
 	985,
 	1063,
@@ -23979,7 +24569,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	925,
 	1115,
 	278,
-	1272,
+	1316,
 	68,
 	64,
 	693,
@@ -24024,7 +24614,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	259,
 	324,
 	671,
-	1232,
+	1276,
 	670,
 	369,
 	368,
@@ -24034,9 +24624,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	801,
 	629,
 	628,
-	1262,
-	1261,
-	1260,
+	1306,
+	1305,
+	1304,
 	71,
 	29,
 	469,
@@ -24044,8 +24634,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	908,
 	162,
 	157,
-	1289,
-	1288,
+	1333,
+	1332,
 	155,
 	156,
 	421,
@@ -24096,7 +24686,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	132,
 	26,
 	152,
-	1263,
+	1307,
 	151,
 	83,
 	959,
@@ -24121,6 +24711,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	148,
 	205,
 	74,
+	1261,
 	465,
 	330,
 	690,
@@ -24128,8 +24719,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1151,
 	718,
 	710,
-	1237,
-	1236,
+	1281,
+	1280,
 	496,
 	562,
 	561,
@@ -24147,6 +24738,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	245,
 	244,
 	818,
+	1250,
 	553,
 	804,
 	784,
@@ -24166,16 +24758,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	726,
 	897,
 	52,
-	1274,
-	1273,
+	1318,
+	1317,
 	838,
 	298,
 	1075,
 	1074,
 	822,
-	1286,
-	1287,
-	1285,
+	1330,
+	1331,
+	1329,
 	173,
 	134,
 	91,
@@ -24219,7 +24811,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1089,
 	101,
 	1205,
-	1231,
+	1275,
 	6,
 	1118,
 	109,
@@ -24228,6 +24820,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	247,
 	246,
 	9,
+	1271,
+	1270,
+	1272,
 	331,
 	545,
 	175,
@@ -24271,9 +24866,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	27,
 	533,
 	24,
-	1234,
-	1235,
-	1238,
+	1278,
+	1279,
+	1282,
 	692,
 	691,
 	419,
@@ -24281,7 +24876,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	415,
 	746,
 	747,
-	1247,
+	1291,
 	413,
 	412,
 	411,
@@ -24290,7 +24885,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	982,
 	4,
 	140,
-	1257,
+	1301,
 	306,
 	305,
 	308,
@@ -24298,7 +24893,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	112,
 	49,
 	23,
-	1244,
+	1288,
 	222,
 	221,
 	1216,
@@ -24313,7 +24908,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	973,
 	869,
 	608,
-	1243,
+	1287,
 	899,
 	898,
 	988,
@@ -24341,7 +24936,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	549,
 	548,
 	60,
-	1248,
+	1292,
 	73,
 	72,
 	620,
@@ -24385,8 +24980,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1218,
 	17,
 	59,
-	1256,
-	1255,
+	1300,
+	1299,
 	1187,
 	1186,
 	1208,
@@ -24400,8 +24995,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	868,
 	337,
 	1001,
-	1240,
-	1239,
+	1284,
+	1283,
 	602,
 	601,
 	183,
@@ -24416,11 +25011,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	154,
 	153,
 	1,
+	1242,
 	1058,
 	1057,
 	1059,
 	1033,
 	1032,
+	1244,
+	1238,
+	1237,
+	1243,
+	1234,
+	1233,
+	1241,
 	1134,
 	341,
 	470,
@@ -24462,11 +25065,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	711,
 	467,
 	466,
-	1253,
-	1252,
+	1297,
+	1296,
 	28,
-	1299,
-	1298,
+	1343,
+	1342,
 	432,
 	431,
 	237,
@@ -24486,7 +25089,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	168,
 	873,
 	872,
-	1268,
+	1312,
 	781,
 	780,
 	779,
@@ -24496,15 +25099,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	862,
 	782,
 	37,
-	1290,
-	1267,
-	1266,
+	1334,
+	1311,
+	1310,
 	648,
 	46,
 	619,
 	559,
 	558,
-	1296,
+	1340,
 	618,
 	408,
 	617,
@@ -24556,8 +25159,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	48,
 	1221,
 	1220,
+	1262,
 	194,
 	193,
+	1251,
 	1141,
 	1140,
 	903,
@@ -24566,6 +25171,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1142,
 	313,
 	312,
+	1260,
+	1259,
 	808,
 	807,
 	1067,
@@ -24587,6 +25194,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	733,
 	586,
 	1203,
+	1247,
+	1246,
+	1245,
 	832,
 	831,
 	721,
@@ -24615,10 +25225,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	280,
 	336,
 	546,
-	1265,
-	1264,
+	1309,
+	1308,
 	753,
 	752,
+	1230,
+	1229,
+	1239,
 	705,
 	704,
 	771,
@@ -24678,7 +25291,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	211,
 	631,
 	611,
-	1271,
+	1315,
+	1264,
+	1263,
+	1265,
 	172,
 	171,
 	13,
@@ -24734,10 +25350,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	243,
 	35,
 	67,
+	1236,
+	1235,
 	220,
 	32,
 	242,
 	241,
+	1249,
+	1248,
 	332,
 	34,
 	847,
@@ -24752,6 +25372,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	926,
 	323,
 	322,
+	1255,
+	1254,
+	1253,
+	1257,
+	1252,
+	1256,
+	1258,
 	1159,
 	1158,
 	892,
@@ -24794,6 +25421,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	209,
 	75,
 	894,
+	1268,
+	1267,
+	1269,
 	695,
 	694,
 	696,
@@ -24821,6 +25451,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	491,
 	490,
 	489,
+	1232,
+	1240,
+	1231,
 	1202,
 	1201,
 	234,
@@ -24862,14 +25495,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	653,
 	652,
 	92,
-	1294,
-	1242,
+	1338,
+	1286,
 	995,
 	50,
 	996,
 	572,
 	191,
-	1297,
+	1341,
 	190,
 	286,
 	285,
@@ -24922,6 +25555,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	579,
 	365,
 	364,
+	1266,
 	335,
 	587,
 	226,
@@ -24930,14 +25564,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	932,
 	5,
 	372,
-	1277,
-	1278,
-	1283,
-	1282,
-	1281,
-	1284,
-	1280,
-	1279,
+	1321,
+	1322,
+	1327,
+	1326,
+	1325,
+	1328,
+	1324,
+	1323,
 	1222,
 	790,
 	789,
@@ -24961,8 +25595,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	357,
 	355,
 	354,
-	1276,
-	1275,
+	1320,
+	1319,
 	933,
 	555,
 	554,
@@ -24974,8 +25608,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1107,
 	127,
 	1114,
-	1233,
-	1241,
+	1277,
+	1285,
 	343,
 	342,
 	773,
@@ -25003,12 +25637,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	665,
 	650,
 	939,
-	1254,
+	1298,
 	182,
 	677,
 	204,
-	1270,
-	1269,
+	1314,
+	1313,
 	1132,
 	1131,
 	1193,
@@ -25020,9 +25654,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1077,
 	1133,
 	683,
-	1249,
-	1250,
-	1295,
+	1293,
+	1294,
+	1339,
 	108,
 	102,
 	945,
@@ -25051,7 +25685,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	300,
 	299,
 	509,
-	1291,
+	1335,
 	571,
 	1152,
 	231,
@@ -25122,6 +25756,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"aatberichten",
 	"aavallen",
 	"abert",
+	"ablets",
+	"abletten",
 	"aborts",
 	"abortu",
 	"abortus",
@@ -25215,6 +25851,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"agepakt",
 	"ahter",
 	"ahtervolgd",
+	"ainkillers",
 	"akijken",
 	"aking",
 	"akken",
@@ -25353,6 +25990,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"autit",
 	"autsme",
 	"autst",
+	"aving",
 	"aymore",
 	"baisschool",
 	"bakpas",
@@ -26124,6 +26762,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"edestudent",
 	"edestudenten",
 	"edewerker",
+	"edicatie",
+	"edication",
+	"edicijnen",
 	"ediscrimineerd",
 	"edreigd",
 	"edreigde",
@@ -26180,6 +26821,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"egens",
 	"egeren",
 	"egrennen",
+	"ehamsterd",
 	"ehandeld",
 	"ehandicapt",
 	"eidinggevende",
@@ -26268,6 +26910,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"eschreeuwd",
 	"eslagen",
 	"esloopt",
+	"espaard",
 	"esprek",
 	"espuugd",
 	"essen",
@@ -26421,6 +27064,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"geaar",
 	"geaarlijk",
 	"geaarlijke",
+	"geamsterd",
 	"geandicapt",
 	"geblod",
 	"geblow",
@@ -26483,6 +27127,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"geest",
 	"geeten",
 	"gehadicapt",
+	"gehamserd",
+	"gehamsted",
+	"gehamster",
+	"gehamsterd",
+	"gehamstrd",
+	"gehamterd",
 	"gehandcapt",
 	"gehandiapt",
 	"gehandicap",
@@ -26491,6 +27141,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gehandicpt",
 	"gehanicapt",
 	"gehanteerd",
+	"gehasterd",
+	"gehmsterd",
 	"gehndicapt",
 	"geicht",
 	"geiscrimineerd",
@@ -26531,6 +27183,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"geost",
 	"geouw",
 	"geovig",
+	"gepaard",
 	"gepes",
 	"gepest",
 	"gepet",
@@ -26557,6 +27210,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"geronseld",
 	"geronsld",
 	"geroseld",
+	"gesaard",
 	"gesagen",
 	"gescheeuwd",
 	"geschik",
@@ -26597,6 +27251,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gesoken",
 	"gesolen",
 	"gesoopt",
+	"gespaad",
+	"gespaar",
+	"gespaard",
+	"gespard",
 	"gespek",
 	"gespre",
 	"gesprek",
@@ -26681,6 +27339,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gezoend",
 	"gezond",
 	"gezten",
+	"ghamsterd",
 	"ghandicapt",
 	"gijeling",
 	"gijzeing",
@@ -26770,6 +27429,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gschreeuwd",
 	"gslagen",
 	"gsloopt",
+	"gspaard",
 	"gsprek",
 	"gspuugd",
 	"gsteravond",
@@ -26807,6 +27467,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"handicp",
 	"hanicap",
 	"hantage",
+	"harded",
+	"harding",
 	"hatberichten",
 	"hatsapp",
 	"heemaal",
@@ -26836,6 +27498,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hmself",
 	"hndicap",
 	"hnkbalknuppel",
+	"hoaded",
+	"hoading",
+	"hoardd",
+	"hoarde",
+	"hoarded",
+	"hoardig",
+	"hoardin",
+	"hoarding",
+	"hoardng",
+	"hoared",
+	"hoaring",
 	"hofddoek",
 	"hokbalknuppel",
 	"holcaust",
@@ -26877,6 +27550,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hoofoob",
 	"hooter",
 	"hooting",
+	"horded",
+	"hording",
 	"hreat",
 	"hreaten",
 	"hreatened",
@@ -26933,6 +27608,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"iktok",
 	"ilamofob",
 	"illen",
+	"illetjes",
 	"illing",
 	"ilmpje",
 	"imself",
@@ -27207,6 +27883,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"kutmarokkaan",
 	"kutmarokkan",
 	"kutmrokkaan",
+	"laappillen",
 	"laapt",
 	"lacement",
 	"lacen",
@@ -27258,6 +27935,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"leelingen",
 	"leensgevaar",
 	"leensmoe",
+	"leeping",
 	"leerbdrijf",
 	"leerbedijf",
 	"leerbedrif",
@@ -27438,7 +28116,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"mdestudent",
 	"mdestudenten",
 	"mdewerker",
+	"mdicatie",
+	"mdication",
+	"mdicijnen",
 	"meber",
+	"medcatie",
+	"medcation",
+	"medcijnen",
 	"medeerker",
 	"meder",
 	"medestdent",
@@ -27465,6 +28149,26 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"medewerker",
 	"medewerkr",
 	"medewrker",
+	"mediatie",
+	"mediation",
+	"medicaie",
+	"medicaion",
+	"medicate",
+	"medicati",
+	"medicatie",
+	"medicatin",
+	"medicatio",
+	"medication",
+	"medicaton",
+	"medicijen",
+	"medicijne",
+	"medicijnen",
+	"medicijnn",
+	"medicinen",
+	"medicjnen",
+	"medictie",
+	"mediction",
+	"mediijnen",
 	"medstudent",
 	"medstudenten",
 	"medwerker",
@@ -27472,6 +28176,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"meestudent",
 	"meestudenten",
 	"meewerker",
+	"meicatie",
+	"meication",
+	"meicijnen",
 	"meije",
 	"meijes",
 	"meing",
@@ -27756,6 +28463,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"nveilig",
 	"nwanted",
 	"nymore",
+	"oarded",
+	"oarding",
 	"obetaald",
 	"ocaine",
 	"ocent",
@@ -27787,7 +28496,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ogaan",
 	"ogehangen",
 	"ogenaamd",
+	"ogepot",
 	"ogesloten",
+	"ogespaard",
 	"ogewenst",
 	"ohangen",
 	"oints",
@@ -27925,8 +28636,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opangen",
 	"opankeren",
 	"opehangen",
+	"opepot",
 	"operkingen",
 	"opesloten",
+	"opespaard",
 	"opgeangen",
 	"opgehagen",
 	"opgehanen",
@@ -27935,14 +28648,26 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opgehangn",
 	"opgehngen",
 	"opgeloten",
+	"opgeot",
+	"opgepaard",
+	"opgepo",
+	"opgepot",
+	"opgept",
+	"opgesaard",
 	"opgesloen",
 	"opgeslote",
 	"opgesloten",
 	"opgeslotn",
 	"opgeslten",
 	"opgesoten",
+	"opgespaad",
+	"opgespaar",
+	"opgespaard",
+	"opgespard",
 	"opghangen",
+	"opgpot",
 	"opgsloten",
+	"opgspaard",
 	"ophagen",
 	"ophanen",
 	"ophange",
@@ -27973,6 +28698,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opmerkngen",
 	"opmrkingen",
 	"opnopen",
+	"opparen",
+	"opsaren",
+	"opspaen",
+	"opspare",
+	"opsparen",
+	"opsparn",
+	"opspren",
 	"opwachen",
 	"opwachte",
 	"opwachten",
@@ -27988,6 +28720,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"orsten",
 	"oslim",
 	"oslims",
+	"osparen",
 	"osten",
 	"other",
 	"othing",
@@ -28051,10 +28784,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ovrwerk",
 	"owachten",
 	"owards",
+	"paarde",
+	"paarden",
+	"paart",
 	"pacement",
 	"paents",
 	"paestina",
 	"paestine",
+	"paikillers",
+	"painillers",
+	"painkilers",
+	"painkiller",
+	"painkillers",
+	"painkilles",
+	"painkillrs",
+	"painkllers",
 	"pakeerterrein",
 	"paken",
 	"paketjes",
@@ -28081,8 +28825,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"paletine",
 	"palstina",
 	"palstine",
+	"pankillers",
 	"papoort",
 	"pareerterrein",
+	"paren",
 	"parens",
 	"parent",
 	"parents",
@@ -28123,7 +28869,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"peten",
 	"peterij",
 	"pgehangen",
+	"pgepot",
 	"pgesloten",
+	"pgespaard",
 	"phangen",
 	"pieel",
 	"pieme",
@@ -28134,11 +28882,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"pijpen",
 	"pijpn",
 	"pilen",
+	"piletjes",
 	"pille",
+	"pillejes",
 	"pillen",
+	"pilletes",
+	"pilletje",
+	"pilletjes",
+	"pilletjs",
 	"pilln",
+	"pilltjes",
 	"pimel",
 	"pinas",
+	"pinkillers",
 	"pinpa",
 	"pinpas",
 	"pinps",
@@ -28175,6 +28931,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"plitiek",
 	"plkken",
 	"pllen",
+	"plletjes",
 	"pmerkingen",
 	"pnched",
 	"pnpas",
@@ -28242,6 +28999,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"prkeerterrein",
 	"prktijkopleider",
 	"pskirt",
+	"psparen",
 	"pspoort",
 	"pssport",
 	"psten",
@@ -28363,7 +29121,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ruslan",
 	"rusland",
 	"ruslnd",
+	"saappillen",
 	"saapt",
+	"saarde",
+	"saarden",
+	"saart",
 	"saety",
 	"safet",
 	"safety",
@@ -28375,10 +29137,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"sages",
 	"sagevergoeding",
 	"sagiair",
+	"saing",
 	"sapchat",
 	"sappen",
 	"sared",
+	"saren",
 	"sation",
+	"savig",
+	"savin",
+	"saving",
+	"savng",
 	"scaed",
 	"scande",
 	"scard",
@@ -28500,6 +29268,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"screeuwen",
 	"screeuwt",
 	"sculden",
+	"seeping",
 	"seken",
 	"sekisme",
 	"sekist",
@@ -28590,10 +29359,23 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"sksist",
 	"sksueel",
 	"slaap",
+	"slaapillen",
+	"slaappilen",
+	"slaappille",
+	"slaappillen",
+	"slaappilln",
+	"slaappllen",
 	"slaapt",
 	"slaat",
 	"slamofob",
+	"slappillen",
 	"slapt",
+	"sleeing",
+	"sleepig",
+	"sleepin",
+	"sleeping",
+	"sleepng",
+	"sleping",
 	"sliten",
 	"slitingstijd",
 	"sluien",
@@ -28628,6 +29410,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"snjden",
 	"snpchat",
 	"sober",
+	"sockpiled",
+	"sockpiling",
 	"soething",
 	"solen",
 	"sombe",
@@ -28643,9 +29427,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"somthing",
 	"sooter",
 	"sooting",
+	"spaade",
+	"spaaden",
+	"spaar",
+	"spaard",
+	"spaarde",
+	"spaarden",
+	"spaardn",
+	"spaare",
+	"spaaren",
+	"spaart",
+	"spaat",
+	"spaen",
+	"sparde",
+	"sparden",
+	"spare",
+	"sparen",
+	"sparn",
+	"spart",
 	"spervisor",
 	"spingen",
 	"spllen",
+	"spren",
 	"sprigen",
 	"sprinen",
 	"springe",
@@ -28727,6 +29530,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"statio",
 	"station",
 	"staton",
+	"stckpiled",
+	"stckpiling",
 	"stdent",
 	"stdente",
 	"stdenten",
@@ -28769,7 +29574,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"stifvader",
 	"stken",
 	"stlen",
+	"stockiled",
+	"stockiling",
+	"stockpied",
+	"stockpiing",
+	"stockpild",
+	"stockpile",
+	"stockpiled",
+	"stockpilig",
+	"stockpilin",
+	"stockpiling",
+	"stockpilng",
+	"stockpled",
+	"stockpling",
+	"stocpiled",
+	"stocpiling",
 	"stoen",
+	"stokpiled",
+	"stokpiling",
 	"stole",
 	"stolen",
 	"stoln",
@@ -28859,10 +29681,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"surinamrs",
 	"surinmers",
 	"surnamers",
+	"sving",
 	"sxting",
 	"sxtortion",
 	"sxual",
 	"sxually",
+	"tabets",
+	"tabetten",
+	"tables",
+	"tablet",
+	"tableten",
+	"tablets",
+	"tablette",
+	"tabletten",
+	"tablettn",
+	"tablts",
+	"tabltten",
 	"tacher",
 	"tagebedrijf",
 	"tagebegeleider",
@@ -28871,6 +29705,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"tagevergoeding",
 	"tagiair",
 	"taining",
+	"talets",
+	"taletten",
 	"tansgender",
 	"tappen",
 	"tatas",
@@ -28878,6 +29714,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"tatta",
 	"tattas",
 	"tatts",
+	"tblets",
+	"tbletten",
 	"teacer",
 	"teache",
 	"teacher",
@@ -28998,6 +29836,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"toards",
 	"toched",
 	"toches",
+	"tockpiled",
+	"tockpiling",
 	"toeicht",
 	"toesen",
 	"toeten",
@@ -29854,6 +30694,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"albert",
 	},
 	{
+		"tablets",
+	},
+	{
+		"tabletten",
+	},
+	{
 		"abortus",
 	},
 	{
@@ -30131,6 +30977,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"achtervolgd",
+	},
+	{
+		"painkillers",
 	},
 	{
 		"nakijken",
@@ -30546,6 +31395,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"autist",
+	},
+	{
+		"saving",
 	},
 	{
 		"anymore",
@@ -32873,6 +33725,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"medewerker",
 	},
 	{
+		"medicatie",
+	},
+	{
+		"medication",
+	},
+	{
+		"medicijnen",
+	},
+	{
 		"gediscrimineerd",
 	},
 	{
@@ -33039,6 +33900,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"wegrennen",
+	},
+	{
+		"gehamsterd",
 	},
 	{
 		"behandeld",
@@ -33303,6 +34167,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"gesloopt",
+	},
+	{
+		"gespaard",
 	},
 	{
 		"gesprek",
@@ -33767,6 +34634,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"gevaarlijke",
 	},
 	{
+		"gehamsterd",
+	},
+	{
 		"gehandicapt",
 	},
 	{
@@ -33953,6 +34823,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"gehandicapt",
 	},
 	{
+		"gehamsterd",
+	},
+	{
+		"gehamsterd",
+	},
+	{
+		"gehamsterd",
+	},
+	{
+		"gehamsterd",
+	},
+	{
+		"gehamsterd",
+	},
+	{
+		"gehamsterd",
+	},
+	{
 		"gehandicapt",
 	},
 	{
@@ -33975,6 +34863,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"gechanteerd",
+	},
+	{
+		"gehamsterd",
+	},
+	{
+		"gehamsterd",
 	},
 	{
 		"gehandicapt",
@@ -34098,6 +34992,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"gelovig",
 	},
 	{
+		"gespaard",
+	},
+	{
 		"gepest",
 	},
 	{
@@ -34175,6 +35072,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"geronseld",
+	},
+	{
+		"gespaard",
 	},
 	{
 		"geslagen",
@@ -34295,6 +35195,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"gesloopt",
+	},
+	{
+		"gespaard",
+	},
+	{
+		"gespaard",
+	},
+	{
+		"gespaard",
+	},
+	{
+		"gespaard",
 	},
 	{
 		"gesprek",
@@ -34551,6 +35463,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"gezeten",
 	},
 	{
+		"gehamsterd",
+	},
+	{
 		"gehandicapt",
 	},
 	{
@@ -34818,6 +35733,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"gesloopt",
+	},
+	{
+		"gespaard",
 	},
 	{
 		"gesprek",
@@ -34931,6 +35849,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"chantage",
 	},
 	{
+		"hoarded",
+	},
+	{
+		"hoarding",
+	},
+	{
 		"haatberichten",
 	},
 	{
@@ -35016,6 +35940,39 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"honkbalknuppel",
+	},
+	{
+		"hoarded",
+	},
+	{
+		"hoarding",
+	},
+	{
+		"hoarded",
+	},
+	{
+		"hoarded",
+	},
+	{
+		"hoarded",
+	},
+	{
+		"hoarding",
+	},
+	{
+		"hoarding",
+	},
+	{
+		"hoarding",
+	},
+	{
+		"hoarding",
+	},
+	{
+		"hoarded",
+	},
+	{
+		"hoarding",
 	},
 	{
 		"hoofddoek",
@@ -35140,6 +36097,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"shooting",
+	},
+	{
+		"hoarded",
+	},
+	{
+		"hoarding",
 	},
 	{
 		"threat",
@@ -35311,6 +36274,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"tillen",
 		"pillen",
 		"willen",
+	},
+	{
+		"pilletjes",
 	},
 	{
 		"killing",
@@ -36136,6 +37102,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"kutmarokkaan",
 	},
 	{
+		"slaappillen",
+	},
+	{
 		"slaapt",
 	},
 	{
@@ -36287,6 +37256,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"levensmoe",
+	},
+	{
+		"sleeping",
 	},
 	{
 		"leerbedrijf",
@@ -36831,7 +37803,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"medewerker",
 	},
 	{
+		"medicatie",
+	},
+	{
+		"medication",
+	},
+	{
+		"medicijnen",
+	},
+	{
 		"member",
+	},
+	{
+		"medicatie",
+	},
+	{
+		"medication",
+	},
+	{
+		"medicijnen",
 	},
 	{
 		"medewerker",
@@ -36912,6 +37902,66 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"medewerker",
 	},
 	{
+		"medicatie",
+	},
+	{
+		"medication",
+	},
+	{
+		"medicatie",
+	},
+	{
+		"medication",
+	},
+	{
+		"medicatie",
+	},
+	{
+		"medicatie",
+	},
+	{
+		"medicatie",
+	},
+	{
+		"medication",
+	},
+	{
+		"medication",
+	},
+	{
+		"medication",
+	},
+	{
+		"medication",
+	},
+	{
+		"medicijnen",
+	},
+	{
+		"medicijnen",
+	},
+	{
+		"medicijnen",
+	},
+	{
+		"medicijnen",
+	},
+	{
+		"medicijnen",
+	},
+	{
+		"medicijnen",
+	},
+	{
+		"medicatie",
+	},
+	{
+		"medication",
+	},
+	{
+		"medicijnen",
+	},
+	{
 		"medestudent",
 	},
 	{
@@ -36931,6 +37981,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"medewerker",
+	},
+	{
+		"medicatie",
+	},
+	{
+		"medication",
+	},
+	{
+		"medicijnen",
 	},
 	{
 		"meisje",
@@ -37790,6 +38849,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"anymore",
 	},
 	{
+		"hoarded",
+	},
+	{
+		"hoarding",
+	},
+	{
 		"onbetaald",
 	},
 	{
@@ -37883,7 +38948,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"zogenaamd",
 	},
 	{
+		"opgepot",
+	},
+	{
 		"opgesloten",
+	},
+	{
+		"opgespaard",
 	},
 	{
 		"ongewenst",
@@ -38297,13 +39368,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"opgehangen",
 	},
 	{
+		"opgepot",
+	},
+	{
 		"opmerkingen",
 	},
 	{
 		"opgesloten",
 	},
 	{
-		"opgehangen",
+		"opgespaard",
 	},
 	{
 		"opgehangen",
@@ -38324,7 +39398,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"opgehangen",
 	},
 	{
+		"opgehangen",
+	},
+	{
 		"opgesloten",
+	},
+	{
+		"opgepot",
+	},
+	{
+		"opgespaard",
+	},
+	{
+		"opgepot",
+	},
+	{
+		"opgepot",
+	},
+	{
+		"opgepot",
+	},
+	{
+		"opgespaard",
 	},
 	{
 		"opgesloten",
@@ -38343,12 +39438,30 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"opgesloten",
+	},
+	{
+		"opgespaard",
+	},
+	{
+		"opgespaard",
+	},
+	{
+		"opgespaard",
+	},
+	{
+		"opgespaard",
 	},
 	{
 		"opgehangen",
 	},
 	{
+		"opgepot",
+	},
+	{
 		"opgesloten",
+	},
+	{
+		"opgespaard",
 	},
 	{
 		"ophangen",
@@ -38439,6 +39552,27 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"opknopen",
+	},
+	{
+		"opsparen",
+	},
+	{
+		"opsparen",
+	},
+	{
+		"opsparen",
+	},
+	{
+		"opsparen",
+	},
+	{
+		"opsparen",
+	},
+	{
+		"opsparen",
+	},
+	{
+		"opsparen",
 	},
 	{
 		"opwachten",
@@ -38484,6 +39618,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"moslims",
+	},
+	{
+		"opsparen",
 	},
 	{
 		"oosten",
@@ -38676,6 +39813,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"towards",
 	},
 	{
+		"spaarde",
+	},
+	{
+		"spaarden",
+	},
+	{
+		"spaart",
+	},
+	{
 		"placement",
 	},
 	{
@@ -38686,6 +39832,30 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"palestine",
+	},
+	{
+		"painkillers",
+	},
+	{
+		"painkillers",
+	},
+	{
+		"painkillers",
+	},
+	{
+		"painkillers",
+	},
+	{
+		"painkillers",
+	},
+	{
+		"painkillers",
+	},
+	{
+		"painkillers",
+	},
+	{
+		"painkillers",
 	},
 	{
 		"parkeerterrein",
@@ -38767,10 +39937,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"palestine",
 	},
 	{
+		"painkillers",
+	},
+	{
 		"paspoort",
 	},
 	{
 		"parkeerterrein",
+	},
+	{
+		"sparen",
 	},
 	{
 		"parents",
@@ -38894,7 +40070,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"opgehangen",
 	},
 	{
+		"opgepot",
+	},
+	{
 		"opgesloten",
+	},
+	{
+		"opgespaard",
 	},
 	{
 		"ophangen",
@@ -38927,19 +40109,43 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"pillen",
 	},
 	{
-		"pillen",
+		"pilletjes",
 	},
 	{
 		"pillen",
 	},
 	{
+		"pilletjes",
+	},
+	{
 		"pillen",
+	},
+	{
+		"pilletjes",
+	},
+	{
+		"pilletjes",
+	},
+	{
+		"pilletjes",
+	},
+	{
+		"pilletjes",
+	},
+	{
+		"pillen",
+	},
+	{
+		"pilletjes",
 	},
 	{
 		"piemel",
 	},
 	{
 		"pinpas",
+	},
+	{
+		"painkillers",
 	},
 	{
 		"pinpas",
@@ -39048,6 +40254,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"pillen",
+	},
+	{
+		"pilletjes",
 	},
 	{
 		"opmerkingen",
@@ -39250,6 +40459,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"upskirt",
+	},
+	{
+		"opsparen",
 	},
 	{
 		"paspoort",
@@ -39619,7 +40831,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"rusland",
 	},
 	{
+		"slaappillen",
+	},
+	{
 		"slaapt",
+	},
+	{
+		"spaarde",
+	},
+	{
+		"spaarden",
+	},
+	{
+		"spaart",
 	},
 	{
 		"safety",
@@ -39655,6 +40879,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"stagiair",
 	},
 	{
+		"saving",
+	},
+	{
 		"snapchat",
 	},
 	{
@@ -39664,9 +40891,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"scared",
 	},
 	{
+		"sparen",
+	},
+	{
 		"station",
 	},
 	{
+		"saving",
+	},
+	{
+		"saving",
+	},
+	{
+		"saving",
+	},
+	{
+		"saving",
+	},
+	{
 		"scared",
 	},
 	{
@@ -40031,6 +41273,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"schulden",
+	},
+	{
+		"sleeping",
 	},
 	{
 		"steken",
@@ -40303,6 +41548,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"slaapt",
 	},
 	{
+		"slaappillen",
+	},
+	{
+		"slaappillen",
+	},
+	{
+		"slaappillen",
+	},
+	{
+		"slaappillen",
+	},
+	{
+		"slaappillen",
+	},
+	{
+		"slaappillen",
+	},
+	{
 		"slaapt",
 	},
 	{
@@ -40312,7 +41575,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"islamofob",
 	},
 	{
+		"slaappillen",
+	},
+	{
 		"slaapt",
+	},
+	{
+		"sleeping",
+	},
+	{
+		"sleeping",
+	},
+	{
+		"sleeping",
+	},
+	{
+		"sleeping",
+	},
+	{
+		"sleeping",
+	},
+	{
+		"sleeping",
 	},
 	{
 		"sluiten",
@@ -40415,6 +41699,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"somber",
+	},
+	{
+		"stockpiled",
+	},
+	{
+		"stockpiling",
 	},
 	{
 		"something",
@@ -40462,6 +41752,61 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"shooting",
 	},
 	{
+		"spaarde",
+	},
+	{
+		"spaarden",
+	},
+	{
+		"spaart",
+	},
+	{
+		"spaarde",
+	},
+	{
+		"spaarde",
+		"spaarden",
+	},
+	{
+		"spaarden",
+	},
+	{
+		"spaarden",
+	},
+	{
+		"spaarde",
+	},
+	{
+		"spaarden",
+	},
+	{
+		"spaart",
+	},
+	{
+		"spaart",
+	},
+	{
+		"sparen",
+	},
+	{
+		"spaarde",
+	},
+	{
+		"spaarden",
+	},
+	{
+		"sparen",
+	},
+	{
+		"sparen",
+	},
+	{
+		"sparen",
+	},
+	{
+		"spaart",
+	},
+	{
 		"supervisor",
 	},
 	{
@@ -40469,6 +41814,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"spullen",
+	},
+	{
+		"sparen",
 	},
 	{
 		"springen",
@@ -40714,6 +42062,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"station",
 	},
 	{
+		"stockpiled",
+	},
+	{
+		"stockpiling",
+	},
+	{
 		"student",
 	},
 	{
@@ -40840,7 +42194,58 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"stolen",
 	},
 	{
+		"stockpiled",
+	},
+	{
+		"stockpiling",
+	},
+	{
+		"stockpiled",
+	},
+	{
+		"stockpiling",
+	},
+	{
+		"stockpiled",
+	},
+	{
+		"stockpiled",
+	},
+	{
+		"stockpiled",
+	},
+	{
+		"stockpiling",
+	},
+	{
+		"stockpiling",
+	},
+	{
+		"stockpiling",
+	},
+	{
+		"stockpiling",
+	},
+	{
+		"stockpiled",
+	},
+	{
+		"stockpiling",
+	},
+	{
+		"stockpiled",
+	},
+	{
+		"stockpiling",
+	},
+	{
 		"stolen",
+	},
+	{
+		"stockpiled",
+	},
+	{
+		"stockpiling",
 	},
 	{
 		"stolen",
@@ -41116,6 +42521,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"surinamers",
 	},
 	{
+		"saving",
+	},
+	{
 		"sexting",
 	},
 	{
@@ -41126,6 +42534,39 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"sexually",
+	},
+	{
+		"tablets",
+	},
+	{
+		"tabletten",
+	},
+	{
+		"tablets",
+	},
+	{
+		"tablets",
+	},
+	{
+		"tabletten",
+	},
+	{
+		"tablets",
+	},
+	{
+		"tabletten",
+	},
+	{
+		"tabletten",
+	},
+	{
+		"tabletten",
+	},
+	{
+		"tablets",
+	},
+	{
+		"tabletten",
 	},
 	{
 		"teacher",
@@ -41152,6 +42593,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"training",
 	},
 	{
+		"tablets",
+	},
+	{
+		"tabletten",
+	},
+	{
 		"transgender",
 	},
 	{
@@ -41171,6 +42618,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"tattas",
+	},
+	{
+		"tablets",
+	},
+	{
+		"tabletten",
 	},
 	{
 		"teacher",
@@ -41532,6 +42985,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"touches",
+	},
+	{
+		"stockpiled",
+	},
+	{
+		"stockpiling",
 	},
 	{
 		"toezicht",
@@ -43716,6 +45175,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gediscrimineerd",
 	"geduwd",
 	"gedwongen",
+	"gehamsterd",
 	"gehandicapt",
 	"gekocht",
 	"geldezel",
@@ -43732,6 +45192,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"geschreeuwd",
 	"geslagen",
 	"gesloopt",
+	"gespaard",
 	"gesprek",
 	"gespuugd",
 	"gestoken",
@@ -43764,6 +45225,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"helemaal",
 	"herself",
 	"himself",
+	"hoarded",
+	"hoarding",
 	"holocaust",
 	"homofobe",
 	"homofoob",
@@ -43834,6 +45297,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"medestudent",
 	"medestudenten",
 	"medewerker",
+	"medicatie",
+	"medication",
+	"medicijnen",
 	"meisje",
 	"meisjes",
 	"member",
@@ -43885,11 +45351,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"oorlog",
 	"oosten",
 	"opgehangen",
+	"opgepot",
 	"opgesloten",
+	"opgespaard",
 	"ophangen",
 	"opkankeren",
 	"opknopen",
 	"opmerkingen",
+	"opsparen",
 	"opwachten",
 	"ouders",
 	"overdose",
@@ -43898,6 +45367,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"overuren",
 	"overval",
 	"overwerk",
+	"painkillers",
 	"pakken",
 	"pakketjes",
 	"palestina",
@@ -43911,6 +45381,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"piemel",
 	"pijpen",
 	"pillen",
+	"pilletjes",
 	"pinpas",
 	"pistool",
 	"placement",
@@ -43936,6 +45407,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ronselen",
 	"rusland",
 	"safety",
+	"saving",
 	"scared",
 	"schande",
 	"schelden",
@@ -43964,13 +45436,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"shooter",
 	"shooting",
 	"sissen",
+	"slaappillen",
 	"slaapt",
+	"sleeping",
 	"sluiten",
 	"sluitingstijd",
 	"snapchat",
 	"snijden",
 	"somber",
 	"something",
+	"spaarde",
+	"spaarden",
+	"spaart",
+	"sparen",
 	"springen",
 	"spullen",
 	"stagebedrijf",
@@ -43985,6 +45463,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"stepdad",
 	"stiefmoeder",
 	"stiefvader",
+	"stockpiled",
+	"stockpiling",
 	"stolen",
 	"straat",
 	"stress",
@@ -43999,6 +45479,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"suicide",
 	"supervisor",
 	"surinamers",
+	"tablets",
+	"tabletten",
 	"tattas",
 	"teacher",
 	"tekeer",
@@ -44644,6 +46126,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"gedwong",
 	},
 	{
+		"gehamsterd",
+	},
+	{
 		"gehandicapt",
 	},
 	{
@@ -44694,6 +46179,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"gesloopt",
+	},
+	{
+		"gespaard",
 	},
 	{
 		"gesprek",
@@ -44811,6 +46299,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"himself",
+	},
+	{
+		"hoarded",
+		"hoard",
+	},
+	{
+		"hoarding",
+		"hoard",
 	},
 	{
 		"holocaust",
@@ -45071,6 +46567,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"medewerk",
 	},
 	{
+		"medicatie",
+		"medicati",
+	},
+	{
+		"medication",
+		"medic",
+	},
+	{
+		"medicijnen",
+		"medicijn",
+	},
+	{
 		"meisje",
 		"meisj",
 	},
@@ -45253,8 +46761,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"opgehang",
 	},
 	{
+		"opgepot",
+	},
+	{
 		"opgesloten",
 		"opgeslot",
+	},
+	{
+		"opgespaard",
 	},
 	{
 		"ophangen",
@@ -45271,6 +46785,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"opmerkingen",
 		"opmerk",
+	},
+	{
+		"opsparen",
+		"opspar",
 	},
 	{
 		"opwachten",
@@ -45302,6 +46820,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"overwerk",
+	},
+	{
+		"painkillers",
+		"painkiller",
+		"painkil",
 	},
 	{
 		"pakken",
@@ -45348,6 +46871,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"pillen",
 		"pill",
+	},
+	{
+		"pilletjes",
+		"pilletj",
 	},
 	{
 		"pinpas",
@@ -45439,6 +46966,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"safety",
+	},
+	{
+		"saving",
 	},
 	{
 		"scared",
@@ -45541,7 +47071,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"siss",
 	},
 	{
+		"slaappillen",
+		"slaappill",
+	},
+	{
 		"slaapt",
+	},
+	{
+		"sleeping",
+		"sleep",
 	},
 	{
 		"sluiten",
@@ -45563,6 +47101,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"something",
 		"someth",
+	},
+	{
+		"spaarde",
+		"spaard",
+	},
+	{
+		"spaarden",
+		"spaard",
+	},
+	{
+		"spaart",
+	},
+	{
+		"sparen",
+		"spar",
 	},
 	{
 		"springen",
@@ -45614,6 +47167,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"stiefvader",
 		"stiefvad",
+	},
+	{
+		"stockpiled",
+		"stockpil",
+	},
+	{
+		"stockpiling",
+		"stockpil",
 	},
 	{
 		"stolen",
@@ -45670,6 +47231,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"surinamers",
 		"surinamer",
 		"surinam",
+	},
+	{
+		"tablets",
+		"tablet",
+	},
+	{
+		"tabletten",
+		"tablet",
 	},
 	{
 		"tattas",
@@ -47239,6 +48808,40 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 				1005,
 			},
 		}, within: 5},
+		{groups: [][]int32{
+			{
+				555,
+				1006,
+				1007,
+				1008,
+				1009,
+				1010,
+				1011,
+				1012,
+				1013,
+				1014,
+				1015,
+				1016,
+			},
+			{
+				1017,
+				1018,
+				1019,
+				1020,
+				1021,
+				1022,
+				1023,
+				1024,
+				1025,
+				1026,
+				1027,
+				1028,
+				1029,
+				1030,
+				1031,
+				1032,
+			},
+		}, within: 6},
 	}},
 	{id: "assault", theme: "seksueel", any: []int32{
 		209,
@@ -47247,44 +48850,44 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		206,
 		207,
 		253,
-		1006,
-		1007,
+		1033,
+		1034,
 		250,
-		1008,
+		1035,
 		251,
 		252,
-		1009,
+		1036,
 	}, combos: []combo{
 		{groups: [][]int32{
 			{
-				1025,
-				1026,
-				1027,
-				1028,
-				1029,
+				1052,
+				1053,
+				1054,
+				1055,
+				1056,
 			},
 			{
 				213,
 				214,
 				212,
 				215,
-				1030,
-				1031,
+				1057,
+				1058,
 			},
 		}, within: 6},
 		{groups: [][]int32{
 			{
 				213,
 				214,
-				1031,
+				1058,
 			},
 			{
-				1032,
-				1033,
-				1034,
-				1035,
-				1036,
-				1037,
+				1059,
+				1060,
+				1061,
+				1062,
+				1063,
+				1064,
 			},
 		}, within: 10},
 		{groups: [][]int32{
@@ -47292,47 +48895,47 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 				229,
 				230,
 				233,
-				1038,
-				1039,
-				1040,
+				1065,
+				1066,
+				1067,
 			},
 			{
-				1041,
-				1042,
-				1043,
-				1044,
+				1068,
+				1069,
+				1070,
+				1071,
 				303,
-				1045,
-				1046,
-				1047,
-				1048,
-				1049,
-				1050,
-				1051,
-				1052,
-				1053,
-				1054,
-				1055,
-				1056,
-				1057,
-				1058,
+				1072,
+				1073,
+				1074,
+				1075,
+				1076,
+				1077,
+				1078,
+				1079,
+				1080,
+				1081,
+				1082,
+				1083,
+				1084,
+				1085,
 			},
 		}},
 	}, unless: []int32{
-		1010,
-		1011,
-		1012,
-		1013,
-		1014,
-		1015,
-		1016,
-		1017,
-		1018,
-		1019,
-		1020,
-		1021,
-		1022,
-		1023,
-		1024,
+		1037,
+		1038,
+		1039,
+		1040,
+		1041,
+		1042,
+		1043,
+		1044,
+		1045,
+		1046,
+		1047,
+		1048,
+		1049,
+		1050,
+		1051,
 	}},
 }}
