@@ -68,10 +68,26 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 // retryAfterSeconds is how long a client waits before trying again after a 429 or 503.
 const retryAfterSeconds = 2
 
+// jsonPieces is a value whose JSON is made of pieces, some of them shared (the guide's answer
+// around its node's ready JSON): they are written one after the other, not copied into one.
+type jsonPieces interface {
+	JSONPieces() ([3][]byte, error)
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	// A value that encodes itself (the guide's nodes, encoded once and shared) is written as it
 	// is: encoding/json would check and copy each of its bytes again.
+	if p, ok := v.(jsonPieces); ok {
+		if pieces, err := p.JSONPieces(); err == nil {
+			w.WriteHeader(status)
+			for _, b := range pieces {
+				_, _ = w.Write(b) // shared: never appended to
+			}
+			_, _ = w.Write([]byte{'\n'})
+			return
+		}
+	}
 	if m, ok := v.(json.Marshaler); ok {
 		if data, err := m.MarshalJSON(); err == nil {
 			w.WriteHeader(status)

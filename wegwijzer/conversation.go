@@ -97,16 +97,25 @@ func (g *Guide) answerTo(f *content.Flow, at content.Position, read classify.Rea
 	}
 	said := read.Said
 	words := strings.Count(said, " ") - 1
+	// A reply longer than every answer form by more than the slack answers nothing (below): most
+	// typed messages are stories, and they need not be searched for answer words.
+	longest := 0
+	for _, o := range options {
+		longest = max(longest, g.answers.Get(o, formsOf).longest)
+	}
+	if words > longest+answerSlack {
+		return nil, false, false
+	}
 	var best *content.Option
 	bestLen := 0
-	var found []string // the answer words in the reply
+	var found []string // the answer words in the reply, each with a space before and after
 	for _, o := range options {
-		for _, w := range g.answers.Get(o, answerForms) {
-			if !strings.Contains(said, " "+w+" ") {
+		for _, w := range g.answers.Get(o, formsOf).padded {
+			if !strings.Contains(said, w) {
 				continue
 			}
 			found = append(found, w)
-			if l := strings.Count(w, " ") + 1; l >= bestLen {
+			if l := strings.Count(w, " ") - 1; l >= bestLen {
 				tie = l == bestLen && best != nil && best != o
 				best, bestLen = o, l
 			}
@@ -116,8 +125,8 @@ func (g *Guide) answerTo(f *content.Flow, at content.Position, read classify.Rea
 	slices.SortFunc(found, func(a, b string) int { return len(b) - len(a) })
 	rest := said
 	for _, w := range found {
-		for strings.Contains(rest, " "+w+" ") {
-			rest = strings.Replace(rest, " "+w+" ", " ", 1)
+		for strings.Contains(rest, w) {
+			rest = strings.Replace(rest, w, " ", 1)
 		}
 	}
 	bare = best != nil && strings.TrimSpace(rest) == ""
@@ -135,13 +144,23 @@ func (g *Guide) answerTo(f *content.Flow, at content.Position, read classify.Rea
 // answerSlack is how many words a reply may have beside the answer it holds ("nee hoor, echt niet").
 const answerSlack = 4
 
-// answerForms are the normalised texts that mean an option: its labels and its answer words.
-func answerForms(o *content.Option) []string {
-	forms := []string{classify.NormalizedText(o.Label.NL), classify.NormalizedText(o.Label.EN)}
-	for _, w := range o.Words {
-		forms = append(forms, classify.NormalizedText(w))
+// answerForms are the normalised texts that mean an option (its labels and its answer words),
+// each with a space before and after, as Reading.Said has its words; longest is the most words
+// one of them has.
+type answerForms struct {
+	padded  []string
+	longest int
+}
+
+func formsOf(o *content.Option) answerForms {
+	texts := append([]string{o.Label.NL, o.Label.EN}, o.Words...)
+	var out answerForms
+	for _, t := range texts {
+		w := classify.NormalizedText(t)
+		out.padded = append(out.padded, " "+w+" ")
+		out.longest = max(out.longest, strings.Count(w, " ")+1)
 	}
-	return forms
+	return out
 }
 
 // question is what a node asks, without a greeting.

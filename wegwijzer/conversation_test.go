@@ -24,6 +24,8 @@ func TestTypedAnswersKeepTheConversationsPlace(t *testing.T) {
 		{"a button's words", "student", "nl", "where?theme=agressie", "op school", "danger?theme=agressie&where=school", false},
 		{"no to danger", "student", "nl", "danger?theme=pesten&where=school", "nee hoor", "count?theme=pesten&where=school", false},
 		{"yes to danger", "student", "nl", "danger?theme=pesten&where=school", "ja", "urgent?theme=pesten&urgent=danger&where=school", false},
+		// an answer word in a story is no answer: "nee" here is not "no danger"
+		{"a story with an answer word in it", "student", "nl", "danger?theme=pesten&where=school", "nee want ze lachen me elke dag uit in de kantine en niemand doet er iets aan", "danger?theme=pesten&where=school", true},
 		{"yes and no is no answer", "student", "nl", "danger?theme=pesten&where=school", "ja nee", "danger?theme=pesten&where=school", true},
 		// a reply that holds more than answer words is read for danger first
 		{"an answer with danger in it", "student", "nl", "danger?theme=pesten&where=school", "nee maar hij staat nu buiten met een mes", "urgent?theme=agressie&urgent=danger&where=elders", false},
@@ -158,6 +160,23 @@ func TestAnswerJSONIsTheFieldsJSON(t *testing.T) {
 			if string(got) != string(want) {
 				t.Errorf("%q, round %d:\n got %s\nwant %s", text, round, got, want)
 			}
+		}
+	}
+	// Fields that are no plain content id are escaped as encoding/json escapes them.
+	odd, plain := `a"b<\é`+"\n", "pesten"
+	for _, a := range []wegwijzer.MessageAnswer{{Theme: &odd, Where: &plain, Urgent: true}, {Where: &odd}, {}} {
+		got, err := json.Marshal(&a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(struct {
+			Theme  *string         `json:"theme"`
+			Where  *string         `json:"where"`
+			Urgent bool            `json:"urgent"`
+			Node   *wegwijzer.Node `json:"node"`
+		}{a.Theme, a.Where, a.Urgent, nil})
+		if string(got) != string(want) {
+			t.Errorf("got %s\nwant %s", got, want)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -28,7 +29,7 @@ type Guide struct {
 	// answers are the normalised texts that mean each option (answerForms), made when a typed
 	// message first meets the option: the first typed message pays for its own question's
 	// options only.
-	answers *snapcache.Cache[*content.Option, []string]
+	answers *snapcache.Cache[*content.Option, answerForms]
 	// institutions finds the institution a request names (the store behind a short cache when
 	// served; the content's demo institutions on their own, for content tests).
 	institutions Institutions
@@ -104,7 +105,7 @@ func newGuide(b *content.Bundle, reader func() (*classify.Reader, error)) *Guide
 		seed[inst.ID] = inst
 	}
 	return &Guide{content: b, reader: reader, institutions: seed, nodes: newNodeCache(),
-		answers: snapcache.New[*content.Option, []string](maxOptions, freshOptions, nil)}
+		answers: snapcache.New[*content.Option, answerForms](maxOptions, freshOptions, nil)}
 }
 
 // maxOptions bounds the options whose answer forms are kept (the content has a few hundred);
@@ -198,25 +199,51 @@ type MessageAnswer struct {
 
 // MarshalJSON writes the answer around its node's JSON, which a shared node has ready.
 func (a *MessageAnswer) MarshalJSON() ([]byte, error) {
-	head, err := json.Marshal(struct {
-		Theme  *string `json:"theme"`
-		Where  *string `json:"where"`
-		Urgent bool    `json:"urgent"`
-	}{a.Theme, a.Where, a.Urgent})
+	pieces, err := a.JSONPieces()
 	if err != nil {
 		return nil, err
 	}
+	return slices.Concat(pieces[:]...), nil
+}
+
+// JSONPieces is the answer's JSON in three pieces, to be written one after the other: the
+// answer's own fields, the node's JSON (shared: never to be changed) and the closing brace. A
+// server writes them as they are, without copying the node's few kilobytes into one slice.
+func (a *MessageAnswer) JSONPieces() ([3][]byte, error) {
 	node := []byte("null")
 	if a.Node != nil {
+		var err error
 		if node, err = a.Node.MarshalJSON(); err != nil {
-			return nil, err
+			return [3][]byte{}, err
 		}
 	}
-	out := make([]byte, 0, len(head)+len(node)+10)
-	out = append(out, head[:len(head)-1]...)
-	out = append(out, `,"node":`...)
-	out = append(out, node...)
-	return append(out, '}'), nil
+	head := make([]byte, 0, 96)
+	head = append(head, `{"theme":`...)
+	head = appendOptional(head, a.Theme)
+	head = append(head, `,"where":`...)
+	head = appendOptional(head, a.Where)
+	head = append(head, `,"urgent":`...)
+	head = strconv.AppendBool(head, a.Urgent)
+	head = append(head, `,"node":`...)
+	return [3][]byte{head, node, closingBrace}, nil
+}
+
+var closingBrace = []byte{'}'}
+
+// appendOptional appends s as a JSON string, or null when it is nil. Themes and places are
+// content ids (plain ASCII letters, digits and dashes) and are written as they are; anything
+// else goes through encoding/json, which escapes it.
+func appendOptional(b []byte, s *string) []byte {
+	if s == nil {
+		return append(b, "null"...)
+	}
+	for _, c := range []byte(*s) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			quoted, _ := json.Marshal(*s) // a string always encodes
+			return append(b, quoted...)
+		}
+	}
+	return append(append(append(b, '"'), *s...), '"')
 }
 
 // Step answers a step request.
