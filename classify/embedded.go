@@ -74,7 +74,7 @@ func (m *Model) GoSource() []byte {
 	}
 	h := m.Hidden
 	fmt.Fprintf(&b, "var embeddedHidden = Hidden{Scale: %#v, Bias: %#v, Out: %#v, OutBias: %#v}\n\n", h.Scale, h.Bias, h.Out, h.OutBias)
-	fmt.Fprintf(&b, "var embeddedThresholds = Thresholds{UrgentSure: %#v, UrgentAsk: %#v}\n", m.Thresholds.UrgentSure, m.Thresholds.UrgentAsk)
+	fmt.Fprintf(&b, "var embeddedThresholds = Thresholds{UrgentSure: %#v, UrgentAsk: %#v, UrgentHint: %#v}\n", m.Thresholds.UrgentSure, m.Thresholds.UrgentAsk, m.Thresholds.UrgentHint)
 	src, err := format.Source([]byte(b.String()))
 	if err != nil {
 		panic(err) // generated from Go values: cannot be malformed

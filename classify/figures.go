@@ -9,7 +9,10 @@ type Figures struct {
 	UrgentFlagged, UrgentSure, UrgentN, KindOK int
 	CalmFlagged, CalmSure, CalmN               int
 	TrapFlagged, TrapN                         int
-	MissedKinds                                map[string]int
+	// MissedHinted are the urgent messages missed whose answer still carries the help line;
+	// CalmHinted the calm messages whose answer carries it.
+	MissedHinted, CalmHinted int
+	MissedKinds              map[string]int
 }
 
 // Measure reads every utterance of a set and counts what a person relies on.
@@ -23,6 +26,9 @@ func Measure(read func(string) Reading, set []Utterance) Figures {
 				f.UrgentFlagged++
 			} else {
 				f.MissedKinds[u.Kind]++
+				if got.Hint != "" {
+					f.MissedHinted++
+				}
 			}
 			if got.Urgent != "" {
 				f.UrgentSure++
@@ -49,6 +55,9 @@ func Measure(read func(string) Reading, set []Utterance) Figures {
 			if got.Urgent != "" {
 				f.CalmSure++
 			}
+			if got.Hint != "" {
+				f.CalmHinted++
+			}
 		}
 	}
 	return f
@@ -64,9 +73,11 @@ func Percent(a, b int) float64 {
 
 func (f Figures) String() string {
 	return fmt.Sprintf("urgent recall %.1f%% (%d/%d; %d read as urgent outright, the rest asked directly; kind right %d), "+
-		"theme accuracy %.1f%% (%d/%d non-urgent), false urgent %.1f%% of calm (%d/%d; %d outright), idiom traps flagged %.1f%% (%d/%d)",
+		"theme accuracy %.1f%% (%d/%d non-urgent), false urgent %.1f%% of calm (%d/%d; %d outright), idiom traps flagged %.1f%% (%d/%d); "+
+		"the help line on %d of the %d urgent messages missed and on %.1f%% of calm messages (%d)",
 		Percent(f.UrgentFlagged, f.UrgentN), f.UrgentFlagged, f.UrgentN, f.UrgentSure, f.KindOK,
 		Percent(f.ThemeOK, f.ThemeN), f.ThemeOK, f.ThemeN,
 		Percent(f.CalmFlagged, f.CalmN), f.CalmFlagged, f.CalmN, f.CalmSure,
-		Percent(f.TrapFlagged, f.TrapN), f.TrapFlagged, f.TrapN)
+		Percent(f.TrapFlagged, f.TrapN), f.TrapFlagged, f.TrapN,
+		f.MissedHinted, f.UrgentN-f.UrgentFlagged, Percent(f.CalmHinted, f.CalmN), f.CalmHinted)
 }

@@ -46,6 +46,8 @@ type Thresholds struct {
 	UrgentSure float32
 	// UrgentAsk: at or above this (and below UrgentSure), the guide asks directly.
 	UrgentAsk float32
+	// UrgentHint: at or above this (and below UrgentAsk), the answer carries the help line.
+	UrgentHint float32
 }
 
 // Width is the number of classes over all heads of one view (a row of weights per bucket holds

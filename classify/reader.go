@@ -30,6 +30,10 @@ type Reading struct {
 	// Ask is the urgent kind to ask about directly ("Denk je erover om een eind aan je leven te
 	// maken?") when risk is possible but not clear; never set together with Urgent.
 	Ask string
+	// Hint is the urgent kind whose help line the answer carries (113, 112) when the model reads
+	// some risk, below the direct question's threshold: the conversation goes on as it was, and a
+	// cry the model reads as unlikely still finds the number. Never set with Urgent or Ask.
+	Hint string
 	// Said is the message as the reader saw it: its normalised words, each with a space before
 	// and after (" ja hoor "), so that an answer word is found with strings.Contains.
 	Said string
@@ -73,6 +77,9 @@ func (r *Reader) Read(text string) Reading {
 		return out
 	}
 	out.Urgent, out.Ask = r.model.Thresholds.urgency(v, pAny, kind, cs&concepts().playful != 0)
+	if out.Urgent == "" && out.Ask == "" && pAny >= r.model.Thresholds.UrgentHint {
+		out.Hint = kind
+	}
 	out.Involved = v.Involved
 	out.Theme = combine(p.Head("theme"), v.Theme)
 	out.Where = combine(p.Head("where"), v.Where)

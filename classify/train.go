@@ -35,13 +35,18 @@ type TrainOptions struct {
 	// budget for all flags together is 3% of calm messages: the vocabulary's own urgent cues take
 	// part of it.
 	CalmAsk, CalmSure float64
+	// CalmHint is the share of ordinary calm messages whose answer may carry the help line (113 or
+	// 112 beside the answer, the conversation going on as it was): the net under the direct
+	// question, for a cry the model reads as less likely than its threshold. Cheap for a calm
+	// reader, so its budget is wider; too wide and nobody reads the line any more.
+	CalmHint float64
 }
 
 // DefaultTrainOptions are the options of the embedded model.
 var DefaultTrainOptions = TrainOptions{
 	Epochs: 40, Rate: 0.6, Decay: 1e-4, UrgentWeight: 3, HiddenEpochs: 20, HiddenRate: 0.1,
 	WordDropout: 0.3, KindHead: true, Folds: 5, Seed: 20261130,
-	CalmAsk: 0.02, CalmSure: 0.005,
+	CalmAsk: 0.02, CalmSure: 0.005, CalmHint: 0.08,
 }
 
 // headSpecs are the model's questions and how a corpus line answers them.
@@ -96,6 +101,7 @@ func Train(corpus, calibration []Utterance, o TrainOptions) *Model {
 	m.Thresholds = Thresholds{
 		UrgentSure: quantileAbove(lookAlikes, o.CalmSure),
 		UrgentAsk:  max(quantileAbove(ordinary, o.CalmAsk), quantileAbove(lookAlikes, o.CalmAsk)),
+		UrgentHint: quantileAbove(ordinary, o.CalmHint),
 	}
 	return m
 }

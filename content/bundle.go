@@ -122,10 +122,20 @@ type Flow struct {
 	Unclear Text `yaml:"unclear"`
 	// Ask names, per urgent kind, the node that asks directly ("Denk je erover om een eind aan je
 	// leven te maken?") when a typed message makes that risk possible but not clear.
-	Ask   map[string]string `yaml:"ask"`
-	Nodes map[string]*Node  `yaml:"nodes"`
+	Ask map[string]string `yaml:"ask"`
+	// Hint is, per urgent kind, the help line an answer carries when a typed message shows some
+	// risk of that kind, less than the direct question needs: one sentence and the route to call.
+	// The conversation goes on as it was; a cry the reader reads as unlikely still finds the number.
+	Hint  map[string]Hint  `yaml:"hint"`
+	Nodes map[string]*Node `yaml:"nodes"`
 
 	file string
+}
+
+// Hint is one help line: a sentence and the emergency route it points to.
+type Hint struct {
+	Text  Text   `yaml:"text"`
+	Route string `yaml:"route"`
 }
 
 // Node is one step of a flow: a text, options to choose, and on a route page the routes to help.

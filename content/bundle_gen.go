@@ -371,6 +371,10 @@ var embeddedSnapshot = snapBundle{Taxonomy: Taxonomy{Themes: []Term{
 		{Key: "assault", Value: "vraag-aanranding"},
 		{Key: "danger", Value: "vraag-gevaar"},
 		{Key: "suicide", Value: "vraag-zelfdoding"},
+	}, Hint: []snapHint{
+		{Kind: "assault", Route: "centrum-seksueel-geweld", Text: meldwijzer.Text{NL: "Is iemand verkracht of aangerand? Het Centrum Seksueel Geweld helpt. Het liefst binnen 7 dagen, later kan ook.", EN: "Was someone raped or sexually assaulted? The Sexual Assault Centre helps. Preferably within 7 days, later is possible too."}},
+		{Kind: "danger", Route: "alarm-112", Text: meldwijzer.Text{NL: "Is er nu gevaar voor iemand? Bel 112.", EN: "Is someone in danger right now? Call 112."}},
+		{Kind: "suicide", Route: "zelfmoordpreventie-113", Text: meldwijzer.Text{NL: "Maak je je zorgen dat iemand niet meer wil leven? Vraag het rechtstreeks. Bel bij twijfel 113.", EN: "Are you worried that someone no longer wants to live? Ask straight out. If in doubt, call 113."}},
 	}, Nodes: []snapNode{
 		{ID: "danger", Text: meldwijzer.Text{NL: "Is er nu gevaar voor iemand?", EN: "Is anyone in danger right now?"}, Options: []snapOption{
 			{ID: "ja", Next: "urgent", Label: meldwijzer.Text{NL: "Ja, nu", EN: "Yes, now"}, Set: []pair[string]{
@@ -687,6 +691,10 @@ var embeddedSnapshot = snapBundle{Taxonomy: Taxonomy{Themes: []Term{
 		{Key: "assault", Value: "vraag-aanranding"},
 		{Key: "danger", Value: "vraag-gevaar"},
 		{Key: "suicide", Value: "vraag-zelfdoding"},
+	}, Hint: []snapHint{
+		{Kind: "assault", Route: "centrum-seksueel-geweld", Text: meldwijzer.Text{NL: "Heeft iemand seksuele dingen met je gedaan die je niet wilde? Het Centrum Seksueel Geweld helpt je.", EN: "Did someone do sexual things with you that you did not want? The Sexual Assault Centre can help you."}},
+		{Kind: "danger", Route: "alarm-112", Text: meldwijzer.Text{NL: "Ben jij of iemand anders nu niet veilig? Bel 112.", EN: "Are you or someone else not safe right now? Call 112."}},
+		{Kind: "suicide", Route: "zelfmoordpreventie-113", Text: meldwijzer.Text{NL: "Voelt het soms zo zwaar dat je niet meer wilt leven? Of maak je je zorgen om iemand? Praat erover met 113.", EN: "Does it sometimes feel so hard that you do not want to live any more? Or are you worried about someone? Talk about it with 113."}},
 	}, Nodes: []snapNode{
 		{ID: "count", Text: meldwijzer.Text{NL: "Wat er met je gebeurt, telt. Je hoeft het niet alleen op te lossen.", EN: "What happens to you matters. You do not have to solve it alone."}, Options: []snapOption{
 			{ID: "hulp", Next: "route", Label: meldwijzer.Text{NL: "Wat kan ik doen?", EN: "What can I do?"}},

@@ -2,6 +2,7 @@ package content
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -267,6 +268,24 @@ func (l *loader) checkFlow(f *Flow) {
 			l.problem(file, path_("ask", kind), "unknown urgent kind %q", kind)
 		} else if f.Nodes[node] == nil {
 			l.problem(file, path_("ask", kind), "node %q does not exist", node)
+		}
+	}
+	for _, kind := range l.b.IDs("urgent") {
+		if _, ok := f.Hint[kind]; !ok {
+			l.problem(file, path_("hint"), "no help line for the urgent kind %q: a message the reader finds some risk of it in would show no number", kind)
+		}
+	}
+	for _, kind := range slices.Sorted(maps.Keys(f.Hint)) {
+		h := f.Hint[kind]
+		at := path_("hint", kind)
+		if !l.b.Known("urgent", kind) {
+			l.problem(file, at, "unknown urgent kind %q", kind)
+			continue
+		}
+		l.text(file, append(at, "text"), h.Text)
+		l.routeID(file, append(at, "route"), h.Route)
+		if r := l.b.Routes[h.Route]; r != nil && !r.Urgent {
+			l.problem(file, append(at, "route"), "route %q is no emergency route: a help line points to one", h.Route)
 		}
 	}
 	names := make([]string, 0, len(f.Nodes))

@@ -85,7 +85,10 @@ func TestCheckFindsProblems(t *testing.T) {
 		{"route with an empty source", "routes.yaml", "    source: https://www.113.nl/schoolopdracht\n", "    source: \"\"\n", `route "zelfmoordpreventie-113" has no source`},
 		{"new route without a verified date", "routes.yaml", "    source: https://www.mensenrechten.nl/mensenrechten-voor-jou/discriminatie-en-gelijke-behandeling/discriminatieklachten-en-verzoek\n    verified: 2026-11-30\n", "    source: https://www.mensenrechten.nl/mensenrechten-voor-jou/discriminatie-en-gelijke-behandeling/discriminatieklachten-en-verzoek\n", `route "college-rechten-mens" has no verified date`},
 		{"unknown value in a none condition", "flows/student.yaml", "        when: {involved: none}\n", "        when: {involved: niemand}\n", `unknown involved "niemand"`},
-		{"duplicate key", "flows/student.yaml", "  danger:\n", "  count:\n    text: {nl: a, en: b}\n  danger:\n", `flows/student.yaml:`},
+		{"duplicate key", "flows/student.yaml", "  danger:\n    text:\n      nl: \"Ben jij of iemand anders nu in gevaar?\"", "  count:\n    text: {nl: a, en: b}\n  danger:\n    text:\n      nl: \"Ben jij of iemand anders nu in gevaar?\"", `flows/student.yaml:`},
+		{"no help line for an urgent kind", "flows/staff.yaml", "  danger:\n    text:\n      nl: \"Is er nu gevaar voor iemand? Bel 112.\"\n      en: \"Is someone in danger right now? Call 112.\"\n    route: alarm-112\n", "", `no help line for the urgent kind "danger"`},
+		{"help line to a route that is no emergency", "flows/student.yaml", "    route: alarm-112\n", "    route: politie\n", `route "politie" is no emergency route`},
+		{"help line without English", "flows/student.yaml", `en: "Are you or someone else not safe right now? Call 112."`, `en: ""`, `hint.danger.text: the English text (en) is missing`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

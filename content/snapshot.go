@@ -103,8 +103,13 @@ type (
 		Audience, Start, Urgent, Answer, Story string
 		Unclear                                Text
 		Ask                                    []pair[string]
+		Hint                                   []snapHint // by kind
 		Nodes                                  []snapNode // by id
 		File                                   string
+	}
+	snapHint struct {
+		Kind, Route string
+		Text        Text
 	}
 	snapNode struct {
 		ID       string
@@ -141,6 +146,9 @@ type (
 func snapFlowOf(f *Flow) snapFlow {
 	s := snapFlow{Audience: f.Audience, Start: f.Start, Urgent: f.Urgent, Answer: f.Answer, Story: f.Story,
 		Unclear: f.Unclear, Ask: pairs(f.Ask), File: f.file}
+	for _, kind := range slices.Sorted(maps.Keys(f.Hint)) {
+		s.Hint = append(s.Hint, snapHint{Kind: kind, Route: f.Hint[kind].Route, Text: f.Hint[kind].Text})
+	}
 	for _, id := range slices.Sorted(maps.Keys(f.Nodes)) {
 		n := f.Nodes[id]
 		sn := snapNode{ID: id, Text: n.Text, Question: n.Question, Asks: n.Asks, Steps: n.Steps,
@@ -160,6 +168,12 @@ func snapFlowOf(f *Flow) snapFlow {
 func (s snapFlow) flow() *Flow {
 	f := &Flow{Audience: s.Audience, Start: s.Start, Urgent: s.Urgent, Answer: s.Answer, Story: s.Story,
 		Unclear: s.Unclear, Ask: fromPairs[map[string]string](s.Ask), file: s.File}
+	if len(s.Hint) > 0 {
+		f.Hint = make(map[string]Hint, len(s.Hint))
+	}
+	for _, h := range s.Hint {
+		f.Hint[h.Kind] = Hint{Text: h.Text, Route: h.Route}
+	}
 	if len(s.Nodes) > 0 {
 		f.Nodes = make(map[string]*Node, len(s.Nodes))
 	}

@@ -140,7 +140,7 @@ func TestRoutePageLeadsWithTheStepItAdvises(t *testing.T) {
 // same fields, for every kind of node a message reaches.
 func TestAnswerJSONIsTheFieldsJSON(t *testing.T) {
 	g := loadGuide(t)
-	for _, text := range []string{"ik word gepest op school", "ik wil niet meer leven", "qwerty", "mijn stagebegeleider zit aan me <script>"} {
+	for _, text := range []string{"ik word gepest op school", "ik wil niet meer leven", "qwerty", "mijn stagebegeleider zit aan me <script>", "ik ben bang voor mijn stiefvader"} {
 		for round := range 2 { // the second time from the node cache
 			a, err := g.Message(wegwijzer.MessageRequest{Audience: "student", Lang: "nl", Text: text, Institution: "roc-voorbeeldstad"})
 			if err != nil {
@@ -178,5 +178,59 @@ func TestAnswerJSONIsTheFieldsJSON(t *testing.T) {
 		if string(got) != string(want) {
 			t.Errorf("got %s\nwant %s", got, want)
 		}
+	}
+}
+
+// Some risk in a typed message, less than the direct question needs, leaves the conversation as it
+// was and adds the help line with the number that fits; a calm message has none, and neither
+// has the emergency answer (its numbers are on screen already).
+func TestSomeRiskCarriesTheHelpLine(t *testing.T) {
+	g := loadGuide(t)
+	tests := []struct {
+		name, audience, lang, text string
+		kind, tel                  string // the help line's kind and the number it calls ("": none)
+	}{
+		{"crying every night over a group chat", "student", "nl", "ik huil elke avond om wat ze in de groepsapp over me posten", "suicide", "113"},
+		{"afraid of a stepfather", "student", "nl", "ik ben bang voor mijn stiefvader", "danger", "112"},
+		{"in English", "student", "en", "im scared of my stepdad", "danger", "112"},
+		{"staff passing on a student's words", "staff", "en", "A student told me she has felt empty for weeks", "suicide", "113"},
+		{"calm", "student", "nl", "ik word gepest in de klas", "", ""},
+		{"urgent", "student", "nl", "ik wil niet meer leven", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := g.Message(wegwijzer.MessageRequest{Audience: tc.audience, Lang: tc.lang, Text: tc.text})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := a.Node.Hint
+			if tc.kind == "" {
+				if h != nil {
+					t.Errorf("help line %+v, want none", *h)
+				}
+				return
+			}
+			if h == nil {
+				t.Fatalf("no help line at %s", a.Node.ID)
+			}
+			if h.Kind != tc.kind || h.Route.Tel != tc.tel || h.Text == "" || h.Route.Kind != "emergency" {
+				t.Errorf("help line %s %q calls %q (a route of kind %s), want %s calling %s", h.Kind, h.Text, h.Route.Tel, h.Route.Kind, tc.kind, tc.tel)
+			}
+			if a.Urgent || strings.HasPrefix(a.Node.ID, "vraag-") {
+				t.Errorf("the conversation changed course: %s", a.Node.ID)
+			}
+			// the node itself is shared: the next person at the same place sees no help line
+			again, err := g.Step(wegwijzer.StepRequest{Audience: tc.audience, Lang: tc.lang, Node: a.Node.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if again.ID == a.Node.ID && again.Hint != nil {
+				t.Errorf("the shared node %s kept the help line", again.ID)
+			}
+			data, _ := json.Marshal(a)
+			if !strings.Contains(string(data), `"hint":{"kind":"`+tc.kind+`"`) {
+				t.Errorf("the answer's JSON has no help line: %s", data)
+			}
+		})
 	}
 }

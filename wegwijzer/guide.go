@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -144,6 +145,9 @@ type Node struct {
 	// Report offers "anoniem melden" at the institution's meldpunt.
 	Report bool    `json:"report,omitempty"`
 	Routes []Route `json:"routes,omitempty"`
+	// Hint is the help line a typed message's answer carries when the reader found some risk in
+	// it, less than the direct question needs (only in an answer to a message, never shared).
+	Hint *Hint `json:"hint,omitempty"`
 
 	// encoded is the node as JSON, made once for a shared node (render).
 	encoded []byte
@@ -187,6 +191,13 @@ type Route struct {
 	// Source and Verified say where the facts were checked and when.
 	Source   string `json:"source,omitempty"`
 	Verified string `json:"verified,omitempty"`
+}
+
+// Hint is one help line: a sentence and the emergency route to call or chat.
+type Hint struct {
+	Kind  string `json:"kind"`
+	Text  string `json:"text"`
+	Route Route  `json:"route"`
 }
 
 // MessageAnswer is what a typed message was read as, and the node to continue from.
@@ -301,16 +312,25 @@ func (g *Guide) Message(r MessageRequest) (*MessageAnswer, error) {
 	if err != nil {
 		return nil, err
 	}
-	next, understood, err := g.continueAt(f, at, reader.Read(text))
+	read := reader.Read(text)
+	next, understood, err := g.continueAt(f, at, read)
 	if err != nil {
 		return nil, err
 	}
 	node := g.render(f, next, r.Lang, inst)
-	if !understood {
-		again := *node // shared: changed on a copy
-		again.Text = f.Unclear.In(r.Lang) + "\n" + question(f.Nodes[next.Node], r.Lang)
-		again.encoded = nil
-		node = &again
+	hint, hinted := f.Hint[read.Hint]
+	// the emergency answer and the direct questions have the numbers on screen already
+	hinted = hinted && next.Node != f.Urgent && !slices.Contains(slices.Collect(maps.Values(f.Ask)), next.Node)
+	if !understood || hinted {
+		changed := *node // shared: changed on a copy
+		changed.encoded = nil
+		if !understood {
+			changed.Text = f.Unclear.In(r.Lang) + "\n" + question(f.Nodes[next.Node], r.Lang)
+		}
+		if hinted {
+			changed.Hint = &Hint{Kind: read.Hint, Text: hint.Text.In(r.Lang), Route: g.route(hint.Route, r.Lang, inst)}
+		}
+		node = &changed
 	}
 	return &MessageAnswer{
 		Theme: orNil(next.State["theme"]), Where: orNil(next.State["where"]),

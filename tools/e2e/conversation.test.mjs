@@ -16,6 +16,7 @@ const words = {
     place: 'op mijn stage', gibberish: 'qwerty asdf',
     suicide: 'ik wil niet meer leven', danger: 'hij staat nu voor de deur met een mes', assault: 'ik ben gisteren verkracht',
     joke: 'als die rekenles nog langer duurt pleeg ik zelfmoord hahaha grapje', asked: /Denk je erover om een eind aan je leven te maken\?/, yes: /^Ja, of soms/,
+    someRisk: 'ik huil elke avond om wat ze in de groepsapp over me posten', hintLine: /Praat erover met 113/,
   },
   en: {
     student: 'I am a student', next: 'Continue', box: 'Type what happened', send: 'Send',
@@ -23,6 +24,7 @@ const words = {
     place: 'at my internship', gibberish: 'qwerty asdf',
     suicide: 'I want to end my life', danger: 'someone is outside with a knife right now', assault: 'I was raped last night',
     joke: 'bro im gonna kill myself if this lesson takes any longer lmao jk', asked: /Are you thinking about ending your life\?/, yes: /^Yes, or sometimes/,
+    someRisk: 'i have been crying every night because of the group chat', hintLine: /Talk about it with 113/,
   },
 };
 
@@ -126,6 +128,24 @@ for (const lang of ['nl', 'en']) {
         assert.ok(await onFirstScreen(page, last.locator('a[href="tel:113"]').first()), '113 on the first screen');
         assert.ok(await onFirstScreen(page, option(page, w.yes)), 'the answers right below the question');
         await shot(page, `23-joke-asked-${lang}`);
+      });
+    });
+
+    // Some risk, less than the direct question needs: the answer goes on as it was, and the help
+    // line with 113 is in the bubble, on the first screen.
+    test('a message with some risk carries the help line, with 113 on the first screen', async () => {
+      await phone({}, async (page) => {
+        const w = words[lang];
+        await begin(page, lang);
+        const { body } = await type(page, lang, w.someRisk);
+        assert.ok(!body.urgent, 'not the emergency answer');
+        assert.doesNotMatch(body.node.id, /^vraag-/, 'no direct question');
+        assert.equal(body.node.hint?.kind, 'suicide');
+        assert.equal(body.theme, 'pesten', 'the answer is the one for the story');
+        const last = page.locator('#log .msg.guide').last();
+        assert.match(await last.locator('.hint p').innerText(), w.hintLine);
+        assert.ok(await onFirstScreen(page, last.locator('.hint a[href="tel:113"]')), '113 on the first screen');
+        await shot(page, `45-help-line-${lang}`);
       });
     });
 

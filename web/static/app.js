@@ -347,11 +347,22 @@
   // small phone before any text; the full cards follow below.
   function crisisCall(r) {
     const box = el('div', 'crisis');
+    appendCall(box, r, 'call big');
+    return box;
+  }
+  // hintLine is the help line of an answer to a message with some risk: its sentence and its call.
+  function hintLine(h) {
+    const box = el('div', 'hint');
+    box.append(el('p', '', h.text));
+    appendCall(box, h.route, 'call');
+    return box;
+  }
+  // appendCall adds a route's call button and its chat link, when it has them.
+  function appendCall(box, r, cls) {
     const tel = String(r.tel || '').replace(/[^\d+]/g, '');
-    if (tel) box.append(linkBtn('call big', 'tel:' + tel, t('call') + ' ' + (r.phone || tel), r.name));
+    if (tel) box.append(linkBtn(cls, 'tel:' + tel, t('call') + ' ' + (r.phone || tel), r.name));
     const chat = safeUrl(r.chat);
     if (chat) box.append(linkBtn('line', chat, t('chatLink'), r.name));
-    return box;
   }
   function renderNode(node, current) {
     const m = el('div', 'msg guide' + (node.urgent ? ' is-urgent' : ''));
@@ -361,6 +372,9 @@
     const first = Array.isArray(node.routes) && node.routes[0];
     if (first && first.kind === 'emergency') b.append(crisisCall(first));
     for (const line of String(node.text || '').split(/\n+/)) if (line.trim()) b.append(el('p', '', line));
+    // Some risk in a typed message, less than a direct question needs: a help line with its
+    // number, in the bubble, so that it is on the first screen; the conversation goes on below.
+    if (node.hint && node.hint.route) b.append(hintLine(node.hint));
     if (Array.isArray(node.steps) && node.steps.length) {
       b.append(el('h2', 'steps-h', t('steps')));
       const ol = el('ol', 'steps');
