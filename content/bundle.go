@@ -120,6 +120,10 @@ type Flow struct {
 	// Unclear is said, in one sentence, when a typed message could not be read; the current
 	// question follows it with its options (never the start again).
 	Unclear Text `yaml:"unclear"`
+	// Noted is said instead when the message was read (a theme, a place, who is involved) but
+	// told nothing the position did not know and did not answer its question: the person told
+	// more of their story, and "I did not understand" would be untrue and unkind.
+	Noted Text `yaml:"noted"`
 	// Ask names, per urgent kind, the node that asks directly ("Denk je erover om een eind aan je
 	// leven te maken?") when a typed message makes that risk possible but not clear.
 	Ask map[string]string `yaml:"ask"`

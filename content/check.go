@@ -263,6 +263,7 @@ func (l *loader) checkFlow(f *Flow) {
 		}
 	}
 	l.text(file, path_("unclear"), f.Unclear)
+	l.text(file, path_("noted"), f.Noted)
 	for kind, node := range f.Ask {
 		if !l.b.Known("urgent", kind) {
 			l.problem(file, path_("ask", kind), "unknown urgent kind %q", kind)

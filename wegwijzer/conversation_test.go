@@ -25,7 +25,7 @@ func TestTypedAnswersKeepTheConversationsPlace(t *testing.T) {
 		{"no to danger", "student", "nl", "danger?theme=pesten&where=school", "nee hoor", "count?theme=pesten&where=school", false},
 		{"yes to danger", "student", "nl", "danger?theme=pesten&where=school", "ja", "urgent?theme=pesten&urgent=danger&where=school", false},
 		// an answer word in a story is no answer: "nee" here is not "no danger"
-		{"a story with an answer word in it", "student", "nl", "danger?theme=pesten&where=school", "nee want ze lachen me elke dag uit in de kantine en niemand doet er iets aan", "danger?theme=pesten&where=school", true},
+		{"a story with an answer word in it", "student", "nl", "danger?theme=pesten&where=school", "nee want ze lachen me elke dag uit in de kantine en niemand doet er iets aan", "danger?theme=pesten&where=school", false},
 		{"yes and no is no answer", "student", "nl", "danger?theme=pesten&where=school", "ja nee", "danger?theme=pesten&where=school", true},
 		// a reply that holds more than answer words is read for danger first
 		{"an answer with danger in it", "student", "nl", "danger?theme=pesten&where=school", "nee maar hij staat nu buiten met een mes", "urgent?theme=agressie&urgent=danger&where=elders", false},
@@ -232,5 +232,25 @@ func TestSomeRiskCarriesTheHelpLine(t *testing.T) {
 				t.Errorf("the answer's JSON has no help line: %s", data)
 			}
 		})
+	}
+}
+
+// More of the story that answers nothing keeps the question, with thanks instead of "I did not
+// understand": the message was read.
+func TestMoreOfTheStoryIsNoted(t *testing.T) {
+	g := loadGuide(t)
+	tests := []struct{ audience, lang, at, text, said, question string }{
+		{"student", "nl", "danger?theme=pesten&where=school", "nee want ze lachen me elke dag uit in de kantine en niemand doet er iets aan", "Dank je dat je dit vertelt.", "nu in gevaar?"},
+		{"student", "en", "danger?theme=pesten&where=school", "they laugh at me every day in the canteen and nobody does anything about it", "Thank you for telling me.", "danger right now?"},
+		{"student", "nl", "danger?theme=pesten&where=school", "qwerty asdf", "Dat begreep ik niet goed", "nu in gevaar?"},
+	}
+	for _, tc := range tests {
+		a, err := g.Message(wegwijzer.MessageRequest{Audience: tc.audience, Lang: tc.lang, Node: tc.at, Text: tc.text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Node.ID != tc.at || !strings.HasPrefix(a.Node.Text, tc.said) || !strings.Contains(a.Node.Text, tc.question) || len(a.Node.Options) == 0 {
+			t.Errorf("%q: at %s says %q with %d options; want %s, %q and the question again", tc.text, a.Node.ID, a.Node.Text, len(a.Node.Options), tc.at, tc.said)
+		}
 	}
 }

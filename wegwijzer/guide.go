@@ -325,7 +325,11 @@ func (g *Guide) Message(r MessageRequest) (*MessageAnswer, error) {
 		changed := *node // shared: changed on a copy
 		changed.encoded = nil
 		if !understood {
-			changed.Text = f.Unclear.In(r.Lang) + "\n" + question(f.Nodes[next.Node], r.Lang)
+			said := f.Unclear
+			if read.Theme != "" || read.Where != "" || read.Involved != "" {
+				said = f.Noted // read, but no answer to the question: more of the story
+			}
+			changed.Text = said.In(r.Lang) + "\n" + question(f.Nodes[next.Node], r.Lang)
 		}
 		if hinted {
 			changed.Hint = &Hint{Kind: read.Hint, Text: hint.Text.In(r.Lang), Route: g.route(hint.Route, r.Lang, inst)}
