@@ -257,6 +257,31 @@ func appendOptional(b []byte, s *string) []byte {
 	return append(append(append(b, '"'), *s...), '"')
 }
 
+// ownNode is the rendered node with what this message adds to it, on a copy (the node is shared):
+// after a message that did not move the conversation, a sentence before the question again
+// ("not understood", or thanks when it was read); after some risk, the help line, except on the
+// emergency answer and the direct questions, which have the numbers on screen already.
+func (g *Guide) ownNode(f *content.Flow, at content.Position, node *Node, understood bool, read classify.Reading, lang string, inst *meldwijzer.Institution) *Node {
+	hint, hinted := f.Hint[read.Hint]
+	hinted = hinted && at.Node != f.Urgent && !slices.Contains(slices.Collect(maps.Values(f.Ask)), at.Node)
+	if understood && !hinted {
+		return node
+	}
+	own := *node
+	own.encoded = nil
+	if !understood {
+		said := f.Unclear
+		if read.Theme != "" || read.Where != "" || read.Involved != "" {
+			said = f.Noted // read, but no answer to the question: more of the story
+		}
+		own.Text = said.In(lang) + "\n" + question(f.Nodes[at.Node], lang)
+	}
+	if hinted {
+		own.Hint = &Hint{Kind: read.Hint, Text: hint.Text.In(lang), Route: g.route(hint.Route, lang, inst)}
+	}
+	return &own
+}
+
 // Step answers a step request.
 func (g *Guide) Step(r StepRequest) (*Node, error) {
 	f, inst, err := g.context(r.Audience, r.Lang, r.Institution)
@@ -317,25 +342,7 @@ func (g *Guide) Message(r MessageRequest) (*MessageAnswer, error) {
 	if err != nil {
 		return nil, err
 	}
-	node := g.render(f, next, r.Lang, inst)
-	hint, hinted := f.Hint[read.Hint]
-	// the emergency answer and the direct questions have the numbers on screen already
-	hinted = hinted && next.Node != f.Urgent && !slices.Contains(slices.Collect(maps.Values(f.Ask)), next.Node)
-	if !understood || hinted {
-		changed := *node // shared: changed on a copy
-		changed.encoded = nil
-		if !understood {
-			said := f.Unclear
-			if read.Theme != "" || read.Where != "" || read.Involved != "" {
-				said = f.Noted // read, but no answer to the question: more of the story
-			}
-			changed.Text = said.In(r.Lang) + "\n" + question(f.Nodes[next.Node], r.Lang)
-		}
-		if hinted {
-			changed.Hint = &Hint{Kind: read.Hint, Text: hint.Text.In(r.Lang), Route: g.route(hint.Route, r.Lang, inst)}
-		}
-		node = &changed
-	}
+	node := g.ownNode(f, next, g.render(f, next, r.Lang, inst), understood, read, r.Lang, inst)
 	return &MessageAnswer{
 		Theme: orNil(next.State["theme"]), Where: orNil(next.State["where"]),
 		Urgent: next.Node == f.Urgent, Node: node,
