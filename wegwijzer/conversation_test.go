@@ -233,6 +233,14 @@ func TestSomeRiskCarriesTheHelpLine(t *testing.T) {
 			}
 		})
 	}
+	// where the number is on screen already (the emergency answer opens with 113), no help line
+	a, err := g.Message(wegwijzer.MessageRequest{Audience: "student", Lang: "nl", Node: "urgent?urgent=suicide", Text: "ik voel me leeg"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(a.Node.ID, "urgent") || a.Node.Hint != nil {
+		t.Errorf("at %s the help line is %+v, want the emergency answer without one", a.Node.ID, a.Node.Hint)
+	}
 }
 
 // More of the story that answers nothing keeps the question, with thanks instead of "I did not

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -259,11 +258,11 @@ func appendOptional(b []byte, s *string) []byte {
 
 // ownNode is the rendered node with what this message adds to it, on a copy (the node is shared):
 // after a message that did not move the conversation, a sentence before the question again
-// ("not understood", or thanks when it was read); after some risk, the help line, except on the
-// emergency answer and the direct questions, which have the numbers on screen already.
+// ("not understood", or thanks when it was read); after some risk, the help line, unless the node
+// shows its number already (the emergency answer, a direct question).
 func (g *Guide) ownNode(f *content.Flow, at content.Position, node *Node, understood bool, read classify.Reading, lang string, inst *meldwijzer.Institution) *Node {
 	hint, hinted := f.Hint[read.Hint]
-	hinted = hinted && at.Node != f.Urgent && !slices.Contains(slices.Collect(maps.Values(f.Ask)), at.Node)
+	hinted = hinted && !node.showsFirst(hint.Route)
 	if understood && !hinted {
 		return node
 	}
@@ -280,6 +279,20 @@ func (g *Guide) ownNode(f *content.Flow, at content.Position, node *Node, unders
 		own.Hint = &Hint{Kind: read.Hint, Text: hint.Text.In(lang), Route: g.route(hint.Route, lang, inst)}
 	}
 	return &own
+}
+
+// showsFirst reports whether the route is among the emergency routes the node opens with: those
+// stay in view on the phone (the rest wait behind "Meer hulp").
+func (n *Node) showsFirst(route string) bool {
+	for _, r := range n.Routes {
+		if r.Kind != "emergency" {
+			return false
+		}
+		if r.ID == route {
+			return true
+		}
+	}
+	return false
 }
 
 // Step answers a step request.
