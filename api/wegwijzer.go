@@ -26,7 +26,7 @@ func (s *Server) step(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"node": node})
+	writeJSON(w, http.StatusOK, stepAnswer{node})
 	return nil
 }
 
@@ -48,4 +48,23 @@ func (s *Server) message(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, answer)
 	return nil
+}
+
+// stepAnswer is a step's answer: {"node": ...}, written around the node's ready JSON.
+type stepAnswer struct{ node *wegwijzer.Node }
+
+var (
+	stepHead = []byte(`{"node":`)
+	stepTail = []byte{'}'}
+)
+
+func (a stepAnswer) JSONPieces() ([3][]byte, error) {
+	if a.node == nil {
+		return [3][]byte{stepHead, []byte("null"), stepTail}, nil
+	}
+	node, err := a.node.MarshalJSON()
+	if err != nil {
+		return [3][]byte{}, err
+	}
+	return [3][]byte{stepHead, node, stepTail}, nil
 }
