@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/goccy/go-yaml"
 
@@ -531,4 +532,27 @@ func FuzzClassify(f *testing.F) {
 			t.Errorf("urgent %q", r.Urgent)
 		}
 	})
+}
+
+// Every ASCII character is read as the Unicode rules read it (a letter or digit is kept, an
+// apostrophe or a modifier symbol joins, anything else separates, a clause break starts a new
+// clause), without the Unicode tables.
+func TestTokenizeASCIIAsUnicode(t *testing.T) {
+	for r := rune(0); r < 0x80; r++ {
+		lower := unicode.ToLower(r)
+		var want []token
+		switch {
+		case unicode.IsLetter(lower) || unicode.IsDigit(lower):
+			want = []token{{text: "ab" + string(lower) + "cd"}}
+		case isApostrophe(lower) || unicode.Is(unicode.Sk, lower) || unicode.Is(unicode.Mn, lower):
+			want = []token{{text: "abcd"}}
+		case isClauseBreak(lower):
+			want = []token{{text: "ab"}, {text: "cd", clause: 1}}
+		default:
+			want = []token{{text: "ab"}, {text: "cd"}}
+		}
+		if got := tokenize("ab" + string(r) + "cd"); !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: %v, want %v", r, got, want)
+		}
+	}
 }

@@ -209,6 +209,26 @@ func addInt32s(sums, v []int32) {
 	}
 }
 
+// addInt16s adds v to sums, eight at a time as addInt8s.
+func addInt16s(sums []int32, v []int16) {
+	sums = sums[:len(v)]
+	for len(v) >= 8 {
+		s, r := sums[:8:8], v[:8:8]
+		s[0] += int32(r[0])
+		s[1] += int32(r[1])
+		s[2] += int32(r[2])
+		s[3] += int32(r[3])
+		s[4] += int32(r[4])
+		s[5] += int32(r[5])
+		s[6] += int32(r[6])
+		s[7] += int32(r[7])
+		sums, v = sums[8:], v[8:]
+	}
+	for k, x := range v {
+		sums[k] += int32(x)
+	}
+}
+
 // predictSums turns the summed weight rows of n features (nWords of them in the word view) into
 // each head's probabilities: the average of the three views'.
 func (m *Model) predictSums(sums []int32, n, nWords int) Prediction {
@@ -217,9 +237,10 @@ func (m *Model) predictSums(sums []int32, n, nWords int) Prediction {
 	var words [16]float32  // the word view's probabilities of one head (a head has few classes)
 	var hidden [32]float32 // the hidden view's probabilities of every head (Width)
 	m.Hidden.probs(hidden[:width], sums[2*width:], n, m.Heads)
+	all := make([]float32, width) // every head's probabilities, side by side
 	off := 0
 	for i, h := range m.Heads {
-		probs := h.probs(make([]float32, len(h.Classes)), sums[off:], n)
+		probs := h.probs(all[off:off+len(h.Classes):off+len(h.Classes)], sums[off:], n)
 		for k, v := range m.Words[i].probs(words[:len(h.Classes)], sums[width+off:], nWords) {
 			probs[k] = (probs[k] + v + hidden[off+k]) / 3
 		}

@@ -109,6 +109,14 @@ func tokenize(text string) []token {
 			case r >= 'A' && r <= 'Z':
 				put(r + 'a' - 'A')
 				continue
+			case r == '\'' || r == '`' || r == '^':
+				continue // an apostrophe joins ("zo'n"); '^' is a modifier symbol, dropped as all are
+			default: // a space, punctuation, a control character: without the Unicode tables
+				flush()
+				if isClauseBreak(r) {
+					clause++
+				}
+				continue
 			}
 		}
 		if r == utf8.RuneError {

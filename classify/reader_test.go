@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash/maphash"
 	"os"
 	"path"
 	"reflect"
@@ -347,6 +348,59 @@ func TestUrgency(t *testing.T) {
 	} {
 		if got := r.Read(tc.text); got.Urgent != tc.urgent || got.Ask != tc.ask {
 			t.Errorf("%q: urgent %q ask %q, want urgent %q ask %q", tc.text, got.Urgent, got.Ask, tc.urgent, tc.ask)
+		}
+	}
+}
+
+// A word whose sums do not fit 16 bits, a model wider than a lexeme's array, and two words with
+// the same hash are read as the model reads them all the same.
+func TestLexiconReadsEveryWord(t *testing.T) {
+	m, v := Embedded(), classifier(t)
+	texts := []string{"ik wil niet meer leven", strings.Repeat("zelfmoord", 300) + " erg", "ze pesten me op school"}
+	check := func(name string, l *lexicon) {
+		t.Helper()
+		for _, text := range texts {
+			toks := tokenize(text)
+			_, got, _ := l.read(toks)
+			if want := m.predictFeatures(featuresOf(toks)); got.feats != want.feats || !reflect.DeepEqual(got.Heads, want.Heads) {
+				t.Errorf("%s: %.40q read as %v, want %v", name, text, got.Heads, want.Heads)
+			}
+		}
+	}
+	l := newLexicon(v, m)
+	check("as it is", l)
+	if long := l.of(strings.Repeat("zelfmoord", 300)); long.wide == nil {
+		t.Error("a word of 2,700 letters has 16-bit sums: the wide path is not tested")
+	}
+	wide := newLexicon(v, m)
+	wide.narrow = false
+	check("wide", wide)
+	// "pesten" kept under the hash of "school", as if the two words collided, then enough other
+	// entries to make a snapshot
+	same := newLexicon(v, m)
+	same.words.Get(maphash.String(same.seed, "school"), func(uint64) *lexeme { return same.lexeme("pesten") })
+	for i := range freshWords {
+		same.words.Get(uint64(i), func(uint64) *lexeme { return same.lexeme("x") })
+	}
+	if x, ok := same.words.Lookup(maphash.String(same.seed, "school")); !ok || !x.is("pesten") {
+		t.Fatal("the collision was not set up")
+	}
+	if x := same.of("school"); !x.is("school") {
+		t.Error("of(school) gave another word")
+	}
+	check("collided", same)
+}
+
+// A lexeme knows its word, short or long, and no other.
+func TestLexemeIsItsWord(t *testing.T) {
+	l := newLexicon(classifier(t), Embedded())
+	words := []string{"", "ik", "pesten", strings.Repeat("a", lexemeWord), strings.Repeat("a", lexemeWord+1), strings.Repeat("a", lexemeWord-1) + "é"}
+	for _, w := range words {
+		x := l.lexeme(w)
+		for _, other := range words {
+			if got := x.is(other); got != (other == w) {
+				t.Errorf("lexeme of %q is %q: %v", w, other, got)
+			}
 		}
 	}
 }

@@ -395,6 +395,9 @@ func (g *Guide) render(f *content.Flow, p content.Position, lang string, inst *m
 	if inst != nil {
 		k.institution, k.institutionUpdate = inst.ID, inst.Updated.UnixNano()
 	}
+	if n, ok := g.nodes.Lookup(k); ok { // most nodes: no closure made
+		return n
+	}
 	return g.nodes.Get(k, func(nodeKey) *Node {
 		n := g.renderNode(f, p, lang, inst)
 		encoded, _ := n.MarshalJSON()    // strings, bools and slices of them: cannot fail

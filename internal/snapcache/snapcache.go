@@ -69,3 +69,13 @@ func (c *Cache[K, V]) Get(k K, compute func(K) V) V {
 	}
 	return v
 }
+
+// Lookup returns the key's value if the snapshot holds it; it computes nothing and takes no lock.
+func (c *Cache[K, V]) Lookup(k K) (V, bool) {
+	if snap := c.snap.Load(); snap != nil {
+		v, ok := (*snap)[k]
+		return v, ok
+	}
+	var zero V
+	return zero, false
+}

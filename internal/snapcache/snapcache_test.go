@@ -60,3 +60,22 @@ func TestFullCacheStartsAgain(t *testing.T) {
 		t.Errorf("a recent key was recomputed: %d", v)
 	}
 }
+
+// Lookup finds what a snapshot holds, computes nothing, and misses what waits for the next one.
+func TestLookupReadsTheSnapshotOnly(t *testing.T) {
+	c := New[int, int](100, 2, nil)
+	if _, ok := c.Lookup(1); ok {
+		t.Fatal("found a value in an empty cache")
+	}
+	c.Get(1, func(k int) int { return k * 10 })
+	if _, ok := c.Lookup(1); ok {
+		t.Fatal("found a value before its snapshot")
+	}
+	c.Get(2, func(k int) int { return k * 10 }) // the batch of 2 makes a snapshot
+	for k := range 3 {
+		v, ok := c.Lookup(k)
+		if want := k > 0; ok != want || ok && v != k*10 {
+			t.Errorf("Lookup(%d) = %d, %v", k, v, ok)
+		}
+	}
+}
