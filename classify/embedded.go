@@ -31,6 +31,9 @@ const (
 	// Rotterdam-Zuid, Dordrecht and Gorinchem) at the start of a later session, before any change
 	// of it.
 	Blind6Dir = "corpus/blind6"
+	// IncomingDir holds writers' files imported but not trained on: each is measured on its own
+	// line, as a writer the model never saw, until it joins TrainDir.
+	IncomingDir = "corpus/incoming"
 	// CalibrationDir holds messages as students and staff type on ordinary days, written apart
 	// from the corpus: the model's thresholds are chosen on them (Train); never trained on.
 	CalibrationDir  = "corpus/calibration"

@@ -41,7 +41,7 @@ func main() {
 	}
 	if train, err := classify.LoadCorpus(fsys, classify.TrainDir); err == nil {
 		for _, u := range train {
-			if filepath.Base(*out) != u.Source {
+			if filepath.Join(*pkg, classify.TrainDir, u.Source) != filepath.Clean(*out) { // not the file being written again
 				seen[classify.NormalizedText(u.Text)] = true
 			}
 		}
