@@ -22,6 +22,9 @@ type Result struct {
 	// Negated is true when an urgent cue was found only with a negation before it ("ik wil niet
 	// dood"): no urgent reading, and a sign of calm for the reader.
 	Negated bool
+	// School is true when the message is about school itself going badly and names nothing of
+	// life, body or danger (the vocabulary's schoolTalk).
+	School bool
 }
 
 // Weights of the three lists of a theme or where.
@@ -128,6 +131,8 @@ type compiled struct {
 	where    []scored
 	involved []scored
 	urgent   []urgentKind
+	// schoolTalk is the scope of school talk (Classifier.about).
+	schoolTalk urgentKind
 }
 
 // compiler builds a compiled vocabulary in maps, made tables at the end (finish). Its maps have
@@ -211,6 +216,8 @@ func compile(v *Vocabulary) *compiled {
 		}
 		c.urgent = append(c.urgent, u)
 	}
+	c.schoolTalk = urgentKind{id: "school", unless: c.patterns(v.SchoolTalk.Unless),
+		combos: []combo{c.compileCombo(Combo{All: [][]string{v.SchoolTalk.Said, v.SchoolTalk.About}, Within: v.SchoolTalk.Within})}}
 	for i := range c.pats {
 		p := &c.pats[i]
 		p.ids = make([][]int32, len(p.words))
@@ -442,7 +449,7 @@ func (c *Classifier) classifyWords(words []word) Result {
 		}
 	}
 
-	r := Result{Idiom: idiom}
+	r := Result{Idiom: idiom, School: c.about(c.schoolTalk, live)}
 	r.Theme = c.best(c.themes, live, len(words))
 	r.Where = c.best(c.where, occ, len(words))
 	r.Involved = c.best(c.involved, live, len(words))

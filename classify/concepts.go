@@ -33,6 +33,11 @@ const (
 // playfulConcepts name the concepts of conceptTable.playful.
 var playfulConcepts = []string{"joke", "exaggeration", "gaming"}
 
+// lifeConcepts name the concepts of conceptTable.life: a means, an act, a body hurt, a farewell,
+// a plan, danger from someone. A message with one of them is never school talk alone.
+var lifeConcepts = []string{"method", "taken", "selfharm", "injury", "medical_now", "farewell", "plan",
+	"weapon", "threat", "waiting", "locked", "hitting", "followed", "coercion", "honour", "drugged", "assault"}
+
 // conceptTable is the lexicon, read at build time (parseConcepts) and embedded as Go source of
 // static data (concepts_gen.go): nothing is parsed or built at a cold start, nor at the first
 // message. Its words are numbered, so that a message's phrases are looked up by numbers, not by
@@ -52,6 +57,8 @@ type conceptTable struct {
 	// playful are the concepts that say words are not meant literally: a joke marker, an
 	// everyday exaggeration, a game (Reader.Read).
 	playful uint64
+	// life are the concepts that take a message beyond school talk (lifeConcepts; Reader.Read).
+	life uint64
 	// single[c] is concept c's feature bucket; pair[c*maxConcepts+d] that of c and d together.
 	single []uint32
 	pair   []uint32
@@ -110,6 +117,9 @@ func parseConcepts(src string) (*conceptTable, error) {
 			t.names = append(t.names, name)
 			if slices.Contains(playfulConcepts, name) {
 				t.playful |= 1 << c
+			}
+			if slices.Contains(lifeConcepts, name) {
+				t.life |= 1 << c
 			}
 		}
 		ws := normalizeWords(phrase)

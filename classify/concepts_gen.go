@@ -23159,7 +23159,7 @@ var embeddedConcepts = &conceptTable{names: []string{
 	1126037345796226,
 	4467304956160,
 	2305843013508662401,
-}, playful: 3407872, single: []uint32{
+}, playful: 3407872, life: 34084860493735, single: []uint32{
 	73089,
 	85528,
 	9831,

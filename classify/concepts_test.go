@@ -13,6 +13,16 @@ import (
 var conceptsTSV string
 
 // The embedded lexicon parses, and a bad line is refused with its line number.
+// The concepts the reader names in code (playful ones, and those that take a message beyond school
+// talk) are in the lexicon: a renamed concept must not silently drop out of a rule.
+func TestNamedConceptsExist(t *testing.T) {
+	for _, name := range append(slices.Clone(playfulConcepts), lifeConcepts...) {
+		if !slices.Contains(concepts().names, name) {
+			t.Errorf("concept %q is not in concepts.tsv", name)
+		}
+	}
+}
+
 func TestConceptLexicon(t *testing.T) {
 	if _, err := parseConcepts(conceptsTSV); err != nil {
 		t.Fatal(err)

@@ -31,6 +31,10 @@ const (
 	// Rotterdam-Zuid, Dordrecht and Gorinchem) at the start of a later session, before any change
 	// of it.
 	Blind6Dir = "corpus/blind6"
+	// Blind7Dir is a seventh, on one hard kind: talk about school itself going badly, and crises
+	// that mention school (written on 2026-12-01 by a team leader of student care in Breda,
+	// Tilburg and Roosendaal, before the reader's school-talk rule was measured on it).
+	Blind7Dir = "corpus/blind7"
 	// IncomingDir holds writers' files imported but not trained on: each is measured on its own
 	// line, as a writer the model never saw, until it joins TrainDir.
 	IncomingDir = "corpus/incoming"
@@ -44,7 +48,7 @@ const (
 
 // BlindDirs are the blind sets, in the order they were written: frozen, never trained on, each
 // measured on its own line.
-var BlindDirs = []string{BlindDir, Blind2Dir, Blind3Dir, Blind4Dir, Blind5Dir, Blind6Dir}
+var BlindDirs = []string{BlindDir, Blind2Dir, Blind3Dir, Blind4Dir, Blind5Dir, Blind6Dir, Blind7Dir}
 
 //go:embed model.bin
 var embeddedWeights []byte

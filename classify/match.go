@@ -186,6 +186,22 @@ func (c *Classifier) fires(u urgentKind, occ *occurrences) bool {
 	return false
 }
 
+// about reports whether a message is about a scope (Scope): one of its combos holds, negated or
+// not ("ik wil niet meer naar school" is about school), and none of its unless occurs.
+func (c *Classifier) about(s urgentKind, occ *occurrences) bool {
+	for _, p := range s.unless {
+		if len(occ.of(p)) > 0 {
+			return false
+		}
+	}
+	for _, cb := range s.combos {
+		if comboHolds(cb, occ, false) {
+			return true
+		}
+	}
+	return false
+}
+
 // comboHolds reports whether every group of the combo occurs, all within cb.within words of an
 // occurrence of the first group when within > 0.
 func comboHolds(cb combo, occ *occurrences, skipNegated bool) bool {

@@ -49,6 +49,9 @@ type Why struct {
 	UrgentP    float32
 	UrgentKind string
 	Thresholds Thresholds
+	// School is true when the message is school talk alone: the vocabulary's schoolTalk, and none
+	// of the concepts of lifeConcepts.
+	School bool
 	// concepts are the concept lexicon's concepts found in the message (concepts.go).
 	concepts uint64
 }
@@ -76,7 +79,9 @@ func (r *Reader) Read(text string) Reading {
 	if p.feats == 0 {
 		return out
 	}
-	out.Urgent, out.Ask = r.model.Thresholds.urgency(v, pAny, kind, cs&concepts().playful != 0)
+	school := v.School && cs&concepts().life == 0
+	out.Why.School = school
+	out.Urgent, out.Ask = r.model.Thresholds.urgency(v, pAny, kind, cs&concepts().playful != 0, school)
 	if out.Urgent == "" && out.Ask == "" && pAny >= r.model.Thresholds.UrgentHint {
 		out.Hint = kind
 	}
@@ -122,8 +127,10 @@ func combine(h HeadPrediction, vocab string) string {
 
 // urgency decides between the emergency answer (urgent), the direct question (ask) and neither,
 // from the vocabulary's reading v, the model's probability of any urgent kind and its likeliest
-// kind, and whether the message jokes or plays (a concept of concepts.tsv).
-func (th Thresholds) urgency(v Result, pAny float32, kind string, playful bool) (urgent, ask string) {
+// kind, whether the message jokes or plays (a concept of concepts.tsv), and whether it is about
+// school itself going badly and names nothing of life, body or danger (the vocabulary's
+// schoolTalk, and none of the concepts of lifeConcepts).
+func (th Thresholds) urgency(v Result, pAny float32, kind string, playful, school bool) (urgent, ask string) {
 	switch {
 	case v.Urgent != "" && playful && pAny < th.UrgentAsk:
 		// an urgent cue in a message that jokes or plays ("ik wil dood lol", "ik schiet je neer in
@@ -131,6 +138,10 @@ func (th Thresholds) urgency(v Result, pAny float32, kind string, playful bool) 
 		// screen, instead of the emergency answer. A joke can hide a real cry, so it is never
 		// let go; asking is what crisis lines advise.
 		return "", v.Urgent
+	case school && v.Urgent == "suicide" && pAny < th.UrgentSure:
+		// a suicide cue said of school ("ik zie het niet meer zitten met deze opleiding") that
+		// the model does not read as sure: the direct question, as for the model alone below
+		return "", "suicide"
 	case v.Urgent != "":
 		return v.Urgent, ""
 	case v.Idiom || v.Negated:
@@ -140,6 +151,12 @@ func (th Thresholds) urgency(v Result, pAny float32, kind string, playful bool) 
 		if pAny >= th.UrgentAsk {
 			return "", kind
 		}
+	case school && kind == "suicide" && pAny >= th.UrgentAsk:
+		// hopelessness about school itself ("ik zie het nut van deze opleiding niet meer", "klaar
+		// met school"), no urgent cue of the vocabulary: the direct question, with 113 on screen,
+		// and not the emergency answer, however sure the model is. Students say these words of a
+		// course far more often than of their life; asked, they say which it is.
+		return "", "suicide"
 	case pAny >= th.UrgentSure:
 		return kind, ""
 	case pAny >= th.UrgentAsk:

@@ -200,6 +200,7 @@ func TestReaderFigures(t *testing.T) {
 		{"blind set 4", blind(t, Blind4Dir), blindSet4Floors},
 		{"blind set 5", blind(t, Blind5Dir), blindSet5Floors},
 		{"blind set 6", blind(t, Blind6Dir), blindSet6Floors},
+		{"blind set 7", blind(t, Blind7Dir), blindSet7Floors},
 	} {
 		bl := Measure(r.Read, set.set)
 		fmt.Printf("classify: %s (%d messages, never tuned on): %s\n", set.name, bl.N, bl)
@@ -286,6 +287,12 @@ var (
 	// Set 6 was written at the start of a session, before any change of it; the reader as it was
 	// then: urgent recall 98.2% (161/164), theme 96.2%, false urgent 2.4%, traps 3.9% (3/76).
 	blindSet6Floors = blindFloors{urgentRecall: 98, theme: 96, falseUrgent: 3, traps: 4}
+	// Set 7 is on one hard kind, talk about school itself going badly and crises that mention
+	// school, written before the school-talk rule was measured on it. Calm school talk is flagged
+	// far above the 3% goal (24 of 221), and its theme ("anders") is seldom read: the kind stays
+	// in sight here until it is fixed. The school-talk rule (TestSchoolTalk) changes none of these
+	// figures; it changes what a flagged calm message gets.
+	blindSet7Floors = blindFloors{urgentRecall: 97, theme: 44, falseUrgent: 11, traps: 3}
 )
 
 // The reader's lexicon gives the model's own prediction and the vocabulary's own reading: the same
@@ -342,29 +349,39 @@ func TestAddRowsAddsEachRowOnce(t *testing.T) {
 
 // How the vocabulary and the model decide together: an urgent cue always flags (a joke the model
 // reads as calm is asked about, not let go); an idiom or a negation keeps the emergency answer
-// away, never the direct question about a risk in the rest of the message.
+// away, never the direct question about a risk in the rest of the message; hopelessness about
+// school itself is asked about, never let go and never the emergency answer.
 func TestUrgency(t *testing.T) {
 	th := Thresholds{UrgentAsk: 0.5, UrgentSure: 0.9}
 	cue := Result{Urgent: "suicide"}
 	for _, tc := range []struct {
-		name        string
-		v           Result
-		p           float32
-		playful     bool
-		urgent, ask string
+		name            string
+		v               Result
+		p               float32
+		kind            string
+		playful, school bool
+		urgent, ask     string
 	}{
-		{"a cue", cue, 0.01, false, "suicide", ""},
-		{"a cue in a joke the model reads as calm", cue, 0.01, true, "", "suicide"},
-		{"a cue in a joke the model reads as possible risk", cue, 0.6, true, "suicide", ""},
-		{"an idiom alone", Result{Idiom: true}, 0.01, false, "", ""},
-		{"an idiom and a possible risk", Result{Idiom: true}, 0.6, false, "", "danger"},
-		{"an idiom and a sure risk", Result{Idiom: true}, 0.95, false, "", "danger"},
-		{"a negated cue and a possible risk", Result{Negated: true}, 0.6, false, "", "danger"},
-		{"the model alone, possible", Result{}, 0.6, false, "", "danger"},
-		{"the model alone, sure", Result{}, 0.95, false, "danger", ""},
-		{"nothing", Result{}, 0.2, true, "", ""},
+		{"a cue", cue, 0.01, "danger", false, false, "suicide", ""},
+		{"a cue in a joke the model reads as calm", cue, 0.01, "danger", true, false, "", "suicide"},
+		{"a cue in a joke the model reads as possible risk", cue, 0.6, "danger", true, false, "suicide", ""},
+		{"an idiom alone", Result{Idiom: true}, 0.01, "danger", false, false, "", ""},
+		{"an idiom and a possible risk", Result{Idiom: true}, 0.6, "danger", false, false, "", "danger"},
+		{"an idiom and a sure risk", Result{Idiom: true}, 0.95, "danger", false, false, "", "danger"},
+		{"a negated cue and a possible risk", Result{Negated: true}, 0.6, "danger", false, false, "", "danger"},
+		{"the model alone, possible", Result{}, 0.6, "danger", false, false, "", "danger"},
+		{"the model alone, sure", Result{}, 0.95, "danger", false, false, "danger", ""},
+		{"nothing", Result{}, 0.2, "danger", true, false, "", ""},
+		{"a suicide cue in school talk, the model calm", cue, 0.01, "suicide", false, true, "", "suicide"},
+		{"a suicide cue in school talk, the model sure", cue, 0.95, "suicide", false, true, "suicide", ""},
+		{"an idiom in school talk, the model sure", Result{Idiom: true}, 0.95, "suicide", false, true, "", "suicide"},
+		{"school talk the model reads as sure suicide", Result{}, 0.95, "suicide", false, true, "", "suicide"},
+		{"school talk the model reads as possible suicide", Result{}, 0.6, "suicide", false, true, "", "suicide"},
+		{"school talk the model reads as calm", Result{}, 0.2, "suicide", false, true, "", ""},
+		{"school talk the model reads as sure danger", Result{}, 0.95, "danger", false, true, "danger", ""},
+		{"a danger cue in school talk", Result{Urgent: "danger"}, 0.01, "suicide", false, true, "danger", ""},
 	} {
-		if urgent, ask := th.urgency(tc.v, tc.p, "danger", tc.playful); urgent != tc.urgent || ask != tc.ask {
+		if urgent, ask := th.urgency(tc.v, tc.p, tc.kind, tc.playful, tc.school); urgent != tc.urgent || ask != tc.ask {
 			t.Errorf("%s: urgent %q ask %q, want urgent %q ask %q", tc.name, urgent, ask, tc.urgent, tc.ask)
 		}
 	}
@@ -374,10 +391,62 @@ func TestUrgency(t *testing.T) {
 		{"ik schrok me dood toen de brandweer langskwam", "", ""},
 		{"ik denk niet aan zelfmoord, maar er staat nu een jongen met een mes bij de ingang", "danger", ""},
 		{"als die rekenles nog langer duurt pleeg ik zelfmoord hahaha grapje", "", "suicide"},
+		// school talk: asked, never the emergency answer; beyond school, the emergency answer
+		{"ik zie het echt niet meer zitten met mijn studie", "", "suicide"},
+		{"ik zie het niet meer zitten met school en met mijn leven eigenlijk ook niet", "suicide", ""},
+		{"na de toets ga ik al mijn pillen slikken, ze liggen klaar", "suicide", ""},
 	} {
 		if got := r.Read(tc.text); got.Urgent != tc.urgent || got.Ask != tc.ask {
 			t.Errorf("%q: urgent %q ask %q, want urgent %q ask %q", tc.text, got.Urgent, got.Ask, tc.urgent, tc.ask)
 		}
+	}
+}
+
+// A student who writes that school itself is going badly ("ik zie het nut van deze opleiding niet
+// meer", "klaar met school") is asked directly, with 113 on screen, and not shown the emergency
+// answer; a crisis that mentions school keeps the emergency answer. On every labelled set, no
+// urgent message loses the emergency answer to the school-talk rule; on blind set 7 (written
+// before the rule was measured on it) it takes the emergency answer from a third of the calm
+// school talk that had it (15 → 10 of 209).
+func TestSchoolTalk(t *testing.T) {
+	r := reader(t)
+	withoutRule := func(g Reading) string {
+		w := g.Why
+		urgent, _ := w.Thresholds.urgency(w.Vocabulary, w.UrgentP, w.UrgentKind, w.concepts&concepts().playful != 0, false)
+		return urgent
+	}
+	dirs := append([]string{TrainDir, CalibrationDir, IncomingDir}, BlindDirs...)
+	for _, dir := range dirs {
+		set, err := LoadCorpus(os.DirFS("."), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range set {
+			if u.UrgentID() == "" {
+				continue
+			}
+			if g := r.Read(u.Text); g.Urgent == "" && withoutRule(g) != "" {
+				t.Errorf("%s: an urgent message lost the emergency answer to the school-talk rule (kind %q)", dir, u.Kind)
+			}
+		}
+	}
+	calm, before, after := 0, 0, 0
+	for _, u := range blind(t, Blind7Dir) {
+		if u.UrgentID() != "" || u.Trap || u.Offtopic {
+			continue
+		}
+		calm++
+		g := r.Read(u.Text)
+		if withoutRule(g) != "" {
+			before++
+		}
+		if g.Urgent != "" {
+			after++
+		}
+	}
+	fmt.Printf("classify: blind set 7, calm school talk given the emergency answer: %d of %d (%d without the school-talk rule)\n", after, calm, before)
+	if after > 10 {
+		t.Errorf("blind set 7: %d of %d calm messages about school get the emergency answer, want at most 10", after, calm)
 	}
 }
 

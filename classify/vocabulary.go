@@ -34,6 +34,19 @@ type Vocabulary struct {
 	Involved []Cues `yaml:"involved"`
 	// Urgent holds the cues of the three urgent kinds.
 	Urgent UrgentCues `yaml:"urgent"`
+	// SchoolTalk says when what goes badly is school itself ("geen zin meer in deze opleiding"):
+	// hopelessness about school then gets the direct question, never the emergency answer
+	// (Reader.Read).
+	SchoolTalk Scope `yaml:"schoolTalk"`
+}
+
+// Scope says what a message is about: an entry of Said within Within words of an entry of About
+// (negated or not: "ik wil niet meer naar school"), and no entry of Unless in the message.
+type Scope struct {
+	About  []string `yaml:"about"`
+	Said   []string `yaml:"said"`
+	Within int      `yaml:"within"`
+	Unless []string `yaml:"unless"`
 }
 
 // Cues are the entries that point to one theme or one where.
@@ -139,6 +152,16 @@ func (v *Vocabulary) Check(themes, wheres, involved []string) []string {
 	if len(v.Involved) > 0 {
 		checkCues(&ps, "involved", v.Involved, involved, nil, false)
 	}
+
+	if len(v.SchoolTalk.About) == 0 || len(v.SchoolTalk.Said) == 0 {
+		add("schoolTalk: needs entries in about and said")
+	}
+	if v.SchoolTalk.Within <= 0 {
+		add("schoolTalk.within: must be more than 0 (got %d)", v.SchoolTalk.Within)
+	}
+	checkList(&ps, "schoolTalk.about", v.SchoolTalk.About, false)
+	checkList(&ps, "schoolTalk.said", v.SchoolTalk.Said, false)
+	checkList(&ps, "schoolTalk.unless", v.SchoolTalk.Unless, false)
 
 	for _, k := range v.Urgent.kinds() {
 		name := "urgent." + k.id

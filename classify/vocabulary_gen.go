@@ -16704,6 +16704,2270 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1343,
 		},
 	}},
+	{text: "leven", words: [][]string{
+		{
+			"leven",
+			"lev",
+		},
+	}, ids: [][]int32{
+		{
+			1136,
+			1137,
+		},
+	}},
+	{text: "life", words: [][]string{
+		{
+			"life",
+			"lif",
+		},
+	}, ids: [][]int32{
+		{
+			1183,
+			1184,
+		},
+	}},
+	{text: "alive", words: [][]string{
+		{
+			"alive",
+			"aliv",
+		},
+	}, ids: [][]int32{
+		{
+			1344,
+			1345,
+		},
+	}},
+	{text: "living", words: [][]string{
+		{
+			"living",
+		},
+	}, ids: [][]int32{
+		{
+			1208,
+		},
+	}},
+	{kind: 2, text: "dood", ids: [][]int32{}},
+	{text: "death", words: [][]string{
+		{
+			"death",
+		},
+	}, ids: [][]int32{
+		{
+			1346,
+		},
+	}},
+	{text: "dead", words: [][]string{
+		{
+			"dead",
+		},
+	}, ids: [][]int32{
+		{
+			21,
+		},
+	}},
+	{text: "dying", words: [][]string{
+		{
+			"dying",
+		},
+	}, ids: [][]int32{
+		{
+			71,
+		},
+	}},
+	{text: "sterven", words: [][]string{
+		{
+			"sterven",
+			"sterv",
+		},
+	}, ids: [][]int32{
+		{
+			79,
+			1347,
+		},
+	}},
+	{kind: 2, text: "suicide", ids: [][]int32{}},
+	{kind: 2, text: "kill", ids: [][]int32{}},
+	{kind: 4, text: "wakker worden", words: [][]string{
+		{
+			"wakker",
+		},
+		{
+			"worden",
+			"word",
+		},
+	}, ids: [][]int32{
+		{
+			1138,
+		},
+		{
+			1139,
+			1027,
+		},
+	}},
+	{kind: 4, text: "wake up", words: [][]string{
+		{
+			"wake",
+			"wak",
+		},
+		{
+			"up",
+		},
+	}, ids: [][]int32{
+		{
+			1348,
+			1349,
+		},
+		{
+			1266,
+		},
+	}},
+	{kind: 4, text: "er niet meer", words: [][]string{
+		{
+			"er",
+		},
+		{
+			"niet",
+		},
+		{
+			"meer",
+			"mer",
+		},
+	}, ids: [][]int32{
+		{
+			642,
+		},
+		{
+			46,
+		},
+		{
+			1134,
+			1135,
+		},
+	}},
+	{kind: 4, text: "niet meer zijn", words: [][]string{
+		{
+			"niet",
+		},
+		{
+			"meer",
+			"mer",
+		},
+		{
+			"zijn",
+		},
+	}, ids: [][]int32{
+		{
+			46,
+		},
+		{
+			1134,
+			1135,
+		},
+		{
+			1049,
+		},
+	}},
+	{kind: 4, text: "niet meer was", words: [][]string{
+		{
+			"niet",
+		},
+		{
+			"meer",
+			"mer",
+		},
+		{
+			"was",
+		},
+	}, ids: [][]int32{
+		{
+			46,
+		},
+		{
+			1134,
+			1135,
+		},
+		{
+			44,
+		},
+	}},
+	{kind: 4, text: "niet meer ben", words: [][]string{
+		{
+			"niet",
+		},
+		{
+			"meer",
+			"mer",
+		},
+		{
+			"ben",
+		},
+	}, ids: [][]int32{
+		{
+			46,
+		},
+		{
+			1134,
+			1135,
+		},
+		{
+			18,
+		},
+	}},
+	{text: "doorgaan", words: [][]string{
+		{
+			"doorgaan",
+			"doorgan",
+		},
+	}, ids: [][]int32{
+		{
+			1350,
+			1351,
+		},
+	}},
+	{kind: 4, text: "go on", words: [][]string{
+		{
+			"go",
+		},
+		{
+			"on",
+		},
+	}, ids: [][]int32{
+		{
+			173,
+		},
+		{
+			118,
+		},
+	}},
+	{text: "gone", words: [][]string{
+		{
+			"gone",
+			"gon",
+		},
+	}, ids: [][]int32{
+		{
+			1352,
+			1353,
+		},
+	}},
+	{kind: 4, text: "weg zijn", words: [][]string{
+		{
+			"weg",
+		},
+		{
+			"zijn",
+		},
+	}, ids: [][]int32{
+		{
+			1354,
+		},
+		{
+			1049,
+		},
+	}},
+	{kind: 4, text: "van me af", words: [][]string{
+		{
+			"van",
+		},
+		{
+			"me",
+		},
+		{
+			"af",
+		},
+	}, ids: [][]int32{
+		{
+			5,
+		},
+		{
+			1,
+		},
+		{
+			821,
+		},
+	}},
+	{kind: 4, text: "rid of me", words: [][]string{
+		{
+			"rid",
+		},
+		{
+			"of",
+		},
+		{
+			"me",
+		},
+	}, ids: [][]int32{
+		{
+			1355,
+		},
+		{
+			69,
+		},
+		{
+			1,
+		},
+	}},
+	{kind: 4, text: "wou dat", words: [][]string{
+		{
+			"wou",
+		},
+		{
+			"dat",
+		},
+	}, ids: [][]int32{
+		{
+			1133,
+		},
+		{
+			39,
+		},
+	}},
+	{kind: 4, text: "wish i", words: [][]string{
+		{
+			"wish",
+		},
+		{
+			"i",
+		},
+	}, ids: [][]int32{
+		{
+			1193,
+		},
+		{
+			448,
+		},
+	}},
+	{kind: 4, text: "zo beter", words: [][]string{
+		{
+			"zo",
+		},
+		{
+			"beter",
+		},
+	}, ids: [][]int32{
+		{
+			19,
+		},
+		{
+			1171,
+		},
+	}},
+	{kind: 4, text: "hoe ik het", words: [][]string{
+		{
+			"hoe",
+		},
+		{
+			"ik",
+		},
+		{
+			"het",
+		},
+	}, ids: [][]int32{
+		{
+			1356,
+		},
+		{
+			93,
+		},
+		{
+			6,
+		},
+	}},
+	{kind: 2, text: "bridge", ids: [][]int32{}},
+	{kind: 4, text: "not be around", words: [][]string{
+		{
+			"not",
+		},
+		{
+			"be",
+		},
+		{
+			"around",
+		},
+	}, ids: [][]int32{
+		{
+			577,
+		},
+		{
+			1204,
+		},
+		{
+			1357,
+		},
+	}},
+	{kind: 4, text: "much longer", words: [][]string{
+		{
+			"much",
+		},
+		{
+			"longer",
+		},
+	}, ids: [][]int32{
+		{
+			1358,
+		},
+		{
+			1359,
+		},
+	}},
+	{kind: 4, text: "be here", words: [][]string{
+		{
+			"be",
+		},
+		{
+			"here",
+			"her",
+		},
+	}, ids: [][]int32{
+		{
+			1204,
+		},
+		{
+			1205,
+			101,
+		},
+	}},
+	{text: "verdwijnen", words: [][]string{
+		{
+			"verdwijnen",
+			"verdwijn",
+		},
+	}, ids: [][]int32{
+		{
+			1360,
+			1361,
+		},
+	}},
+	{text: "disappear", words: [][]string{
+		{
+			"disappear",
+		},
+	}, ids: [][]int32{
+		{
+			1362,
+		},
+	}},
+	{text: "voorgoed", words: [][]string{
+		{
+			"voorgoed",
+			"voorgo",
+		},
+	}, ids: [][]int32{
+		{
+			1363,
+			1364,
+		},
+	}},
+	{kind: 4, text: "voor altijd", words: [][]string{
+		{
+			"voor",
+			"vor",
+		},
+		{
+			"altijd",
+		},
+	}, ids: [][]int32{
+		{
+			127,
+			1114,
+		},
+		{
+			1365,
+		},
+	}},
+	{text: "forever", words: [][]string{
+		{
+			"forever",
+			"forev",
+		},
+	}, ids: [][]int32{
+		{
+			1366,
+			1367,
+		},
+	}},
+	{kind: 4, text: "nooit meer", words: [][]string{
+		{
+			"nooit",
+		},
+		{
+			"meer",
+			"mer",
+		},
+	}, ids: [][]int32{
+		{
+			643,
+		},
+		{
+			1134,
+			1135,
+		},
+	}},
+	{kind: 4, text: "never again", words: [][]string{
+		{
+			"never",
+		},
+		{
+			"again",
+		},
+	}, ids: [][]int32{
+		{
+			1368,
+		},
+		{
+			1369,
+		},
+	}},
+	{kind: 4, text: "eind aan", words: [][]string{
+		{
+			"eind",
+		},
+		{
+			"aan",
+		},
+	}, ids: [][]int32{
+		{
+			1168,
+		},
+		{
+			139,
+		},
+	}},
+	{kind: 4, text: "einde aan", words: [][]string{
+		{
+			"einde",
+			"eind",
+		},
+		{
+			"aan",
+		},
+	}, ids: [][]int32{
+		{
+			1169,
+			1168,
+		},
+		{
+			139,
+		},
+	}},
+	{kind: 4, text: "end it", words: [][]string{
+		{
+			"end",
+		},
+		{
+			"it",
+		},
+	}, ids: [][]int32{
+		{
+			1182,
+		},
+		{
+			24,
+		},
+	}},
+	{text: "alles", words: [][]string{
+		{
+			"alles",
+			"all",
+		},
+	}, ids: [][]int32{
+		{
+			1370,
+			1185,
+		},
+	}},
+	{text: "allemaal", words: [][]string{
+		{
+			"allemaal",
+			"allemal",
+			"allema",
+		},
+	}, ids: [][]int32{
+		{
+			1371,
+			1372,
+			1373,
+		},
+	}},
+	{text: "everything", words: [][]string{
+		{
+			"everything",
+			"everyth",
+		},
+	}, ids: [][]int32{
+		{
+			1374,
+			1375,
+		},
+	}},
+	{text: "anything", words: [][]string{
+		{
+			"anything",
+			"anyth",
+		},
+	}, ids: [][]int32{
+		{
+			1376,
+			1377,
+		},
+	}},
+	{kind: 4, text: "niks heeft", words: [][]string{
+		{
+			"niks",
+			"nik",
+		},
+		{
+			"heeft",
+		},
+	}, ids: [][]int32{
+		{
+			617,
+			618,
+		},
+		{
+			95,
+		},
+	}},
+	{text: "nothing", words: [][]string{
+		{
+			"nothing",
+			"noth",
+		},
+	}, ids: [][]int32{
+		{
+			621,
+			622,
+		},
+	}},
+	{text: "nergens", words: [][]string{
+		{
+			"nergens",
+			"nergen",
+		},
+	}, ids: [][]int32{
+		{
+			37,
+			1378,
+		},
+	}},
+	{text: "nowhere", words: [][]string{
+		{
+			"nowhere",
+			"nowher",
+		},
+	}, ids: [][]int32{
+		{
+			1379,
+			1380,
+		},
+	}},
+	{text: "niemand", words: [][]string{
+		{
+			"niemand",
+		},
+	}, ids: [][]int32{
+		{
+			648,
+		},
+	}},
+	{text: "nobody", words: [][]string{
+		{
+			"nobody",
+		},
+	}, ids: [][]int32{
+		{
+			1381,
+		},
+	}},
+	{kind: 4, text: "no one", words: [][]string{
+		{
+			"no",
+		},
+		{
+			"one",
+		},
+	}, ids: [][]int32{
+		{
+			596,
+		},
+		{
+			1382,
+		},
+	}},
+	{text: "vrienden", words: [][]string{
+		{
+			"vrienden",
+			"vriend",
+		},
+	}, ids: [][]int32{
+		{
+			1383,
+			1384,
+		},
+	}},
+	{text: "friends", words: [][]string{
+		{
+			"friends",
+			"friend",
+		},
+	}, ids: [][]int32{
+		{
+			1385,
+			1386,
+		},
+	}},
+	{kind: 4, text: "niet omdat", words: [][]string{
+		{
+			"niet",
+		},
+		{
+			"omdat",
+		},
+	}, ids: [][]int32{
+		{
+			46,
+		},
+		{
+			443,
+		},
+	}},
+	{kind: 4, text: "not because", words: [][]string{
+		{
+			"not",
+		},
+		{
+			"because",
+			"becaus",
+		},
+	}, ids: [][]int32{
+		{
+			577,
+		},
+		{
+			446,
+			447,
+		},
+	}},
+	{kind: 4, text: "meer dan", words: [][]string{
+		{
+			"meer",
+			"mer",
+		},
+		{
+			"dan",
+		},
+	}, ids: [][]int32{
+		{
+			1134,
+			1135,
+		},
+		{
+			1387,
+		},
+	}},
+	{kind: 4, text: "more than", words: [][]string{
+		{
+			"more",
+			"mor",
+		},
+		{
+			"than",
+		},
+	}, ids: [][]int32{
+		{
+			1388,
+			1389,
+		},
+		{
+			1390,
+		},
+	}},
+	{kind: 4, text: "niet alleen", words: [][]string{
+		{
+			"niet",
+		},
+		{
+			"alleen",
+			"allen",
+		},
+	}, ids: [][]int32{
+		{
+			46,
+		},
+		{
+			370,
+			371,
+		},
+	}},
+	{kind: 4, text: "not just", words: [][]string{
+		{
+			"not",
+		},
+		{
+			"just",
+		},
+	}, ids: [][]int32{
+		{
+			577,
+		},
+		{
+			1391,
+		},
+	}},
+	{kind: 4, text: "not only", words: [][]string{
+		{
+			"not",
+		},
+		{
+			"only",
+		},
+	}, ids: [][]int32{
+		{
+			577,
+		},
+		{
+			1392,
+		},
+	}},
+	{text: "mezelf", words: [][]string{
+		{
+			"mezelf",
+		},
+	}, ids: [][]int32{
+		{
+			128,
+		},
+	}},
+	{text: "mijzelf", words: [][]string{
+		{
+			"mijzelf",
+		},
+	}, ids: [][]int32{
+		{
+			1165,
+		},
+	}},
+	{text: "myself", words: [][]string{
+		{
+			"myself",
+		},
+	}, ids: [][]int32{
+		{
+			111,
+		},
+	}},
+	{kind: 4, text: "beter af", words: [][]string{
+		{
+			"beter",
+		},
+		{
+			"af",
+		},
+	}, ids: [][]int32{
+		{
+			1171,
+		},
+		{
+			821,
+		},
+	}},
+	{kind: 4, text: "better off", words: [][]string{
+		{
+			"better",
+		},
+		{
+			"off",
+		},
+	}, ids: [][]int32{
+		{
+			1190,
+		},
+		{
+			1191,
+		},
+	}},
+	{kind: 4, text: "een last", words: [][]string{
+		{
+			"een",
+		},
+		{
+			"last",
+		},
+	}, ids: [][]int32{
+		{
+			469,
+		},
+		{
+			1292,
+		},
+	}},
+	{text: "burden", words: [][]string{
+		{
+			"burden",
+			"burd",
+		},
+	}, ids: [][]int32{
+		{
+			1393,
+			1394,
+		},
+	}},
+	{kind: 2, text: "afscheid", ids: [][]int32{}},
+	{text: "doei", words: [][]string{
+		{
+			"doei",
+		},
+	}, ids: [][]int32{
+		{
+			1395,
+		},
+	}},
+	{kind: 4, text: "laatste dag", words: [][]string{
+		{
+			"laatste",
+			"laatst",
+		},
+		{
+			"dag",
+		},
+	}, ids: [][]int32{
+		{
+			1396,
+			1397,
+		},
+		{
+			647,
+		},
+	}},
+	{kind: 4, text: "laatste schooldag", words: [][]string{
+		{
+			"laatste",
+			"laatst",
+		},
+		{
+			"schooldag",
+		},
+	}, ids: [][]int32{
+		{
+			1396,
+			1397,
+		},
+		{
+			1398,
+		},
+	}},
+	{kind: 4, text: "last day", words: [][]string{
+		{
+			"last",
+		},
+		{
+			"day",
+		},
+	}, ids: [][]int32{
+		{
+			1292,
+		},
+		{
+			1399,
+		},
+	}},
+	{text: "goodbye", words: [][]string{
+		{
+			"goodbye",
+			"goodby",
+		},
+	}, ids: [][]int32{
+		{
+			1400,
+			1401,
+		},
+	}},
+	{text: "sorry", words: [][]string{
+		{
+			"sorry",
+		},
+	}, ids: [][]int32{
+		{
+			1402,
+		},
+	}},
+	{text: "pijn", words: [][]string{
+		{
+			"pijn",
+		},
+	}, ids: [][]int32{
+		{
+			1403,
+		},
+	}},
+	{text: "afraid", words: [][]string{
+		{
+			"afraid",
+		},
+	}, ids: [][]int32{
+		{
+			176,
+		},
+	}},
+	{kind: 4, text: "geen zin", words: [][]string{
+		{
+			"geen",
+			"gen",
+		},
+		{
+			"zin",
+		},
+	}, ids: [][]int32{
+		{
+			205,
+			206,
+		},
+		{
+			1160,
+		},
+	}},
+	{kind: 4, text: "zin meer", words: [][]string{
+		{
+			"zin",
+		},
+		{
+			"meer",
+			"mer",
+		},
+	}, ids: [][]int32{
+		{
+			1160,
+		},
+		{
+			1134,
+			1135,
+		},
+	}},
+	{kind: 4, text: "heeft het voor zin", words: [][]string{
+		{
+			"heeft",
+		},
+		{
+			"het",
+		},
+		{
+			"voor",
+			"vor",
+		},
+		{
+			"zin",
+		},
+	}, ids: [][]int32{
+		{
+			95,
+		},
+		{
+			6,
+		},
+		{
+			127,
+			1114,
+		},
+		{
+			1160,
+		},
+	}},
+	{kind: 4, text: "heeft het nog zin", words: [][]string{
+		{
+			"heeft",
+		},
+		{
+			"het",
+		},
+		{
+			"nog",
+		},
+		{
+			"zin",
+		},
+	}, ids: [][]int32{
+		{
+			95,
+		},
+		{
+			6,
+		},
+		{
+			1404,
+		},
+		{
+			1160,
+		},
+	}},
+	{kind: 4, text: "het nut", words: [][]string{
+		{
+			"het",
+		},
+		{
+			"nut",
+		},
+	}, ids: [][]int32{
+		{
+			6,
+		},
+		{
+			1405,
+		},
+	}},
+	{kind: 4, text: "nut van", words: [][]string{
+		{
+			"nut",
+		},
+		{
+			"van",
+		},
+	}, ids: [][]int32{
+		{
+			1405,
+		},
+		{
+			5,
+		},
+	}},
+	{kind: 4, text: "nut niet", words: [][]string{
+		{
+			"nut",
+		},
+		{
+			"niet",
+		},
+	}, ids: [][]int32{
+		{
+			1405,
+		},
+		{
+			46,
+		},
+	}},
+	{text: "nutteloos", words: [][]string{
+		{
+			"nutteloos",
+			"nuttelos",
+			"nutteloo",
+		},
+	}, ids: [][]int32{
+		{
+			1406,
+			1407,
+			1408,
+		},
+	}},
+	{text: "zinloos", words: [][]string{
+		{
+			"zinloos",
+			"zinlos",
+			"zinloo",
+		},
+	}, ids: [][]int32{
+		{
+			1161,
+			1162,
+			1163,
+		},
+	}},
+	{kind: 4, text: "waarom zou ik", words: [][]string{
+		{
+			"waarom",
+		},
+		{
+			"zou",
+		},
+		{
+			"ik",
+		},
+	}, ids: [][]int32{
+		{
+			1409,
+		},
+		{
+			1152,
+		},
+		{
+			93,
+		},
+	}},
+	{kind: 4, text: "waarom doe ik", words: [][]string{
+		{
+			"waarom",
+		},
+		{
+			"doe",
+		},
+		{
+			"ik",
+		},
+	}, ids: [][]int32{
+		{
+			1409,
+		},
+		{
+			1410,
+		},
+		{
+			93,
+		},
+	}},
+	{kind: 4, text: "klaar met", words: [][]string{
+		{
+			"klaar",
+			"klar",
+		},
+		{
+			"met",
+		},
+	}, ids: [][]int32{
+		{
+			1216,
+			1217,
+		},
+		{
+			181,
+		},
+	}},
+	{kind: 4, text: "klaar mee", words: [][]string{
+		{
+			"klaar",
+			"klar",
+		},
+		{
+			"mee",
+		},
+	}, ids: [][]int32{
+		{
+			1216,
+			1217,
+		},
+		{
+			1411,
+		},
+	}},
+	{kind: 4, text: "kap ermee", words: [][]string{
+		{
+			"kap",
+		},
+		{
+			"ermee",
+			"erme",
+		},
+	}, ids: [][]int32{
+		{
+			1412,
+		},
+		{
+			1413,
+			1414,
+		},
+	}},
+	{kind: 4, text: "kappen met", words: [][]string{
+		{
+			"kappen",
+			"kapp",
+		},
+		{
+			"met",
+		},
+	}, ids: [][]int32{
+		{
+			1415,
+			1416,
+		},
+		{
+			181,
+		},
+	}},
+	{kind: 4, text: "stoppen met", words: [][]string{
+		{
+			"stoppen",
+			"stopp",
+		},
+		{
+			"met",
+		},
+	}, ids: [][]int32{
+		{
+			1417,
+			1418,
+		},
+		{
+			181,
+		},
+	}},
+	{kind: 4, text: "stop met", words: [][]string{
+		{
+			"stop",
+		},
+		{
+			"met",
+		},
+	}, ids: [][]int32{
+		{
+			1419,
+		},
+		{
+			181,
+		},
+	}},
+	{kind: 4, text: "ga stoppen", words: [][]string{
+		{
+			"ga",
+		},
+		{
+			"stoppen",
+			"stopp",
+		},
+	}, ids: [][]int32{
+		{
+			94,
+		},
+		{
+			1417,
+			1418,
+		},
+	}},
+	{kind: 4, text: "wil stoppen", words: [][]string{
+		{
+			"wil",
+		},
+		{
+			"stoppen",
+			"stopp",
+		},
+	}, ids: [][]int32{
+		{
+			204,
+		},
+		{
+			1417,
+			1418,
+		},
+	}},
+	{kind: 4, text: "ophouden met", words: [][]string{
+		{
+			"ophouden",
+			"ophoud",
+		},
+		{
+			"met",
+		},
+	}, ids: [][]int32{
+		{
+			1420,
+			1421,
+		},
+		{
+			181,
+		},
+	}},
+	{kind: 4, text: "wil niet meer naar", words: [][]string{
+		{
+			"wil",
+		},
+		{
+			"niet",
+		},
+		{
+			"meer",
+			"mer",
+		},
+		{
+			"naar",
+			"nar",
+		},
+	}, ids: [][]int32{
+		{
+			204,
+		},
+		{
+			46,
+		},
+		{
+			1134,
+			1135,
+		},
+		{
+			167,
+			168,
+		},
+	}},
+	{kind: 4, text: "ga niet meer naar", words: [][]string{
+		{
+			"ga",
+		},
+		{
+			"niet",
+		},
+		{
+			"meer",
+			"mer",
+		},
+		{
+			"naar",
+			"nar",
+		},
+	}, ids: [][]int32{
+		{
+			94,
+		},
+		{
+			46,
+		},
+		{
+			1134,
+			1135,
+		},
+		{
+			167,
+			168,
+		},
+	}},
+	{kind: 4, text: "kom niet meer", words: [][]string{
+		{
+			"kom",
+		},
+		{
+			"niet",
+		},
+		{
+			"meer",
+			"mer",
+		},
+	}, ids: [][]int32{
+		{
+			1098,
+		},
+		{
+			46,
+		},
+		{
+			1134,
+			1135,
+		},
+	}},
+	{kind: 4, text: "trek het niet", words: [][]string{
+		{
+			"trek",
+		},
+		{
+			"het",
+		},
+		{
+			"niet",
+		},
+	}, ids: [][]int32{
+		{
+			1422,
+		},
+		{
+			6,
+		},
+		{
+			46,
+		},
+	}},
+	{kind: 4, text: "haal het niet", words: [][]string{
+		{
+			"haal",
+			"hal",
+		},
+		{
+			"het",
+		},
+		{
+			"niet",
+		},
+	}, ids: [][]int32{
+		{
+			1423,
+			627,
+		},
+		{
+			6,
+		},
+		{
+			46,
+		},
+	}},
+	{kind: 4, text: "haal het toch niet", words: [][]string{
+		{
+			"haal",
+			"hal",
+		},
+		{
+			"het",
+		},
+		{
+			"toch",
+		},
+		{
+			"niet",
+		},
+	}, ids: [][]int32{
+		{
+			1423,
+			627,
+		},
+		{
+			6,
+		},
+		{
+			1424,
+		},
+		{
+			46,
+		},
+	}},
+	{kind: 4, text: "ga het niet halen", words: [][]string{
+		{
+			"ga",
+		},
+		{
+			"het",
+		},
+		{
+			"niet",
+		},
+		{
+			"halen",
+			"hal",
+		},
+	}, ids: [][]int32{
+		{
+			94,
+		},
+		{
+			6,
+		},
+		{
+			46,
+		},
+		{
+			626,
+			627,
+		},
+	}},
+	{kind: 4, text: "red het niet", words: [][]string{
+		{
+			"red",
+		},
+		{
+			"het",
+		},
+		{
+			"niet",
+		},
+	}, ids: [][]int32{
+		{
+			1425,
+		},
+		{
+			6,
+		},
+		{
+			46,
+		},
+	}},
+	{kind: 4, text: "zie het niet zitten", words: [][]string{
+		{
+			"zie",
+		},
+		{
+			"het",
+		},
+		{
+			"niet",
+		},
+		{
+			"zitten",
+			"zit",
+		},
+	}, ids: [][]int32{
+		{
+			1170,
+		},
+		{
+			6,
+		},
+		{
+			46,
+		},
+		{
+			281,
+			77,
+		},
+	}},
+	{kind: 4, text: "geen motivatie", words: [][]string{
+		{
+			"geen",
+			"gen",
+		},
+		{
+			"motivatie",
+			"motivati",
+		},
+	}, ids: [][]int32{
+		{
+			205,
+			206,
+		},
+		{
+			1426,
+			1427,
+		},
+	}},
+	{kind: 4, text: "motivatie weg", words: [][]string{
+		{
+			"motivatie",
+			"motivati",
+		},
+		{
+			"weg",
+		},
+	}, ids: [][]int32{
+		{
+			1426,
+			1427,
+		},
+		{
+			1354,
+		},
+	}},
+	{kind: 4, text: "geen puf", words: [][]string{
+		{
+			"geen",
+			"gen",
+		},
+		{
+			"puf",
+		},
+	}, ids: [][]int32{
+		{
+			205,
+			206,
+		},
+		{
+			1428,
+		},
+	}},
+	{text: "baal", words: [][]string{
+		{
+			"baal",
+			"bal",
+		},
+	}, ids: [][]int32{
+		{
+			1429,
+			1430,
+		},
+	}},
+	{text: "balen", words: [][]string{
+		{
+			"balen",
+			"bal",
+		},
+	}, ids: [][]int32{
+		{
+			1431,
+			1430,
+		},
+	}},
+	{text: "zat", words: [][]string{
+		{
+			"zat",
+		},
+	}, ids: [][]int32{
+		{
+			282,
+		},
+	}},
+	{text: "haat", words: [][]string{
+		{
+			"haat",
+			"hat",
+		},
+	}, ids: [][]int32{
+		{
+			1432,
+			1433,
+		},
+	}},
+	{text: "opgeven", words: [][]string{
+		{
+			"opgeven",
+			"opgev",
+		},
+	}, ids: [][]int32{
+		{
+			1434,
+			1435,
+		},
+	}},
+	{kind: 4, text: "geef op", words: [][]string{
+		{
+			"geef",
+			"gef",
+		},
+		{
+			"op",
+		},
+	}, ids: [][]int32{
+		{
+			1436,
+			1437,
+		},
+		{
+			38,
+		},
+	}},
+	{text: "switchen", words: [][]string{
+		{
+			"switchen",
+			"switch",
+		},
+	}, ids: [][]int32{
+		{
+			1438,
+			1439,
+		},
+	}},
+	{text: "overstappen", words: [][]string{
+		{
+			"overstappen",
+			"overstapp",
+		},
+	}, ids: [][]int32{
+		{
+			1440,
+			1441,
+		},
+	}},
+	{kind: 4, text: "no point", words: [][]string{
+		{
+			"no",
+		},
+		{
+			"point",
+		},
+	}, ids: [][]int32{
+		{
+			596,
+		},
+		{
+			1207,
+		},
+	}},
+	{kind: 4, text: "the point", words: [][]string{
+		{
+			"the",
+		},
+		{
+			"point",
+		},
+	}, ids: [][]int32{
+		{
+			131,
+		},
+		{
+			1207,
+		},
+	}},
+	{text: "pointless", words: [][]string{
+		{
+			"pointless",
+			"pointles",
+		},
+	}, ids: [][]int32{
+		{
+			1442,
+			1443,
+		},
+	}},
+	{kind: 4, text: "done with", words: [][]string{
+		{
+			"done",
+			"don",
+		},
+		{
+			"with",
+		},
+	}, ids: [][]int32{
+		{
+			1444,
+			1445,
+		},
+		{
+			1446,
+		},
+	}},
+	{text: "quit", words: [][]string{
+		{
+			"quit",
+		},
+	}, ids: [][]int32{
+		{
+			1447,
+		},
+	}},
+	{text: "quitting", words: [][]string{
+		{
+			"quitting",
+			"quit",
+		},
+	}, ids: [][]int32{
+		{
+			1448,
+			1447,
+		},
+	}},
+	{kind: 4, text: "drop out", words: [][]string{
+		{
+			"drop",
+		},
+		{
+			"out",
+		},
+	}, ids: [][]int32{
+		{
+			1449,
+		},
+		{
+			1450,
+		},
+	}},
+	{kind: 4, text: "dropping out", words: [][]string{
+		{
+			"dropping",
+			"drop",
+		},
+		{
+			"out",
+		},
+	}, ids: [][]int32{
+		{
+			1451,
+			1449,
+		},
+		{
+			1450,
+		},
+	}},
+	{kind: 4, text: "fed up", words: [][]string{
+		{
+			"fed",
+		},
+		{
+			"up",
+		},
+	}, ids: [][]int32{
+		{
+			1452,
+		},
+		{
+			1266,
+		},
+	}},
+	{kind: 4, text: "sick of", words: [][]string{
+		{
+			"sick",
+		},
+		{
+			"of",
+		},
+	}, ids: [][]int32{
+		{
+			1453,
+		},
+		{
+			69,
+		},
+	}},
+	{text: "hate", words: [][]string{
+		{
+			"hate",
+			"hat",
+		},
+	}, ids: [][]int32{
+		{
+			901,
+			1433,
+		},
+	}},
+	{kind: 4, text: "cant do", words: [][]string{
+		{
+			"cant",
+		},
+		{
+			"do",
+		},
+	}, ids: [][]int32{
+		{
+			1454,
+		},
+		{
+			1455,
+		},
+	}},
+	{kind: 4, text: "give up", words: [][]string{
+		{
+			"give",
+			"giv",
+		},
+		{
+			"up",
+		},
+	}, ids: [][]int32{
+		{
+			1456,
+			1457,
+		},
+		{
+			1266,
+		},
+	}},
+	{kind: 4, text: "no motivation", words: [][]string{
+		{
+			"no",
+		},
+		{
+			"motivation",
+			"motiv",
+		},
+	}, ids: [][]int32{
+		{
+			596,
+		},
+		{
+			1458,
+			1459,
+		},
+	}},
+	{kind: 4, text: "waste of time", words: [][]string{
+		{
+			"waste",
+			"wast",
+		},
+		{
+			"of",
+		},
+		{
+			"time",
+			"tim",
+		},
+	}, ids: [][]int32{
+		{
+			1460,
+			1461,
+		},
+		{
+			69,
+		},
+		{
+			1462,
+			1463,
+		},
+	}},
+	{text: "tijdverspilling", words: [][]string{
+		{
+			"tijdverspilling",
+			"tijdverspill",
+			"tijdverspil",
+		},
+	}, ids: [][]int32{
+		{
+			1464,
+			1465,
+			1466,
+		},
+	}},
+	{text: "mbo", words: [][]string{
+		{
+			"mbo",
+		},
+	}, ids: [][]int32{
+		{
+			1467,
+		},
+	}},
+	{text: "roc", words: [][]string{
+		{
+			"roc",
+		},
+	}, ids: [][]int32{
+		{
+			1468,
+		},
+	}},
+	{kind: 2, text: "opleiding", ids: [][]int32{}},
+	{text: "studie", words: [][]string{
+		{
+			"studie",
+			"studi",
+		},
+	}, ids: [][]int32{
+		{
+			1469,
+			1470,
+		},
+	}},
+	{text: "studeren", words: [][]string{
+		{
+			"studeren",
+			"studer",
+		},
+	}, ids: [][]int32{
+		{
+			1471,
+			1472,
+		},
+	}},
+	{text: "richting", words: [][]string{
+		{
+			"richting",
+			"richt",
+		},
+	}, ids: [][]int32{
+		{
+			1473,
+			1474,
+		},
+	}},
+	{text: "vakken", words: [][]string{
+		{
+			"vakken",
+			"vak",
+		},
+	}, ids: [][]int32{
+		{
+			1475,
+			997,
+		},
+	}},
+	{text: "course", words: [][]string{
+		{
+			"course",
+			"cour",
+			"cours",
+		},
+	}, ids: [][]int32{
+		{
+			1476,
+			1477,
+			1478,
+		},
+	}},
+	{text: "programme", words: [][]string{
+		{
+			"programme",
+			"programm",
+		},
+	}, ids: [][]int32{
+		{
+			1479,
+			1480,
+		},
+	}},
+	{text: "program", words: [][]string{
+		{
+			"program",
+		},
+	}, ids: [][]int32{
+		{
+			1481,
+		},
+	}},
+	{text: "classes", words: [][]string{
+		{
+			"classes",
+			"class",
+		},
+	}, ids: [][]int32{
+		{
+			1482,
+			985,
+		},
+	}},
+	{text: "college", words: [][]string{
+		{
+			"college",
+			"colleg",
+		},
+	}, ids: [][]int32{
+		{
+			1483,
+			1484,
+		},
+	}},
+	{kind: 2, text: "toets", ids: [][]int32{}},
+	{kind: 2, text: "examen", ids: [][]int32{}},
+	{text: "exam", words: [][]string{
+		{
+			"exam",
+		},
+	}, ids: [][]int32{
+		{
+			1485,
+		},
+	}},
+	{text: "exams", words: [][]string{
+		{
+			"exams",
+			"exam",
+		},
+	}, ids: [][]int32{
+		{
+			1486,
+			1485,
+		},
+	}},
+	{kind: 2, text: "tentamen", ids: [][]int32{}},
+	{kind: 2, text: "herkansing", ids: [][]int32{}},
+	{text: "resit", words: [][]string{
+		{
+			"resit",
+		},
+	}, ids: [][]int32{
+		{
+			1487,
+		},
+	}},
+	{text: "diploma", words: [][]string{
+		{
+			"diploma",
+		},
+	}, ids: [][]int32{
+		{
+			1488,
+		},
+	}},
+	{text: "module", words: [][]string{
+		{
+			"module",
+			"modul",
+		},
+	}, ids: [][]int32{
+		{
+			1489,
+			1490,
+		},
+	}},
+	{text: "modules", words: [][]string{
+		{
+			"modules",
+			"modul",
+		},
+	}, ids: [][]int32{
+		{
+			1491,
+			1490,
+		},
+	}},
+	{text: "pvb", words: [][]string{
+		{
+			"pvb",
+		},
+	}, ids: [][]int32{
+		{
+			1492,
+		},
+	}},
+	{kind: 2, text: "cijfer", ids: [][]int32{}},
+	{text: "grades", words: [][]string{
+		{
+			"grades",
+			"grade",
+		},
+	}, ids: [][]int32{
+		{
+			1493,
+			1494,
+		},
+	}},
+	{text: "huiswerk", words: [][]string{
+		{
+			"huiswerk",
+		},
+	}, ids: [][]int32{
+		{
+			1495,
+		},
+	}},
+	{text: "homework", words: [][]string{
+		{
+			"homework",
+		},
+	}, ids: [][]int32{
+		{
+			1496,
+		},
+	}},
+	{kind: 2, text: "opdracht", ids: [][]int32{}},
+	{kind: 2, text: "assignment", ids: [][]int32{}},
+	{text: "leren", words: [][]string{
+		{
+			"leren",
+			"ler",
+		},
+	}, ids: [][]int32{
+		{
+			1497,
+			616,
+		},
+	}},
+	{kind: 4, text: "jaar halen", words: [][]string{
+		{
+			"jaar",
+			"jar",
+		},
+		{
+			"halen",
+			"hal",
+		},
+	}, ids: [][]int32{
+		{
+			1278,
+			1279,
+		},
+		{
+			626,
+			627,
+		},
+	}},
+	{kind: 4, text: "het jaar", words: [][]string{
+		{
+			"het",
+		},
+		{
+			"jaar",
+			"jar",
+		},
+	}, ids: [][]int32{
+		{
+			6,
+		},
+		{
+			1278,
+			1279,
+		},
+	}},
+	{kind: 4, text: "this year", words: [][]string{
+		{
+			"this",
+		},
+		{
+			"year",
+		},
+	}, ids: [][]int32{
+		{
+			927,
+		},
+		{
+			1293,
+		},
+	}},
 }, wordIdx: table[string, []int32]{keys: []string{
 	"112",
 	"aangerand",
@@ -16720,9 +18984,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"achtervolgd",
 	"afgepakt",
 	"afkomst",
+	"afraid",
 	"afscheidsbrief",
+	"aliv",
+	"alive",
+	"all",
 	"alleen",
+	"allema",
+	"allemaal",
+	"allemal",
 	"allen",
+	"alles",
+	"anyth",
+	"anything",
 	"apen",
 	"apengeluid",
 	"apengeluiden",
@@ -16737,7 +19011,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"autisme",
 	"autist",
 	"baa",
+	"baal",
 	"baas",
+	"bal",
+	"balen",
 	"bang",
 	"bankpa",
 	"bankpas",
@@ -16800,6 +19077,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"bullied",
 	"bully",
 	"bullying",
+	"burd",
+	"burden",
 	"bus",
 	"chantag",
 	"chantage",
@@ -16807,6 +19086,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"chef",
 	"clas",
 	"class",
+	"classes",
 	"classmat",
 	"classmate",
 	"classmates",
@@ -16817,25 +19097,34 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"coke",
 	"colleagu",
 	"colleague",
+	"colleg",
 	"collega",
+	"college",
 	"coming",
 	"concierg",
 	"concierge",
+	"cour",
+	"cours",
+	"course",
 	"dad",
 	"dakloo",
 	"dakloos",
 	"daklos",
 	"danger",
 	"dangerous",
+	"dead",
 	"deal",
 	"dealen",
 	"dealer",
 	"dealt",
+	"death",
 	"debat",
 	"debate",
 	"depressief",
 	"diefstal",
 	"dik",
+	"diploma",
+	"disappear",
 	"discord",
 	"discrimin",
 	"discriminati",
@@ -16851,7 +19140,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"discussion",
 	"docent",
 	"docenten",
+	"doei",
 	"donker",
+	"doorgaan",
+	"doorgan",
 	"doorgestuurd",
 	"dreig",
 	"dreigd",
@@ -16870,6 +19162,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"dwing",
 	"dwingen",
 	"dwong",
+	"dying",
 	"eenzaam",
 	"eenzam",
 	"eergerelateerd",
@@ -16882,6 +19175,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"elections",
 	"eng",
 	"euro",
+	"everyth",
+	"everything",
+	"exam",
+	"exams",
 	"excursi",
 	"excursie",
 	"facebok",
@@ -16908,9 +19205,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"forc",
 	"force",
 	"forced",
+	"forev",
+	"forever",
 	"foto",
 	"fraud",
 	"fraude",
+	"friend",
+	"friends",
 	"gang",
 	"gay",
 	"gaza",
@@ -16960,9 +19261,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gister",
 	"gisteravond",
 	"gisteren",
+	"gon",
+	"gone",
+	"goodby",
+	"goodbye",
 	"gooi",
 	"gooien",
 	"gooit",
+	"grade",
+	"grades",
 	"grapj",
 	"grapje",
 	"grapjes",
@@ -16972,9 +19279,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"grope",
 	"groped",
 	"gun",
+	"haat",
 	"haatbericht",
 	"haatberichten",
 	"handicap",
+	"hat",
+	"hate",
 	"help",
 	"hier",
 	"hit",
@@ -16986,6 +19296,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"holocaust",
 	"hom",
 	"home",
+	"homework",
 	"homo",
 	"homofob",
 	"homofobe",
@@ -16997,6 +19308,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hui",
 	"huidskleur",
 	"huis",
+	"huiswerk",
 	"hulp",
 	"hurt",
 	"inbraak",
@@ -17062,22 +19374,29 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"leidinggevend",
 	"leidinggevende",
 	"lelijk",
+	"ler",
 	"leraar",
 	"lerar",
 	"lerares",
+	"leren",
 	"les",
 	"lesbisch",
 	"lesbo",
 	"less",
 	"lessen",
+	"lev",
+	"leven",
 	"levensmo",
 	"levensmoe",
 	"lhbt",
 	"lichaam",
 	"licham",
+	"lif",
+	"life",
 	"ligg",
 	"liggen",
 	"ligt",
+	"living",
 	"lokaal",
 	"lokal",
 	"lone",
@@ -17087,6 +19406,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"marokkaans",
 	"marokkan",
 	"marokkanen",
+	"mbo",
 	"med",
 	"medestud",
 	"medestudent",
@@ -17108,12 +19428,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"mess",
 	"messen",
 	"metro",
+	"mezelf",
 	"migratieachtergrond",
+	"mijzelf",
 	"misbruikt",
 	"mishandel",
 	"mishandeld",
 	"mishandeling",
 	"mishandelt",
+	"modul",
+	"module",
+	"modules",
 	"moeder",
 	"mom",
 	"mongol",
@@ -17122,6 +19447,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"moslim",
 	"moslims",
 	"mother",
+	"myself",
 	"naakt",
 	"nakijk",
 	"nakijken",
@@ -17132,20 +19458,31 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"neger",
 	"negeren",
 	"negers",
+	"nergen",
+	"nergens",
 	"net",
 	"neuk",
 	"neuken",
+	"niemand",
 	"nieuw",
 	"nieuws",
 	"nikker",
+	"nobody",
 	"noos",
 	"noose",
 	"nos",
+	"noth",
+	"nothing",
 	"now",
+	"nowher",
+	"nowhere",
 	"nu",
 	"nud",
 	"nude",
 	"nudes",
+	"nutteloo",
+	"nutteloos",
+	"nuttelos",
 	"oekrain",
 	"oekraine",
 	"onbetaald",
@@ -17170,6 +19507,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opgeslot",
 	"opgesloten",
 	"opgespaard",
+	"opgev",
+	"opgeven",
 	"opkanker",
 	"opkankeren",
 	"opmerk",
@@ -17186,6 +19525,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"overdosis",
 	"overled",
 	"overleden",
+	"overstapp",
+	"overstappen",
 	"overur",
 	"overuren",
 	"overv",
@@ -17216,6 +19557,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"pest",
 	"pesten",
 	"piemel",
+	"pijn",
 	"pijp",
 	"pijpen",
 	"pill",
@@ -17228,6 +19570,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"pistol",
 	"pistool",
 	"placement",
+	"pointles",
+	"pointless",
 	"polarisati",
 	"polarisatie",
 	"polariser",
@@ -17242,9 +19586,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"posten",
 	"praktijkopleid",
 	"praktijkopleider",
+	"program",
+	"programm",
+	"programme",
 	"punch",
 	"punched",
 	"pupil",
+	"pvb",
+	"quit",
+	"quitting",
 	"racism",
 	"racisme",
 	"ram",
@@ -17256,8 +19606,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"religi",
 	"religie",
 	"religion",
+	"resit",
 	"restaur",
 	"restaurant",
+	"richt",
+	"richting",
+	"roc",
 	"rolstoel",
 	"rondgestuurd",
 	"ronsel",
@@ -17320,6 +19674,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"snapchat",
 	"snuif",
 	"somber",
+	"sorry",
 	"spaard",
 	"spaarde",
 	"spaart",
@@ -17352,6 +19707,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"steken",
 	"stelen",
 	"stepdad",
+	"sterv",
+	"sterven",
 	"stiefmoed",
 	"stiefmoeder",
 	"stiefvad",
@@ -17373,6 +19730,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"studente",
 	"studenten",
 	"studentes",
+	"studer",
+	"studeren",
+	"studi",
+	"studie",
 	"suicid",
 	"suicida",
 	"suicidaal",
@@ -17382,6 +19743,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"surinam",
 	"surinamer",
 	"surinamers",
+	"switch",
+	"switchen",
 	"tablet",
 	"tablets",
 	"tabletten",
@@ -17409,6 +19772,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"tied",
 	"tiet",
 	"tieten",
+	"tijdverspil",
+	"tijdverspill",
+	"tijdverspilling",
 	"tiktok",
 	"till",
 	"tillen",
@@ -17457,6 +19823,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"upskirt",
 	"vader",
 	"vak",
+	"vakken",
 	"vanavond",
 	"vandaag",
 	"vandag",
@@ -17470,6 +19837,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"vecht",
 	"vechten",
 	"vechtpartij",
+	"verdwijn",
+	"verdwijnen",
 	"verkiez",
 	"verkiezingen",
 	"verkocht",
@@ -17486,6 +19855,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"volg",
 	"volgen",
 	"volgt",
+	"voorgo",
+	"voorgoed",
+	"vriend",
+	"vrienden",
 	"vuurwap",
 	"vuurwapen",
 	"war",
@@ -17503,6 +19876,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"yesterday",
 	"youtub",
 	"youtube",
+	"zat",
 	"zelfbeschad",
 	"zelfbeschadig",
 	"zelfbeschadiging",
@@ -17510,6 +19884,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zelfdoding",
 	"zelfmoordactie",
 	"zelfmoordmissie",
+	"zinloo",
+	"zinloos",
+	"zinlos",
 	"zoen",
 	"zoenen",
 	"zogenaamd",
@@ -17566,13 +19943,43 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		327,
 	},
 	{
+		1162,
+	},
+	{
 		934,
 	},
 	{
-		304,
+		1088,
+	},
+	{
+		1088,
+	},
+	{
+		1127,
 	},
 	{
 		304,
+	},
+	{
+		1128,
+	},
+	{
+		1128,
+	},
+	{
+		1128,
+	},
+	{
+		304,
+	},
+	{
+		1127,
+	},
+	{
+		1130,
+	},
+	{
+		1130,
 	},
 	{
 		373,
@@ -17618,7 +20025,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		296,
 	},
 	{
+		1195,
+	},
+	{
 		296,
+	},
+	{
+		1195,
+		1196,
+	},
+	{
+		1196,
 	},
 	{
 		195,
@@ -17814,6 +20231,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		632,
 	},
 	{
+		1153,
+	},
+	{
+		1153,
+	},
+	{
 		755,
 	},
 	{
@@ -17833,6 +20256,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		734,
+		1229,
+	},
+	{
+		1229,
 	},
 	{
 		843,
@@ -17866,7 +20293,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		817,
 	},
 	{
+		1230,
+	},
+	{
 		298,
+	},
+	{
+		1230,
 	},
 	{
 		874,
@@ -17876,6 +20309,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		738,
+	},
+	{
+		1226,
+	},
+	{
+		1226,
+	},
+	{
+		1226,
 	},
 	{
 		175,
@@ -17896,6 +20338,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		457,
 	},
 	{
+		1092,
+	},
+	{
 		502,
 	},
 	{
@@ -17906,6 +20351,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		503,
+	},
+	{
+		1091,
 	},
 	{
 		398,
@@ -17922,6 +20370,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		663,
+	},
+	{
+		1238,
+	},
+	{
+		1118,
 	},
 	{
 		697,
@@ -17971,7 +20425,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		729,
 	},
 	{
+		1155,
+	},
+	{
 		683,
+	},
+	{
+		1103,
+	},
+	{
+		1103,
 	},
 	{
 		704,
@@ -18028,6 +20491,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1053,
 	},
 	{
+		1093,
+	},
+	{
 		673,
 	},
 	{
@@ -18062,6 +20528,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		554,
+	},
+	{
+		1129,
+	},
+	{
+		1129,
+	},
+	{
+		1233,
+		1234,
+	},
+	{
+		1234,
 	},
 	{
 		751,
@@ -18145,6 +20624,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1055,
 	},
 	{
+		1121,
+	},
+	{
+		1121,
+	},
+	{
 		713,
 	},
 	{
@@ -18152,6 +20637,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		534,
+	},
+	{
+		1139,
+	},
+	{
+		1139,
 	},
 	{
 		732,
@@ -18302,6 +20793,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1073,
 	},
 	{
+		1105,
+	},
+	{
+		1105,
+	},
+	{
+		1159,
+	},
+	{
+		1159,
+	},
+	{
 		190,
 	},
 	{
@@ -18309,6 +20812,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		191,
+	},
+	{
+		1243,
+	},
+	{
+		1243,
 	},
 	{
 		392,
@@ -18339,6 +20848,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		572,
 	},
 	{
+		1198,
+	},
+	{
 		422,
 	},
 	{
@@ -18346,6 +20858,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		354,
+	},
+	{
+		1198,
+		1213,
+	},
+	{
+		1213,
 	},
 	{
 		864,
@@ -18383,6 +20902,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		154,
 	},
 	{
+		1245,
+	},
+	{
 		344,
 		345,
 	},
@@ -18416,6 +20938,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		153,
+	},
+	{
+		1244,
 	},
 	{
 		865,
@@ -18618,6 +21143,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		662,
 	},
 	{
+		1248,
+	},
+	{
 		290,
 	},
 	{
@@ -18626,6 +21154,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		291,
+	},
+	{
+		1248,
 	},
 	{
 		726,
@@ -18643,6 +21174,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		727,
 	},
 	{
+		1086,
+	},
+	{
+		1086,
+	},
+	{
 		963,
 	},
 	{
@@ -18658,6 +21195,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		280,
 	},
 	{
+		1087,
+	},
+	{
+		1087,
+	},
+	{
 		999,
 	},
 	{
@@ -18665,6 +21208,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		998,
+	},
+	{
+		1089,
 	},
 	{
 		728,
@@ -18695,6 +21241,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		333,
+	},
+	{
+		1219,
 	},
 	{
 		1013,
@@ -18761,7 +21310,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		758,
 	},
 	{
+		1147,
+	},
+	{
 		361,
+	},
+	{
+		1148,
 	},
 	{
 		253,
@@ -18777,6 +21332,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		192,
+	},
+	{
+		1239,
+		1240,
+	},
+	{
+		1239,
+	},
+	{
+		1240,
 	},
 	{
 		167,
@@ -18802,6 +21367,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		176,
+	},
+	{
+		1149,
 	},
 	{
 		220,
@@ -18835,6 +21403,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		316,
 	},
 	{
+		1133,
+	},
+	{
+		1133,
+	},
+	{
 		1076,
 	},
 	{
@@ -18842,6 +21416,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		1058,
+	},
+	{
+		1135,
 	},
 	{
 		427,
@@ -18853,16 +21430,31 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		314,
 	},
 	{
-		995,
+		1136,
 	},
 	{
 		995,
 	},
 	{
 		995,
+	},
+	{
+		995,
+	},
+	{
+		1132,
+	},
+	{
+		1132,
 	},
 	{
 		863,
+	},
+	{
+		1134,
+	},
+	{
+		1134,
 	},
 	{
 		860,
@@ -18876,6 +21468,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		218,
+	},
+	{
+		1170,
+	},
+	{
+		1170,
+	},
+	{
+		1170,
 	},
 	{
 		415,
@@ -18950,6 +21551,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1018,
 	},
 	{
+		1199,
+	},
+	{
+		1199,
+	},
+	{
 		667,
 	},
 	{
@@ -18996,6 +21603,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		675,
+	},
+	{
+		1202,
+	},
+	{
+		1202,
 	},
 	{
 		449,
@@ -19089,6 +21702,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		261,
 	},
 	{
+		1161,
+	},
+	{
 		1057,
 	},
 	{
@@ -19124,6 +21740,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		834,
+	},
+	{
+		1205,
+	},
+	{
+		1205,
 	},
 	{
 		401,
@@ -19168,6 +21790,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		497,
 	},
 	{
+		1228,
+	},
+	{
+		1227,
+	},
+	{
+		1227,
+	},
+	{
 		579,
 		580,
 	},
@@ -19176,6 +21807,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		824,
+	},
+	{
+		1241,
+	},
+	{
+		1207,
+		1208,
+	},
+	{
+		1208,
 	},
 	{
 		311,
@@ -19213,10 +21854,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		428,
 	},
 	{
+		1237,
+	},
+	{
 		721,
 	},
 	{
 		721,
+	},
+	{
+		1224,
+	},
+	{
+		1224,
+	},
+	{
+		1220,
 	},
 	{
 		352,
@@ -19408,6 +22061,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		685,
 	},
 	{
+		1160,
+	},
+	{
 		1020,
 	},
 	{
@@ -19505,6 +22161,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		155,
 	},
 	{
+		1094,
+	},
+	{
+		1094,
+	},
+	{
 		826,
 	},
 	{
@@ -19573,6 +22235,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		288,
 	},
 	{
+		1223,
+	},
+	{
+		1223,
+	},
+	{
+		1222,
+	},
+	{
+		1222,
+	},
+	{
 		913,
 		914,
 	},
@@ -19600,6 +22274,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		376,
+	},
+	{
+		1201,
+	},
+	{
+		1201,
 	},
 	{
 		1007,
@@ -19688,6 +22368,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		236,
+	},
+	{
+		1218,
+	},
+	{
+		1218,
+	},
+	{
+		1218,
 	},
 	{
 		692,
@@ -19834,6 +22523,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		741,
+		1225,
+	},
+	{
+		1225,
 	},
 	{
 		303,
@@ -19873,6 +22566,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		583,
+	},
+	{
+		1117,
+	},
+	{
+		1117,
 	},
 	{
 		409,
@@ -19922,6 +22621,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		877,
+	},
+	{
+		1119,
+	},
+	{
+		1119,
+	},
+	{
+		1138,
+	},
+	{
+		1138,
 	},
 	{
 		571,
@@ -19976,6 +22687,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		701,
 	},
 	{
+		1197,
+	},
+	{
 		966,
 	},
 	{
@@ -19995,6 +22709,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		49,
+	},
+	{
+		1171,
+	},
+	{
+		1171,
+	},
+	{
+		1171,
 	},
 	{
 		240,
@@ -20046,6 +22769,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"bank",
 	"batterij",
 	"battery",
+	"be",
 	"beat",
 	"becaus",
 	"because",
@@ -20074,6 +22798,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"buitenlands",
 	"buitenlandse",
 	"caffeine",
+	"cant",
 	"collega",
 	"computer",
 	"controleert",
@@ -20089,7 +22814,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"dit",
 	"dod",
 	"dodelijk",
+	"don",
+	"done",
 	"dood",
+	"drop",
+	"dropping",
 	"durf",
 	"dying",
 	"echt",
@@ -20106,6 +22835,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"fake",
 	"famili",
 	"familie",
+	"fed",
 	"forc",
 	"forced",
 	"ga",
@@ -20115,13 +22845,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gat",
 	"gedwong",
 	"gedwongen",
+	"geef",
 	"geen",
+	"gef",
 	"gen",
 	"gesprek",
 	"gevaarlijk",
 	"gevaarlijke",
 	"gevar",
 	"ging",
+	"giv",
+	"give",
 	"go",
 	"going",
 	"gonna",
@@ -20129,6 +22863,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gooide",
 	"groepj",
 	"groepje",
+	"haal",
+	"hal",
 	"hand",
 	"hang",
 	"hangt",
@@ -20138,6 +22874,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"het",
 	"hit",
 	"hits",
+	"hoe",
 	"hour",
 	"hours",
 	"huiselijk",
@@ -20152,19 +22889,26 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"jaar",
 	"jar",
 	"jaren",
+	"kap",
 	"kapot",
+	"kapp",
+	"kappen",
 	"kijk",
 	"kijken",
 	"kijkt",
 	"kill",
 	"killed",
 	"killing",
+	"klaar",
+	"klar",
 	"koffi",
 	"koffie",
 	"kom",
 	"komen",
 	"komt",
 	"krijg",
+	"laatst",
+	"laatste",
 	"lach",
 	"lachen",
 	"lacht",
@@ -20190,10 +22934,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"make",
 	"making",
 	"me",
+	"meer",
 	"meisj",
 	"meisjes",
 	"meme",
 	"memes",
+	"mer",
 	"met",
 	"mezelf",
 	"mid",
@@ -20208,6 +22954,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"month",
 	"months",
 	"moord",
+	"mor",
+	"more",
+	"motivati",
+	"motivatie",
+	"much",
 	"my",
 	"naar",
 	"nacht",
@@ -20217,17 +22968,23 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"neer",
 	"nep",
 	"ner",
+	"never",
 	"niemand",
 	"niet",
+	"nik",
+	"niks",
 	"no",
 	"nooit",
 	"not",
+	"nut",
 	"omdat",
 	"onder",
 	"op",
 	"opdracht",
 	"opgeslot",
 	"opgesloten",
+	"ophoud",
+	"ophouden",
 	"opmerk",
 	"opmerkingen",
 	"other",
@@ -20242,6 +22999,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"phone",
 	"printer",
 	"quick",
+	"red",
+	"rid",
 	"right",
 	"roep",
 	"roepen",
@@ -20268,6 +23027,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"sexual",
 	"sexually",
 	"shoot",
+	"sick",
 	"slaan",
 	"slaat",
 	"slan",
@@ -20295,6 +23055,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"stat",
 	"sterf",
 	"stikte",
+	"stop",
+	"stopp",
+	"stoppen",
 	"student",
 	"studenten",
 	"sugar",
@@ -20306,6 +23069,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"tegen",
 	"telefoon",
 	"terug",
+	"the",
 	"this",
 	"threaten",
 	"threatened",
@@ -20323,6 +23087,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"towards",
 	"treat",
 	"treats",
+	"trek",
 	"tuss",
 	"tussen",
 	"twee",
@@ -20344,12 +23109,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"vorige",
 	"vrouw",
 	"vrouwen",
+	"waarom",
 	"wacht",
 	"wachten",
+	"wak",
+	"wake",
+	"wakker",
 	"wanna",
 	"want",
 	"was",
+	"wast",
+	"waste",
 	"weekend",
+	"weg",
 	"when",
 	"wil",
 	"wild",
@@ -20363,8 +23135,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zichzelf",
 	"zie",
 	"zijn",
+	"zin",
 	"zit",
 	"zitten",
+	"zo",
 	"zonder",
 	"zwar",
 	"zware",
@@ -20464,6 +23238,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		63,
 	},
 	{
+		1116,
+	},
+	{
 		581,
 	},
 	{
@@ -20509,9 +23286,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		961,
 		962,
+		1150,
 	},
 	{
 		979,
+		1151,
 	},
 	{
 		748,
@@ -20554,6 +23333,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		109,
+	},
+	{
+		1214,
 	},
 	{
 		780,
@@ -20612,6 +23394,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		120,
 	},
 	{
+		1206,
+	},
+	{
+		1206,
+	},
+	{
 		3,
 		4,
 		5,
@@ -20621,6 +23409,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		918,
 		919,
 		920,
+	},
+	{
+		1209,
+		1210,
+	},
+	{
+		1210,
 	},
 	{
 		137,
@@ -20641,6 +23436,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		807,
 		808,
 		954,
+		1152,
 	},
 	{
 		325,
@@ -20653,20 +23449,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		956,
 		957,
 		958,
+		1124,
+		1125,
 	},
 	{
 		956,
 		958,
+		1125,
 	},
 	{
 		975,
 		976,
+		1126,
 	},
 	{
 		856,
 		925,
 		939,
 		940,
+		1099,
 	},
 	{
 		687,
@@ -20685,6 +23486,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		133,
+	},
+	{
+		1211,
 	},
 	{
 		129,
@@ -20698,6 +23502,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		324,
+		1180,
+		1184,
+		1189,
 	},
 	{
 		897,
@@ -20720,12 +23527,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		128,
 	},
 	{
-		151,
-		437,
-		439,
-		453,
-		944,
-		968,
+		1200,
 	},
 	{
 		151,
@@ -20734,6 +23536,23 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		453,
 		944,
 		968,
+		1163,
+		1192,
+		1194,
+	},
+	{
+		1200,
+	},
+	{
+		151,
+		437,
+		439,
+		453,
+		944,
+		968,
+		1163,
+		1192,
+		1194,
 	},
 	{
 		424,
@@ -20754,7 +23573,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		609,
 	},
 	{
+		1215,
+	},
+	{
+		1215,
+	},
+	{
 		369,
+		1104,
 	},
 	{
 		82,
@@ -20777,6 +23603,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		840,
 	},
 	{
+		1187,
+		1188,
+	},
+	{
+		1187,
+		1188,
+	},
+	{
 		279,
 		301,
 	},
@@ -20794,9 +23628,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		84,
+		1165,
+		1166,
 	},
 	{
 		945,
+		1167,
+		1250,
 	},
 	{
 		582,
@@ -20804,6 +23642,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		582,
+	},
+	{
+		1112,
 	},
 	{
 		452,
@@ -20869,17 +23710,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		1038,
+		1249,
 	},
 	{
 		1038,
 		1039,
+		1249,
 	},
 	{
 		1039,
 	},
 	{
+		1176,
+	},
+	{
 		69,
 		70,
+	},
+	{
+		1177,
+	},
+	{
+		1177,
 	},
 	{
 		243,
@@ -20909,6 +23761,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		972,
 	},
 	{
+		1174,
+		1175,
+	},
+	{
+		1174,
+		1175,
+	},
+	{
 		466,
 	},
 	{
@@ -20916,6 +23776,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		869,
+		1185,
 	},
 	{
 		869,
@@ -20926,6 +23787,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		484,
+	},
+	{
+		1156,
+		1157,
+	},
+	{
+		1156,
+		1157,
 	},
 	{
 		635,
@@ -20950,6 +23819,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		1046,
 		1083,
+		1158,
 	},
 	{
 		464,
@@ -21016,6 +23886,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		895,
 	},
 	{
+		1142,
+	},
+	{
 		357,
 	},
 	{
@@ -21028,6 +23901,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		669,
 		670,
+	},
+	{
+		1142,
 	},
 	{
 		141,
@@ -21089,6 +23965,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		116,
 	},
 	{
+		1143,
+	},
+	{
+		1143,
+	},
+	{
+		1193,
+	},
+	{
+		1193,
+	},
+	{
+		1115,
+	},
+	{
 		800,
 		813,
 	},
@@ -21117,6 +24008,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		576,
 	},
 	{
+		1123,
+	},
+	{
 		478,
 		655,
 		936,
@@ -21133,20 +24027,43 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		923,
 		926,
 		1060,
+		1100,
+		1101,
+		1102,
+		1140,
+		1144,
+	},
+	{
+		1131,
+	},
+	{
+		1131,
 	},
 	{
 		454,
 		984,
 		990,
+		1137,
+		1203,
+		1216,
 	},
 	{
 		927,
+		1122,
 	},
 	{
 		444,
 		977,
 		987,
 		988,
+		1114,
+		1141,
+		1145,
+		1146,
+	},
+	{
+		1168,
+		1169,
 	},
 	{
 		338,
@@ -21180,6 +24097,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		146,
+	},
+	{
+		1182,
+	},
+	{
+		1182,
 	},
 	{
 		248,
@@ -21226,6 +24149,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		531,
+	},
+	{
+		1190,
+	},
+	{
+		1108,
 	},
 	{
 		862,
@@ -21327,6 +24256,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		119,
 	},
 	{
+		1212,
+	},
+	{
 		24,
 		875,
 	},
@@ -21423,6 +24355,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		71,
 	},
 	{
+		1179,
+	},
+	{
+		1178,
+	},
+	{
+		1178,
+	},
+	{
 		836,
 		847,
 	},
@@ -21466,8 +24407,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		368,
 	},
 	{
+		1204,
+	},
+	{
 		686,
 		1085,
+		1251,
 	},
 	{
 		797,
@@ -21524,6 +24469,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		370,
 	},
 	{
+		1186,
+	},
+	{
 		848,
 		849,
 	},
@@ -21550,6 +24498,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		942,
 		953,
 		970,
+		1107,
 	},
 	{
 		21,
@@ -21581,6 +24530,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		905,
 		943,
 		969,
+		1120,
 	},
 	{
 		891,
@@ -21588,6 +24538,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		905,
 		943,
 		969,
+		1120,
 	},
 	{
 		1037,
@@ -21603,11 +24554,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		358,
 	},
 	{
+		1172,
+		1173,
+	},
+	{
 		597,
 		892,
 	},
 	{
 		597,
+	},
+	{
+		1098,
+	},
+	{
+		1098,
+	},
+	{
+		1097,
 	},
 	{
 		974,
@@ -21626,7 +24590,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		55,
 	},
 	{
+		1217,
+	},
+	{
+		1217,
+	},
+	{
 		471,
+	},
+	{
+		1106,
 	},
 	{
 		1049,
@@ -21637,6 +24610,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		916,
 		922,
 		924,
+		1181,
+		1183,
 	},
 	{
 		1063,
@@ -21647,9 +24622,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		980,
 		981,
+		1110,
 	},
 	{
 		921,
+		1109,
 	},
 	{
 		1047,
@@ -21672,10 +24649,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		959,
 		960,
+		1191,
 	},
 	{
 		871,
 		893,
+	},
+	{
+		1164,
 	},
 	{
 		72,
@@ -21686,6 +24667,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		228,
+	},
+	{
+		1111,
 	},
 	{
 		438,
@@ -21728,6 +24712,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{text: "pesterij", pat: 624},
 	{text: "honkbalknuppel", pat: 887},
 	{text: "zelfmoord", pat: 911},
+	{text: "dood", pat: 1090},
+	{text: "suicide", pat: 1095},
+	{text: "kill", pat: 1096},
+	{text: "bridge", pat: 1113},
+	{text: "afscheid", pat: 1154},
+	{text: "opleiding", pat: 1221},
+	{text: "toets", pat: 1231},
+	{text: "examen", pat: 1232},
+	{text: "tentamen", pat: 1235},
+	{text: "herkansing", pat: 1236},
+	{text: "cijfer", pat: 1242},
+	{text: "opdracht", pat: 1246},
+	{text: "assignment", pat: 1247},
 }, suffixes: []affix{
 	{text: "app", pat: 696},
 }, allKeys: []string{
@@ -21759,15 +24756,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"afgepakt",
 	"afkomst",
 	"afraid",
+	"afscheid",
 	"afscheidsbrief",
+	"again",
 	"ago",
 	"al",
 	"albert",
+	"aliv",
+	"alive",
 	"all",
 	"alleen",
+	"allema",
+	"allemaal",
+	"allemal",
 	"allen",
+	"alles",
 	"als",
 	"alsof",
+	"altijd",
 	"am",
 	"ander",
 	"andere",
@@ -21775,16 +24781,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"antisemit",
 	"anymor",
 	"anymore",
+	"anyth",
+	"anything",
 	"apen",
 	"apengeluid",
 	"apengeluiden",
 	"app",
 	"appj",
 	"appjes",
+	"around",
 	"as",
 	"ass",
 	"assault",
 	"assaulted",
+	"assignment",
 	"at",
 	"attack",
 	"attacked",
@@ -21793,8 +24803,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"autisme",
 	"autist",
 	"baa",
+	"baal",
 	"baas",
 	"back",
+	"bal",
+	"balen",
 	"bang",
 	"bank",
 	"bankpa",
@@ -21870,6 +24883,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"bought",
 	"bpv",
 	"break",
+	"bridge",
 	"broer",
 	"brother",
 	"brug",
@@ -21887,14 +24901,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"bullied",
 	"bully",
 	"bullying",
+	"burd",
+	"burden",
 	"bus",
+	"cant",
 	"chantag",
 	"chantage",
 	"chat",
 	"chef",
 	"child",
+	"cijfer",
 	"clas",
 	"class",
+	"classes",
 	"classmat",
 	"classmate",
 	"classmates",
@@ -21905,7 +24924,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"coke",
 	"colleagu",
 	"colleague",
+	"colleg",
 	"collega",
+	"college",
 	"coming",
 	"concierg",
 	"concierge",
@@ -21913,6 +24934,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"count",
 	"country",
 	"counts",
+	"cour",
+	"cours",
+	"course",
 	"cut",
 	"daar",
 	"dad",
@@ -21921,10 +24945,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"dakloo",
 	"dakloos",
 	"daklos",
+	"dan",
 	"danger",
 	"dangerous",
 	"dar",
 	"dat",
+	"day",
 	"de",
 	"dead",
 	"deadname",
@@ -21932,6 +24958,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"dealen",
 	"dealer",
 	"dealt",
+	"death",
 	"debat",
 	"debate",
 	"deepfake",
@@ -21947,6 +24974,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"dik",
 	"ding",
 	"dingen",
+	"diploma",
+	"disappear",
 	"discord",
 	"discrimin",
 	"discriminate",
@@ -21962,14 +24991,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"discussies",
 	"discussion",
 	"dit",
+	"do",
 	"docent",
 	"docenten",
 	"dod",
+	"doe",
+	"doei",
 	"doen",
+	"don",
+	"done",
 	"donker",
 	"dood",
 	"doodmak",
 	"doodmaken",
+	"doorgaan",
+	"doorgan",
 	"doorgestuurd",
 	"doz",
 	"dozen",
@@ -21981,6 +25017,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"dreigen",
 	"dreigt",
 	"drink",
+	"drop",
+	"dropping",
 	"drug",
 	"drugged",
 	"drugs",
@@ -21994,6 +25032,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"dwing",
 	"dwingen",
 	"dwong",
+	"dying",
 	"een",
 	"eenzaam",
 	"eenzam",
@@ -22019,8 +25058,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"eran",
 	"ergen",
 	"ergens",
+	"erme",
+	"ermee",
 	"eten",
 	"euro",
+	"everyth",
+	"everything",
+	"exam",
+	"examen",
+	"exams",
 	"excursi",
 	"excursie",
 	"facebok",
@@ -22031,6 +25077,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"familie",
 	"family",
 	"father",
+	"fed",
 	"feest",
 	"feestj",
 	"feestje",
@@ -22049,9 +25096,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"forc",
 	"force",
 	"forced",
+	"forev",
+	"forever",
 	"foto",
 	"fraud",
 	"fraude",
+	"friend",
+	"friends",
 	"fun",
 	"ga",
 	"gaan",
@@ -22069,7 +25120,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"geduwd",
 	"gedwong",
 	"gedwongen",
+	"geef",
 	"geen",
+	"gef",
 	"gehamsterd",
 	"gehandicapt",
 	"geil",
@@ -22124,12 +25177,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gister",
 	"gisteravond",
 	"gisteren",
+	"giv",
+	"give",
 	"go",
+	"gon",
+	"gone",
+	"goodby",
+	"goodbye",
 	"gooi",
 	"gooid",
 	"gooide",
 	"gooien",
 	"gooit",
+	"grade",
+	"grades",
 	"grapj",
 	"grapje",
 	"grapjes",
@@ -22141,7 +25202,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"grope",
 	"groped",
 	"gun",
+	"haal",
 	"haar",
+	"haat",
 	"haatbericht",
 	"haatberichten",
 	"hal",
@@ -22152,6 +25215,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hangt",
 	"har",
 	"harm",
+	"hat",
 	"hate",
 	"hates",
 	"heeft",
@@ -22164,6 +25228,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"help",
 	"her",
 	"here",
+	"herkansing",
 	"herself",
 	"het",
 	"hier",
@@ -22173,10 +25238,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hoard",
 	"hoarded",
 	"hoarding",
+	"hoe",
 	"hoer",
 	"holocaust",
 	"hom",
 	"home",
+	"homework",
 	"homo",
 	"homofob",
 	"homofobe",
@@ -22192,6 +25259,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"huidskleur",
 	"huis",
 	"huiselijk",
+	"huiswerk",
 	"hulp",
 	"hurt",
 	"huwelijk",
@@ -22229,11 +25297,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"joints",
 	"jong",
 	"jood",
+	"just",
 	"kankerjod",
 	"kankerjood",
 	"kant",
 	"kantin",
 	"kantine",
+	"kap",
+	"kapp",
+	"kappen",
 	"kid",
 	"kijk",
 	"kijken",
@@ -22275,6 +25347,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"koord",
 	"krijg",
 	"kutmarokkaan",
+	"laatst",
+	"laatste",
 	"lach",
 	"lachen",
 	"lachga",
@@ -22302,6 +25376,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"leraar",
 	"lerar",
 	"lerares",
+	"leren",
 	"les",
 	"lesbisch",
 	"lesbo",
@@ -22330,6 +25405,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"lokal",
 	"lone",
 	"lonely",
+	"longer",
 	"loop",
 	"lop",
 	"los",
@@ -22351,6 +25427,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"marokkanen",
 	"marriag",
 	"marriage",
+	"mbo",
 	"me",
 	"med",
 	"medestud",
@@ -22365,6 +25442,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"medicijn",
 	"medicijnen",
 	"meds",
+	"mee",
 	"meer",
 	"meisj",
 	"meisje",
@@ -22396,6 +25474,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"mishandelt",
 	"miss",
 	"missen",
+	"modul",
+	"module",
+	"modules",
 	"moeder",
 	"moet",
 	"mom",
@@ -22406,11 +25487,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"month",
 	"months",
 	"moord",
+	"mor",
+	"more",
 	"morn",
 	"morning",
 	"moslim",
 	"moslims",
 	"mother",
+	"motiv",
+	"motivati",
+	"motivatie",
+	"motivation",
+	"much",
 	"mul",
 	"mule",
 	"my",
@@ -22437,9 +25525,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"negers",
 	"nep",
 	"ner",
+	"nergen",
+	"nergens",
 	"net",
 	"neuk",
 	"neuken",
+	"never",
 	"niemand",
 	"niet",
 	"niets",
@@ -22450,6 +25541,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"nikker",
 	"niks",
 	"no",
+	"nobody",
+	"nog",
 	"nooit",
 	"noos",
 	"noose",
@@ -22458,10 +25551,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"noth",
 	"nothing",
 	"now",
+	"nowher",
+	"nowhere",
 	"nu",
 	"nud",
 	"nude",
 	"nudes",
+	"nut",
+	"nutteloo",
+	"nutteloos",
+	"nuttelos",
 	"oekrain",
 	"oekraine",
 	"of",
@@ -22470,6 +25569,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"omdat",
 	"omgaan",
 	"omgan",
+	"on",
 	"onbetaald",
 	"onder",
 	"onderl",
@@ -22477,9 +25577,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ondermijn",
 	"ondermijning",
 	"onderweg",
+	"one",
 	"ongewenst",
 	"onlin",
 	"online",
+	"only",
 	"ontslaan",
 	"ontslag",
 	"ontslagen",
@@ -22493,18 +25595,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"oosten",
 	"op",
 	"opa",
+	"opdracht",
 	"opgehang",
 	"opgehangen",
 	"opgepot",
 	"opgeslot",
 	"opgesloten",
 	"opgespaard",
+	"opgev",
+	"opgeven",
 	"ophang",
 	"ophangen",
+	"ophoud",
+	"ophouden",
 	"opkanker",
 	"opkankeren",
 	"opknop",
 	"opknopen",
+	"opleiding",
 	"opmerk",
 	"opmerkingen",
 	"opspar",
@@ -22516,6 +25624,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"oude",
 	"ouder",
 	"ouders",
+	"out",
 	"over",
 	"overdos",
 	"overdose",
@@ -22523,6 +25632,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"overdosis",
 	"overled",
 	"overleden",
+	"overstapp",
+	"overstappen",
 	"overur",
 	"overuren",
 	"overv",
@@ -22559,6 +25670,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"pics",
 	"piemel",
 	"piet",
+	"pijn",
 	"pijp",
 	"pijpen",
 	"pill",
@@ -22574,6 +25686,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"plek",
 	"plekken",
 	"point",
+	"pointles",
+	"pointless",
 	"polarisati",
 	"polarisatie",
 	"polariser",
@@ -22588,10 +25702,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"posten",
 	"praktijkopleid",
 	"praktijkopleider",
+	"program",
+	"programm",
+	"programme",
+	"puf",
 	"punch",
 	"punched",
 	"pupil",
+	"pvb",
 	"quick",
+	"quit",
+	"quitting",
 	"racism",
 	"racisme",
 	"racist",
@@ -22602,12 +25723,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"raped",
 	"ready",
 	"reason",
+	"red",
 	"religi",
 	"religie",
 	"religion",
+	"resit",
 	"restaur",
 	"restaurant",
+	"richt",
+	"richting",
+	"rid",
 	"right",
+	"roc",
 	"roep",
 	"roepen",
 	"rok",
@@ -22642,6 +25769,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"schol",
 	"schold",
 	"school",
+	"schooldag",
 	"schoolplein",
 	"schoonmak",
 	"schoonmaken",
@@ -22673,6 +25801,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"shoot",
 	"shooter",
 	"shooting",
+	"sick",
 	"siss",
 	"sissen",
 	"sla",
@@ -22699,6 +25828,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"somber",
 	"someth",
 	"something",
+	"sorry",
 	"spaar",
 	"spaard",
 	"spaarde",
@@ -22738,6 +25868,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"steken",
 	"stelen",
 	"stepdad",
+	"sterv",
+	"sterven",
 	"stiefmoed",
 	"stiefmoeder",
 	"stiefvad",
@@ -22749,6 +25881,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"stol",
 	"stole",
 	"stolen",
+	"stop",
+	"stopp",
+	"stoppen",
 	"story",
 	"straat",
 	"strat",
@@ -22760,6 +25895,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"studenten",
 	"studentes",
 	"students",
+	"studer",
+	"studeren",
+	"studi",
+	"studie",
 	"stur",
 	"sturen",
 	"suicid",
@@ -22771,6 +25910,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"surinam",
 	"surinamer",
 	"surinamers",
+	"switch",
+	"switchen",
 	"tablet",
 	"tablets",
 	"tabletten",
@@ -22790,9 +25931,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"telefon",
 	"telefoon",
 	"telegram",
+	"tentamen",
 	"terrorist",
 	"terroristen",
 	"terug",
+	"than",
 	"the",
 	"this",
 	"threat",
@@ -22808,10 +25951,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"tied",
 	"tiet",
 	"tieten",
+	"tijdverspil",
+	"tijdverspill",
+	"tijdverspilling",
 	"tiktok",
 	"till",
 	"tillen",
+	"tim",
+	"time",
 	"to",
+	"toch",
 	"today",
 	"toen",
 	"toet",
@@ -22837,6 +25986,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"treat",
 	"treats",
 	"trein",
+	"trek",
 	"trouw",
 	"trouwen",
 	"turk",
@@ -22877,6 +26027,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"uur",
 	"vader",
 	"vak",
+	"vakken",
 	"valt",
 	"van",
 	"vanavond",
@@ -22893,6 +26044,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"vechten",
 	"vechtpartij",
 	"veilig",
+	"verdwijn",
+	"verdwijnen",
 	"verkiez",
 	"verkiezingen",
 	"verkocht",
@@ -22920,25 +26073,35 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"volgende",
 	"volgt",
 	"voor",
+	"voorgo",
+	"voorgoed",
 	"vor",
 	"vorig",
 	"vorige",
+	"vriend",
+	"vrienden",
 	"vrouw",
 	"vrouwen",
 	"vuurwap",
 	"vuurwapen",
+	"waarom",
 	"wacht",
 	"wachten",
+	"wak",
+	"wake",
 	"wakker",
 	"wanna",
 	"want",
 	"wapen",
 	"war",
 	"was",
+	"wast",
+	"waste",
 	"wat",
 	"week",
 	"weekend",
 	"weet",
+	"weg",
 	"wegrenn",
 	"wegrennen",
 	"wek",
@@ -22960,6 +26123,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"will",
 	"willen",
 	"wish",
+	"with",
 	"without",
 	"witwass",
 	"witwassen",
@@ -22993,6 +26157,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zinlos",
 	"zit",
 	"zitten",
+	"zo",
 	"zoen",
 	"zoenen",
 	"zogenaamd",
@@ -23039,27 +26204,38 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"afkomst",
 	"afraid",
 	"afscheidsbrief",
+	"again",
 	"ago",
 	"al",
 	"alarm",
 	"albert",
+	"aliv",
+	"alive",
 	"all",
 	"alleen",
+	"allema",
+	"allemaal",
+	"allemal",
 	"allen",
+	"alles",
 	"als",
 	"alsof",
+	"altijd",
 	"am",
 	"ander",
 	"andere",
 	"anders",
 	"anymor",
 	"anymore",
+	"anyth",
+	"anything",
 	"apen",
 	"apengeluid",
 	"apengeluiden",
 	"app",
 	"appj",
 	"appjes",
+	"around",
 	"as",
 	"ass",
 	"assault",
@@ -23072,8 +26248,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"autisme",
 	"autist",
 	"baa",
+	"baal",
 	"baas",
 	"back",
+	"bal",
+	"balen",
 	"bang",
 	"bank",
 	"bankpa",
@@ -23170,10 +26349,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"bullied",
 	"bully",
 	"bullying",
+	"burd",
+	"burden",
 	"bus",
 	"cafeine",
 	"caffeine",
 	"call",
+	"cant",
 	"chantag",
 	"chantage",
 	"chat",
@@ -23181,6 +26363,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"child",
 	"clas",
 	"class",
+	"classes",
 	"classmat",
 	"classmate",
 	"classmates",
@@ -23192,7 +26375,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"coke",
 	"colleagu",
 	"colleague",
+	"colleg",
 	"collega",
+	"college",
 	"coming",
 	"computer",
 	"concierg",
@@ -23201,6 +26386,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"count",
 	"country",
 	"counts",
+	"cour",
+	"cours",
+	"course",
 	"cut",
 	"daar",
 	"dad",
@@ -23209,16 +26397,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"dakloo",
 	"dakloos",
 	"daklos",
+	"dan",
 	"danger",
 	"dangerous",
 	"dar",
 	"dat",
+	"day",
 	"de",
 	"dead",
 	"deal",
 	"dealen",
 	"dealer",
 	"dealt",
+	"death",
 	"debat",
 	"debate",
 	"depressief",
@@ -23233,6 +26424,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"dik",
 	"ding",
 	"dingen",
+	"diploma",
+	"disappear",
 	"discord",
 	"discrimin",
 	"discriminati",
@@ -23248,15 +26441,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"discussion",
 	"dit",
 	"dm",
+	"do",
 	"docent",
 	"docenten",
 	"dod",
 	"dodelijk",
+	"doe",
+	"doei",
 	"doen",
+	"don",
+	"done",
 	"donker",
 	"dood",
 	"doodmak",
 	"doodmaken",
+	"doorgaan",
+	"doorgan",
 	"doorgestuurd",
 	"doz",
 	"dozen",
@@ -23268,6 +26468,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"dreigen",
 	"dreigt",
 	"drink",
+	"drop",
+	"dropping",
 	"drug",
 	"drugged",
 	"drugs",
@@ -23310,8 +26512,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"eran",
 	"ergen",
 	"ergens",
+	"erme",
+	"ermee",
 	"eten",
 	"euro",
+	"everyth",
+	"everything",
+	"exam",
+	"exams",
 	"excursi",
 	"excursie",
 	"facebok",
@@ -23322,6 +26530,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"familie",
 	"family",
 	"father",
+	"fed",
 	"feest",
 	"feestj",
 	"feestje",
@@ -23343,10 +26552,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"forc",
 	"force",
 	"forced",
+	"forev",
+	"forever",
 	"fortnite",
 	"foto",
 	"fraud",
 	"fraude",
+	"friend",
+	"friends",
 	"fun",
 	"ga",
 	"gaan",
@@ -23364,7 +26577,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"geduwd",
 	"gedwong",
 	"gedwongen",
+	"geef",
 	"geen",
+	"gef",
 	"gegaan",
 	"gehamsterd",
 	"gehandicapt",
@@ -23423,15 +26638,23 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gister",
 	"gisteravond",
 	"gisteren",
+	"giv",
+	"give",
 	"go",
 	"goed",
 	"going",
+	"gon",
+	"gone",
 	"gonna",
+	"goodby",
+	"goodbye",
 	"gooi",
 	"gooid",
 	"gooide",
 	"gooien",
 	"gooit",
+	"grade",
+	"grades",
 	"grapj",
 	"grapje",
 	"grapjes",
@@ -23443,7 +26666,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"grope",
 	"groped",
 	"gun",
+	"haal",
 	"haar",
+	"haat",
 	"haatbericht",
 	"haatberichten",
 	"hal",
@@ -23454,6 +26679,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hangt",
 	"har",
 	"harm",
+	"hat",
 	"hate",
 	"hates",
 	"heeft",
@@ -23478,10 +26704,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hoard",
 	"hoarded",
 	"hoarding",
+	"hoe",
 	"hoer",
 	"holocaust",
 	"hom",
 	"home",
+	"homework",
 	"homo",
 	"homofob",
 	"homofobe",
@@ -23497,6 +26725,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"huidskleur",
 	"huis",
 	"huiselijk",
+	"huiswerk",
 	"hulp",
 	"hurt",
 	"huwelijk",
@@ -23533,12 +26762,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"joints",
 	"jong",
 	"jood",
+	"just",
 	"kankerjod",
 	"kankerjood",
 	"kant",
 	"kantin",
 	"kantine",
+	"kap",
 	"kapot",
+	"kapp",
+	"kappen",
 	"kapstok",
 	"kid",
 	"kijk",
@@ -23581,6 +26814,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"kont",
 	"koord",
 	"krijg",
+	"laatst",
+	"laatste",
 	"lach",
 	"lachen",
 	"lachga",
@@ -23612,6 +26847,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"leraar",
 	"lerar",
 	"lerares",
+	"leren",
 	"les",
 	"lesbisch",
 	"lesbo",
@@ -23644,6 +26880,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"lokal",
 	"lone",
 	"lonely",
+	"longer",
 	"loop",
 	"lop",
 	"los",
@@ -23665,6 +26902,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"marokkanen",
 	"marriag",
 	"marriage",
+	"mbo",
 	"me",
 	"med",
 	"medestud",
@@ -23679,6 +26917,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"medicijn",
 	"medicijnen",
 	"meds",
+	"mee",
 	"meer",
 	"meisj",
 	"meisje",
@@ -23713,6 +26952,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"miss",
 	"missen",
 	"mobiel",
+	"modul",
+	"module",
+	"modules",
 	"moeder",
 	"moet",
 	"mom",
@@ -23723,11 +26965,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"month",
 	"months",
 	"moord",
+	"mor",
+	"more",
 	"morn",
 	"morning",
 	"moslim",
 	"moslims",
 	"mother",
+	"motiv",
+	"motivati",
+	"motivatie",
+	"motivation",
+	"much",
 	"mul",
 	"mule",
 	"my",
@@ -23753,10 +27002,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"negers",
 	"nep",
 	"ner",
+	"nergen",
 	"nergens",
 	"net",
 	"neuk",
 	"neuken",
+	"never",
 	"niemand",
 	"niet",
 	"niets",
@@ -23767,6 +27018,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"nikker",
 	"niks",
 	"no",
+	"nobody",
+	"nog",
 	"nooit",
 	"noos",
 	"noose",
@@ -23775,10 +27028,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"noth",
 	"nothing",
 	"now",
+	"nowher",
+	"nowhere",
 	"nu",
 	"nud",
 	"nude",
 	"nudes",
+	"nut",
+	"nutteloo",
+	"nutteloos",
+	"nuttelos",
 	"oekrain",
 	"oekraine",
 	"of",
@@ -23795,9 +27054,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ondermijn",
 	"ondermijning",
 	"onderweg",
+	"one",
 	"ongewenst",
 	"onlin",
 	"online",
+	"only",
 	"ontslaan",
 	"ontslag",
 	"ontslagen",
@@ -23818,8 +27079,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opgeslot",
 	"opgesloten",
 	"opgespaard",
+	"opgev",
+	"opgeven",
 	"ophang",
 	"ophangen",
+	"ophoud",
+	"ophouden",
 	"opkanker",
 	"opkankeren",
 	"opknop",
@@ -23835,6 +27100,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"oude",
 	"ouder",
 	"ouders",
+	"out",
 	"over",
 	"overdos",
 	"overdose",
@@ -23843,6 +27109,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"overdosis",
 	"overled",
 	"overleden",
+	"overstapp",
+	"overstappen",
 	"overur",
 	"overuren",
 	"overv",
@@ -23880,6 +27148,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"pics",
 	"piemel",
 	"piet",
+	"pijn",
 	"pijp",
 	"pijpen",
 	"pill",
@@ -23895,6 +27164,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"plek",
 	"plekken",
 	"point",
+	"pointles",
+	"pointless",
 	"polarisati",
 	"polarisatie",
 	"polariser",
@@ -23910,11 +27181,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"praktijkopleid",
 	"praktijkopleider",
 	"printer",
+	"program",
+	"programm",
+	"programme",
+	"puf",
 	"punch",
 	"punched",
 	"pupil",
 	"pure",
+	"pvb",
 	"quick",
+	"quit",
+	"quitting",
 	"racism",
 	"racisme",
 	"ram",
@@ -23924,12 +27202,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"raped",
 	"ready",
 	"reason",
+	"red",
 	"religi",
 	"religie",
 	"religion",
+	"resit",
 	"restaur",
 	"restaurant",
+	"richt",
+	"richting",
+	"rid",
 	"right",
+	"roc",
 	"roep",
 	"roepen",
 	"rok",
@@ -23967,6 +27251,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"schol",
 	"schold",
 	"school",
+	"schooldag",
 	"schoolplein",
 	"schoonmak",
 	"schoonmaken",
@@ -24000,6 +27285,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"shooter",
 	"shooting",
 	"shot",
+	"sick",
 	"siss",
 	"sissen",
 	"sla",
@@ -24027,6 +27313,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"somber",
 	"someth",
 	"something",
+	"sorry",
 	"spaar",
 	"spaard",
 	"spaarde",
@@ -24069,6 +27356,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"stelen",
 	"stepdad",
 	"sterf",
+	"sterv",
 	"sterven",
 	"stiefmoed",
 	"stiefmoeder",
@@ -24082,6 +27370,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"stol",
 	"stole",
 	"stolen",
+	"stop",
+	"stopp",
+	"stoppen",
 	"story",
 	"straat",
 	"strat",
@@ -24093,6 +27384,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"studenten",
 	"studentes",
 	"students",
+	"studer",
+	"studeren",
+	"studi",
+	"studie",
 	"stur",
 	"sturen",
 	"sugar",
@@ -24106,6 +27401,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"surinam",
 	"surinamer",
 	"surinamers",
+	"switch",
+	"switchen",
 	"tablet",
 	"tablets",
 	"tabletten",
@@ -24130,6 +27427,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"terroristen",
 	"terug",
 	"text",
+	"than",
 	"the",
 	"their",
 	"this",
@@ -24146,10 +27444,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"tied",
 	"tiet",
 	"tieten",
+	"tijdverspil",
+	"tijdverspill",
+	"tijdverspilling",
 	"tiktok",
 	"till",
 	"tillen",
+	"tim",
+	"time",
 	"to",
+	"toch",
 	"today",
 	"toen",
 	"toet",
@@ -24175,6 +27479,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"treat",
 	"treats",
 	"trein",
+	"trek",
 	"trouw",
 	"trouwen",
 	"turk",
@@ -24215,6 +27520,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"uur",
 	"vader",
 	"vak",
+	"vakken",
 	"valorant",
 	"valt",
 	"van",
@@ -24232,6 +27538,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"vechten",
 	"vechtpartij",
 	"veilig",
+	"verdwijn",
+	"verdwijnen",
 	"verkiez",
 	"verkiezingen",
 	"verkocht",
@@ -24262,24 +27570,34 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"volgende",
 	"volgt",
 	"voor",
+	"voorgo",
+	"voorgoed",
 	"vor",
 	"vorig",
 	"vorige",
+	"vriend",
+	"vrienden",
 	"vrouw",
 	"vrouwen",
 	"vuurwap",
 	"vuurwapen",
+	"waarom",
 	"wacht",
 	"wachten",
+	"wak",
+	"wake",
 	"wakker",
 	"wanna",
 	"want",
 	"war",
 	"was",
+	"wast",
+	"waste",
 	"wat",
 	"week",
 	"weekend",
 	"weet",
+	"weg",
 	"wegrenn",
 	"wegrennen",
 	"wek",
@@ -24301,6 +27619,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"will",
 	"willen",
 	"wish",
+	"with",
 	"without",
 	"witwass",
 	"witwassen",
@@ -24384,27 +27703,38 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	428,
 	176,
 	1149,
+	1369,
 	1295,
 	1224,
 	33,
 	961,
+	1345,
+	1344,
 	1185,
 	370,
+	1373,
+	1371,
+	1372,
 	371,
+	1370,
 	31,
 	867,
+	1365,
 	20,
 	483,
 	523,
 	482,
 	1189,
 	1188,
+	1377,
+	1376,
 	486,
 	417,
 	416,
 	871,
 	950,
 	949,
+	1357,
 	1302,
 	297,
 	1274,
@@ -24417,8 +27747,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	501,
 	500,
 	395,
+	1429,
 	393,
 	476,
+	1430,
+	1431,
 	257,
 	706,
 	703,
@@ -24515,10 +27848,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	850,
 	852,
 	853,
+	1394,
+	1393,
 	1009,
 	116,
 	122,
 	88,
+	1454,
 	346,
 	345,
 	957,
@@ -24526,6 +27862,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1303,
 	986,
 	985,
+	1482,
 	1063,
 	1062,
 	1064,
@@ -24537,7 +27874,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	679,
 	1031,
 	1030,
+	1484,
 	397,
+	1483,
 	1104,
 	123,
 	994,
@@ -24546,6 +27885,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	929,
 	477,
 	928,
+	1477,
+	1478,
+	1476,
 	1196,
 	199,
 	236,
@@ -24554,16 +27896,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	217,
 	215,
 	216,
+	1387,
 	604,
 	603,
 	200,
 	39,
+	1399,
 	8,
 	21,
 	674,
 	673,
 	676,
 	675,
+	1346,
 	513,
 	514,
 	925,
@@ -24578,6 +27923,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	896,
 	302,
 	356,
+	1488,
+	1362,
 	940,
 	405,
 	399,
@@ -24593,15 +27940,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	515,
 	1085,
 	107,
+	1455,
 	381,
 	980,
 	1130,
 	133,
+	1410,
+	1395,
 	126,
+	1445,
+	1444,
 	924,
 	2,
 	1145,
 	1144,
+	1350,
+	1351,
 	948,
 	640,
 	639,
@@ -24613,6 +27967,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	762,
 	259,
 	324,
+	1449,
+	1451,
 	671,
 	1276,
 	670,
@@ -24655,8 +28011,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1096,
 	931,
 	930,
+	1414,
+	1413,
 	207,
 	751,
+	1375,
+	1374,
+	1485,
+	1486,
 	1007,
 	1006,
 	942,
@@ -24667,6 +28029,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	160,
 	1048,
 	238,
+	1452,
 	1014,
 	1016,
 	1015,
@@ -24688,10 +28051,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	152,
 	1307,
 	151,
+	1367,
+	1366,
 	83,
 	959,
 	725,
 	724,
+	1386,
+	1385,
 	855,
 	94,
 	1116,
@@ -24709,7 +28076,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	800,
 	149,
 	148,
+	1436,
 	205,
+	1437,
 	74,
 	1261,
 	465,
@@ -24768,15 +28137,23 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1330,
 	1331,
 	1329,
+	1457,
+	1456,
 	173,
 	134,
 	91,
+	1353,
+	1352,
 	90,
+	1401,
+	1400,
 	254,
 	828,
 	827,
 	253,
 	255,
+	1494,
+	1493,
 	506,
 	507,
 	505,
@@ -24788,7 +28165,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	289,
 	288,
 	774,
+	1423,
 	1050,
+	1432,
 	551,
 	550,
 	627,
@@ -24799,6 +28178,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1223,
 	1051,
 	1198,
+	1433,
 	901,
 	900,
 	95,
@@ -24823,10 +28203,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1271,
 	1270,
 	1272,
+	1356,
 	331,
 	545,
 	175,
 	174,
+	1496,
 	451,
 	473,
 	472,
@@ -24842,6 +28224,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	429,
 	169,
 	141,
+	1495,
 	1090,
 	816,
 	150,
@@ -24878,12 +28261,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	747,
 	1291,
 	413,
+	1391,
 	412,
 	411,
 	1167,
 	983,
 	982,
+	1412,
 	4,
+	1416,
+	1415,
 	140,
 	1301,
 	306,
@@ -24926,6 +28313,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	296,
 	1210,
 	581,
+	1397,
+	1396,
 	858,
 	7,
 	685,
@@ -24957,6 +28346,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	382,
 	383,
 	384,
+	1497,
 	975,
 	453,
 	454,
@@ -24989,6 +28379,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	979,
 	910,
 	909,
+	1359,
 	963,
 	964,
 	826,
@@ -25010,6 +28401,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	435,
 	154,
 	153,
+	1467,
 	1,
 	1242,
 	1058,
@@ -25024,6 +28416,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1234,
 	1233,
 	1241,
+	1411,
 	1134,
 	341,
 	470,
@@ -25058,6 +28451,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1154,
 	1153,
 	42,
+	1490,
+	1489,
+	1491,
 	227,
 	203,
 	235,
@@ -25068,11 +28464,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1297,
 	1296,
 	28,
+	1389,
+	1388,
 	1343,
 	1342,
 	432,
 	431,
 	237,
+	1459,
+	1427,
+	1426,
+	1458,
+	1358,
 	713,
 	712,
 	98,
@@ -25098,10 +28501,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	410,
 	862,
 	782,
+	1378,
 	37,
 	1334,
 	1311,
 	1310,
+	1368,
 	648,
 	46,
 	619,
@@ -25112,6 +28517,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	408,
 	617,
 	596,
+	1381,
+	1404,
 	643,
 	1215,
 	1213,
@@ -25120,10 +28527,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	622,
 	621,
 	1088,
+	1380,
+	1379,
 	1084,
 	276,
 	275,
 	274,
+	1405,
+	1408,
+	1406,
+	1407,
 	539,
 	538,
 	69,
@@ -25140,9 +28553,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	731,
 	730,
 	1099,
+	1382,
 	363,
 	935,
 	934,
+	1392,
 	635,
 	657,
 	656,
@@ -25163,8 +28578,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	194,
 	193,
 	1251,
+	1435,
+	1434,
 	1141,
 	1140,
+	1421,
+	1420,
 	903,
 	902,
 	1143,
@@ -25180,6 +28599,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	459,
 	225,
 	224,
+	1450,
 	314,
 	1206,
 	121,
@@ -25188,6 +28608,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	113,
 	912,
 	911,
+	1441,
+	1440,
 	585,
 	584,
 	734,
@@ -25225,6 +28647,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	280,
 	336,
 	546,
+	1403,
 	1309,
 	1308,
 	753,
@@ -25240,6 +28663,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	180,
 	179,
 	1207,
+	1443,
+	1442,
 	518,
 	517,
 	521,
@@ -25255,11 +28680,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	669,
 	668,
 	125,
+	1481,
+	1480,
+	1479,
+	1428,
 	787,
 	786,
 	1042,
 	54,
+	1492,
 	719,
+	1447,
+	1448,
 	407,
 	406,
 	1123,
@@ -25269,12 +28701,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	266,
 	1225,
 	1199,
+	1425,
 	498,
 	497,
 	560,
+	1487,
 	968,
 	967,
+	1474,
+	1473,
+	1355,
 	1087,
+	1468,
 	875,
 	874,
 	334,
@@ -25312,6 +28750,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	971,
 	1025,
 	970,
+	1398,
 	1002,
 	624,
 	623,
@@ -25345,6 +28784,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1082,
 	1083,
 	99,
+	1453,
 	352,
 	351,
 	243,
@@ -25372,6 +28812,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	926,
 	323,
 	322,
+	1402,
 	1255,
 	1254,
 	1253,
@@ -25414,6 +28855,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	688,
 	208,
 	80,
+	1347,
 	79,
 	1046,
 	1045,
@@ -25427,6 +28869,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	695,
 	694,
 	696,
+	1419,
+	1418,
+	1417,
 	947,
 	218,
 	219,
@@ -25438,6 +28883,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1040,
 	379,
 	1066,
+	1472,
+	1471,
+	1470,
+	1469,
 	376,
 	375,
 	119,
@@ -25451,6 +28900,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	491,
 	490,
 	489,
+	1439,
+	1438,
 	1232,
 	1240,
 	1231,
@@ -25475,6 +28926,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	433,
 	418,
 	105,
+	1390,
 	131,
 	103,
 	927,
@@ -25491,10 +28943,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1227,
 	295,
 	294,
+	1466,
+	1465,
+	1464,
 	938,
 	653,
 	652,
+	1463,
+	1462,
 	92,
+	1424,
 	1338,
 	1286,
 	995,
@@ -25520,6 +28978,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	479,
 	478,
 	1010,
+	1422,
 	202,
 	201,
 	488,
@@ -25560,6 +29019,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	587,
 	226,
 	997,
+	1475,
 	84,
 	932,
 	5,
@@ -25577,6 +29037,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	789,
 	788,
 	165,
+	1361,
+	1360,
 	529,
 	528,
 	741,
@@ -25607,24 +29069,34 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	819,
 	1107,
 	127,
+	1364,
+	1363,
 	1114,
 	1277,
 	1285,
+	1384,
+	1383,
 	343,
 	342,
 	773,
 	772,
+	1409,
 	810,
 	809,
+	1349,
+	1348,
 	1138,
 	1181,
 	1180,
 	557,
 	44,
+	1461,
+	1460,
 	651,
 	592,
 	634,
 	649,
+	1354,
 	836,
 	835,
 	593,
@@ -25646,6 +29118,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1132,
 	1131,
 	1193,
+	1446,
 	1192,
 	729,
 	728,
@@ -25753,7 +29226,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"aanvllen",
 	"aaranden",
 	"aaranding",
+	"aarom",
 	"aatberichten",
+	"aatste",
 	"aavallen",
 	"abert",
 	"ablets",
@@ -25808,6 +29283,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"aders",
 	"aengeluiden",
 	"afaid",
+	"afcheid",
 	"afcheidsbrief",
 	"afelopen",
 	"afepakt",
@@ -25835,8 +29311,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"afrai",
 	"afraid",
 	"afrid",
+	"afsceid",
 	"afsceidsbrief",
+	"afsched",
 	"afschedsbrief",
+	"afschei",
+	"afscheid",
 	"afscheidbrief",
 	"afscheidsbief",
 	"afscheidsbref",
@@ -25845,7 +29325,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"afscheidsbrif",
 	"afscheidsrief",
 	"afscheisbrief",
+	"afschid",
 	"afschidsbrief",
+	"afsheid",
 	"afsheidsbrief",
 	"agelopen",
 	"agepakt",
@@ -25864,12 +29346,23 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"albet",
 	"albrt",
 	"aleen",
+	"alemaal",
 	"alert",
 	"alestina",
 	"alestine",
+	"alijd",
+	"alleaal",
 	"allee",
 	"alleen",
+	"allemaa",
+	"allemaal",
+	"allemal",
 	"allen",
+	"allmaal",
+	"altid",
+	"altij",
+	"altijd",
+	"altjd",
 	"amilie",
 	"amily",
 	"anavond",
@@ -25902,6 +29395,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"anochtend",
 	"anranden",
 	"anranding",
+	"anthing",
 	"antiemit",
 	"antine",
 	"antiseit",
@@ -25911,12 +29405,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"antismit",
 	"antsemit",
 	"anvallen",
+	"anyhing",
 	"anymoe",
 	"anymor",
 	"anymore",
 	"anymre",
 	"anyore",
+	"anythig",
+	"anythin",
+	"anything",
+	"anythng",
+	"anyting",
 	"aortus",
+	"aound",
 	"apegeluiden",
 	"apeneluiden",
 	"apengeliden",
@@ -25929,6 +29430,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"apengluiden",
 	"apjes",
 	"apngeluiden",
+	"appen",
 	"appes",
 	"appje",
 	"appjes",
@@ -25940,10 +29442,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"arokkaan",
 	"arokkaans",
 	"arokkanen",
+	"arond",
+	"aroud",
+	"aroun",
+	"around",
 	"arriage",
+	"arund",
 	"asault",
 	"asaulted",
+	"ascheid",
 	"ascheidsbrief",
+	"asignment",
 	"asisschool",
 	"aspoort",
 	"assalt",
@@ -25956,6 +29465,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"assaulted",
 	"assaut",
 	"assauted",
+	"assgnment",
+	"assigment",
+	"assignent",
+	"assignmen",
+	"assignment",
+	"assignmet",
+	"assignmnt",
+	"assinment",
 	"assport",
 	"assult",
 	"assulted",
@@ -25963,6 +29480,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"atack",
 	"atacked",
 	"ather",
+	"atijd",
 	"atisemit",
 	"atisme",
 	"atist",
@@ -25992,6 +29510,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"autst",
 	"aving",
 	"aymore",
+	"aything",
 	"baisschool",
 	"bakpas",
 	"bakrekening",
@@ -26226,6 +29745,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"bgeleider",
 	"bgeleiding",
 	"bhandeld",
+	"bidge",
 	"bilen",
 	"bille",
 	"billen",
@@ -26281,9 +29801,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"bowen",
 	"bpaalt",
 	"bperking",
+	"brden",
+	"brdge",
 	"bricht",
 	"brichten",
 	"brichtjes",
+	"bride",
+	"bridg",
+	"bridge",
+	"brige",
 	"broher",
 	"broofd",
 	"broter",
@@ -26303,6 +29829,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"btast",
 	"btasten",
 	"btter",
+	"buden",
 	"bught",
 	"buien",
 	"buiengesloten",
@@ -26361,6 +29888,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"bullying",
 	"bullyng",
 	"bulying",
+	"burde",
+	"burden",
+	"burdn",
+	"buren",
 	"buten",
 	"butengesloten",
 	"butenlander",
@@ -26370,6 +29901,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"bwaren",
 	"cantage",
 	"cared",
+	"casses",
 	"cassmate",
 	"cassmates",
 	"ccaine",
@@ -26391,6 +29923,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"chntage",
 	"chold",
 	"chool",
+	"chooldag",
 	"choolplein",
 	"choonmaken",
 	"choppen",
@@ -26401,10 +29934,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"chter",
 	"chtervolgd",
 	"chulden",
+	"cifer",
+	"cijer",
+	"cijfe",
+	"cijfer",
+	"cijfr",
+	"cjfer",
+	"clases",
 	"clasmate",
 	"clasmates",
 	"classate",
 	"classates",
+	"classe",
+	"classes",
 	"classmae",
 	"classmaes",
 	"classmat",
@@ -26413,8 +29955,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"classmats",
 	"classmte",
 	"classmtes",
+	"classs",
 	"clleague",
 	"cllega",
+	"cllege",
+	"clsses",
 	"clssmate",
 	"clssmates",
 	"cming",
@@ -26430,16 +29975,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"coing",
 	"coleague",
 	"colega",
+	"colege",
 	"collague",
 	"collea",
 	"colleage",
 	"colleagu",
 	"colleague",
 	"colleaue",
+	"collee",
 	"colleg",
 	"collega",
+	"college",
 	"collegue",
 	"collga",
+	"collge",
 	"comig",
 	"comin",
 	"coming",
@@ -26461,6 +30010,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"controlert",
 	"contry",
 	"conts",
+	"corse",
 	"cotroleert",
 	"counry",
 	"couns",
@@ -26469,11 +30019,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"country",
 	"counts",
 	"county",
+	"coure",
+	"cours",
+	"course",
+	"couse",
 	"coutry",
 	"couts",
 	"ctive",
 	"cuntry",
 	"cunts",
+	"curse",
 	"dadname",
 	"dager",
 	"dagerous",
@@ -26542,6 +30097,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"deprssief",
 	"deressief",
 	"dfferently",
+	"diappear",
 	"dickic",
 	"dickpc",
 	"dickpi",
@@ -26574,10 +30130,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"difstal",
 	"digen",
 	"dikpic",
+	"diloma",
 	"dinen",
 	"dinge",
 	"dingen",
 	"dingn",
+	"diplma",
+	"diploa",
+	"diplom",
+	"diploma",
+	"dipoma",
+	"disapear",
+	"disappar",
+	"disappea",
+	"disappear",
+	"disapper",
 	"disciminate",
 	"disciminatie",
 	"discimination",
@@ -26647,6 +30214,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"discussis",
 	"discusson",
 	"disord",
+	"disppear",
 	"disriminate",
 	"disriminatie",
 	"disrimination",
@@ -26684,9 +30252,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"doodmaken",
 	"doodmakn",
 	"doodmken",
+	"doogaan",
 	"doogestuurd",
 	"doomaken",
+	"dooraan",
 	"doorestuurd",
+	"doorgaa",
+	"doorgaan",
+	"doorgan",
 	"doorgesturd",
 	"doorgestuud",
 	"doorgestuur",
@@ -26694,7 +30267,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"doorgesuurd",
 	"doorgetuurd",
 	"doorgstuurd",
+	"dopping",
+	"dorgaan",
 	"dorgestuurd",
+	"dploma",
 	"dpressief",
 	"drakje",
 	"dranje",
@@ -26719,10 +30295,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"drigt",
 	"drkken",
 	"drnkje",
+	"droping",
+	"droppig",
+	"droppin",
+	"dropping",
+	"droppng",
+	"drpping",
 	"druken",
 	"drukke",
 	"drukken",
 	"drukkn",
+	"dsappear",
 	"dscord",
 	"dscriminate",
 	"dscriminatie",
@@ -26749,6 +30332,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"eadname",
 	"ealen",
 	"ealer",
+	"eamen",
 	"eason",
 	"ebate",
 	"eblowd",
@@ -26813,6 +30397,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"eerwraa",
 	"eerwraak",
 	"eerwrak",
+	"eerything",
 	"eestje",
 	"eewraak",
 	"eezaam",
@@ -26864,6 +30449,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"enegeerd",
 	"ening",
 	"ensen",
+	"entamen",
 	"entor",
 	"enzaam",
 	"epaalt",
@@ -26874,6 +30460,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"epressief",
 	"eraar",
 	"erares",
+	"erdwijnen",
 	"erens",
 	"ergen",
 	"ergens",
@@ -26884,6 +30471,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ericht",
 	"erichten",
 	"erichtjes",
+	"erkansing",
 	"erken",
 	"erkgever",
 	"erkiezingen",
@@ -26934,18 +30522,32 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"evechten",
 	"evensgevaar",
 	"evensmoe",
+	"everthing",
+	"everyhing",
+	"everythig",
+	"everythin",
+	"everything",
+	"everythng",
+	"everyting",
+	"eveything",
+	"evrything",
 	"ewaar",
 	"ewaren",
 	"eweer",
 	"eweld",
 	"ewerkt",
 	"ewicht",
+	"exaen",
+	"exame",
+	"examen",
+	"examn",
 	"excrsie",
 	"excurie",
 	"excurse",
 	"excursi",
 	"excursie",
 	"excusie",
+	"exmen",
 	"exting",
 	"extortion",
 	"exual",
@@ -26988,6 +30590,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"fetsenstalling",
 	"fgelopen",
 	"fgepakt",
+	"fiends",
 	"fiesenstalling",
 	"fietenstalling",
 	"fietsensalling",
@@ -27031,6 +30634,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"fmilie",
 	"fmily",
 	"foced",
+	"foever",
 	"folloing",
 	"followig",
 	"followin",
@@ -27042,16 +30646,30 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"force",
 	"forced",
 	"fored",
+	"foreer",
+	"foreve",
+	"forever",
+	"forevr",
+	"forver",
 	"frade",
 	"fraid",
 	"fraud",
 	"fraude",
 	"fraue",
 	"frced",
+	"frends",
+	"frever",
+	"frieds",
+	"friend",
+	"friends",
+	"friens",
+	"frinds",
 	"frude",
+	"fscheid",
 	"fscheidsbrief",
 	"fther",
 	"fuiten",
+	"gades",
 	"gapje",
 	"gapjes",
 	"gblowd",
@@ -27372,11 +30990,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gleden",
 	"glovig",
 	"gnegeerd",
+	"godbye",
 	"goepje",
 	"goepsapp",
 	"goide",
 	"goien",
+	"goobye",
+	"goodbe",
+	"goodby",
+	"goodbye",
 	"goode",
+	"goodye",
 	"gooen",
 	"gooid",
 	"gooide",
@@ -27388,6 +31012,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gpest",
 	"gpolariseerd",
 	"gpost",
+	"grade",
+	"grades",
+	"grads",
+	"graes",
 	"graje",
 	"grajes",
 	"grape",
@@ -27396,6 +31024,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"grapje",
 	"grapjes",
 	"grapjs",
+	"grdes",
 	"grepje",
 	"grepsapp",
 	"groed",
@@ -27472,12 +31101,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hatberichten",
 	"hatsapp",
 	"heemaal",
+	"hekansing",
 	"heleaal",
 	"helemaa",
 	"helemaal",
 	"helemal",
 	"helmaal",
+	"heransing",
 	"herelf",
+	"herkaning",
+	"herkansig",
+	"herkansin",
+	"herkansing",
+	"herkansng",
+	"herkasing",
+	"herknsing",
 	"hersef",
 	"hersel",
 	"herself",
@@ -27491,8 +31129,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"himslf",
 	"hiself",
 	"hiselijk",
+	"hiswerk",
 	"hlemaal",
 	"hlocaust",
+	"hmework",
 	"hmofobe",
 	"hmofoob",
 	"hmself",
@@ -27509,6 +31149,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hoardng",
 	"hoared",
 	"hoaring",
+	"hoework",
 	"hofddoek",
 	"hokbalknuppel",
 	"holcaust",
@@ -27518,6 +31159,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"holocaust",
 	"holocaut",
 	"holocust",
+	"homeork",
+	"homewok",
+	"homewor",
+	"homework",
+	"homewrk",
 	"homfobe",
 	"homfoob",
 	"homofbe",
@@ -27528,6 +31174,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"homofoob",
 	"homoobe",
 	"homooob",
+	"homwork",
 	"honbalknuppel",
 	"honkalknuppel",
 	"honkbaknuppel",
@@ -27557,6 +31204,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hreatened",
 	"hreatening",
 	"hreatens",
+	"hrkansing",
 	"hrself",
 	"hudskleur",
 	"huelijk",
@@ -27573,10 +31221,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"huiselijk",
 	"huiselik",
 	"huiseljk",
+	"huiserk",
 	"huiskleur",
 	"huislijk",
 	"huissituatie",
+	"huiswek",
+	"huiswer",
+	"huiswerk",
+	"huiswrk",
+	"huiwerk",
 	"huselijk",
+	"huswerk",
 	"huweijk",
 	"huwelij",
 	"huwelijk",
@@ -27586,6 +31241,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hwelijk",
 	"ibraak",
 	"ichaam",
+	"ichting",
 	"ichzelf",
 	"ickpic",
 	"idden",
@@ -27600,6 +31256,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"igebroken",
 	"iggen",
 	"igratieachtergrond",
+	"ijdverspilling",
+	"ijfer",
 	"ijken",
 	"ijpen",
 	"ijzelf",
@@ -27671,6 +31329,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"intmidatie",
 	"intrnet",
 	"intrnship",
+	"iploma",
 	"irael",
 	"iritant",
 	"irriant",
@@ -27681,6 +31340,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"irrtant",
 	"isael",
 	"isamofob",
+	"isappear",
 	"isbruikt",
 	"iscord",
 	"iscriminate",
@@ -27754,6 +31414,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"kantin",
 	"kantine",
 	"kantne",
+	"kapen",
+	"kappe",
+	"kappen",
+	"kappn",
 	"kasgenoot",
 	"kasgenoten",
 	"kassen",
@@ -27871,6 +31535,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"koffi",
 	"koffie",
 	"kofie",
+	"kppen",
 	"ktmarokkaan",
 	"kuisje",
 	"kumarokkaan",
@@ -27885,6 +31550,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"kutmrokkaan",
 	"laappillen",
 	"laapt",
+	"laaste",
+	"laatse",
+	"laatst",
+	"laatste",
+	"laatte",
 	"lacement",
 	"lacen",
 	"lacgas",
@@ -27912,8 +31582,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"lasgenoten",
 	"lassen",
 	"lassenapp",
+	"lasses",
 	"lassmate",
 	"lassmates",
+	"latste",
 	"lauwe",
 	"lbert",
 	"lchaam",
@@ -28043,23 +31715,31 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"lkaar",
 	"lkker",
 	"lleen",
+	"llemaal",
 	"llijk",
 	"lndverrader",
 	"lnely",
+	"lnger",
 	"loaal",
 	"loely",
+	"loger",
 	"lokaa",
 	"lokaal",
 	"lokal",
 	"lonel",
 	"lonely",
+	"loner",
 	"loney",
+	"longe",
+	"longer",
+	"longr",
 	"lonly",
 	"lowen",
 	"lraar",
 	"lrares",
 	"lsbisch",
 	"lssen",
+	"ltijd",
 	"lttle",
 	"luisje",
 	"luiten",
@@ -28119,6 +31799,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"mdicatie",
 	"mdication",
 	"mdicijnen",
+	"mdule",
+	"mdules",
 	"meber",
 	"medcatie",
 	"medcation",
@@ -28297,6 +31979,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"mnths",
 	"mntor",
 	"moder",
+	"modle",
+	"modles",
+	"modue",
+	"modues",
+	"modul",
+	"module",
+	"modules",
+	"moduls",
 	"moede",
 	"moeder",
 	"moedr",
@@ -28304,6 +31994,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"moent",
 	"mogool",
 	"moher",
+	"moivatie",
+	"moivation",
 	"molim",
 	"molims",
 	"momen",
@@ -28337,6 +32029,23 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"mother",
 	"mothr",
 	"moths",
+	"motiatie",
+	"motiation",
+	"motivaie",
+	"motivaion",
+	"motivate",
+	"motivati",
+	"motivatie",
+	"motivatin",
+	"motivatio",
+	"motivation",
+	"motivaton",
+	"motivtie",
+	"motivtion",
+	"motvatie",
+	"motvation",
+	"moule",
+	"moules",
 	"mrning",
 	"mrokkaan",
 	"mrokkaans",
@@ -28351,6 +32060,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"mslims",
 	"mssen",
 	"mther",
+	"mtivatie",
+	"mtivation",
 	"myelf",
 	"mysef",
 	"mysel",
@@ -28386,6 +32097,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"naroepn",
 	"naropen",
 	"nbetaald",
+	"nbody",
 	"nbraak",
 	"nchts",
 	"ncomfortable",
@@ -28404,12 +32116,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"neerteken",
 	"neesteken",
 	"negeen",
+	"negens",
 	"negere",
 	"negeren",
 	"negern",
 	"negren",
 	"neken",
 	"nemand",
+	"nerens",
+	"nergen",
+	"nergens",
+	"nerges",
+	"nergns",
 	"nersteken",
 	"neuen",
 	"neuke",
@@ -28441,13 +32159,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"nkijken",
 	"nkker",
 	"nline",
+	"nobdy",
+	"nobod",
+	"nobody",
+	"noboy",
+	"nohere",
 	"nohing",
+	"noody",
 	"nothig",
 	"nothin",
 	"nothing",
 	"nothng",
 	"noting",
+	"nowere",
+	"nowhee",
+	"nowher",
+	"nowhere",
+	"nowhre",
 	"npaid",
+	"nrgens",
 	"nroepen",
 	"nstagram",
 	"nternet",
@@ -28457,15 +32187,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ntisemit",
 	"ntslaan",
 	"ntslagen",
+	"ntteloos",
 	"ntvoerd",
 	"nuken",
 	"nuppel",
+	"nuteloos",
+	"nutteloo",
+	"nutteloos",
+	"nuttelos",
+	"nutteoos",
+	"nuttloos",
 	"nveilig",
 	"nwanted",
+	"nwhere",
 	"nymore",
+	"nything",
 	"oarded",
 	"oarding",
 	"obetaald",
+	"obody",
 	"ocaine",
 	"ocent",
 	"ocenten",
@@ -28473,6 +32213,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"odermijning",
 	"oders",
 	"oderweg",
+	"odracht",
+	"odule",
+	"odules",
 	"oeder",
 	"oekaine",
 	"oekraie",
@@ -28487,6 +32230,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"oerdosis",
 	"oeren",
 	"oerleden",
+	"oerstappen",
 	"oeruren",
 	"oerval",
 	"oerwerk",
@@ -28499,8 +32243,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ogepot",
 	"ogesloten",
 	"ogespaard",
+	"ogeven",
 	"ogewenst",
 	"ohangen",
+	"ohouden",
+	"ointless",
 	"oints",
 	"ojuist",
 	"okaal",
@@ -28510,6 +32257,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"oksbeugel",
 	"olarisatie",
 	"olariseren",
+	"oleiding",
 	"olgen",
 	"olgende",
 	"oline",
@@ -28518,6 +32266,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"olitiek",
 	"olleague",
 	"ollega",
+	"ollege",
 	"ollowing",
 	"olocaust",
 	"olstoel",
@@ -28526,6 +32275,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"oment",
 	"omerkingen",
 	"omething",
+	"omework",
 	"omgaa",
 	"omgaan",
 	"omgan",
@@ -28572,6 +32322,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"onetaald",
 	"onewenst",
 	"ongeenst",
+	"onger",
 	"ongewens",
 	"ongewenst",
 	"ongewent",
@@ -28617,12 +32368,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"onvelig",
 	"onvilig",
 	"onvoerd",
+	"oodbye",
 	"oodmaken",
 	"oofddoek",
 	"ooide",
 	"ooien",
 	"oolog",
+	"oorgaan",
 	"oorgestuurd",
+	"oorgoed",
 	"oorlg",
 	"oorlo",
 	"oorlog",
@@ -28635,12 +32389,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opachten",
 	"opangen",
 	"opankeren",
+	"opdacht",
+	"opdrach",
+	"opdracht",
+	"opdract",
+	"opdraht",
+	"opdrcht",
 	"opehangen",
+	"opeiding",
 	"opepot",
 	"operkingen",
 	"opesloten",
 	"opespaard",
+	"opeven",
 	"opgeangen",
+	"opgeen",
 	"opgehagen",
 	"opgehanen",
 	"opgehange",
@@ -28664,16 +32427,26 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opgespaar",
 	"opgespaard",
 	"opgespard",
+	"opgeve",
+	"opgeven",
+	"opgevn",
 	"opghangen",
 	"opgpot",
 	"opgsloten",
 	"opgspaard",
+	"opgven",
 	"ophagen",
 	"ophanen",
 	"ophange",
 	"ophangen",
 	"ophangn",
 	"ophngen",
+	"ophoden",
+	"ophoude",
+	"ophouden",
+	"ophoudn",
+	"ophouen",
+	"ophuden",
 	"opkakeren",
 	"opkaneren",
 	"opkankeen",
@@ -28688,6 +32461,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opknopn",
 	"opknpen",
 	"opkopen",
+	"opleding",
+	"opleidig",
+	"opleidin",
+	"opleiding",
+	"opleidng",
+	"opleiing",
+	"opliding",
 	"opmekingen",
 	"opmeringen",
 	"opmerkigen",
@@ -28698,7 +32478,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opmerkngen",
 	"opmrkingen",
 	"opnopen",
+	"opouden",
 	"opparen",
+	"opracht",
 	"opsaren",
 	"opspaen",
 	"opspare",
@@ -28714,6 +32496,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opwchten",
 	"orced",
 	"orden",
+	"orever",
 	"orige",
 	"orlog",
 	"orning",
@@ -28724,6 +32507,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"osten",
 	"other",
 	"othing",
+	"otivatie",
+	"otivation",
 	"otslaan",
 	"otslagen",
 	"otvoerd",
@@ -28737,6 +32522,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ought",
 	"ountry",
 	"ounts",
+	"ourse",
 	"outube",
 	"ovedose",
 	"ovedosis",
@@ -28762,6 +32548,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"overose",
 	"overosis",
 	"overren",
+	"oversappen",
+	"overstapen",
+	"overstappe",
+	"overstappen",
+	"overstappn",
+	"overstppen",
+	"overtappen",
 	"overuen",
 	"overure",
 	"overuren",
@@ -28773,17 +32566,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"overwer",
 	"overwerk",
 	"overwrk",
+	"ovestappen",
 	"oveuren",
 	"oveval",
 	"ovewerk",
 	"ovrdose",
 	"ovrdosis",
 	"ovrleden",
+	"ovrstappen",
 	"ovruren",
 	"ovrval",
 	"ovrwerk",
 	"owachten",
 	"owards",
+	"owhere",
 	"paarde",
 	"paarden",
 	"paart",
@@ -28853,6 +32649,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"passport",
 	"passpot",
 	"passprt",
+	"pdracht",
 	"pekken",
 	"pemel",
 	"pengeluiden",
@@ -28872,7 +32669,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"pgepot",
 	"pgesloten",
 	"pgespaard",
+	"pgeven",
 	"phangen",
+	"phouden",
 	"pieel",
 	"pieme",
 	"piemel",
@@ -28898,6 +32697,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"pinpa",
 	"pinpas",
 	"pinps",
+	"pintless",
 	"pipas",
 	"pipen",
 	"pisool",
@@ -28920,6 +32720,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"plarisatie",
 	"plariseren",
 	"plcement",
+	"pleiding",
 	"pleken",
 	"plekke",
 	"plekken",
@@ -28937,9 +32738,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"pnpas",
 	"poarisatie",
 	"poariseren",
+	"pogram",
+	"pogramme",
+	"poinless",
+	"pointess",
+	"pointles",
+	"pointless",
+	"pointlss",
 	"poitics",
 	"poitie",
 	"poitiek",
+	"poitless",
 	"polaisatie",
 	"polaiseren",
 	"polariatie",
@@ -28974,6 +32783,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"poltics",
 	"poltie",
 	"poltiek",
+	"pontless",
 	"posen",
 	"poste",
 	"posten",
@@ -28995,9 +32805,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"praktjkopleider",
 	"pratijkopleider",
 	"prents",
+	"prgram",
+	"prgramme",
 	"pringen",
 	"prkeerterrein",
 	"prktijkopleider",
+	"progam",
+	"progamme",
+	"progra",
+	"program",
+	"programe",
+	"programm",
+	"programme",
+	"progrm",
+	"progrmme",
+	"proram",
+	"proramme",
 	"pskirt",
 	"psparen",
 	"pspoort",
@@ -29013,6 +32836,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"punched",
 	"punhed",
 	"pwachten",
+	"qitting",
+	"quiting",
+	"quittig",
+	"quittin",
+	"quitting",
+	"quittng",
+	"qutting",
 	"racim",
 	"racime",
 	"racis",
@@ -29024,6 +32854,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"racsm",
 	"racsme",
 	"racst",
+	"rades",
 	"raining",
 	"raism",
 	"raisme",
@@ -29035,6 +32866,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"rapjes",
 	"rason",
 	"raude",
+	"rchting",
 	"rcism",
 	"rcisme",
 	"rcist",
@@ -29071,6 +32903,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"resturant",
 	"retaurant",
 	"rgens",
+	"riching",
+	"richtig",
+	"richtin",
+	"richting",
+	"richtng",
+	"ricting",
+	"ridge",
+	"rienden",
+	"riends",
+	"rihting",
 	"rligie",
 	"rligion",
 	"rlstoel",
@@ -29083,6 +32925,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"roepje",
 	"roepn",
 	"roepsapp",
+	"rogram",
+	"rogramme",
 	"rolsoel",
 	"rolstel",
 	"rolstoe",
@@ -29107,9 +32951,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"rooming",
 	"roped",
 	"ropen",
+	"ropping",
 	"roselen",
 	"rostoel",
 	"rother",
+	"round",
 	"rouwen",
 	"rritant",
 	"rsland",
@@ -29206,10 +33052,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"schod",
 	"schol",
 	"schold",
+	"scholdag",
 	"scholplein",
 	"schonmaken",
 	"schoo",
+	"schoodag",
 	"school",
+	"schoolag",
+	"schoolda",
+	"schooldag",
+	"schooldg",
 	"schoollein",
 	"schoolpein",
 	"schoolplei",
@@ -29259,6 +33111,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"scietpartij",
 	"scold",
 	"scool",
+	"scooldag",
 	"scoolplein",
 	"scoonmaken",
 	"scoppen",
@@ -29287,6 +33140,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"seksuel",
 	"sekueel",
 	"sepdad",
+	"serven",
 	"sesisme",
 	"sesist",
 	"sesueel",
@@ -29328,6 +33182,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"shooer",
 	"shooing",
 	"shool",
+	"shooldag",
 	"shoolplein",
 	"shoonmaken",
 	"shoote",
@@ -29355,6 +33210,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"sisse",
 	"sissen",
 	"sissn",
+	"sitchen",
 	"sksisme",
 	"sksist",
 	"sksueel",
@@ -29427,6 +33283,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"somthing",
 	"sooter",
 	"sooting",
+	"soppen",
 	"spaade",
 	"spaaden",
 	"spaar",
@@ -29466,6 +33323,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"sringen",
 	"ssault",
 	"ssaulted",
+	"ssignment",
 	"sssen",
 	"staat",
 	"staebedrijf",
@@ -29537,6 +33395,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"stdenten",
 	"stdentes",
 	"stdents",
+	"stderen",
+	"stdie",
 	"stedad",
 	"steen",
 	"stefmoeder",
@@ -29548,7 +33408,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"stepda",
 	"stepdad",
 	"stepdd",
+	"steren",
+	"sterve",
+	"sterven",
+	"stervn",
 	"stess",
+	"steven",
 	"stgebedrijf",
 	"stgebegeleider",
 	"stgeplek",
@@ -29595,6 +33460,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"stole",
 	"stolen",
 	"stoln",
+	"stopen",
+	"stoppe",
+	"stoppen",
+	"stoppn",
 	"stpdad",
 	"stppen",
 	"straa",
@@ -29604,7 +33473,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"stres",
 	"stress",
 	"strss",
+	"strven",
 	"sttion",
+	"stude",
+	"studeen",
 	"studen",
 	"studene",
 	"studenen",
@@ -29616,22 +33488,30 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"studentes",
 	"studentn",
 	"students",
+	"studere",
+	"studeren",
+	"studern",
 	"studet",
 	"studete",
 	"studeten",
 	"studetes",
 	"studets",
+	"studi",
+	"studie",
 	"studnt",
 	"studnte",
 	"studnten",
 	"studntes",
 	"studnts",
+	"studren",
 	"stuen",
 	"stuent",
 	"stuente",
 	"stuenten",
 	"stuentes",
 	"stuents",
+	"stueren",
+	"stuie",
 	"sture",
 	"sturen",
 	"sturn",
@@ -29643,6 +33523,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"sudenten",
 	"sudentes",
 	"sudents",
+	"suderen",
+	"sudie",
 	"suervisor",
 	"suicdaal",
 	"suicdal",
@@ -29682,6 +33564,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"surinmers",
 	"surnamers",
 	"sving",
+	"swichen",
+	"switcen",
+	"switche",
+	"switchen",
+	"switchn",
+	"swithen",
+	"swtchen",
 	"sxting",
 	"sxtortion",
 	"sxual",
@@ -29741,6 +33630,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"teleram",
 	"telfoon",
 	"telgram",
+	"tenamen",
+	"tentaen",
+	"tentame",
+	"tentamen",
+	"tentamn",
+	"tentmen",
 	"tepdad",
 	"terorist",
 	"teroristen",
@@ -29758,6 +33653,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"terrorsten",
 	"terrrist",
 	"terrristen",
+	"terven",
+	"tetamen",
 	"teten",
 	"tetsen",
 	"tezicht",
@@ -29810,12 +33707,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"thuissiuatie",
 	"thuisstuatie",
 	"thussituatie",
+	"tidverspilling",
 	"tieen",
 	"tiefmoeder",
 	"tiefvader",
 	"tiete",
 	"tieten",
 	"tietn",
+	"tijderspilling",
+	"tijdverpilling",
+	"tijdversilling",
+	"tijdverspiling",
+	"tijdverspillig",
+	"tijdverspillin",
+	"tijdverspilling",
+	"tijdverspillng",
+	"tijdversplling",
+	"tijdvespilling",
+	"tijdvrspilling",
+	"tijverspilling",
 	"tikok",
 	"tiktk",
 	"tikto",
@@ -29827,12 +33737,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"titen",
 	"titok",
 	"titter",
+	"tjdverspilling",
 	"tkeer",
 	"tktok",
 	"tlefoon",
 	"tlegram",
 	"tllen",
 	"tnight",
+	"tntamen",
 	"toards",
 	"toched",
 	"toches",
@@ -29856,6 +33768,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"tonight",
 	"tonigt",
 	"toniht",
+	"toppen",
 	"totsen",
 	"touced",
 	"touces",
@@ -29921,6 +33834,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"tudenten",
 	"tudentes",
 	"tudents",
+	"tuderen",
+	"tudie",
 	"tuissituatie",
 	"tuken",
 	"turen",
@@ -29955,6 +33870,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"uilenen",
 	"uischelden",
 	"uiselijk",
+	"uiswerk",
 	"uitaan",
 	"uitachen",
 	"uitbeaald",
@@ -30050,6 +33966,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"uitschelen",
 	"uitschlden",
 	"uitshelden",
+	"uitting",
 	"uituwelijken",
 	"uituwelijking",
 	"ullied",
@@ -30087,6 +34004,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"upskirt",
 	"upskit",
 	"upskrt",
+	"urden",
 	"urinamers",
 	"urken",
 	"uskirt",
@@ -30106,11 +34024,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"utlenen",
 	"utmarokkaan",
 	"utschelden",
+	"utteloos",
 	"uurwapen",
 	"uwanted",
 	"uwelijk",
 	"vaavond",
 	"vadaag",
+	"vaken",
+	"vakke",
+	"vakken",
+	"vakkn",
 	"vamiddag",
 	"vamorgen",
 	"vanaag",
@@ -30176,6 +34099,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"vechtprtij",
 	"vecten",
 	"vectpartij",
+	"vedwijnen",
 	"vehten",
 	"vehtpartij",
 	"veiig",
@@ -30190,8 +34114,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"velig",
 	"vemoord",
 	"vemoorden",
+	"verdijnen",
 	"verdose",
 	"verdosis",
+	"verdwijen",
+	"verdwijne",
+	"verdwijnen",
+	"verdwijnn",
+	"verdwinen",
+	"verdwjnen",
 	"veren",
 	"veriezingen",
 	"verkacht",
@@ -30241,6 +34172,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"veroorden",
 	"veropen",
 	"verracht",
+	"verstappen",
 	"veruren",
 	"verval",
 	"ververen",
@@ -30250,7 +34182,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"vervoern",
 	"vervoren",
 	"verwerk",
+	"verwijnen",
+	"verything",
 	"vevoeren",
+	"vienden",
 	"vigers",
 	"vilig",
 	"viners",
@@ -30258,6 +34193,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"vingers",
 	"vinges",
 	"vingrs",
+	"vkken",
 	"vlgen",
 	"vlgende",
 	"vnavond",
@@ -30284,13 +34220,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"volgene",
 	"volgn",
 	"volgnde",
+	"voogoed",
+	"voorged",
+	"voorgod",
+	"voorgoe",
+	"voorgoed",
+	"vooroed",
 	"voren",
 	"vorge",
+	"vorgoed",
 	"vorie",
 	"vorig",
 	"vorige",
 	"vouwen",
+	"vrdwijnen",
+	"vrenden",
+	"vrieden",
+	"vriende",
+	"vrienden",
+	"vriendn",
+	"vrienen",
 	"vrige",
+	"vrinden",
 	"vrkiezingen",
 	"vrkocht",
 	"vrkoopt",
@@ -30314,6 +34265,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"vuurwapn",
 	"vuurwpen",
 	"vuuwapen",
+	"waaom",
+	"waarm",
+	"waaro",
+	"waarom",
 	"wachen",
 	"wachte",
 	"wachten",
@@ -30325,6 +34280,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"wakker",
 	"wakkr",
 	"wanger",
+	"warom",
 	"warte",
 	"wartwerk",
 	"watsapp",
@@ -30370,6 +34326,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"willn",
 	"wingen",
 	"witassen",
+	"witchen",
 	"withot",
 	"withou",
 	"without",
@@ -30394,6 +34351,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"wrkgever",
 	"wthout",
 	"wtwassen",
+	"xamen",
 	"xcursie",
 	"yeserday",
 	"yesteday",
@@ -30685,7 +34643,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"aanranding",
 	},
 	{
+		"waarom",
+	},
+	{
 		"haatberichten",
+	},
+	{
+		"laatste",
 	},
 	{
 		"aanvallen",
@@ -30850,6 +34814,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"afraid",
 	},
 	{
+		"afscheid",
+	},
+	{
 		"afscheidsbrief",
 	},
 	{
@@ -30931,7 +34898,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"afraid",
 	},
 	{
+		"afscheid",
+	},
+	{
 		"afscheidsbrief",
+	},
+	{
+		"afscheid",
+	},
+	{
+		"afscheidsbrief",
+	},
+	{
+		"afscheid",
+	},
+	{
+		"afscheid",
 	},
 	{
 		"afscheidsbrief",
@@ -30958,10 +34940,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"afscheidsbrief",
 	},
 	{
-		"afscheidsbrief",
+		"afscheid",
 	},
 	{
 		"afscheidsbrief",
+	},
+	{
+		"afscheid",
 	},
 	{
 		"afscheidsbrief",
@@ -30989,6 +34974,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"pakken",
+		"vakken",
 	},
 	{
 		"wakker",
@@ -31018,6 +35004,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"alleen",
 	},
 	{
+		"allemaal",
+	},
+	{
 		"albert",
 	},
 	{
@@ -31027,13 +35016,43 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"palestine",
 	},
 	{
-		"alleen",
+		"altijd",
+	},
+	{
+		"allemaal",
 	},
 	{
 		"alleen",
 	},
 	{
 		"alleen",
+	},
+	{
+		"allemaal",
+	},
+	{
+		"allemaal",
+	},
+	{
+		"allemaal",
+	},
+	{
+		"alleen",
+	},
+	{
+		"allemaal",
+	},
+	{
+		"altijd",
+	},
+	{
+		"altijd",
+	},
+	{
+		"altijd",
+	},
+	{
+		"altijd",
 	},
 	{
 		"familie",
@@ -31133,6 +35152,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"aanranding",
 	},
 	{
+		"anything",
+	},
+	{
 		"antisemit",
 	},
 	{
@@ -31160,7 +35182,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"aanvallen",
 	},
 	{
-		"anymore",
+		"anything",
 	},
 	{
 		"anymore",
@@ -31173,9 +35195,30 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"anymore",
+	},
+	{
+		"anymore",
+	},
+	{
+		"anything",
+	},
+	{
+		"anything",
+	},
+	{
+		"anything",
+	},
+	{
+		"anything",
+	},
+	{
+		"anything",
 	},
 	{
 		"abortus",
+	},
+	{
+		"around",
 	},
 	{
 		"apengeluiden",
@@ -31212,6 +35255,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"apengeluiden",
+	},
+	{
+		"kappen",
 	},
 	{
 		"appjes",
@@ -31247,7 +35293,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"marokkanen",
 	},
 	{
+		"around",
+	},
+	{
+		"around",
+	},
+	{
+		"around",
+	},
+	{
+		"around",
+	},
+	{
 		"marriage",
+	},
+	{
+		"around",
 	},
 	{
 		"assault",
@@ -31256,7 +35317,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"assaulted",
 	},
 	{
+		"afscheid",
+	},
+	{
 		"afscheidsbrief",
+	},
+	{
+		"assignment",
 	},
 	{
 		"basisschool",
@@ -31295,6 +35362,30 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"assaulted",
 	},
 	{
+		"assignment",
+	},
+	{
+		"assignment",
+	},
+	{
+		"assignment",
+	},
+	{
+		"assignment",
+	},
+	{
+		"assignment",
+	},
+	{
+		"assignment",
+	},
+	{
+		"assignment",
+	},
+	{
+		"assignment",
+	},
+	{
 		"passport",
 	},
 	{
@@ -31314,6 +35405,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"father",
+	},
+	{
+		"altijd",
 	},
 	{
 		"antisemit",
@@ -31403,6 +35497,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"anymore",
 	},
 	{
+		"anything",
+	},
+	{
 		"basisschool",
 	},
 	{
@@ -32108,6 +36205,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"behandeld",
+	},
+	{
+		"bridge",
 	},
 	{
 		"billen",
@@ -32275,6 +36375,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"beperking",
 	},
 	{
+		"burden",
+	},
+	{
+		"bridge",
+	},
+	{
 		"bericht",
 	},
 	{
@@ -32282,6 +36388,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"berichtjes",
+	},
+	{
+		"bridge",
+	},
+	{
+		"bridge",
+	},
+	{
+		"bridge",
+	},
+	{
+		"bridge",
 	},
 	{
 		"brother",
@@ -32339,6 +36457,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"better",
+	},
+	{
+		"burden",
 	},
 	{
 		"bought",
@@ -32516,6 +36637,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"bullying",
 	},
 	{
+		"burden",
+	},
+	{
+		"burden",
+	},
+	{
+		"burden",
+	},
+	{
+		"burden",
+	},
+	{
 		"buiten",
 	},
 	{
@@ -32541,6 +36674,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"scared",
+	},
+	{
+		"classes",
 	},
 	{
 		"classmate",
@@ -32606,6 +36742,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"school",
 	},
 	{
+		"schooldag",
+	},
+	{
 		"schoolplein",
 	},
 	{
@@ -32636,6 +36775,45 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"schulden",
 	},
 	{
+		"cijfer",
+	},
+	{
+		"cijfer",
+	},
+	{
+		"cijfer",
+	},
+	{
+		"cijfer",
+	},
+	{
+		"cijfer",
+	},
+	{
+		"cijfer",
+	},
+	{
+		"classes",
+	},
+	{
+		"classmate",
+	},
+	{
+		"classmates",
+	},
+	{
+		"classmate",
+	},
+	{
+		"classmates",
+	},
+	{
+		"classes",
+	},
+	{
+		"classes",
+	},
+	{
 		"classmate",
 	},
 	{
@@ -32645,18 +36823,6 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"classmate",
 	},
 	{
-		"classmates",
-	},
-	{
-		"classmate",
-	},
-	{
-		"classmates",
-	},
-	{
-		"classmate",
-	},
-	{
 		"classmate",
 		"classmates",
 	},
@@ -32671,12 +36837,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"classmates",
+	},
+	{
+		"classes",
 	},
 	{
 		"colleague",
 	},
 	{
 		"collega",
+	},
+	{
+		"college",
+	},
+	{
+		"classes",
 	},
 	{
 		"classmate",
@@ -32724,19 +36899,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"collega",
 	},
 	{
-		"colleague",
-	},
-	{
-		"collega",
-	},
-	{
-		"colleague",
-	},
-	{
-		"colleague",
-	},
-	{
-		"colleague",
+		"college",
 	},
 	{
 		"colleague",
@@ -32745,13 +36908,38 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"collega",
 	},
 	{
+		"colleague",
+	},
+	{
+		"colleague",
+	},
+	{
+		"colleague",
+	},
+	{
+		"colleague",
+	},
+	{
+		"college",
+	},
+	{
 		"collega",
+		"college",
+	},
+	{
+		"collega",
+	},
+	{
+		"college",
 	},
 	{
 		"colleague",
 	},
 	{
 		"collega",
+	},
+	{
+		"college",
 	},
 	{
 		"coming",
@@ -32817,6 +37005,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"counts",
 	},
 	{
+		"course",
+	},
+	{
 		"controleert",
 	},
 	{
@@ -32839,6 +37030,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"country",
+	},
+	{
+		"course",
+	},
+	{
+		"course",
+	},
+	{
+		"course",
+	},
+	{
+		"course",
 	},
 	{
 		"country",
@@ -32854,6 +37057,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"counts",
+	},
+	{
+		"course",
 	},
 	{
 		"deadname",
@@ -33061,6 +37267,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"differently",
 	},
 	{
+		"disappear",
+	},
+	{
 		"dickpic",
 	},
 	{
@@ -33155,6 +37364,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"dickpic",
+	},
+	{
+		"diploma",
 	},
 	{
 		"dingen",
@@ -33170,6 +37382,36 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"dingen",
 	},
 	{
+		"diploma",
+	},
+	{
+		"diploma",
+	},
+	{
+		"diploma",
+	},
+	{
+		"diploma",
+	},
+	{
+		"diploma",
+	},
+	{
+		"disappear",
+	},
+	{
+		"disappear",
+	},
+	{
+		"disappear",
+	},
+	{
+		"disappear",
+	},
+	{
+		"disappear",
+	},
+	{
 		"discriminate",
 	},
 	{
@@ -33377,6 +37619,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"discord",
+	},
+	{
+		"disappear",
 	},
 	{
 		"discriminate",
@@ -33490,13 +37735,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"doodmaken",
 	},
 	{
+		"doorgaan",
+	},
+	{
 		"doorgestuurd",
 	},
 	{
 		"doodmaken",
 	},
 	{
+		"doorgaan",
+	},
+	{
 		"doorgestuurd",
+	},
+	{
+		"doorgaan",
+	},
+	{
+		"doorgaan",
+	},
+	{
+		"doorgaan",
 	},
 	{
 		"doorgestuurd",
@@ -33520,7 +37780,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"doorgestuurd",
 	},
 	{
+		"dropping",
+	},
+	{
+		"doorgaan",
+	},
+	{
 		"doorgestuurd",
+	},
+	{
+		"diploma",
 	},
 	{
 		"depressief",
@@ -33596,7 +37865,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"drankje",
 	},
 	{
-		"drukken",
+		"dropping",
+	},
+	{
+		"dropping",
+	},
+	{
+		"dropping",
+	},
+	{
+		"dropping",
+	},
+	{
+		"dropping",
+	},
+	{
+		"dropping",
 	},
 	{
 		"drukken",
@@ -33606,6 +37890,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"drukken",
+	},
+	{
+		"drukken",
+	},
+	{
+		"disappear",
 	},
 	{
 		"discord",
@@ -33684,6 +37974,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"dealer",
+	},
+	{
+		"examen",
 	},
 	{
 		"reason",
@@ -33878,6 +38171,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"eerwraak",
 	},
 	{
+		"everything",
+	},
+	{
 		"feestje",
 	},
 	{
@@ -34031,6 +38327,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"mensen",
 	},
 	{
+		"tentamen",
+	},
+	{
 		"mentor",
 	},
 	{
@@ -34061,13 +38360,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"lerares",
 	},
 	{
-		"ergens",
+		"verdwijnen",
 	},
 	{
 		"ergens",
 	},
 	{
 		"ergens",
+	},
+	{
+		"ergens",
+		"nergens",
 	},
 	{
 		"eergerelateerd",
@@ -34089,6 +38392,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"berichtjes",
+	},
+	{
+		"herkansing",
 	},
 	{
 		"werken",
@@ -34243,6 +38549,33 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"levensmoe",
 	},
 	{
+		"everything",
+	},
+	{
+		"everything",
+	},
+	{
+		"everything",
+	},
+	{
+		"everything",
+	},
+	{
+		"everything",
+	},
+	{
+		"everything",
+	},
+	{
+		"everything",
+	},
+	{
+		"everything",
+	},
+	{
+		"everything",
+	},
+	{
 		"bewaar",
 	},
 	{
@@ -34261,7 +38594,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"gewicht",
 	},
 	{
-		"excursie",
+		"examen",
+	},
+	{
+		"examen",
+	},
+	{
+		"examen",
+	},
+	{
+		"examen",
 	},
 	{
 		"excursie",
@@ -34277,6 +38619,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"excursie",
+	},
+	{
+		"excursie",
+	},
+	{
+		"examen",
 	},
 	{
 		"sexting",
@@ -34403,6 +38751,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"afgepakt",
+	},
+	{
+		"friends",
 	},
 	{
 		"fietsenstalling",
@@ -34535,6 +38886,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"forced",
 	},
 	{
+		"forever",
+	},
+	{
 		"following",
 	},
 	{
@@ -34566,6 +38920,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"forced",
+	},
+	{
+		"forever",
+	},
+	{
+		"forever",
+	},
+	{
+		"forever",
+	},
+	{
+		"forever",
+	},
+	{
+		"forever",
 	},
 	{
 		"fraude",
@@ -34586,7 +38955,31 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"forced",
 	},
 	{
+		"friends",
+	},
+	{
+		"forever",
+	},
+	{
+		"friends",
+	},
+	{
+		"friends",
+	},
+	{
+		"friends",
+	},
+	{
+		"friends",
+	},
+	{
+		"friends",
+	},
+	{
 		"fraude",
+	},
+	{
+		"afscheid",
 	},
 	{
 		"afscheidsbrief",
@@ -34596,6 +38989,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"fluiten",
+	},
+	{
+		"grades",
 	},
 	{
 		"grapje",
@@ -35562,6 +39958,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"genegeerd",
 	},
 	{
+		"goodbye",
+	},
+	{
 		"groepje",
 	},
 	{
@@ -35574,7 +39973,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"gooien",
 	},
 	{
+		"goodbye",
+	},
+	{
+		"goodbye",
+	},
+	{
+		"goodbye",
+	},
+	{
+		"goodbye",
+	},
+	{
 		"gooide",
+	},
+	{
+		"goodbye",
 	},
 	{
 		"gooien",
@@ -35611,6 +40025,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"gepost",
 	},
 	{
+		"grades",
+	},
+	{
+		"grades",
+	},
+	{
+		"grades",
+	},
+	{
+		"grades",
+	},
+	{
 		"grapje",
 	},
 	{
@@ -35634,6 +40060,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"grapjes",
+	},
+	{
+		"grades",
 	},
 	{
 		"groepje",
@@ -35864,7 +40293,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"helemaal",
 	},
 	{
-		"helemaal",
+		"herkansing",
 	},
 	{
 		"helemaal",
@@ -35877,9 +40306,36 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"helemaal",
+	},
+	{
+		"helemaal",
+	},
+	{
+		"herkansing",
 	},
 	{
 		"herself",
+	},
+	{
+		"herkansing",
+	},
+	{
+		"herkansing",
+	},
+	{
+		"herkansing",
+	},
+	{
+		"herkansing",
+	},
+	{
+		"herkansing",
+	},
+	{
+		"herkansing",
+	},
+	{
+		"herkansing",
 	},
 	{
 		"herself",
@@ -35921,10 +40377,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"huiselijk",
 	},
 	{
+		"huiswerk",
+	},
+	{
 		"helemaal",
 	},
 	{
 		"holocaust",
+	},
+	{
+		"homework",
 	},
 	{
 		"homofobe",
@@ -35975,6 +40437,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"hoarding",
 	},
 	{
+		"homework",
+	},
+	{
 		"hoofddoek",
 	},
 	{
@@ -36002,7 +40467,41 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"holocaust",
 	},
 	{
+		"homework",
+	},
+	{
+		"homework",
+	},
+	{
+		"homework",
+	},
+	{
+		"homework",
+	},
+	{
+		"homework",
+	},
+	{
 		"homofobe",
+	},
+	{
+		"homofoob",
+	},
+	{
+		"homofobe",
+	},
+	{
+		"homofobe",
+		"homofoob",
+	},
+	{
+		"homofobe",
+	},
+	{
+		"homofobe",
+	},
+	{
+		"homofoob",
 	},
 	{
 		"homofoob",
@@ -36011,26 +40510,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"homofobe",
 	},
 	{
-		"homofobe",
 		"homofoob",
 	},
 	{
-		"homofobe",
-	},
-	{
-		"homofobe",
-	},
-	{
-		"homofoob",
-	},
-	{
-		"homofoob",
-	},
-	{
-		"homofobe",
-	},
-	{
-		"homofoob",
+		"homework",
 	},
 	{
 		"honkbalknuppel",
@@ -36120,6 +40603,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"threatens",
 	},
 	{
+		"herkansing",
+	},
+	{
 		"herself",
 	},
 	{
@@ -36168,6 +40654,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"huiselijk",
 	},
 	{
+		"huiswerk",
+	},
+	{
 		"huidskleur",
 	},
 	{
@@ -36177,7 +40666,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"thuissituatie",
 	},
 	{
+		"huiswerk",
+	},
+	{
+		"huiswerk",
+	},
+	{
+		"huiswerk",
+	},
+	{
+		"huiswerk",
+	},
+	{
+		"huiswerk",
+	},
+	{
 		"huiselijk",
+	},
+	{
+		"huiswerk",
 	},
 	{
 		"huwelijk",
@@ -36205,6 +40712,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"lichaam",
+	},
+	{
+		"richting",
 	},
 	{
 		"zichzelf",
@@ -36247,6 +40757,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"migratieachtergrond",
+	},
+	{
+		"tijdverspilling",
+	},
+	{
+		"cijfer",
 	},
 	{
 		"kijken",
@@ -36465,6 +40981,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"internship",
 	},
 	{
+		"diploma",
+	},
+	{
 		"israel",
 	},
 	{
@@ -36493,6 +41012,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"islamofob",
+	},
+	{
+		"disappear",
 	},
 	{
 		"misbruikt",
@@ -36715,6 +41237,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"kantine",
 	},
 	{
+		"kappen",
+	},
+	{
+		"kappen",
+	},
+	{
+		"kappen",
+	},
+	{
+		"kappen",
+	},
+	{
 		"klasgenoot",
 	},
 	{
@@ -37066,6 +41600,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"koffie",
 	},
 	{
+		"kappen",
+	},
+	{
 		"kutmarokkaan",
 	},
 	{
@@ -37106,6 +41643,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"slaapt",
+	},
+	{
+		"laatste",
+	},
+	{
+		"laatste",
+	},
+	{
+		"laatste",
+	},
+	{
+		"laatste",
+	},
+	{
+		"laatste",
 	},
 	{
 		"placement",
@@ -37189,10 +41741,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"klassenapp",
 	},
 	{
+		"classes",
+	},
+	{
 		"classmate",
 	},
 	{
 		"classmates",
+	},
+	{
+		"laatste",
 	},
 	{
 		"blauwe",
@@ -37582,6 +42140,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"alleen",
 	},
 	{
+		"allemaal",
+	},
+	{
 		"lelijk",
 	},
 	{
@@ -37591,16 +42152,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"lonely",
 	},
 	{
-		"lokaal",
-	},
-	{
-		"lonely",
-	},
-	{
-		"lokaal",
-	},
-	{
-		"lokaal",
+		"longer",
 	},
 	{
 		"lokaal",
@@ -37609,10 +42161,37 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"lonely",
 	},
 	{
+		"longer",
+	},
+	{
+		"lokaal",
+	},
+	{
+		"lokaal",
+	},
+	{
+		"lokaal",
+	},
+	{
 		"lonely",
 	},
 	{
 		"lonely",
+	},
+	{
+		"longer",
+	},
+	{
+		"lonely",
+	},
+	{
+		"longer",
+	},
+	{
+		"longer",
+	},
+	{
+		"longer",
 	},
 	{
 		"lonely",
@@ -37631,6 +42210,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"lessen",
+	},
+	{
+		"altijd",
 	},
 	{
 		"little",
@@ -37812,6 +42394,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"medicijnen",
 	},
 	{
+		"module",
+	},
+	{
+		"modules",
+	},
+	{
 		"member",
 	},
 	{
@@ -38349,7 +42937,29 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"moeder",
 	},
 	{
-		"moeder",
+		"module",
+	},
+	{
+		"modules",
+	},
+	{
+		"module",
+	},
+	{
+		"modules",
+	},
+	{
+		"module",
+	},
+	{
+		"module",
+		"modules",
+	},
+	{
+		"modules",
+	},
+	{
+		"modules",
 	},
 	{
 		"moeder",
@@ -38361,6 +42971,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"moeder",
 	},
 	{
+		"moeder",
+	},
+	{
 		"moment",
 	},
 	{
@@ -38368,6 +42981,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"mother",
+	},
+	{
+		"motivatie",
+	},
+	{
+		"motivation",
 	},
 	{
 		"moslim",
@@ -38468,6 +43087,57 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"months",
+	},
+	{
+		"motivatie",
+	},
+	{
+		"motivation",
+	},
+	{
+		"motivatie",
+	},
+	{
+		"motivation",
+	},
+	{
+		"motivatie",
+	},
+	{
+		"motivatie",
+	},
+	{
+		"motivatie",
+	},
+	{
+		"motivation",
+	},
+	{
+		"motivation",
+	},
+	{
+		"motivation",
+	},
+	{
+		"motivation",
+	},
+	{
+		"motivatie",
+	},
+	{
+		"motivation",
+	},
+	{
+		"motivatie",
+	},
+	{
+		"motivation",
+	},
+	{
+		"module",
+	},
+	{
+		"modules",
 	},
 	{
 		"morning",
@@ -38511,6 +43181,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"mother",
+	},
+	{
+		"motivatie",
+	},
+	{
+		"motivation",
 	},
 	{
 		"myself",
@@ -38618,6 +43294,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"onbetaald",
 	},
 	{
+		"nobody",
+	},
+	{
 		"inbraak",
 	},
 	{
@@ -38672,6 +43351,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"negeren",
 	},
 	{
+		"nergens",
+	},
+	{
 		"negeren",
 	},
 	{
@@ -38688,6 +43370,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"niemand",
+	},
+	{
+		"nergens",
+	},
+	{
+		"nergens",
+	},
+	{
+		"nergens",
+	},
+	{
+		"nergens",
+	},
+	{
+		"nergens",
 	},
 	{
 		"neersteken",
@@ -38783,7 +43480,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"online",
 	},
 	{
+		"nobody",
+	},
+	{
+		"nobody",
+	},
+	{
+		"nobody",
+	},
+	{
+		"nobody",
+	},
+	{
+		"nowhere",
+	},
+	{
 		"nothing",
+	},
+	{
+		"nobody",
 	},
 	{
 		"nothing",
@@ -38799,9 +43514,27 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"nothing",
+	},
+	{
+		"nowhere",
+	},
+	{
+		"nowhere",
+	},
+	{
+		"nowhere",
+	},
+	{
+		"nowhere",
+	},
+	{
+		"nowhere",
 	},
 	{
 		"unpaid",
+	},
+	{
+		"nergens",
 	},
 	{
 		"naroepen",
@@ -38831,6 +43564,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"ontslagen",
 	},
 	{
+		"nutteloos",
+	},
+	{
 		"ontvoerd",
 	},
 	{
@@ -38840,13 +43576,37 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"knuppel",
 	},
 	{
+		"nutteloos",
+	},
+	{
+		"nutteloos",
+	},
+	{
+		"nutteloos",
+	},
+	{
+		"nutteloos",
+	},
+	{
+		"nutteloos",
+	},
+	{
+		"nutteloos",
+	},
+	{
 		"onveilig",
 	},
 	{
 		"unwanted",
 	},
 	{
+		"nowhere",
+	},
+	{
 		"anymore",
+	},
+	{
+		"anything",
 	},
 	{
 		"hoarded",
@@ -38856,6 +43616,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"onbetaald",
+	},
+	{
+		"nobody",
 	},
 	{
 		"cocaine",
@@ -38877,6 +43640,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"onderweg",
+	},
+	{
+		"opdracht",
+	},
+	{
+		"module",
+	},
+	{
+		"modules",
 	},
 	{
 		"moeder",
@@ -38921,6 +43693,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"overleden",
 	},
 	{
+		"overstappen",
+	},
+	{
 		"overuren",
 	},
 	{
@@ -38957,10 +43732,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"opgespaard",
 	},
 	{
+		"opgeven",
+	},
+	{
 		"ongewenst",
 	},
 	{
 		"ophangen",
+	},
+	{
+		"ophouden",
+	},
+	{
+		"pointless",
 	},
 	{
 		"joints",
@@ -38990,6 +43774,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"polariseren",
 	},
 	{
+		"opleiding",
+	},
+	{
 		"volgen",
 	},
 	{
@@ -39014,6 +43801,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"collega",
 	},
 	{
+		"college",
+	},
+	{
 		"following",
 	},
 	{
@@ -39036,6 +43826,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"something",
+	},
+	{
+		"homework",
 	},
 	{
 		"omgaan",
@@ -39176,6 +43969,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"ongewenst",
 	},
 	{
+		"longer",
+	},
+	{
 		"ongewenst",
 	},
 	{
@@ -39311,6 +44107,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"ontvoerd",
 	},
 	{
+		"goodbye",
+	},
+	{
 		"doodmaken",
 	},
 	{
@@ -39326,7 +44125,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"oorlog",
 	},
 	{
+		"doorgaan",
+	},
+	{
 		"doorgestuurd",
+	},
+	{
+		"voorgoed",
 	},
 	{
 		"oorlog",
@@ -39365,7 +44170,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"opkankeren",
 	},
 	{
+		"opdracht",
+	},
+	{
+		"opdracht",
+	},
+	{
+		"opdracht",
+	},
+	{
+		"opdracht",
+	},
+	{
+		"opdracht",
+	},
+	{
+		"opdracht",
+	},
+	{
 		"opgehangen",
+	},
+	{
+		"opleiding",
 	},
 	{
 		"opgepot",
@@ -39380,7 +44206,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"opgespaard",
 	},
 	{
+		"opgeven",
+	},
+	{
 		"opgehangen",
+	},
+	{
+		"opgeven",
 	},
 	{
 		"opgehangen",
@@ -39452,6 +44284,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"opgespaard",
 	},
 	{
+		"opgeven",
+	},
+	{
+		"opgeven",
+	},
+	{
+		"opgeven",
+	},
+	{
 		"opgehangen",
 	},
 	{
@@ -39462,6 +44303,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"opgespaard",
+	},
+	{
+		"opgeven",
 	},
 	{
 		"ophangen",
@@ -39482,6 +44326,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"ophangen",
 	},
 	{
+		"ophouden",
+	},
+	{
+		"ophouden",
+	},
+	{
+		"ophouden",
+	},
+	{
+		"ophouden",
+	},
+	{
+		"ophouden",
+	},
+	{
+		"ophouden",
+	},
+	{
 		"opkankeren",
 	},
 	{
@@ -39524,6 +44386,27 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"opknopen",
 	},
 	{
+		"opleiding",
+	},
+	{
+		"opleiding",
+	},
+	{
+		"opleiding",
+	},
+	{
+		"opleiding",
+	},
+	{
+		"opleiding",
+	},
+	{
+		"opleiding",
+	},
+	{
+		"opleiding",
+	},
+	{
 		"opmerkingen",
 	},
 	{
@@ -39552,9 +44435,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"opknopen",
+	},
+	{
+		"ophouden",
 	},
 	{
 		"opsparen",
+	},
+	{
+		"opdracht",
 	},
 	{
 		"opsparen",
@@ -39602,6 +44491,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"worden",
 	},
 	{
+		"forever",
+	},
+	{
 		"vorige",
 	},
 	{
@@ -39631,6 +44523,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"nothing",
+	},
+	{
+		"motivatie",
+	},
+	{
+		"motivation",
 	},
 	{
 		"ontslaan",
@@ -39670,6 +44568,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"counts",
+	},
+	{
+		"course",
 	},
 	{
 		"youtube",
@@ -39747,6 +44648,27 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"overuren",
 	},
 	{
+		"overstappen",
+	},
+	{
+		"overstappen",
+	},
+	{
+		"overstappen",
+	},
+	{
+		"overstappen",
+	},
+	{
+		"overstappen",
+	},
+	{
+		"overstappen",
+	},
+	{
+		"overstappen",
+	},
+	{
 		"overuren",
 	},
 	{
@@ -39778,6 +44700,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"overwerk",
+	},
+	{
+		"overstappen",
 	},
 	{
 		"overuren",
@@ -39798,6 +44723,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"overleden",
 	},
 	{
+		"overstappen",
+	},
+	{
 		"overuren",
 	},
 	{
@@ -39811,6 +44739,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"towards",
+	},
+	{
+		"nowhere",
 	},
 	{
 		"spaarde",
@@ -40022,6 +44953,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"passport",
 	},
 	{
+		"opdracht",
+	},
+	{
 		"plekken",
 	},
 	{
@@ -40079,7 +45013,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"opgespaard",
 	},
 	{
+		"opgeven",
+	},
+	{
 		"ophangen",
+	},
+	{
+		"ophouden",
 	},
 	{
 		"piemel",
@@ -40157,6 +45097,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"pinpas",
 	},
 	{
+		"pointless",
+	},
+	{
 		"pinpas",
 	},
 	{
@@ -40223,6 +45166,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"placement",
 	},
 	{
+		"opleiding",
+	},
+	{
 		"plekken",
 	},
 	{
@@ -40274,61 +45220,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"polariseren",
 	},
 	{
-		"politics",
+		"program",
 	},
 	{
-		"politie",
+		"programme",
 	},
 	{
-		"politiek",
+		"pointless",
 	},
 	{
-		"polarisatie",
+		"pointless",
 	},
 	{
-		"polariseren",
+		"pointless",
 	},
 	{
-		"polarisatie",
+		"pointless",
 	},
 	{
-		"polariseren",
-	},
-	{
-		"polarisatie",
-	},
-	{
-		"polarisatie",
-	},
-	{
-		"polarisatie",
-	},
-	{
-		"polarisatie",
-	},
-	{
-		"polariseren",
-	},
-	{
-		"polariseren",
-	},
-	{
-		"polariseren",
-	},
-	{
-		"polariseren",
-	},
-	{
-		"polariseren",
-	},
-	{
-		"polarisatie",
-	},
-	{
-		"polarisatie",
-	},
-	{
-		"polariseren",
+		"pointless",
 	},
 	{
 		"politics",
@@ -40340,35 +45250,49 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"politiek",
 	},
 	{
-		"politics",
+		"pointless",
 	},
 	{
-		"politie",
+		"polarisatie",
 	},
 	{
-		"politiek",
+		"polariseren",
 	},
 	{
-		"politie",
+		"polarisatie",
 	},
 	{
-		"politics",
+		"polariseren",
 	},
 	{
-		"politics",
+		"polarisatie",
 	},
 	{
-		"politiek",
-		"politie",
+		"polarisatie",
 	},
 	{
-		"politiek",
+		"polarisatie",
 	},
 	{
-		"politiek",
+		"polarisatie",
 	},
 	{
-		"politics",
+		"polariseren",
+	},
+	{
+		"polariseren",
+	},
+	{
+		"polariseren",
+	},
+	{
+		"polariseren",
+	},
+	{
+		"polariseren",
+	},
+	{
+		"polarisatie",
 	},
 	{
 		"polarisatie",
@@ -40384,6 +45308,55 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"politiek",
+	},
+	{
+		"politics",
+	},
+	{
+		"politie",
+	},
+	{
+		"politiek",
+	},
+	{
+		"politie",
+	},
+	{
+		"politics",
+	},
+	{
+		"politics",
+	},
+	{
+		"politiek",
+		"politie",
+	},
+	{
+		"politiek",
+	},
+	{
+		"politiek",
+	},
+	{
+		"politics",
+	},
+	{
+		"polarisatie",
+	},
+	{
+		"polariseren",
+	},
+	{
+		"politics",
+	},
+	{
+		"politie",
+	},
+	{
+		"politiek",
+	},
+	{
+		"pointless",
 	},
 	{
 		"posten",
@@ -40449,6 +45422,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"parents",
 	},
 	{
+		"program",
+	},
+	{
+		"programme",
+	},
+	{
 		"springen",
 	},
 	{
@@ -40456,6 +45435,39 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"praktijkopleider",
+	},
+	{
+		"program",
+	},
+	{
+		"programme",
+	},
+	{
+		"program",
+	},
+	{
+		"program",
+	},
+	{
+		"programme",
+	},
+	{
+		"programme",
+	},
+	{
+		"programme",
+	},
+	{
+		"program",
+	},
+	{
+		"programme",
+	},
+	{
+		"program",
+	},
+	{
+		"programme",
 	},
 	{
 		"upskirt",
@@ -40504,30 +45516,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"opwachten",
 	},
 	{
-		"racism",
+		"quitting",
 	},
 	{
-		"racisme",
+		"quitting",
 	},
 	{
-		"racist",
-		"racism",
+		"quitting",
 	},
 	{
-		"racisme",
+		"quitting",
 	},
 	{
-		"racisme",
-		"racism",
+		"quitting",
 	},
 	{
-		"racisme",
+		"quitting",
 	},
 	{
-		"racist",
-	},
-	{
-		"racist",
+		"quitting",
 	},
 	{
 		"racism",
@@ -40537,6 +45544,35 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"racist",
+		"racism",
+	},
+	{
+		"racisme",
+	},
+	{
+		"racisme",
+		"racism",
+	},
+	{
+		"racisme",
+	},
+	{
+		"racist",
+	},
+	{
+		"racist",
+	},
+	{
+		"racism",
+	},
+	{
+		"racisme",
+	},
+	{
+		"racist",
+	},
+	{
+		"grades",
 	},
 	{
 		"training",
@@ -40570,6 +45606,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"fraude",
+	},
+	{
+		"richting",
 	},
 	{
 		"racism",
@@ -40680,6 +45719,36 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"ergens",
 	},
 	{
+		"richting",
+	},
+	{
+		"richting",
+	},
+	{
+		"richting",
+	},
+	{
+		"richting",
+	},
+	{
+		"richting",
+	},
+	{
+		"richting",
+	},
+	{
+		"bridge",
+	},
+	{
+		"vrienden",
+	},
+	{
+		"friends",
+	},
+	{
+		"richting",
+	},
+	{
 		"religie",
 	},
 	{
@@ -40714,6 +45783,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"groepsapp",
+	},
+	{
+		"program",
+	},
+	{
+		"programme",
 	},
 	{
 		"rolstoel",
@@ -40788,6 +45863,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"roepen",
 	},
 	{
+		"dropping",
+	},
+	{
 		"ronselen",
 	},
 	{
@@ -40795,6 +45873,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"brother",
+	},
+	{
+		"around",
 	},
 	{
 		"trouwen",
@@ -41088,6 +46169,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"schold",
 	},
 	{
+		"schooldag",
+	},
+	{
 		"schoolplein",
 	},
 	{
@@ -41097,7 +46181,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"school",
 	},
 	{
+		"schooldag",
+	},
+	{
 		"school",
+	},
+	{
+		"schooldag",
+	},
+	{
+		"schooldag",
+	},
+	{
+		"schooldag",
+	},
+	{
+		"schooldag",
 	},
 	{
 		"schoolplein",
@@ -41248,6 +46347,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"school",
 	},
 	{
+		"schooldag",
+	},
+	{
 		"schoolplein",
 	},
 	{
@@ -41330,6 +46432,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"stepdad",
+	},
+	{
+		"sterven",
 	},
 	{
 		"seksisme",
@@ -41455,6 +46560,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"school",
 	},
 	{
+		"schooldag",
+	},
+	{
 		"schoolplein",
 	},
 	{
@@ -41534,6 +46642,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"sissen",
+	},
+	{
+		"switchen",
 	},
 	{
 		"seksisme",
@@ -41752,6 +46863,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"shooting",
 	},
 	{
+		"stoppen",
+	},
+	{
 		"spaarde",
 	},
 	{
@@ -41868,6 +46982,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"assaulted",
+	},
+	{
+		"assignment",
 	},
 	{
 		"sissen",
@@ -42083,6 +47200,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"students",
 	},
 	{
+		"studeren",
+	},
+	{
+		"studie",
+	},
+	{
 		"stepdad",
 	},
 	{
@@ -42116,7 +47239,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"stepdad",
 	},
 	{
+		"sterven",
+	},
+	{
+		"sterven",
+	},
+	{
+		"sterven",
+	},
+	{
+		"sterven",
+	},
+	{
 		"stress",
+	},
+	{
+		"sterven",
 	},
 	{
 		"stagebedrijf",
@@ -42257,10 +47395,23 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"stolen",
 	},
 	{
+		"stoppen",
+	},
+	{
+		"stoppen",
+	},
+	{
+		"stoppen",
+	},
+	{
+		"stoppen",
+	},
+	{
 		"stepdad",
 	},
 	{
 		"stappen",
+		"stoppen",
 	},
 	{
 		"straat",
@@ -42282,47 +47433,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"stress",
+	},
+	{
+		"sterven",
 	},
 	{
 		"station",
 	},
 	{
-		"student",
+		"studie",
 	},
 	{
-		"studente",
-	},
-	{
-		"studenten",
-	},
-	{
-		"studentes",
-	},
-	{
-		"students",
-	},
-	{
-		"student",
-		"studente",
-		"students",
-	},
-	{
-		"studentes",
-		"studente",
-		"studenten",
-	},
-	{
-		"studenten",
-	},
-	{
-		"studentes",
-	},
-	{
-		"studenten",
-	},
-	{
-		"studentes",
-		"students",
+		"studeren",
 	},
 	{
 		"student",
@@ -42341,6 +47463,38 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"student",
+		"studente",
+		"students",
+	},
+	{
+		"studentes",
+		"studente",
+		"studenten",
+	},
+	{
+		"studenten",
+	},
+	{
+		"studentes",
+	},
+	{
+		"studenten",
+	},
+	{
+		"studentes",
+		"students",
+	},
+	{
+		"studeren",
+	},
+	{
+		"studeren",
+	},
+	{
+		"studeren",
+	},
+	{
+		"student",
 	},
 	{
 		"studente",
@@ -42353,6 +47507,30 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"students",
+	},
+	{
+		"studie",
+	},
+	{
+		"studie",
+	},
+	{
+		"student",
+	},
+	{
+		"studente",
+	},
+	{
+		"studenten",
+	},
+	{
+		"studentes",
+	},
+	{
+		"students",
+	},
+	{
+		"studeren",
 	},
 	{
 		"sturen",
@@ -42371,6 +47549,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"students",
+	},
+	{
+		"studeren",
+	},
+	{
+		"studie",
 	},
 	{
 		"sturen",
@@ -42404,6 +47588,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"students",
+	},
+	{
+		"studeren",
+	},
+	{
+		"studie",
 	},
 	{
 		"supervisor",
@@ -42522,6 +47712,27 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"saving",
+	},
+	{
+		"switchen",
+	},
+	{
+		"switchen",
+	},
+	{
+		"switchen",
+	},
+	{
+		"switchen",
+	},
+	{
+		"switchen",
+	},
+	{
+		"switchen",
+	},
+	{
+		"switchen",
 	},
 	{
 		"sexting",
@@ -42701,6 +47912,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"telegram",
 	},
 	{
+		"tentamen",
+	},
+	{
+		"tentamen",
+	},
+	{
+		"tentamen",
+	},
+	{
+		"tentamen",
+	},
+	{
+		"tentamen",
+	},
+	{
+		"tentamen",
+	},
+	{
 		"stepdad",
 	},
 	{
@@ -42750,6 +47979,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"terroristen",
+	},
+	{
+		"sterven",
+	},
+	{
+		"tentamen",
 	},
 	{
 		"tieten",
@@ -42909,6 +48144,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"thuissituatie",
 	},
 	{
+		"tijdverspilling",
+	},
+	{
 		"tieten",
 	},
 	{
@@ -42925,6 +48163,42 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"tieten",
+	},
+	{
+		"tijdverspilling",
+	},
+	{
+		"tijdverspilling",
+	},
+	{
+		"tijdverspilling",
+	},
+	{
+		"tijdverspilling",
+	},
+	{
+		"tijdverspilling",
+	},
+	{
+		"tijdverspilling",
+	},
+	{
+		"tijdverspilling",
+	},
+	{
+		"tijdverspilling",
+	},
+	{
+		"tijdverspilling",
+	},
+	{
+		"tijdverspilling",
+	},
+	{
+		"tijdverspilling",
+	},
+	{
+		"tijdverspilling",
 	},
 	{
 		"tiktok",
@@ -42960,6 +48234,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"twitter",
 	},
 	{
+		"tijdverspilling",
+	},
+	{
 		"tekeer",
 	},
 	{
@@ -42976,6 +48253,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"tonight",
+	},
+	{
+		"tentamen",
 	},
 	{
 		"towards",
@@ -43045,6 +48325,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"tonight",
+	},
+	{
+		"stoppen",
 	},
 	{
 		"toetsen",
@@ -43244,6 +48527,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"students",
 	},
 	{
+		"studeren",
+	},
+	{
+		"studie",
+	},
+	{
 		"thuissituatie",
 	},
 	{
@@ -43345,6 +48634,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"huiselijk",
+	},
+	{
+		"huiswerk",
 	},
 	{
 		"uitgaan",
@@ -43632,6 +48924,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"uitschelden",
 	},
 	{
+		"quitting",
+	},
+	{
 		"uithuwelijken",
 	},
 	{
@@ -43743,6 +49038,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"upskirt",
 	},
 	{
+		"burden",
+	},
+	{
 		"surinamers",
 	},
 	{
@@ -43800,6 +49098,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"uitschelden",
 	},
 	{
+		"nutteloos",
+	},
+	{
 		"vuurwapen",
 	},
 	{
@@ -43815,6 +49116,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"vandaag",
 	},
 	{
+		"vakken",
+	},
+	{
+		"vakken",
+	},
+	{
+		"vakken",
+	},
+	{
+		"vakken",
+	},
+	{
 		"vanmiddag",
 	},
 	{
@@ -44008,6 +49321,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"vechtpartij",
+	},
+	{
+		"verdwijnen",
 	},
 	{
 		"vechten",
@@ -44052,10 +49368,31 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"vermoorden",
 	},
 	{
+		"verdwijnen",
+	},
+	{
 		"overdose",
 	},
 	{
 		"overdosis",
+	},
+	{
+		"verdwijnen",
+	},
+	{
+		"verdwijnen",
+	},
+	{
+		"verdwijnen",
+	},
+	{
+		"verdwijnen",
+	},
+	{
+		"verdwijnen",
+	},
+	{
+		"verdwijnen",
 	},
 	{
 		"voeren",
@@ -44205,6 +49542,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"verkracht",
 	},
 	{
+		"overstappen",
+	},
+	{
 		"overuren",
 	},
 	{
@@ -44232,7 +49572,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"overwerk",
 	},
 	{
+		"verdwijnen",
+	},
+	{
+		"everything",
+	},
+	{
 		"vervoeren",
+	},
+	{
+		"vrienden",
 	},
 	{
 		"vingers",
@@ -44254,6 +49603,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"vingers",
+	},
+	{
+		"vakken",
 	},
 	{
 		"volgen",
@@ -44334,10 +49686,31 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"volgende",
 	},
 	{
+		"voorgoed",
+	},
+	{
+		"voorgoed",
+	},
+	{
+		"voorgoed",
+	},
+	{
+		"voorgoed",
+	},
+	{
+		"voorgoed",
+	},
+	{
+		"voorgoed",
+	},
+	{
 		"voeren",
 	},
 	{
 		"vorige",
+	},
+	{
+		"voorgoed",
 	},
 	{
 		"vorige",
@@ -44352,7 +49725,31 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"vrouwen",
 	},
 	{
+		"verdwijnen",
+	},
+	{
+		"vrienden",
+	},
+	{
+		"vrienden",
+	},
+	{
+		"vrienden",
+	},
+	{
+		"vrienden",
+	},
+	{
+		"vrienden",
+	},
+	{
+		"vrienden",
+	},
+	{
 		"vorige",
+	},
+	{
+		"vrienden",
 	},
 	{
 		"verkiezingen",
@@ -44424,6 +49821,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"vuurwapen",
 	},
 	{
+		"waarom",
+	},
+	{
+		"waarom",
+	},
+	{
+		"waarom",
+	},
+	{
+		"waarom",
+	},
+	{
 		"wachten",
 	},
 	{
@@ -44455,6 +49864,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"zwanger",
+	},
+	{
+		"waarom",
 	},
 	{
 		"zwarte",
@@ -44592,6 +50004,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"witwassen",
 	},
 	{
+		"switchen",
+	},
+	{
 		"without",
 	},
 	{
@@ -44662,6 +50077,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"witwassen",
+	},
+	{
+		"examen",
 	},
 	{
 		"excursie",
@@ -45041,17 +50459,23 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"afgepakt",
 	"afkomst",
 	"afraid",
+	"afscheid",
 	"afscheidsbrief",
 	"albert",
 	"alleen",
+	"allemaal",
+	"altijd",
 	"andere",
 	"anders",
 	"antisemit",
 	"anymore",
+	"anything",
 	"apengeluiden",
 	"appjes",
+	"around",
 	"assault",
 	"assaulted",
+	"assignment",
 	"attack",
 	"attacked",
 	"autisme",
@@ -45094,6 +50518,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"boksbeugel",
 	"borsten",
 	"bought",
+	"bridge",
 	"brother",
 	"buiten",
 	"buitengesloten",
@@ -45102,17 +50527,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"buitensluiten",
 	"bullied",
 	"bullying",
+	"burden",
 	"chantage",
+	"cijfer",
+	"classes",
 	"classmate",
 	"classmates",
 	"cocaine",
 	"colleague",
 	"collega",
+	"college",
 	"coming",
 	"concierge",
 	"controleert",
 	"country",
 	"counts",
+	"course",
 	"dakloos",
 	"danger",
 	"dangerous",
@@ -45126,6 +50556,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"diefstal",
 	"differently",
 	"dingen",
+	"diploma",
+	"disappear",
 	"discord",
 	"discriminate",
 	"discriminatie",
@@ -45139,11 +50571,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"docenten",
 	"donker",
 	"doodmaken",
+	"doorgaan",
 	"doorgestuurd",
 	"drankje",
 	"dreigde",
 	"dreigen",
 	"dreigt",
+	"dropping",
 	"drukken",
 	"dweilen",
 	"dwingen",
@@ -45154,6 +50588,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"elections",
 	"elkaar",
 	"ergens",
+	"everything",
+	"examen",
 	"excursie",
 	"facebook",
 	"familie",
@@ -45167,7 +50603,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"fluiten",
 	"following",
 	"forced",
+	"forever",
 	"fraude",
+	"friends",
 	"geblowd",
 	"gebouw",
 	"gechanteerd",
@@ -45212,8 +50650,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gijzeling",
 	"gisteravond",
 	"gisteren",
+	"goodbye",
 	"gooide",
 	"gooien",
+	"grades",
 	"grapje",
 	"grapjes",
 	"groepje",
@@ -45223,17 +50663,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"haatberichten",
 	"handicap",
 	"helemaal",
+	"herkansing",
 	"herself",
 	"himself",
 	"hoarded",
 	"hoarding",
 	"holocaust",
+	"homework",
 	"homofobe",
 	"homofoob",
 	"honkbalknuppel",
 	"hoofddoek",
 	"huidskleur",
 	"huiselijk",
+	"huiswerk",
 	"huwelijk",
 	"inbraak",
 	"ingang",
@@ -45249,6 +50692,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"joints",
 	"kankerjood",
 	"kantine",
+	"kappen",
 	"kijken",
 	"killing",
 	"kindermishandeling",
@@ -45265,6 +50709,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"knuppel",
 	"koffie",
 	"kutmarokkaan",
+	"laatste",
 	"lachen",
 	"lachgas",
 	"landverrader",
@@ -45287,6 +50732,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"living",
 	"lokaal",
 	"lonely",
+	"longer",
 	"maanden",
 	"machines",
 	"making",
@@ -45316,6 +50762,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"mishandeling",
 	"mishandelt",
 	"missen",
+	"module",
+	"modules",
 	"moeder",
 	"moment",
 	"mongool",
@@ -45324,6 +50772,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"moslim",
 	"moslims",
 	"mother",
+	"motivatie",
+	"motivation",
 	"myself",
 	"naaktfoto",
 	"nachts",
@@ -45331,11 +50781,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"naroepen",
 	"neersteken",
 	"negeren",
+	"nergens",
 	"neuken",
 	"niemand",
 	"nieuws",
 	"nikker",
+	"nobody",
 	"nothing",
+	"nowhere",
+	"nutteloos",
 	"oekraine",
 	"omgaan",
 	"onbetaald",
@@ -45350,13 +50804,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"onveilig",
 	"oorlog",
 	"oosten",
+	"opdracht",
 	"opgehangen",
 	"opgepot",
 	"opgesloten",
 	"opgespaard",
+	"opgeven",
 	"ophangen",
+	"ophouden",
 	"opkankeren",
 	"opknopen",
+	"opleiding",
 	"opmerkingen",
 	"opsparen",
 	"opwachten",
@@ -45364,6 +50822,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"overdose",
 	"overdosis",
 	"overleden",
+	"overstappen",
 	"overuren",
 	"overval",
 	"overwerk",
@@ -45386,6 +50845,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"pistool",
 	"placement",
 	"plekken",
+	"pointless",
 	"polarisatie",
 	"polariseren",
 	"politics",
@@ -45393,7 +50853,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"politiek",
 	"posten",
 	"praktijkopleider",
+	"program",
+	"programme",
 	"punched",
+	"quitting",
 	"racism",
 	"racisme",
 	"racist",
@@ -45401,6 +50864,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"religie",
 	"religion",
 	"restaurant",
+	"richting",
 	"roepen",
 	"rolstoel",
 	"rondgestuurd",
@@ -45418,6 +50882,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"schietpartij",
 	"schold",
 	"school",
+	"schooldag",
 	"schoolplein",
 	"schoonmaken",
 	"schoppen",
@@ -45461,11 +50926,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"station",
 	"steken",
 	"stepdad",
+	"sterven",
 	"stiefmoeder",
 	"stiefvader",
 	"stockpiled",
 	"stockpiling",
 	"stolen",
+	"stoppen",
 	"straat",
 	"stress",
 	"student",
@@ -45473,12 +50940,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"studenten",
 	"studentes",
 	"students",
+	"studeren",
+	"studie",
 	"sturen",
 	"suicidaal",
 	"suicidal",
 	"suicide",
 	"supervisor",
 	"surinamers",
+	"switchen",
 	"tablets",
 	"tabletten",
 	"tattas",
@@ -45486,6 +50956,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"tekeer",
 	"telefoon",
 	"telegram",
+	"tentamen",
 	"terrorist",
 	"terroristen",
 	"threat",
@@ -45495,6 +50966,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"threatens",
 	"thuissituatie",
 	"tieten",
+	"tijdverspilling",
 	"tiktok",
 	"tillen",
 	"toetsen",
@@ -45525,6 +50997,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"unpaid",
 	"unwanted",
 	"upskirt",
+	"vakken",
 	"vanavond",
 	"vandaag",
 	"vanmiddag",
@@ -45535,6 +51008,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"vechten",
 	"vechtpartij",
 	"veilig",
+	"verdwijnen",
 	"verkiezingen",
 	"verkocht",
 	"verkoopt",
@@ -45547,9 +51021,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"voeren",
 	"volgen",
 	"volgende",
+	"voorgoed",
 	"vorige",
+	"vrienden",
 	"vrouwen",
 	"vuurwapen",
+	"waarom",
 	"wachten",
 	"wakker",
 	"weekend",
@@ -45636,6 +51113,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"afraid",
 	},
 	{
+		"afscheid",
+	},
+	{
 		"afscheidsbrief",
 	},
 	{
@@ -45644,6 +51124,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"alleen",
 		"allen",
+	},
+	{
+		"allemaal",
+		"allemal",
+		"allema",
+	},
+	{
+		"altijd",
 	},
 	{
 		"andere",
@@ -45661,6 +51149,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"anymor",
 	},
 	{
+		"anything",
+		"anyth",
+	},
+	{
 		"apengeluiden",
 		"apengeluid",
 	},
@@ -45669,11 +51161,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"appj",
 	},
 	{
+		"around",
+	},
+	{
 		"assault",
 	},
 	{
 		"assaulted",
 		"assault",
+	},
+	{
+		"assignment",
 	},
 	{
 		"attack",
@@ -45829,6 +51327,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"bought",
 	},
 	{
+		"bridge",
+	},
+	{
 		"brother",
 	},
 	{
@@ -45859,8 +51360,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"bullying",
 	},
 	{
+		"burden",
+		"burd",
+	},
+	{
 		"chantage",
 		"chantag",
+	},
+	{
+		"cijfer",
+	},
+	{
+		"classes",
+		"class",
 	},
 	{
 		"classmate",
@@ -45882,6 +51394,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"collega",
 	},
 	{
+		"college",
+		"colleg",
+	},
+	{
 		"coming",
 	},
 	{
@@ -45897,6 +51413,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"counts",
 		"count",
+	},
+	{
+		"course",
+		"cour",
+		"cours",
 	},
 	{
 		"dakloos",
@@ -45943,6 +51464,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"dingen",
 		"ding",
+	},
+	{
+		"diploma",
+	},
+	{
+		"disappear",
 	},
 	{
 		"discord",
@@ -45992,6 +51519,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"doodmak",
 	},
 	{
+		"doorgaan",
+		"doorgan",
+	},
+	{
 		"doorgestuurd",
 	},
 	{
@@ -46008,6 +51539,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"dreigt",
+	},
+	{
+		"dropping",
+		"drop",
 	},
 	{
 		"drukken",
@@ -46048,6 +51583,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"ergens",
 		"ergen",
+	},
+	{
+		"everything",
+		"everyth",
+	},
+	{
+		"examen",
 	},
 	{
 		"excursie",
@@ -46100,8 +51642,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"forc",
 	},
 	{
+		"forever",
+		"forev",
+	},
+	{
 		"fraude",
 		"fraud",
+	},
+	{
+		"friends",
+		"friend",
 	},
 	{
 		"geblowd",
@@ -46252,12 +51802,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"gister",
 	},
 	{
+		"goodbye",
+		"goodby",
+	},
+	{
 		"gooide",
 		"gooid",
 	},
 	{
 		"gooien",
 		"gooi",
+	},
+	{
+		"grades",
+		"grade",
 	},
 	{
 		"grapje",
@@ -46295,6 +51853,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"helema",
 	},
 	{
+		"herkansing",
+	},
+	{
 		"herself",
 	},
 	{
@@ -46310,6 +51871,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"holocaust",
+	},
+	{
+		"homework",
 	},
 	{
 		"homofobe",
@@ -46330,6 +51894,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"huiselijk",
+	},
+	{
+		"huiswerk",
 	},
 	{
 		"huwelijk",
@@ -46383,6 +51950,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"kantine",
 		"kantin",
+	},
+	{
+		"kappen",
+		"kapp",
 	},
 	{
 		"kijken",
@@ -46442,6 +52013,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"kutmarokkaan",
+	},
+	{
+		"laatste",
+		"laatst",
 	},
 	{
 		"lachen",
@@ -46525,6 +52100,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"lonely",
 		"lone",
+	},
+	{
+		"longer",
 	},
 	{
 		"maanden",
@@ -46634,6 +52212,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"miss",
 	},
 	{
+		"module",
+		"modul",
+	},
+	{
+		"modules",
+		"modul",
+	},
+	{
 		"moeder",
 	},
 	{
@@ -46662,6 +52248,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"mother",
 	},
 	{
+		"motivatie",
+		"motivati",
+	},
+	{
+		"motivation",
+		"motiv",
+	},
+	{
 		"myself",
 	},
 	{
@@ -46688,6 +52282,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"neger",
 	},
 	{
+		"nergens",
+		"nergen",
+	},
+	{
 		"neuken",
 		"neuk",
 	},
@@ -46702,8 +52300,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"nikker",
 	},
 	{
+		"nobody",
+	},
+	{
 		"nothing",
 		"noth",
+	},
+	{
+		"nowhere",
+		"nowher",
+	},
+	{
+		"nutteloos",
+		"nuttelos",
+		"nutteloo",
 	},
 	{
 		"oekraine",
@@ -46757,6 +52367,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"oost",
 	},
 	{
+		"opdracht",
+	},
+	{
 		"opgehangen",
 		"opgehang",
 	},
@@ -46771,8 +52384,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"opgespaard",
 	},
 	{
+		"opgeven",
+		"opgev",
+	},
+	{
 		"ophangen",
 		"ophang",
+	},
+	{
+		"ophouden",
+		"ophoud",
 	},
 	{
 		"opkankeren",
@@ -46781,6 +52402,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"opknopen",
 		"opknop",
+	},
+	{
+		"opleiding",
 	},
 	{
 		"opmerkingen",
@@ -46809,6 +52433,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"overleden",
 		"overled",
+	},
+	{
+		"overstappen",
+		"overstapp",
 	},
 	{
 		"overuren",
@@ -46892,6 +52520,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"plek",
 	},
 	{
+		"pointless",
+		"pointles",
+	},
+	{
 		"polarisatie",
 		"polarisati",
 	},
@@ -46920,8 +52552,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"praktijkopleid",
 	},
 	{
+		"program",
+	},
+	{
+		"programme",
+		"programm",
+	},
+	{
 		"punched",
 		"punch",
+	},
+	{
+		"quitting",
+		"quit",
 	},
 	{
 		"racism",
@@ -46946,6 +52589,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"restaurant",
 		"restaur",
+	},
+	{
+		"richting",
+		"richt",
 	},
 	{
 		"roepen",
@@ -47004,6 +52651,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"school",
 		"schol",
+	},
+	{
+		"schooldag",
 	},
 	{
 		"schoolplein",
@@ -47161,6 +52811,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"stepdad",
 	},
 	{
+		"sterven",
+		"sterv",
+	},
+	{
 		"stiefmoeder",
 		"stiefmoed",
 	},
@@ -47179,6 +52833,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"stolen",
 		"stol",
+	},
+	{
+		"stoppen",
+		"stopp",
 	},
 	{
 		"straat",
@@ -47208,6 +52866,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"student",
 	},
 	{
+		"studeren",
+		"studer",
+	},
+	{
+		"studie",
+		"studi",
+	},
+	{
 		"sturen",
 		"stur",
 	},
@@ -47231,6 +52897,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"surinamers",
 		"surinamer",
 		"surinam",
+	},
+	{
+		"switchen",
+		"switch",
 	},
 	{
 		"tablets",
@@ -47257,6 +52927,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"telegram",
+	},
+	{
+		"tentamen",
 	},
 	{
 		"terrorist",
@@ -47291,6 +52964,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"tieten",
 		"tiet",
+	},
+	{
+		"tijdverspilling",
+		"tijdverspill",
+		"tijdverspil",
 	},
 	{
 		"tiktok",
@@ -47405,6 +53083,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"upskirt",
 	},
 	{
+		"vakken",
+		"vak",
+	},
+	{
 		"vanavond",
 	},
 	{
@@ -47437,6 +53119,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"veilig",
+	},
+	{
+		"verdwijnen",
+		"verdwijn",
 	},
 	{
 		"verkiezingen",
@@ -47483,8 +53169,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"volgend",
 	},
 	{
+		"voorgoed",
+		"voorgo",
+	},
+	{
 		"vorige",
 		"vorig",
+	},
+	{
+		"vrienden",
+		"vriend",
 	},
 	{
 		"vrouwen",
@@ -47493,6 +53187,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"vuurwapen",
 		"vuurwap",
+	},
+	{
+		"waarom",
 	},
 	{
 		"wachten",
@@ -48938,4 +54635,196 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1050,
 		1051,
 	}},
-}}
+}, schoolTalk: urgentKind{id: "school", combos: []combo{
+	{groups: [][]int32{
+		{
+			1163,
+			1164,
+			1165,
+			1166,
+			1167,
+			1168,
+			1169,
+			1170,
+			1171,
+			1172,
+			1173,
+			1174,
+			1175,
+			1176,
+			1177,
+			1178,
+			1179,
+			1180,
+			1181,
+			1182,
+			1183,
+			1184,
+			1185,
+			1186,
+			1187,
+			1188,
+			1189,
+			1190,
+			1191,
+			1192,
+			1193,
+			1194,
+			1195,
+			1196,
+			1197,
+			1198,
+			1199,
+			1200,
+			1201,
+			1202,
+			1203,
+			1204,
+			1205,
+			1206,
+			1207,
+			1208,
+			1209,
+			1210,
+			1211,
+			1212,
+			1213,
+			1214,
+			1215,
+			1216,
+			1217,
+			1218,
+		},
+		{
+			723,
+			1219,
+			1220,
+			1221,
+			1222,
+			1223,
+			1224,
+			741,
+			1225,
+			726,
+			727,
+			490,
+			491,
+			833,
+			493,
+			496,
+			834,
+			1226,
+			1227,
+			1228,
+			734,
+			1229,
+			1230,
+			1231,
+			1232,
+			1233,
+			1234,
+			1235,
+			1236,
+			1237,
+			1238,
+			1239,
+			1240,
+			1241,
+			1242,
+			1243,
+			1244,
+			1245,
+			1246,
+			1247,
+			1248,
+			1249,
+			1250,
+			1251,
+		},
+	}, within: 8},
+}, unless: []int32{
+	1086,
+	1087,
+	1088,
+	1089,
+	1090,
+	1091,
+	1092,
+	973,
+	974,
+	1093,
+	1094,
+	911,
+	912,
+	1095,
+	1096,
+	1097,
+	1098,
+	1099,
+	1100,
+	1101,
+	1102,
+	1103,
+	1104,
+	1105,
+	1106,
+	1107,
+	1108,
+	1109,
+	1110,
+	1111,
+	1112,
+	1113,
+	1114,
+	1115,
+	1116,
+	1117,
+	1118,
+	1119,
+	1120,
+	1121,
+	1122,
+	1123,
+	1124,
+	1125,
+	1126,
+	1127,
+	1128,
+	1129,
+	1130,
+	1131,
+	1132,
+	1133,
+	1134,
+	1135,
+	1136,
+	1137,
+	1138,
+	1139,
+	1140,
+	1141,
+	1142,
+	1143,
+	1144,
+	1145,
+	1146,
+	1147,
+	1148,
+	1149,
+	1150,
+	1151,
+	1152,
+	1153,
+	1154,
+	1155,
+	1156,
+	1157,
+	1158,
+	1159,
+	1160,
+	1161,
+	881,
+	195,
+	196,
+	1162,
+}}}
