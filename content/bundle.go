@@ -124,6 +124,10 @@ type Flow struct {
 	// told nothing the position did not know and did not answer its question: the person told
 	// more of their story, and "I did not understand" would be untrue and unkind.
 	Noted Text `yaml:"noted"`
+	// SchoolTalk is said before the direct question about suicide when the message was about
+	// school itself going badly ("ik zie het nut van deze opleiding niet meer"): why the guide
+	// asks about life after a message about school.
+	SchoolTalk Text `yaml:"schoolTalk"`
 	// Ask names, per urgent kind, the node that asks directly ("Denk je erover om een eind aan je
 	// leven te maken?") when a typed message makes that risk possible but not clear.
 	Ask map[string]string `yaml:"ask"`

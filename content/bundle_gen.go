@@ -367,7 +367,7 @@ var embeddedSnapshot = snapBundle{Taxonomy: Taxonomy{Themes: []Term{
 		"job-mbo",
 	}},
 }, Flows: []snapFlow{
-	{Audience: "staff", Start: "start", Urgent: "urgent", Answer: "protocol", Story: "start", Unclear: meldwijzer.Text{NL: "Dat begreep ik niet goed, kies hieronder wat past of typ het anders.", EN: "I did not quite understand that; choose below what fits, or type it another way."}, Noted: meldwijzer.Text{NL: "Dank je, dat heb ik gelezen.", EN: "Thank you, I have read that."}, Ask: []pair[string]{
+	{Audience: "staff", Start: "start", Urgent: "urgent", Answer: "protocol", Story: "start", Unclear: meldwijzer.Text{NL: "Dat begreep ik niet goed, kies hieronder wat past of typ het anders.", EN: "I did not quite understand that; choose below what fits, or type it another way."}, Noted: meldwijzer.Text{NL: "Dank je, dat heb ik gelezen.", EN: "Thank you, I have read that."}, SchoolTalk: meldwijzer.Text{NL: "Dit gaat over school. Soms gaan zulke woorden over meer dan school.", EN: "This is about school. Sometimes words like these are about more than school."}, Ask: []pair[string]{
 		{Key: "assault", Value: "vraag-aanranding"},
 		{Key: "danger", Value: "vraag-gevaar"},
 		{Key: "suicide", Value: "vraag-zelfdoding"},
@@ -687,7 +687,7 @@ var embeddedSnapshot = snapBundle{Taxonomy: Taxonomy{Themes: []Term{
 			"alarm-112",
 		}},
 	}, File: "flows/staff.yaml"},
-	{Audience: "student", Start: "start", Urgent: "urgent", Answer: "route", Unclear: meldwijzer.Text{NL: "Dat begreep ik niet goed, kies hieronder wat past of typ het anders.", EN: "I did not quite understand that; choose below what fits, or type it another way."}, Noted: meldwijzer.Text{NL: "Dank je dat je dit vertelt.", EN: "Thank you for telling me."}, Ask: []pair[string]{
+	{Audience: "student", Start: "start", Urgent: "urgent", Answer: "route", Unclear: meldwijzer.Text{NL: "Dat begreep ik niet goed, kies hieronder wat past of typ het anders.", EN: "I did not quite understand that; choose below what fits, or type it another way."}, Noted: meldwijzer.Text{NL: "Dank je dat je dit vertelt.", EN: "Thank you for telling me."}, SchoolTalk: meldwijzer.Text{NL: "Je schrijft over school. Soms gaan zulke woorden over meer dan school.", EN: "You are writing about school. Sometimes words like these are about more than school."}, Ask: []pair[string]{
 		{Key: "assault", Value: "vraag-aanranding"},
 		{Key: "danger", Value: "vraag-gevaar"},
 		{Key: "suicide", Value: "vraag-zelfdoding"},

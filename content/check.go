@@ -264,6 +264,7 @@ func (l *loader) checkFlow(f *Flow) {
 	}
 	l.text(file, path_("unclear"), f.Unclear)
 	l.text(file, path_("noted"), f.Noted)
+	l.text(file, path_("schoolTalk"), f.SchoolTalk)
 	for kind, node := range f.Ask {
 		if !l.b.Known("urgent", kind) {
 			l.problem(file, path_("ask", kind), "unknown urgent kind %q", kind)

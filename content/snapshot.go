@@ -101,7 +101,7 @@ type (
 	}
 	snapFlow struct {
 		Audience, Start, Urgent, Answer, Story string
-		Unclear, Noted                         Text
+		Unclear, Noted, SchoolTalk             Text
 		Ask                                    []pair[string]
 		Hint                                   []snapHint // by kind
 		Nodes                                  []snapNode // by id
@@ -145,7 +145,7 @@ type (
 
 func snapFlowOf(f *Flow) snapFlow {
 	s := snapFlow{Audience: f.Audience, Start: f.Start, Urgent: f.Urgent, Answer: f.Answer, Story: f.Story,
-		Unclear: f.Unclear, Noted: f.Noted, Ask: pairs(f.Ask), File: f.file}
+		Unclear: f.Unclear, Noted: f.Noted, SchoolTalk: f.SchoolTalk, Ask: pairs(f.Ask), File: f.file}
 	for _, kind := range slices.Sorted(maps.Keys(f.Hint)) {
 		s.Hint = append(s.Hint, snapHint{Kind: kind, Route: f.Hint[kind].Route, Text: f.Hint[kind].Text})
 	}
@@ -167,7 +167,7 @@ func snapFlowOf(f *Flow) snapFlow {
 
 func (s snapFlow) flow() *Flow {
 	f := &Flow{Audience: s.Audience, Start: s.Start, Urgent: s.Urgent, Answer: s.Answer, Story: s.Story,
-		Unclear: s.Unclear, Noted: s.Noted, Ask: fromPairs[map[string]string](s.Ask), file: s.File}
+		Unclear: s.Unclear, Noted: s.Noted, SchoolTalk: s.SchoolTalk, Ask: fromPairs[map[string]string](s.Ask), file: s.File}
 	if len(s.Hint) > 0 {
 		f.Hint = make(map[string]Hint, len(s.Hint))
 	}

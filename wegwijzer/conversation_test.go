@@ -262,3 +262,31 @@ func TestMoreOfTheStoryIsNoted(t *testing.T) {
 		}
 	}
 }
+
+// A message about school itself going badly gets the direct question about suicide with a
+// sentence before it that says why the guide asks about life after a message about school; the
+// direct question after any other message has no such sentence.
+func TestSchoolTalkIsAskedWithWhy(t *testing.T) {
+	g := loadGuide(t)
+	tests := []struct{ audience, lang, text, said string }{
+		{"student", "nl", "ik heb echt geen zin meer in deze opleiding, wat heeft het voor nut", "Je schrijft over school."},
+		{"student", "en", "honestly there is no point in this course anymore, i want to quit", "You are writing about school."},
+		{"staff", "nl", "een student zei vandaag dat ze klaar is met de opleiding en dat het geen zin meer heeft", "Dit gaat over school."},
+	}
+	for _, tc := range tests {
+		a, err := g.Message(wegwijzer.MessageRequest{Audience: tc.audience, Lang: tc.lang, Text: tc.text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Urgent || !strings.HasPrefix(a.Node.ID, "vraag-zelfdoding") || !strings.HasPrefix(a.Node.Text, tc.said) || len(a.Node.Options) != 2 {
+			t.Errorf("%q: urgent %v at %s says %q; want the direct question after %q", tc.text, a.Urgent, a.Node.ID, a.Node.Text, tc.said)
+		}
+	}
+	a, err := g.Message(wegwijzer.MessageRequest{Audience: "student", Lang: "nl", Text: "ik haat mijn leven"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(a.Node.ID, "vraag-zelfdoding") || strings.Contains(a.Node.Text, "school") {
+		t.Errorf("a message about life, not school: at %s says %q; want the direct question alone", a.Node.ID, a.Node.Text)
+	}
+}

@@ -259,15 +259,20 @@ func appendOptional(b []byte, s *string) []byte {
 // ownNode is the rendered node with what this message adds to it, on a copy (the node is shared):
 // after a message that did not move the conversation, a sentence before the question again
 // ("not understood", or thanks when it was read); after some risk, the help line, unless the node
-// shows its number already (the emergency answer, a direct question).
+// shows its number already (the emergency answer, a direct question); before the direct question
+// about suicide after a message about school itself, why it asks.
 func (g *Guide) ownNode(f *content.Flow, at content.Position, node *Node, understood bool, read classify.Reading, lang string, inst *meldwijzer.Institution) *Node {
 	hint, hinted := f.Hint[read.Hint]
 	hinted = hinted && !node.showsFirst(hint.Route)
-	if understood && !hinted {
+	school := read.Why.School && at.Node == f.Ask["suicide"] && at.Node != "" && read.Ask == "suicide"
+	if understood && !hinted && !school {
 		return node
 	}
 	own := *node
 	own.encoded = nil
+	if school {
+		own.Text = f.SchoolTalk.In(lang) + "\n" + node.Text
+	}
 	if !understood {
 		said := f.Unclear
 		if read.Theme != "" || read.Where != "" || read.Involved != "" {
