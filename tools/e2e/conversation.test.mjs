@@ -17,6 +17,7 @@ const words = {
     suicide: 'ik wil niet meer leven', danger: 'hij staat nu voor de deur met een mes', assault: 'ik ben gisteren verkracht',
     joke: 'als die rekenles nog langer duurt pleeg ik zelfmoord hahaha grapje', asked: /Denk je erover om een eind aan je leven te maken\?/, yes: /^Ja, of soms/,
     someRisk: 'ik huil elke avond om wat ze in de groepsapp over me posten', hintLine: /Praat erover met 113/,
+    schoolTalk: 'ik heb echt geen zin meer in deze opleiding, wat heeft het voor nut', schoolSaid: /Je schrijft over school\./,
   },
   en: {
     student: 'I am a student', next: 'Continue', box: 'Type what happened', send: 'Send',
@@ -25,6 +26,7 @@ const words = {
     suicide: 'I want to end my life', danger: 'someone is outside with a knife right now', assault: 'I was raped last night',
     joke: 'bro im gonna kill myself if this lesson takes any longer lmao jk', asked: /Are you thinking about ending your life\?/, yes: /^Yes, or sometimes/,
     someRisk: 'i have been crying every night because of the group chat', hintLine: /Talk about it with 113/,
+    schoolTalk: 'honestly there is no point in this course anymore, i want to quit', schoolSaid: /You are writing about school\./,
   },
 };
 
@@ -128,6 +130,25 @@ for (const lang of ['nl', 'en']) {
         assert.ok(await onFirstScreen(page, last.locator('a[href="tel:113"]').first()), '113 on the first screen');
         assert.ok(await onFirstScreen(page, option(page, w.yes)), 'the answers right below the question');
         await shot(page, `23-joke-asked-${lang}`);
+      });
+    });
+
+    // Talk about school itself going badly is asked about, not answered with the emergency screen:
+    // the guide says why it asks about life, with 113 and the answers on the first screen.
+    test('school talk gets the direct question, with why, 113 and the answers on the first screen', async () => {
+      await phone({}, async (page) => {
+        const w = words[lang];
+        await begin(page, lang);
+        const { body } = await type(page, lang, w.schoolTalk);
+        assert.ok(!body.urgent, 'not the emergency answer');
+        assert.match(body.node.id, /^vraag-zelfdoding/);
+        const last = page.locator('#log .msg.guide').last();
+        const said = await last.innerText();
+        assert.match(said, w.schoolSaid);
+        assert.match(said, w.asked);
+        assert.ok(await onFirstScreen(page, last.locator('a[href="tel:113"]').first()), '113 on the first screen');
+        assert.ok(await onFirstScreen(page, option(page, w.yes)), 'the answers right below the question');
+        await shot(page, `23-school-asked-${lang}`);
       });
     });
 
