@@ -131,7 +131,8 @@ type compiled struct {
 	where    []scored
 	involved []scored
 	urgent   []urgentKind
-	// schoolTalk is the scope of school talk (Classifier.about).
+	// schoolTalk is the scope of school talk, read as an urgent kind whose negated words count
+	// ("ik wil niet meer naar school" is about school).
 	schoolTalk urgentKind
 }
 
@@ -449,7 +450,7 @@ func (c *Classifier) classifyWords(words []word) Result {
 		}
 	}
 
-	r := Result{Idiom: idiom, School: c.about(c.schoolTalk, live)}
+	r := Result{Idiom: idiom, School: c.fires(c.schoolTalk, live, false)}
 	r.Theme = c.best(c.themes, live, len(words))
 	r.Where = c.best(c.where, occ, len(words))
 	r.Involved = c.best(c.involved, live, len(words))
@@ -457,7 +458,7 @@ func (c *Classifier) classifyWords(words []word) Result {
 		if !r.Negated && c.negatedOnly(u, live) {
 			r.Negated = true
 		}
-		if c.fires(u, live) {
+		if c.fires(u, live, true) {
 			r.Urgent = u.id
 			if r.Theme == "" {
 				r.Theme = u.theme

@@ -165,7 +165,10 @@ func (c *Classifier) negatedOnly(u urgentKind, occ *occurrences) bool {
 	return found
 }
 
-func (c *Classifier) fires(u urgentKind, occ *occurrences) bool {
+// fires reports whether an entry of u's any or one of its combos occurs, and none of its unless;
+// with skipNegated, an occurrence with a negation before it does not count ("ik wil niet dood"
+// is no urgent cue, while "ik wil niet meer naar school" is about school).
+func (c *Classifier) fires(u urgentKind, occ *occurrences, skipNegated bool) bool {
 	for _, p := range u.unless {
 		if len(occ.of(p)) > 0 {
 			return false
@@ -173,29 +176,13 @@ func (c *Classifier) fires(u urgentKind, occ *occurrences) bool {
 	}
 	for _, p := range u.any {
 		for _, o := range occ.of(p) {
-			if !o.negated {
+			if !(skipNegated && o.negated) {
 				return true
 			}
 		}
 	}
 	for _, cb := range u.combos {
-		if comboHolds(cb, occ, true) {
-			return true
-		}
-	}
-	return false
-}
-
-// about reports whether a message is about a scope (Scope): one of its combos holds, negated or
-// not ("ik wil niet meer naar school" is about school), and none of its unless occurs.
-func (c *Classifier) about(s urgentKind, occ *occurrences) bool {
-	for _, p := range s.unless {
-		if len(occ.of(p)) > 0 {
-			return false
-		}
-	}
-	for _, cb := range s.combos {
-		if comboHolds(cb, occ, false) {
+		if comboHolds(cb, occ, skipNegated) {
 			return true
 		}
 	}

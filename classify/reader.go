@@ -34,6 +34,10 @@ type Reading struct {
 	// some risk, below the direct question's threshold: the conversation goes on as it was, and a
 	// cry the model reads as unlikely still finds the number. Never set with Urgent or Ask.
 	Hint string
+	// School is true when the message is about school itself going badly and nothing beyond it
+	// (the vocabulary's schoolTalk, and none of the concepts of lifeConcepts): a direct question
+	// about suicide after it says why it asks.
+	School bool
 	// Said is the message as the reader saw it: its normalised words, each with a space before
 	// and after (" ja hoor "), so that an answer word is found with strings.Contains.
 	Said string
@@ -49,9 +53,6 @@ type Why struct {
 	UrgentP    float32
 	UrgentKind string
 	Thresholds Thresholds
-	// School is true when the message is school talk alone: the vocabulary's schoolTalk, and none
-	// of the concepts of lifeConcepts.
-	School bool
 	// concepts are the concept lexicon's concepts found in the message (concepts.go).
 	concepts uint64
 }
@@ -79,9 +80,8 @@ func (r *Reader) Read(text string) Reading {
 	if p.feats == 0 {
 		return out
 	}
-	school := v.School && cs&concepts().life == 0
-	out.Why.School = school
-	out.Urgent, out.Ask = r.model.Thresholds.urgency(v, pAny, kind, cs&concepts().playful != 0, school)
+	out.School = v.School && cs&concepts().life == 0
+	out.Urgent, out.Ask = r.model.Thresholds.urgency(v, pAny, kind, cs&concepts().playful != 0, out.School)
 	if out.Urgent == "" && out.Ask == "" && pAny >= r.model.Thresholds.UrgentHint {
 		out.Hint = kind
 	}

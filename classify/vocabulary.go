@@ -153,15 +153,12 @@ func (v *Vocabulary) Check(themes, wheres, involved []string) []string {
 		checkCues(&ps, "involved", v.Involved, involved, nil, false)
 	}
 
-	if len(v.SchoolTalk.About) == 0 || len(v.SchoolTalk.Said) == 0 {
-		add("schoolTalk: needs entries in about and said")
-	}
+	checkList(&ps, "schoolTalk.about", v.SchoolTalk.About, true)
+	checkList(&ps, "schoolTalk.said", v.SchoolTalk.Said, true)
+	checkList(&ps, "schoolTalk.unless", v.SchoolTalk.Unless, false)
 	if v.SchoolTalk.Within <= 0 {
 		add("schoolTalk.within: must be more than 0 (got %d)", v.SchoolTalk.Within)
 	}
-	checkList(&ps, "schoolTalk.about", v.SchoolTalk.About, false)
-	checkList(&ps, "schoolTalk.said", v.SchoolTalk.Said, false)
-	checkList(&ps, "schoolTalk.unless", v.SchoolTalk.Unless, false)
 
 	for _, k := range v.Urgent.kinds() {
 		name := "urgent." + k.id

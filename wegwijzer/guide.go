@@ -264,7 +264,7 @@ func appendOptional(b []byte, s *string) []byte {
 func (g *Guide) ownNode(f *content.Flow, at content.Position, node *Node, understood bool, read classify.Reading, lang string, inst *meldwijzer.Institution) *Node {
 	hint, hinted := f.Hint[read.Hint]
 	hinted = hinted && !node.showsFirst(hint.Route)
-	school := read.Why.School && at.Node == f.Ask["suicide"] && at.Node != "" && read.Ask == "suicide"
+	school := read.School && at.Node == f.Ask["suicide"]
 	if understood && !hinted && !school {
 		return node
 	}

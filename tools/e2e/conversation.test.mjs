@@ -116,41 +116,30 @@ for (const lang of ['nl', 'en']) {
       });
     }
 
-    // A joke with a suicide cue is neither let go nor answered with the emergency screen: the
-    // guide asks straight out, with 113 and the answers on the first screen.
-    test('a joke with a suicide cue gets the direct question, with 113 and the answers on the first screen', async () => {
-      await phone({}, async (page) => {
-        const w = words[lang];
-        await begin(page, lang);
-        const { body } = await type(page, lang, w.joke);
-        assert.ok(!body.urgent, 'not the emergency answer');
-        assert.match(body.node.id, /^vraag-zelfdoding/);
-        const last = page.locator('#log .msg.guide').last();
-        assert.match(await last.innerText(), w.asked);
-        assert.ok(await onFirstScreen(page, last.locator('a[href="tel:113"]').first()), '113 on the first screen');
-        assert.ok(await onFirstScreen(page, option(page, w.yes)), 'the answers right below the question');
-        await shot(page, `23-joke-asked-${lang}`);
+    // A joke with a suicide cue, and talk about school itself going badly, are neither let go nor
+    // answered with the emergency screen: the guide asks straight out (after school talk it first
+    // says why it asks about life), with 113 and the answers on the first screen.
+    for (const { name, text, said, shotName } of [
+      { name: 'a joke with a suicide cue', text: 'joke', shotName: 'joke' },
+      { name: 'school talk, with why,', text: 'schoolTalk', said: 'schoolSaid', shotName: 'school' },
+    ]) {
+      test(`${name} gets the direct question, with 113 and the answers on the first screen`, async () => {
+        await phone({}, async (page) => {
+          const w = words[lang];
+          await begin(page, lang);
+          const { body } = await type(page, lang, w[text]);
+          assert.ok(!body.urgent, 'not the emergency answer');
+          assert.match(body.node.id, /^vraag-zelfdoding/);
+          const last = page.locator('#log .msg.guide').last();
+          const shown = await last.innerText();
+          if (said) assert.match(shown, w[said]);
+          assert.match(shown, w.asked);
+          assert.ok(await onFirstScreen(page, last.locator('a[href="tel:113"]').first()), '113 on the first screen');
+          assert.ok(await onFirstScreen(page, option(page, w.yes)), 'the answers right below the question');
+          await shot(page, `23-${shotName}-asked-${lang}`);
+        });
       });
-    });
-
-    // Talk about school itself going badly is asked about, not answered with the emergency screen:
-    // the guide says why it asks about life, with 113 and the answers on the first screen.
-    test('school talk gets the direct question, with why, 113 and the answers on the first screen', async () => {
-      await phone({}, async (page) => {
-        const w = words[lang];
-        await begin(page, lang);
-        const { body } = await type(page, lang, w.schoolTalk);
-        assert.ok(!body.urgent, 'not the emergency answer');
-        assert.match(body.node.id, /^vraag-zelfdoding/);
-        const last = page.locator('#log .msg.guide').last();
-        const said = await last.innerText();
-        assert.match(said, w.schoolSaid);
-        assert.match(said, w.asked);
-        assert.ok(await onFirstScreen(page, last.locator('a[href="tel:113"]').first()), '113 on the first screen');
-        assert.ok(await onFirstScreen(page, option(page, w.yes)), 'the answers right below the question');
-        await shot(page, `23-school-asked-${lang}`);
-      });
-    });
+    }
 
     // Some risk, less than the direct question needs: the answer goes on as it was, and the help
     // line with 113 is in the bubble, on the first screen.
