@@ -35,6 +35,11 @@ const (
 	// that mention school (written on 2026-12-01 by a team leader of student care in Breda,
 	// Tilburg and Roosendaal, before the reader's school-talk rule was measured on it).
 	Blind7Dir = "corpus/blind7"
+	// Blind8Dir is an eighth, on people at risk told about by someone else (a friend, a sibling,
+	// staff passing on what a student said or did) and their calm look-alikes, with traps that
+	// quote others (written on 2026-12-02 by a trainer in suicide prevention for mbo staff, at
+	// the start of a session, before any change of it).
+	Blind8Dir = "corpus/blind8"
 	// IncomingDir holds writers' files imported but not trained on: each is measured on its own
 	// line, as a writer the model never saw, until it joins TrainDir.
 	IncomingDir = "corpus/incoming"
@@ -48,7 +53,7 @@ const (
 
 // BlindDirs are the blind sets, in the order they were written: frozen, never trained on, each
 // measured on its own line.
-var BlindDirs = []string{BlindDir, Blind2Dir, Blind3Dir, Blind4Dir, Blind5Dir, Blind6Dir, Blind7Dir}
+var BlindDirs = []string{BlindDir, Blind2Dir, Blind3Dir, Blind4Dir, Blind5Dir, Blind6Dir, Blind7Dir, Blind8Dir}
 
 //go:embed model.bin
 var embeddedWeights []byte

@@ -193,7 +193,7 @@ func TestSomeRiskCarriesTheHelpLine(t *testing.T) {
 		{"crying every night over a group chat", "student", "nl", "ik huil elke avond om wat ze in de groepsapp over me posten", "suicide", "113"},
 		{"afraid of a stepfather", "student", "nl", "ik ben bang voor mijn stiefvader", "danger", "112"},
 		{"in English", "student", "en", "im scared of my stepdad", "danger", "112"},
-		{"staff passing on a student's words", "staff", "en", "A student told me she has felt empty for weeks", "suicide", "113"},
+		{"staff passing on a student's words", "staff", "en", "A student told me he feels like nothing matters lately", "suicide", "113"},
 		{"calm", "student", "nl", "ik word gepest in de klas", "", ""},
 		{"urgent", "student", "nl", "ik wil niet meer leven", "", ""},
 	}
@@ -282,7 +282,7 @@ func TestSchoolTalkIsAskedWithWhy(t *testing.T) {
 			t.Errorf("%q: urgent %v at %s says %q; want the direct question after %q", tc.text, a.Urgent, a.Node.ID, a.Node.Text, tc.said)
 		}
 	}
-	a, err := g.Message(wegwijzer.MessageRequest{Audience: "student", Lang: "nl", Text: "ik haat mijn leven"})
+	a, err := g.Message(wegwijzer.MessageRequest{Audience: "student", Lang: "nl", Text: "alles is zinloos"})
 	if err != nil {
 		t.Fatal(err)
 	}
