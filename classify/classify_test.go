@@ -411,6 +411,13 @@ func TestUrgentTiming(t *testing.T) {
 		{"i've saved up my sleeping pills", Result{Urgent: "suicide"}},
 		{"ik bewaar mijn pillen in de koelkast", Result{Urgent: "-"}},
 		{"ik spaar voor een scooter en neem mijn medicijnen trouw in", Result{Urgent: "-"}},
+		// searching how to die is a plan taking shape, whoever saw the search; a search for
+		// anything else is not
+		{"ik heb gisteren opgezocht hoe je dood kan gaan zonder pijn", Result{Urgent: "suicide"}},
+		{"zijn zoekgeschiedenis staat vol met manieren om dood te gaan", Result{Urgent: "suicide"}},
+		{"she googled ways to die in her sleep", Result{Urgent: "suicide"}},
+		{"ik heb opgezocht hoe je pijnloos een tattoo zet", Result{Urgent: "-"}},
+		{"ik heb opgezocht hoeveel paracetamol ik mag nemen tegen hoofdpijn", Result{Urgent: "-"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) { check(t, c, tt.text, tt.want) })

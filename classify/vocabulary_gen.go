@@ -15550,6 +15550,574 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1228,
 		},
 	}},
+	{text: "gegoogeld", words: [][]string{
+		{
+			"gegoogeld",
+		},
+	}, ids: [][]int32{
+		{
+			1229,
+		},
+	}},
+	{text: "gegoogled", words: [][]string{
+		{
+			"gegoogled",
+			"gegoogl",
+		},
+	}, ids: [][]int32{
+		{
+			1230,
+			1231,
+		},
+	}},
+	{text: "googelen", words: [][]string{
+		{
+			"googelen",
+			"googel",
+		},
+	}, ids: [][]int32{
+		{
+			1232,
+			1233,
+		},
+	}},
+	{text: "googlen", words: [][]string{
+		{
+			"googlen",
+			"googl",
+		},
+	}, ids: [][]int32{
+		{
+			1234,
+			1235,
+		},
+	}},
+	{text: "googled", words: [][]string{
+		{
+			"googled",
+			"googl",
+		},
+	}, ids: [][]int32{
+		{
+			1236,
+			1235,
+		},
+	}},
+	{text: "googling", words: [][]string{
+		{
+			"googling",
+			"googl",
+		},
+	}, ids: [][]int32{
+		{
+			1237,
+			1235,
+		},
+	}},
+	{text: "googlede", words: [][]string{
+		{
+			"googlede",
+			"googled",
+		},
+	}, ids: [][]int32{
+		{
+			1238,
+			1236,
+		},
+	}},
+	{text: "opgezocht", words: [][]string{
+		{
+			"opgezocht",
+		},
+	}, ids: [][]int32{
+		{
+			1239,
+		},
+	}},
+	{text: "opzoeken", words: [][]string{
+		{
+			"opzoeken",
+			"opzoek",
+		},
+	}, ids: [][]int32{
+		{
+			1240,
+			1241,
+		},
+	}},
+	{kind: 4, text: "zocht op", words: [][]string{
+		{
+			"zocht",
+		},
+		{
+			"op",
+		},
+	}, ids: [][]int32{
+		{
+			1242,
+		},
+		{
+			38,
+		},
+	}},
+	{kind: 4, text: "zoekt op", words: [][]string{
+		{
+			"zoekt",
+		},
+		{
+			"op",
+		},
+	}, ids: [][]int32{
+		{
+			1243,
+		},
+		{
+			38,
+		},
+	}},
+	{kind: 4, text: "zoeken op", words: [][]string{
+		{
+			"zoeken",
+			"zoek",
+		},
+		{
+			"op",
+		},
+	}, ids: [][]int32{
+		{
+			1244,
+			1245,
+		},
+		{
+			38,
+		},
+	}},
+	{text: "zoekgeschiedenis", words: [][]string{
+		{
+			"zoekgeschiedenis",
+			"zoekgeschiedeni",
+		},
+	}, ids: [][]int32{
+		{
+			1246,
+			1247,
+		},
+	}},
+	{text: "zoekopdracht", words: [][]string{
+		{
+			"zoekopdracht",
+		},
+	}, ids: [][]int32{
+		{
+			1248,
+		},
+	}},
+	{text: "searched", words: [][]string{
+		{
+			"searched",
+			"search",
+		},
+	}, ids: [][]int32{
+		{
+			1249,
+			1250,
+		},
+	}},
+	{text: "searching", words: [][]string{
+		{
+			"searching",
+			"search",
+		},
+	}, ids: [][]int32{
+		{
+			1251,
+			1250,
+		},
+	}},
+	{kind: 4, text: "search history", words: [][]string{
+		{
+			"search",
+		},
+		{
+			"history",
+		},
+	}, ids: [][]int32{
+		{
+			1250,
+		},
+		{
+			1252,
+		},
+	}},
+	{kind: 4, text: "browser history", words: [][]string{
+		{
+			"browser",
+		},
+		{
+			"history",
+		},
+	}, ids: [][]int32{
+		{
+			1253,
+		},
+		{
+			1252,
+		},
+	}},
+	{kind: 4, text: "looked up", words: [][]string{
+		{
+			"looked",
+			"look",
+		},
+		{
+			"up",
+		},
+	}, ids: [][]int32{
+		{
+			1254,
+			1255,
+		},
+		{
+			1256,
+		},
+	}},
+	{kind: 4, text: "looking up", words: [][]string{
+		{
+			"looking",
+			"look",
+		},
+		{
+			"up",
+		},
+	}, ids: [][]int32{
+		{
+			1257,
+			1255,
+		},
+		{
+			1256,
+		},
+	}},
+	{kind: 4, text: "look up", words: [][]string{
+		{
+			"look",
+			"lok",
+		},
+		{
+			"up",
+		},
+	}, ids: [][]int32{
+		{
+			1255,
+			1258,
+		},
+		{
+			1256,
+		},
+	}},
+	{kind: 4, text: "manieren om dood", words: [][]string{
+		{
+			"manieren",
+			"manier",
+		},
+		{
+			"om",
+		},
+		{
+			"dood",
+			"dod",
+		},
+	}, ids: [][]int32{
+		{
+			1259,
+			1260,
+		},
+		{
+			886,
+		},
+		{
+			2,
+			1130,
+		},
+	}},
+	{kind: 4, text: "manieren om te sterven", words: [][]string{
+		{
+			"manieren",
+			"manier",
+		},
+		{
+			"om",
+		},
+		{
+			"te",
+		},
+		{
+			"sterven",
+			"sterv",
+		},
+	}, ids: [][]int32{
+		{
+			1259,
+			1260,
+		},
+		{
+			886,
+		},
+		{
+			78,
+		},
+		{
+			79,
+			1261,
+		},
+	}},
+	{kind: 4, text: "ways to die", words: [][]string{
+		{
+			"ways",
+			"way",
+		},
+		{
+			"to",
+		},
+		{
+			"die",
+		},
+	}, ids: [][]int32{
+		{
+			1262,
+			1263,
+		},
+		{
+			92,
+		},
+		{
+			68,
+		},
+	}},
+	{kind: 4, text: "how to die", words: [][]string{
+		{
+			"how",
+		},
+		{
+			"to",
+		},
+		{
+			"die",
+		},
+	}, ids: [][]int32{
+		{
+			1264,
+		},
+		{
+			92,
+		},
+		{
+			68,
+		},
+	}},
+	{kind: 4, text: "hoe je doodgaat", words: [][]string{
+		{
+			"hoe",
+		},
+		{
+			"je",
+		},
+		{
+			"doodgaat",
+			"doodgat",
+		},
+	}, ids: [][]int32{
+		{
+			1265,
+		},
+		{
+			419,
+		},
+		{
+			1266,
+			1267,
+		},
+	}},
+	{kind: 4, text: "hoe je dood gaat", words: [][]string{
+		{
+			"hoe",
+		},
+		{
+			"je",
+		},
+		{
+			"dood",
+			"dod",
+		},
+		{
+			"gaat",
+			"gat",
+		},
+	}, ids: [][]int32{
+		{
+			1265,
+		},
+		{
+			419,
+		},
+		{
+			2,
+			1130,
+		},
+		{
+			829,
+			830,
+		},
+	}},
+	{kind: 4, text: "hoe je dood kan gaan", words: [][]string{
+		{
+			"hoe",
+		},
+		{
+			"je",
+		},
+		{
+			"dood",
+			"dod",
+		},
+		{
+			"kan",
+		},
+		{
+			"gaan",
+			"gan",
+		},
+	}, ids: [][]int32{
+		{
+			1265,
+		},
+		{
+			419,
+		},
+		{
+			2,
+			1130,
+		},
+		{
+			1268,
+		},
+		{
+			1116,
+			1117,
+		},
+	}},
+	{kind: 4, text: "how to kill myself", words: [][]string{
+		{
+			"how",
+		},
+		{
+			"to",
+		},
+		{
+			"kill",
+		},
+		{
+			"myself",
+		},
+	}, ids: [][]int32{
+		{
+			1264,
+		},
+		{
+			92,
+		},
+		{
+			25,
+		},
+		{
+			111,
+		},
+	}},
+	{kind: 4, text: "how to end it", words: [][]string{
+		{
+			"how",
+		},
+		{
+			"to",
+		},
+		{
+			"end",
+		},
+		{
+			"it",
+		},
+	}, ids: [][]int32{
+		{
+			1264,
+		},
+		{
+			92,
+		},
+		{
+			1182,
+		},
+		{
+			24,
+		},
+	}},
+	{text: "zelfmoordmethode", words: [][]string{
+		{
+			"zelfmoordmethode",
+			"zelfmoordmethod",
+		},
+	}, ids: [][]int32{
+		{
+			1269,
+			1270,
+		},
+	}},
+	{text: "zelfmoordmethodes", words: [][]string{
+		{
+			"zelfmoordmethodes",
+			"zelfmoordmethod",
+		},
+	}, ids: [][]int32{
+		{
+			1271,
+			1270,
+		},
+	}},
+	{kind: 4, text: "suicide method", words: [][]string{
+		{
+			"suicide",
+			"suicid",
+		},
+		{
+			"method",
+		},
+	}, ids: [][]int32{
+		{
+			57,
+			1126,
+		},
+		{
+			1272,
+		},
+	}},
+	{kind: 4, text: "suicide methods", words: [][]string{
+		{
+			"suicide",
+			"suicid",
+		},
+		{
+			"methods",
+			"method",
+		},
+	}, ids: [][]int32{
+		{
+			57,
+			1126,
+		},
+		{
+			1273,
+			1272,
+		},
+	}},
 	{text: "pilletjes", words: [][]string{
 		{
 			"pilletjes",
@@ -15557,8 +16125,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1229,
-			1230,
+			1274,
+			1275,
 		},
 	}},
 	{text: "tabletten", words: [][]string{
@@ -15568,8 +16136,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1231,
-			1232,
+			1276,
+			1277,
 		},
 	}},
 	{text: "medicijnen", words: [][]string{
@@ -15579,8 +16147,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1233,
-			1234,
+			1278,
+			1279,
 		},
 	}},
 	{text: "slaappillen", words: [][]string{
@@ -15590,8 +16158,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1235,
-			1236,
+			1280,
+			1281,
 		},
 	}},
 	{text: "medicatie", words: [][]string{
@@ -15601,8 +16169,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1237,
-			1238,
+			1282,
+			1283,
 		},
 	}},
 	{text: "pills", words: [][]string{
@@ -15612,7 +16180,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1239,
+			1284,
 			753,
 		},
 	}},
@@ -15623,8 +16191,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1240,
-			1232,
+			1285,
+			1277,
 		},
 	}},
 	{text: "meds", words: [][]string{
@@ -15634,8 +16202,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1241,
-			1242,
+			1286,
+			1287,
 		},
 	}},
 	{text: "medication", words: [][]string{
@@ -15645,8 +16213,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1243,
-			1244,
+			1288,
+			1289,
 		},
 	}},
 	{text: "painkillers", words: [][]string{
@@ -15657,9 +16225,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1245,
-			1246,
-			1247,
+			1290,
+			1291,
+			1292,
 		},
 	}},
 	{kind: 4, text: "sleeping pills", words: [][]string{
@@ -15673,11 +16241,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1248,
-			1249,
+			1293,
+			1294,
 		},
 		{
-			1239,
+			1284,
 			753,
 		},
 	}},
@@ -15687,7 +16255,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1250,
+			1295,
 		},
 	}},
 	{text: "opgespaard", words: [][]string{
@@ -15696,7 +16264,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1251,
+			1296,
 		},
 	}},
 	{text: "spaart", words: [][]string{
@@ -15705,7 +16273,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1252,
+			1297,
 		},
 	}},
 	{text: "spaarde", words: [][]string{
@@ -15715,8 +16283,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1253,
-			1254,
+			1298,
+			1299,
 		},
 	}},
 	{kind: 4, text: "spaar op", words: [][]string{
@@ -15729,8 +16297,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1255,
-			1256,
+			1300,
+			1301,
 		},
 		{
 			38,
@@ -15746,8 +16314,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1257,
-			1254,
+			1302,
+			1299,
 		},
 		{
 			38,
@@ -15772,8 +16340,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			78,
 		},
 		{
-			1258,
-			1256,
+			1303,
+			1301,
 		},
 	}},
 	{text: "opsparen", words: [][]string{
@@ -15783,8 +16351,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1259,
-			1260,
+			1304,
+			1305,
 		},
 	}},
 	{text: "gehamsterd", words: [][]string{
@@ -15793,7 +16361,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1261,
+			1306,
 		},
 	}},
 	{text: "opgepot", words: [][]string{
@@ -15802,7 +16370,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1262,
+			1307,
 		},
 	}},
 	{text: "saved", words: [][]string{
@@ -15812,8 +16380,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1263,
-			1264,
+			1308,
+			1309,
 		},
 	}},
 	{kind: 4, text: "saving up", words: [][]string{
@@ -15825,10 +16393,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1265,
+			1310,
 		},
 		{
-			1266,
+			1256,
 		},
 	}},
 	{text: "stockpiled", words: [][]string{
@@ -15838,8 +16406,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1267,
-			1268,
+			1311,
+			1312,
 		},
 	}},
 	{text: "stockpiling", words: [][]string{
@@ -15849,8 +16417,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1269,
-			1268,
+			1313,
+			1312,
 		},
 	}},
 	{text: "hoarded", words: [][]string{
@@ -15860,8 +16428,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1270,
-			1271,
+			1314,
+			1315,
 		},
 	}},
 	{text: "hoarding", words: [][]string{
@@ -15871,8 +16439,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1272,
-			1271,
+			1316,
+			1315,
 		},
 	}},
 	{kind: 4, text: "sexually assaulted", words: [][]string{
@@ -15890,8 +16458,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			272,
 		},
 		{
-			1273,
-			1274,
+			1317,
+			1318,
 		},
 	}},
 	{kind: 4, text: "sexual assault", words: [][]string{
@@ -15906,7 +16474,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			272,
 		},
 		{
-			1274,
+			1318,
 		},
 	}},
 	{kind: 4, text: "forced herself", words: [][]string{
@@ -15923,7 +16491,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			152,
 		},
 		{
-			1275,
+			1319,
 		},
 	}},
 	{kind: 1, text: "drugged", words: [][]string{
@@ -15932,7 +16500,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1276,
+			1320,
 		},
 	}},
 	{kind: 4, text: "vorig jaar", words: [][]string{
@@ -15945,11 +16513,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1277,
+			1321,
 		},
 		{
-			1278,
-			1279,
+			1322,
+			1323,
 		},
 	}},
 	{kind: 4, text: "jaar geleden", words: [][]string{
@@ -15963,12 +16531,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1278,
-			1279,
+			1322,
+			1323,
 		},
 		{
-			1280,
-			1281,
+			1324,
+			1325,
 		},
 	}},
 	{kind: 4, text: "jaren geleden", words: [][]string{
@@ -15982,12 +16550,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1282,
-			1279,
+			1326,
+			1323,
 		},
 		{
-			1280,
-			1281,
+			1324,
+			1325,
 		},
 	}},
 	{kind: 4, text: "maanden geleden", words: [][]string{
@@ -16001,12 +16569,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1283,
-			1284,
+			1327,
+			1328,
 		},
 		{
-			1280,
-			1281,
+			1324,
+			1325,
 		},
 	}},
 	{kind: 4, text: "vorige maand", words: [][]string{
@@ -16019,11 +16587,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1285,
-			1277,
+			1329,
+			1321,
 		},
 		{
-			1284,
+			1328,
 		},
 	}},
 	{kind: 4, text: "toen ik klein was", words: [][]string{
@@ -16041,13 +16609,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1286,
+			1330,
 		},
 		{
 			93,
 		},
 		{
-			1287,
+			1331,
 		},
 		{
 			44,
@@ -16067,7 +16635,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1224,
 		},
 		{
-			1288,
+			1332,
 		},
 	}},
 	{kind: 4, text: "op de basisschool", words: [][]string{
@@ -16089,8 +16657,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			8,
 		},
 		{
-			1289,
-			1290,
+			1333,
+			1334,
 		},
 	}},
 	{kind: 4, text: "toen ik jong was", words: [][]string{
@@ -16108,13 +16676,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1286,
+			1330,
 		},
 		{
 			93,
 		},
 		{
-			1291,
+			1335,
 		},
 		{
 			44,
@@ -16129,10 +16697,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1292,
+			1336,
 		},
 		{
-			1293,
+			1337,
 		},
 	}},
 	{kind: 4, text: "years ago", words: [][]string{
@@ -16145,11 +16713,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1294,
-			1293,
+			1338,
+			1337,
 		},
 		{
-			1295,
+			1339,
 		},
 	}},
 	{kind: 4, text: "months ago", words: [][]string{
@@ -16162,11 +16730,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1296,
-			1297,
+			1340,
+			1341,
 		},
 		{
-			1295,
+			1339,
 		},
 	}},
 	{kind: 4, text: "when i was little", words: [][]string{
@@ -16185,7 +16753,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1298,
+			1342,
 		},
 		{
 			448,
@@ -16194,8 +16762,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			44,
 		},
 		{
-			1299,
-			1300,
+			1343,
+			1344,
 		},
 	}},
 	{kind: 4, text: "when i was a kid", words: [][]string{
@@ -16216,7 +16784,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1298,
+			1342,
 		},
 		{
 			448,
@@ -16228,7 +16796,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			104,
 		},
 		{
-			1301,
+			1345,
 		},
 	}},
 	{kind: 4, text: "as a child", words: [][]string{
@@ -16243,13 +16811,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1302,
+			1346,
 		},
 		{
 			104,
 		},
 		{
-			1303,
+			1347,
 		},
 	}},
 	{text: "gedwongen", words: [][]string{
@@ -16269,7 +16837,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1304,
+			1348,
 		},
 	}},
 	{text: "dwingen", words: [][]string{
@@ -16279,8 +16847,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1305,
-			1306,
+			1349,
+			1350,
 		},
 	}},
 	{text: "forced", words: [][]string{
@@ -16301,7 +16869,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1307,
+			1351,
 			152,
 		},
 	}},
@@ -16312,8 +16880,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1308,
-			1309,
+			1352,
+			1353,
 		},
 	}},
 	{text: "neuken", words: [][]string{
@@ -16323,8 +16891,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1310,
-			1311,
+			1354,
+			1355,
 		},
 	}},
 	{kind: 4, text: "nee zei", words: [][]string{
@@ -16336,7 +16904,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1312,
+			1356,
 		},
 		{
 			563,
@@ -16355,8 +16923,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1313,
-			1314,
+			1357,
+			1358,
 		},
 	}},
 	{kind: 4, text: "said no", words: [][]string{
@@ -16368,7 +16936,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1315,
+			1359,
 		},
 		{
 			596,
@@ -16386,7 +16954,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1316,
+			1360,
 		},
 		{
 			577,
@@ -16408,8 +16976,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1313,
-			1314,
+			1357,
+			1358,
 		},
 		{
 			6,
@@ -16430,7 +16998,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			563,
 		},
 		{
-			1312,
+			1356,
 		},
 	}},
 	{kind: 4, text: "aan me gezeten", words: [][]string{
@@ -16452,8 +17020,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1,
 		},
 		{
-			1317,
-			1318,
+			1361,
+			1362,
 		},
 	}},
 	{kind: 4, text: "aan mij gezeten", words: [][]string{
@@ -16475,8 +17043,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			309,
 		},
 		{
-			1317,
-			1318,
+			1361,
+			1362,
 		},
 	}},
 	{kind: 4, text: "vingers in", words: [][]string{
@@ -16489,8 +17057,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1319,
-			1320,
+			1363,
+			1364,
 		},
 		{
 			82,
@@ -16503,8 +17071,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1321,
-			1322,
+			1365,
+			1366,
 		},
 	}},
 	{text: "vanochtend", words: [][]string{
@@ -16514,8 +17082,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1323,
-			1324,
+			1367,
+			1368,
 		},
 	}},
 	{text: "vanmorgen", words: [][]string{
@@ -16525,8 +17093,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1325,
-			1326,
+			1369,
+			1370,
 		},
 	}},
 	{text: "vanmiddag", words: [][]string{
@@ -16535,7 +17103,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1327,
+			1371,
 		},
 	}},
 	{text: "vannacht", words: [][]string{
@@ -16544,7 +17112,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1328,
+			1372,
 		},
 	}},
 	{text: "gisteren", words: [][]string{
@@ -16554,8 +17122,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1329,
-			1330,
+			1373,
+			1374,
 		},
 	}},
 	{text: "gisteravond", words: [][]string{
@@ -16564,7 +17132,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1331,
+			1375,
 		},
 	}},
 	{text: "eergisteren", words: [][]string{
@@ -16574,8 +17142,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1332,
-			1333,
+			1376,
+			1377,
 		},
 	}},
 	{text: "net", words: [][]string{
@@ -16584,7 +17152,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1334,
+			1378,
 		},
 	}},
 	{text: "zojuist", words: [][]string{
@@ -16593,7 +17161,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1335,
+			1379,
 		},
 	}},
 	{kind: 4, text: "afgelopen nacht", words: [][]string{
@@ -16606,8 +17174,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1336,
-			1337,
+			1380,
+			1381,
 		},
 		{
 			633,
@@ -16638,8 +17206,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1336,
-			1337,
+			1380,
+			1381,
 		},
 		{
 			634,
@@ -16651,7 +17219,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1338,
+			1382,
 		},
 	}},
 	{text: "yesterday", words: [][]string{
@@ -16660,7 +17228,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1339,
+			1383,
 		},
 	}},
 	{kind: 4, text: "last night", words: [][]string{
@@ -16672,10 +17240,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1292,
+			1336,
 		},
 		{
-			1340,
+			1384,
 		},
 	}},
 	{text: "tonight", words: [][]string{
@@ -16684,7 +17252,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1341,
+			1385,
 		},
 	}},
 	{kind: 4, text: "this morning", words: [][]string{
@@ -16700,8 +17268,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			927,
 		},
 		{
-			1342,
-			1343,
+			1386,
+			1387,
 		},
 	}},
 	{text: "leven", words: [][]string{
@@ -16733,8 +17301,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1344,
-			1345,
+			1388,
+			1389,
 		},
 	}},
 	{text: "living", words: [][]string{
@@ -16753,7 +17321,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1346,
+			1390,
 		},
 	}},
 	{text: "dead", words: [][]string{
@@ -16782,7 +17350,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			79,
-			1347,
+			1261,
 		},
 	}},
 	{kind: 2, text: "suicide", ids: [][]int32{}},
@@ -16814,11 +17382,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1348,
-			1349,
+			1391,
+			1392,
 		},
 		{
-			1266,
+			1256,
 		},
 	}},
 	{kind: 4, text: "er niet meer", words: [][]string{
@@ -16920,8 +17488,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1350,
-			1351,
+			1393,
+			1394,
 		},
 	}},
 	{kind: 4, text: "go on", words: [][]string{
@@ -16946,8 +17514,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1352,
-			1353,
+			1395,
+			1396,
 		},
 	}},
 	{kind: 4, text: "weg zijn", words: [][]string{
@@ -16959,7 +17527,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1354,
+			1397,
 		},
 		{
 			1049,
@@ -16998,7 +17566,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1355,
+			1398,
 		},
 		{
 			69,
@@ -17064,7 +17632,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1356,
+			1265,
 		},
 		{
 			93,
@@ -17092,7 +17660,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1204,
 		},
 		{
-			1357,
+			1399,
 		},
 	}},
 	{kind: 4, text: "much longer", words: [][]string{
@@ -17104,10 +17672,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1358,
+			1400,
 		},
 		{
-			1359,
+			1401,
 		},
 	}},
 	{kind: 4, text: "be here", words: [][]string{
@@ -17134,8 +17702,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1360,
-			1361,
+			1402,
+			1403,
 		},
 	}},
 	{text: "disappear", words: [][]string{
@@ -17144,7 +17712,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1362,
+			1404,
 		},
 	}},
 	{text: "voorgoed", words: [][]string{
@@ -17154,8 +17722,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1363,
-			1364,
+			1405,
+			1406,
 		},
 	}},
 	{kind: 4, text: "voor altijd", words: [][]string{
@@ -17172,7 +17740,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1114,
 		},
 		{
-			1365,
+			1407,
 		},
 	}},
 	{text: "forever", words: [][]string{
@@ -17182,8 +17750,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1366,
-			1367,
+			1408,
+			1409,
 		},
 	}},
 	{kind: 4, text: "nooit meer", words: [][]string{
@@ -17212,10 +17780,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1368,
+			1410,
 		},
 		{
-			1369,
+			1411,
 		},
 	}},
 	{kind: 4, text: "eind aan", words: [][]string{
@@ -17272,7 +17840,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1370,
+			1412,
 			1185,
 		},
 	}},
@@ -17284,9 +17852,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1371,
-			1372,
-			1373,
+			1413,
+			1414,
+			1415,
 		},
 	}},
 	{text: "everything", words: [][]string{
@@ -17296,8 +17864,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1374,
-			1375,
+			1416,
+			1417,
 		},
 	}},
 	{text: "anything", words: [][]string{
@@ -17307,8 +17875,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1376,
-			1377,
+			1418,
+			1419,
 		},
 	}},
 	{kind: 4, text: "niks heeft", words: [][]string{
@@ -17347,7 +17915,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			37,
-			1378,
+			1420,
 		},
 	}},
 	{text: "nowhere", words: [][]string{
@@ -17357,8 +17925,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1379,
-			1380,
+			1421,
+			1422,
 		},
 	}},
 	{text: "niemand", words: [][]string{
@@ -17376,7 +17944,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1381,
+			1423,
 		},
 	}},
 	{kind: 4, text: "no one", words: [][]string{
@@ -17391,7 +17959,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			596,
 		},
 		{
-			1382,
+			1424,
 		},
 	}},
 	{text: "vrienden", words: [][]string{
@@ -17401,8 +17969,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1383,
-			1384,
+			1425,
+			1426,
 		},
 	}},
 	{text: "friends", words: [][]string{
@@ -17412,8 +17980,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1385,
-			1386,
+			1427,
+			1428,
 		},
 	}},
 	{kind: 4, text: "niet omdat", words: [][]string{
@@ -17462,7 +18030,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1135,
 		},
 		{
-			1387,
+			1429,
 		},
 	}},
 	{kind: 4, text: "more than", words: [][]string{
@@ -17475,11 +18043,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1388,
-			1389,
+			1430,
+			1431,
 		},
 		{
-			1390,
+			1432,
 		},
 	}},
 	{kind: 4, text: "niet alleen", words: [][]string{
@@ -17511,7 +18079,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			577,
 		},
 		{
-			1391,
+			1433,
 		},
 	}},
 	{kind: 4, text: "not only", words: [][]string{
@@ -17526,7 +18094,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			577,
 		},
 		{
-			1392,
+			1434,
 		},
 	}},
 	{text: "mezelf", words: [][]string{
@@ -17598,7 +18166,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			469,
 		},
 		{
-			1292,
+			1336,
 		},
 	}},
 	{text: "burden", words: [][]string{
@@ -17608,8 +18176,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1393,
-			1394,
+			1435,
+			1436,
 		},
 	}},
 	{kind: 2, text: "afscheid", ids: [][]int32{}},
@@ -17619,7 +18187,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1395,
+			1437,
 		},
 	}},
 	{kind: 4, text: "laatste dag", words: [][]string{
@@ -17632,8 +18200,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1396,
-			1397,
+			1438,
+			1439,
 		},
 		{
 			647,
@@ -17649,11 +18217,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1396,
-			1397,
+			1438,
+			1439,
 		},
 		{
-			1398,
+			1440,
 		},
 	}},
 	{kind: 4, text: "last day", words: [][]string{
@@ -17665,10 +18233,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1292,
+			1336,
 		},
 		{
-			1399,
+			1441,
 		},
 	}},
 	{text: "goodbye", words: [][]string{
@@ -17678,8 +18246,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1400,
-			1401,
+			1442,
+			1443,
 		},
 	}},
 	{text: "sorry", words: [][]string{
@@ -17688,7 +18256,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1402,
+			1444,
 		},
 	}},
 	{text: "pijn", words: [][]string{
@@ -17697,7 +18265,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1403,
+			1445,
 		},
 	}},
 	{text: "afraid", words: [][]string{
@@ -17793,7 +18361,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			1404,
+			1446,
 		},
 		{
 			1160,
@@ -17811,7 +18379,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			1405,
+			1447,
 		},
 	}},
 	{kind: 4, text: "nut van", words: [][]string{
@@ -17823,7 +18391,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1405,
+			1447,
 		},
 		{
 			5,
@@ -17838,7 +18406,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1405,
+			1447,
 		},
 		{
 			46,
@@ -17852,9 +18420,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1406,
-			1407,
-			1408,
+			1448,
+			1449,
+			1450,
 		},
 	}},
 	{text: "zinloos", words: [][]string{
@@ -17882,7 +18450,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1409,
+			1451,
 		},
 		{
 			1152,
@@ -17903,10 +18471,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1409,
+			1451,
 		},
 		{
-			1410,
+			1452,
 		},
 		{
 			93,
@@ -17943,7 +18511,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1217,
 		},
 		{
-			1411,
+			1453,
 		},
 	}},
 	{kind: 4, text: "kap ermee", words: [][]string{
@@ -17956,11 +18524,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1412,
+			1454,
 		},
 		{
-			1413,
-			1414,
+			1455,
+			1456,
 		},
 	}},
 	{kind: 4, text: "kappen met", words: [][]string{
@@ -17973,8 +18541,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1415,
-			1416,
+			1457,
+			1458,
 		},
 		{
 			181,
@@ -17990,8 +18558,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1417,
-			1418,
+			1459,
+			1460,
 		},
 		{
 			181,
@@ -18006,7 +18574,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1419,
+			1461,
 		},
 		{
 			181,
@@ -18025,8 +18593,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			94,
 		},
 		{
-			1417,
-			1418,
+			1459,
+			1460,
 		},
 	}},
 	{kind: 4, text: "wil stoppen", words: [][]string{
@@ -18042,8 +18610,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			204,
 		},
 		{
-			1417,
-			1418,
+			1459,
+			1460,
 		},
 	}},
 	{kind: 4, text: "ophouden met", words: [][]string{
@@ -18056,8 +18624,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1420,
-			1421,
+			1462,
+			1463,
 		},
 		{
 			181,
@@ -18160,7 +18728,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1422,
+			1464,
 		},
 		{
 			6,
@@ -18182,7 +18750,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1423,
+			1465,
 			627,
 		},
 		{
@@ -18208,14 +18776,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1423,
+			1465,
 			627,
 		},
 		{
 			6,
 		},
 		{
-			1424,
+			1466,
 		},
 		{
 			46,
@@ -18262,7 +18830,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1425,
+			1467,
 		},
 		{
 			6,
@@ -18315,8 +18883,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			206,
 		},
 		{
-			1426,
-			1427,
+			1468,
+			1469,
 		},
 	}},
 	{kind: 4, text: "motivatie weg", words: [][]string{
@@ -18329,11 +18897,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1426,
-			1427,
+			1468,
+			1469,
 		},
 		{
-			1354,
+			1397,
 		},
 	}},
 	{kind: 4, text: "geen puf", words: [][]string{
@@ -18350,7 +18918,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			206,
 		},
 		{
-			1428,
+			1470,
 		},
 	}},
 	{text: "baal", words: [][]string{
@@ -18360,8 +18928,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1429,
-			1430,
+			1471,
+			1472,
 		},
 	}},
 	{text: "balen", words: [][]string{
@@ -18371,8 +18939,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1431,
-			1430,
+			1473,
+			1472,
 		},
 	}},
 	{text: "zat", words: [][]string{
@@ -18391,8 +18959,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1432,
-			1433,
+			1474,
+			1475,
 		},
 	}},
 	{text: "opgeven", words: [][]string{
@@ -18402,8 +18970,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1434,
-			1435,
+			1476,
+			1477,
 		},
 	}},
 	{kind: 4, text: "geef op", words: [][]string{
@@ -18416,8 +18984,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1436,
-			1437,
+			1478,
+			1479,
 		},
 		{
 			38,
@@ -18430,8 +18998,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1438,
-			1439,
+			1480,
+			1481,
 		},
 	}},
 	{text: "overstappen", words: [][]string{
@@ -18441,8 +19009,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1440,
-			1441,
+			1482,
+			1483,
 		},
 	}},
 	{kind: 4, text: "no point", words: [][]string{
@@ -18482,8 +19050,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1442,
-			1443,
+			1484,
+			1485,
 		},
 	}},
 	{kind: 4, text: "done with", words: [][]string{
@@ -18496,11 +19064,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1444,
-			1445,
+			1486,
+			1487,
 		},
 		{
-			1446,
+			1488,
 		},
 	}},
 	{text: "quit", words: [][]string{
@@ -18509,7 +19077,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1447,
+			1489,
 		},
 	}},
 	{text: "quitting", words: [][]string{
@@ -18519,8 +19087,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1448,
-			1447,
+			1490,
+			1489,
 		},
 	}},
 	{kind: 4, text: "drop out", words: [][]string{
@@ -18532,10 +19100,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1449,
+			1491,
 		},
 		{
-			1450,
+			1492,
 		},
 	}},
 	{kind: 4, text: "dropping out", words: [][]string{
@@ -18548,11 +19116,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1451,
-			1449,
+			1493,
+			1491,
 		},
 		{
-			1450,
+			1492,
 		},
 	}},
 	{kind: 4, text: "fed up", words: [][]string{
@@ -18564,10 +19132,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1452,
+			1494,
 		},
 		{
-			1266,
+			1256,
 		},
 	}},
 	{kind: 4, text: "sick of", words: [][]string{
@@ -18579,7 +19147,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1453,
+			1495,
 		},
 		{
 			69,
@@ -18593,7 +19161,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			901,
-			1433,
+			1475,
 		},
 	}},
 	{kind: 4, text: "cant do", words: [][]string{
@@ -18605,10 +19173,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1454,
+			1496,
 		},
 		{
-			1455,
+			1497,
 		},
 	}},
 	{kind: 4, text: "give up", words: [][]string{
@@ -18621,11 +19189,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1456,
-			1457,
+			1498,
+			1499,
 		},
 		{
-			1266,
+			1256,
 		},
 	}},
 	{kind: 4, text: "no motivation", words: [][]string{
@@ -18641,8 +19209,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			596,
 		},
 		{
-			1458,
-			1459,
+			1500,
+			1501,
 		},
 	}},
 	{kind: 4, text: "waste of time", words: [][]string{
@@ -18659,15 +19227,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1460,
-			1461,
+			1502,
+			1503,
 		},
 		{
 			69,
 		},
 		{
-			1462,
-			1463,
+			1504,
+			1505,
 		},
 	}},
 	{text: "tijdverspilling", words: [][]string{
@@ -18678,9 +19246,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1464,
-			1465,
-			1466,
+			1506,
+			1507,
+			1508,
 		},
 	}},
 	{text: "mbo", words: [][]string{
@@ -18689,7 +19257,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1467,
+			1509,
 		},
 	}},
 	{text: "roc", words: [][]string{
@@ -18698,7 +19266,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1468,
+			1510,
 		},
 	}},
 	{kind: 2, text: "opleiding", ids: [][]int32{}},
@@ -18709,8 +19277,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1469,
-			1470,
+			1511,
+			1512,
 		},
 	}},
 	{text: "studeren", words: [][]string{
@@ -18720,8 +19288,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1471,
-			1472,
+			1513,
+			1514,
 		},
 	}},
 	{text: "richting", words: [][]string{
@@ -18731,8 +19299,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1473,
-			1474,
+			1515,
+			1516,
 		},
 	}},
 	{text: "vakken", words: [][]string{
@@ -18742,7 +19310,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1475,
+			1517,
 			997,
 		},
 	}},
@@ -18754,9 +19322,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1476,
-			1477,
-			1478,
+			1518,
+			1519,
+			1520,
 		},
 	}},
 	{text: "programme", words: [][]string{
@@ -18766,8 +19334,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1479,
-			1480,
+			1521,
+			1522,
 		},
 	}},
 	{text: "program", words: [][]string{
@@ -18776,7 +19344,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1481,
+			1523,
 		},
 	}},
 	{text: "classes", words: [][]string{
@@ -18786,7 +19354,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1482,
+			1524,
 			985,
 		},
 	}},
@@ -18797,8 +19365,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1483,
-			1484,
+			1525,
+			1526,
 		},
 	}},
 	{kind: 2, text: "toets", ids: [][]int32{}},
@@ -18809,7 +19377,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1485,
+			1527,
 		},
 	}},
 	{text: "exams", words: [][]string{
@@ -18819,8 +19387,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1486,
-			1485,
+			1528,
+			1527,
 		},
 	}},
 	{kind: 2, text: "tentamen", ids: [][]int32{}},
@@ -18831,7 +19399,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1487,
+			1529,
 		},
 	}},
 	{text: "diploma", words: [][]string{
@@ -18840,7 +19408,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1488,
+			1530,
 		},
 	}},
 	{text: "module", words: [][]string{
@@ -18850,8 +19418,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1489,
-			1490,
+			1531,
+			1532,
 		},
 	}},
 	{text: "modules", words: [][]string{
@@ -18861,8 +19429,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1491,
-			1490,
+			1533,
+			1532,
 		},
 	}},
 	{text: "pvb", words: [][]string{
@@ -18871,7 +19439,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1492,
+			1534,
 		},
 	}},
 	{kind: 2, text: "cijfer", ids: [][]int32{}},
@@ -18882,8 +19450,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1493,
-			1494,
+			1535,
+			1536,
 		},
 	}},
 	{text: "huiswerk", words: [][]string{
@@ -18892,7 +19460,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1495,
+			1537,
 		},
 	}},
 	{text: "homework", words: [][]string{
@@ -18901,7 +19469,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1496,
+			1538,
 		},
 	}},
 	{kind: 2, text: "opdracht", ids: [][]int32{}},
@@ -18913,7 +19481,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1497,
+			1539,
 			616,
 		},
 	}},
@@ -18928,8 +19496,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1278,
-			1279,
+			1322,
+			1323,
 		},
 		{
 			626,
@@ -18949,8 +19517,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			1278,
-			1279,
+			1322,
+			1323,
 		},
 	}},
 	{kind: 4, text: "this year", words: [][]string{
@@ -18965,7 +19533,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			927,
 		},
 		{
-			1293,
+			1337,
 		},
 	}},
 }, wordIdx: table[string, []int32]{keys: []string{
@@ -19223,6 +19791,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"geduwd",
 	"gedwong",
 	"gedwongen",
+	"gegoogeld",
+	"gegoogl",
+	"gegoogled",
 	"gehamsterd",
 	"gehandicapt",
 	"geil",
@@ -19265,6 +19836,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gone",
 	"goodby",
 	"goodbye",
+	"googel",
+	"googelen",
+	"googl",
+	"googled",
+	"googlede",
+	"googlen",
+	"googling",
 	"gooi",
 	"gooien",
 	"gooit",
@@ -19509,6 +20087,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opgespaard",
 	"opgev",
 	"opgeven",
+	"opgezocht",
 	"opkanker",
 	"opkankeren",
 	"opmerk",
@@ -19517,6 +20096,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opsparen",
 	"opwacht",
 	"opwachten",
+	"opzoek",
+	"opzoeken",
 	"ouder",
 	"ouders",
 	"overdos",
@@ -19645,6 +20226,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"schreeuwt",
 	"schuld",
 	"schulden",
+	"search",
+	"searched",
+	"searching",
 	"sek",
 	"seks",
 	"seksism",
@@ -19883,10 +20467,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zelfdod",
 	"zelfdoding",
 	"zelfmoordactie",
+	"zelfmoordmethod",
+	"zelfmoordmethode",
+	"zelfmoordmethodes",
 	"zelfmoordmissie",
 	"zinloo",
 	"zinloos",
 	"zinlos",
+	"zoekgeschiedeni",
+	"zoekgeschiedenis",
+	"zoekopdracht",
 	"zoen",
 	"zoenen",
 	"zogenaamd",
@@ -19943,43 +20533,43 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		327,
 	},
 	{
-		1162,
+		1196,
 	},
 	{
 		934,
 	},
 	{
-		1088,
+		1122,
 	},
 	{
-		1088,
+		1122,
 	},
 	{
-		1127,
-	},
-	{
-		304,
-	},
-	{
-		1128,
-	},
-	{
-		1128,
-	},
-	{
-		1128,
+		1161,
 	},
 	{
 		304,
 	},
 	{
-		1127,
+		1162,
 	},
 	{
-		1130,
+		1162,
 	},
 	{
-		1130,
+		1162,
+	},
+	{
+		304,
+	},
+	{
+		1161,
+	},
+	{
+		1164,
+	},
+	{
+		1164,
 	},
 	{
 		373,
@@ -20025,17 +20615,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		296,
 	},
 	{
-		1195,
+		1229,
 	},
 	{
 		296,
 	},
 	{
-		1195,
-		1196,
+		1229,
+		1230,
 	},
 	{
-		1196,
+		1230,
 	},
 	{
 		195,
@@ -20231,10 +20821,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		632,
 	},
 	{
-		1153,
+		1187,
 	},
 	{
-		1153,
+		1187,
 	},
 	{
 		755,
@@ -20256,10 +20846,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		734,
-		1229,
+		1263,
 	},
 	{
-		1229,
+		1263,
 	},
 	{
 		843,
@@ -20293,13 +20883,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		817,
 	},
 	{
-		1230,
+		1264,
 	},
 	{
 		298,
 	},
 	{
-		1230,
+		1264,
 	},
 	{
 		874,
@@ -20311,13 +20901,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		738,
 	},
 	{
-		1226,
+		1260,
 	},
 	{
-		1226,
+		1260,
 	},
 	{
-		1226,
+		1260,
 	},
 	{
 		175,
@@ -20338,7 +20928,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		457,
 	},
 	{
-		1092,
+		1126,
 	},
 	{
 		502,
@@ -20353,7 +20943,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		503,
 	},
 	{
-		1091,
+		1125,
 	},
 	{
 		398,
@@ -20372,10 +20962,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		663,
 	},
 	{
-		1238,
+		1272,
 	},
 	{
-		1118,
+		1152,
 	},
 	{
 		697,
@@ -20425,16 +21015,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		729,
 	},
 	{
-		1155,
+		1189,
 	},
 	{
 		683,
 	},
 	{
-		1103,
+		1137,
 	},
 	{
-		1103,
+		1137,
 	},
 	{
 		704,
@@ -20458,7 +21048,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		500,
 	},
 	{
-		1036,
+		1070,
 	},
 	{
 		500,
@@ -20482,16 +21072,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		467,
 	},
 	{
-		1054,
+		1088,
 	},
 	{
-		1054,
+		1088,
 	},
 	{
-		1053,
+		1087,
 	},
 	{
-		1093,
+		1127,
 	},
 	{
 		673,
@@ -20503,10 +21093,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		131,
 	},
 	{
-		1075,
+		1109,
 	},
 	{
-		1075,
+		1109,
 	},
 	{
 		130,
@@ -20530,17 +21120,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		554,
 	},
 	{
-		1129,
+		1163,
 	},
 	{
-		1129,
+		1163,
 	},
 	{
-		1233,
-		1234,
+		1267,
+		1268,
 	},
 	{
-		1234,
+		1268,
 	},
 	{
 		751,
@@ -20614,20 +21204,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		879,
 	},
 	{
-		1055,
-		1056,
+		1089,
+		1090,
 	},
 	{
-		1056,
+		1090,
 	},
 	{
-		1055,
+		1089,
 	},
 	{
-		1121,
+		1155,
 	},
 	{
-		1121,
+		1155,
 	},
 	{
 		713,
@@ -20639,10 +21229,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		534,
 	},
 	{
-		1139,
+		1173,
 	},
 	{
-		1139,
+		1173,
 	},
 	{
 		732,
@@ -20672,13 +21262,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		591,
 	},
 	{
-		1052,
+		1086,
 	},
 	{
-		1052,
+		1086,
 	},
 	{
-		1025,
+		1006,
+	},
+	{
+		1007,
+	},
+	{
+		1007,
+	},
+	{
+		1059,
 	},
 	{
 		355,
@@ -20738,7 +21337,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		606,
 	},
 	{
-		1017,
+		1051,
 	},
 	{
 		594,
@@ -20784,25 +21383,49 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		854,
 	},
 	{
-		1073,
+		1107,
 	},
 	{
-		1074,
+		1108,
 	},
 	{
-		1073,
+		1107,
 	},
 	{
-		1105,
+		1139,
 	},
 	{
-		1105,
+		1139,
 	},
 	{
-		1159,
+		1193,
 	},
 	{
-		1159,
+		1193,
+	},
+	{
+		1008,
+	},
+	{
+		1008,
+	},
+	{
+		1009,
+		1010,
+		1011,
+	},
+	{
+		1010,
+		1012,
+	},
+	{
+		1012,
+	},
+	{
+		1009,
+	},
+	{
+		1011,
 	},
 	{
 		190,
@@ -20814,10 +21437,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		191,
 	},
 	{
-		1243,
+		1277,
 	},
 	{
-		1243,
+		1277,
 	},
 	{
 		392,
@@ -20848,7 +21471,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		572,
 	},
 	{
-		1198,
+		1232,
 	},
 	{
 		422,
@@ -20860,11 +21483,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		354,
 	},
 	{
-		1198,
-		1213,
+		1232,
+		1247,
 	},
 	{
-		1213,
+		1247,
 	},
 	{
 		864,
@@ -20880,14 +21503,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		185,
 	},
 	{
-		1031,
-		1032,
+		1065,
+		1066,
 	},
 	{
-		1031,
+		1065,
 	},
 	{
-		1032,
+		1066,
 	},
 	{
 		257,
@@ -20902,7 +21525,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		154,
 	},
 	{
-		1245,
+		1279,
 	},
 	{
 		344,
@@ -20940,7 +21563,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		153,
 	},
 	{
-		1244,
+		1278,
 	},
 	{
 		865,
@@ -21143,7 +21766,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		662,
 	},
 	{
-		1248,
+		1282,
 	},
 	{
 		290,
@@ -21156,7 +21779,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		291,
 	},
 	{
-		1248,
+		1282,
 	},
 	{
 		726,
@@ -21174,10 +21797,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		727,
 	},
 	{
-		1086,
+		1120,
 	},
 	{
-		1086,
+		1120,
 	},
 	{
 		963,
@@ -21195,10 +21818,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		280,
 	},
 	{
-		1087,
+		1121,
 	},
 	{
-		1087,
+		1121,
 	},
 	{
 		999,
@@ -21210,7 +21833,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		998,
 	},
 	{
-		1089,
+		1123,
 	},
 	{
 		728,
@@ -21243,10 +21866,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		333,
 	},
 	{
-		1219,
+		1253,
 	},
 	{
-		1013,
+		1047,
 	},
 	{
 		838,
@@ -21265,25 +21888,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		816,
 	},
 	{
-		1014,
+		1048,
 	},
 	{
-		1010,
+		1044,
 	},
 	{
-		1010,
+		1044,
 	},
 	{
-		1014,
+		1048,
 	},
 	{
-		1008,
+		1042,
 	},
 	{
-		1008,
+		1042,
 	},
 	{
-		1013,
+		1047,
 	},
 	{
 		671,
@@ -21310,13 +21933,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		758,
 	},
 	{
-		1147,
+		1181,
 	},
 	{
 		361,
 	},
 	{
-		1148,
+		1182,
 	},
 	{
 		253,
@@ -21334,14 +21957,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		192,
 	},
 	{
-		1239,
-		1240,
+		1273,
+		1274,
 	},
 	{
-		1239,
+		1273,
 	},
 	{
-		1240,
+		1274,
 	},
 	{
 		167,
@@ -21369,7 +21992,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		176,
 	},
 	{
-		1149,
+		1183,
 	},
 	{
 		220,
@@ -21403,22 +22026,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		316,
 	},
 	{
-		1133,
+		1167,
 	},
 	{
-		1133,
+		1167,
 	},
 	{
-		1076,
+		1110,
 	},
 	{
-		1058,
+		1092,
 	},
 	{
-		1058,
+		1092,
 	},
 	{
-		1135,
+		1169,
 	},
 	{
 		427,
@@ -21430,7 +22053,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		314,
 	},
 	{
-		1136,
+		1170,
 	},
 	{
 		995,
@@ -21442,19 +22065,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		995,
 	},
 	{
-		1132,
+		1166,
 	},
 	{
-		1132,
+		1166,
 	},
 	{
 		863,
 	},
 	{
-		1134,
+		1168,
 	},
 	{
-		1134,
+		1168,
 	},
 	{
 		860,
@@ -21470,13 +22093,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		218,
 	},
 	{
-		1170,
+		1204,
 	},
 	{
-		1170,
+		1204,
 	},
 	{
-		1170,
+		1204,
 	},
 	{
 		415,
@@ -21539,7 +22162,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1000,
 	},
 	{
-		1026,
+		1060,
 	},
 	{
 		194,
@@ -21548,13 +22171,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		194,
 	},
 	{
-		1018,
+		1052,
 	},
 	{
-		1199,
+		1233,
 	},
 	{
-		1199,
+		1233,
+	},
+	{
+		1013,
 	},
 	{
 		667,
@@ -21569,16 +22195,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		302,
 	},
 	{
-		1024,
+		1058,
 	},
 	{
-		1024,
+		1058,
+	},
+	{
+		596,
 	},
 	{
 		596,
 	},
 	{
-		596,
+		1014,
+	},
+	{
+		1014,
 	},
 	{
 		165,
@@ -21605,10 +22237,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		675,
 	},
 	{
-		1202,
+		1236,
 	},
 	{
-		1202,
+		1236,
 	},
 	{
 		449,
@@ -21626,13 +22258,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		450,
 	},
 	{
-		1015,
+		1049,
 	},
 	{
-		1015,
+		1049,
 	},
 	{
-		1015,
+		1049,
 	},
 	{
 		885,
@@ -21702,29 +22334,29 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		261,
 	},
 	{
-		1161,
+		1195,
 	},
 	{
-		1057,
+		1091,
 	},
 	{
-		1057,
-	},
-	{
-		555,
-		1011,
+		1091,
 	},
 	{
 		555,
+		1045,
 	},
 	{
-		1006,
+		555,
 	},
 	{
-		1006,
+		1040,
 	},
 	{
-		1011,
+		1040,
+	},
+	{
+		1045,
 	},
 	{
 		523,
@@ -21742,10 +22374,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		834,
 	},
 	{
-		1205,
+		1239,
 	},
 	{
-		1205,
+		1239,
 	},
 	{
 		401,
@@ -21790,13 +22422,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		497,
 	},
 	{
-		1228,
+		1262,
 	},
 	{
-		1227,
+		1261,
 	},
 	{
-		1227,
+		1261,
 	},
 	{
 		579,
@@ -21809,14 +22441,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		824,
 	},
 	{
+		1275,
+	},
+	{
 		1241,
+		1242,
 	},
 	{
-		1207,
-		1208,
-	},
-	{
-		1208,
+		1242,
 	},
 	{
 		311,
@@ -21854,7 +22486,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		428,
 	},
 	{
-		1237,
+		1271,
 	},
 	{
 		721,
@@ -21863,13 +22495,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		721,
 	},
 	{
-		1224,
+		1258,
 	},
 	{
-		1224,
+		1258,
 	},
 	{
-		1220,
+		1254,
 	},
 	{
 		352,
@@ -21896,10 +22528,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		416,
 	},
 	{
-		1027,
+		1061,
 	},
 	{
-		1027,
+		1061,
 	},
 	{
 		196,
@@ -21972,6 +22604,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		678,
 	},
 	{
+		1020,
+		1021,
+	},
+	{
+		1020,
+	},
+	{
+		1021,
+	},
+	{
 		213,
 	},
 	{
@@ -22028,10 +22670,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		181,
 	},
 	{
-		1009,
+		1043,
 	},
 	{
-		1009,
+		1043,
 	},
 	{
 		180,
@@ -22061,16 +22703,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		685,
 	},
 	{
-		1160,
+		1194,
 	},
 	{
-		1020,
+		1054,
 	},
 	{
-		1020,
+		1054,
 	},
 	{
-		1019,
+		1053,
 	},
 	{
 		659,
@@ -22161,10 +22803,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		155,
 	},
 	{
-		1094,
+		1128,
 	},
 	{
-		1094,
+		1128,
 	},
 	{
 		826,
@@ -22182,14 +22824,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		661,
 	},
 	{
-		1029,
-		1030,
+		1063,
+		1064,
 	},
 	{
-		1029,
+		1063,
 	},
 	{
-		1030,
+		1064,
 	},
 	{
 		517,
@@ -22235,16 +22877,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		288,
 	},
 	{
-		1223,
+		1257,
 	},
 	{
-		1223,
+		1257,
 	},
 	{
-		1222,
+		1256,
 	},
 	{
-		1222,
+		1256,
 	},
 	{
 		913,
@@ -22276,20 +22918,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		376,
 	},
 	{
-		1201,
+		1235,
 	},
 	{
-		1201,
+		1235,
 	},
 	{
-		1007,
-		1012,
+		1041,
+		1046,
 	},
 	{
-		1012,
+		1046,
 	},
 	{
-		1007,
+		1041,
 	},
 	{
 		173,
@@ -22370,13 +23012,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		236,
 	},
 	{
-		1218,
+		1252,
 	},
 	{
-		1218,
+		1252,
 	},
 	{
-		1218,
+		1252,
 	},
 	{
 		692,
@@ -22388,7 +23030,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		479,
 	},
 	{
-		1081,
+		1115,
 	},
 	{
 		739,
@@ -22404,7 +23046,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		486,
 	},
 	{
-		1084,
+		1118,
 	},
 	{
 		991,
@@ -22523,37 +23165,37 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		741,
-		1225,
+		1259,
 	},
 	{
-		1225,
+		1259,
 	},
 	{
 		303,
 	},
 	{
-		1068,
+		1102,
 	},
 	{
-		1068,
+		1102,
 	},
 	{
-		1071,
+		1105,
 	},
 	{
-		1070,
+		1104,
 	},
 	{
-		1070,
+		1104,
 	},
 	{
-		1072,
+		1106,
 	},
 	{
-		1069,
+		1103,
 	},
 	{
-		1069,
+		1103,
 	},
 	{
 		1001,
@@ -22568,10 +23210,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		583,
 	},
 	{
-		1117,
+		1151,
 	},
 	{
-		1117,
+		1151,
 	},
 	{
 		409,
@@ -22623,16 +23265,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		877,
 	},
 	{
-		1119,
+		1153,
 	},
 	{
-		1119,
+		1153,
 	},
 	{
-		1138,
+		1172,
 	},
 	{
-		1138,
+		1172,
 	},
 	{
 		571,
@@ -22678,7 +23320,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		509,
 	},
 	{
-		1082,
+		1116,
 	},
 	{
 		701,
@@ -22687,7 +23329,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		701,
 	},
 	{
-		1197,
+		1231,
 	},
 	{
 		966,
@@ -22708,16 +23350,35 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		48,
 	},
 	{
+		1036,
+		1037,
+	},
+	{
+		1036,
+	},
+	{
+		1037,
+	},
+	{
 		49,
 	},
 	{
-		1171,
+		1205,
 	},
 	{
-		1171,
+		1205,
 	},
 	{
-		1171,
+		1205,
+	},
+	{
+		1018,
+	},
+	{
+		1018,
+	},
+	{
+		1019,
 	},
 	{
 		240,
@@ -22729,7 +23390,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		395,
 	},
 	{
-		1077,
+		1111,
 	},
 	{
 		171,
@@ -22792,6 +23453,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"boo",
 	"boos",
 	"bos",
+	"browser",
 	"buit",
 	"buiten",
 	"buitenland",
@@ -22877,6 +23539,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hoe",
 	"hour",
 	"hours",
+	"how",
 	"huiselijk",
 	"hurt",
 	"i",
@@ -22927,12 +23590,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"lig",
 	"ligt",
 	"literally",
+	"lok",
+	"look",
+	"looked",
+	"looking",
 	"lunch",
 	"maand",
 	"maanden",
 	"mak",
 	"make",
 	"making",
+	"manier",
+	"manieren",
 	"me",
 	"meer",
 	"meisj",
@@ -23023,6 +23692,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"schrik",
 	"schrok",
 	"screen",
+	"search",
 	"self",
 	"sexual",
 	"sexually",
@@ -23061,6 +23731,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"student",
 	"studenten",
 	"sugar",
+	"suicid",
 	"suicide",
 	"tak",
 	"take",
@@ -23120,6 +23791,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"was",
 	"wast",
 	"waste",
+	"way",
+	"ways",
 	"weekend",
 	"weg",
 	"when",
@@ -23139,6 +23812,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zit",
 	"zitten",
 	"zo",
+	"zocht",
+	"zoek",
+	"zoeken",
+	"zoekt",
 	"zonder",
 	"zwar",
 	"zware",
@@ -23156,8 +23833,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		225,
 		266,
 		857,
-		1065,
-		1066,
+		1099,
+		1100,
 	},
 	{
 		58,
@@ -23175,18 +23852,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		52,
 	},
 	{
-		1078,
-		1080,
+		1112,
+		1114,
 	},
 	{
-		1078,
-		1080,
+		1112,
+		1114,
 	},
 	{
 		139,
 	},
 	{
-		1043,
+		1077,
 	},
 	{
 		717,
@@ -23198,7 +23875,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		285,
 	},
 	{
-		1043,
+		1077,
 	},
 	{
 		642,
@@ -23222,7 +23899,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		371,
 	},
 	{
-		1051,
+		1085,
 	},
 	{
 		827,
@@ -23238,7 +23915,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		63,
 	},
 	{
-		1116,
+		1150,
 	},
 	{
 		581,
@@ -23286,11 +23963,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		961,
 		962,
-		1150,
+		1184,
 	},
 	{
 		979,
-		1151,
+		1185,
 	},
 	{
 		748,
@@ -23315,6 +23992,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		434,
 	},
 	{
+		1023,
+	},
+	{
 		746,
 		907,
 	},
@@ -23335,7 +24015,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		109,
 	},
 	{
-		1214,
+		1248,
 	},
 	{
 		780,
@@ -23374,7 +24054,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		222,
 	},
 	{
-		1062,
+		1096,
 	},
 	{
 		65,
@@ -23383,7 +24063,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		68,
 	},
 	{
-		1079,
+		1113,
 	},
 	{
 		918,
@@ -23394,10 +24074,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		120,
 	},
 	{
-		1206,
+		1240,
 	},
 	{
-		1206,
+		1240,
 	},
 	{
 		3,
@@ -23411,11 +24091,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		920,
 	},
 	{
-		1209,
-		1210,
+		1243,
+		1244,
 	},
 	{
-		1210,
+		1244,
 	},
 	{
 		137,
@@ -23436,7 +24116,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		807,
 		808,
 		954,
-		1152,
+		1186,
 	},
 	{
 		325,
@@ -23449,25 +24129,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		956,
 		957,
 		958,
-		1124,
-		1125,
+		1158,
+		1159,
 	},
 	{
 		956,
 		958,
-		1125,
+		1159,
 	},
 	{
 		975,
 		976,
-		1126,
+		1160,
 	},
 	{
 		856,
 		925,
 		939,
 		940,
-		1099,
+		1133,
 	},
 	{
 		687,
@@ -23488,23 +24168,23 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		133,
 	},
 	{
-		1211,
+		1245,
 	},
 	{
 		129,
 		250,
-		1035,
+		1069,
 	},
 	{
 		129,
 		250,
-		1035,
+		1069,
 	},
 	{
 		324,
-		1180,
-		1184,
-		1189,
+		1214,
+		1218,
+		1223,
 	},
 	{
 		897,
@@ -23527,7 +24207,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		128,
 	},
 	{
-		1200,
+		1234,
 	},
 	{
 		151,
@@ -23536,12 +24216,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		453,
 		944,
 		968,
-		1163,
-		1192,
-		1194,
+		1197,
+		1226,
+		1228,
 	},
 	{
-		1200,
+		1234,
 	},
 	{
 		151,
@@ -23550,9 +24230,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		453,
 		944,
 		968,
-		1163,
-		1192,
-		1194,
+		1197,
+		1226,
+		1228,
 	},
 	{
 		424,
@@ -23573,14 +24253,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		609,
 	},
 	{
-		1215,
+		1249,
 	},
 	{
-		1215,
+		1249,
 	},
 	{
 		369,
-		1104,
+		1138,
 	},
 	{
 		82,
@@ -23603,12 +24283,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		840,
 	},
 	{
-		1187,
-		1188,
+		1221,
+		1222,
 	},
 	{
-		1187,
-		1188,
+		1221,
+		1222,
 	},
 	{
 		279,
@@ -23628,13 +24308,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		84,
-		1165,
-		1166,
+		1199,
+		1200,
 	},
 	{
 		945,
-		1167,
-		1250,
+		1201,
+		1284,
 	},
 	{
 		582,
@@ -23644,13 +24324,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		582,
 	},
 	{
-		1112,
+		1031,
+		1032,
+		1033,
+		1146,
 	},
 	{
 		452,
 	},
 	{
 		452,
+	},
+	{
+		1030,
+		1034,
+		1035,
 	},
 	{
 		124,
@@ -23709,29 +24397,29 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		894,
 	},
 	{
-		1038,
-		1249,
+		1072,
+		1283,
 	},
 	{
-		1038,
-		1039,
-		1249,
+		1072,
+		1073,
+		1283,
 	},
 	{
-		1039,
+		1073,
 	},
 	{
-		1176,
+		1210,
 	},
 	{
 		69,
 		70,
 	},
 	{
-		1177,
+		1211,
 	},
 	{
-		1177,
+		1211,
 	},
 	{
 		243,
@@ -23761,12 +24449,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		972,
 	},
 	{
-		1174,
-		1175,
+		1208,
+		1209,
 	},
 	{
-		1174,
-		1175,
+		1208,
+		1209,
 	},
 	{
 		466,
@@ -23776,7 +24464,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		869,
-		1185,
+		1219,
 	},
 	{
 		869,
@@ -23789,12 +24477,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		484,
 	},
 	{
-		1156,
-		1157,
+		1190,
+		1191,
 	},
 	{
-		1156,
-		1157,
+		1190,
+		1191,
 	},
 	{
 		635,
@@ -23817,9 +24505,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		110,
 	},
 	{
-		1046,
-		1083,
-		1158,
+		1080,
+		1117,
+		1192,
 	},
 	{
 		464,
@@ -23860,13 +24548,27 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		53,
 	},
 	{
+		1026,
+	},
+	{
+		1024,
+		1025,
+		1026,
+	},
+	{
+		1024,
+	},
+	{
+		1025,
+	},
+	{
 		744,
 	},
 	{
-		1040,
+		1074,
 	},
 	{
-		1040,
+		1074,
 	},
 	{
 		634,
@@ -23878,6 +24580,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		633,
 	},
 	{
+		1027,
+		1028,
+	},
+	{
+		1027,
+		1028,
+	},
+	{
 		612,
 		788,
 		790,
@@ -23886,7 +24596,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		895,
 	},
 	{
-		1142,
+		1176,
 	},
 	{
 		357,
@@ -23903,7 +24613,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		670,
 	},
 	{
-		1142,
+		1176,
 	},
 	{
 		141,
@@ -23956,28 +24666,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		527,
 	},
 	{
-		1048,
+		1082,
 	},
 	{
-		1048,
+		1082,
 	},
 	{
 		116,
 	},
 	{
-		1143,
+		1177,
 	},
 	{
-		1143,
+		1177,
 	},
 	{
-		1193,
+		1227,
 	},
 	{
-		1193,
+		1227,
 	},
 	{
-		1115,
+		1149,
 	},
 	{
 		800,
@@ -23996,7 +24706,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		778,
 	},
 	{
-		1059,
+		1093,
 	},
 	{
 		576,
@@ -24008,7 +24718,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		576,
 	},
 	{
-		1123,
+		1157,
 	},
 	{
 		478,
@@ -24026,44 +24736,44 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		679,
 		923,
 		926,
-		1060,
-		1100,
-		1101,
-		1102,
-		1140,
-		1144,
+		1094,
+		1134,
+		1135,
+		1136,
+		1174,
+		1178,
 	},
 	{
-		1131,
+		1165,
 	},
 	{
-		1131,
+		1165,
 	},
 	{
 		454,
 		984,
 		990,
-		1137,
-		1203,
-		1216,
+		1171,
+		1237,
+		1250,
 	},
 	{
 		927,
-		1122,
+		1156,
 	},
 	{
 		444,
 		977,
 		987,
 		988,
-		1114,
-		1141,
-		1145,
-		1146,
+		1148,
+		1175,
+		1179,
+		1180,
 	},
 	{
-		1168,
-		1169,
+		1202,
+		1203,
 	},
 	{
 		338,
@@ -24086,8 +24796,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		831,
 		832,
 		861,
-		1023,
-		1044,
+		1057,
+		1078,
 	},
 	{
 		38,
@@ -24099,10 +24809,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		146,
 	},
 	{
-		1182,
+		1216,
 	},
 	{
-		1182,
+		1216,
 	},
 	{
 		248,
@@ -24151,10 +24861,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		531,
 	},
 	{
-		1190,
+		1224,
 	},
 	{
-		1108,
+		1142,
 	},
 	{
 		862,
@@ -24180,10 +24890,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		460,
 	},
 	{
-		1061,
+		1095,
 	},
 	{
-		1028,
+		1062,
 	},
 	{
 		138,
@@ -24229,14 +24939,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		61,
 	},
 	{
+		1022,
+	},
+	{
 		983,
 	},
 	{
-		1033,
-		1034,
+		1067,
+		1068,
 	},
 	{
-		1033,
+		1067,
 	},
 	{
 		85,
@@ -24256,7 +24969,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		119,
 	},
 	{
-		1212,
+		1246,
 	},
 	{
 		24,
@@ -24272,10 +24985,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		875,
 	},
 	{
-		1016,
+		1050,
 	},
 	{
-		1016,
+		1050,
 	},
 	{
 		23,
@@ -24305,16 +25018,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		252,
 	},
 	{
-		1021,
+		1055,
 	},
 	{
-		1022,
+		1056,
 	},
 	{
-		1022,
+		1056,
 	},
 	{
-		1021,
+		1055,
 	},
 	{
 		476,
@@ -24355,13 +25068,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		71,
 	},
 	{
-		1179,
+		1213,
 	},
 	{
-		1178,
+		1212,
 	},
 	{
-		1178,
+		1212,
 	},
 	{
 		836,
@@ -24375,7 +25088,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		108,
 	},
 	{
+		1038,
+		1039,
+	},
+	{
 		99,
+		1038,
+		1039,
 	},
 	{
 		986,
@@ -24407,12 +25126,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		368,
 	},
 	{
-		1204,
+		1238,
 	},
 	{
 		686,
-		1085,
-		1251,
+		1119,
+		1285,
 	},
 	{
 		797,
@@ -24431,8 +25150,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		145,
 	},
 	{
-		1042,
-		1045,
+		1076,
+		1079,
 	},
 	{
 		39,
@@ -24469,7 +25188,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		370,
 	},
 	{
-		1186,
+		1220,
 	},
 	{
 		848,
@@ -24498,7 +25217,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		942,
 		953,
 		970,
-		1107,
+		1141,
 	},
 	{
 		21,
@@ -24516,10 +25235,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		275,
 	},
 	{
-		1067,
+		1101,
 	},
 	{
-		1067,
+		1101,
 	},
 	{
 		688,
@@ -24530,7 +25249,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		905,
 		943,
 		969,
-		1120,
+		1154,
 	},
 	{
 		891,
@@ -24538,24 +25257,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		905,
 		943,
 		969,
-		1120,
+		1154,
 	},
 	{
-		1037,
-		1041,
+		1071,
+		1075,
 	},
 	{
-		1041,
-	},
-	{
-		358,
+		1075,
 	},
 	{
 		358,
 	},
 	{
-		1172,
-		1173,
+		358,
+	},
+	{
+		1206,
+		1207,
 	},
 	{
 		597,
@@ -24565,13 +25284,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		597,
 	},
 	{
-		1098,
+		1132,
 	},
 	{
-		1098,
+		1132,
 	},
 	{
-		1097,
+		1131,
 	},
 	{
 		974,
@@ -24590,56 +25309,62 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		55,
 	},
 	{
-		1217,
+		1251,
 	},
 	{
-		1217,
+		1251,
+	},
+	{
+		1029,
+	},
+	{
+		1029,
 	},
 	{
 		471,
 	},
 	{
-		1106,
+		1140,
 	},
 	{
-		1049,
-		1050,
+		1083,
+		1084,
 	},
 	{
 		150,
 		916,
 		922,
 		924,
-		1181,
-		1183,
+		1215,
+		1217,
 	},
 	{
-		1063,
+		1097,
 	},
 	{
-		1063,
+		1097,
 	},
 	{
 		980,
 		981,
-		1110,
+		1144,
 	},
 	{
 		921,
-		1109,
+		1143,
 	},
 	{
-		1047,
+		1081,
 	},
 	{
-		1047,
+		1081,
 	},
 	{
 		227,
 	},
 	{
 		431,
-		1064,
+		1098,
 	},
 	{
 		949,
@@ -24649,14 +25374,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		959,
 		960,
-		1191,
+		1225,
 	},
 	{
 		871,
 		893,
 	},
 	{
-		1164,
+		1198,
 	},
 	{
 		72,
@@ -24669,7 +25394,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		228,
 	},
 	{
-		1111,
+		1145,
+	},
+	{
+		1015,
+	},
+	{
+		1017,
+	},
+	{
+		1017,
+	},
+	{
+		1016,
 	},
 	{
 		438,
@@ -24712,19 +25449,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{text: "pesterij", pat: 624},
 	{text: "honkbalknuppel", pat: 887},
 	{text: "zelfmoord", pat: 911},
-	{text: "dood", pat: 1090},
-	{text: "suicide", pat: 1095},
-	{text: "kill", pat: 1096},
-	{text: "bridge", pat: 1113},
-	{text: "afscheid", pat: 1154},
-	{text: "opleiding", pat: 1221},
-	{text: "toets", pat: 1231},
-	{text: "examen", pat: 1232},
-	{text: "tentamen", pat: 1235},
-	{text: "herkansing", pat: 1236},
-	{text: "cijfer", pat: 1242},
-	{text: "opdracht", pat: 1246},
-	{text: "assignment", pat: 1247},
+	{text: "dood", pat: 1124},
+	{text: "suicide", pat: 1129},
+	{text: "kill", pat: 1130},
+	{text: "bridge", pat: 1147},
+	{text: "afscheid", pat: 1188},
+	{text: "opleiding", pat: 1255},
+	{text: "toets", pat: 1265},
+	{text: "examen", pat: 1266},
+	{text: "tentamen", pat: 1269},
+	{text: "herkansing", pat: 1270},
+	{text: "cijfer", pat: 1276},
+	{text: "opdracht", pat: 1280},
+	{text: "assignment", pat: 1281},
 }, suffixes: []affix{
 	{text: "app", pat: 696},
 }, allKeys: []string{
@@ -24886,6 +25623,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"bridge",
 	"broer",
 	"brother",
+	"browser",
 	"brug",
 	"buit",
 	"buiten",
@@ -25002,6 +25740,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"done",
 	"donker",
 	"dood",
+	"doodgaat",
+	"doodgat",
 	"doodmak",
 	"doodmaken",
 	"doorgaan",
@@ -25123,6 +25863,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"geef",
 	"geen",
 	"gef",
+	"gegoogeld",
+	"gegoogl",
+	"gegoogled",
 	"gehamsterd",
 	"gehandicapt",
 	"geil",
@@ -25184,6 +25927,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gone",
 	"goodby",
 	"goodbye",
+	"googel",
+	"googelen",
+	"googl",
+	"googled",
+	"googlede",
+	"googlen",
+	"googling",
 	"gooi",
 	"gooid",
 	"gooide",
@@ -25233,6 +25983,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"het",
 	"hier",
 	"himself",
+	"history",
 	"hit",
 	"hits",
 	"hoard",
@@ -25255,6 +26006,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hours",
 	"hous",
 	"house",
+	"how",
 	"hui",
 	"huidskleur",
 	"huis",
@@ -25298,6 +26050,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"jong",
 	"jood",
 	"just",
+	"kan",
 	"kankerjod",
 	"kankerjood",
 	"kant",
@@ -25401,11 +26154,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"liv",
 	"live",
 	"living",
+	"lok",
 	"lokaal",
 	"lokal",
 	"lone",
 	"lonely",
 	"longer",
+	"look",
+	"looked",
+	"looking",
 	"loop",
 	"lop",
 	"los",
@@ -25421,6 +26178,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"make",
 	"maken",
 	"making",
+	"manier",
+	"manieren",
 	"marokkaan",
 	"marokkaans",
 	"marokkan",
@@ -25459,6 +26218,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"mess",
 	"messen",
 	"met",
+	"method",
+	"methods",
 	"metro",
 	"mezelf",
 	"mid",
@@ -25604,6 +26365,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opgespaard",
 	"opgev",
 	"opgeven",
+	"opgezocht",
 	"ophang",
 	"ophangen",
 	"ophoud",
@@ -25619,6 +26381,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opsparen",
 	"opwacht",
 	"opwachten",
+	"opzoek",
+	"opzoeken",
 	"other",
 	"oud",
 	"oude",
@@ -25783,6 +26547,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"schreeuwt",
 	"schuld",
 	"schulden",
+	"search",
+	"searched",
+	"searching",
 	"sek",
 	"seks",
 	"seksism",
@@ -26098,6 +26865,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"wast",
 	"waste",
 	"wat",
+	"way",
+	"ways",
 	"week",
 	"weekend",
 	"weet",
@@ -26148,6 +26917,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zelfdod",
 	"zelfdoding",
 	"zelfmoord",
+	"zelfmoordmethod",
+	"zelfmoordmethode",
+	"zelfmoordmethodes",
 	"zichzelf",
 	"zie",
 	"zijn",
@@ -26158,6 +26930,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zit",
 	"zitten",
 	"zo",
+	"zocht",
+	"zoek",
+	"zoeken",
+	"zoekgeschiedeni",
+	"zoekgeschiedenis",
+	"zoekopdracht",
+	"zoekt",
 	"zoen",
 	"zoenen",
 	"zogenaamd",
@@ -26335,6 +27114,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"break",
 	"broer",
 	"brother",
+	"browser",
 	"brug",
 	"buit",
 	"buiten",
@@ -26453,6 +27233,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"done",
 	"donker",
 	"dood",
+	"doodgaat",
+	"doodgat",
 	"doodmak",
 	"doodmaken",
 	"doorgaan",
@@ -26581,6 +27363,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"geen",
 	"gef",
 	"gegaan",
+	"gegoogeld",
+	"gegoogl",
+	"gegoogled",
 	"gehamsterd",
 	"gehandicapt",
 	"geil",
@@ -26648,6 +27433,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gonna",
 	"goodby",
 	"goodbye",
+	"googel",
+	"googelen",
+	"googl",
+	"googled",
+	"googlede",
+	"googlen",
+	"googling",
 	"gooi",
 	"gooid",
 	"gooide",
@@ -26698,6 +27490,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"him",
 	"himself",
 	"his",
+	"history",
 	"hit",
 	"hits",
 	"hitte",
@@ -26721,6 +27514,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hours",
 	"hous",
 	"house",
+	"how",
 	"hui",
 	"huidskleur",
 	"huis",
@@ -26763,6 +27557,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"jong",
 	"jood",
 	"just",
+	"kan",
 	"kankerjod",
 	"kankerjood",
 	"kant",
@@ -26876,11 +27671,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"liv",
 	"live",
 	"living",
+	"lok",
 	"lokaal",
 	"lokal",
 	"lone",
 	"lonely",
 	"longer",
+	"look",
+	"looked",
+	"looking",
 	"loop",
 	"lop",
 	"los",
@@ -26896,6 +27695,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"make",
 	"maken",
 	"making",
+	"manier",
+	"manieren",
 	"marokkaan",
 	"marokkaans",
 	"marokkan",
@@ -26935,6 +27736,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"message",
 	"messen",
 	"met",
+	"method",
+	"methods",
 	"metro",
 	"mezelf",
 	"mid",
@@ -27081,6 +27884,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opgespaard",
 	"opgev",
 	"opgeven",
+	"opgezocht",
 	"ophang",
 	"ophangen",
 	"ophoud",
@@ -27095,6 +27899,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opsparen",
 	"opwacht",
 	"opwachten",
+	"opzoek",
+	"opzoeken",
 	"other",
 	"oud",
 	"oude",
@@ -27268,6 +28074,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"schuld",
 	"schulden",
 	"screen",
+	"search",
+	"searched",
+	"searching",
 	"sek",
 	"seks",
 	"seksism",
@@ -27594,6 +28403,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"wast",
 	"waste",
 	"wat",
+	"way",
+	"ways",
 	"week",
 	"weekend",
 	"weet",
@@ -27645,6 +28456,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zelfdoding",
 	"zelfmoord",
 	"zelfmoordactie",
+	"zelfmoordmethod",
+	"zelfmoordmethode",
+	"zelfmoordmethodes",
 	"zelfmoordmissie",
 	"zichzelf",
 	"zie",
@@ -27656,6 +28470,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zit",
 	"zitten",
 	"zo",
+	"zocht",
+	"zoek",
+	"zoeken",
+	"zoekgeschiedeni",
+	"zoekgeschiedenis",
+	"zoekopdracht",
+	"zoekt",
 	"zoen",
 	"zoenen",
 	"zogenaamd",
@@ -27697,48 +28518,48 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1080,
 	58,
 	821,
-	1337,
-	1336,
+	1381,
+	1380,
 	189,
 	428,
 	176,
 	1149,
-	1369,
-	1295,
+	1411,
+	1339,
 	1224,
 	33,
 	961,
-	1345,
-	1344,
+	1389,
+	1388,
 	1185,
 	370,
-	1373,
-	1371,
-	1372,
+	1415,
+	1413,
+	1414,
 	371,
-	1370,
+	1412,
 	31,
 	867,
-	1365,
+	1407,
 	20,
 	483,
 	523,
 	482,
 	1189,
 	1188,
-	1377,
-	1376,
+	1419,
+	1418,
 	486,
 	417,
 	416,
 	871,
 	950,
 	949,
-	1357,
-	1302,
+	1399,
+	1346,
 	297,
-	1274,
-	1273,
+	1318,
+	1317,
 	1047,
 	799,
 	798,
@@ -27747,11 +28568,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	501,
 	500,
 	395,
-	1429,
+	1471,
 	393,
 	476,
-	1430,
-	1431,
+	1472,
+	1473,
 	257,
 	706,
 	703,
@@ -27759,8 +28580,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	709,
 	708,
 	394,
-	1290,
-	1289,
+	1334,
+	1333,
 	41,
 	66,
 	664,
@@ -27834,6 +28655,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	597,
 	230,
 	239,
+	1253,
 	1157,
 	849,
 	848,
@@ -27848,21 +28670,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	850,
 	852,
 	853,
-	1394,
-	1393,
+	1436,
+	1435,
 	1009,
 	116,
 	122,
 	88,
-	1454,
+	1496,
 	346,
 	345,
 	957,
 	388,
-	1303,
+	1347,
 	986,
 	985,
-	1482,
+	1524,
 	1063,
 	1062,
 	1064,
@@ -27874,9 +28696,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	679,
 	1031,
 	1030,
-	1484,
+	1526,
 	397,
-	1483,
+	1525,
 	1104,
 	123,
 	994,
@@ -27885,9 +28707,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	929,
 	477,
 	928,
-	1477,
-	1478,
-	1476,
+	1519,
+	1520,
+	1518,
 	1196,
 	199,
 	236,
@@ -27896,25 +28718,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	217,
 	215,
 	216,
-	1387,
+	1429,
 	604,
 	603,
 	200,
 	39,
-	1399,
+	1441,
 	8,
 	21,
 	674,
 	673,
 	676,
 	675,
-	1346,
+	1390,
 	513,
 	514,
 	925,
 	1115,
 	278,
-	1316,
+	1360,
 	68,
 	64,
 	693,
@@ -27923,8 +28745,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	896,
 	302,
 	356,
-	1488,
-	1362,
+	1530,
+	1404,
 	940,
 	405,
 	399,
@@ -27940,22 +28762,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	515,
 	1085,
 	107,
-	1455,
+	1497,
 	381,
 	980,
 	1130,
 	133,
-	1410,
-	1395,
+	1452,
+	1437,
 	126,
-	1445,
-	1444,
+	1487,
+	1486,
 	924,
 	2,
+	1266,
+	1267,
 	1145,
 	1144,
-	1350,
-	1351,
+	1393,
+	1394,
 	948,
 	640,
 	639,
@@ -27967,10 +28791,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	762,
 	259,
 	324,
-	1449,
-	1451,
+	1491,
+	1493,
 	671,
-	1276,
+	1320,
 	670,
 	369,
 	368,
@@ -27980,9 +28804,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	801,
 	629,
 	628,
-	1306,
-	1305,
-	1304,
+	1350,
+	1349,
+	1348,
 	71,
 	29,
 	469,
@@ -27990,8 +28814,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	908,
 	162,
 	157,
-	1333,
-	1332,
+	1377,
+	1376,
 	155,
 	156,
 	421,
@@ -28011,14 +28835,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1096,
 	931,
 	930,
-	1414,
-	1413,
+	1456,
+	1455,
 	207,
 	751,
-	1375,
-	1374,
-	1485,
-	1486,
+	1417,
+	1416,
+	1527,
+	1528,
 	1007,
 	1006,
 	942,
@@ -28029,7 +28853,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	160,
 	1048,
 	238,
-	1452,
+	1494,
 	1014,
 	1016,
 	1015,
@@ -28049,16 +28873,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	132,
 	26,
 	152,
-	1307,
+	1351,
 	151,
-	1367,
-	1366,
+	1409,
+	1408,
 	83,
 	959,
 	725,
 	724,
-	1386,
-	1385,
+	1428,
+	1427,
 	855,
 	94,
 	1116,
@@ -28076,11 +28900,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	800,
 	149,
 	148,
-	1436,
+	1478,
 	205,
-	1437,
+	1479,
 	74,
-	1261,
+	1229,
+	1231,
+	1230,
+	1306,
 	465,
 	330,
 	690,
@@ -28088,8 +28915,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1151,
 	718,
 	710,
-	1281,
-	1280,
+	1325,
+	1324,
 	496,
 	562,
 	561,
@@ -28107,7 +28934,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	245,
 	244,
 	818,
-	1250,
+	1295,
 	553,
 	804,
 	784,
@@ -28127,33 +28954,40 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	726,
 	897,
 	52,
-	1318,
-	1317,
+	1362,
+	1361,
 	838,
 	298,
 	1075,
 	1074,
 	822,
-	1330,
-	1331,
-	1329,
-	1457,
-	1456,
+	1374,
+	1375,
+	1373,
+	1499,
+	1498,
 	173,
 	134,
 	91,
-	1353,
-	1352,
+	1396,
+	1395,
 	90,
-	1401,
-	1400,
+	1443,
+	1442,
+	1233,
+	1232,
+	1235,
+	1236,
+	1238,
+	1234,
+	1237,
 	254,
 	828,
 	827,
 	253,
 	255,
-	1494,
-	1493,
+	1536,
+	1535,
 	506,
 	507,
 	505,
@@ -28165,9 +28999,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	289,
 	288,
 	774,
-	1423,
+	1465,
 	1050,
-	1432,
+	1474,
 	551,
 	550,
 	627,
@@ -28178,7 +29012,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1223,
 	1051,
 	1198,
-	1433,
+	1475,
 	901,
 	900,
 	95,
@@ -28191,24 +29025,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1089,
 	101,
 	1205,
-	1275,
+	1319,
 	6,
 	1118,
 	109,
 	317,
 	100,
+	1252,
 	247,
 	246,
 	9,
-	1271,
-	1270,
-	1272,
-	1356,
+	1315,
+	1314,
+	1316,
+	1265,
 	331,
 	545,
 	175,
 	174,
-	1496,
+	1538,
 	451,
 	473,
 	472,
@@ -28220,11 +29055,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	590,
 	198,
 	197,
+	1264,
 	170,
 	429,
 	169,
 	141,
-	1495,
+	1537,
 	1090,
 	816,
 	150,
@@ -28249,9 +29085,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	27,
 	533,
 	24,
-	1278,
-	1279,
-	1282,
+	1322,
+	1323,
+	1326,
 	692,
 	691,
 	419,
@@ -28259,20 +29095,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	415,
 	746,
 	747,
-	1291,
+	1335,
 	413,
-	1391,
+	1433,
+	1268,
 	412,
 	411,
 	1167,
 	983,
 	982,
-	1412,
+	1454,
 	4,
-	1416,
-	1415,
+	1458,
+	1457,
 	140,
-	1301,
+	1345,
 	306,
 	305,
 	308,
@@ -28280,7 +29117,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	112,
 	49,
 	23,
-	1288,
+	1332,
 	222,
 	221,
 	1216,
@@ -28295,7 +29132,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	973,
 	869,
 	608,
-	1287,
+	1331,
 	899,
 	898,
 	988,
@@ -28313,8 +29150,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	296,
 	1210,
 	581,
-	1397,
-	1396,
+	1439,
+	1438,
 	858,
 	7,
 	685,
@@ -28325,7 +29162,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	549,
 	548,
 	60,
-	1292,
+	1336,
 	73,
 	72,
 	620,
@@ -28346,7 +29183,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	382,
 	383,
 	384,
-	1497,
+	1539,
 	975,
 	453,
 	454,
@@ -28370,24 +29207,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1218,
 	17,
 	59,
-	1300,
-	1299,
+	1344,
+	1343,
 	1187,
 	1186,
 	1208,
+	1258,
 	978,
 	979,
 	910,
 	909,
-	1359,
+	1401,
+	1255,
+	1254,
+	1257,
 	963,
 	964,
 	826,
 	868,
 	337,
 	1001,
-	1284,
-	1283,
+	1328,
+	1327,
 	602,
 	601,
 	183,
@@ -28395,28 +29236,30 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	856,
 	1146,
 	854,
+	1260,
+	1259,
 	438,
 	437,
 	436,
 	435,
 	154,
 	153,
-	1467,
+	1509,
 	1,
-	1242,
+	1287,
 	1058,
 	1057,
 	1059,
 	1033,
 	1032,
-	1244,
-	1238,
-	1237,
-	1243,
-	1234,
-	1233,
-	1241,
-	1411,
+	1289,
+	1283,
+	1282,
+	1288,
+	1279,
+	1278,
+	1286,
+	1453,
 	1134,
 	341,
 	470,
@@ -28434,6 +29277,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	106,
 	768,
 	181,
+	1272,
+	1273,
 	1012,
 	128,
 	542,
@@ -28451,9 +29296,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1154,
 	1153,
 	42,
-	1490,
-	1489,
-	1491,
+	1532,
+	1531,
+	1533,
 	227,
 	203,
 	235,
@@ -28461,21 +29306,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	711,
 	467,
 	466,
-	1297,
-	1296,
+	1341,
+	1340,
 	28,
-	1389,
-	1388,
-	1343,
-	1342,
+	1431,
+	1430,
+	1387,
+	1386,
 	432,
 	431,
 	237,
-	1459,
-	1427,
-	1426,
-	1458,
-	1358,
+	1501,
+	1469,
+	1468,
+	1500,
+	1400,
 	713,
 	712,
 	98,
@@ -28492,7 +29337,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	168,
 	873,
 	872,
-	1312,
+	1356,
 	781,
 	780,
 	779,
@@ -28501,24 +29346,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	410,
 	862,
 	782,
-	1378,
+	1420,
 	37,
-	1334,
-	1311,
-	1310,
-	1368,
+	1378,
+	1355,
+	1354,
+	1410,
 	648,
 	46,
 	619,
 	559,
 	558,
-	1340,
+	1384,
 	618,
 	408,
 	617,
 	596,
-	1381,
-	1404,
+	1423,
+	1446,
 	643,
 	1215,
 	1213,
@@ -28527,16 +29372,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	622,
 	621,
 	1088,
-	1380,
-	1379,
+	1422,
+	1421,
 	1084,
 	276,
 	275,
 	274,
-	1405,
-	1408,
-	1406,
-	1407,
+	1447,
+	1450,
+	1448,
+	1449,
 	539,
 	538,
 	69,
@@ -28553,11 +29398,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	731,
 	730,
 	1099,
-	1382,
+	1424,
 	363,
 	935,
 	934,
-	1392,
+	1434,
 	635,
 	657,
 	656,
@@ -28574,32 +29419,35 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	48,
 	1221,
 	1220,
-	1262,
+	1307,
 	194,
 	193,
-	1251,
-	1435,
-	1434,
+	1296,
+	1477,
+	1476,
+	1239,
 	1141,
 	1140,
-	1421,
-	1420,
+	1463,
+	1462,
 	903,
 	902,
 	1143,
 	1142,
 	313,
 	312,
-	1260,
-	1259,
+	1305,
+	1304,
 	808,
 	807,
+	1241,
+	1240,
 	1067,
 	460,
 	459,
 	225,
 	224,
-	1450,
+	1492,
 	314,
 	1206,
 	121,
@@ -28608,17 +29456,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	113,
 	912,
 	911,
-	1441,
-	1440,
+	1483,
+	1482,
 	585,
 	584,
 	734,
 	733,
 	586,
 	1203,
-	1247,
-	1246,
-	1245,
+	1292,
+	1291,
+	1290,
 	832,
 	831,
 	721,
@@ -28647,14 +29495,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	280,
 	336,
 	546,
-	1403,
-	1309,
-	1308,
+	1445,
+	1353,
+	1352,
 	753,
 	752,
-	1230,
-	1229,
-	1239,
+	1275,
+	1274,
+	1284,
 	705,
 	704,
 	771,
@@ -28663,8 +29511,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	180,
 	179,
 	1207,
-	1443,
-	1442,
+	1485,
+	1484,
 	518,
 	517,
 	521,
@@ -28680,18 +29528,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	669,
 	668,
 	125,
-	1481,
-	1480,
-	1479,
-	1428,
+	1523,
+	1522,
+	1521,
+	1470,
 	787,
 	786,
 	1042,
 	54,
-	1492,
+	1534,
 	719,
-	1447,
-	1448,
+	1489,
+	1490,
 	407,
 	406,
 	1123,
@@ -28701,18 +29549,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	266,
 	1225,
 	1199,
-	1425,
+	1467,
 	498,
 	497,
 	560,
-	1487,
+	1529,
 	968,
 	967,
-	1474,
-	1473,
-	1355,
+	1516,
+	1515,
+	1398,
 	1087,
-	1468,
+	1510,
 	875,
 	874,
 	334,
@@ -28729,10 +29577,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	211,
 	631,
 	611,
-	1315,
-	1264,
-	1263,
-	1265,
+	1359,
+	1309,
+	1308,
+	1310,
 	172,
 	171,
 	13,
@@ -28750,7 +29598,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	971,
 	1025,
 	970,
-	1398,
+	1440,
 	1002,
 	624,
 	623,
@@ -28767,6 +29615,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	917,
 	916,
 	65,
+	1250,
+	1249,
+	1251,
 	270,
 	269,
 	475,
@@ -28784,20 +29635,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1082,
 	1083,
 	99,
-	1453,
+	1495,
 	352,
 	351,
 	243,
 	35,
 	67,
-	1236,
-	1235,
+	1281,
+	1280,
 	220,
 	32,
 	242,
 	241,
-	1249,
-	1248,
+	1294,
+	1293,
 	332,
 	34,
 	847,
@@ -28812,14 +29663,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	926,
 	323,
 	322,
-	1402,
-	1255,
-	1254,
-	1253,
-	1257,
-	1252,
-	1256,
-	1258,
+	1444,
+	1300,
+	1299,
+	1298,
+	1302,
+	1297,
+	1301,
+	1303,
 	1159,
 	1158,
 	892,
@@ -28855,7 +29706,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	688,
 	208,
 	80,
-	1347,
+	1261,
 	79,
 	1046,
 	1045,
@@ -28863,15 +29714,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	209,
 	75,
 	894,
-	1268,
-	1267,
-	1269,
+	1312,
+	1311,
+	1313,
 	695,
 	694,
 	696,
-	1419,
-	1418,
-	1417,
+	1461,
+	1460,
+	1459,
 	947,
 	218,
 	219,
@@ -28883,10 +29734,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1040,
 	379,
 	1066,
-	1472,
-	1471,
-	1470,
-	1469,
+	1514,
+	1513,
+	1512,
+	1511,
 	376,
 	375,
 	119,
@@ -28900,11 +29751,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	491,
 	490,
 	489,
-	1439,
-	1438,
-	1232,
-	1240,
-	1231,
+	1481,
+	1480,
+	1277,
+	1285,
+	1276,
 	1202,
 	1201,
 	234,
@@ -28926,7 +29777,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	433,
 	418,
 	105,
-	1390,
+	1432,
 	131,
 	103,
 	927,
@@ -28943,24 +29794,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1227,
 	295,
 	294,
-	1466,
-	1465,
-	1464,
+	1508,
+	1507,
+	1506,
 	938,
 	653,
 	652,
-	1463,
-	1462,
+	1505,
+	1504,
 	92,
-	1424,
-	1338,
-	1286,
+	1466,
+	1382,
+	1330,
 	995,
 	50,
 	996,
 	572,
 	191,
-	1341,
+	1385,
 	190,
 	286,
 	285,
@@ -28978,7 +29829,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	479,
 	478,
 	1010,
-	1422,
+	1464,
 	202,
 	201,
 	488,
@@ -29014,31 +29865,31 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	579,
 	365,
 	364,
-	1266,
+	1256,
 	335,
 	587,
 	226,
 	997,
-	1475,
+	1517,
 	84,
 	932,
 	5,
 	372,
-	1321,
-	1322,
-	1327,
-	1326,
-	1325,
-	1328,
-	1324,
-	1323,
+	1365,
+	1366,
+	1371,
+	1370,
+	1369,
+	1372,
+	1368,
+	1367,
 	1222,
 	790,
 	789,
 	788,
 	165,
-	1361,
-	1360,
+	1403,
+	1402,
 	529,
 	528,
 	741,
@@ -29057,8 +29908,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	357,
 	355,
 	354,
-	1320,
-	1319,
+	1364,
+	1363,
 	933,
 	555,
 	554,
@@ -29069,34 +29920,36 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	819,
 	1107,
 	127,
-	1364,
-	1363,
+	1406,
+	1405,
 	1114,
-	1277,
-	1285,
-	1384,
-	1383,
+	1321,
+	1329,
+	1426,
+	1425,
 	343,
 	342,
 	773,
 	772,
-	1409,
+	1451,
 	810,
 	809,
-	1349,
-	1348,
+	1392,
+	1391,
 	1138,
 	1181,
 	1180,
 	557,
 	44,
-	1461,
-	1460,
+	1503,
+	1502,
 	651,
+	1263,
+	1262,
 	592,
 	634,
 	649,
-	1354,
+	1397,
 	836,
 	835,
 	593,
@@ -29109,16 +29962,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	665,
 	650,
 	939,
-	1298,
+	1342,
 	182,
 	677,
 	204,
-	1314,
-	1313,
+	1358,
+	1357,
 	1132,
 	1131,
 	1193,
-	1446,
+	1488,
 	1192,
 	729,
 	728,
@@ -29127,9 +29980,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1077,
 	1133,
 	683,
-	1293,
-	1294,
-	1339,
+	1337,
+	1338,
+	1383,
 	108,
 	102,
 	945,
@@ -29144,6 +29997,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1124,
 	51,
 	55,
+	1270,
+	1269,
+	1271,
 	56,
 	1166,
 	1170,
@@ -29155,10 +30011,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	77,
 	281,
 	19,
+	1242,
+	1245,
+	1244,
+	1247,
+	1246,
+	1248,
+	1243,
 	300,
 	299,
 	509,
-	1335,
+	1379,
 	571,
 	1152,
 	231,
@@ -29384,6 +30247,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"angerand",
 	"angerous",
 	"angevallen",
+	"anieren",
 	"anisemit",
 	"ankerjood",
 	"ankpas",
@@ -29799,6 +30663,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"bougt",
 	"bouht",
 	"bowen",
+	"bowser",
 	"bpaalt",
 	"bperking",
 	"brden",
@@ -29812,13 +30677,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"brige",
 	"broher",
 	"broofd",
+	"broser",
 	"broter",
 	"brothe",
 	"brother",
 	"brothr",
 	"broven",
+	"brower",
+	"browse",
+	"browser",
+	"browsr",
 	"brsten",
 	"brther",
+	"brwser",
 	"bschermende",
 	"bschermingsmiddelen",
 	"bsisschool",
@@ -30238,6 +31109,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"doceten",
 	"docnt",
 	"docnten",
+	"dodgaat",
 	"dodmaken",
 	"doent",
 	"doenten",
@@ -30246,13 +31118,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"donke",
 	"donker",
 	"donkr",
+	"doodaat",
 	"doodaken",
+	"doodgaa",
+	"doodgaat",
+	"doodgat",
 	"doodmaen",
 	"doodmake",
 	"doodmaken",
 	"doodmakn",
 	"doodmken",
 	"doogaan",
+	"doogaat",
 	"doogestuurd",
 	"doomaken",
 	"dooraan",
@@ -30333,6 +31210,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ealen",
 	"ealer",
 	"eamen",
+	"earch",
+	"earched",
+	"earching",
 	"eason",
 	"ebate",
 	"eblowd",
@@ -30405,6 +31285,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"egeleiding",
 	"egens",
 	"egeren",
+	"egoogeld",
+	"egoogled",
 	"egrennen",
 	"ehamsterd",
 	"ehandeld",
@@ -30438,6 +31320,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"elfbeschadiging",
 	"elfdoding",
 	"elfmoord",
+	"elfmoordmethode",
+	"elfmoordmethodes",
 	"eligie",
 	"eligion",
 	"elijk",
@@ -30513,6 +31397,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"etaling",
 	"etast",
 	"etasten",
+	"ethod",
+	"ethods",
 	"etter",
 	"euken",
 	"evaar",
@@ -30744,6 +31630,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"geerkt",
 	"geest",
 	"geeten",
+	"gegogeld",
+	"gegogled",
+	"gegooeld",
+	"gegooged",
+	"gegoogel",
+	"gegoogeld",
+	"gegoogld",
+	"gegoogle",
+	"gegoogled",
+	"gegooled",
 	"gehadicapt",
 	"gehamserd",
 	"gehamsted",
@@ -30798,6 +31694,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"geoend",
 	"geolariseerd",
 	"geonseld",
+	"geoogeld",
+	"geoogled",
 	"geost",
 	"geouw",
 	"geovig",
@@ -30957,6 +31855,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gezoend",
 	"gezond",
 	"gezten",
+	"ggoogeld",
+	"ggoogled",
 	"ghamsterd",
 	"ghandicapt",
 	"gijeling",
@@ -30993,6 +31893,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"godbye",
 	"goepje",
 	"goepsapp",
+	"gogelen",
+	"gogled",
+	"goglede",
+	"goglen",
+	"gogling",
 	"goide",
 	"goien",
 	"goobye",
@@ -31001,12 +31906,37 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"goodbye",
 	"goode",
 	"goodye",
+	"gooelen",
 	"gooen",
+	"googed",
+	"googede",
+	"googeen",
+	"googele",
+	"googelen",
+	"googeln",
+	"googen",
+	"googing",
+	"googld",
+	"googlde",
+	"google",
+	"googled",
+	"googlede",
+	"googlee",
+	"googlen",
+	"googlig",
+	"googlin",
+	"googling",
+	"googln",
+	"googlng",
 	"gooid",
 	"gooide",
 	"gooie",
 	"gooien",
 	"gooin",
+	"gooled",
+	"goolede",
+	"goolen",
+	"gooling",
 	"gooming",
 	"goped",
 	"gpest",
@@ -31129,7 +32059,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"himslf",
 	"hiself",
 	"hiselijk",
+	"hisory",
+	"histor",
+	"history",
+	"histoy",
+	"histry",
 	"hiswerk",
+	"hitory",
 	"hlemaal",
 	"hlocaust",
 	"hmework",
@@ -31206,6 +32142,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hreatens",
 	"hrkansing",
 	"hrself",
+	"hstory",
 	"hudskleur",
 	"huelijk",
 	"huidkleur",
@@ -31370,6 +32307,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"isteravond",
 	"isteren",
 	"istool",
+	"istory",
 	"itbetaald",
 	"iternet",
 	"iternship",
@@ -31726,6 +32664,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"lokaa",
 	"lokaal",
 	"lokal",
+	"loked",
+	"loking",
 	"lonel",
 	"lonely",
 	"loner",
@@ -31734,6 +32674,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"longer",
 	"longr",
 	"lonly",
+	"looed",
+	"looing",
+	"lookd",
+	"looke",
+	"looked",
+	"lookig",
+	"lookin",
+	"looking",
+	"lookng",
 	"lowen",
 	"lraar",
 	"lrares",
@@ -31759,12 +32708,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"machnes",
 	"macines",
 	"mahines",
+	"maieren",
 	"maing",
 	"makig",
 	"makin",
 	"making",
 	"makng",
 	"manden",
+	"maneren",
+	"manieen",
+	"maniere",
+	"manieren",
+	"maniern",
+	"maniren",
 	"maokkaan",
 	"maokkaans",
 	"maokkanen",
@@ -31858,6 +32814,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"meestudent",
 	"meestudenten",
 	"meewerker",
+	"mehod",
+	"mehods",
 	"meicatie",
 	"meication",
 	"meicijnen",
@@ -31892,6 +32850,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"messe",
 	"messen",
 	"messn",
+	"methd",
+	"methds",
+	"metho",
+	"method",
+	"methods",
+	"methos",
+	"metod",
+	"metods",
 	"metor",
 	"mezef",
 	"mezel",
@@ -31974,6 +32940,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"mmber",
 	"mment",
 	"mngool",
+	"mnieren",
 	"mning",
 	"mnsen",
 	"mnths",
@@ -32060,6 +33027,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"mslims",
 	"mssen",
 	"mther",
+	"mthod",
+	"mthods",
 	"mtivatie",
 	"mtivation",
 	"myelf",
@@ -32218,6 +33187,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"odules",
 	"oeder",
 	"oekaine",
+	"oeken",
+	"oekgeschiedenis",
+	"oekopdracht",
 	"oekraie",
 	"oekrain",
 	"oekraine",
@@ -32245,6 +33217,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ogespaard",
 	"ogeven",
 	"ogewenst",
+	"ogezocht",
 	"ohangen",
 	"ohouden",
 	"ointless",
@@ -32369,10 +33342,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"onvilig",
 	"onvoerd",
 	"oodbye",
+	"oodgaat",
 	"oodmaken",
 	"oofddoek",
+	"oogelen",
+	"oogled",
+	"ooglede",
+	"ooglen",
+	"oogling",
 	"ooide",
 	"ooien",
+	"ooked",
+	"ooking",
 	"oolog",
 	"oorgaan",
 	"oorgestuurd",
@@ -32402,6 +33383,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opesloten",
 	"opespaard",
 	"opeven",
+	"opezocht",
 	"opgeangen",
 	"opgeen",
 	"opgehagen",
@@ -32411,6 +33393,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opgehangn",
 	"opgehngen",
 	"opgeloten",
+	"opgeocht",
 	"opgeot",
 	"opgepaard",
 	"opgepo",
@@ -32430,11 +33413,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opgeve",
 	"opgeven",
 	"opgevn",
+	"opgezcht",
+	"opgezoch",
+	"opgezocht",
+	"opgezoct",
+	"opgezoht",
 	"opghangen",
 	"opgpot",
 	"opgsloten",
 	"opgspaard",
 	"opgven",
+	"opgzocht",
 	"ophagen",
 	"ophanen",
 	"ophange",
@@ -32478,6 +33467,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opmerkngen",
 	"opmrkingen",
 	"opnopen",
+	"opoeken",
 	"opouden",
 	"opparen",
 	"opracht",
@@ -32494,6 +33484,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opwacten",
 	"opwahten",
 	"opwchten",
+	"opzeken",
+	"opzoeen",
+	"opzoeke",
+	"opzoeken",
+	"opzoekn",
+	"opzoken",
 	"orced",
 	"orden",
 	"orever",
@@ -32580,6 +33576,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"owachten",
 	"owards",
 	"owhere",
+	"ozoeken",
 	"paarde",
 	"paarden",
 	"paart",
@@ -32670,6 +33667,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"pgesloten",
 	"pgespaard",
 	"pgeven",
+	"pgezocht",
 	"phangen",
 	"phouden",
 	"pieel",
@@ -32836,6 +33834,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"punched",
 	"punhed",
 	"pwachten",
+	"pzoeken",
 	"qitting",
 	"quiting",
 	"quittig",
@@ -32957,6 +33956,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"rother",
 	"round",
 	"rouwen",
+	"rowser",
 	"rritant",
 	"rsland",
 	"rstaurant",
@@ -32986,6 +33986,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"saing",
 	"sapchat",
 	"sappen",
+	"sarch",
+	"sarched",
+	"sarching",
 	"sared",
 	"saren",
 	"sation",
@@ -33121,6 +34124,23 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"screeuwen",
 	"screeuwt",
 	"sculden",
+	"seach",
+	"seached",
+	"seaching",
+	"searc",
+	"searced",
+	"search",
+	"searchd",
+	"searche",
+	"searched",
+	"searchig",
+	"searchin",
+	"searching",
+	"searchng",
+	"searcing",
+	"searh",
+	"searhed",
+	"searhing",
 	"seeping",
 	"seken",
 	"sekisme",
@@ -33140,6 +34160,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"seksuel",
 	"sekueel",
 	"sepdad",
+	"serch",
+	"serched",
+	"serching",
 	"serven",
 	"sesisme",
 	"sesist",
@@ -34377,6 +35400,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zefbeschadiging",
 	"zefdoding",
 	"zefmoord",
+	"zefmoordmethode",
+	"zefmoordmethodes",
+	"zeken",
+	"zekgeschiedenis",
+	"zekopdracht",
 	"zelbeschadiging",
 	"zeldoding",
 	"zelfbechadiging",
@@ -34399,12 +35427,38 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zelfdoing",
 	"zelfeschadiging",
 	"zelfmood",
+	"zelfmoodmethode",
+	"zelfmoodmethodes",
 	"zelfmoor",
 	"zelfmoord",
+	"zelfmoordethode",
+	"zelfmoordethodes",
+	"zelfmoordmehode",
+	"zelfmoordmehodes",
+	"zelfmoordmethde",
+	"zelfmoordmethdes",
+	"zelfmoordmethod",
+	"zelfmoordmethode",
+	"zelfmoordmethodes",
+	"zelfmoordmethods",
+	"zelfmoordmethoe",
+	"zelfmoordmethoes",
+	"zelfmoordmetode",
+	"zelfmoordmetodes",
+	"zelfmoordmthode",
+	"zelfmoordmthodes",
+	"zelfmoormethode",
+	"zelfmoormethodes",
 	"zelfmord",
+	"zelfmordmethode",
+	"zelfmordmethodes",
 	"zelfoding",
 	"zelfoord",
+	"zelfoordmethode",
+	"zelfoordmethodes",
 	"zelmoord",
+	"zelmoordmethode",
+	"zelmoordmethodes",
 	"zenen",
 	"zgenaamd",
 	"zichelf",
@@ -34427,14 +35481,43 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zlfbeschadiging",
 	"zlfdoding",
 	"zlfmoord",
+	"zlfmoordmethode",
+	"zlfmoordmethodes",
 	"znder",
 	"znloos",
 	"zoder",
 	"zoeen",
+	"zoegeschiedenis",
+	"zoeke",
+	"zoeken",
+	"zoekeschiedenis",
+	"zoekgechiedenis",
+	"zoekgeschedenis",
+	"zoekgeschidenis",
+	"zoekgeschiedeis",
+	"zoekgeschiedeni",
+	"zoekgeschiedenis",
+	"zoekgeschiedens",
+	"zoekgeschiednis",
+	"zoekgeschieenis",
+	"zoekgesciedenis",
+	"zoekgeshiedenis",
+	"zoekgschiedenis",
+	"zoekn",
+	"zoekodracht",
+	"zoekopdacht",
+	"zoekopdrach",
+	"zoekopdracht",
+	"zoekopdract",
+	"zoekopdraht",
+	"zoekopdrcht",
+	"zoekopracht",
+	"zoekpdracht",
 	"zoenaamd",
 	"zoene",
 	"zoenen",
 	"zoenn",
+	"zoeopdracht",
 	"zogeaamd",
 	"zogenaad",
 	"zogenaam",
@@ -34446,6 +35529,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zojuist",
 	"zojuit",
 	"zojust",
+	"zoken",
+	"zokgeschiedenis",
+	"zokopdracht",
 	"zonde",
 	"zonder",
 	"zondr",
@@ -35119,6 +36205,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"aangevallen",
 	},
 	{
+		"manieren",
+	},
+	{
 		"antisemit",
 	},
 	{
@@ -36369,6 +37458,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"blowen",
 	},
 	{
+		"browser",
+	},
+	{
 		"bepaalt",
 	},
 	{
@@ -36408,6 +37500,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"beroofd",
 	},
 	{
+		"browser",
+	},
+	{
 		"brother",
 	},
 	{
@@ -36423,10 +37518,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"beroven",
 	},
 	{
+		"browser",
+	},
+	{
+		"browser",
+	},
+	{
+		"browser",
+	},
+	{
+		"browser",
+	},
+	{
 		"borsten",
 	},
 	{
 		"brother",
+	},
+	{
+		"browser",
 	},
 	{
 		"beschermende",
@@ -37693,6 +38803,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"docenten",
 	},
 	{
+		"doodgaat",
+	},
+	{
 		"doodmaken",
 	},
 	{
@@ -37717,7 +38830,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"donker",
 	},
 	{
+		"doodgaat",
+	},
+	{
 		"doodmaken",
+	},
+	{
+		"doodgaat",
+	},
+	{
+		"doodgaat",
+	},
+	{
+		"doodgaat",
 	},
 	{
 		"doodmaken",
@@ -37736,6 +38861,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"doorgaan",
+	},
+	{
+		"doodgaat",
 	},
 	{
 		"doorgestuurd",
@@ -37979,6 +39107,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"examen",
 	},
 	{
+		"search",
+	},
+	{
+		"searched",
+	},
+	{
+		"searching",
+	},
+	{
 		"reason",
 	},
 	{
@@ -38195,6 +39332,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"negeren",
 	},
 	{
+		"gegoogeld",
+	},
+	{
+		"gegoogled",
+	},
+	{
 		"wegrennen",
 	},
 	{
@@ -38292,6 +39435,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"zelfmoord",
+	},
+	{
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethodes",
 	},
 	{
 		"religie",
@@ -38520,6 +39669,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"betasten",
+	},
+	{
+		"method",
+	},
+	{
+		"methods",
 	},
 	{
 		"better",
@@ -39216,6 +40371,38 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"gezeten",
 	},
 	{
+		"gegoogeld",
+	},
+	{
+		"gegoogled",
+	},
+	{
+		"gegoogeld",
+	},
+	{
+		"gegoogeld",
+		"gegoogled",
+	},
+	{
+		"gegoogeld",
+	},
+	{
+		"gegoogeld",
+	},
+	{
+		"gegoogeld",
+		"gegoogled",
+	},
+	{
+		"gegoogled",
+	},
+	{
+		"gegoogled",
+	},
+	{
+		"gegoogled",
+	},
+	{
 		"gehandicapt",
 	},
 	{
@@ -39377,6 +40564,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"geronseld",
+	},
+	{
+		"gegoogeld",
+	},
+	{
+		"gegoogled",
 	},
 	{
 		"gepost",
@@ -39859,6 +41052,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"gezeten",
 	},
 	{
+		"gegoogeld",
+	},
+	{
+		"gegoogled",
+	},
+	{
 		"gehamsterd",
 	},
 	{
@@ -39967,6 +41166,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"groepsapp",
 	},
 	{
+		"googelen",
+	},
+	{
+		"googled",
+	},
+	{
+		"googlede",
+	},
+	{
+		"googlen",
+	},
+	{
+		"googling",
+	},
+	{
 		"gooide",
 	},
 	{
@@ -39991,7 +41205,73 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"goodbye",
 	},
 	{
+		"googelen",
+	},
+	{
 		"gooien",
+	},
+	{
+		"googled",
+	},
+	{
+		"googlede",
+	},
+	{
+		"googelen",
+	},
+	{
+		"googelen",
+	},
+	{
+		"googelen",
+	},
+	{
+		"googelen",
+	},
+	{
+		"googlen",
+	},
+	{
+		"googling",
+	},
+	{
+		"googled",
+	},
+	{
+		"googlede",
+	},
+	{
+		"googlen",
+		"googled",
+	},
+	{
+		"googled",
+		"googlede",
+	},
+	{
+		"googlede",
+	},
+	{
+		"googlede",
+	},
+	{
+		"googelen",
+		"googlen",
+	},
+	{
+		"googling",
+	},
+	{
+		"googling",
+	},
+	{
+		"googling",
+	},
+	{
+		"googlen",
+	},
+	{
+		"googling",
 	},
 	{
 		"gooide",
@@ -40008,6 +41288,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"gooien",
+	},
+	{
+		"googled",
+	},
+	{
+		"googlede",
+	},
+	{
+		"googlen",
+	},
+	{
+		"googling",
 	},
 	{
 		"grooming",
@@ -40377,7 +41669,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"huiselijk",
 	},
 	{
+		"history",
+	},
+	{
+		"history",
+	},
+	{
+		"history",
+	},
+	{
+		"history",
+	},
+	{
+		"history",
+	},
+	{
 		"huiswerk",
+	},
+	{
+		"history",
 	},
 	{
 		"helemaal",
@@ -40607,6 +41917,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"herself",
+	},
+	{
+		"history",
 	},
 	{
 		"huidskleur",
@@ -41103,6 +42416,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"pistool",
+	},
+	{
+		"history",
 	},
 	{
 		"uitbetaald",
@@ -42173,6 +43489,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"lokaal",
 	},
 	{
+		"looked",
+	},
+	{
+		"looking",
+	},
+	{
 		"lonely",
 	},
 	{
@@ -42195,6 +43517,33 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"lonely",
+	},
+	{
+		"looked",
+	},
+	{
+		"looking",
+	},
+	{
+		"looked",
+	},
+	{
+		"looked",
+	},
+	{
+		"looked",
+	},
+	{
+		"looking",
+	},
+	{
+		"looking",
+	},
+	{
+		"looking",
+	},
+	{
+		"looking",
 	},
 	{
 		"blowen",
@@ -42273,6 +43622,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"machines",
 	},
 	{
+		"manieren",
+	},
+	{
 		"making",
 	},
 	{
@@ -42289,6 +43641,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"maanden",
+	},
+	{
+		"manieren",
+	},
+	{
+		"manieren",
+	},
+	{
+		"manieren",
+	},
+	{
+		"manieren",
+	},
+	{
+		"manieren",
+	},
+	{
+		"manieren",
 	},
 	{
 		"marokkaan",
@@ -42571,6 +43941,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"medewerker",
 	},
 	{
+		"method",
+	},
+	{
+		"methods",
+	},
+	{
 		"medicatie",
 	},
 	{
@@ -42673,6 +44049,31 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"messen",
+	},
+	{
+		"method",
+	},
+	{
+		"methods",
+	},
+	{
+		"method",
+	},
+	{
+		"method",
+		"methods",
+	},
+	{
+		"methods",
+	},
+	{
+		"methods",
+	},
+	{
+		"method",
+	},
+	{
+		"methods",
 	},
 	{
 		"mentor",
@@ -42920,6 +44321,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"mongool",
+	},
+	{
+		"manieren",
 	},
 	{
 		"mening",
@@ -43181,6 +44585,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"mother",
+	},
+	{
+		"method",
+	},
+	{
+		"methods",
 	},
 	{
 		"motivatie",
@@ -43657,6 +45067,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"oekraine",
 	},
 	{
+		"zoeken",
+	},
+	{
+		"zoekgeschiedenis",
+	},
+	{
+		"zoekopdracht",
+	},
+	{
 		"oekraine",
 	},
 	{
@@ -43736,6 +45155,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"ongewenst",
+	},
+	{
+		"opgezocht",
 	},
 	{
 		"ophangen",
@@ -44110,16 +45532,40 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"goodbye",
 	},
 	{
+		"doodgaat",
+	},
+	{
 		"doodmaken",
 	},
 	{
 		"hoofddoek",
 	},
 	{
+		"googelen",
+	},
+	{
+		"googled",
+	},
+	{
+		"googlede",
+	},
+	{
+		"googlen",
+	},
+	{
+		"googling",
+	},
+	{
 		"gooide",
 	},
 	{
 		"gooien",
+	},
+	{
+		"looked",
+	},
+	{
+		"looking",
 	},
 	{
 		"oorlog",
@@ -44209,6 +45655,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"opgeven",
 	},
 	{
+		"opgezocht",
+	},
+	{
 		"opgehangen",
 	},
 	{
@@ -44234,6 +45683,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"opgesloten",
+	},
+	{
+		"opgezocht",
 	},
 	{
 		"opgepot",
@@ -44293,6 +45745,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"opgeven",
 	},
 	{
+		"opgezocht",
+	},
+	{
+		"opgezocht",
+	},
+	{
+		"opgezocht",
+	},
+	{
+		"opgezocht",
+	},
+	{
+		"opgezocht",
+	},
+	{
 		"opgehangen",
 	},
 	{
@@ -44308,6 +45775,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"opgeven",
 	},
 	{
+		"opgezocht",
+	},
+	{
 		"ophangen",
 	},
 	{
@@ -44435,6 +45905,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"opknopen",
+	},
+	{
+		"opzoeken",
 	},
 	{
 		"ophouden",
@@ -44483,6 +45956,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"opwachten",
+	},
+	{
+		"opzoeken",
+	},
+	{
+		"opzoeken",
+	},
+	{
+		"opzoeken",
+	},
+	{
+		"opzoeken",
+	},
+	{
+		"opzoeken",
+	},
+	{
+		"opzoeken",
 	},
 	{
 		"forced",
@@ -44742,6 +46233,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"nowhere",
+	},
+	{
+		"opzoeken",
 	},
 	{
 		"spaarde",
@@ -45014,6 +46508,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"opgeven",
+	},
+	{
+		"opgezocht",
 	},
 	{
 		"ophangen",
@@ -45516,6 +47013,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"opwachten",
 	},
 	{
+		"opzoeken",
+	},
+	{
 		"quitting",
 	},
 	{
@@ -45882,6 +47382,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"vrouwen",
 	},
 	{
+		"browser",
+	},
+	{
 		"irritant",
 	},
 	{
@@ -45967,6 +47470,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"stappen",
+	},
+	{
+		"search",
+	},
+	{
+		"searched",
+	},
+	{
+		"searching",
 	},
 	{
 		"scared",
@@ -46377,6 +47889,57 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"schulden",
 	},
 	{
+		"search",
+	},
+	{
+		"searched",
+	},
+	{
+		"searching",
+	},
+	{
+		"search",
+	},
+	{
+		"searched",
+	},
+	{
+		"search",
+	},
+	{
+		"searched",
+	},
+	{
+		"searched",
+	},
+	{
+		"searched",
+	},
+	{
+		"searching",
+	},
+	{
+		"searching",
+	},
+	{
+		"searching",
+	},
+	{
+		"searching",
+	},
+	{
+		"searching",
+	},
+	{
+		"search",
+	},
+	{
+		"searched",
+	},
+	{
+		"searching",
+	},
+	{
 		"sleeping",
 	},
 	{
@@ -46432,6 +47995,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"stepdad",
+	},
+	{
+		"search",
+	},
+	{
+		"searched",
+	},
+	{
+		"searching",
 	},
 	{
 		"sterven",
@@ -50157,6 +51729,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"zelfmoord",
 	},
 	{
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethodes",
+	},
+	{
+		"zoeken",
+	},
+	{
+		"zoekgeschiedenis",
+	},
+	{
+		"zoekopdracht",
+	},
+	{
 		"zelfbeschadiging",
 	},
 	{
@@ -50223,13 +51810,80 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"zelfmoord",
 	},
 	{
-		"zelfmoord",
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethodes",
 	},
 	{
 		"zelfmoord",
 	},
 	{
 		"zelfmoord",
+	},
+	{
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethode",
+		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoord",
+	},
+	{
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethodes",
 	},
 	{
 		"zelfdoding",
@@ -50238,7 +51892,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"zelfmoord",
 	},
 	{
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethodes",
+	},
+	{
 		"zelfmoord",
+	},
+	{
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethodes",
 	},
 	{
 		"zoenen",
@@ -50305,6 +51971,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"zelfmoord",
+	},
+	{
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethodes",
 	},
 	{
 		"zonder",
@@ -50317,6 +51989,85 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"zoenen",
+		"zoeken",
+	},
+	{
+		"zoekgeschiedenis",
+	},
+	{
+		"zoeken",
+	},
+	{
+		"zoeken",
+	},
+	{
+		"zoekgeschiedenis",
+	},
+	{
+		"zoekgeschiedenis",
+	},
+	{
+		"zoekgeschiedenis",
+	},
+	{
+		"zoekgeschiedenis",
+	},
+	{
+		"zoekgeschiedenis",
+	},
+	{
+		"zoekgeschiedenis",
+	},
+	{
+		"zoekgeschiedenis",
+	},
+	{
+		"zoekgeschiedenis",
+	},
+	{
+		"zoekgeschiedenis",
+	},
+	{
+		"zoekgeschiedenis",
+	},
+	{
+		"zoekgeschiedenis",
+	},
+	{
+		"zoekgeschiedenis",
+	},
+	{
+		"zoekgeschiedenis",
+	},
+	{
+		"zoeken",
+	},
+	{
+		"zoekopdracht",
+	},
+	{
+		"zoekopdracht",
+	},
+	{
+		"zoekopdracht",
+	},
+	{
+		"zoekopdracht",
+	},
+	{
+		"zoekopdracht",
+	},
+	{
+		"zoekopdracht",
+	},
+	{
+		"zoekopdracht",
+	},
+	{
+		"zoekopdracht",
+	},
+	{
+		"zoekopdracht",
 	},
 	{
 		"zogenaamd",
@@ -50331,6 +52082,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"zoenen",
 	},
 	{
+		"zoekopdracht",
+	},
+	{
 		"zogenaamd",
 	},
 	{
@@ -50362,6 +52116,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"zojuist",
+	},
+	{
+		"zoeken",
+	},
+	{
+		"zoekgeschiedenis",
+	},
+	{
+		"zoekopdracht",
 	},
 	{
 		"zonder",
@@ -50520,6 +52283,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"bought",
 	"bridge",
 	"brother",
+	"browser",
 	"buiten",
 	"buitengesloten",
 	"buitenlander",
@@ -50570,6 +52334,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"docent",
 	"docenten",
 	"donker",
+	"doodgaat",
 	"doodmaken",
 	"doorgaan",
 	"doorgestuurd",
@@ -50613,6 +52378,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gediscrimineerd",
 	"geduwd",
 	"gedwongen",
+	"gegoogeld",
+	"gegoogled",
 	"gehamsterd",
 	"gehandicapt",
 	"gekocht",
@@ -50651,6 +52418,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gisteravond",
 	"gisteren",
 	"goodbye",
+	"googelen",
+	"googled",
+	"googlede",
+	"googlen",
+	"googling",
 	"gooide",
 	"gooien",
 	"grades",
@@ -50666,6 +52438,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"herkansing",
 	"herself",
 	"himself",
+	"history",
 	"hoarded",
 	"hoarding",
 	"holocaust",
@@ -50733,9 +52506,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"lokaal",
 	"lonely",
 	"longer",
+	"looked",
+	"looking",
 	"maanden",
 	"machines",
 	"making",
+	"manieren",
 	"marokkaan",
 	"marokkaans",
 	"marokkanen",
@@ -50753,6 +52529,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"mensen",
 	"mentor",
 	"messen",
+	"method",
+	"methods",
 	"mezelf",
 	"midden",
 	"migratieachtergrond",
@@ -50810,6 +52588,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opgesloten",
 	"opgespaard",
 	"opgeven",
+	"opgezocht",
 	"ophangen",
 	"ophouden",
 	"opkankeren",
@@ -50818,6 +52597,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opmerkingen",
 	"opsparen",
 	"opwachten",
+	"opzoeken",
 	"ouders",
 	"overdose",
 	"overdosis",
@@ -50891,6 +52671,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"schreeuwen",
 	"schreeuwt",
 	"schulden",
+	"search",
+	"searched",
+	"searching",
 	"seksisme",
 	"seksist",
 	"seksueel",
@@ -51043,9 +52826,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zelfbeschadiging",
 	"zelfdoding",
 	"zelfmoord",
+	"zelfmoordmethode",
+	"zelfmoordmethodes",
 	"zichzelf",
 	"zinloos",
 	"zitten",
+	"zoeken",
+	"zoekgeschiedenis",
+	"zoekopdracht",
 	"zoenen",
 	"zogenaamd",
 	"zojuist",
@@ -51333,6 +53121,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"brother",
 	},
 	{
+		"browser",
+	},
+	{
 		"buiten",
 		"buit",
 	},
@@ -51515,6 +53306,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"donker",
 	},
 	{
+		"doodgaat",
+		"doodgat",
+	},
+	{
 		"doodmaken",
 		"doodmak",
 	},
@@ -51676,6 +53471,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"gedwong",
 	},
 	{
+		"gegoogeld",
+	},
+	{
+		"gegoogled",
+		"gegoogl",
+	},
+	{
 		"gehamsterd",
 	},
 	{
@@ -51806,6 +53608,26 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"goodby",
 	},
 	{
+		"googelen",
+		"googel",
+	},
+	{
+		"googled",
+		"googl",
+	},
+	{
+		"googlede",
+		"googled",
+	},
+	{
+		"googlen",
+		"googl",
+	},
+	{
+		"googling",
+		"googl",
+	},
+	{
 		"gooide",
 		"gooid",
 	},
@@ -51860,6 +53682,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"himself",
+	},
+	{
+		"history",
 	},
 	{
 		"hoarded",
@@ -52105,6 +53930,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"longer",
 	},
 	{
+		"looked",
+		"look",
+	},
+	{
+		"looking",
+		"look",
+	},
+	{
 		"maanden",
 		"maand",
 	},
@@ -52114,6 +53947,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"making",
+	},
+	{
+		"manieren",
+		"manier",
 	},
 	{
 		"marokkaan",
@@ -52180,6 +54017,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"messen",
 		"mess",
+	},
+	{
+		"method",
+	},
+	{
+		"methods",
+		"method",
 	},
 	{
 		"mezelf",
@@ -52388,6 +54232,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"opgev",
 	},
 	{
+		"opgezocht",
+	},
+	{
 		"ophangen",
 		"ophang",
 	},
@@ -52417,6 +54264,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"opwachten",
 		"opwacht",
+	},
+	{
+		"opzoeken",
+		"opzoek",
 	},
 	{
 		"ouders",
@@ -52683,6 +54534,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"schulden",
 		"schuld",
+	},
+	{
+		"search",
+	},
+	{
+		"searched",
+		"search",
+	},
+	{
+		"searching",
+		"search",
 	},
 	{
 		"seksisme",
@@ -53251,6 +55113,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"zelfmoord",
 	},
 	{
+		"zelfmoordmethode",
+		"zelfmoordmethod",
+	},
+	{
+		"zelfmoordmethodes",
+		"zelfmoordmethod",
+	},
+	{
 		"zichzelf",
 	},
 	{
@@ -53261,6 +55131,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"zitten",
 		"zit",
+	},
+	{
+		"zoeken",
+		"zoek",
+	},
+	{
+		"zoekgeschiedenis",
+		"zoekgeschiedeni",
+	},
+	{
+		"zoekopdracht",
 	},
 	{
 		"zoenen",
@@ -54507,7 +56388,6 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		}, within: 5},
 		{groups: [][]int32{
 			{
-				555,
 				1006,
 				1007,
 				1008,
@@ -54519,8 +56399,6 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 				1014,
 				1015,
 				1016,
-			},
-			{
 				1017,
 				1018,
 				1019,
@@ -54531,12 +56409,55 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 				1024,
 				1025,
 				1026,
+			},
+			{
 				1027,
 				1028,
 				1029,
 				1030,
 				1031,
 				1032,
+				1033,
+				1034,
+				1035,
+				1036,
+				1037,
+				1038,
+				1039,
+			},
+		}, within: 10},
+		{groups: [][]int32{
+			{
+				555,
+				1040,
+				1041,
+				1042,
+				1043,
+				1044,
+				1045,
+				1046,
+				1047,
+				1048,
+				1049,
+				1050,
+			},
+			{
+				1051,
+				1052,
+				1053,
+				1054,
+				1055,
+				1056,
+				1057,
+				1058,
+				1059,
+				1060,
+				1061,
+				1062,
+				1063,
+				1064,
+				1065,
+				1066,
 			},
 		}, within: 6},
 	}},
@@ -54547,44 +56468,44 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		206,
 		207,
 		253,
-		1033,
-		1034,
+		1067,
+		1068,
 		250,
-		1035,
+		1069,
 		251,
 		252,
-		1036,
+		1070,
 	}, combos: []combo{
 		{groups: [][]int32{
 			{
-				1052,
-				1053,
-				1054,
-				1055,
-				1056,
+				1086,
+				1087,
+				1088,
+				1089,
+				1090,
 			},
 			{
 				213,
 				214,
 				212,
 				215,
-				1057,
-				1058,
+				1091,
+				1092,
 			},
 		}, within: 6},
 		{groups: [][]int32{
 			{
 				213,
 				214,
-				1058,
+				1092,
 			},
 			{
-				1059,
-				1060,
-				1061,
-				1062,
-				1063,
-				1064,
+				1093,
+				1094,
+				1095,
+				1096,
+				1097,
+				1098,
 			},
 		}, within: 10},
 		{groups: [][]int32{
@@ -54592,86 +56513,52 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 				229,
 				230,
 				233,
-				1065,
-				1066,
-				1067,
+				1099,
+				1100,
+				1101,
 			},
 			{
-				1068,
-				1069,
-				1070,
-				1071,
+				1102,
+				1103,
+				1104,
+				1105,
 				303,
-				1072,
-				1073,
-				1074,
-				1075,
-				1076,
-				1077,
-				1078,
-				1079,
-				1080,
-				1081,
-				1082,
-				1083,
-				1084,
-				1085,
+				1106,
+				1107,
+				1108,
+				1109,
+				1110,
+				1111,
+				1112,
+				1113,
+				1114,
+				1115,
+				1116,
+				1117,
+				1118,
+				1119,
 			},
 		}},
 	}, unless: []int32{
-		1037,
-		1038,
-		1039,
-		1040,
-		1041,
-		1042,
-		1043,
-		1044,
-		1045,
-		1046,
-		1047,
-		1048,
-		1049,
-		1050,
-		1051,
+		1071,
+		1072,
+		1073,
+		1074,
+		1075,
+		1076,
+		1077,
+		1078,
+		1079,
+		1080,
+		1081,
+		1082,
+		1083,
+		1084,
+		1085,
 	}},
 }, schoolTalk: urgentKind{id: "school", combos: []combo{
 	{groups: [][]int32{
 		{
-			1163,
-			1164,
-			1165,
-			1166,
-			1167,
-			1168,
-			1169,
-			1170,
-			1171,
-			1172,
-			1173,
-			1174,
-			1175,
-			1176,
-			1177,
-			1178,
-			1179,
-			1180,
-			1181,
-			1182,
-			1183,
-			1184,
-			1185,
-			1186,
-			1187,
-			1188,
-			1189,
-			1190,
-			1191,
-			1192,
-			1193,
-			1194,
-			1195,
-			1196,
 			1197,
 			1198,
 			1199,
@@ -54694,29 +56581,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1216,
 			1217,
 			1218,
-		},
-		{
-			723,
 			1219,
 			1220,
 			1221,
 			1222,
 			1223,
 			1224,
-			741,
 			1225,
-			726,
-			727,
-			490,
-			491,
-			833,
-			493,
-			496,
-			834,
 			1226,
 			1227,
 			1228,
-			734,
 			1229,
 			1230,
 			1231,
@@ -54740,47 +56614,56 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1249,
 			1250,
 			1251,
+			1252,
+		},
+		{
+			723,
+			1253,
+			1254,
+			1255,
+			1256,
+			1257,
+			1258,
+			741,
+			1259,
+			726,
+			727,
+			490,
+			491,
+			833,
+			493,
+			496,
+			834,
+			1260,
+			1261,
+			1262,
+			734,
+			1263,
+			1264,
+			1265,
+			1266,
+			1267,
+			1268,
+			1269,
+			1270,
+			1271,
+			1272,
+			1273,
+			1274,
+			1275,
+			1276,
+			1277,
+			1278,
+			1279,
+			1280,
+			1281,
+			1282,
+			1283,
+			1284,
+			1285,
 		},
 	}, within: 8},
 }, unless: []int32{
-	1086,
-	1087,
-	1088,
-	1089,
-	1090,
-	1091,
-	1092,
-	973,
-	974,
-	1093,
-	1094,
-	911,
-	912,
-	1095,
-	1096,
-	1097,
-	1098,
-	1099,
-	1100,
-	1101,
-	1102,
-	1103,
-	1104,
-	1105,
-	1106,
-	1107,
-	1108,
-	1109,
-	1110,
-	1111,
-	1112,
-	1113,
-	1114,
-	1115,
-	1116,
-	1117,
-	1118,
-	1119,
 	1120,
 	1121,
 	1122,
@@ -54788,8 +56671,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1124,
 	1125,
 	1126,
+	973,
+	974,
 	1127,
 	1128,
+	911,
+	912,
 	1129,
 	1130,
 	1131,
@@ -54823,8 +56710,42 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1159,
 	1160,
 	1161,
+	1162,
+	1163,
+	1164,
+	1165,
+	1166,
+	1167,
+	1168,
+	1169,
+	1170,
+	1171,
+	1172,
+	1173,
+	1174,
+	1175,
+	1176,
+	1177,
+	1178,
+	1179,
+	1180,
+	1181,
+	1182,
+	1183,
+	1184,
+	1185,
+	1186,
+	1187,
+	1188,
+	1189,
+	1190,
+	1191,
+	1192,
+	1193,
+	1194,
+	1195,
 	881,
 	195,
 	196,
-	1162,
+	1196,
 }}}

@@ -25,7 +25,7 @@ const words = {
     place: 'at my internship', gibberish: 'qwerty asdf',
     suicide: 'I want to end my life', danger: 'someone is outside with a knife right now', assault: 'I was raped last night',
     joke: 'bro im gonna kill myself if this lesson takes any longer lmao jk', asked: /Are you thinking about ending your life\?/, yes: /^Yes, or sometimes/,
-    someRisk: 'i have been crying every night because of the group chat', hintLine: /Talk about it with 113/,
+    someRisk: 'i have been crying every night because of what they post about me in the group chat', hintLine: /Talk about it with 113/,
     schoolTalk: 'honestly there is no point in this course anymore, i want to quit', schoolSaid: /You are writing about school\./,
   },
 };
