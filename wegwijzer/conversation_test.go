@@ -190,7 +190,7 @@ func TestSomeRiskCarriesTheHelpLine(t *testing.T) {
 		name, audience, lang, text string
 		kind, tel                  string // the help line's kind and the number it calls ("": none)
 	}{
-		{"crying every night over a group chat", "student", "nl", "ik huil elke avond om wat ze in de groepsapp over me posten", "suicide", "113"},
+		{"crying every night over a group chat", "student", "nl", "ik huil al weken elke avond om wat ze in de groepsapp over me posten", "suicide", "113"},
 		{"afraid of a stepfather", "student", "nl", "ik ben bang voor mijn stiefvader", "danger", "112"},
 		{"in English", "student", "en", "im scared of my stepdad", "danger", "112"},
 		{"staff passing on a student's words", "staff", "en", "A student told me he feels like nothing matters lately", "suicide", "113"},

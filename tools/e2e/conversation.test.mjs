@@ -16,7 +16,7 @@ const words = {
     place: 'op mijn stage', gibberish: 'qwerty asdf',
     suicide: 'ik wil niet meer leven', danger: 'hij staat nu voor de deur met een mes', assault: 'ik ben gisteren verkracht',
     joke: 'als die rekenles nog langer duurt pleeg ik zelfmoord hahaha grapje', asked: /Denk je erover om een eind aan je leven te maken\?/, yes: /^Ja, of soms/,
-    someRisk: 'ik huil elke avond om wat ze in de groepsapp over me posten', hintLine: /Praat erover met 113/,
+    someRisk: 'ik huil al weken elke avond om wat ze in de groepsapp over me posten', hintLine: /Praat erover met 113/,
     schoolTalk: 'ik heb echt geen zin meer in deze opleiding, wat heeft het voor nut', schoolSaid: /Je schrijft over school\./,
   },
   en: {
