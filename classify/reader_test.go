@@ -264,6 +264,11 @@ func TestIncomingWriters(t *testing.T) {
 type blindFloors struct{ urgentRecall, theme, falseUrgent, traps float64 }
 
 var (
+	// A plain-word writer joined training (2026-12-02: the model read "ik ben suïcidaal" as calm):
+	// sets 2 and 5 lost one and three urgent messages, sets 1, 3 and 6 two, three and one of theme,
+	// set 7 one calm message more flagged: within what another seed of training on the same data
+	// gives (set 2 117 and set 5 121 of their urgent messages, all eight sets 1,070 of 1,095
+	// against 1,076; theme on set 1 93.7%, set 6 95.7%): the floors follow what the reader holds.
 	blindSetFloors  = blindFloors{urgentRecall: 99, theme: 93.5, falseUrgent: 3, traps: 6}
 	blindSet2Floors = blindFloors{urgentRecall: 97.5, theme: 93.5, falseUrgent: 3, traps: 2}
 	// False urgent rose above the 3% goal on sets 3, 4 and 5 as thirty-five writers were added in one
@@ -284,11 +289,6 @@ var (
 	// follow what the reader holds.
 	blindSet3Floors = blindFloors{urgentRecall: 99, theme: 94.5, falseUrgent: 3, traps: 2}
 	blindSet4Floors = blindFloors{urgentRecall: 100, theme: 92, falseUrgent: 3, traps: 2}
-	// A plain-word writer joined training (2026-12-02: the model read "ik ben suïcidaal" as calm):
-	// sets 2 and 5 lost one and three urgent messages, sets 1, 3 and 6 two, three and one of theme,
-	// set 7 one calm message more flagged: within what another seed of training on the same data
-	// gives (set 2 117 and set 5 121 of their urgent messages, all eight sets 1,070 of 1,095
-	// against 1,076; theme on set 1 93.7%, set 6 95.7%): the floors follow what the reader holds.
 	blindSet5Floors = blindFloors{urgentRecall: 96.5, theme: 94.5, falseUrgent: 3, traps: 2}
 	// Set 6 was written at the start of a session, before any change of it; the reader as it was
 	// then: urgent recall 98.2% (161/164), theme 96.2%, false urgent 2.4%, traps 3.9% (3/76).
