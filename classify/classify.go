@@ -25,6 +25,14 @@ type Result struct {
 	// School is true when the message is about school itself going badly and names nothing of
 	// life, body or danger (the vocabulary's schoolTalk).
 	School bool
+	// Named is true when the urgent cue was a word that names the subject ("zelfmoord") and
+	// nothing more (Urgent.Named): the reader lets it go when the model reads the message as
+	// calm beyond doubt.
+	Named bool
+	// Subject is the urgent kind whose cue the message names only as a subject ("een les over
+	// zelfmoord"; the vocabulary's subjects): no urgent reading, but the reader asks directly
+	// when the model reads some risk in the rest.
+	Subject string
 }
 
 // Weights of the three lists of a theme or where.
@@ -86,6 +94,7 @@ type urgentKind struct {
 	id     string
 	theme  string
 	any    []int32
+	named  []int32
 	combos []combo
 	unless []int32
 }
@@ -134,6 +143,13 @@ type compiled struct {
 	// schoolTalk is the scope of school talk, read as an urgent kind whose negated words count
 	// ("ik wil niet meer naar school" is about school).
 	schoolTalk urgentKind
+	subjects   subjectScope
+}
+
+// subjectScope is the vocabulary's subjects, compiled (Vocabulary.Subjects).
+type subjectScope struct {
+	any, topics, links, words []int32
+	within                    int
 }
 
 // compiler builds a compiled vocabulary in maps, made tables at the end (finish). Its maps have
@@ -211,7 +227,7 @@ func compile(v *Vocabulary) *compiled {
 		c.involved = append(c.involved, c.compileCues(w))
 	}
 	for _, k := range v.Urgent.kinds() {
-		u := urgentKind{id: k.id, theme: k.u.Theme, any: c.patterns(k.u.Any), unless: c.patterns(k.u.Unless)}
+		u := urgentKind{id: k.id, theme: k.u.Theme, any: c.patterns(k.u.Any), named: c.patterns(k.u.Named), unless: c.patterns(k.u.Unless)}
 		for _, cb := range k.u.Combos {
 			u.combos = append(u.combos, c.compileCombo(cb))
 		}
@@ -219,6 +235,9 @@ func compile(v *Vocabulary) *compiled {
 	}
 	c.schoolTalk = urgentKind{id: "school", unless: c.patterns(v.SchoolTalk.Unless),
 		combos: []combo{c.compileCombo(Combo{All: [][]string{v.SchoolTalk.Said, v.SchoolTalk.About}, Within: v.SchoolTalk.Within})}}
+	sj := v.Subjects
+	c.subjects = subjectScope{any: c.patterns(sj.Any), topics: c.patterns(sj.Topics), links: c.patterns(sj.Links),
+		words: c.patterns(sj.Words), within: sj.Within}
 	for i := range c.pats {
 		p := &c.pats[i]
 		p.ids = make([][]int32, len(p.words))
@@ -395,7 +414,8 @@ func (c *compiler) addKeys(w string, keys []string) {
 type word struct {
 	token
 	*vocabWord
-	masked bool // inside an idiom
+	masked  bool // inside an idiom
+	subject bool // an urgent word said as a subject (subjectScope)
 }
 
 type occurrence struct {
@@ -434,21 +454,8 @@ func (c *Classifier) classifyWords(words []word) Result {
 			}
 		}
 	}
-	for _, p := range occ.touched {
-		for _, o := range occ.of(p) {
-			masked := false
-			for i := o.start; i <= o.end; i++ {
-				if words[i].masked {
-					masked = true
-					break
-				}
-			}
-			if !masked {
-				o.negated = c.negatedAt(words, o.start)
-				live.add(p, o)
-			}
-		}
-	}
+	subject := c.subjects.mark(words, occ)
+	c.liveOccurrences(words, occ, live, true)
 
 	r := Result{Idiom: idiom, School: c.fires(c.schoolTalk, live, false)}
 	r.Theme = c.best(c.themes, live, len(words))
@@ -460,11 +467,15 @@ func (c *Classifier) classifyWords(words []word) Result {
 		}
 		if c.fires(u, live, true) {
 			r.Urgent = u.id
+			r.Named = !c.firesUnnamed(u, live)
 			if r.Theme == "" {
 				r.Theme = u.theme
 			}
 			break
 		}
+	}
+	if subject && r.Urgent == "" {
+		r.Subject = c.subjectKind(words, occ)
 	}
 	if r.Theme != "" {
 		for _, t := range c.themes {

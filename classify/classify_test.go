@@ -252,7 +252,7 @@ urgent:
 		`where: the list is empty`,
 		`urgent.suicide.theme: unknown theme "verdriet"`,
 		`urgent.danger.combos[0]: all needs at least two groups`,
-		`urgent.assault: needs entries in any or combos`,
+		`urgent.assault: needs entries in any, named or combos`,
 	} {
 		if !strings.Contains(ps, want) {
 			t.Errorf("Check misses %q; got:\n%s", want, ps)

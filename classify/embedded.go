@@ -40,6 +40,11 @@ const (
 	// quote others (written on 2026-12-02 by a trainer in suicide prevention for mbo staff, at
 	// the start of a session, before any change of it).
 	Blind8Dir = "corpus/blind8"
+	// Blind9Dir is a ninth, on calm talk that names suicide, self-harm, violence or rape as a
+	// subject (a lesson, a series, the news, the past, a job) and crises that begin like it
+	// (written on 2026-12-02 by a teacher of citizenship and media literacy, at the start of a
+	// session, before any change of it).
+	Blind9Dir = "corpus/blind9"
 	// IncomingDir holds writers' files imported but not trained on: each is measured on its own
 	// line, as a writer the model never saw, until it joins TrainDir.
 	IncomingDir = "corpus/incoming"
@@ -53,7 +58,7 @@ const (
 
 // BlindDirs are the blind sets, in the order they were written: frozen, never trained on, each
 // measured on its own line.
-var BlindDirs = []string{BlindDir, Blind2Dir, Blind3Dir, Blind4Dir, Blind5Dir, Blind6Dir, Blind7Dir, Blind8Dir}
+var BlindDirs = []string{BlindDir, Blind2Dir, Blind3Dir, Blind4Dir, Blind5Dir, Blind6Dir, Blind7Dir, Blind8Dir, Blind9Dir}
 
 //go:embed model.bin
 var embeddedWeights []byte
@@ -86,7 +91,8 @@ func (m *Model) GoSource() []byte {
 	}
 	h := m.Hidden
 	fmt.Fprintf(&b, "var embeddedHidden = Hidden{Scale: %#v, Bias: %#v, Out: %#v, OutBias: %#v}\n\n", h.Scale, h.Bias, h.Out, h.OutBias)
-	fmt.Fprintf(&b, "var embeddedThresholds = Thresholds{UrgentSure: %#v, UrgentAsk: %#v, UrgentHint: %#v}\n", m.Thresholds.UrgentSure, m.Thresholds.UrgentAsk, m.Thresholds.UrgentHint)
+	th := m.Thresholds
+	fmt.Fprintf(&b, "var embeddedThresholds = Thresholds{UrgentSure: %#v, UrgentAsk: %#v, UrgentHint: %#v, UrgentCalm: %#v}\n", th.UrgentSure, th.UrgentAsk, th.UrgentHint, th.UrgentCalm)
 	src, err := format.Source([]byte(b.String()))
 	if err != nil {
 		panic(err) // generated from Go values: cannot be malformed

@@ -154,12 +154,14 @@ func (c *Classifier) best(list []scored, occ *occurrences, n int) string {
 // negatedOnly reports whether an urgent kind's cue occurs, every time with a negation before it.
 func (c *Classifier) negatedOnly(u urgentKind, occ *occurrences) bool {
 	found := false
-	for _, p := range u.any {
-		for _, o := range occ.of(p) {
-			if !o.negated {
-				return false
+	for _, list := range [][]int32{u.any, u.named} {
+		for _, p := range list {
+			for _, o := range occ.of(p) {
+				if !o.negated {
+					return false
+				}
+				found = true
 			}
-			found = true
 		}
 	}
 	return found
@@ -174,10 +176,12 @@ func (c *Classifier) fires(u urgentKind, occ *occurrences, skipNegated bool) boo
 			return false
 		}
 	}
-	for _, p := range u.any {
-		for _, o := range occ.of(p) {
-			if !(skipNegated && o.negated) {
-				return true
+	for _, list := range [][]int32{u.any, u.named} {
+		for _, p := range list {
+			for _, o := range occ.of(p) {
+				if !(skipNegated && o.negated) {
+					return true
+				}
 			}
 		}
 	}
@@ -187,6 +191,12 @@ func (c *Classifier) fires(u urgentKind, occ *occurrences, skipNegated bool) boo
 		}
 	}
 	return false
+}
+
+// firesUnnamed reports whether u fires on more than the words that name its subject: an entry of
+// any or a combo (u fires: no entry of unless is in the message).
+func (c *Classifier) firesUnnamed(u urgentKind, occ *occurrences) bool {
+	return c.fires(urgentKind{any: u.any, combos: u.combos}, occ, true)
 }
 
 // comboHolds reports whether every group of the combo occurs, all within cb.within words of an

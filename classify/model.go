@@ -48,6 +48,10 @@ type Thresholds struct {
 	UrgentAsk float32
 	// UrgentHint: at or above this (and below UrgentAsk), the answer carries the help line.
 	UrgentHint float32
+	// UrgentCalm: below this the model reads a message as calm beyond doubt, and a word that only
+	// names an urgent subject ("zelfmoord", Urgent.Named) gives the help line, not the emergency
+	// answer.
+	UrgentCalm float32
 }
 
 // Width is the number of classes over all heads of one view (a row of weights per bucket holds

@@ -82,8 +82,15 @@ func (r *Reader) Read(text string) Reading {
 	}
 	out.School = v.School && cs&concepts().life == 0
 	out.Urgent, out.Ask = r.model.Thresholds.urgency(v, pAny, kind, cs&concepts().playful != 0, out.School)
-	if out.Urgent == "" && out.Ask == "" && pAny >= r.model.Thresholds.UrgentHint {
-		out.Hint = kind
+	if out.Urgent == "" && out.Ask == "" {
+		switch {
+		case pAny >= r.model.Thresholds.UrgentHint:
+			out.Hint = kind
+		case v.Urgent != "":
+			out.Hint = v.Urgent // a word that names the subject, in a message read as calm
+		case v.Subject != "":
+			out.Hint = v.Subject // an urgent word said as the subject of a lesson, a series, ...
+		}
 	}
 	out.Involved = v.Involved
 	out.Theme = combine(p.Head("theme"), v.Theme)
@@ -126,12 +133,18 @@ func combine(h HeadPrediction, vocab string) string {
 }
 
 // urgency decides between the emergency answer (urgent), the direct question (ask) and neither,
-// from the vocabulary's reading v, the model's probability of any urgent kind and its likeliest
+// from the vocabulary's reading v (its urgent cue, idiom, negation and urgent word said as a
+// subject), the model's probability of any urgent kind and its likeliest
 // kind, whether the message jokes or plays (a concept of concepts.tsv), and whether it is about
 // school itself going badly and names nothing of life, body or danger (the vocabulary's
 // schoolTalk, and none of the concepts of lifeConcepts).
 func (th Thresholds) urgency(v Result, pAny float32, kind string, playful, school bool) (urgent, ask string) {
 	switch {
+	case v.Urgent != "" && v.Named && pAny < th.UrgentCalm:
+		// a word that only names the subject ("a lesson about suicide", "my uncle died by
+		// suicide years ago") in a message the model reads as calm beyond doubt: the answer
+		// carries the help line (Read), and the conversation goes on
+		return "", ""
 	case v.Urgent != "" && playful && pAny < th.UrgentAsk:
 		// an urgent cue in a message that jokes or plays ("ik wil dood lol", "ik schiet je neer in
 		// fortnite") and that the model reads as calm: the direct question, with 113 and 112 on
@@ -161,6 +174,12 @@ func (th Thresholds) urgency(v Result, pAny float32, kind string, playful, schoo
 		return kind, ""
 	case pAny >= th.UrgentAsk:
 		return "", kind
+	case v.Subject != "" && pAny >= th.UrgentCalm:
+		// an urgent word said only as a subject ("na de gastles over zelfmoord ...") in a
+		// message the model does not read as calm beyond doubt: the direct question. A crisis
+		// often begins with what set it off (a lesson, the news), and the rest of it may be in
+		// words the model reads as only a little likely.
+		return "", v.Subject
 	}
 	return "", ""
 }

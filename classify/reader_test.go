@@ -202,6 +202,7 @@ func TestReaderFigures(t *testing.T) {
 		{"blind set 6", blind(t, Blind6Dir), blindSet6Floors},
 		{"blind set 7", blind(t, Blind7Dir), blindSet7Floors},
 		{"blind set 8", blind(t, Blind8Dir), blindSet8Floors},
+		{"blind set 9", blind(t, Blind9Dir), blindSet9Floors},
 	} {
 		bl := Measure(r.Read, set.set)
 		fmt.Printf("classify: %s (%d messages, never tuned on): %s\n", set.name, bl.N, bl)
@@ -304,8 +305,16 @@ var (
 	// it. The reader as it was then: urgent recall 94.8% (147/155), theme 82.4%, false urgent
 	// 15.0% (36/240), traps 6.9% (5/72); with the plain-word writer in training 94.2%, 83.7%,
 	// 15.8%, 6.9%. The vocabulary's suicide cues fire on that calm talk (34 of the 36 calm
-	// messages flagged, each read by the model below 0.1): the kind stays in sight here.
-	blindSet8Floors = blindFloors{urgentRecall: 94, theme: 83.5, falseUrgent: 16, traps: 7}
+	// messages flagged, each read by the model below 0.1): the kind stays in sight here. With
+	// the words that only name the subject and the words said as one (TestNamedAndSubjectCues),
+	// false urgent 8.3% (20/240).
+	blindSet8Floors = blindFloors{urgentRecall: 94, theme: 83.5, falseUrgent: 8.5, traps: 7}
+	// Set 9 is on calm talk that names suicide, self-harm, violence or rape as a subject (a
+	// lesson, a series, the news, the past, a job) and crises that begin like it, written at the
+	// start of a session before any change of it. The reader as it was then: urgent recall
+	// 91.8% (145/158), theme 66.4%, false urgent 23.7% (69/291), traps 3.7% (3/81); with the
+	// named and subject words 91.8%, 66.4%, 13.1% (38/291), 2.5% (2/81).
+	blindSet9Floors = blindFloors{urgentRecall: 91.5, theme: 66, falseUrgent: 13.5, traps: 3}
 )
 
 // The reader's lexicon gives the model's own prediction and the vocabulary's own reading: the same

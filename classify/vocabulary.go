@@ -38,6 +38,21 @@ type Vocabulary struct {
 	// hopelessness about school then gets the direct question, never the emergency answer
 	// (Reader.Read).
 	SchoolTalk Scope `yaml:"schoolTalk"`
+	// Subjects say when an urgent word is the subject of a lesson, a series, the news or a
+	// training ("een gastles over zelfmoord"): hidden from urgency, the model reads the rest.
+	Subjects Subjects `yaml:"subjects"`
+}
+
+// Subjects are urgent words said as a subject. An entry of Any is one by itself
+// ("zelfmoordpreventie"); an entry of Words is one when an entry of Links comes at most Within
+// words before it and an entry of Topics at most Within words before that, all in one clause
+// ("een les over zelfmoord", "a documentary about self-harm").
+type Subjects struct {
+	Any    []string `yaml:"any"`
+	Topics []string `yaml:"topics"`
+	Links  []string `yaml:"links"`
+	Words  []string `yaml:"words"`
+	Within int      `yaml:"within"`
 }
 
 // Scope says what a message is about: an entry of Said within Within words of an entry of About
@@ -80,8 +95,13 @@ type UrgentCues struct {
 // Urgent are the cues of one urgent kind. It fires on any entry of Any or on a Combo, unless an
 // entry of Unless is in the message. Theme is the theme to give when no theme was found.
 type Urgent struct {
-	Theme  string   `yaml:"theme"`
-	Any    []string `yaml:"any"`
+	Theme string   `yaml:"theme"`
+	Any   []string `yaml:"any"`
+	// Named are words that name the subject ("zelfmoord", "schietpartij"): a cue as Any is,
+	// unless the model reads the message as calm beyond doubt (Thresholds.UrgentCalm), when
+	// the answer carries the help line instead. Said of oneself, in any words, the model reads
+	// it otherwise: "ik ben suicidaal" is in Any, never here.
+	Named  []string `yaml:"named"`
 	Combos []Combo  `yaml:"combos"`
 	Unless []string `yaml:"unless"`
 }
@@ -159,16 +179,26 @@ func (v *Vocabulary) Check(themes, wheres, involved []string) []string {
 	if v.SchoolTalk.Within <= 0 {
 		add("schoolTalk.within: must be more than 0 (got %d)", v.SchoolTalk.Within)
 	}
+	if sj := v.Subjects; len(sj.Any)+len(sj.Words) > 0 {
+		checkList(&ps, "subjects.any", sj.Any, false)
+		checkList(&ps, "subjects.topics", sj.Topics, len(sj.Words) > 0)
+		checkList(&ps, "subjects.links", sj.Links, len(sj.Words) > 0)
+		checkList(&ps, "subjects.words", sj.Words, false)
+		if len(sj.Words) > 0 && sj.Within <= 0 {
+			add("subjects.within: must be more than 0 (got %d)", sj.Within)
+		}
+	}
 
 	for _, k := range v.Urgent.kinds() {
 		name := "urgent." + k.id
 		if k.u.Theme != "" && !slices.Contains(themes, k.u.Theme) {
 			add("%s.theme: unknown theme %q (known: %s)", name, k.u.Theme, strings.Join(themes, ", "))
 		}
-		if len(k.u.Any) == 0 && len(k.u.Combos) == 0 {
-			add("%s: needs entries in any or combos", name)
+		if len(k.u.Any) == 0 && len(k.u.Named) == 0 && len(k.u.Combos) == 0 {
+			add("%s: needs entries in any, named or combos", name)
 		}
 		checkList(&ps, name+".any", k.u.Any, false)
+		checkList(&ps, name+".named", k.u.Named, false)
 		checkList(&ps, name+".unless", k.u.Unless, false)
 		for i, c := range k.u.Combos {
 			checkCombo(&ps, fmt.Sprintf("%s.combos[%d]", name, i), c, false)

@@ -12635,15 +12635,6 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1075,
 		},
 	}},
-	{text: "schietpartij", words: [][]string{
-		{
-			"schietpartij",
-		},
-	}, ids: [][]int32{
-		{
-			1076,
-		},
-	}},
 	{kind: 4, text: "er wordt geschoten", words: [][]string{
 		{
 			"er",
@@ -12660,11 +12651,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			642,
 		},
 		{
-			1077,
+			1076,
 		},
 		{
+			1077,
 			1078,
-			1079,
 		},
 	}},
 	{kind: 4, text: "aan het schieten", words: [][]string{
@@ -12700,13 +12691,90 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1079,
 			1080,
-			1081,
 		},
 		{
-			1082,
+			1081,
 		},
 	}},
+	{kind: 4, text: "hoor schoten", words: [][]string{
+		{
+			"hoor",
+			"hor",
+		},
+		{
+			"schoten",
+			"schot",
+		},
+	}, ids: [][]int32{
+		{
+			1082,
+			1083,
+		},
+		{
+			1084,
+			1085,
+		},
+	}},
+	{kind: 4, text: "hoor geweerschoten", words: [][]string{
+		{
+			"hoor",
+			"hor",
+		},
+		{
+			"geweerschoten",
+			"geweerschot",
+		},
+	}, ids: [][]int32{
+		{
+			1082,
+			1083,
+		},
+		{
+			1086,
+			1087,
+		},
+	}},
+	{kind: 4, text: "horen schoten", words: [][]string{
+		{
+			"horen",
+			"hor",
+		},
+		{
+			"schoten",
+			"schot",
+		},
+	}, ids: [][]int32{
+		{
+			1088,
+			1083,
+		},
+		{
+			1084,
+			1085,
+		},
+	}},
+	{kind: 4, text: "hearing shots", words: [][]string{
+		{
+			"hearing",
+			"hear",
+		},
+		{
+			"shots",
+			"shot",
+		},
+	}, ids: [][]int32{
+		{
+			1089,
+			1090,
+		},
+		{
+			1091,
+			99,
+		},
+	}},
+	{kind: 2, text: "schietpartij", ids: [][]int32{}},
 	{text: "shooting", words: [][]string{
 		{
 			"shooting",
@@ -12714,7 +12782,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1083,
+			1092,
+			97,
+		},
+	}},
+	{text: "shootings", words: [][]string{
+		{
+			"shootings",
+			"shooting",
+			"shoot",
+		},
+	}, ids: [][]int32{
+		{
+			1093,
+			1092,
 			97,
 		},
 	}},
@@ -12724,7 +12805,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1084,
+			1094,
 		},
 	}},
 	{kind: 4, text: "op dit moment", words: [][]string{
@@ -12742,10 +12823,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			38,
 		},
 		{
-			1085,
+			1095,
 		},
 		{
-			1086,
+			1096,
 		},
 	}},
 	{kind: 4, text: "right now", words: [][]string{
@@ -12757,10 +12838,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1087,
+			1097,
 		},
 		{
-			1088,
+			1098,
 		},
 	}},
 	{text: "now", words: [][]string{
@@ -12769,7 +12850,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1088,
+			1098,
 		},
 	}},
 	{text: "help", words: [][]string{
@@ -12778,7 +12859,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1089,
+			1099,
 		},
 	}},
 	{text: "hulp", words: [][]string{
@@ -12787,7 +12868,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1090,
+			1100,
 		},
 	}},
 	{text: "112", words: [][]string{
@@ -12796,7 +12877,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1091,
+			1101,
 		},
 	}},
 	{text: "politie", words: [][]string{
@@ -12806,8 +12887,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1092,
-			1093,
+			1102,
+			1103,
 		},
 	}},
 	{kind: 4, text: "komt eraan", words: [][]string{
@@ -12820,11 +12901,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1094,
+			1104,
 		},
 		{
-			1095,
-			1096,
+			1105,
+			1106,
 		},
 	}},
 	{kind: 4, text: "komen eraan", words: [][]string{
@@ -12838,12 +12919,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1097,
-			1098,
+			1107,
+			1108,
 		},
 		{
-			1095,
-			1096,
+			1105,
+			1106,
 		},
 	}},
 	{kind: 4, text: "is onderweg", words: [][]string{
@@ -12858,7 +12939,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			27,
 		},
 		{
-			1099,
+			1109,
 		},
 	}},
 	{kind: 4, text: "zijn onderweg", words: [][]string{
@@ -12873,7 +12954,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1049,
 		},
 		{
-			1099,
+			1109,
 		},
 	}},
 	{kind: 4, text: "staat buiten", words: [][]string{
@@ -12887,8 +12968,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1100,
-			1101,
+			1110,
+			1111,
 		},
 		{
 			848,
@@ -12906,8 +12987,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1102,
-			1103,
+			1112,
+			1113,
 		},
 		{
 			848,
@@ -12920,7 +13001,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1104,
+			1114,
 		},
 	}},
 	{kind: 4, text: "slaan me", words: [][]string{
@@ -12947,8 +13028,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1105,
-			1106,
+			1115,
+			1116,
 		},
 	}},
 	{text: "volgt", words: [][]string{
@@ -12957,7 +13038,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1107,
+			1117,
 		},
 	}},
 	{text: "achtervolgd", words: [][]string{
@@ -12966,7 +13047,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1108,
+			1118,
 		},
 	}},
 	{text: "following", words: [][]string{
@@ -12976,8 +13057,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1109,
-			1110,
+			1119,
+			1120,
 		},
 	}},
 	{text: "threaten", words: [][]string{
@@ -13047,8 +13128,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1111,
-			1112,
+			1121,
+			1122,
 		},
 	}},
 	{kind: 2, text: "honkbalknuppel", ids: [][]int32{}},
@@ -13058,7 +13139,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1113,
+			1123,
 		},
 	}},
 	{text: "staat", words: [][]string{
@@ -13068,8 +13149,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1100,
-			1101,
+			1110,
+			1111,
 		},
 	}},
 	{text: "staan", words: [][]string{
@@ -13079,8 +13160,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1102,
-			1103,
+			1112,
+			1113,
 		},
 	}},
 	{kind: 4, text: "voor de deur", words: [][]string{
@@ -13097,13 +13178,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			127,
-			1114,
+			1124,
 		},
 		{
 			8,
 		},
 		{
-			1115,
+			1125,
 		},
 	}},
 	{kind: 4, text: "wacht me op", words: [][]string{
@@ -13213,8 +13294,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1116,
-			1117,
+			1126,
+			1127,
 		},
 		{
 			1,
@@ -13226,7 +13307,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1118,
+			1128,
 		},
 	}},
 	{text: "binnen", words: [][]string{
@@ -13236,8 +13317,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1119,
-			1120,
+			1129,
+			1130,
 		},
 	}},
 	{kind: 4, text: "in de school", words: [][]string{
@@ -13276,7 +13357,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1094,
+			1104,
 		},
 		{
 			1,
@@ -13297,12 +13378,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1100,
-			1101,
+			1110,
+			1111,
 		},
 		{
 			127,
-			1114,
+			1124,
 		},
 	}},
 	{kind: 4, text: "staan voor", words: [][]string{
@@ -13316,12 +13397,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1102,
-			1103,
+			1112,
+			1113,
 		},
 		{
 			127,
-			1114,
+			1124,
 		},
 	}},
 	{kind: 4, text: "voor mijn huis", words: [][]string{
@@ -13339,7 +13420,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			127,
-			1114,
+			1124,
 		},
 		{
 			129,
@@ -13363,13 +13444,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			127,
-			1114,
+			1124,
 		},
 		{
 			129,
 		},
 		{
-			1115,
+			1125,
 		},
 	}},
 	{kind: 4, text: "bij mijn huis", words: [][]string{
@@ -13426,7 +13507,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1121,
+			1131,
 		},
 	}},
 	{text: "ramen", words: [][]string{
@@ -13436,8 +13517,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1122,
-			1123,
+			1132,
+			1133,
 		},
 	}},
 	{kind: 4, text: "ben alleen", words: [][]string{
@@ -13457,51 +13538,394 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			371,
 		},
 	}},
-	{kind: 2, text: "zelfmoord", ids: [][]int32{}},
-	{text: "zelfdoding", words: [][]string{
+	{kind: 2, text: "zelfmoordgedachte", ids: [][]int32{}},
+	{kind: 2, text: "zelfmoordneiging", ids: [][]int32{}},
+	{kind: 2, text: "zelfmoordplan", ids: [][]int32{}},
+	{kind: 2, text: "zelfmoordbrief", ids: [][]int32{}},
+	{kind: 4, text: "suicide note", words: [][]string{
 		{
-			"zelfdoding",
-			"zelfdod",
+			"suicide",
+			"suicid",
+		},
+		{
+			"note",
+			"not",
 		},
 	}, ids: [][]int32{
 		{
-			1124,
-			1125,
+			57,
+			1134,
+		},
+		{
+			1135,
+			577,
 		},
 	}},
-	{text: "suicide", words: [][]string{
+	{kind: 4, text: "suicide letter", words: [][]string{
+		{
+			"suicide",
+			"suicid",
+		},
+		{
+			"letter",
+		},
+	}, ids: [][]int32{
+		{
+			57,
+			1134,
+		},
+		{
+			1136,
+		},
+	}},
+	{kind: 4, text: "wil zelfmoord", words: [][]string{
+		{
+			"wil",
+		},
+		{
+			"zelfmoord",
+		},
+	}, ids: [][]int32{
+		{
+			204,
+		},
+		{
+			51,
+		},
+	}},
+	{kind: 4, text: "ga zelfmoord", words: [][]string{
+		{
+			"ga",
+		},
+		{
+			"zelfmoord",
+		},
+	}, ids: [][]int32{
+		{
+			94,
+		},
+		{
+			51,
+		},
+	}},
+	{kind: 4, text: "pleeg ik zelfmoord", words: [][]string{
+		{
+			"pleeg",
+			"pleg",
+		},
+		{
+			"ik",
+		},
+		{
+			"zelfmoord",
+		},
+	}, ids: [][]int32{
+		{
+			1137,
+			1138,
+		},
+		{
+			93,
+		},
+		{
+			51,
+		},
+	}},
+	{kind: 4, text: "ik pleeg zelfmoord", words: [][]string{
+		{
+			"ik",
+		},
+		{
+			"pleeg",
+			"pleg",
+		},
+		{
+			"zelfmoord",
+		},
+	}, ids: [][]int32{
+		{
+			93,
+		},
+		{
+			1137,
+			1138,
+		},
+		{
+			51,
+		},
+	}},
+	{kind: 4, text: "denk aan zelfmoord", words: [][]string{
+		{
+			"denk",
+		},
+		{
+			"aan",
+		},
+		{
+			"zelfmoord",
+		},
+	}, ids: [][]int32{
+		{
+			1139,
+		},
+		{
+			139,
+		},
+		{
+			51,
+		},
+	}},
+	{kind: 4, text: "aan zelfmoord denk", words: [][]string{
+		{
+			"aan",
+		},
+		{
+			"zelfmoord",
+		},
+		{
+			"denk",
+		},
+	}, ids: [][]int32{
+		{
+			139,
+		},
+		{
+			51,
+		},
+		{
+			1139,
+		},
+	}},
+	{kind: 4, text: "aan zelfmoord gedacht", words: [][]string{
+		{
+			"aan",
+		},
+		{
+			"zelfmoord",
+		},
+		{
+			"gedacht",
+		},
+	}, ids: [][]int32{
+		{
+			139,
+		},
+		{
+			51,
+		},
+		{
+			1140,
+		},
+	}},
+	{kind: 4, text: "denk over zelfmoord", words: [][]string{
+		{
+			"denk",
+		},
+		{
+			"over",
+		},
+		{
+			"zelfmoord",
+		},
+	}, ids: [][]int32{
+		{
+			1139,
+		},
+		{
+			314,
+		},
+		{
+			51,
+		},
+	}},
+	{kind: 4, text: "zelfmoord te plegen", words: [][]string{
+		{
+			"zelfmoord",
+		},
+		{
+			"te",
+		},
+		{
+			"plegen",
+			"pleg",
+		},
+	}, ids: [][]int32{
+		{
+			51,
+		},
+		{
+			78,
+		},
+		{
+			1141,
+			1138,
+		},
+	}},
+	{kind: 4, text: "want to commit suicide", words: [][]string{
+		{
+			"want",
+		},
+		{
+			"to",
+		},
+		{
+			"commit",
+		},
 		{
 			"suicide",
 			"suicid",
 		},
 	}, ids: [][]int32{
 		{
+			1142,
+		},
+		{
+			92,
+		},
+		{
+			1143,
+		},
+		{
 			57,
-			1126,
+			1134,
 		},
 	}},
-	{text: "suicidal", words: [][]string{
+	{kind: 4, text: "going to commit suicide", words: [][]string{
 		{
-			"suicidal",
+			"going",
+			"go",
+		},
+		{
+			"to",
+		},
+		{
+			"commit",
+		},
+		{
+			"suicide",
 			"suicid",
 		},
 	}, ids: [][]int32{
 		{
-			1127,
-			1126,
+			91,
+			173,
+		},
+		{
+			92,
+		},
+		{
+			1143,
+		},
+		{
+			57,
+			1134,
 		},
 	}},
-	{text: "suicidaal", words: [][]string{
+	{kind: 4, text: "gonna commit suicide", words: [][]string{
 		{
-			"suicidaal",
-			"suicidal",
-			"suicida",
+			"gonna",
+		},
+		{
+			"commit",
+		},
+		{
+			"suicide",
+			"suicid",
 		},
 	}, ids: [][]int32{
 		{
-			1128,
-			1127,
-			1129,
+			90,
+		},
+		{
+			1143,
+		},
+		{
+			57,
+			1134,
+		},
+	}},
+	{kind: 4, text: "thinking about suicide", words: [][]string{
+		{
+			"thinking",
+			"think",
+		},
+		{
+			"about",
+		},
+		{
+			"suicide",
+			"suicid",
+		},
+	}, ids: [][]int32{
+		{
+			1144,
+			1145,
+		},
+		{
+			1146,
+		},
+		{
+			57,
+			1134,
+		},
+	}},
+	{kind: 4, text: "think about suicide", words: [][]string{
+		{
+			"think",
+		},
+		{
+			"about",
+		},
+		{
+			"suicide",
+			"suicid",
+		},
+	}, ids: [][]int32{
+		{
+			1145,
+		},
+		{
+			1146,
+		},
+		{
+			57,
+			1134,
+		},
+	}},
+	{kind: 1, text: "suicidal", words: [][]string{
+		{
+			"suicidal",
+		},
+	}, ids: [][]int32{
+		{
+			1147,
+		},
+	}},
+	{kind: 1, text: "suicidaal", words: [][]string{
+		{
+			"suicidaal",
+		},
+	}, ids: [][]int32{
+		{
+			1148,
+		},
+	}},
+	{kind: 1, text: "suicidale", words: [][]string{
+		{
+			"suicidale",
+		},
+	}, ids: [][]int32{
+		{
+			1149,
+		},
+	}},
+	{kind: 1, text: "suicidaler", words: [][]string{
+		{
+			"suicidaler",
+		},
+	}, ids: [][]int32{
+		{
+			1150,
 		},
 	}},
 	{kind: 4, text: "wil dood", words: [][]string{
@@ -13518,7 +13942,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 		{
 			2,
-			1130,
+			1151,
 		},
 	}},
 	{kind: 4, text: "ik wil dood", words: [][]string{
@@ -13541,7 +13965,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 		{
 			2,
-			1130,
+			1151,
 		},
 	}},
 	{kind: 4, text: "dood willen", words: [][]string{
@@ -13556,11 +13980,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			2,
-			1130,
+			1151,
 		},
 		{
-			1131,
-			1132,
+			1152,
+			1153,
 		},
 	}},
 	{kind: 4, text: "dood wil", words: [][]string{
@@ -13574,7 +13998,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			2,
-			1130,
+			1151,
 		},
 		{
 			204,
@@ -13591,7 +14015,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			2,
-			1130,
+			1151,
 		},
 		{
 			1049,
@@ -13616,7 +14040,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1133,
+			1154,
 		},
 		{
 			39,
@@ -13626,7 +14050,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 		{
 			2,
-			1130,
+			1151,
 		},
 		{
 			44,
@@ -13655,12 +14079,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1134,
-			1135,
+			1155,
+			1156,
 		},
 		{
-			1136,
-			1137,
+			1157,
+			1158,
 		},
 	}},
 	{kind: 4, text: "niet meer leven", words: [][]string{
@@ -13680,12 +14104,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1134,
-			1135,
+			1155,
+			1156,
 		},
 		{
-			1136,
-			1137,
+			1157,
+			1158,
 		},
 	}},
 	{kind: 4, text: "wil er niet meer zijn", words: [][]string{
@@ -13716,8 +14140,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1134,
-			1135,
+			1155,
+			1156,
 		},
 		{
 			1049,
@@ -13745,8 +14169,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1134,
-			1135,
+			1155,
+			1156,
 		},
 		{
 			1049,
@@ -13772,14 +14196,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1134,
-			1135,
+			1155,
+			1156,
 		},
 		{
-			1138,
+			1159,
 		},
 		{
-			1139,
+			1160,
 			1027,
 		},
 	}},
@@ -13803,14 +14227,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			643,
 		},
 		{
-			1134,
-			1135,
+			1155,
+			1156,
 		},
 		{
-			1138,
+			1159,
 		},
 		{
-			1139,
+			1160,
 			1027,
 		},
 	}},
@@ -13827,8 +14251,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			128,
 		},
 		{
-			1140,
-			1141,
+			1161,
+			1162,
 		},
 	}},
 	{kind: 4, text: "mezelf opknopen", words: [][]string{
@@ -13844,8 +14268,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			128,
 		},
 		{
-			1142,
-			1143,
+			1163,
+			1164,
 		},
 	}},
 	{kind: 4, text: "mezelf doodmaken", words: [][]string{
@@ -13861,8 +14285,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			128,
 		},
 		{
-			1144,
-			1145,
+			1165,
+			1166,
 		},
 	}},
 	{kind: 4, text: "mezelf dood maken", words: [][]string{
@@ -13883,10 +14307,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 		{
 			2,
-			1130,
+			1151,
 		},
 		{
-			1146,
+			1167,
 			857,
 		},
 	}},
@@ -13936,12 +14360,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			1136,
-			1137,
+			1157,
+			1158,
 		},
 		{
-			1147,
-			1148,
+			1168,
+			1169,
 		},
 	}},
 	{text: "afscheidsbrief", words: [][]string{
@@ -13950,7 +14374,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1149,
+			1170,
 		},
 	}},
 	{kind: 4, text: "touw gekocht", words: [][]string{
@@ -13962,10 +14386,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1150,
+			1171,
 		},
 		{
-			1151,
+			1172,
 		},
 	}},
 	{kind: 4, text: "niemand zou me missen", words: [][]string{
@@ -13987,14 +14411,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			648,
 		},
 		{
-			1152,
+			1173,
 		},
 		{
 			1,
 		},
 		{
-			1153,
-			1154,
+			1174,
+			1175,
 		},
 	}},
 	{kind: 4, text: "niemand zal me missen", words: [][]string{
@@ -14016,14 +14440,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			648,
 		},
 		{
-			1155,
+			1176,
 		},
 		{
 			1,
 		},
 		{
-			1153,
-			1154,
+			1174,
+			1175,
 		},
 	}},
 	{kind: 4, text: "niemand zou mij missen", words: [][]string{
@@ -14045,14 +14469,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			648,
 		},
 		{
-			1152,
+			1173,
 		},
 		{
 			309,
 		},
 		{
-			1153,
-			1154,
+			1174,
+			1175,
 		},
 	}},
 	{kind: 4, text: "er niet meer ben", words: [][]string{
@@ -14077,8 +14501,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1134,
-			1135,
+			1155,
+			1156,
 		},
 		{
 			18,
@@ -14109,25 +14533,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1134,
-			1135,
+			1155,
+			1156,
 		},
 		{
-			1152,
+			1173,
 		},
 		{
 			1049,
-		},
-	}},
-	{text: "overdosis", words: [][]string{
-		{
-			"overdosis",
-			"overdosi",
-		},
-	}, ids: [][]int32{
-		{
-			113,
-			1156,
 		},
 	}},
 	{kind: 4, text: "van een brug springen", words: [][]string{
@@ -14152,11 +14565,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			469,
 		},
 		{
-			1157,
+			1177,
 		},
 		{
-			1158,
-			1159,
+			1178,
+			1179,
 		},
 	}},
 	{kind: 4, text: "voor een trein springen", words: [][]string{
@@ -14177,7 +14590,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			127,
-			1114,
+			1124,
 		},
 		{
 			469,
@@ -14186,8 +14599,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1010,
 		},
 		{
-			1158,
-			1159,
+			1178,
+			1179,
 		},
 	}},
 	{kind: 4, text: "geen zin meer om te leven", words: [][]string{
@@ -14218,11 +14631,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			206,
 		},
 		{
-			1160,
+			1180,
 		},
 		{
-			1134,
-			1135,
+			1155,
+			1156,
 		},
 		{
 			886,
@@ -14231,8 +14644,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			78,
 		},
 		{
-			1136,
-			1137,
+			1157,
+			1158,
 		},
 	}},
 	{kind: 4, text: "het leven is zinloos", words: [][]string{
@@ -14256,16 +14669,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			1136,
-			1137,
+			1157,
+			1158,
 		},
 		{
 			27,
 		},
 		{
-			1161,
-			1162,
-			1163,
+			1181,
+			1182,
+			1183,
 		},
 	}},
 	{kind: 4, text: "mezelf iets aandoen", words: [][]string{
@@ -14288,7 +14701,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			319,
 		},
 		{
-			1164,
+			1184,
 		},
 	}},
 	{kind: 4, text: "mezelf iets aan te doen", words: [][]string{
@@ -14339,14 +14752,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1165,
+			1185,
 		},
 		{
 			318,
 			319,
 		},
 		{
-			1164,
+			1184,
 		},
 	}},
 	{kind: 4, text: "zichzelf iets aandoen", words: [][]string{
@@ -14362,14 +14775,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1166,
+			1186,
 		},
 		{
 			318,
 			319,
 		},
 		{
-			1164,
+			1184,
 		},
 	}},
 	{kind: 4, text: "zichzelf iets aan te doen", words: [][]string{
@@ -14391,7 +14804,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1166,
+			1186,
 		},
 		{
 			318,
@@ -14419,13 +14832,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1166,
+			1186,
 		},
 		{
 			5,
 		},
 		{
-			1167,
+			1187,
 		},
 	}},
 	{kind: 4, text: "mezelf van kant", words: [][]string{
@@ -14446,7 +14859,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			5,
 		},
 		{
-			1167,
+			1187,
 		},
 	}},
 	{kind: 4, text: "van kant maken", words: [][]string{
@@ -14465,10 +14878,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			5,
 		},
 		{
-			1167,
+			1187,
 		},
 		{
-			1146,
+			1167,
 			857,
 		},
 	}},
@@ -14491,13 +14904,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			469,
 		},
 		{
-			1168,
+			1188,
 		},
 		{
 			139,
 		},
 		{
-			1146,
+			1167,
 			857,
 		},
 	}},
@@ -14514,13 +14927,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1168,
+			1188,
 		},
 		{
 			139,
 		},
 		{
-			1146,
+			1167,
 			857,
 		},
 	}},
@@ -14538,14 +14951,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1169,
-			1168,
+			1189,
+			1188,
 		},
 		{
 			139,
 		},
 		{
-			1146,
+			1167,
 			857,
 		},
 	}},
@@ -14565,7 +14978,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1168,
+			1188,
 		},
 		{
 			139,
@@ -14574,8 +14987,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			129,
 		},
 		{
-			1136,
-			1137,
+			1157,
+			1158,
 		},
 	}},
 	{kind: 4, text: "einde aan mijn leven", words: [][]string{
@@ -14595,8 +15008,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1169,
-			1168,
+			1189,
+			1188,
 		},
 		{
 			139,
@@ -14605,8 +15018,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			129,
 		},
 		{
-			1136,
-			1137,
+			1157,
+			1158,
 		},
 	}},
 	{kind: 4, text: "zie het niet meer zitten", words: [][]string{
@@ -14629,7 +15042,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1170,
+			1190,
 		},
 		{
 			6,
@@ -14638,8 +15051,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1134,
-			1135,
+			1155,
+			1156,
 		},
 		{
 			281,
@@ -14670,21 +15083,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1170,
+			1190,
 		},
 		{
 			6,
 		},
 		{
-			1136,
-			1137,
+			1157,
+			1158,
 		},
 		{
 			46,
 		},
 		{
-			1134,
-			1135,
+			1155,
+			1156,
 		},
 		{
 			281,
@@ -14706,7 +15119,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1171,
+			1191,
 		},
 		{
 			821,
@@ -14733,7 +15146,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1171,
+			1191,
 		},
 		{
 			821,
@@ -14752,8 +15165,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1172,
-			1173,
+			1192,
+			1193,
 		},
 	}},
 	{kind: 4, text: "snij mezelf", words: [][]string{
@@ -14765,7 +15178,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1174,
+			1194,
 		},
 		{
 			128,
@@ -14784,21 +15197,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			128,
 		},
 		{
-			1175,
-			1176,
-		},
-	}},
-	{text: "zelfbeschadiging", words: [][]string{
-		{
-			"zelfbeschadiging",
-			"zelfbeschad",
-			"zelfbeschadig",
-		},
-	}, ids: [][]int32{
-		{
-			1177,
-			1178,
-			1179,
+			1195,
+			1196,
 		},
 	}},
 	{kind: 4, text: "leven heeft geen zin", words: [][]string{
@@ -14818,8 +15218,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1136,
-			1137,
+			1157,
+			1158,
 		},
 		{
 			95,
@@ -14829,7 +15229,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			206,
 		},
 		{
-			1160,
+			1180,
 		},
 	}},
 	{kind: 4, text: "geen zin meer in het leven", words: [][]string{
@@ -14860,11 +15260,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			206,
 		},
 		{
-			1160,
+			1180,
 		},
 		{
-			1134,
-			1135,
+			1155,
+			1156,
 		},
 		{
 			82,
@@ -14873,8 +15273,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			1136,
-			1137,
+			1157,
+			1158,
 		},
 	}},
 	{kind: 4, text: "voor de trein springen", words: [][]string{
@@ -14895,7 +15295,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			127,
-			1114,
+			1124,
 		},
 		{
 			8,
@@ -14904,8 +15304,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1010,
 		},
 		{
-			1158,
-			1159,
+			1178,
+			1179,
 		},
 	}},
 	{kind: 4, text: "van het dak springen", words: [][]string{
@@ -14933,8 +15333,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			641,
 		},
 		{
-			1158,
-			1159,
+			1178,
+			1179,
 		},
 	}},
 	{kind: 4, text: "kill myself", words: [][]string{
@@ -14981,7 +15381,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1180,
+			1142,
 		},
 		{
 			92,
@@ -14999,7 +15399,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1181,
+			1197,
 		},
 		{
 			68,
@@ -15018,14 +15418,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1182,
+			1198,
 		},
 		{
 			98,
 		},
 		{
-			1183,
-			1184,
+			1199,
+			1200,
 		},
 	}},
 	{kind: 4, text: "end it all", words: [][]string{
@@ -15040,13 +15440,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1182,
+			1198,
 		},
 		{
 			24,
 		},
 		{
-			1185,
+			1201,
 		},
 	}},
 	{kind: 4, text: "not want to live", words: [][]string{
@@ -15068,14 +15468,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			577,
 		},
 		{
-			1180,
+			1142,
 		},
 		{
 			92,
 		},
 		{
-			1186,
-			1187,
+			1202,
+			1203,
 		},
 	}},
 	{kind: 4, text: "want to live anymore", words: [][]string{
@@ -15095,18 +15495,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1180,
+			1142,
 		},
 		{
 			92,
 		},
 		{
-			1186,
-			1187,
+			1202,
+			1203,
 		},
 		{
-			1188,
-			1189,
+			1204,
+			1205,
 		},
 	}},
 	{kind: 4, text: "better off without me", words: [][]string{
@@ -15124,13 +15524,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1190,
+			1206,
 		},
 		{
-			1191,
+			1207,
 		},
 		{
-			1192,
+			1208,
 		},
 		{
 			1,
@@ -15151,7 +15551,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1193,
+			1209,
 		},
 		{
 			448,
@@ -15179,14 +15579,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1193,
+			1209,
 		},
 		{
 			448,
 		},
 		{
-			1194,
-			1195,
+			1210,
+			1211,
 		},
 		{
 			21,
@@ -15201,25 +15601,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1196,
+			1212,
 		},
 		{
 			111,
-		},
-	}},
-	{kind: 4, text: "self harm", words: [][]string{
-		{
-			"self",
-		},
-		{
-			"harm",
-		},
-	}, ids: [][]int32{
-		{
-			1197,
-		},
-		{
-			1198,
 		},
 	}},
 	{kind: 4, text: "no reason to live", words: [][]string{
@@ -15241,14 +15626,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			596,
 		},
 		{
-			1199,
+			1213,
 		},
 		{
 			92,
 		},
 		{
-			1186,
-			1187,
+			1202,
+			1203,
 		},
 	}},
 	{kind: 4, text: "hang myself", words: [][]string{
@@ -15260,7 +15645,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1200,
+			1214,
 		},
 		{
 			111,
@@ -15283,18 +15668,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1201,
-			1202,
+			1215,
+			1216,
 		},
 		{
 			98,
 		},
 		{
-			1203,
+			1217,
 		},
 		{
-			1183,
-			1184,
+			1199,
+			1200,
 		},
 	}},
 	{kind: 4, text: "not want to be here", words: [][]string{
@@ -15319,16 +15704,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			577,
 		},
 		{
-			1180,
+			1142,
 		},
 		{
 			92,
 		},
 		{
-			1204,
+			1218,
 		},
 		{
-			1205,
+			1219,
 			101,
 		},
 	}},
@@ -15352,26 +15737,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			577,
 		},
 		{
-			1204,
+			1218,
 		},
 		{
-			1205,
+			1219,
 			101,
 		},
 		{
-			1188,
-			1189,
-		},
-	}},
-	{text: "overdose", words: [][]string{
-		{
-			"overdose",
-			"overdos",
-		},
-	}, ids: [][]int32{
-		{
-			121,
-			1206,
+			1204,
+			1205,
 		},
 	}},
 	{kind: 4, text: "no point living", words: [][]string{
@@ -15389,10 +15763,80 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			596,
 		},
 		{
-			1207,
+			1220,
 		},
 		{
-			1208,
+			1221,
+		},
+	}},
+	{kind: 2, text: "zelfmoord", ids: [][]int32{}},
+	{kind: 2, text: "zelfdoding", ids: [][]int32{}},
+	{kind: 2, text: "suicide", ids: [][]int32{}},
+	{kind: 4, text: "suicide attempt", words: [][]string{
+		{
+			"suicide",
+			"suicid",
+		},
+		{
+			"attempt",
+		},
+	}, ids: [][]int32{
+		{
+			57,
+			1134,
+		},
+		{
+			1222,
+		},
+	}},
+	{text: "overdosis", words: [][]string{
+		{
+			"overdosis",
+			"overdosi",
+		},
+	}, ids: [][]int32{
+		{
+			113,
+			1223,
+		},
+	}},
+	{text: "overdose", words: [][]string{
+		{
+			"overdose",
+			"overdos",
+		},
+	}, ids: [][]int32{
+		{
+			121,
+			1224,
+		},
+	}},
+	{text: "zelfbeschadiging", words: [][]string{
+		{
+			"zelfbeschadiging",
+			"zelfbeschad",
+			"zelfbeschadig",
+		},
+	}, ids: [][]int32{
+		{
+			1225,
+			1226,
+			1227,
+		},
+	}},
+	{kind: 4, text: "self harm", words: [][]string{
+		{
+			"self",
+		},
+		{
+			"harm",
+		},
+	}, ids: [][]int32{
+		{
+			1228,
+		},
+		{
+			1229,
 		},
 	}},
 	{text: "touw", words: [][]string{
@@ -15401,7 +15845,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1150,
+			1171,
 		},
 	}},
 	{text: "strop", words: [][]string{
@@ -15410,7 +15854,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1209,
+			1230,
 		},
 	}},
 	{text: "koord", words: [][]string{
@@ -15419,7 +15863,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1210,
+			1231,
 		},
 	}},
 	{text: "rope", words: [][]string{
@@ -15429,8 +15873,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1211,
-			1212,
+			1232,
+			1233,
 		},
 	}},
 	{text: "noose", words: [][]string{
@@ -15441,9 +15885,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1213,
-			1214,
-			1215,
+			1234,
+			1235,
+			1236,
 		},
 	}},
 	{text: "klaar", words: [][]string{
@@ -15453,8 +15897,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1216,
-			1217,
+			1237,
+			1238,
 		},
 	}},
 	{text: "gekocht", words: [][]string{
@@ -15463,7 +15907,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1151,
+			1172,
 		},
 	}},
 	{text: "ligt", words: [][]string{
@@ -15482,8 +15926,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1218,
-			1219,
+			1239,
+			1240,
 		},
 	}},
 	{text: "opgehangen", words: [][]string{
@@ -15493,8 +15937,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1220,
-			1221,
+			1241,
+			1242,
 		},
 	}},
 	{text: "vastgemaakt", words: [][]string{
@@ -15503,7 +15947,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1222,
+			1243,
 		},
 	}},
 	{kind: 4, text: "hangt al", words: [][]string{
@@ -15515,10 +15959,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1223,
+			1244,
 		},
 		{
-			1224,
+			1245,
 		},
 	}},
 	{text: "ready", words: [][]string{
@@ -15527,7 +15971,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1225,
+			1246,
 		},
 	}},
 	{text: "bought", words: [][]string{
@@ -15536,7 +15980,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1226,
+			1247,
 		},
 	}},
 	{text: "tied", words: [][]string{
@@ -15546,8 +15990,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1227,
-			1228,
+			1248,
+			1249,
 		},
 	}},
 	{text: "gegoogeld", words: [][]string{
@@ -15556,7 +16000,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1229,
+			1250,
 		},
 	}},
 	{text: "gegoogled", words: [][]string{
@@ -15566,8 +16010,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1230,
-			1231,
+			1251,
+			1252,
 		},
 	}},
 	{text: "googelen", words: [][]string{
@@ -15577,8 +16021,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1232,
-			1233,
+			1253,
+			1254,
 		},
 	}},
 	{text: "googlen", words: [][]string{
@@ -15588,8 +16032,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1234,
-			1235,
+			1255,
+			1256,
 		},
 	}},
 	{text: "googled", words: [][]string{
@@ -15599,8 +16043,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1236,
-			1235,
+			1257,
+			1256,
 		},
 	}},
 	{text: "googling", words: [][]string{
@@ -15610,8 +16054,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1237,
-			1235,
+			1258,
+			1256,
 		},
 	}},
 	{text: "googlede", words: [][]string{
@@ -15621,8 +16065,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1238,
-			1236,
+			1259,
+			1257,
 		},
 	}},
 	{text: "opgezocht", words: [][]string{
@@ -15631,7 +16075,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1239,
+			1260,
 		},
 	}},
 	{text: "opzoeken", words: [][]string{
@@ -15641,8 +16085,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1240,
-			1241,
+			1261,
+			1262,
 		},
 	}},
 	{kind: 4, text: "zocht op", words: [][]string{
@@ -15654,7 +16098,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1242,
+			1263,
 		},
 		{
 			38,
@@ -15669,7 +16113,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1243,
+			1264,
 		},
 		{
 			38,
@@ -15685,8 +16129,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1244,
-			1245,
+			1265,
+			1266,
 		},
 		{
 			38,
@@ -15699,8 +16143,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1246,
-			1247,
+			1267,
+			1268,
 		},
 	}},
 	{text: "zoekopdracht", words: [][]string{
@@ -15709,7 +16153,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1248,
+			1269,
 		},
 	}},
 	{text: "searched", words: [][]string{
@@ -15719,8 +16163,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1249,
-			1250,
+			1270,
+			1271,
 		},
 	}},
 	{text: "searching", words: [][]string{
@@ -15730,8 +16174,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1251,
-			1250,
+			1272,
+			1271,
 		},
 	}},
 	{kind: 4, text: "search history", words: [][]string{
@@ -15743,10 +16187,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1250,
+			1271,
 		},
 		{
-			1252,
+			1273,
 		},
 	}},
 	{kind: 4, text: "browser history", words: [][]string{
@@ -15758,10 +16202,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1253,
+			1274,
 		},
 		{
-			1252,
+			1273,
 		},
 	}},
 	{kind: 4, text: "looked up", words: [][]string{
@@ -15774,11 +16218,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1254,
-			1255,
+			1275,
+			1276,
 		},
 		{
-			1256,
+			1277,
 		},
 	}},
 	{kind: 4, text: "looking up", words: [][]string{
@@ -15791,11 +16235,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1257,
-			1255,
+			1278,
+			1276,
 		},
 		{
-			1256,
+			1277,
 		},
 	}},
 	{kind: 4, text: "look up", words: [][]string{
@@ -15808,11 +16252,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1255,
-			1258,
+			1276,
+			1279,
 		},
 		{
-			1256,
+			1277,
 		},
 	}},
 	{kind: 4, text: "manieren om dood", words: [][]string{
@@ -15829,15 +16273,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1259,
-			1260,
+			1280,
+			1281,
 		},
 		{
 			886,
 		},
 		{
 			2,
-			1130,
+			1151,
 		},
 	}},
 	{kind: 4, text: "manieren om te sterven", words: [][]string{
@@ -15857,8 +16301,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1259,
-			1260,
+			1280,
+			1281,
 		},
 		{
 			886,
@@ -15868,7 +16312,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 		{
 			79,
-			1261,
+			1282,
 		},
 	}},
 	{kind: 4, text: "ways to die", words: [][]string{
@@ -15884,8 +16328,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1262,
-			1263,
+			1283,
+			1284,
 		},
 		{
 			92,
@@ -15906,7 +16350,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1264,
+			1285,
 		},
 		{
 			92,
@@ -15928,14 +16372,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1265,
+			1286,
 		},
 		{
 			419,
 		},
 		{
-			1266,
-			1267,
+			1287,
+			1288,
 		},
 	}},
 	{kind: 4, text: "hoe je dood gaat", words: [][]string{
@@ -15955,14 +16399,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1265,
+			1286,
 		},
 		{
 			419,
 		},
 		{
 			2,
-			1130,
+			1151,
 		},
 		{
 			829,
@@ -15989,21 +16433,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1265,
+			1286,
 		},
 		{
 			419,
 		},
 		{
 			2,
-			1130,
+			1151,
 		},
 		{
-			1268,
+			1289,
 		},
 		{
-			1116,
-			1117,
+			1126,
+			1127,
 		},
 	}},
 	{kind: 4, text: "how to kill myself", words: [][]string{
@@ -16021,7 +16465,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1264,
+			1285,
 		},
 		{
 			92,
@@ -16048,13 +16492,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1264,
+			1285,
 		},
 		{
 			92,
 		},
 		{
-			1182,
+			1198,
 		},
 		{
 			24,
@@ -16067,8 +16511,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1269,
-			1270,
+			1290,
+			1291,
 		},
 	}},
 	{text: "zelfmoordmethodes", words: [][]string{
@@ -16078,8 +16522,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1271,
-			1270,
+			1292,
+			1291,
 		},
 	}},
 	{kind: 4, text: "suicide method", words: [][]string{
@@ -16093,10 +16537,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			57,
-			1126,
+			1134,
 		},
 		{
-			1272,
+			1293,
 		},
 	}},
 	{kind: 4, text: "suicide methods", words: [][]string{
@@ -16111,11 +16555,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			57,
-			1126,
+			1134,
 		},
 		{
-			1273,
-			1272,
+			1294,
+			1293,
 		},
 	}},
 	{text: "pilletjes", words: [][]string{
@@ -16125,8 +16569,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1274,
-			1275,
+			1295,
+			1296,
 		},
 	}},
 	{text: "tabletten", words: [][]string{
@@ -16136,8 +16580,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1276,
-			1277,
+			1297,
+			1298,
 		},
 	}},
 	{text: "medicijnen", words: [][]string{
@@ -16147,8 +16591,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1278,
-			1279,
+			1299,
+			1300,
 		},
 	}},
 	{text: "slaappillen", words: [][]string{
@@ -16158,8 +16602,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1280,
-			1281,
+			1301,
+			1302,
 		},
 	}},
 	{text: "medicatie", words: [][]string{
@@ -16169,8 +16613,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1282,
-			1283,
+			1303,
+			1304,
 		},
 	}},
 	{text: "pills", words: [][]string{
@@ -16180,7 +16624,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1284,
+			1305,
 			753,
 		},
 	}},
@@ -16191,8 +16635,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1285,
-			1277,
+			1306,
+			1298,
 		},
 	}},
 	{text: "meds", words: [][]string{
@@ -16202,8 +16646,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1286,
-			1287,
+			1307,
+			1308,
 		},
 	}},
 	{text: "medication", words: [][]string{
@@ -16213,8 +16657,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1288,
-			1289,
+			1309,
+			1310,
 		},
 	}},
 	{text: "painkillers", words: [][]string{
@@ -16225,9 +16669,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1290,
-			1291,
-			1292,
+			1311,
+			1312,
+			1313,
 		},
 	}},
 	{kind: 4, text: "sleeping pills", words: [][]string{
@@ -16241,11 +16685,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1293,
-			1294,
+			1314,
+			1315,
 		},
 		{
-			1284,
+			1305,
 			753,
 		},
 	}},
@@ -16255,7 +16699,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1295,
+			1316,
 		},
 	}},
 	{text: "opgespaard", words: [][]string{
@@ -16264,7 +16708,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1296,
+			1317,
 		},
 	}},
 	{text: "spaart", words: [][]string{
@@ -16273,7 +16717,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1297,
+			1318,
 		},
 	}},
 	{text: "spaarde", words: [][]string{
@@ -16283,8 +16727,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1298,
-			1299,
+			1319,
+			1320,
 		},
 	}},
 	{kind: 4, text: "spaar op", words: [][]string{
@@ -16297,8 +16741,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1300,
-			1301,
+			1321,
+			1322,
 		},
 		{
 			38,
@@ -16314,8 +16758,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1302,
-			1299,
+			1323,
+			1320,
 		},
 		{
 			38,
@@ -16340,8 +16784,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			78,
 		},
 		{
-			1303,
-			1301,
+			1324,
+			1322,
 		},
 	}},
 	{text: "opsparen", words: [][]string{
@@ -16351,8 +16795,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1304,
-			1305,
+			1325,
+			1326,
 		},
 	}},
 	{text: "gehamsterd", words: [][]string{
@@ -16361,7 +16805,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1306,
+			1327,
 		},
 	}},
 	{text: "opgepot", words: [][]string{
@@ -16370,7 +16814,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1307,
+			1328,
 		},
 	}},
 	{text: "saved", words: [][]string{
@@ -16380,8 +16824,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1308,
-			1309,
+			1329,
+			1330,
 		},
 	}},
 	{kind: 4, text: "saving up", words: [][]string{
@@ -16393,10 +16837,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1310,
+			1331,
 		},
 		{
-			1256,
+			1277,
 		},
 	}},
 	{text: "stockpiled", words: [][]string{
@@ -16406,8 +16850,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1311,
-			1312,
+			1332,
+			1333,
 		},
 	}},
 	{text: "stockpiling", words: [][]string{
@@ -16417,8 +16861,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1313,
-			1312,
+			1334,
+			1333,
 		},
 	}},
 	{text: "hoarded", words: [][]string{
@@ -16428,8 +16872,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1314,
-			1315,
+			1335,
+			1336,
 		},
 	}},
 	{text: "hoarding", words: [][]string{
@@ -16439,8 +16883,23 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1316,
-			1315,
+			1337,
+			1336,
+		},
+	}},
+	{kind: 4, text: "sexual assault", words: [][]string{
+		{
+			"sexual",
+		},
+		{
+			"assault",
+		},
+	}, ids: [][]int32{
+		{
+			272,
+		},
+		{
+			1338,
 		},
 	}},
 	{kind: 4, text: "sexually assaulted", words: [][]string{
@@ -16458,23 +16917,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			272,
 		},
 		{
-			1317,
-			1318,
-		},
-	}},
-	{kind: 4, text: "sexual assault", words: [][]string{
-		{
-			"sexual",
-		},
-		{
-			"assault",
-		},
-	}, ids: [][]int32{
-		{
-			272,
-		},
-		{
-			1318,
+			1339,
+			1338,
 		},
 	}},
 	{kind: 4, text: "forced herself", words: [][]string{
@@ -16491,7 +16935,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			152,
 		},
 		{
-			1319,
+			1340,
 		},
 	}},
 	{kind: 1, text: "drugged", words: [][]string{
@@ -16500,7 +16944,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1320,
+			1341,
 		},
 	}},
 	{kind: 4, text: "vorig jaar", words: [][]string{
@@ -16513,11 +16957,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1321,
+			1342,
 		},
 		{
-			1322,
-			1323,
+			1343,
+			1344,
 		},
 	}},
 	{kind: 4, text: "jaar geleden", words: [][]string{
@@ -16531,12 +16975,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1322,
-			1323,
+			1343,
+			1344,
 		},
 		{
-			1324,
-			1325,
+			1345,
+			1346,
 		},
 	}},
 	{kind: 4, text: "jaren geleden", words: [][]string{
@@ -16550,12 +16994,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1326,
-			1323,
+			1347,
+			1344,
 		},
 		{
-			1324,
-			1325,
+			1345,
+			1346,
 		},
 	}},
 	{kind: 4, text: "maanden geleden", words: [][]string{
@@ -16569,12 +17013,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1327,
-			1328,
+			1348,
+			1349,
 		},
 		{
-			1324,
-			1325,
+			1345,
+			1346,
 		},
 	}},
 	{kind: 4, text: "vorige maand", words: [][]string{
@@ -16587,11 +17031,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1329,
-			1321,
+			1350,
+			1342,
 		},
 		{
-			1328,
+			1349,
 		},
 	}},
 	{kind: 4, text: "toen ik klein was", words: [][]string{
@@ -16609,13 +17053,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1330,
+			1351,
 		},
 		{
 			93,
 		},
 		{
-			1331,
+			1352,
 		},
 		{
 			44,
@@ -16632,10 +17076,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			31,
-			1224,
+			1245,
 		},
 		{
-			1332,
+			1353,
 		},
 	}},
 	{kind: 4, text: "op de basisschool", words: [][]string{
@@ -16657,8 +17101,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			8,
 		},
 		{
-			1333,
-			1334,
+			1354,
+			1355,
 		},
 	}},
 	{kind: 4, text: "toen ik jong was", words: [][]string{
@@ -16676,13 +17120,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1330,
+			1351,
 		},
 		{
 			93,
 		},
 		{
-			1335,
+			1356,
 		},
 		{
 			44,
@@ -16697,10 +17141,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1336,
+			1357,
 		},
 		{
-			1337,
+			1358,
 		},
 	}},
 	{kind: 4, text: "years ago", words: [][]string{
@@ -16713,11 +17157,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1338,
-			1337,
+			1359,
+			1358,
 		},
 		{
-			1339,
+			1360,
 		},
 	}},
 	{kind: 4, text: "months ago", words: [][]string{
@@ -16730,11 +17174,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1340,
-			1341,
+			1361,
+			1362,
 		},
 		{
-			1339,
+			1360,
 		},
 	}},
 	{kind: 4, text: "when i was little", words: [][]string{
@@ -16753,7 +17197,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1342,
+			1363,
 		},
 		{
 			448,
@@ -16762,8 +17206,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			44,
 		},
 		{
-			1343,
-			1344,
+			1364,
+			1365,
 		},
 	}},
 	{kind: 4, text: "when i was a kid", words: [][]string{
@@ -16784,7 +17228,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1342,
+			1363,
 		},
 		{
 			448,
@@ -16796,7 +17240,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			104,
 		},
 		{
-			1345,
+			1366,
 		},
 	}},
 	{kind: 4, text: "as a child", words: [][]string{
@@ -16811,13 +17255,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1346,
+			1367,
 		},
 		{
 			104,
 		},
 		{
-			1347,
+			1368,
 		},
 	}},
 	{text: "gedwongen", words: [][]string{
@@ -16837,7 +17281,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1348,
+			1369,
 		},
 	}},
 	{text: "dwingen", words: [][]string{
@@ -16847,8 +17291,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1349,
-			1350,
+			1370,
+			1371,
 		},
 	}},
 	{text: "forced", words: [][]string{
@@ -16869,7 +17313,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1351,
+			1372,
 			152,
 		},
 	}},
@@ -16880,8 +17324,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1352,
-			1353,
+			1373,
+			1374,
 		},
 	}},
 	{text: "neuken", words: [][]string{
@@ -16891,8 +17335,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1354,
-			1355,
+			1375,
+			1376,
 		},
 	}},
 	{kind: 4, text: "nee zei", words: [][]string{
@@ -16904,7 +17348,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1356,
+			1377,
 		},
 		{
 			563,
@@ -16923,8 +17367,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1357,
-			1358,
+			1378,
+			1379,
 		},
 	}},
 	{kind: 4, text: "said no", words: [][]string{
@@ -16936,7 +17380,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1359,
+			1380,
 		},
 		{
 			596,
@@ -16954,13 +17398,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1360,
+			1381,
 		},
 		{
 			577,
 		},
 		{
-			1180,
+			1142,
 		},
 	}},
 	{kind: 4, text: "wilde het niet", words: [][]string{
@@ -16976,8 +17420,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1357,
-			1358,
+			1378,
+			1379,
 		},
 		{
 			6,
@@ -16998,7 +17442,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			563,
 		},
 		{
-			1356,
+			1377,
 		},
 	}},
 	{kind: 4, text: "aan me gezeten", words: [][]string{
@@ -17020,8 +17464,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1,
 		},
 		{
-			1361,
-			1362,
+			1382,
+			1383,
 		},
 	}},
 	{kind: 4, text: "aan mij gezeten", words: [][]string{
@@ -17043,8 +17487,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			309,
 		},
 		{
-			1361,
-			1362,
+			1382,
+			1383,
 		},
 	}},
 	{kind: 4, text: "vingers in", words: [][]string{
@@ -17057,8 +17501,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1363,
-			1364,
+			1384,
+			1385,
 		},
 		{
 			82,
@@ -17071,8 +17515,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1365,
-			1366,
+			1386,
+			1387,
 		},
 	}},
 	{text: "vanochtend", words: [][]string{
@@ -17082,8 +17526,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1367,
-			1368,
+			1388,
+			1389,
 		},
 	}},
 	{text: "vanmorgen", words: [][]string{
@@ -17093,8 +17537,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1369,
-			1370,
+			1390,
+			1391,
 		},
 	}},
 	{text: "vanmiddag", words: [][]string{
@@ -17103,7 +17547,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1371,
+			1392,
 		},
 	}},
 	{text: "vannacht", words: [][]string{
@@ -17112,7 +17556,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1372,
+			1393,
 		},
 	}},
 	{text: "gisteren", words: [][]string{
@@ -17122,8 +17566,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1373,
-			1374,
+			1394,
+			1395,
 		},
 	}},
 	{text: "gisteravond", words: [][]string{
@@ -17132,7 +17576,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1375,
+			1396,
 		},
 	}},
 	{text: "eergisteren", words: [][]string{
@@ -17142,8 +17586,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1376,
-			1377,
+			1397,
+			1398,
 		},
 	}},
 	{text: "net", words: [][]string{
@@ -17152,7 +17596,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1378,
+			1399,
 		},
 	}},
 	{text: "zojuist", words: [][]string{
@@ -17161,7 +17605,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1379,
+			1400,
 		},
 	}},
 	{kind: 4, text: "afgelopen nacht", words: [][]string{
@@ -17174,8 +17618,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1380,
-			1381,
+			1401,
+			1402,
 		},
 		{
 			633,
@@ -17190,7 +17634,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1085,
+			1095,
 		},
 		{
 			634,
@@ -17206,8 +17650,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1380,
-			1381,
+			1401,
+			1402,
 		},
 		{
 			634,
@@ -17219,7 +17663,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1382,
+			1403,
 		},
 	}},
 	{text: "yesterday", words: [][]string{
@@ -17228,7 +17672,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1383,
+			1404,
 		},
 	}},
 	{kind: 4, text: "last night", words: [][]string{
@@ -17240,10 +17684,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1336,
+			1357,
 		},
 		{
-			1384,
+			1405,
 		},
 	}},
 	{text: "tonight", words: [][]string{
@@ -17252,7 +17696,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1385,
+			1406,
 		},
 	}},
 	{kind: 4, text: "this morning", words: [][]string{
@@ -17268,8 +17712,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			927,
 		},
 		{
-			1386,
-			1387,
+			1407,
+			1408,
 		},
 	}},
 	{text: "leven", words: [][]string{
@@ -17279,8 +17723,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1136,
-			1137,
+			1157,
+			1158,
 		},
 	}},
 	{text: "life", words: [][]string{
@@ -17290,8 +17734,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1183,
-			1184,
+			1199,
+			1200,
 		},
 	}},
 	{text: "alive", words: [][]string{
@@ -17301,8 +17745,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1388,
-			1389,
+			1409,
+			1410,
 		},
 	}},
 	{text: "living", words: [][]string{
@@ -17311,7 +17755,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1208,
+			1221,
 		},
 	}},
 	{kind: 2, text: "dood", ids: [][]int32{}},
@@ -17321,7 +17765,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1390,
+			1411,
 		},
 	}},
 	{text: "dead", words: [][]string{
@@ -17350,10 +17794,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			79,
-			1261,
+			1282,
 		},
 	}},
-	{kind: 2, text: "suicide", ids: [][]int32{}},
+	{text: "zelfdoding", words: [][]string{
+		{
+			"zelfdoding",
+			"zelfdod",
+		},
+	}, ids: [][]int32{
+		{
+			1412,
+			1413,
+		},
+	}},
 	{kind: 2, text: "kill", ids: [][]int32{}},
 	{kind: 4, text: "wakker worden", words: [][]string{
 		{
@@ -17365,10 +17819,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1138,
+			1159,
 		},
 		{
-			1139,
+			1160,
 			1027,
 		},
 	}},
@@ -17382,11 +17836,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1391,
-			1392,
+			1414,
+			1415,
 		},
 		{
-			1256,
+			1277,
 		},
 	}},
 	{kind: 4, text: "er niet meer", words: [][]string{
@@ -17408,8 +17862,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1134,
-			1135,
+			1155,
+			1156,
 		},
 	}},
 	{kind: 4, text: "niet meer zijn", words: [][]string{
@@ -17428,8 +17882,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1134,
-			1135,
+			1155,
+			1156,
 		},
 		{
 			1049,
@@ -17451,8 +17905,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1134,
-			1135,
+			1155,
+			1156,
 		},
 		{
 			44,
@@ -17474,8 +17928,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1134,
-			1135,
+			1155,
+			1156,
 		},
 		{
 			18,
@@ -17488,8 +17942,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1393,
-			1394,
+			1416,
+			1417,
 		},
 	}},
 	{kind: 4, text: "go on", words: [][]string{
@@ -17514,8 +17968,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1395,
-			1396,
+			1418,
+			1419,
 		},
 	}},
 	{kind: 4, text: "weg zijn", words: [][]string{
@@ -17527,7 +17981,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1397,
+			1420,
 		},
 		{
 			1049,
@@ -17566,7 +18020,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1398,
+			1421,
 		},
 		{
 			69,
@@ -17584,7 +18038,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1133,
+			1154,
 		},
 		{
 			39,
@@ -17599,7 +18053,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1193,
+			1209,
 		},
 		{
 			448,
@@ -17617,7 +18071,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			19,
 		},
 		{
-			1171,
+			1191,
 		},
 	}},
 	{kind: 4, text: "hoe ik het", words: [][]string{
@@ -17632,7 +18086,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1265,
+			1286,
 		},
 		{
 			93,
@@ -17657,10 +18111,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			577,
 		},
 		{
-			1204,
+			1218,
 		},
 		{
-			1399,
+			1422,
 		},
 	}},
 	{kind: 4, text: "much longer", words: [][]string{
@@ -17672,10 +18126,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1400,
+			1423,
 		},
 		{
-			1401,
+			1424,
 		},
 	}},
 	{kind: 4, text: "be here", words: [][]string{
@@ -17688,10 +18142,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1204,
+			1218,
 		},
 		{
-			1205,
+			1219,
 			101,
 		},
 	}},
@@ -17702,8 +18156,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1402,
-			1403,
+			1425,
+			1426,
 		},
 	}},
 	{text: "disappear", words: [][]string{
@@ -17712,7 +18166,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1404,
+			1427,
 		},
 	}},
 	{text: "voorgoed", words: [][]string{
@@ -17722,8 +18176,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1405,
-			1406,
+			1428,
+			1429,
 		},
 	}},
 	{kind: 4, text: "voor altijd", words: [][]string{
@@ -17737,10 +18191,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			127,
-			1114,
+			1124,
 		},
 		{
-			1407,
+			1430,
 		},
 	}},
 	{text: "forever", words: [][]string{
@@ -17750,8 +18204,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1408,
-			1409,
+			1431,
+			1432,
 		},
 	}},
 	{kind: 4, text: "nooit meer", words: [][]string{
@@ -17767,8 +18221,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			643,
 		},
 		{
-			1134,
-			1135,
+			1155,
+			1156,
 		},
 	}},
 	{kind: 4, text: "never again", words: [][]string{
@@ -17780,10 +18234,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1410,
+			1433,
 		},
 		{
-			1411,
+			1434,
 		},
 	}},
 	{kind: 4, text: "eind aan", words: [][]string{
@@ -17795,7 +18249,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1168,
+			1188,
 		},
 		{
 			139,
@@ -17811,8 +18265,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1169,
-			1168,
+			1189,
+			1188,
 		},
 		{
 			139,
@@ -17827,7 +18281,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1182,
+			1198,
 		},
 		{
 			24,
@@ -17840,8 +18294,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1412,
-			1185,
+			1435,
+			1201,
 		},
 	}},
 	{text: "allemaal", words: [][]string{
@@ -17852,9 +18306,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1413,
-			1414,
-			1415,
+			1436,
+			1437,
+			1438,
 		},
 	}},
 	{text: "everything", words: [][]string{
@@ -17864,8 +18318,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1416,
-			1417,
+			1439,
+			1440,
 		},
 	}},
 	{text: "anything", words: [][]string{
@@ -17875,8 +18329,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1418,
-			1419,
+			1441,
+			1442,
 		},
 	}},
 	{kind: 4, text: "niks heeft", words: [][]string{
@@ -17915,7 +18369,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			37,
-			1420,
+			1443,
 		},
 	}},
 	{text: "nowhere", words: [][]string{
@@ -17925,8 +18379,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1421,
-			1422,
+			1444,
+			1445,
 		},
 	}},
 	{text: "niemand", words: [][]string{
@@ -17944,7 +18398,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1423,
+			1446,
 		},
 	}},
 	{kind: 4, text: "no one", words: [][]string{
@@ -17959,7 +18413,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			596,
 		},
 		{
-			1424,
+			1447,
 		},
 	}},
 	{text: "vrienden", words: [][]string{
@@ -17969,8 +18423,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1425,
-			1426,
+			1448,
+			1449,
 		},
 	}},
 	{text: "friends", words: [][]string{
@@ -17980,8 +18434,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1427,
-			1428,
+			1450,
+			1451,
 		},
 	}},
 	{kind: 4, text: "niet omdat", words: [][]string{
@@ -18026,11 +18480,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1134,
-			1135,
+			1155,
+			1156,
 		},
 		{
-			1429,
+			1452,
 		},
 	}},
 	{kind: 4, text: "more than", words: [][]string{
@@ -18043,11 +18497,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1430,
-			1431,
+			1453,
+			1454,
 		},
 		{
-			1432,
+			1455,
 		},
 	}},
 	{kind: 4, text: "niet alleen", words: [][]string{
@@ -18079,7 +18533,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			577,
 		},
 		{
-			1433,
+			1456,
 		},
 	}},
 	{kind: 4, text: "not only", words: [][]string{
@@ -18094,7 +18548,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			577,
 		},
 		{
-			1434,
+			1457,
 		},
 	}},
 	{text: "mezelf", words: [][]string{
@@ -18112,7 +18566,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1165,
+			1185,
 		},
 	}},
 	{text: "myself", words: [][]string{
@@ -18133,7 +18587,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1171,
+			1191,
 		},
 		{
 			821,
@@ -18148,10 +18602,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1190,
+			1206,
 		},
 		{
-			1191,
+			1207,
 		},
 	}},
 	{kind: 4, text: "een last", words: [][]string{
@@ -18166,7 +18620,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			469,
 		},
 		{
-			1336,
+			1357,
 		},
 	}},
 	{text: "burden", words: [][]string{
@@ -18176,8 +18630,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1435,
-			1436,
+			1458,
+			1459,
 		},
 	}},
 	{kind: 2, text: "afscheid", ids: [][]int32{}},
@@ -18187,7 +18641,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1437,
+			1460,
 		},
 	}},
 	{kind: 4, text: "laatste dag", words: [][]string{
@@ -18200,8 +18654,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1438,
-			1439,
+			1461,
+			1462,
 		},
 		{
 			647,
@@ -18217,11 +18671,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1438,
-			1439,
+			1461,
+			1462,
 		},
 		{
-			1440,
+			1463,
 		},
 	}},
 	{kind: 4, text: "last day", words: [][]string{
@@ -18233,10 +18687,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1336,
+			1357,
 		},
 		{
-			1441,
+			1464,
 		},
 	}},
 	{text: "goodbye", words: [][]string{
@@ -18246,8 +18700,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1442,
-			1443,
+			1465,
+			1466,
 		},
 	}},
 	{text: "sorry", words: [][]string{
@@ -18256,7 +18710,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1444,
+			1467,
 		},
 	}},
 	{text: "pijn", words: [][]string{
@@ -18265,7 +18719,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1445,
+			1468,
 		},
 	}},
 	{text: "afraid", words: [][]string{
@@ -18291,7 +18745,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			206,
 		},
 		{
-			1160,
+			1180,
 		},
 	}},
 	{kind: 4, text: "zin meer", words: [][]string{
@@ -18304,11 +18758,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1160,
+			1180,
 		},
 		{
-			1134,
-			1135,
+			1155,
+			1156,
 		},
 	}},
 	{kind: 4, text: "heeft het voor zin", words: [][]string{
@@ -18334,10 +18788,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 		{
 			127,
-			1114,
+			1124,
 		},
 		{
-			1160,
+			1180,
 		},
 	}},
 	{kind: 4, text: "heeft het nog zin", words: [][]string{
@@ -18361,10 +18815,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			1446,
+			1469,
 		},
 		{
-			1160,
+			1180,
 		},
 	}},
 	{kind: 4, text: "het nut", words: [][]string{
@@ -18379,7 +18833,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			1447,
+			1470,
 		},
 	}},
 	{kind: 4, text: "nut van", words: [][]string{
@@ -18391,7 +18845,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1447,
+			1470,
 		},
 		{
 			5,
@@ -18406,7 +18860,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1447,
+			1470,
 		},
 		{
 			46,
@@ -18420,9 +18874,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1448,
-			1449,
-			1450,
+			1471,
+			1472,
+			1473,
 		},
 	}},
 	{text: "zinloos", words: [][]string{
@@ -18433,9 +18887,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1161,
-			1162,
-			1163,
+			1181,
+			1182,
+			1183,
 		},
 	}},
 	{kind: 4, text: "waarom zou ik", words: [][]string{
@@ -18450,10 +18904,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1451,
+			1474,
 		},
 		{
-			1152,
+			1173,
 		},
 		{
 			93,
@@ -18471,10 +18925,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1451,
+			1474,
 		},
 		{
-			1452,
+			1475,
 		},
 		{
 			93,
@@ -18490,8 +18944,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1216,
-			1217,
+			1237,
+			1238,
 		},
 		{
 			181,
@@ -18507,11 +18961,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1216,
-			1217,
+			1237,
+			1238,
 		},
 		{
-			1453,
+			1476,
 		},
 	}},
 	{kind: 4, text: "kap ermee", words: [][]string{
@@ -18524,11 +18978,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1454,
+			1477,
 		},
 		{
-			1455,
-			1456,
+			1478,
+			1479,
 		},
 	}},
 	{kind: 4, text: "kappen met", words: [][]string{
@@ -18541,8 +18995,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1457,
-			1458,
+			1480,
+			1481,
 		},
 		{
 			181,
@@ -18558,8 +19012,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1459,
-			1460,
+			1482,
+			1483,
 		},
 		{
 			181,
@@ -18574,7 +19028,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1461,
+			1484,
 		},
 		{
 			181,
@@ -18593,8 +19047,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			94,
 		},
 		{
-			1459,
-			1460,
+			1482,
+			1483,
 		},
 	}},
 	{kind: 4, text: "wil stoppen", words: [][]string{
@@ -18610,8 +19064,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			204,
 		},
 		{
-			1459,
-			1460,
+			1482,
+			1483,
 		},
 	}},
 	{kind: 4, text: "ophouden met", words: [][]string{
@@ -18624,8 +19078,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1462,
-			1463,
+			1485,
+			1486,
 		},
 		{
 			181,
@@ -18654,8 +19108,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1134,
-			1135,
+			1155,
+			1156,
 		},
 		{
 			167,
@@ -18685,8 +19139,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1134,
-			1135,
+			1155,
+			1156,
 		},
 		{
 			167,
@@ -18706,14 +19160,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1098,
+			1108,
 		},
 		{
 			46,
 		},
 		{
-			1134,
-			1135,
+			1155,
+			1156,
 		},
 	}},
 	{kind: 4, text: "trek het niet", words: [][]string{
@@ -18728,7 +19182,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1464,
+			1487,
 		},
 		{
 			6,
@@ -18750,7 +19204,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1465,
+			1488,
 			627,
 		},
 		{
@@ -18776,14 +19230,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1465,
+			1488,
 			627,
 		},
 		{
 			6,
 		},
 		{
-			1466,
+			1489,
 		},
 		{
 			46,
@@ -18830,7 +19284,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1467,
+			1490,
 		},
 		{
 			6,
@@ -18855,7 +19309,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1170,
+			1190,
 		},
 		{
 			6,
@@ -18883,8 +19337,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			206,
 		},
 		{
-			1468,
-			1469,
+			1491,
+			1492,
 		},
 	}},
 	{kind: 4, text: "motivatie weg", words: [][]string{
@@ -18897,11 +19351,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1468,
-			1469,
+			1491,
+			1492,
 		},
 		{
-			1397,
+			1420,
 		},
 	}},
 	{kind: 4, text: "geen puf", words: [][]string{
@@ -18918,7 +19372,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			206,
 		},
 		{
-			1470,
+			1493,
 		},
 	}},
 	{text: "baal", words: [][]string{
@@ -18928,8 +19382,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1471,
-			1472,
+			1494,
+			1495,
 		},
 	}},
 	{text: "balen", words: [][]string{
@@ -18939,8 +19393,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1473,
-			1472,
+			1496,
+			1495,
 		},
 	}},
 	{text: "zat", words: [][]string{
@@ -18959,8 +19413,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1474,
-			1475,
+			1497,
+			1498,
 		},
 	}},
 	{text: "opgeven", words: [][]string{
@@ -18970,8 +19424,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1476,
-			1477,
+			1499,
+			1500,
 		},
 	}},
 	{kind: 4, text: "geef op", words: [][]string{
@@ -18984,8 +19438,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1478,
-			1479,
+			1501,
+			1502,
 		},
 		{
 			38,
@@ -18998,8 +19452,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1480,
-			1481,
+			1503,
+			1504,
 		},
 	}},
 	{text: "overstappen", words: [][]string{
@@ -19009,8 +19463,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1482,
-			1483,
+			1505,
+			1506,
 		},
 	}},
 	{kind: 4, text: "no point", words: [][]string{
@@ -19025,7 +19479,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			596,
 		},
 		{
-			1207,
+			1220,
 		},
 	}},
 	{kind: 4, text: "the point", words: [][]string{
@@ -19040,7 +19494,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			131,
 		},
 		{
-			1207,
+			1220,
 		},
 	}},
 	{text: "pointless", words: [][]string{
@@ -19050,8 +19504,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1484,
-			1485,
+			1507,
+			1508,
 		},
 	}},
 	{kind: 4, text: "done with", words: [][]string{
@@ -19064,11 +19518,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1486,
-			1487,
+			1509,
+			1510,
 		},
 		{
-			1488,
+			1511,
 		},
 	}},
 	{text: "quit", words: [][]string{
@@ -19077,7 +19531,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1489,
+			1512,
 		},
 	}},
 	{text: "quitting", words: [][]string{
@@ -19087,8 +19541,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1490,
-			1489,
+			1513,
+			1512,
 		},
 	}},
 	{kind: 4, text: "drop out", words: [][]string{
@@ -19100,10 +19554,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1491,
+			1514,
 		},
 		{
-			1492,
+			1515,
 		},
 	}},
 	{kind: 4, text: "dropping out", words: [][]string{
@@ -19116,11 +19570,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1493,
-			1491,
+			1516,
+			1514,
 		},
 		{
-			1492,
+			1515,
 		},
 	}},
 	{kind: 4, text: "fed up", words: [][]string{
@@ -19132,10 +19586,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1494,
+			1517,
 		},
 		{
-			1256,
+			1277,
 		},
 	}},
 	{kind: 4, text: "sick of", words: [][]string{
@@ -19147,7 +19601,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1495,
+			1518,
 		},
 		{
 			69,
@@ -19161,7 +19615,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			901,
-			1475,
+			1498,
 		},
 	}},
 	{kind: 4, text: "cant do", words: [][]string{
@@ -19173,10 +19627,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1496,
+			1519,
 		},
 		{
-			1497,
+			1520,
 		},
 	}},
 	{kind: 4, text: "give up", words: [][]string{
@@ -19189,11 +19643,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1498,
-			1499,
+			1521,
+			1522,
 		},
 		{
-			1256,
+			1277,
 		},
 	}},
 	{kind: 4, text: "no motivation", words: [][]string{
@@ -19209,8 +19663,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			596,
 		},
 		{
-			1500,
-			1501,
+			1523,
+			1524,
 		},
 	}},
 	{kind: 4, text: "waste of time", words: [][]string{
@@ -19227,15 +19681,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1502,
-			1503,
+			1525,
+			1526,
 		},
 		{
 			69,
 		},
 		{
-			1504,
-			1505,
+			1527,
+			1528,
 		},
 	}},
 	{text: "tijdverspilling", words: [][]string{
@@ -19246,9 +19700,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1506,
-			1507,
-			1508,
+			1529,
+			1530,
+			1531,
 		},
 	}},
 	{text: "mbo", words: [][]string{
@@ -19257,7 +19711,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1509,
+			1532,
 		},
 	}},
 	{text: "roc", words: [][]string{
@@ -19266,7 +19720,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1510,
+			1533,
 		},
 	}},
 	{kind: 2, text: "opleiding", ids: [][]int32{}},
@@ -19277,8 +19731,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1511,
-			1512,
+			1534,
+			1535,
 		},
 	}},
 	{text: "studeren", words: [][]string{
@@ -19288,8 +19742,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1513,
-			1514,
+			1536,
+			1537,
 		},
 	}},
 	{text: "richting", words: [][]string{
@@ -19299,8 +19753,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1515,
-			1516,
+			1538,
+			1539,
 		},
 	}},
 	{text: "vakken", words: [][]string{
@@ -19310,7 +19764,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1517,
+			1540,
 			997,
 		},
 	}},
@@ -19322,9 +19776,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1518,
-			1519,
-			1520,
+			1541,
+			1542,
+			1543,
 		},
 	}},
 	{text: "programme", words: [][]string{
@@ -19334,8 +19788,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1521,
-			1522,
+			1544,
+			1545,
 		},
 	}},
 	{text: "program", words: [][]string{
@@ -19344,7 +19798,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1523,
+			1546,
 		},
 	}},
 	{text: "classes", words: [][]string{
@@ -19354,7 +19808,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1524,
+			1547,
 			985,
 		},
 	}},
@@ -19365,8 +19819,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1525,
-			1526,
+			1548,
+			1549,
 		},
 	}},
 	{kind: 2, text: "toets", ids: [][]int32{}},
@@ -19377,7 +19831,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1527,
+			1550,
 		},
 	}},
 	{text: "exams", words: [][]string{
@@ -19387,8 +19841,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1528,
-			1527,
+			1551,
+			1550,
 		},
 	}},
 	{kind: 2, text: "tentamen", ids: [][]int32{}},
@@ -19399,7 +19853,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1529,
+			1552,
 		},
 	}},
 	{text: "diploma", words: [][]string{
@@ -19408,7 +19862,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1530,
+			1553,
 		},
 	}},
 	{text: "module", words: [][]string{
@@ -19418,8 +19872,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1531,
-			1532,
+			1554,
+			1555,
 		},
 	}},
 	{text: "modules", words: [][]string{
@@ -19429,8 +19883,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1533,
-			1532,
+			1556,
+			1555,
 		},
 	}},
 	{text: "pvb", words: [][]string{
@@ -19439,7 +19893,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1534,
+			1557,
 		},
 	}},
 	{kind: 2, text: "cijfer", ids: [][]int32{}},
@@ -19450,8 +19904,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1535,
-			1536,
+			1558,
+			1559,
 		},
 	}},
 	{text: "huiswerk", words: [][]string{
@@ -19460,7 +19914,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1537,
+			1560,
 		},
 	}},
 	{text: "homework", words: [][]string{
@@ -19469,7 +19923,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1538,
+			1561,
 		},
 	}},
 	{kind: 2, text: "opdracht", ids: [][]int32{}},
@@ -19481,7 +19935,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1539,
+			1562,
 			616,
 		},
 	}},
@@ -19496,8 +19950,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1322,
-			1323,
+			1343,
+			1344,
 		},
 		{
 			626,
@@ -19517,8 +19971,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			1322,
-			1323,
+			1343,
+			1344,
 		},
 	}},
 	{kind: 4, text: "this year", words: [][]string{
@@ -19533,7 +19987,766 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			927,
 		},
 		{
-			1337,
+			1358,
+		},
+	}},
+	{kind: 2, text: "zelfmoordpreventie", ids: [][]int32{}},
+	{kind: 2, text: "suicidepreventie", ids: [][]int32{}},
+	{kind: 4, text: "preventie van zelfmoord", words: [][]string{
+		{
+			"preventie",
+			"preventi",
+		},
+		{
+			"van",
+		},
+		{
+			"zelfmoord",
+		},
+	}, ids: [][]int32{
+		{
+			1563,
+			1564,
+		},
+		{
+			5,
+		},
+		{
+			51,
+		},
+	}},
+	{kind: 4, text: "preventie van suicide", words: [][]string{
+		{
+			"preventie",
+			"preventi",
+		},
+		{
+			"van",
+		},
+		{
+			"suicide",
+			"suicid",
+		},
+	}, ids: [][]int32{
+		{
+			1563,
+			1564,
+		},
+		{
+			5,
+		},
+		{
+			57,
+			1134,
+		},
+	}},
+	{kind: 4, text: "suicide prevention", words: [][]string{
+		{
+			"suicide",
+			"suicid",
+		},
+		{
+			"prevention",
+			"prevent",
+		},
+	}, ids: [][]int32{
+		{
+			57,
+			1134,
+		},
+		{
+			1565,
+			1566,
+		},
+	}},
+	{kind: 4, text: "suicide awareness", words: [][]string{
+		{
+			"suicide",
+			"suicid",
+		},
+		{
+			"awareness",
+			"awarenes",
+			"awar",
+		},
+	}, ids: [][]int32{
+		{
+			57,
+			1134,
+		},
+		{
+			1567,
+			1568,
+			1569,
+		},
+	}},
+	{text: "gastles", words: [][]string{
+		{
+			"gastles",
+			"gastl",
+		},
+	}, ids: [][]int32{
+		{
+			1570,
+			1571,
+		},
+	}},
+	{text: "gastlessen", words: [][]string{
+		{
+			"gastlessen",
+			"gastless",
+		},
+	}, ids: [][]int32{
+		{
+			1572,
+			1573,
+		},
+	}},
+	{text: "voorlichting", words: [][]string{
+		{
+			"voorlichting",
+			"voorlicht",
+		},
+	}, ids: [][]int32{
+		{
+			1574,
+			1575,
+		},
+	}},
+	{text: "presentatie", words: [][]string{
+		{
+			"presentatie",
+			"presentati",
+		},
+	}, ids: [][]int32{
+		{
+			1576,
+			1577,
+		},
+	}},
+	{text: "spreekbeurt", words: [][]string{
+		{
+			"spreekbeurt",
+		},
+	}, ids: [][]int32{
+		{
+			1578,
+		},
+	}},
+	{text: "werkstuk", words: [][]string{
+		{
+			"werkstuk",
+		},
+	}, ids: [][]int32{
+		{
+			1579,
+		},
+	}},
+	{text: "opdracht", words: [][]string{
+		{
+			"opdracht",
+		},
+	}, ids: [][]int32{
+		{
+			48,
+		},
+	}},
+	{text: "verslag", words: [][]string{
+		{
+			"verslag",
+		},
+	}, ids: [][]int32{
+		{
+			1580,
+		},
+	}},
+	{text: "essay", words: [][]string{
+		{
+			"essay",
+		},
+	}, ids: [][]int32{
+		{
+			1581,
+		},
+	}},
+	{text: "betoog", words: [][]string{
+		{
+			"betoog",
+			"betog",
+		},
+	}, ids: [][]int32{
+		{
+			1582,
+			1583,
+		},
+	}},
+	{text: "tekst", words: [][]string{
+		{
+			"tekst",
+		},
+	}, ids: [][]int32{
+		{
+			1584,
+		},
+	}},
+	{text: "artikel", words: [][]string{
+		{
+			"artikel",
+		},
+	}, ids: [][]int32{
+		{
+			1585,
+		},
+	}},
+	{text: "boek", words: [][]string{
+		{
+			"boek",
+		},
+	}, ids: [][]int32{
+		{
+			1586,
+		},
+	}},
+	{text: "roman", words: [][]string{
+		{
+			"roman",
+		},
+	}, ids: [][]int32{
+		{
+			1587,
+		},
+	}},
+	{text: "gedicht", words: [][]string{
+		{
+			"gedicht",
+		},
+	}, ids: [][]int32{
+		{
+			1588,
+		},
+	}},
+	{text: "film", words: [][]string{
+		{
+			"film",
+		},
+	}, ids: [][]int32{
+		{
+			1589,
+		},
+	}},
+	{text: "serie", words: [][]string{
+		{
+			"serie",
+			"seri",
+		},
+	}, ids: [][]int32{
+		{
+			1590,
+			1591,
+		},
+	}},
+	{text: "documentaire", words: [][]string{
+		{
+			"documentaire",
+			"documentair",
+		},
+	}, ids: [][]int32{
+		{
+			1592,
+			1593,
+		},
+	}},
+	{text: "docu", words: [][]string{
+		{
+			"docu",
+		},
+	}, ids: [][]int32{
+		{
+			1594,
+		},
+	}},
+	{text: "podcast", words: [][]string{
+		{
+			"podcast",
+		},
+	}, ids: [][]int32{
+		{
+			1595,
+		},
+	}},
+	{text: "nieuwsbericht", words: [][]string{
+		{
+			"nieuwsbericht",
+		},
+	}, ids: [][]int32{
+		{
+			1596,
+		},
+	}},
+	{text: "journaal", words: [][]string{
+		{
+			"journaal",
+			"journal",
+		},
+	}, ids: [][]int32{
+		{
+			1597,
+			1598,
+		},
+	}},
+	{text: "programma", words: [][]string{
+		{
+			"programma",
+		},
+	}, ids: [][]int32{
+		{
+			1599,
+		},
+	}},
+	{text: "aflevering", words: [][]string{
+		{
+			"aflevering",
+			"aflever",
+			"aflev",
+		},
+	}, ids: [][]int32{
+		{
+			1600,
+			1601,
+			1602,
+		},
+	}},
+	{text: "campagne", words: [][]string{
+		{
+			"campagne",
+			"campagn",
+		},
+	}, ids: [][]int32{
+		{
+			1603,
+			1604,
+		},
+	}},
+	{text: "poster", words: [][]string{
+		{
+			"poster",
+		},
+	}, ids: [][]int32{
+		{
+			1605,
+		},
+	}},
+	{text: "training", words: [][]string{
+		{
+			"training",
+			"train",
+		},
+	}, ids: [][]int32{
+		{
+			612,
+			613,
+		},
+	}},
+	{text: "cursus", words: [][]string{
+		{
+			"cursus",
+		},
+	}, ids: [][]int32{
+		{
+			1606,
+		},
+	}},
+	{text: "workshop", words: [][]string{
+		{
+			"workshop",
+		},
+	}, ids: [][]int32{
+		{
+			1607,
+		},
+	}},
+	{text: "lezing", words: [][]string{
+		{
+			"lezing",
+		},
+	}, ids: [][]int32{
+		{
+			1608,
+		},
+	}},
+	{text: "onderzoek", words: [][]string{
+		{
+			"onderzoek",
+		},
+	}, ids: [][]int32{
+		{
+			1609,
+		},
+	}},
+	{text: "thema", words: [][]string{
+		{
+			"thema",
+		},
+	}, ids: [][]int32{
+		{
+			1610,
+		},
+	}},
+	{text: "toneelstuk", words: [][]string{
+		{
+			"toneelstuk",
+		},
+	}, ids: [][]int32{
+		{
+			1611,
+		},
+	}},
+	{text: "voorstelling", words: [][]string{
+		{
+			"voorstelling",
+			"voorstell",
+			"voorstel",
+		},
+	}, ids: [][]int32{
+		{
+			1612,
+			1613,
+			1614,
+		},
+	}},
+	{text: "liedje", words: [][]string{
+		{
+			"liedje",
+			"liedj",
+		},
+	}, ids: [][]int32{
+		{
+			1615,
+			1616,
+		},
+	}},
+	{text: "lesson", words: [][]string{
+		{
+			"lesson",
+		},
+	}, ids: [][]int32{
+		{
+			1617,
+		},
+	}},
+	{text: "lecture", words: [][]string{
+		{
+			"lecture",
+			"lectur",
+		},
+	}, ids: [][]int32{
+		{
+			1618,
+			1619,
+		},
+	}},
+	{text: "presentation", words: [][]string{
+		{
+			"presentation",
+			"present",
+		},
+	}, ids: [][]int32{
+		{
+			1620,
+			1621,
+		},
+	}},
+	{text: "assignment", words: [][]string{
+		{
+			"assignment",
+			"assign",
+		},
+	}, ids: [][]int32{
+		{
+			1622,
+			1623,
+		},
+	}},
+	{text: "report", words: [][]string{
+		{
+			"report",
+		},
+	}, ids: [][]int32{
+		{
+			1624,
+		},
+	}},
+	{text: "paper", words: [][]string{
+		{
+			"paper",
+		},
+	}, ids: [][]int32{
+		{
+			1625,
+		},
+	}},
+	{text: "project", words: [][]string{
+		{
+			"project",
+		},
+	}, ids: [][]int32{
+		{
+			1626,
+		},
+	}},
+	{text: "book", words: [][]string{
+		{
+			"book",
+			"bok",
+		},
+	}, ids: [][]int32{
+		{
+			1627,
+			1628,
+		},
+	}},
+	{text: "novel", words: [][]string{
+		{
+			"novel",
+		},
+	}, ids: [][]int32{
+		{
+			1629,
+		},
+	}},
+	{text: "poem", words: [][]string{
+		{
+			"poem",
+		},
+	}, ids: [][]int32{
+		{
+			1630,
+		},
+	}},
+	{text: "movie", words: [][]string{
+		{
+			"movie",
+			"movi",
+		},
+	}, ids: [][]int32{
+		{
+			1631,
+			1632,
+		},
+	}},
+	{text: "series", words: [][]string{
+		{
+			"series",
+			"seri",
+		},
+	}, ids: [][]int32{
+		{
+			1633,
+			1591,
+		},
+	}},
+	{text: "show", words: [][]string{
+		{
+			"show",
+		},
+	}, ids: [][]int32{
+		{
+			1634,
+		},
+	}},
+	{text: "documentary", words: [][]string{
+		{
+			"documentary",
+		},
+	}, ids: [][]int32{
+		{
+			1635,
+		},
+	}},
+	{text: "episode", words: [][]string{
+		{
+			"episode",
+			"episod",
+		},
+	}, ids: [][]int32{
+		{
+			1636,
+			1637,
+		},
+	}},
+	{text: "news", words: [][]string{
+		{
+			"news",
+			"new",
+		},
+	}, ids: [][]int32{
+		{
+			1638,
+			1639,
+		},
+	}},
+	{text: "article", words: [][]string{
+		{
+			"article",
+			"articl",
+		},
+	}, ids: [][]int32{
+		{
+			1640,
+			1641,
+		},
+	}},
+	{text: "campaign", words: [][]string{
+		{
+			"campaign",
+		},
+	}, ids: [][]int32{
+		{
+			1642,
+		},
+	}},
+	{text: "research", words: [][]string{
+		{
+			"research",
+		},
+	}, ids: [][]int32{
+		{
+			1643,
+		},
+	}},
+	{text: "play", words: [][]string{
+		{
+			"play",
+		},
+	}, ids: [][]int32{
+		{
+			1644,
+		},
+	}},
+	{text: "song", words: [][]string{
+		{
+			"song",
+		},
+	}, ids: [][]int32{
+		{
+			1645,
+		},
+	}},
+	{text: "over", words: [][]string{
+		{
+			"over",
+		},
+	}, ids: [][]int32{
+		{
+			314,
+		},
+	}},
+	{text: "about", words: [][]string{
+		{
+			"about",
+		},
+	}, ids: [][]int32{
+		{
+			1146,
+		},
+	}},
+	{text: "on", words: [][]string{
+		{
+			"on",
+		},
+	}, ids: [][]int32{
+		{
+			118,
+		},
+	}},
+	{text: "rond", words: [][]string{
+		{
+			"rond",
+		},
+	}, ids: [][]int32{
+		{
+			1646,
+		},
+	}},
+	{text: "rondom", words: [][]string{
+		{
+			"rondom",
+		},
+	}, ids: [][]int32{
+		{
+			1647,
+		},
+	}},
+	{text: "omtrent", words: [][]string{
+		{
+			"omtrent",
+		},
+	}, ids: [][]int32{
+		{
+			1648,
+		},
+	}},
+	{text: "regarding", words: [][]string{
+		{
+			"regarding",
+			"regard",
+		},
+	}, ids: [][]int32{
+		{
+			1649,
+			1650,
+		},
+	}},
+	{text: "concerning", words: [][]string{
+		{
+			"concerning",
+			"concern",
+		},
+	}, ids: [][]int32{
+		{
+			1651,
+			1652,
+		},
+	}},
+	{kind: 2, text: "suicid", ids: [][]int32{}},
+	{text: "zelfverwonding", words: [][]string{
+		{
+			"zelfverwonding",
+			"zelfverwond",
+		},
+	}, ids: [][]int32{
+		{
+			1653,
+			1654,
+		},
+	}},
+	{text: "selfharm", words: [][]string{
+		{
+			"selfharm",
+		},
+	}, ids: [][]int32{
+		{
+			1655,
+		},
+	}},
+	{kind: 2, text: "shooting", ids: [][]int32{}},
+	{kind: 4, text: "school shooting", words: [][]string{
+		{
+			"school",
+			"schol",
+		},
+		{
+			"shooting",
+			"shoot",
+		},
+	}, ids: [][]int32{
+		{
+			970,
+			971,
+		},
+		{
+			1092,
+			97,
 		},
 	}},
 }, wordIdx: table[string, []int32]{keys: []string{
@@ -19548,10 +20761,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"aanvallen",
 	"aap",
 	"abortus",
+	"about",
 	"accent",
 	"achtervolgd",
 	"afgepakt",
 	"afkomst",
+	"aflev",
+	"aflever",
+	"aflevering",
 	"afraid",
 	"afscheidsbrief",
 	"aliv",
@@ -19571,7 +20788,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"app",
 	"appj",
 	"appjes",
+	"articl",
+	"article",
+	"artikel",
 	"ass",
+	"assign",
+	"assignment",
 	"attack",
 	"attacked",
 	"aula",
@@ -19616,6 +20838,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"betaald",
 	"betast",
 	"betasten",
+	"betog",
+	"betoog",
 	"bewaar",
 	"bewar",
 	"bewaren",
@@ -19627,8 +20851,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"blow",
 	"blowen",
 	"blowt",
+	"boek",
+	"bok",
 	"boksbeugel",
 	"bonkt",
+	"book",
 	"borst",
 	"borsten",
 	"bought",
@@ -19648,6 +20875,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"burd",
 	"burden",
 	"bus",
+	"campagn",
+	"campagne",
+	"campaign",
 	"chantag",
 	"chantage",
 	"chat",
@@ -19669,11 +20899,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"collega",
 	"college",
 	"coming",
+	"concern",
+	"concerning",
 	"concierg",
 	"concierge",
 	"cour",
 	"cours",
 	"course",
+	"cursus",
 	"dad",
 	"dakloo",
 	"dakloos",
@@ -19708,6 +20941,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"discussion",
 	"docent",
 	"docenten",
+	"docu",
+	"documentair",
+	"documentaire",
+	"documentary",
 	"doei",
 	"donker",
 	"doorgaan",
@@ -19742,6 +20979,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"election",
 	"elections",
 	"eng",
+	"episod",
+	"episode",
+	"essay",
 	"euro",
 	"everyth",
 	"everything",
@@ -19762,6 +21002,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"fietsenstall",
 	"fietsenstalling",
 	"fight",
+	"film",
 	"filmpj",
 	"filmpje",
 	"flikker",
@@ -19781,12 +21022,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"friend",
 	"friends",
 	"gang",
+	"gastl",
+	"gastles",
+	"gastless",
+	"gastlessen",
 	"gay",
 	"gaza",
 	"geblowd",
 	"gebouw",
 	"gechanteerd",
 	"gedeald",
+	"gedicht",
 	"gediscrimineerd",
 	"geduwd",
 	"gedwong",
@@ -19909,6 +21155,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"joint",
 	"joints",
 	"jood",
+	"journaal",
+	"journal",
 	"kankerjod",
 	"kankerjood",
 	"kantin",
@@ -19943,6 +21191,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"lachgas",
 	"landverrad",
 	"landverrader",
+	"lectur",
+	"lecture",
 	"leeftijd",
 	"leerbedrijf",
 	"leerl",
@@ -19962,13 +21212,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"lesbo",
 	"less",
 	"lessen",
+	"lesson",
 	"lev",
 	"leven",
 	"levensmo",
 	"levensmoe",
+	"lezing",
 	"lhbt",
 	"lichaam",
 	"licham",
+	"liedj",
+	"liedje",
 	"lif",
 	"life",
 	"ligg",
@@ -20025,6 +21279,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"moslim",
 	"moslims",
 	"mother",
+	"movi",
+	"movie",
 	"myself",
 	"naakt",
 	"nakijk",
@@ -20041,9 +21297,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"net",
 	"neuk",
 	"neuken",
+	"new",
+	"news",
 	"niemand",
 	"nieuw",
 	"nieuws",
+	"nieuwsbericht",
 	"nikker",
 	"nobody",
 	"noos",
@@ -20051,6 +21310,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"nos",
 	"noth",
 	"nothing",
+	"novel",
 	"now",
 	"nowher",
 	"nowhere",
@@ -20063,9 +21323,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"nuttelos",
 	"oekrain",
 	"oekraine",
+	"omtrent",
+	"on",
 	"onbetaald",
 	"ondermijn",
 	"ondermijning",
+	"onderzoek",
 	"ongewenst",
 	"onlin",
 	"online",
@@ -20079,6 +21342,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"oom",
 	"oorlog",
 	"opa",
+	"opdracht",
 	"opgehang",
 	"opgehangen",
 	"opgepot",
@@ -20100,6 +21364,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"opzoeken",
 	"ouder",
 	"ouders",
+	"over",
 	"overdos",
 	"overdose",
 	"overdosi",
@@ -20124,6 +21389,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"palestin",
 	"palestina",
 	"palestine",
+	"paper",
 	"parent",
 	"parents",
 	"park",
@@ -20151,6 +21417,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"pistol",
 	"pistool",
 	"placement",
+	"play",
+	"podcast",
+	"poem",
 	"pointles",
 	"pointless",
 	"polarisati",
@@ -20165,11 +21434,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"politiek",
 	"post",
 	"posten",
+	"poster",
 	"praktijkopleid",
 	"praktijkopleider",
+	"present",
+	"presentati",
+	"presentatie",
+	"presentation",
 	"program",
 	"programm",
+	"programma",
 	"programme",
+	"project",
 	"punch",
 	"punched",
 	"pupil",
@@ -20184,9 +21460,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"rape",
 	"raped",
 	"ready",
+	"regard",
+	"regarding",
 	"religi",
 	"religie",
 	"religion",
+	"report",
+	"research",
 	"resit",
 	"restaur",
 	"restaurant",
@@ -20194,7 +21474,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"richting",
 	"roc",
 	"rolstoel",
+	"roman",
+	"rond",
 	"rondgestuurd",
+	"rondom",
 	"ronsel",
 	"ronselen",
 	"rop",
@@ -20210,7 +21493,6 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"scheldwoord",
 	"schiet",
 	"schieten",
-	"schietpartij",
 	"schol",
 	"school",
 	"schoolplein",
@@ -20233,6 +21515,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"seks",
 	"seksism",
 	"seksisme",
+	"selfharm",
+	"seri",
+	"serie",
+	"series",
 	"sex",
 	"sext",
 	"sexting",
@@ -20243,6 +21529,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"sexy",
 	"shoot",
 	"shooting",
+	"shootings",
+	"show",
 	"siss",
 	"sissen",
 	"sla",
@@ -20258,10 +21546,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"snapchat",
 	"snuif",
 	"somber",
+	"song",
 	"sorry",
 	"spaard",
 	"spaarde",
 	"spaart",
+	"spreekbeurt",
 	"spull",
 	"spullen",
 	"staan",
@@ -20318,11 +21608,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"studeren",
 	"studi",
 	"studie",
-	"suicid",
-	"suicida",
 	"suicidaal",
 	"suicidal",
-	"suicide",
+	"suicidale",
+	"suicidaler",
 	"supervisor",
 	"surinam",
 	"surinamer",
@@ -20340,9 +21629,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"teacher",
 	"tekeer",
 	"teker",
+	"tekst",
 	"telegram",
 	"terrorist",
 	"terroristen",
+	"thema",
 	"threat",
 	"threaten",
 	"threatened",
@@ -20367,8 +21658,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"toets",
 	"toetsen",
 	"toezicht",
+	"toneelstuk",
 	"tonight",
 	"touw",
+	"train",
+	"training",
 	"tram",
 	"tran",
 	"trans",
@@ -20431,6 +21725,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"verkopen",
 	"vermoord",
 	"vermoorden",
+	"verslag",
 	"vervoer",
 	"vervoeren",
 	"video",
@@ -20441,6 +21736,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"volgt",
 	"voorgo",
 	"voorgoed",
+	"voorlicht",
+	"voorlichting",
+	"voorstel",
+	"voorstell",
+	"voorstelling",
 	"vriend",
 	"vrienden",
 	"vuurwap",
@@ -20452,10 +21752,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"werken",
 	"werkgev",
 	"werkgever",
+	"werkstuk",
 	"whatsapp",
 	"wiet",
 	"witwass",
 	"witwassen",
+	"workshop",
 	"xtc",
 	"yesterday",
 	"youtub",
@@ -20471,6 +21773,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zelfmoordmethode",
 	"zelfmoordmethodes",
 	"zelfmoordmissie",
+	"zelfverwond",
+	"zelfverwonding",
 	"zinloo",
 	"zinloos",
 	"zinlos",
@@ -20487,7 +21791,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zwartwerk",
 }, vals: [][]int32{
 	{
-		866,
+		871,
 	},
 	{
 		206,
@@ -20521,10 +21825,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		420,
 	},
 	{
+		1377,
+	},
+	{
 		668,
 	},
 	{
-		878,
+		883,
 	},
 	{
 		204,
@@ -20533,43 +21840,52 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		327,
 	},
 	{
-		1196,
+		1343,
 	},
 	{
-		934,
+		1343,
 	},
 	{
-		1122,
+		1343,
 	},
 	{
-		1122,
+		1224,
 	},
 	{
-		1161,
+		958,
 	},
 	{
-		304,
+		1150,
 	},
 	{
-		1162,
+		1150,
 	},
 	{
-		1162,
-	},
-	{
-		1162,
+		1189,
 	},
 	{
 		304,
 	},
 	{
-		1161,
+		1190,
 	},
 	{
-		1164,
+		1190,
 	},
 	{
-		1164,
+		1190,
+	},
+	{
+		304,
+	},
+	{
+		1189,
+	},
+	{
+		1192,
+	},
+	{
+		1192,
 	},
 	{
 		373,
@@ -20590,11 +21906,26 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		706,
 	},
 	{
+		1371,
+	},
+	{
+		1371,
+	},
+	{
+		1331,
+	},
+	{
 		238,
 	},
 	{
+		1358,
+	},
+	{
+		1358,
+	},
+	{
 		590,
-		882,
+		887,
 	},
 	{
 		590,
@@ -20615,17 +21946,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		296,
 	},
 	{
-		1229,
+		1257,
 	},
 	{
 		296,
 	},
 	{
-		1229,
-		1230,
+		1257,
+		1258,
 	},
 	{
-		1230,
+		1258,
 	},
 	{
 		195,
@@ -20733,6 +22064,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		230,
 	},
 	{
+		1329,
+	},
+	{
+		1329,
+	},
+	{
 		541,
 	},
 	{
@@ -20749,10 +22086,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		234,
 	},
 	{
-		899,
+		904,
 	},
 	{
-		899,
+		904,
 	},
 	{
 		385,
@@ -20767,10 +22104,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		548,
 	},
 	{
-		888,
+		1332,
 	},
 	{
-		908,
+		1362,
+	},
+	{
+		893,
+	},
+	{
+		913,
+	},
+	{
+		1362,
 	},
 	{
 		235,
@@ -20779,7 +22125,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		235,
 	},
 	{
-		1004,
+		1032,
 	},
 	{
 		833,
@@ -20821,13 +22167,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		632,
 	},
 	{
-		1187,
+		1215,
 	},
 	{
-		1187,
+		1215,
 	},
 	{
 		755,
+	},
+	{
+		1344,
+	},
+	{
+		1344,
+	},
+	{
+		1372,
 	},
 	{
 		269,
@@ -20846,10 +22201,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		734,
-		1263,
+		1291,
 	},
 	{
-		1263,
+		1291,
 	},
 	{
 		843,
@@ -20883,16 +22238,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		817,
 	},
 	{
-		1264,
+		1292,
 	},
 	{
 		298,
 	},
 	{
-		1264,
+		1292,
 	},
 	{
-		874,
+		879,
+	},
+	{
+		1383,
+	},
+	{
+		1383,
 	},
 	{
 		738,
@@ -20901,13 +22262,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		738,
 	},
 	{
-		1260,
+		1288,
 	},
 	{
-		1260,
+		1288,
 	},
 	{
-		1260,
+		1288,
+	},
+	{
+		1347,
 	},
 	{
 		175,
@@ -20928,7 +22292,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		457,
 	},
 	{
-		1126,
+		1154,
 	},
 	{
 		502,
@@ -20943,7 +22307,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		503,
 	},
 	{
-		1125,
+		1153,
 	},
 	{
 		398,
@@ -20962,10 +22326,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		663,
 	},
 	{
-		1272,
+		1300,
 	},
 	{
-		1152,
+		1180,
 	},
 	{
 		697,
@@ -21015,16 +22379,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		729,
 	},
 	{
-		1189,
+		1338,
+	},
+	{
+		1337,
+	},
+	{
+		1337,
+	},
+	{
+		1368,
+	},
+	{
+		1217,
 	},
 	{
 		683,
 	},
 	{
-		1137,
+		1165,
 	},
 	{
-		1137,
+		1165,
 	},
 	{
 		704,
@@ -21048,7 +22424,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		500,
 	},
 	{
-		1070,
+		1098,
 	},
 	{
 		500,
@@ -21072,16 +22448,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		467,
 	},
 	{
-		1088,
+		1116,
 	},
 	{
-		1088,
+		1116,
 	},
 	{
-		1087,
+		1115,
 	},
 	{
-		1127,
+		1155,
 	},
 	{
 		673,
@@ -21093,10 +22469,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		131,
 	},
 	{
-		1109,
+		1137,
 	},
 	{
-		1109,
+		1137,
 	},
 	{
 		130,
@@ -21117,20 +22493,29 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		682,
 	},
 	{
+		1369,
+	},
+	{
+		1369,
+	},
+	{
+		1328,
+	},
+	{
 		554,
 	},
 	{
-		1163,
+		1191,
 	},
 	{
-		1163,
+		1191,
 	},
 	{
-		1267,
-		1268,
+		1295,
+		1296,
 	},
 	{
-		1268,
+		1296,
 	},
 	{
 		751,
@@ -21178,6 +22563,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		587,
 	},
 	{
+		1335,
+	},
+	{
 		709,
 	},
 	{
@@ -21198,26 +22586,26 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		271,
 	},
 	{
-		879,
+		884,
 	},
 	{
-		879,
+		884,
 	},
 	{
-		1089,
-		1090,
+		1117,
+		1118,
 	},
 	{
-		1090,
+		1118,
 	},
 	{
-		1089,
+		1117,
 	},
 	{
-		1155,
+		1183,
 	},
 	{
-		1155,
+		1183,
 	},
 	{
 		713,
@@ -21229,13 +22617,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		534,
 	},
 	{
-		1173,
+		1201,
 	},
 	{
-		1173,
+		1201,
 	},
 	{
 		732,
+	},
+	{
+		1320,
+	},
+	{
+		1320,
+	},
+	{
+		1321,
+	},
+	{
+		1321,
 	},
 	{
 		379,
@@ -21256,28 +22656,31 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		501,
 	},
 	{
+		1334,
+	},
+	{
 		308,
 	},
 	{
 		591,
 	},
 	{
-		1086,
+		1114,
 	},
 	{
-		1086,
+		1114,
 	},
 	{
-		1006,
+		1034,
 	},
 	{
-		1007,
+		1035,
 	},
 	{
-		1007,
+		1035,
 	},
 	{
-		1059,
+		1087,
 	},
 	{
 		355,
@@ -21289,7 +22692,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		514,
 	},
 	{
-		997,
+		1025,
 	},
 	{
 		552,
@@ -21337,7 +22740,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		606,
 	},
 	{
-		1051,
+		1079,
 	},
 	{
 		594,
@@ -21362,13 +22765,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		586,
 	},
 	{
-		886,
+		891,
 	},
 	{
 		199,
 	},
 	{
-		886,
+		891,
 	},
 	{
 		664,
@@ -21383,49 +22786,49 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		854,
 	},
 	{
-		1107,
+		1135,
 	},
 	{
-		1108,
+		1136,
 	},
 	{
-		1107,
+		1135,
 	},
 	{
-		1139,
+		1167,
 	},
 	{
-		1139,
+		1167,
 	},
 	{
-		1193,
+		1221,
 	},
 	{
-		1193,
+		1221,
 	},
 	{
-		1008,
+		1036,
 	},
 	{
-		1008,
+		1036,
 	},
 	{
-		1009,
-		1010,
-		1011,
+		1037,
+		1038,
+		1039,
 	},
 	{
-		1010,
-		1012,
+		1038,
+		1040,
 	},
 	{
-		1012,
+		1040,
 	},
 	{
-		1009,
+		1037,
 	},
 	{
-		1011,
+		1039,
 	},
 	{
 		190,
@@ -21437,10 +22840,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		191,
 	},
 	{
-		1277,
+		1305,
 	},
 	{
-		1277,
+		1305,
 	},
 	{
 		392,
@@ -21471,7 +22874,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		572,
 	},
 	{
-		1232,
+		1260,
 	},
 	{
 		422,
@@ -21483,17 +22886,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		354,
 	},
 	{
-		1232,
-		1247,
+		1260,
+		1275,
 	},
 	{
-		1247,
+		1275,
 	},
 	{
-		864,
+		869,
 	},
 	{
-		898,
+		903,
 	},
 	{
 		185,
@@ -21503,14 +22906,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		185,
 	},
 	{
-		1065,
-		1066,
+		1093,
+		1094,
 	},
 	{
-		1065,
+		1093,
 	},
 	{
-		1066,
+		1094,
 	},
 	{
 		257,
@@ -21525,7 +22928,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		154,
 	},
 	{
-		1279,
+		1307,
 	},
 	{
 		344,
@@ -21563,13 +22966,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		153,
 	},
 	{
-		1278,
+		1306,
 	},
 	{
-		865,
+		870,
 	},
 	{
-		881,
+		886,
 	},
 	{
 		521,
@@ -21634,6 +23037,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		318,
 	},
 	{
+		1341,
+	},
+	{
+		1341,
+	},
+	{
 		317,
 	},
 	{
@@ -21652,7 +23061,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		163,
 	},
 	{
-		996,
+		1024,
 	},
 	{
 		719,
@@ -21662,7 +23071,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		720,
 	},
 	{
-		996,
+		1024,
 	},
 	{
 		724,
@@ -21717,7 +23126,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		237,
 	},
 	{
-		993,
+		1021,
 	},
 	{
 		672,
@@ -21736,6 +23145,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		421,
+	},
+	{
+		1356,
+	},
+	{
+		1356,
 	},
 	{
 		386,
@@ -21766,7 +23181,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		662,
 	},
 	{
-		1282,
+		1310,
 	},
 	{
 		290,
@@ -21779,7 +23194,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		291,
 	},
 	{
-		1282,
+		1310,
 	},
 	{
 		726,
@@ -21797,16 +23212,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		727,
 	},
 	{
-		1120,
+		1355,
 	},
 	{
-		1120,
+		1148,
 	},
 	{
-		963,
+		1148,
 	},
 	{
-		963,
+		986,
+	},
+	{
+		986,
+	},
+	{
+		1349,
 	},
 	{
 		436,
@@ -21818,22 +23239,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		280,
 	},
 	{
-		1121,
+		1354,
 	},
 	{
-		1121,
+		1354,
 	},
 	{
-		999,
+		1149,
 	},
 	{
-		999,
+		1149,
 	},
 	{
-		998,
+		1027,
 	},
 	{
-		1123,
+		1027,
+	},
+	{
+		1026,
+	},
+	{
+		1151,
 	},
 	{
 		728,
@@ -21866,10 +23293,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		333,
 	},
 	{
-		1253,
+		1281,
 	},
 	{
-		1047,
+		1075,
 	},
 	{
 		838,
@@ -21888,25 +23315,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		816,
 	},
 	{
-		1048,
+		1076,
 	},
 	{
-		1044,
+		1072,
 	},
 	{
-		1044,
+		1072,
 	},
 	{
-		1048,
+		1076,
 	},
 	{
-		1042,
+		1070,
 	},
 	{
-		1042,
+		1070,
 	},
 	{
-		1047,
+		1075,
 	},
 	{
 		671,
@@ -21933,13 +23360,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		758,
 	},
 	{
-		1181,
+		1209,
 	},
 	{
 		361,
 	},
 	{
-		1182,
+		1210,
 	},
 	{
 		253,
@@ -21957,14 +23384,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		192,
 	},
 	{
-		1273,
-		1274,
+		1301,
+		1302,
 	},
 	{
-		1273,
+		1301,
 	},
 	{
-		1274,
+		1302,
 	},
 	{
 		167,
@@ -21992,7 +23419,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		176,
 	},
 	{
-		1183,
+		1365,
+	},
+	{
+		1365,
+	},
+	{
+		1211,
 	},
 	{
 		220,
@@ -22026,61 +23459,73 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		316,
 	},
 	{
-		1167,
+		1195,
 	},
 	{
-		1167,
+		1195,
 	},
 	{
-		1110,
+		1138,
 	},
 	{
-		1092,
+		1120,
 	},
 	{
-		1092,
+		1120,
 	},
 	{
-		1169,
+		1370,
+	},
+	{
+		1370,
+	},
+	{
+		1197,
 	},
 	{
 		427,
 	},
 	{
 		427,
+	},
+	{
+		1340,
 	},
 	{
 		314,
 	},
 	{
-		1170,
+		1198,
 	},
 	{
-		995,
+		1023,
 	},
 	{
-		995,
+		1023,
 	},
 	{
-		995,
+		1023,
 	},
 	{
-		1166,
+		1194,
 	},
 	{
-		1166,
+		1194,
 	},
 	{
-		863,
+		1363,
 	},
 	{
-		1168,
+		868,
 	},
 	{
-		1168,
+		1196,
 	},
 	{
-		860,
+		1196,
+	},
+	{
+		865,
 	},
 	{
 		219,
@@ -22093,19 +23538,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		218,
 	},
 	{
-		1204,
+		1232,
 	},
 	{
-		1204,
+		1232,
 	},
 	{
-		1204,
+		1232,
+	},
+	{
+		415,
 	},
 	{
 		415,
 	},
 	{
-		415,
+		1381,
+	},
+	{
+		1378,
 	},
 	{
 		446,
@@ -22115,6 +23566,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		538,
+	},
+	{
+		1350,
 	},
 	{
 		281,
@@ -22156,13 +23610,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		179,
 	},
 	{
-		1000,
+		1326,
 	},
 	{
-		1000,
+		1028,
 	},
 	{
-		1060,
+		1028,
+	},
+	{
+		1088,
 	},
 	{
 		194,
@@ -22171,16 +23628,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		194,
 	},
 	{
-		1052,
+		1080,
 	},
 	{
-		1233,
+		1261,
 	},
 	{
-		1233,
+		1261,
 	},
 	{
-		1013,
+		1041,
 	},
 	{
 		667,
@@ -22195,22 +23652,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		302,
 	},
 	{
-		1058,
+		1086,
 	},
 	{
-		1058,
-	},
-	{
-		596,
+		1086,
 	},
 	{
 		596,
 	},
 	{
-		1014,
+		596,
 	},
 	{
-		1014,
+		1042,
+	},
+	{
+		1042,
 	},
 	{
 		165,
@@ -22219,16 +23676,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		165,
 	},
 	{
-		989,
+		1376,
 	},
 	{
-		989,
+		1016,
 	},
 	{
-		941,
+		1016,
 	},
 	{
-		941,
+		1015,
+	},
+	{
+		1015,
 	},
 	{
 		675,
@@ -22237,10 +23697,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		675,
 	},
 	{
-		1236,
+		1264,
 	},
 	{
-		1236,
+		1264,
 	},
 	{
 		449,
@@ -22258,19 +23718,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		450,
 	},
 	{
-		1049,
+		1077,
 	},
 	{
-		1049,
+		1077,
 	},
 	{
-		1049,
+		1077,
 	},
 	{
-		885,
+		890,
 	},
 	{
-		885,
+		890,
 	},
 	{
 		532,
@@ -22289,6 +23749,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		413,
+	},
+	{
+		1360,
 	},
 	{
 		169,
@@ -22334,29 +23797,29 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		261,
 	},
 	{
-		1195,
+		1223,
 	},
 	{
-		1091,
+		1119,
 	},
 	{
-		1091,
-	},
-	{
-		555,
-		1045,
+		1119,
 	},
 	{
 		555,
+		1073,
 	},
 	{
-		1040,
+		555,
 	},
 	{
-		1040,
+		1068,
 	},
 	{
-		1045,
+		1068,
+	},
+	{
+		1073,
 	},
 	{
 		523,
@@ -22374,10 +23837,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		834,
 	},
 	{
-		1239,
+		1374,
 	},
 	{
-		1239,
+		1339,
+	},
+	{
+		1364,
+	},
+	{
+		1267,
+	},
+	{
+		1267,
 	},
 	{
 		401,
@@ -22395,7 +23867,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		408,
 	},
 	{
-		867,
+		872,
 	},
 	{
 		408,
@@ -22404,7 +23876,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		408,
 	},
 	{
-		867,
+		872,
 	},
 	{
 		407,
@@ -22416,19 +23888,40 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		707,
 	},
 	{
-		497,
+		1345,
 	},
 	{
 		497,
 	},
 	{
-		1262,
+		497,
 	},
 	{
-		1261,
+		1357,
 	},
 	{
-		1261,
+		1323,
+	},
+	{
+		1323,
+	},
+	{
+		1357,
+	},
+	{
+		1290,
+	},
+	{
+		1289,
+	},
+	{
+		1342,
+	},
+	{
+		1289,
+	},
+	{
+		1361,
 	},
 	{
 		579,
@@ -22441,14 +23934,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		824,
 	},
 	{
-		1275,
+		1303,
 	},
 	{
-		1241,
-		1242,
+		1269,
+		1270,
 	},
 	{
-		1242,
+		1270,
 	},
 	{
 		311,
@@ -22458,10 +23951,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		311,
 	},
 	{
-		909,
+		914,
 	},
 	{
-		909,
+		914,
 	},
 	{
 		211,
@@ -22474,7 +23967,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		210,
 	},
 	{
-		1003,
+		1031,
+	},
+	{
+		1382,
+	},
+	{
+		1382,
 	},
 	{
 		383,
@@ -22486,7 +23985,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		428,
 	},
 	{
-		1271,
+		1359,
+	},
+	{
+		1373,
+	},
+	{
+		1299,
 	},
 	{
 		721,
@@ -22495,31 +24000,40 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		721,
 	},
 	{
-		1258,
+		1286,
 	},
 	{
-		1258,
+		1286,
 	},
 	{
-		1254,
+		1282,
 	},
 	{
 		352,
 	},
 	{
+		1333,
+	},
+	{
+		1379,
+	},
+	{
 		652,
 	},
 	{
-		528,
+		1380,
 	},
 	{
 		528,
 	},
 	{
-		994,
+		528,
 	},
 	{
-		994,
+		1022,
+	},
+	{
+		1022,
 	},
 	{
 		676,
@@ -22528,10 +24042,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		416,
 	},
 	{
-		1061,
+		1089,
 	},
 	{
-		1061,
+		1089,
 	},
 	{
 		196,
@@ -22549,14 +24063,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		380,
 	},
 	{
-		883,
-		884,
+		888,
+		889,
 	},
 	{
-		883,
-	},
-	{
-		855,
+		888,
 	},
 	{
 		723,
@@ -22604,14 +24115,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		678,
 	},
 	{
-		1020,
-		1021,
+		1048,
+		1049,
 	},
 	{
-		1020,
+		1048,
 	},
 	{
-		1021,
+		1049,
 	},
 	{
 		213,
@@ -22624,6 +24135,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		365,
+	},
+	{
+		1386,
+	},
+	{
+		1336,
+		1366,
+	},
+	{
+		1336,
+	},
+	{
+		1366,
 	},
 	{
 		214,
@@ -22651,10 +24175,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		274,
 	},
 	{
-		859,
+		863,
+		864,
 	},
 	{
-		859,
+		863,
+		864,
+	},
+	{
+		864,
+	},
+	{
+		1367,
 	},
 	{
 		273,
@@ -22670,10 +24202,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		181,
 	},
 	{
-		1043,
+		1071,
 	},
 	{
-		1043,
+		1071,
 	},
 	{
 		180,
@@ -22703,16 +24235,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		685,
 	},
 	{
-		1194,
+		1375,
 	},
 	{
-		1054,
+		1222,
 	},
 	{
-		1054,
+		1082,
 	},
 	{
-		1053,
+		1082,
+	},
+	{
+		1081,
+	},
+	{
+		1324,
 	},
 	{
 		659,
@@ -22721,10 +24259,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		659,
 	},
 	{
-		890,
+		895,
 	},
 	{
-		889,
+		894,
 	},
 	{
 		578,
@@ -22764,7 +24302,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		821,
 	},
 	{
-		890,
+		895,
 	},
 	{
 		764,
@@ -22776,7 +24314,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		74,
 	},
 	{
-		889,
+		894,
 	},
 	{
 		759,
@@ -22803,10 +24341,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		155,
 	},
 	{
-		1128,
+		1156,
 	},
 	{
-		1128,
+		1156,
 	},
 	{
 		826,
@@ -22824,14 +24362,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		661,
 	},
 	{
-		1063,
-		1064,
+		1091,
+		1092,
 	},
 	{
-		1063,
+		1091,
 	},
 	{
-		1064,
+		1092,
 	},
 	{
 		517,
@@ -22859,7 +24397,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		677,
 	},
 	{
-		992,
+		1020,
 	},
 	{
 		288,
@@ -22877,33 +24415,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		288,
 	},
 	{
-		1257,
+		1285,
 	},
 	{
-		1257,
+		1285,
 	},
 	{
-		1256,
+		1284,
 	},
 	{
-		1256,
+		1284,
 	},
 	{
-		913,
-		914,
+		937,
 	},
 	{
-		915,
+		936,
 	},
 	{
-		915,
+		938,
 	},
 	{
-		914,
-		915,
-	},
-	{
-		913,
+		939,
 	},
 	{
 		487,
@@ -22918,20 +24451,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		376,
 	},
 	{
-		1235,
+		1263,
 	},
 	{
-		1235,
+		1263,
 	},
 	{
-		1041,
-		1046,
+		1069,
+		1074,
 	},
 	{
-		1046,
+		1074,
 	},
 	{
-		1041,
+		1069,
 	},
 	{
 		173,
@@ -22959,6 +24492,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		160,
 	},
 	{
+		1330,
+	},
+	{
 		702,
 	},
 	{
@@ -22969,14 +24505,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		331,
 	},
 	{
+		1351,
+	},
+	{
 		601,
-		880,
+		885,
 	},
 	{
 		598,
 		599,
 		600,
-		880,
+		885,
 	},
 	{
 		598,
@@ -23000,25 +24539,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		825,
 	},
 	{
-		1005,
+		1033,
 	},
 	{
-		1005,
-	},
-	{
-		236,
+		1033,
 	},
 	{
 		236,
 	},
 	{
-		1252,
+		236,
 	},
 	{
-		1252,
+		1280,
 	},
 	{
-		1252,
+		1280,
+	},
+	{
+		1280,
 	},
 	{
 		692,
@@ -23030,7 +24569,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		479,
 	},
 	{
-		1115,
+		1143,
 	},
 	{
 		739,
@@ -23046,10 +24585,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		486,
 	},
 	{
-		1118,
+		1352,
 	},
 	{
-		991,
+		1146,
+	},
+	{
+		1019,
+	},
+	{
+		1346,
+	},
+	{
+		1346,
 	},
 	{
 		757,
@@ -23165,40 +24713,40 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		741,
-		1259,
+		1287,
 	},
 	{
-		1259,
+		1287,
 	},
 	{
 		303,
 	},
 	{
-		1102,
+		1130,
 	},
 	{
-		1102,
+		1130,
 	},
 	{
-		1105,
+		1133,
 	},
 	{
-		1104,
+		1132,
 	},
 	{
-		1104,
+		1132,
 	},
 	{
-		1106,
+		1134,
 	},
 	{
-		1103,
+		1131,
 	},
 	{
-		1103,
+		1131,
 	},
 	{
-		1001,
+		1029,
 	},
 	{
 		584,
@@ -23210,10 +24758,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		583,
 	},
 	{
-		1151,
+		1179,
 	},
 	{
-		1151,
+		1179,
 	},
 	{
 		409,
@@ -23241,6 +24789,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		603,
 	},
 	{
+		1327,
+	},
+	{
 		533,
 	},
 	{
@@ -23256,25 +24807,40 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		276,
 	},
 	{
-		876,
+		881,
 	},
 	{
-		876,
+		881,
 	},
 	{
-		877,
+		882,
 	},
 	{
-		1153,
+		1181,
 	},
 	{
-		1153,
+		1181,
 	},
 	{
-		1172,
+		1322,
 	},
 	{
-		1172,
+		1322,
+	},
+	{
+		1353,
+	},
+	{
+		1353,
+	},
+	{
+		1353,
+	},
+	{
+		1200,
+	},
+	{
+		1200,
 	},
 	{
 		571,
@@ -23305,6 +24871,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		495,
 	},
 	{
+		1325,
+	},
+	{
 		693,
 	},
 	{
@@ -23317,10 +24886,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		537,
 	},
 	{
+		1348,
+	},
+	{
 		509,
 	},
 	{
-		1116,
+		1144,
 	},
 	{
 		701,
@@ -23329,56 +24901,62 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		701,
 	},
 	{
-		1231,
+		1259,
 	},
 	{
-		966,
+		1017,
 	},
 	{
-		966,
+		1017,
 	},
 	{
-		966,
+		1017,
 	},
 	{
-		912,
+		1157,
 	},
 	{
-		912,
+		1157,
 	},
 	{
 		48,
 	},
 	{
-		1036,
-		1037,
+		1064,
+		1065,
 	},
 	{
-		1036,
+		1064,
 	},
 	{
-		1037,
+		1065,
 	},
 	{
 		49,
 	},
 	{
-		1205,
+		1385,
 	},
 	{
-		1205,
+		1385,
 	},
 	{
-		1205,
+		1233,
 	},
 	{
-		1018,
+		1233,
 	},
 	{
-		1018,
+		1233,
 	},
 	{
-		1019,
+		1046,
+	},
+	{
+		1046,
+	},
+	{
+		1047,
 	},
 	{
 		240,
@@ -23390,7 +24968,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		395,
 	},
 	{
-		1111,
+		1139,
 	},
 	{
 		171,
@@ -23469,6 +25047,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"dar",
 	"de",
 	"dead",
+	"denk",
 	"dick",
 	"did",
 	"die",
@@ -23532,11 +25111,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hangt",
 	"hate",
 	"hates",
+	"hear",
+	"hearing",
 	"heeft",
 	"het",
 	"hit",
 	"hits",
 	"hoe",
+	"hoor",
+	"hor",
+	"horen",
 	"hour",
 	"hours",
 	"how",
@@ -23666,6 +25250,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"paspoort",
 	"pc",
 	"phone",
+	"pleeg",
+	"pleg",
+	"preventi",
+	"preventie",
 	"printer",
 	"quick",
 	"red",
@@ -23688,7 +25276,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"scherm",
 	"schiet",
 	"schieten",
+	"schol",
 	"schold",
+	"school",
 	"schrik",
 	"schrok",
 	"screen",
@@ -23741,6 +25331,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"telefoon",
 	"terug",
 	"the",
+	"think",
+	"thinking",
 	"this",
 	"threaten",
 	"threatened",
@@ -23805,6 +25397,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"years",
 	"zat",
 	"zei",
+	"zelfmoord",
 	"zichzelf",
 	"zie",
 	"zijn",
@@ -23832,9 +25425,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		224,
 		225,
 		266,
-		857,
-		1099,
-		1100,
+		856,
+		927,
+		928,
+		1127,
+		1128,
 	},
 	{
 		58,
@@ -23843,27 +25438,27 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		641,
 	},
 	{
-		858,
+		857,
 	},
 	{
-		858,
+		857,
 	},
 	{
 		52,
 	},
 	{
-		1112,
-		1114,
+		1140,
+		1142,
 	},
 	{
-		1112,
-		1114,
+		1140,
+		1142,
 	},
 	{
 		139,
 	},
 	{
-		1077,
+		1105,
 	},
 	{
 		717,
@@ -23875,7 +25470,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		285,
 	},
 	{
-		1077,
+		1105,
 	},
 	{
 		642,
@@ -23899,7 +25494,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		371,
 	},
 	{
-		1085,
+		1113,
 	},
 	{
 		827,
@@ -23915,7 +25510,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		63,
 	},
 	{
-		1150,
+		1178,
 	},
 	{
 		581,
@@ -23939,7 +25534,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		13,
-		910,
+		915,
 	},
 	{
 		286,
@@ -23961,17 +25556,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		483,
 	},
 	{
-		961,
-		962,
-		1184,
+		984,
+		985,
+		1212,
 	},
 	{
-		979,
-		1185,
+		1001,
+		1213,
 	},
 	{
 		748,
-		906,
+		911,
 	},
 	{
 		140,
@@ -23992,15 +25587,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		434,
 	},
 	{
-		1023,
+		1051,
 	},
 	{
 		746,
-		907,
+		912,
 	},
 	{
 		746,
-		907,
+		912,
 	},
 	{
 		326,
@@ -24015,7 +25610,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		109,
 	},
 	{
-		1248,
+		1276,
 	},
 	{
 		780,
@@ -24031,7 +25626,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		142,
 	},
 	{
-		982,
+		1004,
 	},
 	{
 		148,
@@ -24050,11 +25645,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		15,
 	},
 	{
+		926,
+		929,
+	},
+	{
 		221,
 		222,
 	},
 	{
-		1096,
+		1124,
 	},
 	{
 		65,
@@ -24063,21 +25662,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		68,
 	},
 	{
-		1113,
+		1141,
 	},
 	{
-		918,
-		919,
-		920,
+		942,
+		943,
+		944,
 	},
 	{
 		120,
 	},
 	{
-		1240,
+		1268,
 	},
 	{
-		1240,
+		1268,
 	},
 	{
 		3,
@@ -24086,16 +25685,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		6,
 		7,
 		64,
-		918,
-		919,
-		920,
+		942,
+		943,
+		944,
 	},
 	{
-		1243,
-		1244,
+		1271,
+		1272,
 	},
 	{
-		1244,
+		1272,
 	},
 	{
 		137,
@@ -24115,39 +25714,39 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		806,
 		807,
 		808,
-		954,
+		977,
+		1214,
+	},
+	{
+		325,
+	},
+	{
+		325,
+	},
+	{
+		978,
+		979,
+		980,
+		981,
 		1186,
+		1187,
 	},
 	{
-		325,
+		979,
+		981,
+		1187,
 	},
 	{
-		325,
+		997,
+		998,
+		1188,
 	},
 	{
-		955,
-		956,
-		957,
-		958,
-		1158,
-		1159,
-	},
-	{
-		956,
-		958,
-		1159,
-	},
-	{
-		975,
-		976,
-		1160,
-	},
-	{
-		856,
-		925,
-		939,
-		940,
-		1133,
+		855,
+		949,
+		963,
+		964,
+		1161,
 	},
 	{
 		687,
@@ -24168,37 +25767,38 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		133,
 	},
 	{
-		1245,
+		1273,
 	},
 	{
 		129,
 		250,
-		1069,
+		1097,
 	},
 	{
 		129,
 		250,
-		1069,
+		1097,
 	},
 	{
 		324,
-		1214,
-		1218,
-		1223,
+		923,
+		1242,
+		1246,
+		1251,
 	},
 	{
-		897,
-	},
-	{
-		613,
-		896,
-	},
-	{
-		897,
+		902,
 	},
 	{
 		613,
-		896,
+		901,
+	},
+	{
+		902,
+	},
+	{
+		613,
+		901,
 	},
 	{
 		128,
@@ -24207,32 +25807,32 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		128,
 	},
 	{
-		1234,
+		1262,
 	},
 	{
 		151,
 		437,
 		439,
 		453,
-		944,
-		968,
-		1197,
-		1226,
-		1228,
+		967,
+		990,
+		1225,
+		1254,
+		1256,
 	},
 	{
-		1234,
+		1262,
 	},
 	{
 		151,
 		437,
 		439,
 		453,
-		944,
-		968,
-		1197,
-		1226,
-		1228,
+		967,
+		990,
+		1225,
+		1254,
+		1256,
 	},
 	{
 		424,
@@ -24253,20 +25853,23 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		609,
 	},
 	{
-		1249,
+		1277,
 	},
 	{
-		1249,
+		1277,
 	},
 	{
 		369,
-		1138,
+		932,
+		1166,
 	},
 	{
 		82,
+		932,
 	},
 	{
 		81,
+		933,
 	},
 	{
 		610,
@@ -24283,38 +25886,44 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		840,
 	},
 	{
-		1221,
-		1222,
+		1249,
+		1250,
 	},
 	{
-		1221,
-		1222,
+		1249,
+		1250,
 	},
 	{
 		279,
 		301,
 	},
 	{
-		985,
+		1006,
 	},
 	{
-		1002,
+		1030,
+	},
+	{
+		666,
 	},
 	{
 		666,
 	},
 	{
-		666,
+		861,
+	},
+	{
+		861,
 	},
 	{
 		84,
-		1199,
-		1200,
+		1227,
+		1228,
 	},
 	{
-		945,
-		1201,
-		1284,
+		968,
+		1229,
+		1312,
 	},
 	{
 		582,
@@ -24324,10 +25933,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		582,
 	},
 	{
-		1031,
-		1032,
-		1033,
-		1146,
+		1059,
+		1060,
+		1061,
+		1174,
+	},
+	{
+		858,
+		859,
+	},
+	{
+		858,
+		859,
+		860,
+	},
+	{
+		860,
 	},
 	{
 		452,
@@ -24336,9 +25957,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		452,
 	},
 	{
-		1030,
-		1034,
-		1035,
+		1058,
+		1062,
+		1063,
 	},
 	{
 		124,
@@ -24363,7 +25984,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		83,
 		785,
 		786,
-		917,
+		925,
+		941,
 	},
 	{
 		339,
@@ -24380,7 +26002,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		698,
 		850,
 		851,
-		900,
+		905,
 	},
 	{
 		19,
@@ -24393,33 +26015,33 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		47,
 		50,
 		475,
-		870,
-		894,
+		875,
+		899,
 	},
 	{
-		1072,
-		1283,
+		1100,
+		1311,
 	},
 	{
-		1072,
-		1073,
-		1283,
+		1100,
+		1101,
+		1311,
 	},
 	{
-		1073,
+		1101,
 	},
 	{
-		1210,
+		1238,
 	},
 	{
 		69,
 		70,
 	},
 	{
-		1211,
+		1239,
 	},
 	{
-		1211,
+		1239,
 	},
 	{
 		243,
@@ -24436,8 +26058,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		18,
 		615,
 		616,
-		971,
-		972,
+		993,
+		994,
 	},
 	{
 		101,
@@ -24446,43 +26068,43 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		16,
 		17,
 		100,
-		972,
+		994,
 	},
 	{
-		1208,
-		1209,
+		1236,
+		1237,
 	},
 	{
-		1208,
-		1209,
-	},
-	{
-		466,
+		1236,
+		1237,
 	},
 	{
 		466,
 	},
 	{
-		869,
-		1219,
+		466,
 	},
 	{
-		869,
+		874,
+		1247,
 	},
 	{
-		868,
-		901,
+		874,
+	},
+	{
+		873,
+		906,
 	},
 	{
 		484,
 	},
 	{
-		1190,
-		1191,
+		1218,
+		1219,
 	},
 	{
-		1190,
-		1191,
+		1218,
+		1219,
 	},
 	{
 		635,
@@ -24505,9 +26127,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		110,
 	},
 	{
-		1080,
-		1117,
-		1192,
+		1108,
+		1145,
+		1220,
 	},
 	{
 		464,
@@ -24530,10 +26152,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		463,
 	},
 	{
-		967,
+		989,
 	},
 	{
-		967,
+		989,
 	},
 	{
 		122,
@@ -24548,27 +26170,27 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		53,
 	},
 	{
-		1026,
+		1054,
 	},
 	{
-		1024,
-		1025,
-		1026,
+		1052,
+		1053,
+		1054,
 	},
 	{
-		1024,
+		1052,
 	},
 	{
-		1025,
+		1053,
 	},
 	{
 		744,
 	},
 	{
-		1074,
+		1102,
 	},
 	{
-		1074,
+		1102,
 	},
 	{
 		634,
@@ -24580,12 +26202,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		633,
 	},
 	{
-		1027,
-		1028,
+		1055,
+		1056,
 	},
 	{
-		1027,
-		1028,
+		1055,
+		1056,
 	},
 	{
 		612,
@@ -24593,10 +26215,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		790,
 		792,
 		794,
-		895,
+		900,
 	},
 	{
-		1176,
+		1204,
 	},
 	{
 		357,
@@ -24613,22 +26235,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		670,
 	},
 	{
-		1176,
+		1204,
 	},
 	{
 		141,
 	},
 	{
-		928,
-		929,
-		930,
-		931,
-		932,
-		933,
-		946,
-		947,
 		952,
-		965,
+		953,
+		954,
+		955,
+		956,
+		957,
+		969,
+		970,
+		975,
+		988,
 	},
 	{
 		417,
@@ -24649,7 +26271,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		802,
 	},
 	{
-		948,
+		971,
 	},
 	{
 		164,
@@ -24666,28 +26288,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		527,
 	},
 	{
-		1082,
+		1110,
 	},
 	{
-		1082,
+		1110,
 	},
 	{
 		116,
 	},
 	{
-		1177,
+		1205,
+	},
+	{
+		1205,
+	},
+	{
+		1255,
+	},
+	{
+		1255,
 	},
 	{
 		1177,
-	},
-	{
-		1227,
-	},
-	{
-		1227,
-	},
-	{
-		1149,
 	},
 	{
 		800,
@@ -24706,7 +26328,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		778,
 	},
 	{
-		1093,
+		1121,
 	},
 	{
 		576,
@@ -24718,14 +26340,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		576,
 	},
 	{
-		1157,
+		1185,
 	},
 	{
 		478,
 		655,
-		936,
-		937,
-		938,
+		960,
+		961,
+		962,
 	},
 	{
 		136,
@@ -24734,46 +26356,46 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		442,
 		443,
 		679,
-		923,
-		926,
-		1094,
-		1134,
-		1135,
-		1136,
-		1174,
-		1178,
+		947,
+		950,
+		1122,
+		1162,
+		1163,
+		1164,
+		1202,
+		1206,
 	},
 	{
-		1165,
+		1193,
 	},
 	{
-		1165,
+		1193,
 	},
 	{
 		454,
-		984,
-		990,
-		1171,
-		1237,
-		1250,
+		1005,
+		1010,
+		1199,
+		1265,
+		1278,
 	},
 	{
-		927,
-		1156,
+		951,
+		1184,
 	},
 	{
 		444,
-		977,
-		987,
-		988,
-		1148,
-		1175,
-		1179,
-		1180,
+		999,
+		1008,
+		1009,
+		1176,
+		1203,
+		1207,
+		1208,
 	},
 	{
-		1202,
-		1203,
+		1230,
+		1231,
 	},
 	{
 		338,
@@ -24795,9 +26417,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		830,
 		831,
 		832,
-		861,
-		1057,
-		1078,
+		866,
+		1085,
+		1106,
 	},
 	{
 		38,
@@ -24809,10 +26431,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		146,
 	},
 	{
-		1216,
+		1244,
 	},
 	{
-		1216,
+		1244,
 	},
 	{
 		248,
@@ -24855,19 +26477,33 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		60,
 	},
 	{
+		924,
+	},
+	{
+		924,
+	},
+	{
+		1316,
+		1317,
+	},
+	{
+		1316,
+		1317,
+	},
+	{
 		115,
 	},
 	{
 		531,
 	},
 	{
-		1224,
+		1252,
 	},
 	{
-		1142,
+		1170,
 	},
 	{
-		862,
+		867,
 	},
 	{
 		647,
@@ -24890,10 +26526,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		460,
 	},
 	{
-		1095,
+		1123,
 	},
 	{
-		1062,
+		1090,
 	},
 	{
 		138,
@@ -24926,7 +26562,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		36,
 	},
 	{
+		1388,
+	},
+	{
 		775,
+	},
+	{
+		1388,
 	},
 	{
 		1,
@@ -24939,17 +26581,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		61,
 	},
 	{
-		1022,
+		1050,
 	},
 	{
-		983,
+		1018,
 	},
 	{
-		1067,
-		1068,
+		1095,
+		1096,
 	},
 	{
-		1067,
+		1096,
 	},
 	{
 		85,
@@ -24969,11 +26611,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		119,
 	},
 	{
-		1246,
+		1274,
 	},
 	{
 		24,
-		875,
+		880,
 	},
 	{
 		22,
@@ -24982,13 +26624,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		29,
 	},
 	{
-		875,
+		880,
 	},
 	{
-		1050,
+		1078,
 	},
 	{
-		1050,
+		1078,
 	},
 	{
 		23,
@@ -25009,7 +26651,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		530,
 	},
 	{
-		964,
+		987,
 	},
 	{
 		252,
@@ -25018,28 +26660,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		252,
 	},
 	{
-		1055,
+		1083,
 	},
 	{
-		1056,
+		1084,
 	},
 	{
-		1056,
+		1084,
 	},
 	{
-		1055,
+		1083,
 	},
 	{
 		476,
 		477,
 	},
 	{
-		873,
-		903,
+		878,
+		908,
 	},
 	{
-		872,
-		902,
+		877,
+		907,
 	},
 	{
 		718,
@@ -25054,12 +26696,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		829,
 	},
 	{
-		873,
-		903,
+		878,
+		908,
 	},
 	{
-		872,
-		902,
+		877,
+		907,
 	},
 	{
 		73,
@@ -25068,13 +26710,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		71,
 	},
 	{
-		1213,
+		1241,
 	},
 	{
-		1212,
+		1240,
 	},
 	{
-		1212,
+		1240,
 	},
 	{
 		836,
@@ -25088,19 +26730,29 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		108,
 	},
 	{
-		1038,
-		1039,
+		920,
+		921,
+		1014,
+		1066,
+		1067,
+		1318,
+		1319,
 	},
 	{
 		99,
-		1038,
-		1039,
+		920,
+		921,
+		1014,
+		1066,
+		1067,
+		1318,
+		1319,
 	},
 	{
-		986,
+		1007,
 	},
 	{
-		986,
+		1007,
 	},
 	{
 		132,
@@ -25126,12 +26778,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		368,
 	},
 	{
-		1238,
+		1266,
+	},
+	{
+		934,
+		935,
+	},
+	{
+		934,
 	},
 	{
 		686,
-		1119,
-		1285,
+		1147,
+		1313,
 	},
 	{
 		797,
@@ -25150,8 +26809,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		145,
 	},
 	{
-		1076,
-		1079,
+		1104,
+		1107,
 	},
 	{
 		39,
@@ -25173,7 +26832,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		232,
 	},
 	{
-		935,
+		959,
 	},
 	{
 		799,
@@ -25188,7 +26847,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		370,
 	},
 	{
-		1220,
+		1248,
 	},
 	{
 		848,
@@ -25214,10 +26873,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		451,
 	},
 	{
-		942,
-		953,
-		970,
-		1141,
+		965,
+		976,
+		992,
+		1169,
 	},
 	{
 		21,
@@ -25235,69 +26894,70 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		275,
 	},
 	{
-		1101,
+		1129,
 	},
 	{
-		1101,
+		1129,
 	},
 	{
 		688,
 	},
 	{
-		891,
-		904,
-		905,
-		943,
-		969,
-		1154,
+		896,
+		909,
+		910,
+		966,
+		991,
+		1182,
 	},
 	{
-		891,
-		904,
-		905,
-		943,
-		969,
-		1154,
+		896,
+		909,
+		910,
+		966,
+		991,
+		1182,
 	},
 	{
-		1071,
-		1075,
+		1099,
+		1103,
 	},
 	{
-		1075,
-	},
-	{
-		358,
+		1103,
 	},
 	{
 		358,
 	},
 	{
-		1206,
-		1207,
+		358,
+	},
+	{
+		1234,
+		1235,
 	},
 	{
 		597,
-		892,
+		897,
 	},
 	{
 		597,
 	},
 	{
-		1132,
+		1160,
 	},
 	{
-		1132,
+		1160,
 	},
 	{
-		1131,
+		1159,
 	},
 	{
-		974,
+		996,
 	},
 	{
-		973,
-		978,
+		931,
+		995,
+		1000,
 	},
 	{
 		34,
@@ -25309,79 +26969,83 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		55,
 	},
 	{
-		1251,
+		1279,
 	},
 	{
-		1251,
+		1279,
 	},
 	{
-		1029,
+		1057,
 	},
 	{
-		1029,
+		1057,
 	},
 	{
 		471,
 	},
 	{
-		1140,
+		1168,
 	},
 	{
-		1083,
-		1084,
+		1111,
+		1112,
 	},
 	{
 		150,
-		916,
 		922,
-		924,
-		1215,
-		1217,
+		940,
+		946,
+		948,
+		1243,
+		1245,
 	},
 	{
-		1097,
+		1125,
 	},
 	{
-		1097,
+		1125,
 	},
 	{
-		980,
-		981,
-		1144,
+		1002,
+		1003,
+		1172,
 	},
 	{
-		921,
-		1143,
+		945,
+		1171,
 	},
 	{
-		1081,
+		1109,
 	},
 	{
-		1081,
+		1109,
 	},
 	{
 		227,
 	},
 	{
 		431,
-		1098,
+		1126,
 	},
 	{
-		949,
-		950,
-		951,
+		930,
 	},
 	{
-		959,
-		960,
-		1225,
+		972,
+		973,
+		974,
 	},
 	{
-		871,
-		893,
+		982,
+		983,
+		1253,
 	},
 	{
-		1198,
+		876,
+		898,
+	},
+	{
+		1226,
 	},
 	{
 		72,
@@ -25394,19 +27058,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		228,
 	},
 	{
-		1145,
+		1173,
 	},
 	{
-		1015,
+		1043,
 	},
 	{
-		1017,
+		1045,
 	},
 	{
-		1017,
+		1045,
 	},
 	{
-		1016,
+		1044,
 	},
 	{
 		438,
@@ -25447,21 +27111,31 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{text: "wapen", pat: 570},
 	{text: "knuppel", pat: 617},
 	{text: "pesterij", pat: 624},
-	{text: "honkbalknuppel", pat: 887},
-	{text: "zelfmoord", pat: 911},
-	{text: "dood", pat: 1124},
-	{text: "suicide", pat: 1129},
-	{text: "kill", pat: 1130},
-	{text: "bridge", pat: 1147},
-	{text: "afscheid", pat: 1188},
-	{text: "opleiding", pat: 1255},
-	{text: "toets", pat: 1265},
-	{text: "examen", pat: 1266},
-	{text: "tentamen", pat: 1269},
-	{text: "herkansing", pat: 1270},
-	{text: "cijfer", pat: 1276},
-	{text: "opdracht", pat: 1280},
-	{text: "assignment", pat: 1281},
+	{text: "schietpartij", pat: 862},
+	{text: "honkbalknuppel", pat: 892},
+	{text: "zelfmoordgedachte", pat: 916},
+	{text: "zelfmoordneiging", pat: 917},
+	{text: "zelfmoordplan", pat: 918},
+	{text: "zelfmoordbrief", pat: 919},
+	{text: "zelfmoord", pat: 1011},
+	{text: "zelfdoding", pat: 1012},
+	{text: "suicide", pat: 1013},
+	{text: "dood", pat: 1152},
+	{text: "kill", pat: 1158},
+	{text: "bridge", pat: 1175},
+	{text: "afscheid", pat: 1216},
+	{text: "opleiding", pat: 1283},
+	{text: "toets", pat: 1293},
+	{text: "examen", pat: 1294},
+	{text: "tentamen", pat: 1297},
+	{text: "herkansing", pat: 1298},
+	{text: "cijfer", pat: 1304},
+	{text: "opdracht", pat: 1308},
+	{text: "assignment", pat: 1309},
+	{text: "zelfmoordpreventie", pat: 1314},
+	{text: "suicidepreventie", pat: 1315},
+	{text: "suicid", pat: 1384},
+	{text: "shooting", pat: 1387},
 }, suffixes: []affix{
 	{text: "app", pat: 696},
 }, allKeys: []string{
@@ -25481,6 +27155,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"aanvallen",
 	"aap",
 	"abortus",
+	"about",
 	"accent",
 	"account",
 	"achter",
@@ -25492,6 +27167,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"afgelopen",
 	"afgepakt",
 	"afkomst",
+	"aflev",
+	"aflever",
+	"aflevering",
 	"afraid",
 	"afscheid",
 	"afscheidsbrief",
@@ -25527,18 +27205,26 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"appj",
 	"appjes",
 	"around",
+	"articl",
+	"article",
+	"artikel",
 	"as",
 	"ass",
 	"assault",
 	"assaulted",
+	"assign",
 	"assignment",
 	"at",
 	"attack",
 	"attacked",
+	"attempt",
 	"aula",
 	"autism",
 	"autisme",
 	"autist",
+	"awar",
+	"awarenes",
+	"awareness",
 	"baa",
 	"baal",
 	"baas",
@@ -25595,6 +27281,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"betast",
 	"betasten",
 	"beter",
+	"betog",
+	"betoog",
 	"better",
 	"bewaar",
 	"bewar",
@@ -25610,9 +27298,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"blow",
 	"blowen",
 	"blowt",
+	"boek",
+	"bok",
 	"boksbeugel",
 	"bonkt",
 	"boo",
+	"book",
 	"boos",
 	"borst",
 	"borsten",
@@ -25642,6 +27333,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"burd",
 	"burden",
 	"bus",
+	"campagn",
+	"campagne",
+	"campaign",
 	"cant",
 	"chantag",
 	"chantage",
@@ -25666,6 +27360,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"collega",
 	"college",
 	"coming",
+	"commit",
+	"concern",
+	"concerning",
 	"concierg",
 	"concierge",
 	"controleert",
@@ -25675,6 +27372,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"cour",
 	"cours",
 	"course",
+	"cursus",
 	"cut",
 	"daar",
 	"dad",
@@ -25700,6 +27398,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"debat",
 	"debate",
 	"deepfake",
+	"denk",
 	"depressief",
 	"deur",
 	"dick",
@@ -25732,6 +27431,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"do",
 	"docent",
 	"docenten",
+	"docu",
+	"documentair",
+	"documentaire",
+	"documentary",
 	"dod",
 	"doe",
 	"doei",
@@ -25793,6 +27496,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"elkar",
 	"end",
 	"eng",
+	"episod",
+	"episode",
 	"er",
 	"eraan",
 	"eran",
@@ -25800,6 +27505,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ergens",
 	"erme",
 	"ermee",
+	"essay",
 	"eten",
 	"euro",
 	"everyth",
@@ -25825,6 +27531,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"fietsenstall",
 	"fietsenstalling",
 	"fight",
+	"film",
 	"filmpj",
 	"filmpje",
 	"flikker",
@@ -25849,13 +27556,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gaat",
 	"gan",
 	"gang",
+	"gastl",
+	"gastles",
+	"gastless",
+	"gastlessen",
 	"gat",
 	"gay",
 	"gaza",
 	"geblowd",
 	"gebouw",
 	"gechanteerd",
+	"gedacht",
 	"gedeald",
+	"gedicht",
 	"gediscrimineerd",
 	"geduwd",
 	"gedwong",
@@ -25906,6 +27619,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gevecht",
 	"gevechten",
 	"geweer",
+	"geweerschot",
+	"geweerschoten",
 	"geweld",
 	"gewer",
 	"gewerkt",
@@ -25923,8 +27638,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"giv",
 	"give",
 	"go",
+	"going",
 	"gon",
 	"gone",
+	"gonna",
 	"goodby",
 	"goodbye",
 	"googel",
@@ -25968,6 +27685,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hat",
 	"hate",
 	"hates",
+	"hear",
+	"hearing",
 	"heeft",
 	"heijn",
 	"hel",
@@ -26002,6 +27721,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"homos",
 	"honkbalknuppel",
 	"hoofddoek",
+	"hoor",
+	"hor",
+	"horen",
 	"hour",
 	"hours",
 	"hous",
@@ -26049,6 +27771,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"joints",
 	"jong",
 	"jood",
+	"journaal",
+	"journal",
 	"just",
 	"kan",
 	"kankerjod",
@@ -26114,6 +27838,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"learn",
 	"leav",
 	"leave",
+	"lectur",
+	"lecture",
 	"leeftijd",
 	"leer",
 	"leerbedrijf",
@@ -26135,15 +27861,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"lesbo",
 	"less",
 	"lessen",
+	"lesson",
+	"letter",
 	"lev",
 	"leven",
 	"levensgevaar",
 	"levensgevar",
 	"levensmo",
 	"levensmoe",
+	"lezing",
 	"lhbt",
 	"lichaam",
 	"licham",
+	"liedj",
+	"liedje",
 	"lif",
 	"life",
 	"ligg",
@@ -26259,6 +27990,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"motivati",
 	"motivatie",
 	"motivation",
+	"movi",
+	"movie",
 	"much",
 	"mul",
 	"mule",
@@ -26292,11 +28025,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"neuk",
 	"neuken",
 	"never",
+	"new",
+	"news",
 	"niemand",
 	"niet",
 	"niets",
 	"nieuw",
 	"nieuws",
+	"nieuwsbericht",
 	"night",
 	"nik",
 	"nikker",
@@ -26309,8 +28045,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"noose",
 	"nos",
 	"not",
+	"note",
 	"noth",
 	"nothing",
+	"novel",
 	"now",
 	"nowher",
 	"nowhere",
@@ -26330,6 +28068,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"omdat",
 	"omgaan",
 	"omgan",
+	"omtrent",
 	"on",
 	"onbetaald",
 	"onder",
@@ -26338,6 +28077,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ondermijn",
 	"ondermijning",
 	"onderweg",
+	"onderzoek",
 	"one",
 	"ongewenst",
 	"onlin",
@@ -26415,6 +28155,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"palestin",
 	"palestina",
 	"palestine",
+	"paper",
 	"parent",
 	"parents",
 	"park",
@@ -26447,8 +28188,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"pistol",
 	"pistool",
 	"placement",
+	"play",
+	"pleeg",
+	"pleg",
+	"plegen",
 	"plek",
 	"plekken",
+	"podcast",
+	"poem",
 	"point",
 	"pointles",
 	"pointless",
@@ -26464,11 +28211,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"politiek",
 	"post",
 	"posten",
+	"poster",
 	"praktijkopleid",
 	"praktijkopleider",
+	"present",
+	"presentati",
+	"presentatie",
+	"presentation",
+	"prevent",
+	"preventi",
+	"preventie",
+	"prevention",
 	"program",
 	"programm",
+	"programma",
 	"programme",
+	"project",
 	"puf",
 	"punch",
 	"punched",
@@ -26488,9 +28246,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ready",
 	"reason",
 	"red",
+	"regard",
+	"regarding",
 	"religi",
 	"religie",
 	"religion",
+	"report",
+	"research",
 	"resit",
 	"restaur",
 	"restaurant",
@@ -26503,7 +28265,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"roepen",
 	"rok",
 	"rolstoel",
+	"roman",
+	"rond",
 	"rondgestuurd",
+	"rondom",
 	"ronsel",
 	"ronselen",
 	"rop",
@@ -26540,6 +28305,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"schopp",
 	"schoppen",
 	"schopt",
+	"schot",
+	"schoten",
 	"schreeuw",
 	"schreeuwd",
 	"schreeuwde",
@@ -26557,6 +28324,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"seksist",
 	"seksueel",
 	"self",
+	"selfharm",
+	"seri",
+	"serie",
+	"series",
 	"sex",
 	"sext",
 	"sexting",
@@ -26568,6 +28339,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"shoot",
 	"shooter",
 	"shooting",
+	"shootings",
+	"shot",
+	"shots",
+	"show",
 	"sick",
 	"siss",
 	"sissen",
@@ -26595,6 +28370,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"somber",
 	"someth",
 	"something",
+	"song",
 	"sorry",
 	"spaar",
 	"spaard",
@@ -26603,6 +28379,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"spaart",
 	"spar",
 	"sparen",
+	"spreekbeurt",
 	"spring",
 	"springen",
 	"spull",
@@ -26669,10 +28446,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"stur",
 	"sturen",
 	"suicid",
-	"suicida",
 	"suicidaal",
 	"suicidal",
+	"suicidale",
+	"suicidaler",
 	"suicide",
+	"suicidepreventie",
 	"supervisor",
 	"surinam",
 	"surinamer",
@@ -26695,6 +28474,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"tegen",
 	"tekeer",
 	"teker",
+	"tekst",
 	"telefon",
 	"telefoon",
 	"telegram",
@@ -26704,6 +28484,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"terug",
 	"than",
 	"the",
+	"thema",
+	"think",
+	"thinking",
 	"this",
 	"threat",
 	"threaten",
@@ -26735,6 +28518,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"toetsen",
 	"toezicht",
 	"tok",
+	"toneelstuk",
 	"tonight",
 	"took",
 	"touch",
@@ -26822,6 +28606,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"verkracht",
 	"vermoord",
 	"vermoorden",
+	"verslag",
 	"vervoer",
 	"vervoeren",
 	"video",
@@ -26842,6 +28627,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"voor",
 	"voorgo",
 	"voorgoed",
+	"voorlicht",
+	"voorlichting",
+	"voorstel",
+	"voorstell",
+	"voorstelling",
 	"vor",
 	"vorig",
 	"vorige",
@@ -26881,6 +28671,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"werken",
 	"werkgev",
 	"werkgever",
+	"werkstuk",
 	"wet",
 	"whatsapp",
 	"when",
@@ -26899,6 +28690,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"word",
 	"worden",
 	"wordt",
+	"workshop",
 	"wou",
 	"xtc",
 	"year",
@@ -26917,9 +28709,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zelfdod",
 	"zelfdoding",
 	"zelfmoord",
+	"zelfmoordbrief",
+	"zelfmoordgedachte",
 	"zelfmoordmethod",
 	"zelfmoordmethode",
 	"zelfmoordmethodes",
+	"zelfmoordneiging",
+	"zelfmoordplan",
+	"zelfmoordpreventie",
+	"zelfverwond",
+	"zelfverwonding",
 	"zichzelf",
 	"zie",
 	"zijn",
@@ -26968,6 +28767,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"aanvallen",
 	"aap",
 	"abortus",
+	"about",
 	"accent",
 	"account",
 	"accu",
@@ -26981,6 +28781,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"afgelopen",
 	"afgepakt",
 	"afkomst",
+	"aflev",
+	"aflever",
+	"aflevering",
 	"afraid",
 	"afscheidsbrief",
 	"again",
@@ -27015,17 +28818,26 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"appj",
 	"appjes",
 	"around",
+	"articl",
+	"article",
+	"artikel",
 	"as",
 	"ass",
 	"assault",
 	"assaulted",
+	"assign",
+	"assignment",
 	"at",
 	"attack",
 	"attacked",
+	"attempt",
 	"aula",
 	"autism",
 	"autisme",
 	"autist",
+	"awar",
+	"awarenes",
+	"awareness",
 	"baa",
 	"baal",
 	"baas",
@@ -27084,6 +28896,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"betast",
 	"betasten",
 	"beter",
+	"betog",
+	"betoog",
 	"better",
 	"bewaar",
 	"bewar",
@@ -27101,10 +28915,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"blow",
 	"blowen",
 	"blowt",
+	"boek",
+	"bok",
 	"boksbeugel",
 	"bom",
 	"bonkt",
 	"boo",
+	"book",
 	"boos",
 	"borst",
 	"borsten",
@@ -27135,6 +28952,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"cafeine",
 	"caffeine",
 	"call",
+	"campagn",
+	"campagne",
+	"campaign",
 	"cant",
 	"chantag",
 	"chantage",
@@ -27159,7 +28979,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"collega",
 	"college",
 	"coming",
+	"commit",
 	"computer",
+	"concern",
+	"concerning",
 	"concierg",
 	"concierge",
 	"controleert",
@@ -27169,6 +28992,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"cour",
 	"cours",
 	"course",
+	"cursus",
 	"cut",
 	"daar",
 	"dad",
@@ -27192,6 +29016,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"death",
 	"debat",
 	"debate",
+	"denk",
 	"depressief",
 	"deur",
 	"dick",
@@ -27224,6 +29049,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"do",
 	"docent",
 	"docenten",
+	"docu",
+	"documentair",
+	"documentaire",
+	"documentary",
 	"dod",
 	"dodelijk",
 	"doe",
@@ -27289,6 +29118,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"embarrassment",
 	"end",
 	"eng",
+	"episod",
+	"episode",
 	"er",
 	"eraan",
 	"eran",
@@ -27296,6 +29127,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ergens",
 	"erme",
 	"ermee",
+	"essay",
 	"eten",
 	"euro",
 	"everyth",
@@ -27321,6 +29153,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"fietsenstalling",
 	"fifa",
 	"fight",
+	"film",
 	"filmpj",
 	"filmpje",
 	"flikker",
@@ -27348,13 +29181,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gaat",
 	"gan",
 	"gang",
+	"gastl",
+	"gastles",
+	"gastless",
+	"gastlessen",
 	"gat",
 	"gay",
 	"gaza",
 	"geblowd",
 	"gebouw",
 	"gechanteerd",
+	"gedacht",
 	"gedeald",
+	"gedicht",
 	"gediscrimineerd",
 	"geduwd",
 	"gedwong",
@@ -27408,6 +29247,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gevechten",
 	"gevild",
 	"geweer",
+	"geweerschot",
+	"geweerschoten",
 	"geweld",
 	"gewer",
 	"gewerkt",
@@ -27474,6 +29315,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hat",
 	"hate",
 	"hates",
+	"hear",
+	"hearing",
 	"heeft",
 	"heijn",
 	"hel",
@@ -27510,6 +29353,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"homos",
 	"honger",
 	"hoofddoek",
+	"hoor",
+	"hor",
+	"horen",
 	"hour",
 	"hours",
 	"hous",
@@ -27556,6 +29402,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"joints",
 	"jong",
 	"jood",
+	"journaal",
+	"journal",
 	"just",
 	"kan",
 	"kankerjod",
@@ -27627,6 +29475,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"learn",
 	"leav",
 	"leave",
+	"lectur",
+	"lecture",
 	"leeftijd",
 	"leer",
 	"leerbedrijf",
@@ -27648,6 +29498,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"lesbo",
 	"less",
 	"lessen",
+	"lesson",
+	"letter",
 	"letterlijk",
 	"lev",
 	"leven",
@@ -27656,9 +29508,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"levensgevar",
 	"levensmo",
 	"levensmoe",
+	"lezing",
 	"lhbt",
 	"lichaam",
 	"licham",
+	"liedj",
+	"liedje",
 	"lif",
 	"life",
 	"lig",
@@ -27779,6 +29634,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"motivati",
 	"motivatie",
 	"motivation",
+	"movi",
+	"movie",
 	"much",
 	"mul",
 	"mule",
@@ -27811,11 +29668,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"neuk",
 	"neuken",
 	"never",
+	"new",
+	"news",
 	"niemand",
 	"niet",
 	"niets",
 	"nieuw",
 	"nieuws",
+	"nieuwsbericht",
 	"night",
 	"nik",
 	"nikker",
@@ -27828,8 +29688,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"noose",
 	"nos",
 	"not",
+	"note",
 	"noth",
 	"nothing",
+	"novel",
 	"now",
 	"nowher",
 	"nowhere",
@@ -27849,6 +29711,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"omdat",
 	"omgaan",
 	"omgan",
+	"omtrent",
 	"on",
 	"onbetaald",
 	"onder",
@@ -27857,6 +29720,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ondermijn",
 	"ondermijning",
 	"onderweg",
+	"onderzoek",
 	"one",
 	"ongewenst",
 	"onlin",
@@ -27934,6 +29798,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"palestin",
 	"palestina",
 	"palestine",
+	"paper",
 	"parent",
 	"parents",
 	"park",
@@ -27967,8 +29832,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"pistol",
 	"pistool",
 	"placement",
+	"play",
+	"pleeg",
+	"pleg",
+	"plegen",
 	"plek",
 	"plekken",
+	"podcast",
+	"poem",
 	"point",
 	"pointles",
 	"pointless",
@@ -27984,12 +29855,23 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"politiek",
 	"post",
 	"posten",
+	"poster",
 	"praktijkopleid",
 	"praktijkopleider",
+	"present",
+	"presentati",
+	"presentatie",
+	"presentation",
+	"prevent",
+	"preventi",
+	"preventie",
+	"prevention",
 	"printer",
 	"program",
 	"programm",
+	"programma",
 	"programme",
+	"project",
 	"puf",
 	"punch",
 	"punched",
@@ -28009,9 +29891,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ready",
 	"reason",
 	"red",
+	"regard",
+	"regarding",
 	"religi",
 	"religie",
 	"religion",
+	"report",
+	"research",
 	"resit",
 	"restaur",
 	"restaurant",
@@ -28024,7 +29910,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"roepen",
 	"rok",
 	"rolstoel",
+	"roman",
+	"rond",
 	"rondgestuurd",
+	"rondom",
 	"ronsel",
 	"ronselen",
 	"rop",
@@ -28053,7 +29942,6 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"scherm",
 	"schiet",
 	"schieten",
-	"schietpartij",
 	"schol",
 	"schold",
 	"school",
@@ -28064,6 +29952,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"schopp",
 	"schoppen",
 	"schopt",
+	"schot",
+	"schoten",
 	"schreeuw",
 	"schreeuwd",
 	"schreeuwde",
@@ -28082,6 +29972,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"seksism",
 	"seksisme",
 	"self",
+	"selfharm",
+	"seri",
+	"serie",
+	"series",
 	"sex",
 	"sext",
 	"sexting",
@@ -28093,7 +29987,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"shoot",
 	"shooter",
 	"shooting",
+	"shootings",
 	"shot",
+	"shots",
+	"show",
 	"sick",
 	"siss",
 	"sissen",
@@ -28122,6 +30019,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"somber",
 	"someth",
 	"something",
+	"song",
 	"sorry",
 	"spaar",
 	"spaard",
@@ -28130,6 +30028,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"spaart",
 	"spar",
 	"sparen",
+	"spreekbeurt",
 	"spring",
 	"springen",
 	"spull",
@@ -28201,9 +30100,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"sturen",
 	"sugar",
 	"suicid",
-	"suicida",
 	"suicidaal",
 	"suicidal",
+	"suicidale",
+	"suicidaler",
 	"suicide",
 	"suiker",
 	"supervisor",
@@ -28229,6 +30129,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"tekeer",
 	"teker",
 	"tekken",
+	"tekst",
 	"telefon",
 	"telefoon",
 	"telegram",
@@ -28239,6 +30140,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"than",
 	"the",
 	"their",
+	"thema",
+	"think",
+	"thinking",
 	"this",
 	"threat",
 	"threaten",
@@ -28270,6 +30174,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"toetsen",
 	"toezicht",
 	"tok",
+	"toneelstuk",
 	"tonight",
 	"took",
 	"touch",
@@ -28358,6 +30263,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"vermoord",
 	"vermoorden",
 	"vermoordt",
+	"verslag",
 	"verveel",
 	"verveling",
 	"vervoer",
@@ -28381,6 +30287,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"voor",
 	"voorgo",
 	"voorgoed",
+	"voorlicht",
+	"voorlichting",
+	"voorstel",
+	"voorstell",
+	"voorstelling",
 	"vor",
 	"vorig",
 	"vorige",
@@ -28419,6 +30330,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"werken",
 	"werkgev",
 	"werkgever",
+	"werkstuk",
 	"wet",
 	"whatsapp",
 	"when",
@@ -28437,6 +30349,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"word",
 	"worden",
 	"wordt",
+	"workshop",
 	"wou",
 	"xtc",
 	"year",
@@ -28460,6 +30373,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zelfmoordmethode",
 	"zelfmoordmethodes",
 	"zelfmoordmissie",
+	"zelfverwond",
+	"zelfverwonding",
 	"zichzelf",
 	"zie",
 	"zijn",
@@ -28492,10 +30407,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zwartwerk",
 	"💀",
 }, vals: []int32{
-	1091,
+	1101,
 	104,
 	139,
-	1164,
+	1184,
 	504,
 	503,
 	262,
@@ -28509,70 +30424,83 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	796,
 	485,
 	547,
+	1146,
 	904,
 	707,
 	62,
 	865,
-	1108,
-	1081,
+	1118,
 	1080,
+	1079,
 	58,
 	821,
-	1381,
-	1380,
+	1402,
+	1401,
 	189,
 	428,
+	1602,
+	1601,
+	1600,
 	176,
-	1149,
-	1411,
-	1339,
-	1224,
+	1170,
+	1434,
+	1360,
+	1245,
 	33,
 	961,
-	1389,
-	1388,
-	1185,
+	1410,
+	1409,
+	1201,
 	370,
-	1415,
-	1413,
-	1414,
+	1438,
+	1436,
+	1437,
 	371,
-	1412,
+	1435,
 	31,
 	867,
-	1407,
+	1430,
 	20,
 	483,
 	523,
 	482,
-	1189,
-	1188,
-	1419,
-	1418,
+	1205,
+	1204,
+	1442,
+	1441,
 	486,
 	417,
 	416,
 	871,
 	950,
 	949,
-	1399,
-	1346,
+	1422,
+	1641,
+	1640,
+	1585,
+	1367,
 	297,
-	1318,
-	1317,
+	1338,
+	1339,
+	1623,
+	1622,
 	1047,
 	799,
 	798,
+	1222,
 	989,
 	502,
 	501,
 	500,
+	1569,
+	1568,
+	1567,
 	395,
-	1471,
+	1494,
 	393,
 	476,
-	1472,
-	1473,
+	1495,
+	1496,
 	257,
 	706,
 	703,
@@ -28580,12 +30508,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	709,
 	708,
 	394,
-	1334,
-	1333,
+	1355,
+	1354,
 	41,
 	66,
 	664,
-	1204,
+	1218,
 	249,
 	248,
 	447,
@@ -28610,8 +30538,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	378,
 	377,
 	732,
-	1148,
-	1147,
+	1169,
+	1168,
 	606,
 	607,
 	605,
@@ -28624,8 +30552,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	582,
 	283,
 	284,
-	1171,
-	1190,
+	1191,
+	1583,
+	1582,
+	1206,
 	735,
 	736,
 	737,
@@ -28633,8 +30563,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	76,
 	291,
 	290,
-	1120,
-	1119,
+	1130,
+	1129,
 	445,
 	178,
 	177,
@@ -28642,21 +30572,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	743,
 	742,
 	745,
-	1113,
+	1586,
+	1628,
+	1123,
 	43,
-	1121,
+	1131,
 	566,
+	1627,
 	564,
 	293,
 	292,
 	565,
-	1226,
+	1247,
 	1052,
 	597,
 	230,
 	239,
-	1253,
-	1157,
+	1274,
+	1177,
 	849,
 	848,
 	843,
@@ -28670,21 +30603,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	850,
 	852,
 	853,
-	1436,
-	1435,
+	1459,
+	1458,
 	1009,
 	116,
 	122,
 	88,
-	1496,
+	1604,
+	1603,
+	1642,
+	1519,
 	346,
 	345,
 	957,
 	388,
-	1347,
+	1368,
 	986,
 	985,
-	1524,
+	1547,
 	1063,
 	1062,
 	1064,
@@ -28696,21 +30632,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	679,
 	1031,
 	1030,
-	1526,
+	1549,
 	397,
-	1525,
-	1104,
+	1548,
+	1114,
+	1143,
 	123,
+	1652,
+	1651,
 	994,
 	993,
 	186,
 	929,
 	477,
 	928,
-	1519,
-	1520,
-	1518,
-	1196,
+	1542,
+	1543,
+	1541,
+	1606,
+	1212,
 	199,
 	236,
 	647,
@@ -28718,25 +30658,26 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	217,
 	215,
 	216,
-	1429,
+	1452,
 	604,
 	603,
 	200,
 	39,
-	1441,
+	1464,
 	8,
 	21,
 	674,
 	673,
 	676,
 	675,
-	1390,
+	1411,
 	513,
 	514,
+	1139,
 	925,
-	1115,
+	1125,
 	278,
-	1360,
+	1381,
 	68,
 	64,
 	693,
@@ -28745,8 +30686,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	896,
 	302,
 	356,
-	1530,
-	1404,
+	1553,
+	1427,
 	940,
 	405,
 	399,
@@ -28760,26 +30701,30 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	510,
 	512,
 	515,
-	1085,
+	1095,
 	107,
-	1497,
+	1520,
 	381,
 	980,
-	1130,
+	1594,
+	1593,
+	1592,
+	1635,
+	1151,
 	133,
-	1452,
-	1437,
+	1475,
+	1460,
 	126,
-	1487,
-	1486,
+	1510,
+	1509,
 	924,
 	2,
-	1266,
-	1267,
-	1145,
-	1144,
-	1393,
-	1394,
+	1287,
+	1288,
+	1166,
+	1165,
+	1416,
+	1417,
 	948,
 	640,
 	639,
@@ -28791,10 +30736,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	762,
 	259,
 	324,
-	1491,
-	1493,
+	1514,
+	1516,
 	671,
-	1320,
+	1341,
 	670,
 	369,
 	368,
@@ -28804,9 +30749,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	801,
 	629,
 	628,
-	1350,
-	1349,
-	1348,
+	1371,
+	1370,
+	1369,
 	71,
 	29,
 	469,
@@ -28814,35 +30759,38 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	908,
 	162,
 	157,
-	1377,
-	1376,
+	1398,
+	1397,
 	155,
 	156,
 	421,
 	420,
-	1168,
-	1169,
+	1188,
+	1189,
 	532,
 	531,
 	530,
 	567,
 	568,
 	70,
-	1182,
+	1198,
 	923,
+	1637,
+	1636,
 	642,
-	1095,
-	1096,
+	1105,
+	1106,
 	931,
 	930,
-	1456,
-	1455,
+	1479,
+	1478,
+	1581,
 	207,
 	751,
-	1417,
-	1416,
-	1527,
-	1528,
+	1440,
+	1439,
+	1550,
+	1551,
 	1007,
 	1006,
 	942,
@@ -28853,7 +30801,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	160,
 	1048,
 	238,
-	1494,
+	1517,
 	1014,
 	1016,
 	1015,
@@ -28862,61 +30810,68 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	990,
 	85,
 	793,
+	1589,
 	955,
 	954,
 	449,
 	450,
 	350,
 	349,
-	1110,
-	1109,
+	1120,
+	1119,
 	132,
 	26,
 	152,
-	1351,
+	1372,
 	151,
-	1409,
-	1408,
+	1432,
+	1431,
 	83,
 	959,
 	725,
 	724,
-	1428,
-	1427,
+	1451,
+	1450,
 	855,
 	94,
-	1116,
+	1126,
 	829,
-	1117,
+	1127,
 	984,
+	1571,
+	1570,
+	1573,
+	1572,
 	830,
 	494,
 	537,
 	744,
 	1004,
 	344,
+	1140,
 	672,
+	1588,
 	403,
 	800,
 	149,
 	148,
-	1478,
+	1501,
 	205,
-	1479,
+	1502,
 	74,
-	1229,
-	1231,
-	1230,
-	1306,
+	1250,
+	1252,
+	1251,
+	1327,
 	465,
 	330,
 	690,
 	96,
-	1151,
+	1172,
 	718,
 	710,
-	1325,
-	1324,
+	1346,
+	1345,
 	496,
 	562,
 	561,
@@ -28928,13 +30883,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	716,
 	468,
 	754,
-	1079,
 	1078,
+	1077,
 	837,
 	245,
 	244,
 	818,
-	1295,
+	1316,
 	553,
 	804,
 	784,
@@ -28948,46 +30903,48 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	791,
 	792,
 	138,
-	1111,
+	1121,
+	1087,
+	1086,
 	142,
-	1112,
+	1122,
 	726,
 	897,
 	52,
-	1362,
-	1361,
+	1383,
+	1382,
 	838,
 	298,
 	1075,
 	1074,
 	822,
-	1374,
-	1375,
-	1373,
-	1499,
-	1498,
+	1395,
+	1396,
+	1394,
+	1522,
+	1521,
 	173,
 	134,
 	91,
-	1396,
-	1395,
+	1419,
+	1418,
 	90,
-	1443,
-	1442,
-	1233,
-	1232,
-	1235,
-	1236,
-	1238,
-	1234,
-	1237,
+	1466,
+	1465,
+	1254,
+	1253,
+	1256,
+	1257,
+	1259,
+	1255,
+	1258,
 	254,
 	828,
 	827,
 	253,
 	255,
-	1536,
-	1535,
+	1559,
+	1558,
 	506,
 	507,
 	505,
@@ -28999,22 +30956,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	289,
 	288,
 	774,
-	1465,
+	1488,
 	1050,
-	1474,
+	1497,
 	551,
 	550,
 	627,
 	626,
 	362,
 	464,
-	1200,
-	1223,
+	1214,
+	1244,
 	1051,
-	1198,
-	1475,
+	1229,
+	1498,
 	901,
 	900,
+	1090,
+	1089,
 	95,
 	962,
 	646,
@@ -29022,28 +30981,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	825,
 	823,
 	824,
-	1089,
+	1099,
 	101,
-	1205,
-	1319,
+	1219,
+	1340,
 	6,
-	1118,
+	1128,
 	109,
 	317,
 	100,
-	1252,
+	1273,
 	247,
 	246,
 	9,
-	1315,
-	1314,
-	1316,
-	1265,
+	1336,
+	1335,
+	1337,
+	1286,
 	331,
 	545,
 	175,
 	174,
-	1538,
+	1561,
 	451,
 	473,
 	472,
@@ -29051,17 +31010,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	452,
 	11,
 	430,
+	1082,
+	1083,
+	1088,
 	591,
 	590,
 	198,
 	197,
-	1264,
+	1285,
 	170,
 	429,
 	169,
 	141,
-	1537,
-	1090,
+	1560,
+	1100,
 	816,
 	150,
 	448,
@@ -29085,9 +31047,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	27,
 	533,
 	24,
-	1322,
-	1323,
-	1326,
+	1343,
+	1344,
+	1347,
 	692,
 	691,
 	419,
@@ -29095,21 +31057,23 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	415,
 	746,
 	747,
-	1335,
+	1356,
 	413,
-	1433,
-	1268,
+	1597,
+	1598,
+	1456,
+	1289,
 	412,
 	411,
-	1167,
+	1187,
 	983,
 	982,
-	1454,
+	1477,
 	4,
-	1458,
-	1457,
+	1481,
+	1480,
 	140,
-	1345,
+	1366,
 	306,
 	305,
 	308,
@@ -29117,13 +31081,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	112,
 	49,
 	23,
-	1332,
+	1353,
 	222,
 	221,
-	1216,
+	1237,
 	965,
 	966,
-	1217,
+	1238,
 	972,
 	998,
 	999,
@@ -29132,7 +31096,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	973,
 	869,
 	608,
-	1331,
+	1352,
 	899,
 	898,
 	988,
@@ -29144,14 +31108,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	359,
 	625,
 	114,
-	1098,
-	1097,
-	1094,
+	1108,
+	1107,
+	1104,
 	296,
-	1210,
+	1231,
 	581,
-	1439,
-	1438,
+	1462,
+	1461,
 	858,
 	7,
 	685,
@@ -29162,12 +31126,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	549,
 	548,
 	60,
-	1336,
+	1357,
 	73,
 	72,
 	620,
 	196,
 	195,
+	1619,
+	1618,
 	499,
 	615,
 	663,
@@ -29183,84 +31149,89 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	382,
 	383,
 	384,
-	1539,
+	1562,
 	975,
 	453,
 	454,
 	977,
 	976,
-	53,
-	1137,
+	1617,
 	1136,
+	53,
+	1158,
+	1157,
 	137,
 	1071,
 	1072,
-	1173,
-	1172,
+	1193,
+	1192,
+	1608,
 	569,
 	315,
 	316,
-	1184,
-	1183,
+	1616,
+	1615,
+	1200,
+	1199,
 	16,
-	1219,
-	1218,
+	1240,
+	1239,
 	17,
 	59,
-	1344,
-	1343,
-	1187,
-	1186,
-	1208,
-	1258,
+	1365,
+	1364,
+	1203,
+	1202,
+	1221,
+	1279,
 	978,
 	979,
 	910,
 	909,
-	1401,
-	1255,
-	1254,
-	1257,
+	1424,
+	1276,
+	1275,
+	1278,
 	963,
 	964,
 	826,
 	868,
 	337,
 	1001,
-	1328,
-	1327,
+	1349,
+	1348,
 	602,
 	601,
 	183,
 	857,
 	856,
-	1146,
+	1167,
 	854,
-	1260,
-	1259,
+	1281,
+	1280,
 	438,
 	437,
 	436,
 	435,
 	154,
 	153,
-	1509,
+	1532,
 	1,
-	1287,
+	1308,
 	1058,
 	1057,
 	1059,
 	1033,
 	1032,
-	1289,
-	1283,
-	1282,
-	1288,
-	1279,
-	1278,
-	1286,
-	1453,
-	1134,
+	1310,
+	1304,
+	1303,
+	1309,
+	1300,
+	1299,
+	1307,
+	1476,
+	1155,
 	341,
 	470,
 	340,
@@ -29271,14 +31242,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	442,
 	441,
 	981,
-	1135,
+	1156,
 	767,
 	769,
 	106,
 	768,
 	181,
-	1272,
-	1273,
+	1293,
+	1294,
 	1012,
 	128,
 	542,
@@ -29286,41 +31257,43 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	471,
 	309,
 	129,
-	1165,
+	1185,
 	87,
 	325,
 	806,
 	223,
 	805,
 	256,
-	1154,
-	1153,
+	1175,
+	1174,
 	42,
-	1532,
-	1531,
-	1533,
+	1555,
+	1554,
+	1556,
 	227,
 	203,
 	235,
-	1086,
+	1096,
 	711,
 	467,
 	466,
-	1341,
-	1340,
+	1362,
+	1361,
 	28,
-	1431,
-	1430,
-	1387,
-	1386,
+	1454,
+	1453,
+	1408,
+	1407,
 	432,
 	431,
 	237,
-	1501,
-	1469,
-	1468,
-	1500,
-	1400,
+	1524,
+	1492,
+	1491,
+	1523,
+	1632,
+	1631,
+	1423,
 	713,
 	712,
 	98,
@@ -29337,7 +31310,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	168,
 	873,
 	872,
-	1356,
+	1377,
 	781,
 	780,
 	779,
@@ -29346,50 +31319,56 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	410,
 	862,
 	782,
-	1420,
+	1443,
 	37,
-	1378,
-	1355,
-	1354,
-	1410,
+	1399,
+	1376,
+	1375,
+	1433,
+	1639,
+	1638,
 	648,
 	46,
 	619,
 	559,
 	558,
-	1384,
+	1596,
+	1405,
 	618,
 	408,
 	617,
 	596,
-	1423,
 	1446,
+	1469,
 	643,
-	1215,
-	1213,
-	1214,
+	1236,
+	1234,
+	1235,
 	577,
+	1135,
 	622,
 	621,
-	1088,
-	1422,
-	1421,
-	1084,
+	1629,
+	1098,
+	1445,
+	1444,
+	1094,
 	276,
 	275,
 	274,
-	1447,
-	1450,
-	1448,
-	1449,
+	1470,
+	1473,
+	1471,
+	1472,
 	539,
 	538,
 	69,
-	1191,
+	1207,
 	886,
 	443,
 	184,
 	185,
+	1648,
 	118,
 	580,
 	333,
@@ -29397,12 +31376,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1054,
 	731,
 	730,
-	1099,
-	1424,
+	1109,
+	1609,
+	1447,
 	363,
 	935,
 	934,
-	1434,
+	1457,
 	635,
 	657,
 	656,
@@ -29417,56 +31397,56 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	38,
 	240,
 	48,
-	1221,
-	1220,
-	1307,
+	1242,
+	1241,
+	1328,
 	194,
 	193,
-	1296,
-	1477,
-	1476,
-	1239,
-	1141,
-	1140,
-	1463,
-	1462,
+	1317,
+	1500,
+	1499,
+	1260,
+	1162,
+	1161,
+	1486,
+	1485,
 	903,
 	902,
-	1143,
-	1142,
+	1164,
+	1163,
 	313,
 	312,
-	1305,
-	1304,
+	1326,
+	1325,
 	808,
 	807,
-	1241,
-	1240,
+	1262,
+	1261,
 	1067,
 	460,
 	459,
 	225,
 	224,
-	1492,
+	1515,
 	314,
-	1206,
+	1224,
 	121,
 	117,
-	1156,
+	1223,
 	113,
 	912,
 	911,
-	1483,
-	1482,
+	1506,
+	1505,
 	585,
 	584,
 	734,
 	733,
 	586,
-	1203,
-	1292,
-	1291,
-	1290,
+	1217,
+	1313,
+	1312,
+	1311,
 	832,
 	831,
 	721,
@@ -29475,6 +31455,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	536,
 	534,
 	535,
+	1625,
 	229,
 	228,
 	1023,
@@ -29495,81 +31476,105 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	280,
 	336,
 	546,
-	1445,
-	1353,
-	1352,
+	1468,
+	1374,
+	1373,
 	753,
 	752,
-	1275,
-	1274,
-	1284,
+	1296,
+	1295,
+	1305,
 	705,
 	704,
 	771,
 	770,
 	1053,
+	1644,
+	1137,
+	1138,
+	1141,
 	180,
 	179,
-	1207,
-	1485,
-	1484,
+	1595,
+	1630,
+	1220,
+	1508,
+	1507,
 	518,
 	517,
 	521,
 	520,
 	527,
-	1093,
+	1103,
 	526,
 	525,
-	1092,
+	1102,
 	524,
 	952,
 	951,
+	1605,
 	669,
 	668,
+	1621,
+	1577,
+	1576,
+	1620,
+	1566,
+	1564,
+	1563,
+	1565,
 	125,
-	1523,
-	1522,
-	1521,
-	1470,
+	1546,
+	1545,
+	1599,
+	1544,
+	1626,
+	1493,
 	787,
 	786,
 	1042,
 	54,
-	1534,
+	1557,
 	719,
-	1489,
-	1490,
+	1512,
+	1513,
 	407,
 	406,
-	1123,
-	1122,
+	1133,
+	1132,
 	268,
 	267,
 	266,
-	1225,
-	1199,
-	1467,
+	1246,
+	1213,
+	1490,
+	1650,
+	1649,
 	498,
 	497,
 	560,
-	1529,
+	1624,
+	1643,
+	1552,
 	968,
 	967,
-	1516,
-	1515,
-	1398,
-	1087,
-	1510,
+	1539,
+	1538,
+	1421,
+	1097,
+	1533,
 	875,
 	874,
 	334,
 	461,
+	1587,
+	1646,
 	883,
+	1647,
 	715,
 	714,
-	1212,
-	1211,
+	1233,
+	1232,
 	913,
 	866,
 	540,
@@ -29577,10 +31582,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	211,
 	631,
 	611,
-	1359,
-	1309,
-	1308,
-	1310,
+	1380,
+	1330,
+	1329,
+	1331,
 	172,
 	171,
 	13,
@@ -29594,17 +31599,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	61,
 	47,
 	45,
-	1076,
 	971,
 	1025,
 	970,
-	1440,
+	1463,
 	1002,
 	624,
 	623,
 	756,
 	755,
 	757,
+	1085,
+	1084,
 	251,
 	834,
 	833,
@@ -29615,14 +31621,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	917,
 	916,
 	65,
-	1250,
-	1249,
-	1251,
+	1271,
+	1270,
+	1272,
 	270,
 	269,
 	475,
 	474,
-	1197,
+	1228,
+	1655,
+	1591,
+	1590,
+	1633,
 	271,
 	329,
 	328,
@@ -29632,23 +31642,26 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	273,
 	353,
 	97,
-	1082,
-	1083,
+	1081,
+	1092,
+	1093,
 	99,
-	1495,
+	1091,
+	1634,
+	1518,
 	352,
 	351,
 	243,
 	35,
 	67,
-	1281,
-	1280,
+	1302,
+	1301,
 	220,
 	32,
 	242,
 	241,
-	1294,
-	1293,
+	1315,
+	1314,
 	332,
 	34,
 	847,
@@ -29656,29 +31669,31 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	630,
 	937,
 	717,
-	1174,
-	1176,
-	1175,
+	1194,
+	1196,
+	1195,
 	678,
 	926,
 	323,
 	322,
-	1444,
-	1300,
-	1299,
-	1298,
-	1302,
-	1297,
-	1301,
-	1303,
-	1159,
-	1158,
+	1645,
+	1467,
+	1321,
+	1320,
+	1319,
+	1323,
+	1318,
+	1322,
+	1324,
+	1578,
+	1179,
+	1178,
 	892,
 	891,
 	110,
 	644,
-	1102,
-	1100,
+	1112,
+	1110,
 	785,
 	1024,
 	1034,
@@ -29692,11 +31707,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	574,
 	573,
 	1039,
-	1103,
+	1113,
 	1019,
 	1018,
 	81,
-	1101,
+	1111,
 	1013,
 	697,
 	750,
@@ -29706,7 +31721,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	688,
 	208,
 	80,
-	1261,
+	1282,
 	79,
 	1046,
 	1045,
@@ -29714,50 +31729,51 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	209,
 	75,
 	894,
-	1312,
-	1311,
-	1313,
+	1333,
+	1332,
+	1334,
 	695,
 	694,
 	696,
-	1461,
-	1460,
-	1459,
+	1484,
+	1483,
+	1482,
 	947,
 	218,
 	219,
 	915,
 	914,
-	1209,
+	1230,
 	380,
 	1036,
 	1040,
 	379,
 	1066,
-	1514,
-	1513,
-	1512,
-	1511,
+	1537,
+	1536,
+	1535,
+	1534,
 	376,
 	375,
 	119,
-	1126,
-	1129,
-	1128,
-	1127,
+	1134,
+	1148,
+	1147,
+	1149,
+	1150,
 	57,
 	115,
 	655,
 	491,
 	490,
 	489,
-	1481,
-	1480,
-	1277,
-	1285,
-	1276,
-	1202,
-	1201,
+	1504,
+	1503,
+	1298,
+	1306,
+	1297,
+	1216,
+	1215,
 	234,
 	233,
 	893,
@@ -29770,6 +31786,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	213,
 	214,
 	86,
+	1584,
 	187,
 	40,
 	946,
@@ -29777,9 +31794,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	433,
 	418,
 	105,
-	1432,
+	1455,
 	131,
 	103,
+	1610,
+	1145,
+	1144,
 	927,
 	815,
 	812,
@@ -29790,33 +31810,34 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	163,
 	1044,
 	1043,
-	1228,
-	1227,
+	1249,
+	1248,
 	295,
 	294,
-	1508,
-	1507,
-	1506,
+	1531,
+	1530,
+	1529,
 	938,
 	653,
 	652,
-	1505,
-	1504,
+	1528,
+	1527,
 	92,
-	1466,
-	1382,
-	1330,
+	1489,
+	1403,
+	1351,
 	995,
 	50,
 	996,
 	572,
 	191,
-	1385,
+	1611,
+	1406,
 	190,
 	286,
 	285,
 	287,
-	1150,
+	1171,
 	1029,
 	1028,
 	613,
@@ -29829,7 +31850,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	479,
 	478,
 	1010,
-	1464,
+	1487,
 	202,
 	201,
 	488,
@@ -29865,31 +31886,31 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	579,
 	365,
 	364,
-	1256,
+	1277,
 	335,
 	587,
 	226,
 	997,
-	1517,
+	1540,
 	84,
 	932,
 	5,
 	372,
-	1365,
-	1366,
-	1371,
-	1370,
-	1369,
-	1372,
-	1368,
-	1367,
-	1222,
+	1386,
+	1387,
+	1392,
+	1391,
+	1390,
+	1393,
+	1389,
+	1388,
+	1243,
 	790,
 	789,
 	788,
 	165,
-	1403,
-	1402,
+	1426,
+	1425,
 	529,
 	528,
 	741,
@@ -29899,6 +31920,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	30,
 	817,
 	36,
+	1580,
 	14,
 	12,
 	723,
@@ -29908,122 +31930,131 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	357,
 	355,
 	354,
-	1364,
-	1363,
+	1385,
+	1384,
 	933,
 	555,
 	554,
 	130,
-	1106,
-	1105,
+	1116,
+	1115,
 	820,
 	819,
-	1107,
+	1117,
 	127,
-	1406,
-	1405,
-	1114,
-	1321,
-	1329,
-	1426,
-	1425,
+	1429,
+	1428,
+	1575,
+	1574,
+	1614,
+	1613,
+	1612,
+	1124,
+	1342,
+	1350,
+	1449,
+	1448,
 	343,
 	342,
 	773,
 	772,
-	1451,
+	1474,
 	810,
 	809,
-	1392,
-	1391,
-	1138,
-	1181,
-	1180,
+	1415,
+	1414,
+	1159,
+	1197,
+	1142,
 	557,
 	44,
-	1503,
-	1502,
+	1526,
+	1525,
 	651,
-	1263,
-	1262,
+	1284,
+	1283,
 	592,
 	634,
 	649,
-	1397,
+	1420,
 	836,
 	835,
 	593,
-	1195,
+	1211,
 	1026,
-	1194,
+	1210,
 	589,
 	588,
 	666,
 	665,
+	1579,
 	650,
 	939,
-	1342,
+	1363,
 	182,
 	677,
 	204,
-	1358,
-	1357,
-	1132,
-	1131,
-	1193,
-	1488,
-	1192,
+	1379,
+	1378,
+	1153,
+	1152,
+	1209,
+	1511,
+	1208,
 	729,
 	728,
 	1027,
-	1139,
-	1077,
-	1133,
+	1160,
+	1076,
+	1607,
+	1154,
 	683,
-	1337,
-	1338,
-	1383,
+	1358,
+	1359,
+	1404,
 	108,
 	102,
 	945,
 	944,
-	1155,
+	1176,
 	282,
 	563,
-	1178,
-	1179,
-	1177,
-	1125,
-	1124,
+	1226,
+	1227,
+	1225,
+	1413,
+	1412,
 	51,
 	55,
-	1270,
-	1269,
-	1271,
+	1291,
+	1290,
+	1292,
 	56,
-	1166,
-	1170,
+	1654,
+	1653,
+	1186,
+	1190,
 	1049,
-	1160,
-	1163,
-	1161,
-	1162,
+	1180,
+	1183,
+	1181,
+	1182,
 	77,
 	281,
 	19,
-	1242,
-	1245,
-	1244,
-	1247,
-	1246,
-	1248,
-	1243,
+	1263,
+	1266,
+	1265,
+	1268,
+	1267,
+	1269,
+	1264,
 	300,
 	299,
 	509,
-	1379,
+	1400,
 	571,
-	1152,
+	1173,
 	231,
 	658,
 	638,
@@ -30089,6 +32120,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"aanvllen",
 	"aaranden",
 	"aaranding",
+	"aareness",
 	"aarom",
 	"aatberichten",
 	"aatste",
@@ -30151,6 +32183,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"afelopen",
 	"afepakt",
 	"afety",
+	"afevering",
 	"afgeakt",
 	"afgeloen",
 	"afgelope",
@@ -30169,6 +32202,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"afkomst",
 	"afkomt",
 	"afkost",
+	"afleering",
+	"afleveing",
+	"afleverig",
+	"afleverin",
+	"aflevering",
+	"afleverng",
+	"aflevring",
+	"aflvering",
 	"afomst",
 	"afrad",
 	"afrai",
@@ -30213,6 +32254,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"alert",
 	"alestina",
 	"alestine",
+	"alevering",
 	"alijd",
 	"alleaal",
 	"allee",
@@ -30228,6 +32270,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"altjd",
 	"amilie",
 	"amily",
+	"ampagne",
+	"ampaign",
 	"anavond",
 	"andaag",
 	"andee",
@@ -30301,6 +32345,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"appjs",
 	"araid",
 	"arents",
+	"aricle",
+	"arikel",
 	"arkeerterrein",
 	"aroepen",
 	"arokkaan",
@@ -30311,6 +32357,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"aroun",
 	"around",
 	"arriage",
+	"artcle",
+	"artice",
+	"articl",
+	"article",
+	"artiel",
+	"artike",
+	"artikel",
+	"artikl",
+	"artile",
+	"artkel",
 	"arund",
 	"asault",
 	"asaulted",
@@ -30341,10 +32397,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"assult",
 	"assulted",
 	"astgemaakt",
+	"astles",
+	"astlessen",
 	"atack",
 	"atacked",
+	"atempt",
 	"ather",
+	"aticle",
 	"atijd",
+	"atikel",
 	"atisemit",
 	"atisme",
 	"atist",
@@ -30360,7 +32421,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"attas",
 	"attck",
 	"attcked",
+	"attemp",
+	"attempt",
+	"attemt",
 	"atten",
+	"attept",
+	"attmpt",
 	"auisme",
 	"auist",
 	"autime",
@@ -30373,6 +32439,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"autsme",
 	"autst",
 	"aving",
+	"awaeness",
+	"awareess",
+	"awarenes",
+	"awareness",
+	"awarenss",
+	"awarness",
+	"awreness",
 	"aymore",
 	"aything",
 	"baisschool",
@@ -30491,6 +32564,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"beichten",
 	"beichtjes",
 	"beoofd",
+	"beoog",
 	"beoven",
 	"bepaal",
 	"bepaalt",
@@ -30593,6 +32667,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"betaten",
 	"beter",
 	"betling",
+	"betog",
+	"betoo",
+	"betoog",
 	"betst",
 	"betsten",
 	"bette",
@@ -30699,6 +32776,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"btaling",
 	"btast",
 	"btasten",
+	"btoog",
 	"btter",
 	"buden",
 	"bught",
@@ -30770,7 +32848,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"butensluiten",
 	"bwaar",
 	"bwaren",
+	"camagne",
+	"camaign",
+	"campage",
+	"campagn",
+	"campagne",
+	"campaig",
+	"campaign",
+	"campain",
+	"campane",
+	"campgne",
+	"campign",
 	"cantage",
+	"capagne",
+	"capaign",
 	"cared",
 	"casses",
 	"cassmate",
@@ -30799,6 +32890,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"choonmaken",
 	"choppen",
 	"chopt",
+	"choten",
 	"chreeuwde",
 	"chreeuwen",
 	"chreeuwt",
@@ -30834,6 +32926,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"clssmate",
 	"clssmates",
 	"cming",
+	"cmmit",
+	"cmpagne",
+	"cmpaign",
+	"cncerning",
 	"cncierge",
 	"cntroleert",
 	"coaine",
@@ -30841,6 +32937,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"cocain",
 	"cocaine",
 	"cocane",
+	"cocerning",
 	"cocierge",
 	"cocine",
 	"coing",
@@ -30863,13 +32960,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"comig",
 	"comin",
 	"coming",
+	"comit",
+	"commi",
+	"commit",
+	"commt",
 	"comng",
+	"concening",
 	"concerge",
+	"concering",
+	"concernig",
+	"concernin",
+	"concerning",
+	"concernng",
 	"conciege",
 	"conciere",
 	"concierg",
 	"concierge",
 	"concirge",
+	"concrning",
+	"conerning",
 	"conierge",
 	"conroleert",
 	"contoleert",
@@ -30896,10 +33005,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"couse",
 	"coutry",
 	"couts",
+	"crsus",
 	"ctive",
 	"cuntry",
 	"cunts",
 	"curse",
+	"curss",
+	"cursu",
+	"cursus",
+	"curus",
+	"cusus",
 	"dadname",
 	"dager",
 	"dagerous",
@@ -30926,6 +33041,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"dcent",
 	"dcenten",
 	"dckpic",
+	"dcumentaire",
+	"dcumentary",
 	"deadame",
 	"deadnae",
 	"deadnam",
@@ -31107,8 +33224,27 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"docentn",
 	"docet",
 	"doceten",
+	"docmentaire",
+	"docmentary",
 	"docnt",
 	"docnten",
+	"docuentaire",
+	"docuentary",
+	"documenaire",
+	"documenary",
+	"documentaie",
+	"documentair",
+	"documentaire",
+	"documentar",
+	"documentare",
+	"documentary",
+	"documentay",
+	"documentire",
+	"documentry",
+	"documetaire",
+	"documetary",
+	"documntaire",
+	"documntary",
 	"dodgaat",
 	"dodmaken",
 	"doent",
@@ -31147,6 +33283,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"dopping",
 	"dorgaan",
 	"dorgestuurd",
+	"doumentaire",
+	"doumentary",
 	"dploma",
 	"dpressief",
 	"drakje",
@@ -31213,6 +33351,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"earch",
 	"earched",
 	"earching",
+	"earing",
 	"eason",
 	"ebate",
 	"eblowd",
@@ -31221,13 +33360,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"echanteerd",
 	"echten",
 	"echtpartij",
+	"ecture",
 	"ecursie",
+	"edacht",
 	"edeald",
 	"edestudent",
 	"edestudenten",
 	"edewerker",
 	"edicatie",
 	"edication",
+	"edicht",
 	"edicijnen",
 	"ediscrimineerd",
 	"edreigd",
@@ -31281,6 +33423,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"eestje",
 	"eewraak",
 	"eezaam",
+	"egarding",
 	"egeleider",
 	"egeleiding",
 	"egens",
@@ -31295,6 +33438,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"eilig",
 	"eisje",
 	"eisjes",
+	"eisode",
 	"ekaar",
 	"ekeer",
 	"ekker",
@@ -31319,9 +33463,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"eletions",
 	"elfbeschadiging",
 	"elfdoding",
+	"elfharm",
 	"elfmoord",
+	"elfmoordbrief",
+	"elfmoordgedachte",
 	"elfmoordmethode",
 	"elfmoordmethodes",
+	"elfmoordneiging",
+	"elfmoordplan",
+	"elfmoordpreventie",
+	"elfverwonding",
 	"eligie",
 	"eligion",
 	"elijk",
@@ -31339,9 +33490,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"epaalt",
 	"eperking",
 	"epest",
+	"epiode",
+	"episde",
+	"episod",
+	"episode",
+	"episoe",
 	"epolariseerd",
+	"eport",
 	"epost",
 	"epressief",
+	"epsode",
 	"eraar",
 	"erares",
 	"erdwijnen",
@@ -31355,6 +33513,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ericht",
 	"erichten",
 	"erichtjes",
+	"eries",
 	"erkansing",
 	"erken",
 	"erkgever",
@@ -31363,6 +33522,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"erkoopt",
 	"erkopen",
 	"erkracht",
+	"erkstuk",
 	"ermoord",
 	"ermoorden",
 	"eronseld",
@@ -31371,6 +33531,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"errorist",
 	"erroristen",
 	"erself",
+	"erslag",
 	"ervoeren",
 	"erwraak",
 	"esbisch",
@@ -31380,12 +33541,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"eschopt",
 	"eschoten",
 	"eschreeuwd",
+	"esearch",
 	"eslagen",
 	"esloopt",
 	"espaard",
 	"esprek",
 	"espuugd",
 	"essen",
+	"esson",
 	"estaurant",
 	"esten",
 	"esterday",
@@ -31399,6 +33562,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"etasten",
 	"ethod",
 	"ethods",
+	"etoog",
 	"etter",
 	"euken",
 	"evaar",
@@ -31420,6 +33584,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ewaar",
 	"ewaren",
 	"eweer",
+	"eweerschoten",
 	"eweld",
 	"ewerkt",
 	"ewicht",
@@ -31442,6 +33607,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ezelf",
 	"ezeten",
 	"ezicht",
+	"ezing",
 	"ezoend",
 	"facbook",
 	"facebok",
@@ -31499,6 +33665,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"fimpje",
 	"fitsenstalling",
 	"fkomst",
+	"flevering",
 	"fliker",
 	"flikers",
 	"flikke",
@@ -31558,16 +33725,33 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gades",
 	"gapje",
 	"gapjes",
+	"gasles",
+	"gaslessen",
+	"gastes",
+	"gastessen",
+	"gastle",
+	"gastles",
+	"gastlesen",
+	"gastlesse",
+	"gastlessen",
+	"gastlessn",
+	"gastls",
+	"gastlssen",
+	"gatles",
+	"gatlessen",
 	"gblowd",
 	"gbouw",
 	"gchanteerd",
+	"gdacht",
 	"gdeald",
+	"gdicht",
 	"gdiscrimineerd",
 	"gduwd",
 	"gdwongen",
 	"geaar",
 	"geaarlijk",
 	"geaarlijke",
+	"geacht",
 	"geamsterd",
 	"geandicapt",
 	"geblod",
@@ -31591,13 +33775,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gechopt",
 	"gechoten",
 	"gechreeuwd",
+	"gedach",
+	"gedacht",
+	"gedact",
+	"gedaht",
 	"gedald",
+	"gedcht",
 	"gedead",
 	"gedeal",
 	"gedeald",
 	"gedeld",
 	"gedezel",
+	"gedich",
+	"gedicht",
 	"gedicrimineerd",
+	"gedict",
+	"gediht",
 	"gediscimineerd",
 	"gediscriineerd",
 	"gediscrimieerd",
@@ -31625,6 +33818,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"geechten",
 	"geeden",
 	"geeer",
+	"geeerschoten",
 	"geegeerd",
 	"geeld",
 	"geerkt",
@@ -31826,12 +34020,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gewed",
 	"gewee",
 	"geweer",
+	"geweerchoten",
+	"geweerschoen",
+	"geweerschote",
+	"geweerschoten",
+	"geweerschotn",
+	"geweerschten",
+	"geweerscoten",
+	"geweershoten",
+	"geweeschoten",
 	"gewekt",
 	"gewel",
 	"geweld",
 	"gewer",
 	"gewerk",
 	"gewerkt",
+	"gewerschoten",
 	"gewert",
 	"gewich",
 	"gewicht",
@@ -31993,6 +34197,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gspuugd",
 	"gsteravond",
 	"gsteren",
+	"gstles",
+	"gstlessen",
 	"gstoken",
 	"gstolen",
 	"gvaar",
@@ -32001,6 +34207,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gvecht",
 	"gvechten",
 	"gweer",
+	"gweerschoten",
 	"gweld",
 	"gwerkt",
 	"gwicht",
@@ -32028,8 +34235,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hantage",
 	"harded",
 	"harding",
+	"haring",
 	"hatberichten",
 	"hatsapp",
+	"heaing",
+	"hearig",
+	"hearin",
+	"hearing",
+	"hearng",
 	"heemaal",
 	"hekansing",
 	"heleaal",
@@ -32039,6 +34252,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"helmaal",
 	"heransing",
 	"herelf",
+	"hering",
 	"herkaning",
 	"herkansig",
 	"herkansin",
@@ -32057,6 +34271,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"himsel",
 	"himself",
 	"himslf",
+	"hinking",
 	"hiself",
 	"hiselijk",
 	"hisory",
@@ -32133,6 +34348,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"hoofoob",
 	"hooter",
 	"hooting",
+	"hootings",
 	"horded",
 	"hording",
 	"hreat",
@@ -32182,12 +34398,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ichzelf",
 	"ickpic",
 	"idden",
+	"iedje",
 	"iefstal",
 	"iemand",
 	"iemel",
 	"ieten",
 	"ietsenstalling",
 	"ieuws",
+	"ieuwsbericht",
 	"ifferently",
 	"igang",
 	"igebroken",
@@ -32337,7 +34555,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"joints",
 	"joits",
 	"jonts",
+	"jornaal",
+	"jounaal",
+	"jouraal",
+	"journaa",
+	"journaal",
+	"journal",
 	"jtten",
+	"jurnaal",
 	"kakerjood",
 	"kanerjood",
 	"kanine",
@@ -32529,12 +34754,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"lchaam",
 	"lchen",
 	"lchgas",
+	"lcture",
 	"leaar",
 	"leares",
 	"lebisch",
 	"lections",
+	"lectre",
+	"lectue",
+	"lectur",
+	"lecture",
+	"lecure",
 	"leding",
 	"ledinggevende",
+	"ledje",
 	"leebedrijf",
 	"leefijd",
 	"leeftid",
@@ -32568,6 +34800,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"leerlngen",
 	"leetijd",
 	"leftijd",
+	"legen",
 	"leidiggevende",
 	"leidingevende",
 	"leidinggeende",
@@ -32580,6 +34813,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"leidnggevende",
 	"leiinggevende",
 	"leijk",
+	"leing",
 	"leker",
 	"lekke",
 	"lekken",
@@ -32608,9 +34842,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"lesbsch",
 	"lesen",
 	"lesisch",
+	"leson",
 	"lesse",
 	"lessen",
 	"lessn",
+	"lesso",
+	"lesson",
+	"leter",
+	"lette",
+	"letter",
+	"lettr",
+	"leture",
 	"levengevaar",
 	"levenmoe",
 	"levensevaar",
@@ -32627,12 +34869,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"levesmoe",
 	"levnsgevaar",
 	"levnsmoe",
+	"lezig",
+	"lezin",
+	"lezing",
+	"lezng",
 	"lggen",
 	"licaam",
 	"lichaa",
 	"lichaam",
 	"licham",
 	"lidinggevende",
+	"lidje",
+	"liede",
+	"liedj",
+	"liedje",
+	"lieje",
 	"ligen",
 	"ligge",
 	"liggen",
@@ -32688,7 +34939,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"lrares",
 	"lsbisch",
 	"lssen",
+	"lsson",
 	"ltijd",
+	"ltter",
 	"lttle",
 	"luisje",
 	"luiten",
@@ -32696,6 +34949,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"lvensgevaar",
 	"lvensmoe",
 	"lving",
+	"lzing",
 	"maaden",
 	"maande",
 	"maanden",
@@ -33031,6 +35285,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"mthods",
 	"mtivatie",
 	"mtivation",
+	"mtrent",
 	"myelf",
 	"mysef",
 	"mysel",
@@ -33075,6 +35330,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ndermijning",
 	"nders",
 	"nderweg",
+	"nderzoek",
 	"neeren",
 	"neerseken",
 	"neersteen",
@@ -33103,6 +35359,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"neuken",
 	"neukn",
 	"neuws",
+	"neuwsbericht",
 	"ngang",
 	"ngebroken",
 	"ngeren",
@@ -33113,9 +35370,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"niemand",
 	"niemnd",
 	"nieus",
+	"nieusbericht",
 	"nieuw",
+	"nieuwbericht",
 	"nieuws",
+	"nieuwsbeicht",
+	"nieuwsbercht",
+	"nieuwsberich",
+	"nieuwsbericht",
+	"nieuwsberict",
+	"nieuwsberiht",
+	"nieuwsbricht",
+	"nieuwsericht",
 	"niews",
+	"niewsbericht",
 	"nijden",
 	"niker",
 	"nikke",
@@ -33125,6 +35393,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"nipogen",
 	"nipoogt",
 	"niuws",
+	"niuwsbericht",
 	"nkijken",
 	"nkker",
 	"nline",
@@ -33178,10 +35447,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ocaine",
 	"ocent",
 	"ocenten",
+	"ocumentaire",
+	"ocumentary",
+	"odcast",
 	"oderling",
 	"odermijning",
 	"oders",
 	"oderweg",
+	"oderzoek",
 	"odracht",
 	"odule",
 	"odules",
@@ -33253,14 +35526,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"omgaan",
 	"omgan",
 	"oming",
+	"ommit",
 	"omofobe",
 	"omofoob",
+	"omrent",
+	"omtent",
+	"omtren",
+	"omtrent",
+	"omtret",
+	"omtrnt",
 	"onbeaald",
 	"onbetaad",
 	"onbetaal",
 	"onbetaald",
 	"onbetald",
 	"onbtaald",
+	"oncerning",
 	"oncierge",
 	"ondeling",
 	"ondemijning",
@@ -33279,19 +35560,29 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ondermijnng",
 	"ondermining",
 	"ondermjning",
+	"onderoek",
 	"onderwe",
 	"onderweg",
 	"onderwg",
+	"onderzek",
+	"onderzoe",
+	"onderzoek",
+	"onderzok",
 	"ondeweg",
+	"ondezoek",
 	"ondgestuurd",
+	"ondom",
 	"ondrling",
 	"ondrmijning",
 	"ondrweg",
+	"ondrzoek",
+	"oneelstuk",
 	"oneilig",
 	"onely",
 	"onerling",
 	"onermijning",
 	"onerweg",
+	"onerzoek",
 	"onetaald",
 	"onewenst",
 	"ongeenst",
@@ -33359,9 +35650,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"oorgestuurd",
 	"oorgoed",
 	"oorlg",
+	"oorlichting",
 	"oorlo",
 	"oorlog",
 	"oorog",
+	"oorstelling",
 	"oosen",
 	"ooste",
 	"oosten",
@@ -33494,6 +35787,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"orden",
 	"orever",
 	"orige",
+	"orkshop",
 	"orlog",
 	"orning",
 	"orsten",
@@ -33501,10 +35795,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"oslims",
 	"osparen",
 	"osten",
+	"oster",
 	"other",
 	"othing",
 	"otivatie",
 	"otivation",
+	"otrent",
 	"otslaan",
 	"otslagen",
 	"otvoerd",
@@ -33518,6 +35814,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ought",
 	"ountry",
 	"ounts",
+	"ournaal",
 	"ourse",
 	"outube",
 	"ovedose",
@@ -33646,11 +35943,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"passport",
 	"passpot",
 	"passprt",
+	"pdcast",
 	"pdracht",
+	"pegen",
 	"pekken",
 	"pemel",
 	"pengeluiden",
 	"pesen",
+	"pesentatie",
+	"pesentation",
 	"peserij",
 	"peste",
 	"pesteij",
@@ -33662,6 +35963,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"pestrij",
 	"peten",
 	"peterij",
+	"peventie",
+	"pevention",
 	"pgehangen",
 	"pgepot",
 	"pgesloten",
@@ -33698,6 +36001,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"pintless",
 	"pipas",
 	"pipen",
+	"pisode",
 	"pisool",
 	"pistol",
 	"pistoo",
@@ -33718,6 +36022,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"plarisatie",
 	"plariseren",
 	"plcement",
+	"pleen",
+	"plege",
+	"plegen",
+	"plegn",
 	"pleiding",
 	"pleken",
 	"plekke",
@@ -33725,6 +36033,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"plekkn",
 	"plestina",
 	"plestine",
+	"plgen",
 	"plitics",
 	"plitie",
 	"plitiek",
@@ -33736,7 +36045,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"pnpas",
 	"poarisatie",
 	"poariseren",
+	"pocast",
+	"podast",
+	"podcas",
+	"podcast",
+	"podcat",
+	"podcst",
 	"pogram",
+	"pogramma",
 	"pogramme",
 	"poinless",
 	"pointess",
@@ -33747,6 +36063,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"poitie",
 	"poitiek",
 	"poitless",
+	"poject",
 	"polaisatie",
 	"polaiseren",
 	"polariatie",
@@ -33783,10 +36100,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"poltiek",
 	"pontless",
 	"posen",
+	"poser",
 	"poste",
 	"posten",
+	"poster",
 	"postn",
+	"postr",
 	"poten",
+	"poter",
 	"ppjes",
 	"prakijkopleider",
 	"praktijkoleider",
@@ -33802,28 +36123,80 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"praktikopleider",
 	"praktjkopleider",
 	"pratijkopleider",
+	"preekbeurt",
+	"preentatie",
+	"preentation",
+	"preentie",
+	"preention",
 	"prents",
+	"presenatie",
+	"presenation",
+	"presentaie",
+	"presentaion",
+	"presentate",
+	"presentati",
+	"presentatie",
+	"presentatin",
+	"presentatio",
+	"presentation",
+	"presentaton",
+	"presenttie",
+	"presenttion",
+	"presetatie",
+	"presetation",
+	"presntatie",
+	"presntation",
+	"prevenie",
+	"prevenion",
+	"prevente",
+	"preventi",
+	"preventie",
+	"preventin",
+	"preventio",
+	"prevention",
+	"preventon",
+	"prevetie",
+	"prevetion",
+	"prevntie",
+	"prevntion",
 	"prgram",
+	"prgramma",
 	"prgramme",
 	"pringen",
+	"prject",
 	"prkeerterrein",
 	"prktijkopleider",
+	"proect",
 	"progam",
+	"progamma",
 	"progamme",
 	"progra",
 	"program",
+	"programa",
 	"programe",
 	"programm",
+	"programma",
 	"programme",
 	"progrm",
+	"progrmma",
 	"progrmme",
+	"projct",
+	"projec",
+	"project",
+	"projet",
 	"proram",
+	"proramma",
 	"proramme",
+	"prsentatie",
+	"prsentation",
+	"prventie",
+	"prvention",
 	"pskirt",
 	"psparen",
 	"pspoort",
 	"pssport",
 	"psten",
+	"pster",
 	"psterij",
 	"pstool",
 	"puched",
@@ -33870,10 +36243,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"rcisme",
 	"rcist",
 	"reaon",
+	"rearding",
 	"reasn",
 	"reaso",
 	"reason",
 	"reats",
+	"reearch",
+	"regading",
+	"regardig",
+	"regardin",
+	"regarding",
+	"regardng",
+	"regaring",
+	"regrding",
 	"reigde",
 	"reigen",
 	"reigie",
@@ -33890,8 +36272,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"religon",
 	"reliie",
 	"reliion",
+	"reort",
 	"repen",
+	"repor",
+	"report",
+	"repot",
+	"reprt",
+	"resarch",
 	"resaurant",
+	"reseach",
+	"researc",
+	"research",
+	"researh",
+	"resentatie",
+	"resentation",
+	"reserch",
 	"reson",
 	"restarant",
 	"restauant",
@@ -33901,6 +36296,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"restaurnt",
 	"resturant",
 	"retaurant",
+	"reventie",
+	"revention",
+	"rgarding",
 	"rgens",
 	"riching",
 	"richtig",
@@ -33916,8 +36314,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"rligion",
 	"rlstoel",
 	"rndgestuurd",
+	"rndom",
 	"rnselen",
 	"rodgestuurd",
+	"rodom",
 	"roeen",
 	"roepe",
 	"roepen",
@@ -33925,7 +36325,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"roepn",
 	"roepsapp",
 	"rogram",
+	"rogramma",
 	"rogramme",
+	"roject",
 	"rolsoel",
 	"rolstel",
 	"rolstoe",
@@ -33940,8 +36342,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"rondgesuurd",
 	"rondgetuurd",
 	"rondgstuurd",
+	"rondm",
+	"rondo",
+	"rondom",
 	"ronelen",
 	"rongestuurd",
+	"ronom",
 	"ronseen",
 	"ronsele",
 	"ronselen",
@@ -33957,9 +36363,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"round",
 	"rouwen",
 	"rowser",
+	"rport",
 	"rritant",
+	"rsearch",
 	"rsland",
 	"rstaurant",
+	"rticle",
+	"rtikel",
 	"rukken",
 	"ruland",
 	"rusand",
@@ -34053,6 +36463,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"schldwoord",
 	"schnde",
 	"schod",
+	"schoen",
 	"schol",
 	"schold",
 	"scholdag",
@@ -34086,6 +36497,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"schoppn",
 	"schopt",
 	"schot",
+	"schote",
+	"schoten",
+	"schotn",
 	"schppen",
 	"schpt",
 	"schreeude",
@@ -34104,6 +36518,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"schreuwde",
 	"schreuwen",
 	"schreuwt",
+	"schten",
 	"schuden",
 	"schulde",
 	"schulden",
@@ -34119,6 +36534,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"scoonmaken",
 	"scoppen",
 	"scopt",
+	"scoten",
 	"scred",
 	"screeuwde",
 	"screeuwen",
@@ -34142,6 +36558,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"searhed",
 	"searhing",
 	"seeping",
+	"sefharm",
+	"seies",
 	"seken",
 	"sekisme",
 	"sekist",
@@ -34159,10 +36577,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"seksueel",
 	"seksuel",
 	"sekueel",
+	"selfarm",
+	"selfham",
+	"selfhar",
+	"selfharm",
+	"selfhrm",
+	"selharm",
 	"sepdad",
 	"serch",
 	"serched",
 	"serching",
+	"seres",
+	"serie",
+	"series",
+	"seris",
 	"serven",
 	"sesisme",
 	"sesist",
@@ -34204,6 +36632,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"shold",
 	"shooer",
 	"shooing",
+	"shooings",
 	"shool",
 	"shooldag",
 	"shoolplein",
@@ -34211,21 +36640,27 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"shoote",
 	"shooter",
 	"shootig",
+	"shootigs",
 	"shootin",
 	"shooting",
+	"shootings",
+	"shootins",
 	"shootng",
+	"shootngs",
 	"shootr",
 	"shoppen",
 	"shopt",
+	"shoten",
 	"shoter",
 	"shoting",
+	"shotings",
 	"shreeuwde",
 	"shreeuwen",
 	"shreeuwt",
 	"shulden",
-	"sicidaal",
-	"sicidal",
+	"sicid",
 	"sicide",
+	"sicidepreventie",
 	"siefmoeder",
 	"siefvader",
 	"sijden",
@@ -34255,6 +36690,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"sleeping",
 	"sleepng",
 	"sleping",
+	"slfharm",
 	"sliten",
 	"slitingstijd",
 	"sluien",
@@ -34306,6 +36742,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"somthing",
 	"sooter",
 	"sooting",
+	"sootings",
 	"soppen",
 	"spaade",
 	"spaaden",
@@ -34325,9 +36762,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"sparen",
 	"sparn",
 	"spart",
+	"speekbeurt",
 	"spervisor",
 	"spingen",
 	"spllen",
+	"spreebeurt",
+	"spreekbert",
+	"spreekbeur",
+	"spreekbeurt",
+	"spreekbeut",
+	"spreekburt",
+	"spreekeurt",
+	"sprekbeurt",
 	"spren",
 	"sprigen",
 	"sprinen",
@@ -34341,7 +36787,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"spulln",
 	"sraat",
 	"srael",
+	"sreekbeurt",
 	"sress",
+	"sries",
 	"srinamers",
 	"sringen",
 	"ssault",
@@ -34538,9 +36986,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"sture",
 	"sturen",
 	"sturn",
-	"sucidaal",
-	"sucidal",
+	"sucid",
 	"sucide",
+	"sucidepreventie",
 	"sudent",
 	"sudente",
 	"sudenten",
@@ -34549,22 +36997,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"suderen",
 	"sudie",
 	"suervisor",
-	"suicdaal",
-	"suicdal",
+	"suicd",
 	"suicde",
-	"suiciaal",
-	"suicial",
+	"suicdepreventie",
+	"suici",
 	"suicid",
-	"suicida",
-	"suicidaa",
-	"suicidaal",
-	"suicidal",
 	"suicide",
-	"suicidl",
+	"suicidepeventie",
+	"suicidepreentie",
+	"suicideprevenie",
+	"suicideprevente",
+	"suicidepreventi",
+	"suicidepreventie",
+	"suicideprevetie",
+	"suicideprevntie",
+	"suicideprventie",
+	"suicidereventie",
+	"suicidpreventie",
 	"suicie",
-	"suiidaal",
-	"suiidal",
+	"suiciepreventie",
+	"suiid",
 	"suiide",
+	"suiidepreventie",
 	"suinamers",
 	"suiten",
 	"suitingstijd",
@@ -34686,7 +37140,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"theatened",
 	"theatening",
 	"theatens",
+	"thiking",
+	"thining",
+	"thinkig",
+	"thinkin",
+	"thinking",
+	"thinkng",
 	"thissituatie",
+	"thnking",
 	"thrat",
 	"thraten",
 	"thratened",
@@ -34757,6 +37218,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"tille",
 	"tillen",
 	"tilln",
+	"tinking",
 	"titen",
 	"titok",
 	"titter",
@@ -34766,6 +37228,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"tlefoon",
 	"tlegram",
 	"tllen",
+	"tneelstuk",
 	"tnight",
 	"tntamen",
 	"toards",
@@ -34773,6 +37236,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"toches",
 	"tockpiled",
 	"tockpiling",
+	"toeelstuk",
 	"toeicht",
 	"toesen",
 	"toeten",
@@ -34786,6 +37250,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"toeziht",
 	"toight",
 	"tolen",
+	"toneelstk",
+	"toneelstu",
+	"toneelstuk",
+	"toneelsuk",
+	"toneeltuk",
+	"toneestuk",
+	"tonelstuk",
 	"tonght",
 	"tonigh",
 	"tonight",
@@ -34849,6 +37320,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"tssen",
 	"ttack",
 	"ttacked",
+	"ttempt",
 	"tttas",
 	"tuched",
 	"tuches",
@@ -34878,9 +37350,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"ucomfortable",
 	"uders",
 	"uibetaald",
-	"uicidaal",
-	"uicidal",
+	"uicid",
 	"uicide",
+	"uicidepreventie",
 	"uidskleur",
 	"uigaan",
 	"uigehuwelijkt",
@@ -35030,6 +37502,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"urden",
 	"urinamers",
 	"urken",
+	"ursus",
 	"uskirt",
 	"usland",
 	"ussen",
@@ -35177,6 +37650,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"verkract",
 	"verkraht",
 	"verkrcht",
+	"verlag",
 	"verleden",
 	"vermood",
 	"vermooden",
@@ -35195,6 +37669,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"veroorden",
 	"veropen",
 	"verracht",
+	"versag",
+	"versla",
+	"verslag",
+	"verslg",
 	"verstappen",
 	"veruren",
 	"verval",
@@ -35207,6 +37685,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"verwerk",
 	"verwijnen",
 	"verything",
+	"veslag",
 	"vevoeren",
 	"vienden",
 	"vigers",
@@ -35244,17 +37723,38 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"volgn",
 	"volgnde",
 	"voogoed",
+	"voolichting",
 	"voorged",
 	"voorgod",
 	"voorgoe",
 	"voorgoed",
+	"voorichting",
+	"voorlchting",
+	"voorliching",
+	"voorlichtig",
+	"voorlichtin",
+	"voorlichting",
+	"voorlichtng",
+	"voorlicting",
+	"voorlihting",
 	"vooroed",
+	"voorselling",
+	"voorsteling",
+	"voorstellig",
+	"voorstellin",
+	"voorstelling",
+	"voorstellng",
+	"voorstlling",
+	"voortelling",
+	"voostelling",
 	"voren",
 	"vorge",
 	"vorgoed",
 	"vorie",
 	"vorig",
 	"vorige",
+	"vorlichting",
+	"vorstelling",
 	"vouwen",
 	"vrdwijnen",
 	"vrenden",
@@ -35277,6 +37777,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"vrouwen",
 	"vrouwn",
 	"vrowen",
+	"vrslag",
 	"vruwen",
 	"vrvoeren",
 	"vstgemaakt",
@@ -35303,6 +37804,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"wakker",
 	"wakkr",
 	"wanger",
+	"wareness",
 	"warom",
 	"warte",
 	"wartwerk",
@@ -35323,6 +37825,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"weken",
 	"wekend",
 	"wekgever",
+	"wekstuk",
 	"weren",
 	"werennen",
 	"wergever",
@@ -35335,6 +37838,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"werkgevr",
 	"werkgver",
 	"werkn",
+	"werkstk",
+	"werkstu",
+	"werkstuk",
+	"werksuk",
+	"werktuk",
+	"werstuk",
 	"wgrennen",
 	"whasapp",
 	"whatapp",
@@ -35365,13 +37874,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"wkker",
 	"wllen",
 	"woden",
+	"wokshop",
 	"worde",
 	"worden",
 	"wordn",
 	"woren",
+	"workhop",
+	"worksho",
+	"workshop",
+	"workshp",
+	"worksop",
+	"worshop",
 	"wrden",
 	"wrken",
 	"wrkgever",
+	"wrkshop",
+	"wrkstuk",
 	"wthout",
 	"wtwassen",
 	"xamen",
@@ -35400,8 +37918,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zefbeschadiging",
 	"zefdoding",
 	"zefmoord",
+	"zefmoordbrief",
+	"zefmoordgedachte",
 	"zefmoordmethode",
 	"zefmoordmethodes",
+	"zefmoordneiging",
+	"zefmoordplan",
+	"zefmoordpreventie",
+	"zefverwonding",
 	"zeken",
 	"zekgeschiedenis",
 	"zekopdracht",
@@ -35425,14 +37949,37 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zelfdoding",
 	"zelfdodng",
 	"zelfdoing",
+	"zelferwonding",
 	"zelfeschadiging",
 	"zelfmood",
+	"zelfmoodbrief",
+	"zelfmoodgedachte",
 	"zelfmoodmethode",
 	"zelfmoodmethodes",
+	"zelfmoodneiging",
+	"zelfmoodplan",
+	"zelfmoodpreventie",
 	"zelfmoor",
+	"zelfmoorbrief",
 	"zelfmoord",
+	"zelfmoordbief",
+	"zelfmoordbref",
+	"zelfmoordbrie",
+	"zelfmoordbrief",
+	"zelfmoordbrif",
+	"zelfmoordedachte",
+	"zelfmoordeiging",
 	"zelfmoordethode",
 	"zelfmoordethodes",
+	"zelfmoordgdachte",
+	"zelfmoordgeachte",
+	"zelfmoordgedache",
+	"zelfmoordgedacht",
+	"zelfmoordgedachte",
+	"zelfmoordgedacte",
+	"zelfmoordgedahte",
+	"zelfmoordgedchte",
+	"zelfmoordlan",
 	"zelfmoordmehode",
 	"zelfmoordmehodes",
 	"zelfmoordmethde",
@@ -35447,18 +37994,70 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zelfmoordmetodes",
 	"zelfmoordmthode",
 	"zelfmoordmthodes",
+	"zelfmoordneging",
+	"zelfmoordneigig",
+	"zelfmoordneigin",
+	"zelfmoordneiging",
+	"zelfmoordneigng",
+	"zelfmoordneiing",
+	"zelfmoordniging",
+	"zelfmoordpan",
+	"zelfmoordpeventie",
+	"zelfmoordpla",
+	"zelfmoordplan",
+	"zelfmoordpln",
+	"zelfmoordpreentie",
+	"zelfmoordprevenie",
+	"zelfmoordprevente",
+	"zelfmoordpreventi",
+	"zelfmoordpreventie",
+	"zelfmoordprevetie",
+	"zelfmoordprevntie",
+	"zelfmoordprventie",
+	"zelfmoordreventie",
+	"zelfmoordrief",
+	"zelfmoorgedachte",
 	"zelfmoormethode",
 	"zelfmoormethodes",
+	"zelfmoorneiging",
+	"zelfmoorplan",
+	"zelfmoorpreventie",
 	"zelfmord",
+	"zelfmordbrief",
+	"zelfmordgedachte",
 	"zelfmordmethode",
 	"zelfmordmethodes",
+	"zelfmordneiging",
+	"zelfmordplan",
+	"zelfmordpreventie",
 	"zelfoding",
 	"zelfoord",
+	"zelfoordbrief",
+	"zelfoordgedachte",
 	"zelfoordmethode",
 	"zelfoordmethodes",
+	"zelfoordneiging",
+	"zelfoordplan",
+	"zelfoordpreventie",
+	"zelfveronding",
+	"zelfverwnding",
+	"zelfverwoding",
+	"zelfverwondig",
+	"zelfverwondin",
+	"zelfverwonding",
+	"zelfverwondng",
+	"zelfverwoning",
+	"zelfvewonding",
+	"zelfvrwonding",
 	"zelmoord",
+	"zelmoordbrief",
+	"zelmoordgedachte",
 	"zelmoordmethode",
 	"zelmoordmethodes",
+	"zelmoordneiging",
+	"zelmoordplan",
+	"zelmoordpreventie",
+	"zelverwonding",
 	"zenen",
 	"zgenaamd",
 	"zichelf",
@@ -35481,8 +38080,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zlfbeschadiging",
 	"zlfdoding",
 	"zlfmoord",
+	"zlfmoordbrief",
+	"zlfmoordgedachte",
 	"zlfmoordmethode",
 	"zlfmoordmethodes",
+	"zlfmoordneiging",
+	"zlfmoordplan",
+	"zlfmoordpreventie",
+	"zlfverwonding",
 	"znder",
 	"znloos",
 	"zoder",
@@ -35729,6 +38334,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"aanranding",
 	},
 	{
+		"awareness",
+	},
+	{
 		"waarom",
 	},
 	{
@@ -35915,6 +38523,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"safety",
 	},
 	{
+		"aflevering",
+	},
+	{
 		"afgepakt",
 	},
 	{
@@ -35967,6 +38578,30 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"afkomst",
+	},
+	{
+		"aflevering",
+	},
+	{
+		"aflevering",
+	},
+	{
+		"aflevering",
+	},
+	{
+		"aflevering",
+	},
+	{
+		"aflevering",
+	},
+	{
+		"aflevering",
+	},
+	{
+		"aflevering",
+	},
+	{
+		"aflevering",
 	},
 	{
 		"afkomst",
@@ -36102,6 +38737,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"palestine",
 	},
 	{
+		"aflevering",
+	},
+	{
 		"altijd",
 	},
 	{
@@ -36145,6 +38783,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"family",
+	},
+	{
+		"campagne",
+	},
+	{
+		"campaign",
 	},
 	{
 		"vanavond",
@@ -36367,6 +39011,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"parents",
 	},
 	{
+		"article",
+	},
+	{
+		"artikel",
+	},
+	{
 		"parkeerterrein",
 	},
 	{
@@ -36395,6 +39045,36 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"marriage",
+	},
+	{
+		"article",
+	},
+	{
+		"article",
+	},
+	{
+		"article",
+	},
+	{
+		"article",
+	},
+	{
+		"artikel",
+	},
+	{
+		"artikel",
+	},
+	{
+		"artikel",
+	},
+	{
+		"artikel",
+	},
+	{
+		"article",
+	},
+	{
+		"artikel",
 	},
 	{
 		"around",
@@ -36487,16 +39167,31 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"vastgemaakt",
 	},
 	{
+		"gastles",
+	},
+	{
+		"gastlessen",
+	},
+	{
 		"attack",
 	},
 	{
 		"attacked",
 	},
 	{
+		"attempt",
+	},
+	{
 		"father",
 	},
 	{
+		"article",
+	},
+	{
 		"altijd",
+	},
+	{
+		"artikel",
 	},
 	{
 		"antisemit",
@@ -36544,7 +39239,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"attacked",
 	},
 	{
+		"attempt",
+	},
+	{
+		"attempt",
+	},
+	{
+		"attempt",
+	},
+	{
 		"jatten",
+	},
+	{
+		"attempt",
+	},
+	{
+		"attempt",
 	},
 	{
 		"autisme",
@@ -36581,6 +39291,27 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"saving",
+	},
+	{
+		"awareness",
+	},
+	{
+		"awareness",
+	},
+	{
+		"awareness",
+	},
+	{
+		"awareness",
+	},
+	{
+		"awareness",
+	},
+	{
+		"awareness",
+	},
+	{
+		"awareness",
 	},
 	{
 		"anymore",
@@ -36941,6 +39672,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"beroofd",
 	},
 	{
+		"betoog",
+	},
+	{
 		"beroven",
 	},
 	{
@@ -37246,6 +39980,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"betaling",
+	},
+	{
+		"betoog",
+	},
+	{
+		"betoog",
+	},
+	{
+		"betoog",
 	},
 	{
 		"betast",
@@ -37566,6 +40309,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"betasten",
 	},
 	{
+		"betoog",
+	},
+	{
 		"better",
 	},
 	{
@@ -37780,7 +40526,47 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"bewaren",
 	},
 	{
+		"campagne",
+	},
+	{
+		"campaign",
+	},
+	{
+		"campagne",
+	},
+	{
+		"campagne",
+		"campaign",
+	},
+	{
+		"campagne",
+	},
+	{
+		"campaign",
+	},
+	{
+		"campaign",
+	},
+	{
+		"campaign",
+	},
+	{
+		"campagne",
+	},
+	{
+		"campagne",
+	},
+	{
+		"campaign",
+	},
+	{
 		"chantage",
+	},
+	{
+		"campagne",
+	},
+	{
+		"campaign",
 	},
 	{
 		"scared",
@@ -37865,6 +40651,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"schopt",
+	},
+	{
+		"schoten",
 	},
 	{
 		"schreeuwde",
@@ -37973,6 +40762,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"coming",
 	},
 	{
+		"commit",
+	},
+	{
+		"campagne",
+	},
+	{
+		"campaign",
+	},
+	{
+		"concerning",
+	},
+	{
 		"concierge",
 	},
 	{
@@ -37994,6 +40795,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"cocaine",
 	},
 	{
+		"concerning",
+	},
+	{
 		"concierge",
 	},
 	{
@@ -38061,10 +40865,40 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"coming",
 	},
 	{
+		"commit",
+	},
+	{
+		"commit",
+	},
+	{
+		"commit",
+	},
+	{
+		"commit",
+	},
+	{
 		"coming",
 	},
 	{
+		"concerning",
+	},
+	{
 		"concierge",
+	},
+	{
+		"concerning",
+	},
+	{
+		"concerning",
+	},
+	{
+		"concerning",
+	},
+	{
+		"concerning",
+	},
+	{
+		"concerning",
 	},
 	{
 		"concierge",
@@ -38080,6 +40914,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"concierge",
+	},
+	{
+		"concerning",
+	},
+	{
+		"concerning",
 	},
 	{
 		"concierge",
@@ -38158,6 +40998,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"counts",
+	},
+	{
+		"cursus",
 	},
 	{
 		"active",
@@ -38170,6 +41013,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"course",
+	},
+	{
+		"cursus",
+	},
+	{
+		"cursus",
+	},
+	{
+		"cursus",
+	},
+	{
+		"cursus",
+	},
+	{
+		"cursus",
 	},
 	{
 		"deadname",
@@ -38248,6 +41106,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"dickpic",
+	},
+	{
+		"documentaire",
+	},
+	{
+		"documentary",
 	},
 	{
 		"deadname",
@@ -38797,10 +41661,67 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"docenten",
 	},
 	{
+		"documentaire",
+	},
+	{
+		"documentary",
+	},
+	{
 		"docent",
 	},
 	{
 		"docenten",
+	},
+	{
+		"documentaire",
+	},
+	{
+		"documentary",
+	},
+	{
+		"documentaire",
+	},
+	{
+		"documentary",
+	},
+	{
+		"documentaire",
+	},
+	{
+		"documentaire",
+	},
+	{
+		"documentaire",
+	},
+	{
+		"documentary",
+	},
+	{
+		"documentaire",
+	},
+	{
+		"documentary",
+	},
+	{
+		"documentary",
+	},
+	{
+		"documentaire",
+	},
+	{
+		"documentary",
+	},
+	{
+		"documentaire",
+	},
+	{
+		"documentary",
+	},
+	{
+		"documentaire",
+	},
+	{
+		"documentary",
 	},
 	{
 		"doodgaat",
@@ -38915,6 +41836,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"doorgestuurd",
+	},
+	{
+		"documentaire",
+	},
+	{
+		"documentary",
 	},
 	{
 		"diploma",
@@ -39116,6 +42043,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"searching",
 	},
 	{
+		"hearing",
+	},
+	{
 		"reason",
 	},
 	{
@@ -39140,7 +42070,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"vechtpartij",
 	},
 	{
+		"lecture",
+	},
+	{
 		"excursie",
+	},
+	{
+		"gedacht",
 	},
 	{
 		"gedeald",
@@ -39159,6 +42095,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"medication",
+	},
+	{
+		"gedicht",
 	},
 	{
 		"medicijnen",
@@ -39320,6 +42259,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"eenzaam",
 	},
 	{
+		"regarding",
+	},
+	{
 		"begeleider",
 	},
 	{
@@ -39360,6 +42302,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"meisjes",
+	},
+	{
+		"episode",
 	},
 	{
 		"elkaar",
@@ -39434,13 +42379,34 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"zelfdoding",
 	},
 	{
+		"selfharm",
+	},
+	{
 		"zelfmoord",
+	},
+	{
+		"zelfmoordbrief",
+	},
+	{
+		"zelfmoordgedachte",
 	},
 	{
 		"zelfmoordmethode",
 	},
 	{
 		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordneiging",
+	},
+	{
+		"zelfmoordplan",
+	},
+	{
+		"zelfmoordpreventie",
+	},
+	{
+		"zelfverwonding",
 	},
 	{
 		"religie",
@@ -39494,13 +42460,34 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"gepest",
 	},
 	{
+		"episode",
+	},
+	{
+		"episode",
+	},
+	{
+		"episode",
+	},
+	{
+		"episode",
+	},
+	{
+		"episode",
+	},
+	{
 		"gepolariseerd",
+	},
+	{
+		"report",
 	},
 	{
 		"gepost",
 	},
 	{
 		"depressief",
+	},
+	{
+		"episode",
 	},
 	{
 		"leraar",
@@ -39543,6 +42530,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"berichtjes",
 	},
 	{
+		"series",
+	},
+	{
 		"herkansing",
 	},
 	{
@@ -39567,6 +42557,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"verkracht",
 	},
 	{
+		"werkstuk",
+	},
+	{
 		"vermoord",
 	},
 	{
@@ -39589,6 +42582,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"herself",
+	},
+	{
+		"verslag",
 	},
 	{
 		"vervoeren",
@@ -39618,6 +42614,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"geschreeuwd",
 	},
 	{
+		"research",
+	},
+	{
 		"geslagen",
 	},
 	{
@@ -39636,6 +42635,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"messen",
 		"lessen",
+	},
+	{
+		"lesson",
 	},
 	{
 		"restaurant",
@@ -39677,6 +42679,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"methods",
 	},
 	{
+		"betoog",
+	},
+	{
+		"letter",
 		"better",
 	},
 	{
@@ -39738,6 +42744,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"geweer",
+	},
+	{
+		"geweerschoten",
 	},
 	{
 		"geweld",
@@ -39804,6 +42813,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"gezicht",
+	},
+	{
+		"lezing",
 	},
 	{
 		"gezoend",
@@ -39975,6 +42987,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"afkomst",
+	},
+	{
+		"aflevering",
 	},
 	{
 		"flikker",
@@ -40155,6 +43170,48 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"grapjes",
 	},
 	{
+		"gastles",
+	},
+	{
+		"gastlessen",
+	},
+	{
+		"gastles",
+	},
+	{
+		"gastlessen",
+	},
+	{
+		"gastles",
+	},
+	{
+		"gastles",
+	},
+	{
+		"gastlessen",
+	},
+	{
+		"gastlessen",
+	},
+	{
+		"gastlessen",
+	},
+	{
+		"gastlessen",
+	},
+	{
+		"gastles",
+	},
+	{
+		"gastlessen",
+	},
+	{
+		"gastles",
+	},
+	{
+		"gastlessen",
+	},
+	{
 		"geblowd",
 	},
 	{
@@ -40164,7 +43221,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"gechanteerd",
 	},
 	{
+		"gedacht",
+	},
+	{
 		"gedeald",
+	},
+	{
+		"gedicht",
 	},
 	{
 		"gediscrimineerd",
@@ -40183,6 +43246,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"gevaarlijke",
+	},
+	{
+		"gedacht",
 	},
 	{
 		"gehamsterd",
@@ -40254,7 +43320,23 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"geschreeuwd",
 	},
 	{
+		"gedacht",
+	},
+	{
+		"gedacht",
+	},
+	{
+		"gedacht",
+	},
+	{
+		"gedacht",
+	},
+	{
 		"gedeald",
+	},
+	{
+		"gedacht",
+		"gedicht",
 	},
 	{
 		"gedeald",
@@ -40272,7 +43354,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"geldezel",
 	},
 	{
+		"gedicht",
+	},
+	{
+		"gedicht",
+	},
+	{
 		"gediscrimineerd",
+	},
+	{
+		"gedicht",
+	},
+	{
+		"gedicht",
 	},
 	{
 		"gediscrimineerd",
@@ -40354,6 +43448,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"geweer",
+	},
+	{
+		"geweerschoten",
 	},
 	{
 		"genegeerd",
@@ -40459,6 +43556,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"gezicht",
 		"gewicht",
+		"gedicht",
 	},
 	{
 		"gediscrimineerd",
@@ -40965,6 +44063,33 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"geweer",
 	},
 	{
+		"geweerschoten",
+	},
+	{
+		"geweerschoten",
+	},
+	{
+		"geweerschoten",
+	},
+	{
+		"geweerschoten",
+	},
+	{
+		"geweerschoten",
+	},
+	{
+		"geweerschoten",
+	},
+	{
+		"geweerschoten",
+	},
+	{
+		"geweerschoten",
+	},
+	{
+		"geweerschoten",
+	},
+	{
 		"gewerkt",
 	},
 	{
@@ -40981,6 +44106,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"gewerkt",
+	},
+	{
+		"geweerschoten",
 	},
 	{
 		"gewerkt",
@@ -41471,6 +44599,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"gisteren",
 	},
 	{
+		"gastles",
+	},
+	{
+		"gastlessen",
+	},
+	{
 		"gestoken",
 	},
 	{
@@ -41493,6 +44627,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"geweer",
+	},
+	{
+		"geweerschoten",
 	},
 	{
 		"geweld",
@@ -41576,10 +44713,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"hoarding",
 	},
 	{
+		"hearing",
+	},
+	{
 		"haatberichten",
 	},
 	{
 		"whatsapp",
+	},
+	{
+		"hearing",
+	},
+	{
+		"hearing",
+	},
+	{
+		"hearing",
+	},
+	{
+		"hearing",
+	},
+	{
+		"hearing",
 	},
 	{
 		"helemaal",
@@ -41607,6 +44762,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"herself",
+	},
+	{
+		"hearing",
 	},
 	{
 		"herkansing",
@@ -41661,6 +44819,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"himself",
+	},
+	{
+		"thinking",
 	},
 	{
 		"himself",
@@ -41892,6 +45053,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"shooting",
 	},
 	{
+		"shootings",
+	},
+	{
 		"hoarded",
 	},
 	{
@@ -42039,6 +45203,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"midden",
 	},
 	{
+		"liedje",
+	},
+	{
 		"diefstal",
 	},
 	{
@@ -42055,6 +45222,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"nieuws",
+	},
+	{
+		"nieuwsbericht",
 	},
 	{
 		"differently",
@@ -42508,7 +45678,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"joints",
 	},
 	{
+		"journaal",
+	},
+	{
+		"journaal",
+	},
+	{
+		"journaal",
+	},
+	{
+		"journaal",
+	},
+	{
+		"journaal",
+	},
+	{
+		"journaal",
+	},
+	{
 		"jatten",
+	},
+	{
+		"journaal",
 	},
 	{
 		"kankerjood",
@@ -43084,6 +46275,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"lachgas",
 	},
 	{
+		"lecture",
+	},
+	{
 		"leraar",
 	},
 	{
@@ -43096,10 +46290,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"elections",
 	},
 	{
+		"lecture",
+	},
+	{
+		"lecture",
+	},
+	{
+		"lecture",
+	},
+	{
+		"lecture",
+	},
+	{
+		"lecture",
+	},
+	{
 		"kleding",
 	},
 	{
 		"leidinggevende",
+	},
+	{
+		"liedje",
 	},
 	{
 		"leerbedrijf",
@@ -43201,6 +46413,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"leeftijd",
 	},
 	{
+		"plegen",
+	},
+	{
 		"leidinggevende",
 	},
 	{
@@ -43235,6 +46450,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"lelijk",
+	},
+	{
+		"lezing",
 	},
 	{
 		"lekker",
@@ -43321,7 +46539,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"lesbisch",
 	},
 	{
-		"lessen",
+		"lesson",
 	},
 	{
 		"lessen",
@@ -43330,40 +46548,29 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"lessen",
 	},
 	{
-		"levensgevaar",
+		"lessen",
+		"lesson",
 	},
 	{
-		"levensmoe",
+		"lesson",
 	},
 	{
-		"levensgevaar",
+		"lesson",
 	},
 	{
-		"levensgevaar",
+		"letter",
 	},
 	{
-		"levensgevaar",
+		"letter",
 	},
 	{
-		"levensgevaar",
+		"letter",
 	},
 	{
-		"levensgevaar",
+		"letter",
 	},
 	{
-		"levensgevaar",
-	},
-	{
-		"levensmoe",
-	},
-	{
-		"levensmoe",
-	},
-	{
-		"levensmoe",
-	},
-	{
-		"levensmoe",
+		"lecture",
 	},
 	{
 		"levensgevaar",
@@ -43375,7 +46582,55 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"levensgevaar",
 	},
 	{
+		"levensgevaar",
+	},
+	{
+		"levensgevaar",
+	},
+	{
+		"levensgevaar",
+	},
+	{
+		"levensgevaar",
+	},
+	{
+		"levensgevaar",
+	},
+	{
 		"levensmoe",
+	},
+	{
+		"levensmoe",
+	},
+	{
+		"levensmoe",
+	},
+	{
+		"levensmoe",
+	},
+	{
+		"levensgevaar",
+	},
+	{
+		"levensmoe",
+	},
+	{
+		"levensgevaar",
+	},
+	{
+		"levensmoe",
+	},
+	{
+		"lezing",
+	},
+	{
+		"lezing",
+	},
+	{
+		"lezing",
+	},
+	{
+		"lezing",
 	},
 	{
 		"liggen",
@@ -43394,6 +46649,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"leidinggevende",
+	},
+	{
+		"liedje",
+	},
+	{
+		"liedje",
+	},
+	{
+		"liedje",
+	},
+	{
+		"liedje",
+	},
+	{
+		"liedje",
 	},
 	{
 		"liggen",
@@ -43561,7 +46831,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"lessen",
 	},
 	{
+		"lesson",
+	},
+	{
 		"altijd",
+	},
+	{
+		"letter",
 	},
 	{
 		"little",
@@ -43584,6 +46860,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"living",
+	},
+	{
+		"lezing",
 	},
 	{
 		"maanden",
@@ -44599,6 +47878,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"motivation",
 	},
 	{
+		"omtrent",
+	},
+	{
 		"myself",
 	},
 	{
@@ -44731,6 +48013,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"onderweg",
 	},
 	{
+		"onderzoek",
+	},
+	{
 		"negeren",
 	},
 	{
@@ -44813,6 +48098,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"nieuws",
+	},
+	{
+		"nieuwsbericht",
 	},
 	{
 		"ingang",
@@ -44845,13 +48133,46 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"nieuws",
 	},
 	{
-		"nieuws",
+		"nieuwsbericht",
 	},
 	{
 		"nieuws",
 	},
 	{
+		"nieuwsbericht",
+	},
+	{
 		"nieuws",
+	},
+	{
+		"nieuwsbericht",
+	},
+	{
+		"nieuwsbericht",
+	},
+	{
+		"nieuwsbericht",
+	},
+	{
+		"nieuwsbericht",
+	},
+	{
+		"nieuwsbericht",
+	},
+	{
+		"nieuwsbericht",
+	},
+	{
+		"nieuwsbericht",
+	},
+	{
+		"nieuwsbericht",
+	},
+	{
+		"nieuws",
+	},
+	{
+		"nieuwsbericht",
 	},
 	{
 		"snijden",
@@ -44879,6 +48200,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"nieuws",
+	},
+	{
+		"nieuwsbericht",
 	},
 	{
 		"nakijken",
@@ -45040,6 +48364,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"docenten",
 	},
 	{
+		"documentaire",
+	},
+	{
+		"documentary",
+	},
+	{
+		"podcast",
+	},
+	{
 		"onderling",
 	},
 	{
@@ -45050,6 +48383,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"onderweg",
+	},
+	{
+		"onderzoek",
 	},
 	{
 		"opdracht",
@@ -45265,13 +48601,31 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"coming",
 	},
 	{
+		"commit",
+	},
+	{
 		"homofobe",
 	},
 	{
 		"homofoob",
 	},
 	{
-		"onbetaald",
+		"omtrent",
+	},
+	{
+		"omtrent",
+	},
+	{
+		"omtrent",
+	},
+	{
+		"omtrent",
+	},
+	{
+		"omtrent",
+	},
+	{
+		"omtrent",
 	},
 	{
 		"onbetaald",
@@ -45287,6 +48641,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"onbetaald",
+	},
+	{
+		"onbetaald",
+	},
+	{
+		"concerning",
 	},
 	{
 		"concierge",
@@ -45343,7 +48703,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"ondermijning",
 	},
 	{
-		"onderweg",
+		"onderzoek",
 	},
 	{
 		"onderweg",
@@ -45353,9 +48713,30 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"onderweg",
+	},
+	{
+		"onderzoek",
+	},
+	{
+		"onderzoek",
+	},
+	{
+		"onderzoek",
+	},
+	{
+		"onderzoek",
+	},
+	{
+		"onderweg",
+	},
+	{
+		"onderzoek",
 	},
 	{
 		"rondgestuurd",
+	},
+	{
+		"rondom",
 	},
 	{
 		"onderling",
@@ -45365,6 +48746,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"onderweg",
+	},
+	{
+		"onderzoek",
+	},
+	{
+		"toneelstuk",
 	},
 	{
 		"onveilig",
@@ -45380,6 +48767,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"onderweg",
+	},
+	{
+		"onderzoek",
 	},
 	{
 		"onbetaald",
@@ -45583,13 +48973,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"oorlog",
 	},
 	{
-		"oorlog",
+		"voorlichting",
 	},
 	{
 		"oorlog",
 	},
 	{
 		"oorlog",
+	},
+	{
+		"oorlog",
+	},
+	{
+		"voorstelling",
 	},
 	{
 		"oosten",
@@ -45988,6 +49384,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"vorige",
 	},
 	{
+		"workshop",
+	},
+	{
 		"oorlog",
 	},
 	{
@@ -46010,6 +49409,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"posten",
 	},
 	{
+		"poster",
+	},
+	{
 		"mother",
 	},
 	{
@@ -46020,6 +49422,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"motivation",
+	},
+	{
+		"omtrent",
 	},
 	{
 		"ontslaan",
@@ -46059,6 +49464,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"counts",
+	},
+	{
+		"journaal",
 	},
 	{
 		"course",
@@ -46447,7 +49855,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"passport",
 	},
 	{
+		"podcast",
+	},
+	{
 		"opdracht",
+	},
+	{
+		"plegen",
 	},
 	{
 		"plekken",
@@ -46462,22 +49876,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"pesten",
 	},
 	{
-		"pesterij",
+		"presentatie",
 	},
 	{
-		"pesten",
-	},
-	{
-		"pesterij",
-	},
-	{
-		"pesten",
-	},
-	{
-		"pesterij",
-	},
-	{
-		"pesterij",
+		"presentation",
 	},
 	{
 		"pesterij",
@@ -46493,6 +49895,30 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"pesterij",
+	},
+	{
+		"pesterij",
+	},
+	{
+		"pesterij",
+	},
+	{
+		"pesten",
+	},
+	{
+		"pesterij",
+	},
+	{
+		"pesten",
+	},
+	{
+		"pesterij",
+	},
+	{
+		"preventie",
+	},
+	{
+		"prevention",
 	},
 	{
 		"opgehangen",
@@ -46603,6 +50029,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"pijpen",
 	},
 	{
+		"episode",
+	},
+	{
 		"pistool",
 	},
 	{
@@ -46663,6 +50092,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"placement",
 	},
 	{
+		"plegen",
+	},
+	{
+		"plegen",
+	},
+	{
+		"plegen",
+	},
+	{
+		"plegen",
+	},
+	{
 		"opleiding",
 	},
 	{
@@ -46682,6 +50123,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"palestine",
+	},
+	{
+		"plegen",
 	},
 	{
 		"politics",
@@ -46717,7 +50161,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"polariseren",
 	},
 	{
+		"podcast",
+	},
+	{
+		"podcast",
+	},
+	{
+		"podcast",
+	},
+	{
+		"podcast",
+	},
+	{
+		"podcast",
+	},
+	{
+		"podcast",
+	},
+	{
 		"program",
+	},
+	{
+		"programma",
 	},
 	{
 		"programme",
@@ -46750,6 +50215,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"pointless",
 	},
 	{
+		"project",
+	},
+	{
 		"polarisatie",
 	},
 	{
@@ -46859,16 +50327,29 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"posten",
 	},
 	{
+		"poster",
+	},
+	{
 		"posten",
+		"poster",
 	},
 	{
 		"posten",
 	},
 	{
-		"posten",
+		"poster",
 	},
 	{
 		"posten",
+	},
+	{
+		"poster",
+	},
+	{
+		"posten",
+	},
+	{
+		"poster",
 	},
 	{
 		"appjes",
@@ -46916,10 +50397,118 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"praktijkopleider",
 	},
 	{
+		"spreekbeurt",
+	},
+	{
+		"presentatie",
+	},
+	{
+		"presentation",
+	},
+	{
+		"preventie",
+	},
+	{
+		"prevention",
+	},
+	{
 		"parents",
 	},
 	{
+		"presentatie",
+	},
+	{
+		"presentation",
+	},
+	{
+		"presentatie",
+	},
+	{
+		"presentation",
+	},
+	{
+		"presentatie",
+	},
+	{
+		"presentatie",
+	},
+	{
+		"presentatie",
+	},
+	{
+		"presentation",
+	},
+	{
+		"presentation",
+	},
+	{
+		"presentation",
+	},
+	{
+		"presentation",
+	},
+	{
+		"presentatie",
+	},
+	{
+		"presentation",
+	},
+	{
+		"presentatie",
+	},
+	{
+		"presentation",
+	},
+	{
+		"presentatie",
+	},
+	{
+		"presentation",
+	},
+	{
+		"preventie",
+	},
+	{
+		"prevention",
+	},
+	{
+		"preventie",
+	},
+	{
+		"preventie",
+	},
+	{
+		"preventie",
+	},
+	{
+		"prevention",
+	},
+	{
+		"prevention",
+	},
+	{
+		"prevention",
+	},
+	{
+		"prevention",
+	},
+	{
+		"preventie",
+	},
+	{
+		"prevention",
+	},
+	{
+		"preventie",
+	},
+	{
+		"prevention",
+	},
+	{
 		"program",
+	},
+	{
+		"programma",
 	},
 	{
 		"programme",
@@ -46928,28 +50517,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"springen",
 	},
 	{
+		"project",
+	},
+	{
 		"parkeerterrein",
 	},
 	{
 		"praktijkopleider",
 	},
 	{
-		"program",
-	},
-	{
-		"programme",
+		"project",
 	},
 	{
 		"program",
 	},
 	{
-		"program",
-	},
-	{
-		"programme",
-	},
-	{
-		"programme",
+		"programma",
 	},
 	{
 		"programme",
@@ -46958,13 +50541,65 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"program",
 	},
 	{
+		"program",
+	},
+	{
+		"programma",
+	},
+	{
+		"programme",
+	},
+	{
+		"programme",
+		"programma",
+	},
+	{
+		"programma",
+	},
+	{
 		"programme",
 	},
 	{
 		"program",
 	},
 	{
+		"programma",
+	},
+	{
 		"programme",
+	},
+	{
+		"project",
+	},
+	{
+		"project",
+	},
+	{
+		"project",
+	},
+	{
+		"project",
+	},
+	{
+		"program",
+	},
+	{
+		"programma",
+	},
+	{
+		"programme",
+	},
+	{
+		"presentatie",
+	},
+	{
+		"presentation",
+	},
+	{
+		"preventie",
+	},
+	{
+		"prevention",
 	},
 	{
 		"upskirt",
@@ -46981,6 +50616,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"pesten",
 		"posten",
+	},
+	{
+		"poster",
 	},
 	{
 		"pesterij",
@@ -47123,6 +50761,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"reason",
 	},
 	{
+		"regarding",
+	},
+	{
 		"reason",
 	},
 	{
@@ -47133,6 +50774,30 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"treats",
+	},
+	{
+		"research",
+	},
+	{
+		"regarding",
+	},
+	{
+		"regarding",
+	},
+	{
+		"regarding",
+	},
+	{
+		"regarding",
+	},
+	{
+		"regarding",
+	},
+	{
+		"regarding",
+	},
+	{
+		"regarding",
 	},
 	{
 		"dreigde",
@@ -47183,10 +50848,49 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"religion",
 	},
 	{
+		"report",
+	},
+	{
 		"roepen",
 	},
 	{
+		"report",
+	},
+	{
+		"report",
+	},
+	{
+		"report",
+	},
+	{
+		"report",
+	},
+	{
+		"research",
+	},
+	{
 		"restaurant",
+	},
+	{
+		"research",
+	},
+	{
+		"research",
+	},
+	{
+		"research",
+	},
+	{
+		"research",
+	},
+	{
+		"presentatie",
+	},
+	{
+		"presentation",
+	},
+	{
+		"research",
 	},
 	{
 		"reason",
@@ -47214,6 +50918,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"restaurant",
+	},
+	{
+		"preventie",
+	},
+	{
+		"prevention",
+	},
+	{
+		"regarding",
 	},
 	{
 		"ergens",
@@ -47261,10 +50974,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"rondgestuurd",
 	},
 	{
+		"rondom",
+	},
+	{
 		"ronselen",
 	},
 	{
 		"rondgestuurd",
+	},
+	{
+		"rondom",
 	},
 	{
 		"roepen",
@@ -47288,10 +51007,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"program",
 	},
 	{
+		"programma",
+	},
+	{
 		"programme",
 	},
 	{
-		"rolstoel",
+		"project",
 	},
 	{
 		"rolstoel",
@@ -47309,7 +51031,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"rolstoel",
 	},
 	{
-		"rondgestuurd",
+		"rolstoel",
 	},
 	{
 		"rondgestuurd",
@@ -47331,12 +51053,27 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"rondgestuurd",
+	},
+	{
+		"rondgestuurd",
+	},
+	{
+		"rondom",
+	},
+	{
+		"rondom",
+	},
+	{
+		"rondom",
 	},
 	{
 		"ronselen",
 	},
 	{
 		"rondgestuurd",
+	},
+	{
+		"rondom",
 	},
 	{
 		"ronselen",
@@ -47385,13 +51122,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"browser",
 	},
 	{
+		"report",
+	},
+	{
 		"irritant",
+	},
+	{
+		"research",
 	},
 	{
 		"rusland",
 	},
 	{
 		"restaurant",
+	},
+	{
+		"article",
+	},
+	{
+		"artikel",
 	},
 	{
 		"drukken",
@@ -47674,6 +51423,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"schold",
 	},
 	{
+		"schoten",
+	},
+	{
 		"school",
 		"schold",
 	},
@@ -47774,6 +51526,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"schopt",
 	},
 	{
+		"schoten",
+	},
+	{
+		"schoten",
+	},
+	{
+		"schoten",
+	},
+	{
 		"schoppen",
 	},
 	{
@@ -47827,6 +51588,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"schreeuwt",
+	},
+	{
+		"schoten",
 	},
 	{
 		"schulden",
@@ -47872,6 +51636,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"schopt",
+	},
+	{
+		"schoten",
 	},
 	{
 		"scared",
@@ -47943,6 +51710,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"sleeping",
 	},
 	{
+		"selfharm",
+	},
+	{
+		"series",
+	},
+	{
 		"steken",
 	},
 	{
@@ -47994,6 +51767,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"seksueel",
 	},
 	{
+		"selfharm",
+	},
+	{
+		"selfharm",
+	},
+	{
+		"selfharm",
+	},
+	{
+		"selfharm",
+	},
+	{
+		"selfharm",
+	},
+	{
+		"selfharm",
+	},
+	{
 		"stepdad",
 	},
 	{
@@ -48004,6 +51795,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"searching",
+	},
+	{
+		"series",
+	},
+	{
+		"series",
+	},
+	{
+		"series",
+	},
+	{
+		"series",
 	},
 	{
 		"sterven",
@@ -48129,6 +51932,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"shooting",
 	},
 	{
+		"shootings",
+	},
+	{
 		"school",
 	},
 	{
@@ -48150,13 +51956,26 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"shooting",
 	},
 	{
-		"shooting",
+		"shootings",
 	},
 	{
 		"shooting",
 	},
 	{
 		"shooting",
+		"shootings",
+	},
+	{
+		"shootings",
+	},
+	{
+		"shootings",
+	},
+	{
+		"shooting",
+	},
+	{
+		"shootings",
 	},
 	{
 		"shooter",
@@ -48168,10 +51987,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"schopt",
 	},
 	{
+		"schoten",
+	},
+	{
 		"shooter",
 	},
 	{
 		"shooting",
+	},
+	{
+		"shootings",
 	},
 	{
 		"schreeuwde",
@@ -48186,13 +52011,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"schulden",
 	},
 	{
-		"suicidaal",
-	},
-	{
-		"suicidal",
+		"suicid",
 	},
 	{
 		"suicide",
+	},
+	{
+		"suicidepreventie",
 	},
 	{
 		"stiefmoeder",
@@ -48280,6 +52105,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"sleeping",
+	},
+	{
+		"selfharm",
 	},
 	{
 		"sluiten",
@@ -48435,6 +52263,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"shooting",
 	},
 	{
+		"shootings",
+	},
+	{
 		"stoppen",
 	},
 	{
@@ -48493,6 +52324,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"spaart",
 	},
 	{
+		"spreekbeurt",
+	},
+	{
 		"supervisor",
 	},
 	{
@@ -48500,6 +52334,30 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"spullen",
+	},
+	{
+		"spreekbeurt",
+	},
+	{
+		"spreekbeurt",
+	},
+	{
+		"spreekbeurt",
+	},
+	{
+		"spreekbeurt",
+	},
+	{
+		"spreekbeurt",
+	},
+	{
+		"spreekbeurt",
+	},
+	{
+		"spreekbeurt",
+	},
+	{
+		"spreekbeurt",
 	},
 	{
 		"sparen",
@@ -48541,7 +52399,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"israel",
 	},
 	{
+		"spreekbeurt",
+	},
+	{
 		"stress",
+	},
+	{
+		"series",
 	},
 	{
 		"surinamers",
@@ -49138,13 +53002,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"sturen",
 	},
 	{
-		"suicidaal",
-	},
-	{
-		"suicidal",
+		"suicid",
 	},
 	{
 		"suicide",
+	},
+	{
+		"suicidepreventie",
 	},
 	{
 		"student",
@@ -49171,53 +53035,71 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"supervisor",
 	},
 	{
-		"suicidaal",
-	},
-	{
-		"suicidal",
+		"suicid",
 	},
 	{
 		"suicide",
 	},
 	{
-		"suicidaal",
+		"suicidepreventie",
 	},
 	{
-		"suicidal",
+		"suicid",
+	},
+	{
+		"suicide",
+		"suicid",
 	},
 	{
 		"suicide",
 	},
 	{
-		"suicidal",
+		"suicidepreventie",
 	},
 	{
-		"suicidaal",
+		"suicidepreventie",
 	},
 	{
-		"suicidaal",
+		"suicidepreventie",
 	},
 	{
-		"suicidal",
-		"suicidaal",
+		"suicidepreventie",
+	},
+	{
+		"suicidepreventie",
+	},
+	{
+		"suicidepreventie",
+	},
+	{
+		"suicidepreventie",
+	},
+	{
+		"suicidepreventie",
+	},
+	{
+		"suicidepreventie",
+	},
+	{
+		"suicidepreventie",
+	},
+	{
+		"suicidepreventie",
 	},
 	{
 		"suicide",
 	},
 	{
-		"suicidal",
+		"suicidepreventie",
+	},
+	{
+		"suicid",
 	},
 	{
 		"suicide",
 	},
 	{
-		"suicidaal",
-	},
-	{
-		"suicidal",
-	},
-	{
-		"suicide",
+		"suicidepreventie",
 	},
 	{
 		"surinamers",
@@ -49583,7 +53465,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"threatens",
 	},
 	{
+		"thinking",
+	},
+	{
+		"thinking",
+	},
+	{
+		"thinking",
+	},
+	{
+		"thinking",
+	},
+	{
+		"thinking",
+	},
+	{
+		"thinking",
+	},
+	{
 		"thuissituatie",
+	},
+	{
+		"thinking",
 	},
 	{
 		"threat",
@@ -49797,6 +53700,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"tillen",
 	},
 	{
+		"thinking",
+	},
+	{
 		"tieten",
 	},
 	{
@@ -49824,6 +53730,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"tillen",
 	},
 	{
+		"toneelstuk",
+	},
+	{
 		"tonight",
 	},
 	{
@@ -49843,6 +53752,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"stockpiling",
+	},
+	{
+		"toneelstuk",
 	},
 	{
 		"toezicht",
@@ -49882,6 +53794,27 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"stolen",
+	},
+	{
+		"toneelstuk",
+	},
+	{
+		"toneelstuk",
+	},
+	{
+		"toneelstuk",
+	},
+	{
+		"toneelstuk",
+	},
+	{
+		"toneelstuk",
+	},
+	{
+		"toneelstuk",
+	},
+	{
+		"toneelstuk",
 	},
 	{
 		"tonight",
@@ -50075,6 +54008,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"attacked",
 	},
 	{
+		"attempt",
+	},
+	{
 		"tattas",
 	},
 	{
@@ -50163,13 +54099,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"uitbetaald",
 	},
 	{
-		"suicidaal",
-	},
-	{
-		"suicidal",
+		"suicid",
 	},
 	{
 		"suicide",
+	},
+	{
+		"suicidepreventie",
 	},
 	{
 		"huidskleur",
@@ -50619,6 +54555,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"turken",
 	},
 	{
+		"cursus",
+	},
+	{
 		"upskirt",
 	},
 	{
@@ -51060,6 +54999,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"verkracht",
 	},
 	{
+		"verslag",
+	},
+	{
 		"overleden",
 	},
 	{
@@ -51114,6 +55056,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"verkracht",
 	},
 	{
+		"verslag",
+	},
+	{
+		"verslag",
+	},
+	{
+		"verslag",
+	},
+	{
+		"verslag",
+	},
+	{
 		"overstappen",
 	},
 	{
@@ -51148,6 +55102,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"everything",
+	},
+	{
+		"verslag",
 	},
 	{
 		"vervoeren",
@@ -51261,7 +55218,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"voorgoed",
 	},
 	{
-		"voorgoed",
+		"voorlichting",
 	},
 	{
 		"voorgoed",
@@ -51274,6 +55231,63 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"voorgoed",
+	},
+	{
+		"voorlichting",
+	},
+	{
+		"voorlichting",
+	},
+	{
+		"voorlichting",
+	},
+	{
+		"voorlichting",
+	},
+	{
+		"voorlichting",
+	},
+	{
+		"voorlichting",
+	},
+	{
+		"voorlichting",
+	},
+	{
+		"voorlichting",
+	},
+	{
+		"voorlichting",
+	},
+	{
+		"voorgoed",
+	},
+	{
+		"voorstelling",
+	},
+	{
+		"voorstelling",
+	},
+	{
+		"voorstelling",
+	},
+	{
+		"voorstelling",
+	},
+	{
+		"voorstelling",
+	},
+	{
+		"voorstelling",
+	},
+	{
+		"voorstelling",
+	},
+	{
+		"voorstelling",
+	},
+	{
+		"voorstelling",
 	},
 	{
 		"voeren",
@@ -51292,6 +55306,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"vorige",
+	},
+	{
+		"voorlichting",
+	},
+	{
+		"voorstelling",
 	},
 	{
 		"vrouwen",
@@ -51358,6 +55378,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"vrouwen",
+	},
+	{
+		"verslag",
 	},
 	{
 		"vrouwen",
@@ -51438,6 +55461,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"zwanger",
 	},
 	{
+		"awareness",
+	},
+	{
 		"waarom",
 	},
 	{
@@ -51498,6 +55524,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"werkgever",
 	},
 	{
+		"werkstuk",
+	},
+	{
 		"werken",
 	},
 	{
@@ -51532,6 +55561,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"werken",
+	},
+	{
+		"werkstuk",
+	},
+	{
+		"werkstuk",
+	},
+	{
+		"werkstuk",
+	},
+	{
+		"werkstuk",
+	},
+	{
+		"werkstuk",
+	},
+	{
+		"werkstuk",
 	},
 	{
 		"wegrennen",
@@ -51624,7 +55671,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"worden",
 	},
 	{
-		"worden",
+		"workshop",
 	},
 	{
 		"worden",
@@ -51634,6 +55681,27 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"worden",
+	},
+	{
+		"worden",
+	},
+	{
+		"workshop",
+	},
+	{
+		"workshop",
+	},
+	{
+		"workshop",
+	},
+	{
+		"workshop",
+	},
+	{
+		"workshop",
+	},
+	{
+		"workshop",
 	},
 	{
 		"worden",
@@ -51643,6 +55711,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"werkgever",
+	},
+	{
+		"workshop",
+	},
+	{
+		"werkstuk",
 	},
 	{
 		"without",
@@ -51729,10 +55803,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"zelfmoord",
 	},
 	{
+		"zelfmoordbrief",
+	},
+	{
+		"zelfmoordgedachte",
+	},
+	{
 		"zelfmoordmethode",
 	},
 	{
 		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordneiging",
+	},
+	{
+		"zelfmoordplan",
+	},
+	{
+		"zelfmoordpreventie",
+	},
+	{
+		"zelfverwonding",
 	},
 	{
 		"zoeken",
@@ -51804,86 +55896,248 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"zelfdoding",
 	},
 	{
+		"zelfverwonding",
+	},
+	{
 		"zelfbeschadiging",
 	},
 	{
 		"zelfmoord",
 	},
 	{
+		"zelfmoordbrief",
+	},
+	{
+		"zelfmoordgedachte",
+	},
+	{
 		"zelfmoordmethode",
 	},
 	{
 		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordneiging",
+	},
+	{
+		"zelfmoordplan",
+	},
+	{
+		"zelfmoordpreventie",
 	},
 	{
 		"zelfmoord",
 	},
 	{
-		"zelfmoord",
-	},
-	{
-		"zelfmoordmethode",
-	},
-	{
-		"zelfmoordmethodes",
-	},
-	{
-		"zelfmoordmethode",
-	},
-	{
-		"zelfmoordmethodes",
-	},
-	{
-		"zelfmoordmethode",
-	},
-	{
-		"zelfmoordmethodes",
-	},
-	{
-		"zelfmoordmethode",
-	},
-	{
-		"zelfmoordmethode",
-		"zelfmoordmethodes",
-	},
-	{
-		"zelfmoordmethodes",
-	},
-	{
-		"zelfmoordmethodes",
-	},
-	{
-		"zelfmoordmethode",
-	},
-	{
-		"zelfmoordmethodes",
-	},
-	{
-		"zelfmoordmethode",
-	},
-	{
-		"zelfmoordmethodes",
-	},
-	{
-		"zelfmoordmethode",
-	},
-	{
-		"zelfmoordmethodes",
-	},
-	{
-		"zelfmoordmethode",
-	},
-	{
-		"zelfmoordmethodes",
+		"zelfmoordbrief",
 	},
 	{
 		"zelfmoord",
 	},
 	{
+		"zelfmoordbrief",
+	},
+	{
+		"zelfmoordbrief",
+	},
+	{
+		"zelfmoordbrief",
+	},
+	{
+		"zelfmoordbrief",
+	},
+	{
+		"zelfmoordbrief",
+	},
+	{
+		"zelfmoordgedachte",
+	},
+	{
+		"zelfmoordneiging",
+	},
+	{
 		"zelfmoordmethode",
 	},
 	{
 		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordgedachte",
+	},
+	{
+		"zelfmoordgedachte",
+	},
+	{
+		"zelfmoordgedachte",
+	},
+	{
+		"zelfmoordgedachte",
+	},
+	{
+		"zelfmoordgedachte",
+	},
+	{
+		"zelfmoordgedachte",
+	},
+	{
+		"zelfmoordgedachte",
+	},
+	{
+		"zelfmoordgedachte",
+	},
+	{
+		"zelfmoordplan",
+	},
+	{
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethode",
+		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordneiging",
+	},
+	{
+		"zelfmoordneiging",
+	},
+	{
+		"zelfmoordneiging",
+	},
+	{
+		"zelfmoordneiging",
+	},
+	{
+		"zelfmoordneiging",
+	},
+	{
+		"zelfmoordneiging",
+	},
+	{
+		"zelfmoordneiging",
+	},
+	{
+		"zelfmoordplan",
+	},
+	{
+		"zelfmoordpreventie",
+	},
+	{
+		"zelfmoordplan",
+	},
+	{
+		"zelfmoordplan",
+	},
+	{
+		"zelfmoordplan",
+	},
+	{
+		"zelfmoordpreventie",
+	},
+	{
+		"zelfmoordpreventie",
+	},
+	{
+		"zelfmoordpreventie",
+	},
+	{
+		"zelfmoordpreventie",
+	},
+	{
+		"zelfmoordpreventie",
+	},
+	{
+		"zelfmoordpreventie",
+	},
+	{
+		"zelfmoordpreventie",
+	},
+	{
+		"zelfmoordpreventie",
+	},
+	{
+		"zelfmoordpreventie",
+	},
+	{
+		"zelfmoordbrief",
+	},
+	{
+		"zelfmoordgedachte",
+	},
+	{
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordneiging",
+	},
+	{
+		"zelfmoordplan",
+	},
+	{
+		"zelfmoordpreventie",
+	},
+	{
+		"zelfmoord",
+	},
+	{
+		"zelfmoordbrief",
+	},
+	{
+		"zelfmoordgedachte",
+	},
+	{
+		"zelfmoordmethode",
+	},
+	{
+		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordneiging",
+	},
+	{
+		"zelfmoordplan",
+	},
+	{
+		"zelfmoordpreventie",
 	},
 	{
 		"zelfdoding",
@@ -51892,19 +56146,82 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"zelfmoord",
 	},
 	{
+		"zelfmoordbrief",
+	},
+	{
+		"zelfmoordgedachte",
+	},
+	{
 		"zelfmoordmethode",
 	},
 	{
 		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordneiging",
+	},
+	{
+		"zelfmoordplan",
+	},
+	{
+		"zelfmoordpreventie",
+	},
+	{
+		"zelfverwonding",
+	},
+	{
+		"zelfverwonding",
+	},
+	{
+		"zelfverwonding",
+	},
+	{
+		"zelfverwonding",
+	},
+	{
+		"zelfverwonding",
+	},
+	{
+		"zelfverwonding",
+	},
+	{
+		"zelfverwonding",
+	},
+	{
+		"zelfverwonding",
+	},
+	{
+		"zelfverwonding",
+	},
+	{
+		"zelfverwonding",
 	},
 	{
 		"zelfmoord",
 	},
 	{
+		"zelfmoordbrief",
+	},
+	{
+		"zelfmoordgedachte",
+	},
+	{
 		"zelfmoordmethode",
 	},
 	{
 		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordneiging",
+	},
+	{
+		"zelfmoordplan",
+	},
+	{
+		"zelfmoordpreventie",
+	},
+	{
+		"zelfverwonding",
 	},
 	{
 		"zoenen",
@@ -51973,10 +56290,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"zelfmoord",
 	},
 	{
+		"zelfmoordbrief",
+	},
+	{
+		"zelfmoordgedachte",
+	},
+	{
 		"zelfmoordmethode",
 	},
 	{
 		"zelfmoordmethodes",
+	},
+	{
+		"zelfmoordneiging",
+	},
+	{
+		"zelfmoordplan",
+	},
+	{
+		"zelfmoordpreventie",
+	},
+	{
+		"zelfverwonding",
 	},
 	{
 		"zonder",
@@ -52221,6 +56556,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"afgelopen",
 	"afgepakt",
 	"afkomst",
+	"aflevering",
 	"afraid",
 	"afscheid",
 	"afscheidsbrief",
@@ -52236,13 +56572,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"apengeluiden",
 	"appjes",
 	"around",
+	"article",
+	"artikel",
 	"assault",
 	"assaulted",
 	"assignment",
 	"attack",
 	"attacked",
+	"attempt",
 	"autisme",
 	"autist",
+	"awareness",
 	"bankpas",
 	"bankrekening",
 	"basisschool",
@@ -52271,6 +56611,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"betaling",
 	"betast",
 	"betasten",
+	"betoog",
 	"better",
 	"bewaar",
 	"bewaren",
@@ -52292,6 +56633,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"bullied",
 	"bullying",
 	"burden",
+	"campagne",
+	"campaign",
 	"chantage",
 	"cijfer",
 	"classes",
@@ -52302,11 +56645,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"collega",
 	"college",
 	"coming",
+	"commit",
+	"concerning",
 	"concierge",
 	"controleert",
 	"country",
 	"counts",
 	"course",
+	"cursus",
 	"dakloos",
 	"danger",
 	"dangerous",
@@ -52333,6 +56679,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"discussion",
 	"docent",
 	"docenten",
+	"documentaire",
+	"documentary",
 	"donker",
 	"doodgaat",
 	"doodmaken",
@@ -52352,6 +56700,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"eerwraak",
 	"elections",
 	"elkaar",
+	"episode",
 	"ergens",
 	"everything",
 	"examen",
@@ -52371,10 +56720,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"forever",
 	"fraude",
 	"friends",
+	"gastles",
+	"gastlessen",
 	"geblowd",
 	"gebouw",
 	"gechanteerd",
+	"gedacht",
 	"gedeald",
+	"gedicht",
 	"gediscrimineerd",
 	"geduwd",
 	"gedwongen",
@@ -52408,6 +56761,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"gevecht",
 	"gevechten",
 	"geweer",
+	"geweerschoten",
 	"geweld",
 	"gewerkt",
 	"gewicht",
@@ -52434,6 +56788,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"groped",
 	"haatberichten",
 	"handicap",
+	"hearing",
 	"helemaal",
 	"herkansing",
 	"herself",
@@ -52463,6 +56818,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"israel",
 	"jatten",
 	"joints",
+	"journaal",
 	"kankerjood",
 	"kantine",
 	"kappen",
@@ -52486,6 +56842,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"lachen",
 	"lachgas",
 	"landverrader",
+	"lecture",
 	"leeftijd",
 	"leerbedrijf",
 	"leerling",
@@ -52497,9 +56854,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"lerares",
 	"lesbisch",
 	"lessen",
+	"lesson",
+	"letter",
 	"levensgevaar",
 	"levensmoe",
+	"lezing",
 	"lichaam",
+	"liedje",
 	"liggen",
 	"little",
 	"living",
@@ -52563,6 +56924,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"neuken",
 	"niemand",
 	"nieuws",
+	"nieuwsbericht",
 	"nikker",
 	"nobody",
 	"nothing",
@@ -52570,10 +56932,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"nutteloos",
 	"oekraine",
 	"omgaan",
+	"omtrent",
 	"onbetaald",
 	"onderling",
 	"ondermijning",
 	"onderweg",
+	"onderzoek",
 	"ongewenst",
 	"online",
 	"ontslaan",
@@ -52624,7 +56988,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"pinpas",
 	"pistool",
 	"placement",
+	"plegen",
 	"plekken",
+	"podcast",
 	"pointless",
 	"polarisatie",
 	"polariseren",
@@ -52632,22 +56998,33 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"politie",
 	"politiek",
 	"posten",
+	"poster",
 	"praktijkopleider",
+	"presentatie",
+	"presentation",
+	"preventie",
+	"prevention",
 	"program",
+	"programma",
 	"programme",
+	"project",
 	"punched",
 	"quitting",
 	"racism",
 	"racisme",
 	"racist",
 	"reason",
+	"regarding",
 	"religie",
 	"religion",
+	"report",
+	"research",
 	"restaurant",
 	"richting",
 	"roepen",
 	"rolstoel",
 	"rondgestuurd",
+	"rondom",
 	"ronselen",
 	"rusland",
 	"safety",
@@ -52667,6 +57044,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"schoonmaken",
 	"schoppen",
 	"schopt",
+	"schoten",
 	"schreeuwde",
 	"schreeuwen",
 	"schreeuwt",
@@ -52677,12 +57055,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"seksisme",
 	"seksist",
 	"seksueel",
+	"selfharm",
+	"series",
 	"sexting",
 	"sextortion",
 	"sexual",
 	"sexually",
 	"shooter",
 	"shooting",
+	"shootings",
 	"sissen",
 	"slaappillen",
 	"slaapt",
@@ -52697,6 +57078,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"spaarden",
 	"spaart",
 	"sparen",
+	"spreekbeurt",
 	"springen",
 	"spullen",
 	"stagebedrijf",
@@ -52726,9 +57108,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"studeren",
 	"studie",
 	"sturen",
-	"suicidaal",
-	"suicidal",
+	"suicid",
 	"suicide",
+	"suicidepreventie",
 	"supervisor",
 	"surinamers",
 	"switchen",
@@ -52742,6 +57124,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"tentamen",
 	"terrorist",
 	"terroristen",
+	"thinking",
 	"threat",
 	"threaten",
 	"threatened",
@@ -52754,6 +57137,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"tillen",
 	"toetsen",
 	"toezicht",
+	"toneelstuk",
 	"tonight",
 	"touched",
 	"touches",
@@ -52799,12 +57183,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"verkracht",
 	"vermoord",
 	"vermoorden",
+	"verslag",
 	"vervoeren",
 	"vingers",
 	"voeren",
 	"volgen",
 	"volgende",
 	"voorgoed",
+	"voorlichting",
+	"voorstelling",
 	"vorige",
 	"vrienden",
 	"vrouwen",
@@ -52816,18 +57203,26 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"wegrennen",
 	"werken",
 	"werkgever",
+	"werkstuk",
 	"whatsapp",
 	"willen",
 	"without",
 	"witwassen",
 	"worden",
+	"workshop",
 	"yesterday",
 	"youtube",
 	"zelfbeschadiging",
 	"zelfdoding",
 	"zelfmoord",
+	"zelfmoordbrief",
+	"zelfmoordgedachte",
 	"zelfmoordmethode",
 	"zelfmoordmethodes",
+	"zelfmoordneiging",
+	"zelfmoordplan",
+	"zelfmoordpreventie",
+	"zelfverwonding",
 	"zichzelf",
 	"zinloos",
 	"zitten",
@@ -52898,6 +57293,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"afkomst",
 	},
 	{
+		"aflevering",
+		"aflever",
+		"aflev",
+	},
+	{
 		"afraid",
 	},
 	{
@@ -52952,6 +57352,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"around",
 	},
 	{
+		"article",
+		"articl",
+	},
+	{
+		"artikel",
+	},
+	{
 		"assault",
 	},
 	{
@@ -52969,11 +57376,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"attack",
 	},
 	{
+		"attempt",
+	},
+	{
 		"autisme",
 		"autism",
 	},
 	{
 		"autist",
+	},
+	{
+		"awareness",
+		"awarenes",
+		"awar",
 	},
 	{
 		"bankpas",
@@ -53078,6 +57493,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"betast",
 	},
 	{
+		"betoog",
+		"betog",
+	},
+	{
 		"better",
 	},
 	{
@@ -53155,6 +57574,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"burd",
 	},
 	{
+		"campagne",
+		"campagn",
+	},
+	{
+		"campaign",
+	},
+	{
 		"chantage",
 		"chantag",
 	},
@@ -53192,6 +57618,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"coming",
 	},
 	{
+		"commit",
+	},
+	{
+		"concerning",
+		"concern",
+	},
+	{
 		"concierge",
 		"concierg",
 	},
@@ -53209,6 +57642,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"course",
 		"cour",
 		"cours",
+	},
+	{
+		"cursus",
 	},
 	{
 		"dakloos",
@@ -53303,6 +57739,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"docent",
 	},
 	{
+		"documentaire",
+		"documentair",
+	},
+	{
+		"documentary",
+	},
+	{
 		"donker",
 	},
 	{
@@ -53374,6 +57817,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"elkaar",
 		"elkar",
+	},
+	{
+		"episode",
+		"episod",
 	},
 	{
 		"ergens",
@@ -53449,6 +57896,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"friend",
 	},
 	{
+		"gastles",
+		"gastl",
+	},
+	{
+		"gastlessen",
+		"gastless",
+	},
+	{
 		"geblowd",
 	},
 	{
@@ -53458,7 +57913,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"gechanteerd",
 	},
 	{
+		"gedacht",
+	},
+	{
 		"gedeald",
+	},
+	{
+		"gedicht",
 	},
 	{
 		"gediscrimineerd",
@@ -53574,6 +58035,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"gewer",
 	},
 	{
+		"geweerschoten",
+		"geweerschot",
+	},
+	{
 		"geweld",
 	},
 	{
@@ -53668,6 +58133,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"handicap",
+	},
+	{
+		"hearing",
+		"hear",
 	},
 	{
 		"helemaal",
@@ -53769,6 +58238,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"joint",
 	},
 	{
+		"journaal",
+		"journal",
+	},
+	{
 		"kankerjood",
 		"kankerjod",
 	},
@@ -53856,6 +58329,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"landverrad",
 	},
 	{
+		"lecture",
+		"lectur",
+	},
+	{
 		"leeftijd",
 	},
 	{
@@ -53896,6 +58373,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"less",
 	},
 	{
+		"lesson",
+	},
+	{
+		"letter",
+	},
+	{
 		"levensgevaar",
 		"levensgevar",
 	},
@@ -53904,8 +58387,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"levensmo",
 	},
 	{
+		"lezing",
+	},
+	{
 		"lichaam",
 		"licham",
+	},
+	{
+		"liedje",
+		"liedj",
 	},
 	{
 		"liggen",
@@ -54141,6 +58631,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"nieuw",
 	},
 	{
+		"nieuwsbericht",
+	},
+	{
 		"nikker",
 	},
 	{
@@ -54168,6 +58661,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"omgan",
 	},
 	{
+		"omtrent",
+	},
+	{
 		"onbetaald",
 	},
 	{
@@ -54180,6 +58676,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"onderweg",
+	},
+	{
+		"onderzoek",
 	},
 	{
 		"ongewenst",
@@ -54367,8 +58866,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"placement",
 	},
 	{
+		"plegen",
+		"pleg",
+	},
+	{
 		"plekken",
 		"plek",
+	},
+	{
+		"podcast",
 	},
 	{
 		"pointless",
@@ -54399,15 +58905,40 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"post",
 	},
 	{
+		"poster",
+	},
+	{
 		"praktijkopleider",
 		"praktijkopleid",
+	},
+	{
+		"presentatie",
+		"presentati",
+	},
+	{
+		"presentation",
+		"present",
+	},
+	{
+		"preventie",
+		"preventi",
+	},
+	{
+		"prevention",
+		"prevent",
 	},
 	{
 		"program",
 	},
 	{
+		"programma",
+	},
+	{
 		"programme",
 		"programm",
+	},
+	{
+		"project",
 	},
 	{
 		"punched",
@@ -54431,11 +58962,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"reason",
 	},
 	{
+		"regarding",
+		"regard",
+	},
+	{
 		"religie",
 		"religi",
 	},
 	{
 		"religion",
+	},
+	{
+		"report",
+	},
+	{
+		"research",
 	},
 	{
 		"restaurant",
@@ -54454,6 +58995,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"rondgestuurd",
+	},
+	{
+		"rondom",
 	},
 	{
 		"ronselen",
@@ -54521,6 +59065,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"schopt",
 	},
 	{
+		"schoten",
+		"schot",
+	},
+	{
 		"schreeuwde",
 		"schreeuwd",
 	},
@@ -54557,6 +59105,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"seksueel",
 	},
 	{
+		"selfharm",
+	},
+	{
+		"series",
+		"seri",
+	},
+	{
 		"sexting",
 		"sext",
 	},
@@ -54575,6 +59130,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"shooter",
 	},
 	{
+		"shooting",
+		"shoot",
+	},
+	{
+		"shootings",
 		"shooting",
 		"shoot",
 	},
@@ -54628,6 +59188,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"sparen",
 		"spar",
+	},
+	{
+		"spreekbeurt",
 	},
 	{
 		"springen",
@@ -54740,17 +59303,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"stur",
 	},
 	{
-		"suicidaal",
-		"suicidal",
-		"suicida",
-	},
-	{
-		"suicidal",
 		"suicid",
 	},
 	{
 		"suicide",
 		"suicid",
+	},
+	{
+		"suicidepreventie",
 	},
 	{
 		"supervisor",
@@ -54801,6 +59361,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"terrorist",
 	},
 	{
+		"thinking",
+		"think",
+	},
+	{
 		"threat",
 	},
 	{
@@ -54845,6 +59409,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"toezicht",
+	},
+	{
+		"toneelstuk",
 	},
 	{
 		"tonight",
@@ -55011,6 +59578,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"vermoord",
 	},
 	{
+		"verslag",
+	},
+	{
 		"vervoeren",
 		"vervoer",
 	},
@@ -55033,6 +59603,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"voorgoed",
 		"voorgo",
+	},
+	{
+		"voorlichting",
+		"voorlicht",
+	},
+	{
+		"voorstelling",
+		"voorstell",
+		"voorstel",
 	},
 	{
 		"vorige",
@@ -55076,6 +59655,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"werkgev",
 	},
 	{
+		"werkstuk",
+	},
+	{
 		"whatsapp",
 	},
 	{
@@ -55094,6 +59676,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"word",
 	},
 	{
+		"workshop",
+	},
+	{
 		"yesterday",
 	},
 	{
@@ -55107,10 +59692,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"zelfdoding",
-		"zelfdod",
 	},
 	{
 		"zelfmoord",
+	},
+	{
+		"zelfmoordbrief",
+	},
+	{
+		"zelfmoordgedachte",
 	},
 	{
 		"zelfmoordmethode",
@@ -55119,6 +59709,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		"zelfmoordmethodes",
 		"zelfmoordmethod",
+	},
+	{
+		"zelfmoordneiging",
+	},
+	{
+		"zelfmoordplan",
+	},
+	{
+		"zelfmoordpreventie",
+	},
+	{
+		"zelfverwonding",
+		"zelfverwond",
 	},
 	{
 		"zichzelf",
@@ -56172,14 +60775,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		857,
 		858,
 		859,
+		860,
+		861,
+	}, named: []int32{
+		862,
+		863,
+		864,
 	}, combos: []combo{
 		{groups: [][]int32{
 			{
-				860,
-				861,
-				862,
-				863,
-				864,
 				865,
 				866,
 				867,
@@ -56190,12 +60794,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 				872,
 				873,
 				874,
+				875,
+				876,
+				877,
+				878,
+				879,
 			},
 			{
 				182,
 				181,
 				180,
-				875,
+				880,
 				561,
 				562,
 				198,
@@ -56210,19 +60819,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 				576,
 				603,
 				557,
-				876,
-				877,
-				878,
-				879,
-				600,
-				880,
 				881,
 				882,
-				584,
 				883,
 				884,
-				589,
+				600,
 				885,
+				886,
+				887,
+				584,
+				888,
+				889,
+				589,
+				890,
 			},
 		}, within: 6},
 		{groups: [][]int32{
@@ -56234,61 +60843,56 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 				571,
 				572,
 				573,
-				886,
+				891,
 				617,
-				887,
-				888,
+				892,
+				893,
 			},
 			{
-				889,
-				890,
-				891,
-				597,
-				892,
-				760,
-				893,
 				894,
 				895,
 				896,
+				597,
 				897,
+				760,
 				898,
 				899,
 				900,
-				868,
-				869,
 				901,
+				902,
+				903,
+				904,
+				905,
+				873,
+				874,
+				906,
 			},
 		}, within: 8},
 		{groups: [][]int32{
 			{
-				902,
-				903,
-				891,
-				904,
-				905,
-				906,
 				907,
+				908,
+				896,
+				909,
+				910,
+				911,
+				912,
 			},
 			{
 				180,
 				181,
-				908,
-				909,
+				913,
+				914,
 				198,
 				189,
 				567,
-				910,
+				915,
 				195,
 				196,
 			},
 		}, within: 10},
 	}},
 	{id: "suicide", any: []int32{
-		911,
-		912,
-		913,
-		914,
-		915,
 		916,
 		917,
 		918,
@@ -56364,53 +60968,48 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		988,
 		989,
 		990,
+		991,
+		992,
+		993,
+		994,
+		995,
+		996,
+		997,
+		998,
+		999,
+		1000,
+		1001,
+		1002,
+		1003,
+		1004,
+		1005,
+		1006,
+		1007,
+		1008,
+		1009,
+		1010,
+	}, named: []int32{
+		1011,
+		1012,
+		1013,
+		1014,
+		1015,
+		1016,
+		1017,
+		1018,
 	}, combos: []combo{
 		{groups: [][]int32{
 			{
-				991,
-				992,
-				993,
-				994,
-				995,
-			},
-			{
-				996,
-				997,
-				998,
-				999,
-				1000,
-				1001,
-				1002,
-				1003,
-				1004,
-				1005,
-			},
-		}, within: 5},
-		{groups: [][]int32{
-			{
-				1006,
-				1007,
-				1008,
-				1009,
-				1010,
-				1011,
-				1012,
-				1013,
-				1014,
-				1015,
-				1016,
-				1017,
-				1018,
 				1019,
 				1020,
 				1021,
 				1022,
 				1023,
+			},
+			{
 				1024,
 				1025,
 				1026,
-			},
-			{
 				1027,
 				1028,
 				1029,
@@ -56418,17 +61017,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 				1031,
 				1032,
 				1033,
+			},
+		}, within: 5},
+		{groups: [][]int32{
+			{
 				1034,
 				1035,
 				1036,
 				1037,
 				1038,
 				1039,
-			},
-		}, within: 10},
-		{groups: [][]int32{
-			{
-				555,
 				1040,
 				1041,
 				1042,
@@ -56440,12 +61038,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 				1048,
 				1049,
 				1050,
-			},
-			{
 				1051,
 				1052,
 				1053,
 				1054,
+			},
+			{
 				1055,
 				1056,
 				1057,
@@ -56458,54 +61056,90 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 				1064,
 				1065,
 				1066,
+				1067,
 			},
-		}, within: 6},
-	}},
-	{id: "assault", theme: "seksueel", any: []int32{
-		209,
-		210,
-		211,
-		206,
-		207,
-		253,
-		1067,
-		1068,
-		250,
-		1069,
-		251,
-		252,
-		1070,
-	}, combos: []combo{
+		}, within: 10},
 		{groups: [][]int32{
 			{
+				555,
+				1068,
+				1069,
+				1070,
+				1071,
+				1072,
+				1073,
+				1074,
+				1075,
+				1076,
+				1077,
+				1078,
+			},
+			{
+				1079,
+				1080,
+				1081,
+				1082,
+				1083,
+				1084,
+				1085,
 				1086,
 				1087,
 				1088,
 				1089,
 				1090,
+				1091,
+				1092,
+				1093,
+				1094,
+			},
+		}, within: 6},
+	}},
+	{id: "assault", theme: "seksueel", any: []int32{
+		209,
+		211,
+		1095,
+		210,
+		206,
+		253,
+		1096,
+		250,
+		1097,
+		251,
+		252,
+		1098,
+	}, named: []int32{
+		207,
+	}, combos: []combo{
+		{groups: [][]int32{
+			{
+				1114,
+				1115,
+				1116,
+				1117,
+				1118,
 			},
 			{
 				213,
 				214,
 				212,
 				215,
-				1091,
-				1092,
+				1119,
+				1120,
 			},
 		}, within: 6},
 		{groups: [][]int32{
 			{
 				213,
 				214,
-				1092,
+				1120,
 			},
 			{
-				1093,
-				1094,
-				1095,
-				1096,
-				1097,
-				1098,
+				1121,
+				1122,
+				1123,
+				1124,
+				1125,
+				1126,
 			},
 		}, within: 10},
 		{groups: [][]int32{
@@ -56513,80 +61147,52 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 				229,
 				230,
 				233,
-				1099,
-				1100,
-				1101,
+				1127,
+				1128,
+				1129,
 			},
 			{
-				1102,
-				1103,
-				1104,
-				1105,
+				1130,
+				1131,
+				1132,
+				1133,
 				303,
-				1106,
-				1107,
-				1108,
-				1109,
-				1110,
-				1111,
-				1112,
-				1113,
-				1114,
-				1115,
-				1116,
-				1117,
-				1118,
-				1119,
+				1134,
+				1135,
+				1136,
+				1137,
+				1138,
+				1139,
+				1140,
+				1141,
+				1142,
+				1143,
+				1144,
+				1145,
+				1146,
+				1147,
 			},
 		}},
 	}, unless: []int32{
-		1071,
-		1072,
-		1073,
-		1074,
-		1075,
-		1076,
-		1077,
-		1078,
-		1079,
-		1080,
-		1081,
-		1082,
-		1083,
-		1084,
-		1085,
+		1099,
+		1100,
+		1101,
+		1102,
+		1103,
+		1104,
+		1105,
+		1106,
+		1107,
+		1108,
+		1109,
+		1110,
+		1111,
+		1112,
+		1113,
 	}},
 }, schoolTalk: urgentKind{id: "school", combos: []combo{
 	{groups: [][]int32{
 		{
-			1197,
-			1198,
-			1199,
-			1200,
-			1201,
-			1202,
-			1203,
-			1204,
-			1205,
-			1206,
-			1207,
-			1208,
-			1209,
-			1210,
-			1211,
-			1212,
-			1213,
-			1214,
-			1215,
-			1216,
-			1217,
-			1218,
-			1219,
-			1220,
-			1221,
-			1222,
-			1223,
-			1224,
 			1225,
 			1226,
 			1227,
@@ -56615,29 +61221,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1250,
 			1251,
 			1252,
-		},
-		{
-			723,
 			1253,
 			1254,
 			1255,
 			1256,
 			1257,
 			1258,
-			741,
 			1259,
-			726,
-			727,
-			490,
-			491,
-			833,
-			493,
-			496,
-			834,
 			1260,
 			1261,
 			1262,
-			734,
 			1263,
 			1264,
 			1265,
@@ -56656,46 +61249,55 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1278,
 			1279,
 			1280,
+		},
+		{
+			723,
 			1281,
 			1282,
 			1283,
 			1284,
 			1285,
+			1286,
+			741,
+			1287,
+			726,
+			727,
+			490,
+			491,
+			833,
+			493,
+			496,
+			834,
+			1288,
+			1289,
+			1290,
+			734,
+			1291,
+			1292,
+			1293,
+			1294,
+			1295,
+			1296,
+			1297,
+			1298,
+			1299,
+			1300,
+			1301,
+			1302,
+			1303,
+			1304,
+			1305,
+			1306,
+			1307,
+			1308,
+			1309,
+			1310,
+			1311,
+			1312,
+			1313,
 		},
 	}, within: 8},
 }, unless: []int32{
-	1120,
-	1121,
-	1122,
-	1123,
-	1124,
-	1125,
-	1126,
-	973,
-	974,
-	1127,
-	1128,
-	911,
-	912,
-	1129,
-	1130,
-	1131,
-	1132,
-	1133,
-	1134,
-	1135,
-	1136,
-	1137,
-	1138,
-	1139,
-	1140,
-	1141,
-	1142,
-	1143,
-	1144,
-	1145,
-	1146,
-	1147,
 	1148,
 	1149,
 	1150,
@@ -56703,9 +61305,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1152,
 	1153,
 	1154,
+	995,
+	996,
 	1155,
 	1156,
+	1011,
 	1157,
+	1013,
 	1158,
 	1159,
 	1160,
@@ -56744,8 +61350,138 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1193,
 	1194,
 	1195,
-	881,
+	1196,
+	1197,
+	1198,
+	1199,
+	1200,
+	1201,
+	1202,
+	1203,
+	1204,
+	1205,
+	1206,
+	1207,
+	1208,
+	1209,
+	1210,
+	1211,
+	1212,
+	1213,
+	1214,
+	1215,
+	1216,
+	1217,
+	1218,
+	1219,
+	1220,
+	1221,
+	1222,
+	1223,
+	886,
 	195,
 	196,
-	1196,
-}}}
+	1224,
+}}, subjects: subjectScope{any: []int32{
+	1314,
+	1315,
+	1316,
+	1317,
+	1318,
+	1319,
+}, topics: []int32{
+	726,
+	727,
+	1320,
+	1321,
+	1322,
+	1323,
+	1324,
+	1325,
+	1326,
+	1327,
+	1328,
+	1329,
+	1330,
+	1331,
+	1332,
+	1333,
+	1334,
+	1335,
+	1336,
+	1337,
+	1338,
+	1339,
+	712,
+	709,
+	427,
+	1340,
+	1341,
+	1342,
+	1343,
+	1344,
+	1345,
+	1346,
+	1347,
+	1348,
+	1349,
+	1350,
+	1301,
+	1351,
+	1352,
+	1353,
+	1354,
+	396,
+	398,
+	1355,
+	734,
+	1356,
+	1357,
+	1358,
+	1359,
+	1360,
+	1361,
+	1362,
+	1363,
+	1364,
+	1365,
+	1366,
+	1367,
+	1368,
+	1369,
+	1370,
+	1371,
+	1372,
+	1288,
+	1373,
+	1374,
+	1375,
+	400,
+	399,
+}, links: []int32{
+	1376,
+	1377,
+	1378,
+	1379,
+	1380,
+	1381,
+	1382,
+	1383,
+}, words: []int32{
+	1011,
+	1157,
+	1384,
+	1017,
+	1385,
+	1018,
+	1386,
+	1016,
+	1015,
+	209,
+	211,
+	207,
+	1095,
+	862,
+	1387,
+	1388,
+}, within: 3}}

@@ -48,10 +48,14 @@ func classifyCommand(args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "read:   theme %s, where %s, involved %s, urgent %s, ask %s, help line %s\n", show(read.Theme), show(read.Where), show(read.Involved), show(read.Urgent), show(read.Ask), show(read.Hint))
 	v := read.Why.Vocabulary
-	fmt.Fprintf(out, "vocabulary (content/vocabulary.yaml): theme %s, where %s, urgent %s, idiom %v, school talk alone %v\n", show(v.Theme), show(v.Where), show(v.Urgent), v.Idiom, read.School)
+	urgent := show(v.Urgent)
+	if v.Named {
+		urgent += " (a word that names it only)"
+	}
+	fmt.Fprintf(out, "vocabulary (content/vocabulary.yaml): theme %s, where %s, urgent %s, named as a subject %s, idiom %v, school talk alone %v\n", show(v.Theme), show(v.Where), urgent, show(v.Subject), v.Idiom, read.School)
 	fmt.Fprintf(out, "concepts (classify/concepts.tsv): %s\n", show(strings.Join(read.Why.Concepts(), ", ")))
 	th := read.Why.Thresholds
-	fmt.Fprintf(out, "model: urgent %.3f (likeliest %s; help line at ≥ %.3f, asks at ≥ %.3f, urgent at ≥ %.3f)\n", read.Why.UrgentP, read.Why.UrgentKind, th.UrgentHint, th.UrgentAsk, th.UrgentSure)
+	fmt.Fprintf(out, "model: urgent %.3f (likeliest %s; calm beyond doubt below %.3f, help line at ≥ %.3f, asks at ≥ %.3f, urgent at ≥ %.3f)\n", read.Why.UrgentP, read.Why.UrgentKind, th.UrgentCalm, th.UrgentHint, th.UrgentAsk, th.UrgentSure)
 	m := classify.Embedded()
 	for _, h := range read.Why.Model.Heads {
 		best, p := h.Best()
