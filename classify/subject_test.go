@@ -81,7 +81,7 @@ func TestNamedAndSubjectUrgency(t *testing.T) {
 		}
 	}
 	r := reader(t)
-	for _, text := range []string{"we hadden vandaag een gastles over zelfmoord", "where can i find numbers on suicide among young people for my report"} {
+	for _, text := range []string{"we hadden vandaag een gastles over zelfmoord, best heftig", "where can i find numbers on suicide among young people for my report"} {
 		if g := r.Read(text); g.Flagged() || g.Hint != "suicide" {
 			t.Errorf("%q: urgent %q ask %q help line %q, want the help line for suicide", text, g.Urgent, g.Ask, g.Hint)
 		}

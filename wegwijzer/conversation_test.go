@@ -196,6 +196,10 @@ func TestSomeRiskCarriesTheHelpLine(t *testing.T) {
 		{"staff passing on a student's words", "staff", "en", "A student told me he feels like nothing matters lately", "suicide", "113"},
 		{"calm", "student", "nl", "ik word gepest in de klas", "", ""},
 		{"urgent", "student", "nl", "ik wil niet meer leven", "", ""},
+		// suicide as the subject of a lesson or a report, read as calm beyond doubt: the
+		// conversation goes on, with 113 beside it, and not the emergency answer
+		{"a guest lesson about suicide", "student", "nl", "we hadden vandaag een gastles over zelfmoord, best heftig", "suicide", "113"},
+		{"numbers for a report", "student", "en", "where can i find numbers on suicide among young people for my report", "suicide", "113"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
