@@ -461,17 +461,30 @@ func (c *Classifier) classifyWords(words []word) Result {
 	r.Theme = c.best(c.themes, live, len(words))
 	r.Where = c.best(c.where, occ, len(words))
 	r.Involved = c.best(c.involved, live, len(words))
-	for _, u := range c.urgent {
-		if !r.Negated && c.negatedOnly(u, live) {
+	// the first kind that fires wins, but a kind that fires on more than a word that names it
+	// wins over one that fires on such a word alone ("na die schietpartij wil ik dood")
+	var fired *urgentKind
+	for i := range c.urgent {
+		u := &c.urgent[i]
+		if !r.Negated && c.negatedOnly(*u, live) {
 			r.Negated = true
 		}
-		if c.fires(u, live, true) {
-			r.Urgent = u.id
-			r.Named = !c.firesUnnamed(u, live)
-			if r.Theme == "" {
-				r.Theme = u.theme
+		if !c.fires(*u, live, true) {
+			continue
+		}
+		if !c.firesUnnamed(*u, live) {
+			if fired == nil {
+				fired, r.Named = u, true
 			}
-			break
+			continue
+		}
+		fired, r.Named = u, false
+		break
+	}
+	if fired != nil {
+		r.Urgent = fired.id
+		if r.Theme == "" {
+			r.Theme = fired.theme
 		}
 	}
 	if subject && r.Urgent == "" {

@@ -41,6 +41,9 @@ func TestNamedAndSubjectCues(t *testing.T) {
 		{"onze training zelfmoordpreventie is volgende week", "", false, "suicide"},
 		{"the news about the school shooting scared me", "", false, "danger"},
 		{"we watched a series about a school shooting in class", "", false, "danger"},
+		// a kind said of oneself wins over one only named
+		{"sinds die schietpartij wil ik dood", "suicide", false, ""},
+		{"mijn oom pleegde zelfmoord en nu staat er iemand met een mes voor de deur", "danger", false, ""},
 		// a subject and a cue of its own: the cue counts
 		{"na de les over zelfmoord wil ik ook dood", "suicide", false, ""},
 		{"the lesson about suicide made me realise i want to kill myself", "suicide", false, ""},
