@@ -31,7 +31,7 @@ type Result struct {
 	Named bool
 	// Subject is the urgent kind whose cue the message names only as a subject ("een les over
 	// zelfmoord"; the vocabulary's subjects): no urgent reading, but the reader asks directly
-	// when the model reads some risk in the rest.
+	// unless the model reads the message as calm beyond doubt.
 	Subject string
 }
 

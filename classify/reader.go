@@ -133,11 +133,11 @@ func combine(h HeadPrediction, vocab string) string {
 }
 
 // urgency decides between the emergency answer (urgent), the direct question (ask) and neither,
-// from the vocabulary's reading v (its urgent cue, idiom, negation and urgent word said as a
-// subject), the model's probability of any urgent kind and its likeliest
-// kind, whether the message jokes or plays (a concept of concepts.tsv), and whether it is about
-// school itself going badly and names nothing of life, body or danger (the vocabulary's
-// schoolTalk, and none of the concepts of lifeConcepts).
+// from the vocabulary's reading v (its urgent cue and whether that only names the subject, an
+// idiom, a negation, an urgent word said as a subject), the model's probability of any urgent
+// kind and its likeliest kind, whether the message jokes or plays (a concept of concepts.tsv),
+// and whether it is about school itself going badly and names nothing of life, body or danger
+// (the vocabulary's schoolTalk, and none of the concepts of lifeConcepts).
 func (th Thresholds) urgency(v Result, pAny float32, kind string, playful, school bool) (urgent, ask string) {
 	switch {
 	case v.Urgent != "" && v.Named && pAny < th.UrgentCalm:

@@ -92,15 +92,15 @@ type UrgentCues struct {
 	Assault Urgent `yaml:"assault"`
 }
 
-// Urgent are the cues of one urgent kind. It fires on any entry of Any or on a Combo, unless an
-// entry of Unless is in the message. Theme is the theme to give when no theme was found.
+// Urgent are the cues of one urgent kind. It fires on any entry of Any or Named or on a Combo,
+// unless an entry of Unless is in the message. Theme is the theme to give when no theme was found.
 type Urgent struct {
 	Theme string   `yaml:"theme"`
 	Any   []string `yaml:"any"`
 	// Named are words that name the subject ("zelfmoord", "schietpartij"): a cue as Any is,
 	// unless the model reads the message as calm beyond doubt (Thresholds.UrgentCalm), when
-	// the answer carries the help line instead. Said of oneself, in any words, the model reads
-	// it otherwise: "ik ben suicidaal" is in Any, never here.
+	// the answer carries the help line instead. A word said of oneself ("ik ben suicidaal")
+	// belongs in Any: the model may read it as calm.
 	Named  []string `yaml:"named"`
 	Combos []Combo  `yaml:"combos"`
 	Unless []string `yaml:"unless"`

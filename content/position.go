@@ -3,7 +3,6 @@ package content
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -24,18 +23,11 @@ func (p Position) ID() string {
 	if len(p.State) == 0 {
 		return p.Node
 	}
-	// what url.Values.Encode writes, without building the map it needs: every typed message
-	// and every step writes one
-	var b strings.Builder
-	b.Grow(len(p.Node) + 24*len(p.State))
-	b.WriteString(p.Node)
-	for i, k := range slices.Sorted(maps.Keys(p.State)) {
-		b.WriteByte("?&"[min(i, 1)])
-		b.WriteString(url.QueryEscape(k))
-		b.WriteByte('=')
-		b.WriteString(url.QueryEscape(p.State[k]))
+	v := url.Values{}
+	for k, val := range p.State {
+		v.Set(k, val)
 	}
-	return b.String()
+	return p.Node + "?" + v.Encode()
 }
 
 // ErrUnknownNode is returned for a node id that the flow does not have.
