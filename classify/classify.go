@@ -48,6 +48,11 @@ const (
 // slaap -> slaat). A typo match weighs half for themes and where, and fully for urgency.
 const typoMinLen, typoSame = 6, 1
 
+// exactTypoMinLen is the shortest word of an exact entry ("=verkracht") that a typo may match:
+// checked against the OpenTaal and English word lists, shorter ones gave real words ("spelen" ->
+// "stelen", "raging" -> "raping", "dragged" -> "drugged").
+const exactTypoMinLen = 8
+
 const (
 	phraseGap   = 2  // unmatched tokens allowed between two words of a phrase
 	negationWin = 2  // tokens before an urgent cue that are checked for a negation
@@ -333,9 +338,14 @@ func (c *compiler) pattern(entry string) (int32, bool) {
 	pid := int32(len(c.pats))
 	switch kind {
 	case pExact:
+		// no stems; a typo of a long word is still the word ("verkarcht"), of a shorter one
+		// often another word ("raging" is no "raping", "spelen" no "stelen")
 		p.words = [][]string{{words[0]}}
 		c.wordIdx[words[0]] = append(c.wordIdx[words[0]], pid)
 		c.allKeys[words[0]] = true
+		if utf8.RuneCountInString(words[0]) >= exactTypoMinLen {
+			c.addKeys(words[0], []string{words[0]})
+		}
 	case pPrefix:
 		c.prefixes = append(c.prefixes, affix{words[0], pid})
 		c.addKeys(words[0], []string{words[0]})
@@ -582,7 +592,7 @@ func (c *Classifier) lookup(w string) *vocabWord {
 	for j, k := range keys {
 		typo := j >= own
 		for _, p := range c.wordIdx.get(k) {
-			if c.pats[p].kind == pExact && k != w {
+			if c.pats[p].kind == pExact && k != w && !typo {
 				continue
 			}
 			add(p, typo)

@@ -45,6 +45,10 @@ const (
 	// (written on 2026-12-02 by a teacher of citizenship and media literacy, at the start of a
 	// session, before any change of it).
 	Blind9Dir = "corpus/blind9"
+	// Blind10Dir is a tenth, of every theme and urgent kind (written on 2026-12-02 by a
+	// vertrouwenspersoon in Zeeland, formerly a community police officer, at the start of a
+	// session, before any change of it was measured).
+	Blind10Dir = "corpus/blind10"
 	// IncomingDir holds writers' files imported but not trained on: each is measured on its own
 	// line, as a writer the model never saw, until it joins TrainDir.
 	IncomingDir = "corpus/incoming"
@@ -58,7 +62,7 @@ const (
 
 // BlindDirs are the blind sets, in the order they were written: frozen, never trained on, each
 // measured on its own line.
-var BlindDirs = []string{BlindDir, Blind2Dir, Blind3Dir, Blind4Dir, Blind5Dir, Blind6Dir, Blind7Dir, Blind8Dir, Blind9Dir}
+var BlindDirs = []string{BlindDir, Blind2Dir, Blind3Dir, Blind4Dir, Blind5Dir, Blind6Dir, Blind7Dir, Blind8Dir, Blind9Dir, Blind10Dir}
 
 //go:embed model.bin
 var embeddedWeights []byte

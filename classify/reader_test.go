@@ -203,6 +203,7 @@ func TestReaderFigures(t *testing.T) {
 		{"blind set 7", blind(t, Blind7Dir), blindSet7Floors},
 		{"blind set 8", blind(t, Blind8Dir), blindSet8Floors},
 		{"blind set 9", blind(t, Blind9Dir), blindSet9Floors},
+		{"blind set 10", blind(t, Blind10Dir), blindSet10Floors},
 	} {
 		bl := Measure(r.Read, set.set)
 		fmt.Printf("classify: %s (%d messages, never tuned on): %s\n", set.name, bl.N, bl)
@@ -313,8 +314,13 @@ var (
 	// lesson, a series, the news, the past, a job) and crises that begin like it, written at the
 	// start of a session before any change of it. The reader as it was then: urgent recall
 	// 91.8% (145/158), theme 66.4%, false urgent 23.7% (69/291), traps 3.7% (3/81); with the
-	// named and subject words 91.8%, 66.4%, 13.1% (38/291), 2.5% (2/81).
-	blindSet9Floors = blindFloors{urgentRecall: 91.5, theme: 66, falseUrgent: 13.5, traps: 3}
+	// named and subject words 91.8%, 66.4%, 13.1% (38/291), 2.5% (2/81); with the nouns of
+	// assault as named words and "rape" no longer read in "rap", 12.4% (36/291).
+	blindSet9Floors = blindFloors{urgentRecall: 91.5, theme: 66, falseUrgent: 12.5, traps: 3}
+	// Set 10 was written with the general brief at the start of a session, before any change of
+	// it was measured: urgent recall 97.3% (214/220), theme 91.7%, false urgent 1.9% (9/478),
+	// traps 1.3% (1/79). The session's change (the nouns of assault) changed none of these.
+	blindSet10Floors = blindFloors{urgentRecall: 97, theme: 91.5, falseUrgent: 2, traps: 1.5}
 )
 
 // The reader's lexicon gives the model's own prediction and the vocabulary's own reading: the same

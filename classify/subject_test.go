@@ -29,10 +29,19 @@ func TestNamedAndSubjectCues(t *testing.T) {
 		{"i keep thinking about suicide", "suicide", false, ""},
 		{"ik ben gisteren verkracht", "assault", false, ""},
 		{"i was raped last night", "assault", false, ""},
+		{"hij heeft me vannacht verkracht", "assault", false, ""},
+		{"mijn oom heeft me misbruikt en het gebeurt nog steeds", "assault", false, ""},
+		{"he tried to rape me after the party", "assault", true, ""},
 		// a word that names the subject and nothing more
 		{"mijn oom pleegde tien jaar geleden zelfmoord", "suicide", true, ""},
 		{"where can i find numbers on suicide among young people", "suicide", true, ""},
 		{"hoeveel jaar cel krijg je voor aanranding", "assault", true, ""},
+		{"wat is het verschil tussen aanranding en verkrachting", "assault", true, ""},
+		{"the book on our list has a rape scene", "assault", true, ""},
+		{"hebben wij een gedragscode tegen seksueel misbruik voor stagebedrijven", "assault", true, ""},
+		// "rape" is no stem of "rap" (music), nor "misbruik" of "misbruikt"
+		{"ik heb een rap geschreven over mijn buurt", "", false, ""},
+		{"we deden een rap battle in de pauze", "", false, ""},
 		{"mijn neef verloor zijn broer bij een schietpartij", "danger", true, ""},
 		// the subject of a lesson, a series, the news: no cue
 		{"we hadden vandaag een gastles over zelfmoord", "", false, "suicide"},
@@ -41,6 +50,7 @@ func TestNamedAndSubjectCues(t *testing.T) {
 		{"onze training zelfmoordpreventie is volgende week", "", false, "suicide"},
 		{"the news about the school shooting scared me", "", false, "danger"},
 		{"we watched a series about a school shooting in class", "", false, "danger"},
+		{"na die docu over seksueel misbruik in de sport vroeg ik me af of wij een gedragscode hebben", "", false, "assault"},
 		// a kind said of oneself wins over one only named
 		{"sinds die schietpartij wil ik dood", "suicide", false, ""},
 		{"mijn oom pleegde zelfmoord en nu staat er iemand met een mes voor de deur", "danger", false, ""},

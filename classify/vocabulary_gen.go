@@ -418,6 +418,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"verkozen",
 	"verlopen",
 	"veroveren",
+	"vervrachten",
 	"verwoord",
 	"verzocht",
 	"vieren",
@@ -4116,26 +4117,40 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}},
 	{kind: 2, text: "verkracht", ids: [][]int32{}},
-	{text: "raped", words: [][]string{
+	{kind: 1, text: "raped", words: [][]string{
 		{
 			"raped",
-			"rape",
 		},
 	}, ids: [][]int32{
 		{
 			266,
-			267,
 		},
 	}},
-	{text: "rape", words: [][]string{
+	{kind: 1, text: "rape", words: [][]string{
 		{
 			"rape",
-			"rap",
 		},
 	}, ids: [][]int32{
 		{
 			267,
+		},
+	}},
+	{kind: 1, text: "rapes", words: [][]string{
+		{
+			"rapes",
+		},
+	}, ids: [][]int32{
+		{
 			268,
+		},
+	}},
+	{kind: 1, text: "raping", words: [][]string{
+		{
+			"raping",
+		},
+	}, ids: [][]int32{
+		{
+			269,
 		},
 	}},
 	{kind: 2, text: "seksueel", ids: [][]int32{}},
@@ -4146,8 +4161,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			269,
 			270,
+			271,
 		},
 	}},
 	{text: "sex", words: [][]string{
@@ -4156,7 +4171,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			271,
+			272,
 		},
 	}},
 	{text: "sexual", words: [][]string{
@@ -4165,7 +4180,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			272,
+			273,
 		},
 	}},
 	{text: "sexually", words: [][]string{
@@ -4175,8 +4190,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			274,
 			273,
-			272,
 		},
 	}},
 	{kind: 2, text: "naaktfoto", ids: [][]int32{}},
@@ -4187,8 +4202,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			274,
 			275,
+			276,
 		},
 	}},
 	{text: "nude", words: [][]string{
@@ -4198,8 +4213,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			275,
 			276,
+			277,
 		},
 	}},
 	{text: "naakt", words: [][]string{
@@ -4208,7 +4223,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			277,
+			278,
 		},
 	}},
 	{kind: 4, text: "dick pic", words: [][]string{
@@ -4220,10 +4235,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			278,
+			279,
 		},
 		{
-			279,
+			280,
 		},
 	}},
 	{kind: 4, text: "dick pics", words: [][]string{
@@ -4236,11 +4251,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			278,
+			279,
 		},
 		{
+			281,
 			280,
-			279,
 		},
 	}},
 	{kind: 2, text: "dickpic", ids: [][]int32{}},
@@ -4263,7 +4278,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1,
 		},
 		{
-			281,
+			282,
 			77,
 		},
 	}},
@@ -4321,7 +4336,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			282,
+			283,
 		},
 		{
 			139,
@@ -4343,7 +4358,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			281,
+			282,
 			77,
 		},
 		{
@@ -4359,7 +4374,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			283,
+			284,
 		},
 	}},
 	{text: "betasten", words: [][]string{
@@ -4369,8 +4384,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			285,
 			284,
-			283,
 		},
 	}},
 	{kind: 4, text: "touched my", words: [][]string{
@@ -4383,8 +4398,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			285,
 			286,
+			287,
 		},
 		{
 			98,
@@ -4400,8 +4415,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			288,
 			287,
-			286,
 		},
 		{
 			1,
@@ -4414,8 +4429,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			288,
 			289,
+			290,
 		},
 	}},
 	{text: "billen", words: [][]string{
@@ -4425,8 +4440,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			290,
 			291,
+			292,
 		},
 	}},
 	{text: "borsten", words: [][]string{
@@ -4436,8 +4451,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			292,
 			293,
+			294,
 		},
 	}},
 	{text: "tieten", words: [][]string{
@@ -4447,8 +4462,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			294,
 			295,
+			296,
 		},
 	}},
 	{text: "kont", words: [][]string{
@@ -4457,7 +4472,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			296,
+			297,
 		},
 	}},
 	{text: "ass", words: [][]string{
@@ -4466,7 +4481,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			297,
+			298,
 		},
 	}},
 	{text: "gezoend", words: [][]string{
@@ -4475,7 +4490,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			298,
+			299,
 		},
 	}},
 	{text: "zoenen", words: [][]string{
@@ -4485,8 +4500,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			299,
 			300,
+			301,
 		},
 	}},
 	{kind: 4, text: "lekker ding", words: [][]string{
@@ -4498,10 +4513,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			301,
+			302,
 		},
 		{
-			302,
+			303,
 		},
 	}},
 	{text: "nakijken", words: [][]string{
@@ -4511,8 +4526,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			303,
 			304,
+			305,
 		},
 	}},
 	{kind: 4, text: "kijken me na", words: [][]string{
@@ -4528,14 +4543,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			305,
 			306,
+			307,
 		},
 		{
 			1,
 		},
 		{
-			307,
+			308,
 		},
 	}},
 	{kind: 4, text: "kijkt me na", words: [][]string{
@@ -4550,13 +4565,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			308,
+			309,
 		},
 		{
 			1,
 		},
 		{
-			307,
+			308,
 		},
 	}},
 	{kind: 4, text: "kijken mij na", words: [][]string{
@@ -4572,14 +4587,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			305,
 			306,
-		},
-		{
-			309,
-		},
-		{
 			307,
+		},
+		{
+			310,
+		},
+		{
+			308,
 		},
 	}},
 	{kind: 4, text: "tegen me aan", words: [][]string{
@@ -4595,8 +4610,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			310,
 			311,
+			312,
 		},
 		{
 			1,
@@ -4618,11 +4633,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			310,
 			311,
+			312,
 		},
 		{
-			309,
+			310,
 		},
 		{
 			139,
@@ -4645,18 +4660,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			312,
 			313,
+			314,
 		},
 		{
-			314,
+			315,
 		},
 		{
 			129,
 		},
 		{
-			315,
 			316,
+			317,
 		},
 	}},
 	{kind: 4, text: "over mijn lichaam", words: [][]string{
@@ -4672,14 +4687,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			314,
+			315,
 		},
 		{
 			129,
 		},
 		{
-			315,
 			316,
+			317,
 		},
 	}},
 	{kind: 4, text: "forced himself", words: [][]string{
@@ -4696,7 +4711,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			152,
 		},
 		{
-			317,
+			318,
 		},
 	}},
 	{kind: 4, text: "iets in mijn drankje", words: [][]string{
@@ -4716,8 +4731,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			318,
 			319,
+			320,
 		},
 		{
 			82,
@@ -4726,8 +4741,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			129,
 		},
 		{
-			320,
 			321,
+			322,
 		},
 	}},
 	{kind: 4, text: "something in my drink", words: [][]string{
@@ -4746,8 +4761,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			322,
 			323,
+			324,
 		},
 		{
 			82,
@@ -4756,7 +4771,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			98,
 		},
 		{
-			324,
+			325,
 		},
 	}},
 	{text: "misbruikt", words: [][]string{
@@ -4765,7 +4780,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			325,
+			326,
 		},
 	}},
 	{text: "grooming", words: [][]string{
@@ -4775,8 +4790,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			326,
 			327,
+			328,
 		},
 	}},
 	{text: "sexting", words: [][]string{
@@ -4786,8 +4801,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			328,
 			329,
+			330,
 		},
 	}},
 	{text: "geil", words: [][]string{
@@ -4796,7 +4811,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			330,
+			331,
 		},
 	}},
 	{text: "hoer", words: [][]string{
@@ -4805,7 +4820,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			331,
+			332,
 		},
 	}},
 	{text: "slet", words: [][]string{
@@ -4814,7 +4829,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			332,
+			333,
 		},
 	}},
 	{kind: 4, text: "onder mijn rok", words: [][]string{
@@ -4829,13 +4844,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			333,
+			334,
 		},
 		{
 			129,
 		},
 		{
-			334,
+			335,
 		},
 	}},
 	{text: "upskirt", words: [][]string{
@@ -4844,7 +4859,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			335,
+			336,
 		},
 	}},
 	{text: "piemel", words: [][]string{
@@ -4853,7 +4868,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			336,
+			337,
 		},
 	}},
 	{text: "lul", words: [][]string{
@@ -4862,7 +4877,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			337,
+			338,
 		},
 	}},
 	{text: "penis", words: [][]string{
@@ -4872,8 +4887,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			338,
 			339,
+			340,
 		},
 	}},
 	{kind: 4, text: "zit aan meisjes", words: [][]string{
@@ -4895,8 +4910,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			139,
 		},
 		{
-			340,
 			341,
+			342,
 		},
 	}},
 	{kind: 4, text: "zit aan vrouwen", words: [][]string{
@@ -4918,8 +4933,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			139,
 		},
 		{
-			342,
 			343,
+			344,
 		},
 	}},
 	{kind: 4, text: "aan meisjes zitten", words: [][]string{
@@ -4939,11 +4954,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			139,
 		},
 		{
-			340,
 			341,
+			342,
 		},
 		{
-			281,
+			282,
 			77,
 		},
 	}},
@@ -4954,7 +4969,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			344,
+			345,
 		},
 	}},
 	{text: "chantage", words: [][]string{
@@ -4964,8 +4979,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			345,
 			346,
+			347,
 		},
 	}},
 	{text: "sextortion", words: [][]string{
@@ -4975,8 +4990,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			347,
 			348,
+			349,
 		},
 	}},
 	{text: "fluiten", words: [][]string{
@@ -4986,8 +5001,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			349,
 			350,
+			351,
 		},
 	}},
 	{text: "fluit", words: [][]string{
@@ -4996,7 +5011,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			350,
+			351,
 		},
 	}},
 	{text: "sissen", words: [][]string{
@@ -5006,8 +5021,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			351,
 			352,
+			353,
 		},
 	}},
 	{text: "sexy", words: [][]string{
@@ -5016,7 +5031,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			353,
+			354,
 		},
 	}},
 	{kind: 4, text: "vieze dingen", words: [][]string{
@@ -5030,12 +5045,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			354,
 			355,
+			356,
 		},
 		{
-			356,
-			302,
+			357,
+			303,
 		},
 	}},
 	{text: "vies", words: [][]string{
@@ -5045,8 +5060,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			357,
 			358,
+			359,
 		},
 	}},
 	{text: "knipoogt", words: [][]string{
@@ -5055,7 +5070,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			359,
+			360,
 		},
 	}},
 	{text: "knipogen", words: [][]string{
@@ -5065,8 +5080,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			360,
 			361,
+			362,
 		},
 	}},
 	{kind: 4, text: "hand op mijn", words: [][]string{
@@ -5081,7 +5096,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			362,
+			363,
 		},
 		{
 			38,
@@ -5097,8 +5112,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			315,
 			316,
+			317,
 		},
 	}},
 	{text: "ongewenst", words: [][]string{
@@ -5107,7 +5122,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			363,
+			364,
 		},
 	}},
 	{text: "unwanted", words: [][]string{
@@ -5117,8 +5132,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			364,
 			365,
+			366,
 		},
 	}},
 	{text: "intimidatie", words: [][]string{
@@ -5128,8 +5143,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			366,
 			367,
+			368,
 		},
 	}},
 	{text: "drukken", words: [][]string{
@@ -5139,8 +5154,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			368,
 			369,
+			370,
 		},
 	}},
 	{kind: 4, text: "alleen ben vanavond", words: [][]string{
@@ -5156,14 +5171,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			370,
 			371,
+			372,
 		},
 		{
 			18,
 		},
 		{
-			372,
+			373,
 		},
 	}},
 	{kind: 4, text: "berichten sturen", words: [][]string{
@@ -5177,12 +5192,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			373,
 			374,
+			375,
 		},
 		{
-			375,
 			376,
+			377,
 		},
 	}},
 	{text: "berichtjes", words: [][]string{
@@ -5192,8 +5207,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			377,
 			378,
+			379,
 		},
 	}},
 	{text: "studentes", words: [][]string{
@@ -5203,8 +5218,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			379,
 			380,
+			381,
 		},
 	}},
 	{text: "docent", words: [][]string{
@@ -5213,7 +5228,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			381,
+			382,
 		},
 	}},
 	{text: "leraar", words: [][]string{
@@ -5223,8 +5238,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			382,
 			383,
+			384,
 		},
 	}},
 	{text: "lerares", words: [][]string{
@@ -5234,8 +5249,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			385,
 			384,
-			383,
 		},
 	}},
 	{text: "leidinggevende", words: [][]string{
@@ -5246,9 +5261,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			385,
 			386,
 			387,
+			388,
 		},
 	}},
 	{text: "chef", words: [][]string{
@@ -5257,7 +5272,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			388,
+			389,
 		},
 	}},
 	{text: "begeleider", words: [][]string{
@@ -5267,8 +5282,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			389,
 			390,
+			391,
 		},
 	}},
 	{text: "stagebegeleider", words: [][]string{
@@ -5278,8 +5293,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			391,
 			392,
+			393,
 		},
 	}},
 	{text: "baas", words: [][]string{
@@ -5290,9 +5305,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			393,
 			394,
 			395,
+			396,
 		},
 	}},
 	{text: "teacher", words: [][]string{
@@ -5301,7 +5316,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			396,
+			397,
 		},
 	}},
 	{text: "collega", words: [][]string{
@@ -5310,7 +5325,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			397,
+			398,
 		},
 	}},
 	{text: "berichten", words: [][]string{
@@ -5320,8 +5335,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			373,
 			374,
+			375,
 		},
 	}},
 	{text: "bericht", words: [][]string{
@@ -5330,7 +5345,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			374,
+			375,
 		},
 	}},
 	{kind: 4, text: "hand op", words: [][]string{
@@ -5342,7 +5357,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			362,
+			363,
 		},
 		{
 			38,
@@ -5355,8 +5370,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			312,
 			313,
+			314,
 		},
 	}},
 	{text: "vanavond", words: [][]string{
@@ -5365,7 +5380,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			372,
+			373,
 		},
 	}},
 	{text: "alleen", words: [][]string{
@@ -5375,8 +5390,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			370,
 			371,
+			372,
 		},
 	}},
 	{text: "discriminatie", words: [][]string{
@@ -5386,8 +5401,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			398,
 			399,
+			400,
 		},
 	}},
 	{text: "discrimineren", words: [][]string{
@@ -5397,8 +5412,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			400,
 			401,
+			402,
 		},
 	}},
 	{text: "discrimineert", words: [][]string{
@@ -5407,7 +5422,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			402,
+			403,
 		},
 	}},
 	{text: "gediscrimineerd", words: [][]string{
@@ -5416,7 +5431,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			403,
+			404,
 		},
 	}},
 	{text: "discrimination", words: [][]string{
@@ -5426,8 +5441,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			404,
 			405,
+			406,
 		},
 	}},
 	{kind: 2, text: "discriminate", ids: [][]int32{}},
@@ -5438,8 +5453,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			406,
 			407,
+			408,
 		},
 	}},
 	{kind: 2, text: "racist", ids: [][]int32{}},
@@ -5449,7 +5464,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			407,
+			408,
 		},
 	}},
 	{text: "nikker", words: [][]string{
@@ -5458,7 +5473,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			408,
+			409,
 		},
 	}},
 	{kind: 1, text: "neger", words: [][]string{
@@ -5467,7 +5482,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			409,
+			410,
 		},
 	}},
 	{kind: 1, text: "negers", words: [][]string{
@@ -5476,7 +5491,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			410,
+			411,
 		},
 	}},
 	{text: "kankerjood", words: [][]string{
@@ -5486,8 +5501,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			411,
 			412,
+			413,
 		},
 	}},
 	{text: "jood", words: [][]string{
@@ -5497,8 +5512,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			413,
 			414,
+			415,
 		},
 	}},
 	{text: "joden", words: [][]string{
@@ -5508,8 +5523,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			416,
 			415,
-			414,
 		},
 	}},
 	{kind: 2, text: "antisemit", ids: [][]int32{}},
@@ -5521,8 +5536,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			416,
 			417,
+			418,
 		},
 	}},
 	{kind: 4, text: "terug naar je eigen land", words: [][]string{
@@ -5545,21 +5560,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			418,
+			419,
 		},
 		{
 			167,
 			168,
 		},
 		{
-			419,
-		},
-		{
 			420,
-			421,
 		},
 		{
+			421,
 			422,
+		},
+		{
+			423,
 		},
 	}},
 	{kind: 4, text: "ga terug naar je land", words: [][]string{
@@ -5584,17 +5599,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			94,
 		},
 		{
-			418,
+			419,
 		},
 		{
 			167,
 			168,
 		},
 		{
-			419,
+			420,
 		},
 		{
-			422,
+			423,
 		},
 	}},
 	{kind: 4, text: "eigen land", words: [][]string{
@@ -5607,11 +5622,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			420,
 			421,
+			422,
 		},
 		{
-			422,
+			423,
 		},
 	}},
 	{kind: 4, text: "buitenlandse naam", words: [][]string{
@@ -5626,13 +5641,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			423,
 			424,
 			425,
+			426,
 		},
 		{
-			426,
 			427,
+			428,
 		},
 	}},
 	{text: "afkomst", words: [][]string{
@@ -5641,7 +5656,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			428,
+			429,
 		},
 	}},
 	{text: "huidskleur", words: [][]string{
@@ -5650,7 +5665,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			429,
+			430,
 		},
 	}},
 	{text: "hoofddoek", words: [][]string{
@@ -5659,7 +5674,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			430,
+			431,
 		},
 	}},
 	{text: "moslims", words: [][]string{
@@ -5669,8 +5684,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			431,
 			432,
+			433,
 		},
 	}},
 	{text: "terroristen", words: [][]string{
@@ -5680,8 +5695,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			433,
 			434,
+			435,
 		},
 	}},
 	{text: "terrorist", words: [][]string{
@@ -5690,7 +5705,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			434,
+			435,
 		},
 	}},
 	{text: "marokkanen", words: [][]string{
@@ -5700,8 +5715,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			435,
 			436,
+			437,
 		},
 	}},
 	{text: "marokkaans", words: [][]string{
@@ -5712,9 +5727,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			437,
-			436,
 			438,
+			437,
+			439,
 		},
 	}},
 	{text: "marokkaan", words: [][]string{
@@ -5724,8 +5739,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			438,
-			436,
+			439,
+			437,
 		},
 	}},
 	{kind: 4, text: "zwarte mensen", words: [][]string{
@@ -5739,12 +5754,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			439,
 			440,
+			441,
 		},
 		{
-			441,
 			442,
+			443,
 		},
 	}},
 	{kind: 4, text: "de zwarte", words: [][]string{
@@ -5760,8 +5775,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			8,
 		},
 		{
-			439,
 			440,
+			441,
 		},
 	}},
 	{kind: 4, text: "omdat ik zwart ben", words: [][]string{
@@ -5779,13 +5794,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			443,
+			444,
 		},
 		{
 			93,
 		},
 		{
-			440,
+			441,
 		},
 		{
 			18,
@@ -5800,10 +5815,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			444,
+			445,
 		},
 		{
-			445,
+			446,
 		},
 	}},
 	{kind: 4, text: "am black", words: [][]string{
@@ -5818,7 +5833,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			20,
 		},
 		{
-			445,
+			446,
 		},
 	}},
 	{kind: 4, text: "because i am", words: [][]string{
@@ -5834,11 +5849,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			446,
 			447,
+			448,
 		},
 		{
-			448,
+			449,
 		},
 		{
 			20,
@@ -5850,7 +5865,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			449,
+			450,
 		},
 	}},
 	{text: "flikkers", words: [][]string{
@@ -5860,8 +5875,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			451,
 			450,
-			449,
 		},
 	}},
 	{text: "homo", words: [][]string{
@@ -5870,7 +5885,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			451,
+			452,
 		},
 	}},
 	{text: "homos", words: [][]string{
@@ -5880,8 +5895,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			453,
 			452,
-			451,
 		},
 	}},
 	{text: "lesbisch", words: [][]string{
@@ -5890,7 +5905,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			453,
+			454,
 		},
 	}},
 	{text: "lesbo", words: [][]string{
@@ -5899,7 +5914,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			454,
+			455,
 		},
 	}},
 	{text: "trans", words: [][]string{
@@ -5909,8 +5924,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			455,
 			456,
+			457,
 		},
 	}},
 	{text: "transgender", words: [][]string{
@@ -5920,8 +5935,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			457,
 			458,
+			459,
 		},
 	}},
 	{kind: 4, text: "oude naam", words: [][]string{
@@ -5935,12 +5950,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			459,
 			460,
+			461,
 		},
 		{
-			426,
 			427,
+			428,
 		},
 	}},
 	{kind: 2, text: "deadname", ids: [][]int32{}},
@@ -5950,7 +5965,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			461,
+			462,
 		},
 	}},
 	{text: "beperking", words: [][]string{
@@ -5960,8 +5975,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			462,
 			463,
+			464,
 		},
 	}},
 	{text: "handicap", words: [][]string{
@@ -5970,7 +5985,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			464,
+			465,
 		},
 	}},
 	{text: "gehandicapt", words: [][]string{
@@ -5979,7 +5994,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			465,
+			466,
 		},
 	}},
 	{text: "mongool", words: [][]string{
@@ -5989,8 +6004,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			466,
 			467,
+			468,
 		},
 	}},
 	{kind: 4, text: "meisjes niet geschikt", words: [][]string{
@@ -6006,14 +6021,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			340,
 			341,
+			342,
 		},
 		{
 			46,
 		},
 		{
-			468,
+			469,
 		},
 	}},
 	{kind: 4, text: "vrouwen niet geschikt", words: [][]string{
@@ -6029,14 +6044,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			342,
 			343,
+			344,
 		},
 		{
 			46,
 		},
 		{
-			468,
+			469,
 		},
 	}},
 	{kind: 4, text: "omdat ik een meisje ben", words: [][]string{
@@ -6058,17 +6073,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			443,
+			444,
 		},
 		{
 			93,
 		},
 		{
-			469,
+			470,
 		},
 		{
-			470,
-			341,
+			471,
+			342,
 		},
 		{
 			18,
@@ -6092,16 +6107,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			443,
+			444,
 		},
 		{
 			93,
 		},
 		{
-			469,
+			470,
 		},
 		{
-			343,
+			344,
 		},
 		{
 			18,
@@ -6113,7 +6128,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			471,
+			472,
 		},
 	}},
 	{kind: 2, text: "islamofob", ids: [][]int32{}},
@@ -6124,8 +6139,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			472,
 			473,
+			474,
 		},
 	}},
 	{kind: 2, text: "seksist", ids: [][]int32{}},
@@ -6136,8 +6151,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			474,
 			475,
+			476,
 		},
 	}},
 	{kind: 4, text: "moet terug naar", words: [][]string{
@@ -6156,7 +6171,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			203,
 		},
 		{
-			418,
+			419,
 		},
 		{
 			167,
@@ -6176,7 +6191,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			418,
+			419,
 		},
 		{
 			203,
@@ -6199,14 +6214,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			418,
+			419,
 		},
 		{
 			167,
 			168,
 		},
 		{
-			419,
+			420,
 		},
 	}},
 	{kind: 4, text: "go back to your country", words: [][]string{
@@ -6230,7 +6245,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			173,
 		},
 		{
-			476,
+			477,
 		},
 		{
 			92,
@@ -6239,7 +6254,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			102,
 		},
 		{
-			477,
+			478,
 		},
 	}},
 	{kind: 4, text: "treats me differently", words: [][]string{
@@ -6256,15 +6271,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			478,
 			479,
+			480,
 		},
 		{
 			1,
 		},
 		{
-			480,
 			481,
+			482,
 		},
 	}},
 	{kind: 4, text: "anders behandeld", words: [][]string{
@@ -6277,11 +6292,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			482,
 			483,
+			484,
 		},
 		{
-			484,
+			485,
 		},
 	}},
 	{text: "aap", words: [][]string{
@@ -6290,7 +6305,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			485,
+			486,
 		},
 	}},
 	{text: "apen", words: [][]string{
@@ -6299,7 +6314,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			486,
+			487,
 		},
 	}},
 	{kind: 2, text: "buitenlander", ids: [][]int32{}},
@@ -6310,8 +6325,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			487,
 			488,
+			489,
 		},
 	}},
 	{text: "surinamers", words: [][]string{
@@ -6322,9 +6337,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			489,
 			490,
 			491,
+			492,
 		},
 	}},
 	{text: "tattas", words: [][]string{
@@ -6334,8 +6349,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			492,
 			493,
+			494,
 		},
 	}},
 	{text: "tatta", words: [][]string{
@@ -6344,7 +6359,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			493,
+			494,
 		},
 	}},
 	{text: "gay", words: [][]string{
@@ -6353,7 +6368,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			494,
+			495,
 		},
 	}},
 	{text: "scheldwoord", words: [][]string{
@@ -6362,7 +6377,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			495,
+			496,
 		},
 	}},
 	{text: "moslim", words: [][]string{
@@ -6371,7 +6386,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			432,
+			433,
 		},
 	}},
 	{kind: 1, text: "geloof", words: [][]string{
@@ -6380,7 +6395,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			496,
+			497,
 		},
 	}},
 	{text: "religie", words: [][]string{
@@ -6390,8 +6405,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			497,
 			498,
+			499,
 		},
 	}},
 	{text: "zwart", words: [][]string{
@@ -6400,7 +6415,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			440,
+			441,
 		},
 	}},
 	{text: "black", words: [][]string{
@@ -6409,7 +6424,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			445,
+			446,
 		},
 	}},
 	{text: "leeftijd", words: [][]string{
@@ -6418,7 +6433,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			499,
+			500,
 		},
 	}},
 	{kind: 4, text: "te oud", words: [][]string{
@@ -6433,7 +6448,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			78,
 		},
 		{
-			460,
+			461,
 		},
 	}},
 	{text: "autist", words: [][]string{
@@ -6442,7 +6457,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			500,
+			501,
 		},
 	}},
 	{text: "autisme", words: [][]string{
@@ -6452,8 +6467,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			501,
 			502,
+			503,
 		},
 	}},
 	{kind: 4, text: "niet aangenomen", words: [][]string{
@@ -6469,8 +6484,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			503,
 			504,
+			505,
 		},
 	}},
 	{kind: 4, text: "niet geschikt", words: [][]string{
@@ -6485,7 +6500,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			468,
+			469,
 		},
 	}},
 	{text: "grapjes", words: [][]string{
@@ -6495,8 +6510,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			505,
 			506,
+			507,
 		},
 	}},
 	{text: "grapje", words: [][]string{
@@ -6506,8 +6521,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			508,
 			507,
-			506,
 		},
 	}},
 	{text: "homofoob", words: [][]string{
@@ -6517,8 +6532,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			508,
-			473,
+			509,
+			474,
 		},
 	}},
 	{text: "zogenaamd", words: [][]string{
@@ -6527,7 +6542,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			509,
+			510,
 		},
 	}},
 	{text: "discussie", words: [][]string{
@@ -6537,8 +6552,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			510,
 			511,
+			512,
 		},
 	}},
 	{text: "discussies", words: [][]string{
@@ -6548,8 +6563,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			513,
 			512,
-			511,
 		},
 	}},
 	{text: "debat", words: [][]string{
@@ -6558,7 +6573,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			513,
+			514,
 		},
 	}},
 	{text: "debate", words: [][]string{
@@ -6568,8 +6583,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			515,
 			514,
-			513,
 		},
 	}},
 	{text: "discussion", words: [][]string{
@@ -6579,8 +6594,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			515,
 			516,
+			517,
 		},
 	}},
 	{text: "polarisatie", words: [][]string{
@@ -6590,8 +6605,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			517,
 			518,
+			519,
 		},
 	}},
 	{text: "gepolariseerd", words: [][]string{
@@ -6600,7 +6615,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			519,
+			520,
 		},
 	}},
 	{text: "polariseren", words: [][]string{
@@ -6610,8 +6625,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			520,
 			521,
+			522,
 		},
 	}},
 	{text: "mening", words: [][]string{
@@ -6620,7 +6635,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			522,
+			523,
 		},
 	}},
 	{kind: 4, text: "mijn mening", words: [][]string{
@@ -6635,7 +6650,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			129,
 		},
 		{
-			522,
+			523,
 		},
 	}},
 	{kind: 4, text: "andere mening", words: [][]string{
@@ -6648,11 +6663,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			523,
-			483,
+			524,
+			484,
 		},
 		{
-			522,
+			523,
 		},
 	}},
 	{text: "politiek", words: [][]string{
@@ -6661,7 +6676,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			524,
+			525,
 		},
 	}},
 	{text: "politics", words: [][]string{
@@ -6672,9 +6687,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			525,
 			526,
 			527,
+			528,
 		},
 	}},
 	{text: "verkiezingen", words: [][]string{
@@ -6684,8 +6699,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			528,
 			529,
+			530,
 		},
 	}},
 	{text: "elections", words: [][]string{
@@ -6696,9 +6711,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			530,
 			531,
 			532,
+			533,
 		},
 	}},
 	{text: "israel", words: [][]string{
@@ -6707,7 +6722,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			533,
+			534,
 		},
 	}},
 	{text: "palestina", words: [][]string{
@@ -6716,7 +6731,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			534,
+			535,
 		},
 	}},
 	{text: "palestine", words: [][]string{
@@ -6726,8 +6741,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			535,
 			536,
+			537,
 		},
 	}},
 	{text: "gaza", words: [][]string{
@@ -6736,7 +6751,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			537,
+			538,
 		},
 	}},
 	{text: "oekraine", words: [][]string{
@@ -6746,8 +6761,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			538,
 			539,
+			540,
 		},
 	}},
 	{text: "rusland", words: [][]string{
@@ -6756,7 +6771,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			540,
+			541,
 		},
 	}},
 	{kind: 4, text: "midden oosten", words: [][]string{
@@ -6770,12 +6785,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			541,
 			542,
+			543,
 		},
 		{
-			543,
 			544,
+			545,
 		},
 	}},
 	{text: "holocaust", words: [][]string{
@@ -6784,7 +6799,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			545,
+			546,
 		},
 	}},
 	{kind: 4, text: "zwarte piet", words: [][]string{
@@ -6797,11 +6812,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			439,
 			440,
+			441,
 		},
 		{
-			546,
+			547,
 		},
 	}},
 	{text: "abortus", words: [][]string{
@@ -6810,7 +6825,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			547,
+			548,
 		},
 	}},
 	{text: "landverrader", words: [][]string{
@@ -6820,8 +6835,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			548,
 			549,
+			550,
 		},
 	}},
 	{text: "haatberichten", words: [][]string{
@@ -6831,8 +6846,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			550,
 			551,
+			552,
 		},
 	}},
 	{kind: 4, text: "uit de hand", words: [][]string{
@@ -6847,13 +6862,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			552,
+			553,
 		},
 		{
 			8,
 		},
 		{
-			362,
+			363,
 		},
 	}},
 	{kind: 4, text: "gesprek voeren", words: [][]string{
@@ -6866,11 +6881,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			553,
+			554,
 		},
 		{
-			554,
 			555,
+			556,
 		},
 	}},
 	{text: "oorlog", words: [][]string{
@@ -6879,7 +6894,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			556,
+			557,
 		},
 	}},
 	{kind: 1, text: "war", words: [][]string{
@@ -6888,7 +6903,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			557,
+			558,
 		},
 	}},
 	{text: "nieuws", words: [][]string{
@@ -6898,8 +6913,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			558,
 			559,
+			560,
 		},
 	}},
 	{text: "religion", words: [][]string{
@@ -6908,7 +6923,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			560,
+			561,
 		},
 	}},
 	{text: "gelovig", words: [][]string{
@@ -6918,8 +6933,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			561,
 			562,
+			563,
 		},
 	}},
 	{kind: 4, text: "iets zei over", words: [][]string{
@@ -6935,14 +6950,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			318,
 			319,
+			320,
 		},
 		{
-			563,
+			564,
 		},
 		{
-			314,
+			315,
 		},
 	}},
 	{kind: 4, text: "zei iets over", words: [][]string{
@@ -6958,14 +6973,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			563,
+			564,
 		},
 		{
-			318,
 			319,
+			320,
 		},
 		{
-			314,
+			315,
 		},
 	}},
 	{kind: 4, text: "iets over de", words: [][]string{
@@ -6981,11 +6996,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			318,
 			319,
+			320,
 		},
 		{
-			314,
+			315,
 		},
 		{
 			8,
@@ -7000,10 +7015,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			553,
+			554,
 		},
 		{
-			314,
+			315,
 		},
 	}},
 	{kind: 4, text: "boos op elkaar", words: [][]string{
@@ -7021,16 +7036,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			564,
 			565,
 			566,
+			567,
 		},
 		{
 			38,
 		},
 		{
-			567,
 			568,
+			569,
 		},
 	}},
 	{kind: 4, text: "ruzie over", words: [][]string{
@@ -7047,7 +7062,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			212,
 		},
 		{
-			314,
+			315,
 		},
 	}},
 	{text: "lhbt", words: [][]string{
@@ -7056,7 +7071,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			569,
+			570,
 		},
 	}},
 	{kind: 4, text: "geen begeleiding", words: [][]string{
@@ -7074,8 +7089,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			206,
 		},
 		{
-			570,
-			390,
+			571,
+			391,
 		},
 	}},
 	{kind: 4, text: "zonder begeleiding", words: [][]string{
@@ -7088,11 +7103,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			571,
+			572,
 		},
 		{
-			570,
-			390,
+			571,
+			391,
 		},
 	}},
 	{kind: 4, text: "geen toezicht", words: [][]string{
@@ -7109,7 +7124,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			206,
 		},
 		{
-			572,
+			573,
 		},
 	}},
 	{kind: 4, text: "zonder toezicht", words: [][]string{
@@ -7121,10 +7136,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			571,
+			572,
 		},
 		{
-			572,
+			573,
 		},
 	}},
 	{text: "stagevergoeding", words: [][]string{
@@ -7134,8 +7149,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			573,
 			574,
+			575,
 		},
 	}},
 	{kind: 4, text: "niet betaald", words: [][]string{
@@ -7150,7 +7165,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			575,
+			576,
 		},
 	}},
 	{kind: 4, text: "niet uitbetaald", words: [][]string{
@@ -7165,7 +7180,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			576,
+			577,
 		},
 	}},
 	{kind: 4, text: "not pay", words: [][]string{
@@ -7177,10 +7192,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			577,
+			578,
 		},
 		{
-			578,
+			579,
 		},
 	}},
 	{text: "unpaid", words: [][]string{
@@ -7189,7 +7204,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			579,
+			580,
 		},
 	}},
 	{text: "onbetaald", words: [][]string{
@@ -7198,7 +7213,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			580,
+			581,
 		},
 	}},
 	{kind: 4, text: "zonder dat ik betaald krijg", words: [][]string{
@@ -7219,7 +7234,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			571,
+			572,
 		},
 		{
 			39,
@@ -7228,10 +7243,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			93,
 		},
 		{
-			575,
+			576,
 		},
 		{
-			581,
+			582,
 		},
 	}},
 	{kind: 4, text: "zonder betaling", words: [][]string{
@@ -7244,11 +7259,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			571,
+			572,
 		},
 		{
-			582,
 			583,
+			584,
 		},
 	}},
 	{text: "overuren", words: [][]string{
@@ -7258,8 +7273,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			584,
 			585,
+			586,
 		},
 	}},
 	{text: "overwerk", words: [][]string{
@@ -7268,7 +7283,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			586,
+			587,
 		},
 	}},
 	{kind: 4, text: "uur werken", words: [][]string{
@@ -7281,11 +7296,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			587,
+			588,
 		},
 		{
-			588,
 			589,
+			590,
 		},
 	}},
 	{kind: 4, text: "hours a week", words: [][]string{
@@ -7302,15 +7317,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			590,
 			591,
+			592,
 		},
 		{
 			104,
 		},
 		{
-			592,
 			593,
+			594,
 		},
 	}},
 	{kind: 4, text: "geen pauze", words: [][]string{
@@ -7328,8 +7343,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			206,
 		},
 		{
-			594,
 			595,
+			596,
 		},
 	}},
 	{kind: 4, text: "no break", words: [][]string{
@@ -7341,10 +7356,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			596,
+			597,
 		},
 		{
-			597,
+			598,
 		},
 	}},
 	{kind: 4, text: "gevaarlijke machines", words: [][]string{
@@ -7359,13 +7374,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			598,
 			599,
 			600,
+			601,
 		},
 		{
-			601,
 			602,
+			603,
 		},
 	}},
 	{kind: 4, text: "gevaarlijk werk", words: [][]string{
@@ -7378,11 +7393,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			601,
 			600,
-			599,
 		},
 		{
-			589,
+			590,
 		},
 	}},
 	{text: "dangerous", words: [][]string{
@@ -7392,8 +7407,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			603,
 			604,
+			605,
 		},
 	}},
 	{kind: 4, text: "beschermende kleding", words: [][]string{
@@ -7407,12 +7422,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			605,
 			606,
 			607,
+			608,
 		},
 		{
-			608,
+			609,
 		},
 	}},
 	{text: "beschermingsmiddelen", words: [][]string{
@@ -7422,8 +7437,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			609,
 			610,
+			611,
 		},
 	}},
 	{kind: 4, text: "safety training", words: [][]string{
@@ -7436,11 +7451,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			611,
+			612,
 		},
 		{
-			612,
 			613,
+			614,
 		},
 	}},
 	{kind: 4, text: "zonder uitleg", words: [][]string{
@@ -7452,10 +7467,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			571,
+			572,
 		},
 		{
-			614,
+			615,
 		},
 	}},
 	{kind: 4, text: "leer niks", words: [][]string{
@@ -7469,12 +7484,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			615,
 			616,
+			617,
 		},
 		{
-			617,
 			618,
+			619,
 		},
 	}},
 	{kind: 4, text: "leer niets", words: [][]string{
@@ -7488,11 +7503,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			615,
 			616,
+			617,
 		},
 		{
-			619,
+			620,
 			46,
 		},
 	}},
@@ -7506,11 +7521,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			620,
+			621,
 		},
 		{
-			621,
 			622,
+			623,
 		},
 	}},
 	{text: "schoonmaken", words: [][]string{
@@ -7520,8 +7535,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			623,
 			624,
+			625,
 		},
 	}},
 	{kind: 4, text: "koffie halen", words: [][]string{
@@ -7536,11 +7551,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			114,
-			625,
+			626,
 		},
 		{
-			626,
 			627,
+			628,
 		},
 	}},
 	{text: "dweilen", words: [][]string{
@@ -7550,8 +7565,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			628,
 			629,
+			630,
 		},
 	}},
 	{text: "sluitingstijd", words: [][]string{
@@ -7560,7 +7575,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			630,
+			631,
 		},
 	}},
 	{kind: 4, text: "s nachts werken", words: [][]string{
@@ -7577,15 +7592,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			631,
-		},
-		{
 			632,
-			633,
 		},
 		{
-			588,
+			633,
+			634,
+		},
+		{
 			589,
+			590,
 		},
 	}},
 	{kind: 4, text: "nachts werken", words: [][]string{
@@ -7599,12 +7614,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			632,
 			633,
+			634,
 		},
 		{
-			588,
 			589,
+			590,
 		},
 	}},
 	{kind: 4, text: "weekend werken", words: [][]string{
@@ -7617,11 +7632,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			634,
+			635,
 		},
 		{
-			588,
 			589,
+			590,
 		},
 	}},
 	{text: "ontslaan", words: [][]string{
@@ -7631,8 +7646,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			635,
 			636,
+			637,
 		},
 	}},
 	{kind: 4, text: "zware dozen", words: [][]string{
@@ -7646,12 +7661,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			637,
 			638,
+			639,
 		},
 		{
-			639,
 			640,
+			641,
 		},
 	}},
 	{kind: 4, text: "op het dak", words: [][]string{
@@ -7672,7 +7687,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			641,
+			642,
 		},
 	}},
 	{kind: 4, text: "is er nooit", words: [][]string{
@@ -7690,10 +7705,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			27,
 		},
 		{
-			642,
+			643,
 		},
 		{
-			643,
+			644,
 		},
 	}},
 	{kind: 4, text: "sta alleen", words: [][]string{
@@ -7706,11 +7721,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			644,
+			645,
 		},
 		{
-			370,
 			371,
+			372,
 		},
 	}},
 	{kind: 4, text: "sta de hele dag alleen", words: [][]string{
@@ -7733,21 +7748,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			644,
+			645,
 		},
 		{
 			8,
 		},
 		{
-			645,
 			646,
-		},
-		{
 			647,
 		},
 		{
-			370,
+			648,
+		},
+		{
 			371,
+			372,
 		},
 	}},
 	{kind: 4, text: "niemand weet wat ik moet doen", words: [][]string{
@@ -7772,14 +7787,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			648,
-		},
-		{
 			649,
-			650,
 		},
 		{
+			650,
 			651,
+		},
+		{
+			652,
 		},
 		{
 			93,
@@ -7798,8 +7813,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			652,
 			653,
+			654,
 		},
 	}},
 	{text: "uitbetaald", words: [][]string{
@@ -7808,7 +7823,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			576,
+			577,
 		},
 	}},
 	{text: "betaald", words: [][]string{
@@ -7817,7 +7832,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			575,
+			576,
 		},
 	}},
 	{kind: 4, text: "betaalt niet", words: [][]string{
@@ -7829,7 +7844,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			654,
+			655,
 		},
 		{
 			46,
@@ -7847,7 +7862,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			654,
+			655,
 		},
 		{
 			1,
@@ -7868,13 +7883,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			581,
+			582,
 		},
 		{
 			46,
 		},
 		{
-			575,
+			576,
 		},
 	}},
 	{text: "begeleiding", words: [][]string{
@@ -7884,8 +7899,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			570,
-			390,
+			571,
+			391,
 		},
 	}},
 	{text: "toezicht", words: [][]string{
@@ -7894,7 +7909,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			572,
+			573,
 		},
 	}},
 	{text: "supervisor", words: [][]string{
@@ -7903,7 +7918,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			655,
+			656,
 		},
 	}},
 	{text: "ontslagen", words: [][]string{
@@ -7913,8 +7928,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			656,
 			657,
+			658,
 		},
 	}},
 	{text: "zwanger", words: [][]string{
@@ -7923,7 +7938,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			658,
+			659,
 		},
 	}},
 	{text: "stage", words: [][]string{
@@ -7933,8 +7948,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			659,
 			660,
+			661,
 		},
 	}},
 	{text: "stageplek", words: [][]string{
@@ -7943,7 +7958,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			661,
+			662,
 		},
 	}},
 	{text: "stagebedrijf", words: [][]string{
@@ -7952,7 +7967,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			662,
+			663,
 		},
 	}},
 	{text: "leerbedrijf", words: [][]string{
@@ -7961,7 +7976,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			663,
+			664,
 		},
 	}},
 	{kind: 1, text: "bbl", words: [][]string{
@@ -7970,7 +7985,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			664,
+			665,
 		},
 	}},
 	{text: "werkgever", words: [][]string{
@@ -7980,8 +7995,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			665,
 			666,
+			667,
 		},
 	}},
 	{text: "internship", words: [][]string{
@@ -7990,7 +8005,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			667,
+			668,
 		},
 	}},
 	{text: "praktijkopleider", words: [][]string{
@@ -8000,8 +8015,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			668,
 			669,
+			670,
 		},
 	}},
 	{text: "werken", words: [][]string{
@@ -8011,8 +8026,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			588,
 			589,
+			590,
 		},
 	}},
 	{text: "werk", words: [][]string{
@@ -8021,7 +8036,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			589,
+			590,
 		},
 	}},
 	{text: "drugs", words: [][]string{
@@ -8031,8 +8046,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			670,
 			671,
+			672,
 		},
 	}},
 	{text: "gedeald", words: [][]string{
@@ -8041,7 +8056,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			672,
+			673,
 		},
 	}},
 	{text: "dealen", words: [][]string{
@@ -8051,8 +8066,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			673,
 			674,
+			675,
 		},
 	}},
 	{text: "dealt", words: [][]string{
@@ -8061,7 +8076,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			675,
+			676,
 		},
 	}},
 	{text: "dealer", words: [][]string{
@@ -8070,7 +8085,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			676,
+			677,
 		},
 	}},
 	{text: "wiet", words: [][]string{
@@ -8079,7 +8094,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			677,
+			678,
 		},
 	}},
 	{text: "snuif", words: [][]string{
@@ -8088,7 +8103,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			678,
+			679,
 		},
 	}},
 	{text: "coke", words: [][]string{
@@ -8098,8 +8113,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			679,
 			680,
+			681,
 		},
 	}},
 	{text: "cocaine", words: [][]string{
@@ -8109,8 +8124,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			681,
 			682,
+			683,
 		},
 	}},
 	{text: "xtc", words: [][]string{
@@ -8119,7 +8134,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			683,
+			684,
 		},
 	}},
 	{text: "lachgas", words: [][]string{
@@ -8129,8 +8144,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			684,
 			685,
+			686,
 		},
 	}},
 	{text: "gestolen", words: [][]string{
@@ -8140,8 +8155,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			686,
 			687,
+			688,
 		},
 	}},
 	{kind: 1, text: "stelen", words: [][]string{
@@ -8150,7 +8165,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			688,
+			689,
 		},
 	}},
 	{kind: 1, text: "steelt", words: [][]string{
@@ -8159,7 +8174,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			689,
+			690,
 		},
 	}},
 	{text: "gejat", words: [][]string{
@@ -8168,7 +8183,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			690,
+			691,
 		},
 	}},
 	{text: "jatten", words: [][]string{
@@ -8178,8 +8193,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			691,
 			692,
+			693,
 		},
 	}},
 	{text: "diefstal", words: [][]string{
@@ -8188,7 +8203,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			693,
+			694,
 		},
 	}},
 	{text: "stole", words: [][]string{
@@ -8198,8 +8213,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			694,
 			695,
+			696,
 		},
 	}},
 	{text: "stolen", words: [][]string{
@@ -8209,8 +8224,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			697,
 			696,
-			695,
 		},
 	}},
 	{text: "steal", words: [][]string{
@@ -8219,7 +8234,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			697,
+			698,
 		},
 	}},
 	{text: "ingebroken", words: [][]string{
@@ -8229,8 +8244,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			698,
 			699,
+			700,
 		},
 	}},
 	{text: "inbraak", words: [][]string{
@@ -8240,8 +8255,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			700,
 			701,
+			702,
 		},
 	}},
 	{text: "bankpas", words: [][]string{
@@ -8251,8 +8266,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			702,
 			703,
+			704,
 		},
 	}},
 	{text: "pinpas", words: [][]string{
@@ -8262,8 +8277,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			704,
 			705,
+			706,
 		},
 	}},
 	{kind: 4, text: "bank account", words: [][]string{
@@ -8275,10 +8290,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			706,
+			707,
 		},
 		{
-			707,
+			708,
 		},
 	}},
 	{text: "bankrekening", words: [][]string{
@@ -8288,8 +8303,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			708,
 			709,
+			710,
 		},
 	}},
 	{text: "geldezel", words: [][]string{
@@ -8298,7 +8313,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			710,
+			711,
 		},
 	}},
 	{kind: 4, text: "money mule", words: [][]string{
@@ -8311,11 +8326,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			711,
+			712,
 		},
 		{
-			712,
 			713,
+			714,
 		},
 	}},
 	{text: "ronselen", words: [][]string{
@@ -8325,8 +8340,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			714,
 			715,
+			716,
 		},
 	}},
 	{text: "geronseld", words: [][]string{
@@ -8335,7 +8350,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			716,
+			717,
 		},
 	}},
 	{kind: 4, text: "snel geld", words: [][]string{
@@ -8347,10 +8362,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			717,
+			718,
 		},
 		{
-			718,
+			719,
 		},
 	}},
 	{kind: 4, text: "quick money", words: [][]string{
@@ -8362,10 +8377,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			719,
+			720,
 		},
 		{
-			711,
+			712,
 		},
 	}},
 	{text: "pakketjes", words: [][]string{
@@ -8375,8 +8390,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			720,
 			721,
+			722,
 		},
 	}},
 	{text: "vervoeren", words: [][]string{
@@ -8386,8 +8401,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			722,
 			723,
+			724,
 		},
 	}},
 	{text: "fraude", words: [][]string{
@@ -8397,8 +8412,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			724,
 			725,
+			726,
 		},
 	}},
 	{kind: 4, text: "zwart gewerkt", words: [][]string{
@@ -8410,10 +8425,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			440,
+			441,
 		},
 		{
-			726,
+			727,
 		},
 	}},
 	{text: "zwartwerk", words: [][]string{
@@ -8422,7 +8437,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			727,
+			728,
 		},
 	}},
 	{text: "witwassen", words: [][]string{
@@ -8432,8 +8447,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			728,
 			729,
+			730,
 		},
 	}},
 	{text: "ondermijning", words: [][]string{
@@ -8443,8 +8458,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			730,
 			731,
+			732,
 		},
 	}},
 	{text: "beroofd", words: [][]string{
@@ -8453,7 +8468,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			732,
+			733,
 		},
 	}},
 	{text: "overval", words: [][]string{
@@ -8463,8 +8478,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			733,
 			734,
+			735,
 		},
 	}},
 	{text: "bewaar", words: [][]string{
@@ -8474,8 +8489,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			735,
 			736,
+			737,
 		},
 	}},
 	{text: "bewaren", words: [][]string{
@@ -8485,8 +8500,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			738,
 			737,
-			736,
 		},
 	}},
 	{text: "verkopen", words: [][]string{
@@ -8496,8 +8511,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			738,
 			739,
+			740,
 		},
 	}},
 	{text: "verkoopt", words: [][]string{
@@ -8506,7 +8521,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			740,
+			741,
 		},
 	}},
 	{text: "verkocht", words: [][]string{
@@ -8515,7 +8530,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			741,
+			742,
 		},
 	}},
 	{text: "blowen", words: [][]string{
@@ -8525,8 +8540,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			742,
 			743,
+			744,
 		},
 	}},
 	{text: "geblowd", words: [][]string{
@@ -8535,7 +8550,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			744,
+			745,
 		},
 	}},
 	{text: "blowt", words: [][]string{
@@ -8544,7 +8559,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			745,
+			746,
 		},
 	}},
 	{text: "joint", words: [][]string{
@@ -8553,7 +8568,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			746,
+			747,
 		},
 	}},
 	{text: "joints", words: [][]string{
@@ -8563,8 +8578,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			748,
 			747,
-			746,
 		},
 	}},
 	{text: "uitlenen", words: [][]string{
@@ -8574,8 +8589,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			748,
 			749,
+			750,
 		},
 	}},
 	{text: "geld", words: [][]string{
@@ -8584,7 +8599,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			718,
+			719,
 		},
 	}},
 	{kind: 1, text: "steel", words: [][]string{
@@ -8593,7 +8608,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			750,
+			751,
 		},
 	}},
 	{text: "euro", words: [][]string{
@@ -8602,7 +8617,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			751,
+			752,
 		},
 	}},
 	{text: "pillen", words: [][]string{
@@ -8612,8 +8627,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			752,
 			753,
+			754,
 		},
 	}},
 	{kind: 1, text: "sla", words: [][]string{
@@ -8638,8 +8653,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			82,
 		},
 		{
-			567,
 			568,
+			569,
 		},
 	}},
 	{text: "geschopt", words: [][]string{
@@ -8648,7 +8663,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			754,
+			755,
 		},
 	}},
 	{text: "schoppen", words: [][]string{
@@ -8658,8 +8673,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			755,
 			756,
+			757,
 		},
 	}},
 	{text: "schopt", words: [][]string{
@@ -8668,7 +8683,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			757,
+			758,
 		},
 	}},
 	{text: "bedreigd", words: [][]string{
@@ -8677,7 +8692,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			758,
+			759,
 		},
 	}},
 	{text: "bedreigen", words: [][]string{
@@ -8687,8 +8702,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			759,
 			760,
+			761,
 		},
 	}},
 	{text: "bedreiging", words: [][]string{
@@ -8698,8 +8713,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			762,
 			761,
-			760,
 		},
 	}},
 	{text: "dreigen", words: [][]string{
@@ -8709,8 +8724,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			762,
 			763,
+			764,
 		},
 	}},
 	{text: "dreigde", words: [][]string{
@@ -8720,8 +8735,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			764,
 			765,
+			766,
 		},
 	}},
 	{text: "bedreigde", words: [][]string{
@@ -8731,8 +8746,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			766,
-			758,
+			767,
+			759,
 		},
 	}},
 	{text: "mes", words: [][]string{
@@ -8741,7 +8756,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			767,
+			768,
 		},
 	}},
 	{text: "messen", words: [][]string{
@@ -8751,8 +8766,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			768,
 			769,
+			770,
 		},
 	}},
 	{text: "pistool", words: [][]string{
@@ -8762,8 +8777,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			770,
 			771,
+			772,
 		},
 	}},
 	{kind: 2, text: "wapen", ids: [][]int32{}},
@@ -8774,8 +8789,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			772,
 			773,
+			774,
 		},
 	}},
 	{text: "gun", words: [][]string{
@@ -8784,7 +8799,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			774,
+			775,
 		},
 	}},
 	{text: "knife", words: [][]string{
@@ -8794,8 +8809,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			775,
 			776,
+			777,
 		},
 	}},
 	{text: "steken", words: [][]string{
@@ -8805,8 +8820,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			777,
 			778,
+			779,
 		},
 	}},
 	{text: "neersteken", words: [][]string{
@@ -8816,8 +8831,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			779,
 			780,
+			781,
 		},
 	}},
 	{kind: 4, text: "neer te steken", words: [][]string{
@@ -8834,15 +8849,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			781,
 			782,
+			783,
 		},
 		{
 			78,
 		},
 		{
-			777,
 			778,
+			779,
 		},
 	}},
 	{text: "gestoken", words: [][]string{
@@ -8852,8 +8867,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			783,
 			784,
+			785,
 		},
 	}},
 	{text: "stab", words: [][]string{
@@ -8862,7 +8877,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			785,
+			786,
 		},
 	}},
 	{text: "punched", words: [][]string{
@@ -8872,8 +8887,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			786,
 			787,
+			788,
 		},
 	}},
 	{text: "punch", words: [][]string{
@@ -8882,7 +8897,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			787,
+			788,
 		},
 	}},
 	{kind: 4, text: "beat me", words: [][]string{
@@ -8923,7 +8938,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			788,
+			789,
 		},
 	}},
 	{text: "vechten", words: [][]string{
@@ -8933,8 +8948,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			789,
 			790,
+			791,
 		},
 	}},
 	{text: "gevecht", words: [][]string{
@@ -8943,7 +8958,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			791,
+			792,
 		},
 	}},
 	{text: "gevechten", words: [][]string{
@@ -8953,8 +8968,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			793,
 			792,
-			791,
 		},
 	}},
 	{text: "fight", words: [][]string{
@@ -8963,7 +8978,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			793,
+			794,
 		},
 	}},
 	{text: "aangevallen", words: [][]string{
@@ -8973,8 +8988,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			794,
 			795,
+			796,
 		},
 	}},
 	{text: "aanvallen", words: [][]string{
@@ -8984,8 +8999,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			796,
 			797,
+			798,
 		},
 	}},
 	{text: "attacked", words: [][]string{
@@ -8995,8 +9010,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			798,
 			799,
+			800,
 		},
 	}},
 	{text: "geduwd", words: [][]string{
@@ -9005,7 +9020,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			800,
+			801,
 		},
 	}},
 	{text: "duwen", words: [][]string{
@@ -9015,8 +9030,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			801,
 			802,
+			803,
 		},
 	}},
 	{text: "bespuugd", words: [][]string{
@@ -9025,7 +9040,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			803,
+			804,
 		},
 	}},
 	{text: "gespuugd", words: [][]string{
@@ -9034,7 +9049,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			804,
+			805,
 		},
 	}},
 	{text: "mishandeling", words: [][]string{
@@ -9044,8 +9059,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			805,
 			806,
+			807,
 		},
 	}},
 	{text: "opwachten", words: [][]string{
@@ -9055,8 +9070,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			807,
 			808,
+			809,
 		},
 	}},
 	{kind: 4, text: "wachten me op", words: [][]string{
@@ -9072,8 +9087,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			809,
 			810,
+			811,
 		},
 		{
 			1,
@@ -9089,8 +9104,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			811,
 			812,
+			813,
 		},
 	}},
 	{text: "threatening", words: [][]string{
@@ -9100,8 +9115,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			814,
 			813,
-			812,
 		},
 	}},
 	{text: "threatens", words: [][]string{
@@ -9111,8 +9126,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			814,
-			812,
+			815,
+			813,
 		},
 	}},
 	{text: "threat", words: [][]string{
@@ -9121,7 +9136,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			815,
+			816,
 		},
 	}},
 	{kind: 4, text: "hurt me", words: [][]string{
@@ -9133,7 +9148,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			816,
+			817,
 		},
 		{
 			1,
@@ -9146,7 +9161,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			817,
+			818,
 			30,
 		},
 	}},
@@ -9174,7 +9189,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			818,
+			819,
 		},
 	}},
 	{kind: 4, text: "de volgende ben", words: [][]string{
@@ -9193,8 +9208,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			8,
 		},
 		{
-			819,
 			820,
+			821,
 		},
 		{
 			18,
@@ -9218,7 +9233,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1,
 		},
 		{
-			821,
+			822,
 		},
 	}},
 	{kind: 4, text: "ging helemaal los", words: [][]string{
@@ -9235,15 +9250,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			822,
+			823,
 		},
 		{
-			823,
 			824,
 			825,
+			826,
 		},
 		{
-			826,
+			827,
 		},
 	}},
 	{kind: 4, text: "gooide met", words: [][]string{
@@ -9256,8 +9271,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			827,
 			828,
+			829,
 		},
 		{
 			181,
@@ -9273,11 +9288,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			827,
 			828,
+			829,
 		},
 		{
-			469,
+			470,
 		},
 	}},
 	{kind: 4, text: "me gaat pakken", words: [][]string{
@@ -9297,12 +9312,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1,
 		},
 		{
-			829,
 			830,
+			831,
 		},
 		{
-			831,
 			832,
+			833,
 		},
 	}},
 	{kind: 4, text: "gaat me pakken", words: [][]string{
@@ -9319,15 +9334,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			829,
 			830,
+			831,
 		},
 		{
 			1,
 		},
 		{
-			831,
 			832,
+			833,
 		},
 	}},
 	{text: "schreeuwde", words: [][]string{
@@ -9337,8 +9352,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			833,
 			834,
+			835,
 		},
 	}},
 	{kind: 4, text: "kill me", words: [][]string{
@@ -9379,8 +9394,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			835,
 			836,
+			837,
 		},
 	}},
 	{text: "geschreeuwd", words: [][]string{
@@ -9389,7 +9404,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			837,
+			838,
 		},
 	}},
 	{kind: 4, text: "in mijn gezicht", words: [][]string{
@@ -9410,7 +9425,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			129,
 		},
 		{
-			838,
+			839,
 		},
 	}},
 	{text: "gepest", words: [][]string{
@@ -9419,7 +9434,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			839,
+			840,
 		},
 	}},
 	{text: "pesten", words: [][]string{
@@ -9429,8 +9444,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			840,
 			841,
+			842,
 		},
 	}},
 	{text: "pest", words: [][]string{
@@ -9439,7 +9454,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			841,
+			842,
 		},
 	}},
 	{kind: 2, text: "pesterij", ids: [][]int32{}},
@@ -9450,8 +9465,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			842,
 			843,
+			844,
 		},
 	}},
 	{text: "buitensluiten", words: [][]string{
@@ -9461,8 +9476,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			844,
 			845,
+			846,
 		},
 	}},
 	{kind: 4, text: "sluiten me buiten", words: [][]string{
@@ -9479,15 +9494,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			846,
 			847,
+			848,
 		},
 		{
 			1,
 		},
 		{
-			848,
 			849,
+			850,
 		},
 	}},
 	{kind: 4, text: "sluit me buiten", words: [][]string{
@@ -9503,14 +9518,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			847,
+			848,
 		},
 		{
 			1,
 		},
 		{
-			848,
 			849,
+			850,
 		},
 	}},
 	{kind: 4, text: "sluiten mij buiten", words: [][]string{
@@ -9527,15 +9542,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			846,
 			847,
-		},
-		{
-			309,
-		},
-		{
 			848,
+		},
+		{
+			310,
+		},
+		{
 			849,
+			850,
 		},
 	}},
 	{text: "bullied", words: [][]string{
@@ -9545,8 +9560,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			850,
 			851,
+			852,
 		},
 	}},
 	{text: "bully", words: [][]string{
@@ -9555,7 +9570,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			852,
+			853,
 		},
 	}},
 	{text: "bullying", words: [][]string{
@@ -9564,7 +9579,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			853,
+			854,
 		},
 	}},
 	{kind: 4, text: "making fun of me", words: [][]string{
@@ -9582,10 +9597,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			854,
+			855,
 		},
 		{
-			855,
+			856,
 		},
 		{
 			69,
@@ -9610,11 +9625,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			856,
 			857,
+			858,
 		},
 		{
-			855,
+			856,
 		},
 		{
 			69,
@@ -9637,13 +9652,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			7,
-			858,
+			859,
 		},
 		{
 			1,
 		},
 		{
-			552,
+			553,
 		},
 	}},
 	{kind: 4, text: "lacht me uit", words: [][]string{
@@ -9658,13 +9673,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			859,
+			860,
 		},
 		{
 			1,
 		},
 		{
-			552,
+			553,
 		},
 	}},
 	{kind: 4, text: "lachen mij uit", words: [][]string{
@@ -9681,13 +9696,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			7,
-			858,
+			859,
 		},
 		{
-			309,
+			310,
 		},
 		{
-			552,
+			553,
 		},
 	}},
 	{text: "uitgelachen", words: [][]string{
@@ -9697,8 +9712,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			860,
 			861,
+			862,
 		},
 	}},
 	{kind: 4, text: "nep account", words: [][]string{
@@ -9710,10 +9725,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			862,
+			863,
 		},
 		{
-			707,
+			708,
 		},
 	}},
 	{kind: 4, text: "fake account", words: [][]string{
@@ -9726,11 +9741,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			863,
 			864,
+			865,
 		},
 		{
-			707,
+			708,
 		},
 	}},
 	{kind: 4, text: "achter mijn rug", words: [][]string{
@@ -9745,13 +9760,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			865,
+			866,
 		},
 		{
 			129,
 		},
 		{
-			866,
+			867,
 		},
 	}},
 	{kind: 4, text: "alsof ik lucht ben", words: [][]string{
@@ -9769,13 +9784,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			867,
+			868,
 		},
 		{
 			93,
 		},
 		{
-			868,
+			869,
 		},
 		{
 			18,
@@ -9793,13 +9808,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			552,
+			553,
 		},
 		{
 			8,
 		},
 		{
-			869,
+			870,
 		},
 	}},
 	{kind: 4, text: "uit de groepsapp", words: [][]string{
@@ -9814,13 +9829,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			552,
+			553,
 		},
 		{
 			8,
 		},
 		{
-			870,
+			871,
 		},
 	}},
 	{kind: 4, text: "uit de app", words: [][]string{
@@ -9835,13 +9850,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			552,
+			553,
 		},
 		{
 			8,
 		},
 		{
-			871,
+			872,
 		},
 	}},
 	{text: "naroepen", words: [][]string{
@@ -9851,8 +9866,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			872,
 			873,
+			874,
 		},
 	}},
 	{kind: 4, text: "roepen me na", words: [][]string{
@@ -9868,14 +9883,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			874,
 			875,
+			876,
 		},
 		{
 			1,
 		},
 		{
-			307,
+			308,
 		},
 	}},
 	{text: "uitgescholden", words: [][]string{
@@ -9885,8 +9900,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			876,
 			877,
+			878,
 		},
 	}},
 	{text: "uitschelden", words: [][]string{
@@ -9896,8 +9911,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			878,
 			879,
+			880,
 		},
 	}},
 	{kind: 4, text: "schelden me uit", words: [][]string{
@@ -9913,14 +9928,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			880,
 			881,
+			882,
 		},
 		{
 			1,
 		},
 		{
-			552,
+			553,
 		},
 	}},
 	{kind: 4, text: "scheldt me uit", words: [][]string{
@@ -9935,13 +9950,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			882,
+			883,
 		},
 		{
 			1,
 		},
 		{
-			552,
+			553,
 		},
 	}},
 	{text: "rondgestuurd", words: [][]string{
@@ -9950,7 +9965,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			883,
+			884,
 		},
 	}},
 	{text: "uitlachen", words: [][]string{
@@ -9960,8 +9975,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			884,
 			885,
+			886,
 		},
 	}},
 	{kind: 4, text: "lachen om me", words: [][]string{
@@ -9978,10 +9993,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			7,
-			858,
+			859,
 		},
 		{
-			886,
+			887,
 		},
 		{
 			1,
@@ -9996,7 +10011,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			648,
+			649,
 		},
 		{
 			204,
@@ -10009,8 +10024,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			887,
-			409,
+			888,
+			410,
 		},
 	}},
 	{text: "genegeerd", words: [][]string{
@@ -10019,7 +10034,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			888,
+			889,
 		},
 	}},
 	{text: "irritant", words: [][]string{
@@ -10029,8 +10044,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			889,
 			890,
+			891,
 		},
 	}},
 	{text: "spullen", words: [][]string{
@@ -10040,8 +10055,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			891,
 			892,
+			893,
 		},
 	}},
 	{text: "tas", words: [][]string{
@@ -10050,7 +10065,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			893,
+			894,
 		},
 	}},
 	{text: "stink", words: [][]string{
@@ -10059,7 +10074,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			894,
+			895,
 		},
 	}},
 	{text: "lelijk", words: [][]string{
@@ -10068,7 +10083,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			895,
+			896,
 		},
 	}},
 	{text: "dik", words: [][]string{
@@ -10077,7 +10092,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			896,
+			897,
 		},
 	}},
 	{text: "gewicht", words: [][]string{
@@ -10086,7 +10101,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			897,
+			898,
 		},
 	}},
 	{text: "kleren", words: [][]string{
@@ -10096,8 +10111,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			898,
 			899,
+			900,
 		},
 	}},
 	{kind: 4, text: "hates me", words: [][]string{
@@ -10110,8 +10125,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			900,
 			901,
+			902,
 		},
 		{
 			1,
@@ -10124,8 +10139,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			902,
 			903,
+			904,
 		},
 	}},
 	{text: "accent", words: [][]string{
@@ -10134,7 +10149,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			904,
+			905,
 		},
 	}},
 	{kind: 4, text: "memes van me", words: [][]string{
@@ -10150,8 +10165,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			905,
 			906,
+			907,
 		},
 		{
 			5,
@@ -10173,14 +10188,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			905,
 			906,
+			907,
 		},
 		{
-			314,
+			315,
 		},
 		{
-			309,
+			310,
 		},
 	}},
 	{text: "memes", words: [][]string{
@@ -10190,8 +10205,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			905,
 			906,
+			907,
 		},
 	}},
 	{text: "lachen", words: [][]string{
@@ -10202,7 +10217,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			7,
-			858,
+			859,
 		},
 	}},
 	{text: "eenzaam", words: [][]string{
@@ -10212,8 +10227,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			907,
 			908,
+			909,
 		},
 	}},
 	{text: "lonely", words: [][]string{
@@ -10223,8 +10238,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			909,
 			910,
+			911,
 		},
 	}},
 	{text: "overleden", words: [][]string{
@@ -10234,8 +10249,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			911,
 			912,
+			913,
 		},
 	}},
 	{text: "rouw", words: [][]string{
@@ -10244,7 +10259,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			913,
+			914,
 		},
 	}},
 	{text: "stress", words: [][]string{
@@ -10254,8 +10269,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			914,
 			915,
+			916,
 		},
 	}},
 	{text: "schulden", words: [][]string{
@@ -10265,8 +10280,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			916,
 			917,
+			918,
 		},
 	}},
 	{kind: 4, text: "niet veilig", words: [][]string{
@@ -10291,8 +10306,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			918,
 			919,
+			920,
 		},
 	}},
 	{text: "uncomfortable", words: [][]string{
@@ -10303,9 +10318,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			920,
 			921,
 			922,
+			923,
 		},
 	}},
 	{text: "eng", words: [][]string{
@@ -10314,7 +10329,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			923,
+			924,
 		},
 	}},
 	{text: "donker", words: [][]string{
@@ -10323,7 +10338,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			924,
+			925,
 		},
 	}},
 	{text: "depressief", words: [][]string{
@@ -10332,7 +10347,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			925,
+			926,
 		},
 	}},
 	{text: "somber", words: [][]string{
@@ -10341,7 +10356,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			926,
+			927,
 		},
 	}},
 	{kind: 4, text: "this counts", words: [][]string{
@@ -10354,11 +10369,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			927,
+			928,
 		},
 		{
-			928,
 			929,
+			930,
 		},
 	}},
 	{kind: 4, text: "ergens onder valt", words: [][]string{
@@ -10374,14 +10389,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			930,
 			931,
-		},
-		{
-			333,
-		},
-		{
 			932,
+		},
+		{
+			334,
+		},
+		{
+			933,
 		},
 	}},
 	{kind: 4, text: "voel me", words: [][]string{
@@ -10393,7 +10408,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			933,
+			934,
 		},
 		{
 			1,
@@ -10406,8 +10421,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			934,
 			935,
+			936,
 		},
 	}},
 	{text: "instagram", words: [][]string{
@@ -10416,7 +10431,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			936,
+			937,
 		},
 	}},
 	{text: "snapchat", words: [][]string{
@@ -10425,7 +10440,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			937,
+			938,
 		},
 	}},
 	{text: "tiktok", words: [][]string{
@@ -10434,7 +10449,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			938,
+			939,
 		},
 	}},
 	{text: "whatsapp", words: [][]string{
@@ -10443,7 +10458,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			939,
+			940,
 		},
 	}},
 	{text: "groepsapp", words: [][]string{
@@ -10452,7 +10467,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			870,
+			871,
 		},
 	}},
 	{text: "klassenapp", words: [][]string{
@@ -10461,7 +10476,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			869,
+			870,
 		},
 	}},
 	{kind: 3, text: "app", ids: [][]int32{}},
@@ -10471,7 +10486,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			940,
+			941,
 		},
 	}},
 	{kind: 4, text: "in de app", words: [][]string{
@@ -10492,7 +10507,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			8,
 		},
 		{
-			871,
+			872,
 		},
 	}},
 	{text: "facebook", words: [][]string{
@@ -10502,8 +10517,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			941,
 			942,
+			943,
 		},
 	}},
 	{text: "twitter", words: [][]string{
@@ -10512,7 +10527,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			943,
+			944,
 		},
 	}},
 	{text: "youtube", words: [][]string{
@@ -10522,8 +10537,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			944,
 			945,
+			946,
 		},
 	}},
 	{text: "telegram", words: [][]string{
@@ -10532,7 +10547,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			946,
+			947,
 		},
 	}},
 	{text: "story", words: [][]string{
@@ -10541,7 +10556,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			947,
+			948,
 		},
 	}},
 	{text: "doorgestuurd", words: [][]string{
@@ -10550,7 +10565,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			948,
+			949,
 		},
 	}},
 	{text: "app", words: [][]string{
@@ -10559,7 +10574,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			871,
+			872,
 		},
 	}},
 	{text: "appjes", words: [][]string{
@@ -10569,8 +10584,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			949,
 			950,
+			951,
 		},
 	}},
 	{text: "posten", words: [][]string{
@@ -10580,8 +10595,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			951,
 			952,
+			953,
 		},
 	}},
 	{text: "gepost", words: [][]string{
@@ -10590,7 +10605,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			953,
+			954,
 		},
 	}},
 	{text: "filmpje", words: [][]string{
@@ -10600,8 +10615,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			954,
 			955,
+			956,
 		},
 	}},
 	{text: "internet", words: [][]string{
@@ -10610,7 +10625,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			956,
+			957,
 		},
 	}},
 	{text: "chat", words: [][]string{
@@ -10619,7 +10634,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			957,
+			958,
 		},
 	}},
 	{text: "video", words: [][]string{
@@ -10628,7 +10643,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			958,
+			959,
 		},
 	}},
 	{text: "foto", words: [][]string{
@@ -10637,7 +10652,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			959,
+			960,
 		},
 	}},
 	{text: "stages", words: [][]string{
@@ -10647,8 +10662,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			960,
-			659,
+			961,
+			660,
 		},
 	}},
 	{kind: 4, text: "op mijn werk", words: [][]string{
@@ -10669,7 +10684,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			129,
 		},
 		{
-			589,
+			590,
 		},
 	}},
 	{kind: 4, text: "op het werk", words: [][]string{
@@ -10690,7 +10705,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			589,
+			590,
 		},
 	}},
 	{kind: 4, text: "albert heijn", words: [][]string{
@@ -10702,10 +10717,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			961,
+			962,
 		},
 		{
-			962,
+			963,
 		},
 	}},
 	{kind: 4, text: "stage loop", words: [][]string{
@@ -10719,12 +10734,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			659,
 			660,
+			661,
 		},
 		{
-			963,
 			964,
+			965,
 		},
 	}},
 	{text: "klant", words: [][]string{
@@ -10733,7 +10748,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			965,
+			966,
 		},
 	}},
 	{text: "klanten", words: [][]string{
@@ -10743,8 +10758,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			967,
 			966,
-			965,
 		},
 	}},
 	{text: "restaurant", words: [][]string{
@@ -10754,8 +10769,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			967,
 			968,
+			969,
 		},
 	}},
 	{text: "bedrijf", words: [][]string{
@@ -10764,7 +10779,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			969,
+			970,
 		},
 	}},
 	{text: "school", words: [][]string{
@@ -10774,8 +10789,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			970,
 			971,
+			972,
 		},
 	}},
 	{text: "klas", words: [][]string{
@@ -10784,7 +10799,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			972,
+			973,
 		},
 	}},
 	{text: "klassen", words: [][]string{
@@ -10794,8 +10809,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			973,
 			974,
+			975,
 		},
 	}},
 	{text: "les", words: [][]string{
@@ -10804,7 +10819,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			975,
+			976,
 		},
 	}},
 	{text: "lessen", words: [][]string{
@@ -10814,8 +10829,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			976,
 			977,
+			978,
 		},
 	}},
 	{text: "lokaal", words: [][]string{
@@ -10825,8 +10840,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			978,
 			979,
+			980,
 		},
 	}},
 	{text: "docenten", words: [][]string{
@@ -10836,8 +10851,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			980,
-			381,
+			981,
+			382,
 		},
 	}},
 	{text: "mentor", words: [][]string{
@@ -10846,7 +10861,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			981,
+			982,
 		},
 	}},
 	{text: "kantine", words: [][]string{
@@ -10856,8 +10871,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			982,
 			983,
+			984,
 		},
 	}},
 	{text: "gang", words: [][]string{
@@ -10866,7 +10881,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			984,
+			985,
 		},
 	}},
 	{text: "pauze", words: [][]string{
@@ -10876,8 +10891,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			594,
 			595,
+			596,
 		},
 	}},
 	{text: "class", words: [][]string{
@@ -10887,8 +10902,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			985,
 			986,
+			987,
 		},
 	}},
 	{text: "kluisje", words: [][]string{
@@ -10898,8 +10913,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			987,
 			988,
+			989,
 		},
 	}},
 	{text: "aula", words: [][]string{
@@ -10908,7 +10923,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			989,
+			990,
 		},
 	}},
 	{text: "fietsenstalling", words: [][]string{
@@ -10919,9 +10934,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			990,
 			991,
 			992,
+			993,
 		},
 	}},
 	{text: "concierge", words: [][]string{
@@ -10931,8 +10946,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			993,
 			994,
+			995,
 		},
 	}},
 	{text: "toets", words: [][]string{
@@ -10943,7 +10958,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			50,
-			995,
+			996,
 		},
 	}},
 	{text: "toetsen", words: [][]string{
@@ -10953,7 +10968,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			996,
+			997,
 			50,
 		},
 	}},
@@ -10963,7 +10978,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			997,
+			998,
 		},
 	}},
 	{text: "klasgenoot", words: [][]string{
@@ -10973,8 +10988,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			998,
 			999,
+			1000,
 		},
 	}},
 	{text: "klasgenoten", words: [][]string{
@@ -10984,8 +10999,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1001,
 			1000,
-			999,
 		},
 	}},
 	{kind: 4, text: "lunch break", words: [][]string{
@@ -10997,10 +11012,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1001,
+			1002,
 		},
 		{
-			597,
+			598,
 		},
 	}},
 	{text: "schoolplein", words: [][]string{
@@ -11009,7 +11024,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1002,
+			1003,
 		},
 	}},
 	{kind: 4, text: "buiten school", words: [][]string{
@@ -11023,12 +11038,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			848,
 			849,
+			850,
 		},
 		{
-			970,
 			971,
+			972,
 		},
 	}},
 	{kind: 4, text: "op school", words: [][]string{
@@ -11044,8 +11059,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			38,
 		},
 		{
-			970,
 			971,
+			972,
 		},
 	}},
 	{kind: 4, text: "bij school", words: [][]string{
@@ -11058,11 +11073,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1003,
+			1004,
 		},
 		{
-			970,
 			971,
+			972,
 		},
 	}},
 	{text: "gebouw", words: [][]string{
@@ -11071,7 +11086,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1004,
+			1005,
 		},
 	}},
 	{text: "parkeerterrein", words: [][]string{
@@ -11080,7 +11095,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1005,
+			1006,
 		},
 	}},
 	{text: "excursie", words: [][]string{
@@ -11090,8 +11105,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1006,
 			1007,
+			1008,
 		},
 	}},
 	{text: "ingang", words: [][]string{
@@ -11100,7 +11115,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1008,
+			1009,
 		},
 	}},
 	{text: "straat", words: [][]string{
@@ -11137,7 +11152,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1009,
+			1010,
 		},
 	}},
 	{text: "trein", words: [][]string{
@@ -11146,7 +11161,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1010,
+			1011,
 		},
 	}},
 	{text: "tram", words: [][]string{
@@ -11155,7 +11170,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1011,
+			1012,
 		},
 	}},
 	{text: "metro", words: [][]string{
@@ -11164,7 +11179,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1012,
+			1013,
 		},
 	}},
 	{text: "station", words: [][]string{
@@ -11173,7 +11188,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1013,
+			1014,
 		},
 	}},
 	{text: "buiten", words: [][]string{
@@ -11183,8 +11198,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			848,
 			849,
+			850,
 		},
 	}},
 	{text: "feest", words: [][]string{
@@ -11193,7 +11208,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1014,
+			1015,
 		},
 	}},
 	{text: "feestje", words: [][]string{
@@ -11203,8 +11218,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1015,
 			1016,
+			1017,
 		},
 	}},
 	{text: "party", words: [][]string{
@@ -11213,7 +11228,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1017,
+			1018,
 		},
 	}},
 	{text: "stappen", words: [][]string{
@@ -11223,8 +11238,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1018,
 			1019,
+			1020,
 		},
 	}},
 	{text: "uitgaan", words: [][]string{
@@ -11234,8 +11249,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1020,
 			1021,
+			1022,
 		},
 	}},
 	{text: "house", words: [][]string{
@@ -11255,7 +11270,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1022,
+			1023,
 		},
 	}},
 	{text: "park", words: [][]string{
@@ -11264,7 +11279,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1023,
+			1024,
 		},
 	}},
 	{text: "stad", words: [][]string{
@@ -11273,7 +11288,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1024,
+			1025,
 		},
 	}},
 	{kind: 4, text: "bedreigde mij", words: [][]string{
@@ -11286,11 +11301,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			766,
-			758,
+			767,
+			759,
 		},
 		{
-			309,
+			310,
 		},
 	}},
 	{kind: 4, text: "bedreigt mij", words: [][]string{
@@ -11305,7 +11320,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			258,
 		},
 		{
-			309,
+			310,
 		},
 	}},
 	{kind: 4, text: "bedreigde me", words: [][]string{
@@ -11318,8 +11333,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			766,
-			758,
+			767,
+			759,
 		},
 		{
 			1,
@@ -11337,7 +11352,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			34,
 		},
 		{
-			309,
+			310,
 		},
 	}},
 	{kind: 4, text: "sloeg me", words: [][]string{
@@ -11367,13 +11382,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1025,
+			1026,
 		},
 		{
-			309,
+			310,
 		},
 		{
-			552,
+			553,
 		},
 	}},
 	{kind: 4, text: "scheldt mij uit", words: [][]string{
@@ -11388,13 +11403,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			882,
+			883,
 		},
 		{
-			309,
+			310,
 		},
 		{
-			552,
+			553,
 		},
 	}},
 	{kind: 4, text: "tegen mij", words: [][]string{
@@ -11407,11 +11422,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			310,
 			311,
+			312,
 		},
 		{
-			309,
+			310,
 		},
 	}},
 	{kind: 4, text: "naar mij", words: [][]string{
@@ -11428,7 +11443,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			168,
 		},
 		{
-			309,
+			310,
 		},
 	}},
 	{kind: 4, text: "mijn collega werd", words: [][]string{
@@ -11446,10 +11461,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			129,
 		},
 		{
-			397,
+			398,
 		},
 		{
-			1026,
+			1027,
 		},
 	}},
 	{kind: 4, text: "collega werd", words: [][]string{
@@ -11461,10 +11476,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			397,
+			398,
 		},
 		{
-			1026,
+			1027,
 		},
 	}},
 	{kind: 4, text: "collega is bedreigd", words: [][]string{
@@ -11479,13 +11494,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			397,
+			398,
 		},
 		{
 			27,
 		},
 		{
-			758,
+			759,
 		},
 	}},
 	{kind: 4, text: "collega bedreigd", words: [][]string{
@@ -11497,10 +11512,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			397,
+			398,
 		},
 		{
-			758,
+			759,
 		},
 	}},
 	{kind: 4, text: "collega is geslagen", words: [][]string{
@@ -11516,7 +11531,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			397,
+			398,
 		},
 		{
 			27,
@@ -11536,11 +11551,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			397,
+			398,
 		},
 		{
-			876,
 			877,
+			878,
 		},
 	}},
 	{kind: 4, text: "ik werd", words: [][]string{
@@ -11555,7 +11570,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			93,
 		},
 		{
-			1026,
+			1027,
 		},
 	}},
 	{kind: 4, text: "ik word", words: [][]string{
@@ -11570,7 +11585,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			93,
 		},
 		{
-			1027,
+			1028,
 		},
 	}},
 	{kind: 4, text: "mij bedreigd", words: [][]string{
@@ -11582,10 +11597,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			309,
+			310,
 		},
 		{
-			758,
+			759,
 		},
 	}},
 	{kind: 4, text: "me bedreigd", words: [][]string{
@@ -11600,7 +11615,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1,
 		},
 		{
-			758,
+			759,
 		},
 	}},
 	{kind: 4, text: "mij geslagen", words: [][]string{
@@ -11613,7 +11628,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			309,
+			310,
 		},
 		{
 			244,
@@ -11647,11 +11662,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			309,
+			310,
 		},
 		{
-			876,
 			877,
+			878,
 		},
 	}},
 	{kind: 4, text: "me uitgescholden", words: [][]string{
@@ -11667,8 +11682,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1,
 		},
 		{
-			876,
 			877,
+			878,
 		},
 	}},
 	{kind: 4, text: "mij aangevallen", words: [][]string{
@@ -11681,11 +11696,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			309,
+			310,
 		},
 		{
-			794,
 			795,
+			796,
 		},
 	}},
 	{kind: 4, text: "me aangevallen", words: [][]string{
@@ -11701,8 +11716,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1,
 		},
 		{
-			794,
 			795,
+			796,
 		},
 	}},
 	{kind: 4, text: "mij geduwd", words: [][]string{
@@ -11714,10 +11729,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			309,
+			310,
 		},
 		{
-			800,
+			801,
 		},
 	}},
 	{kind: 4, text: "op mij gespuugd", words: [][]string{
@@ -11735,10 +11750,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			38,
 		},
 		{
-			309,
+			310,
 		},
 		{
-			804,
+			805,
 		},
 	}},
 	{kind: 4, text: "threatened me", words: [][]string{
@@ -11751,8 +11766,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			811,
 			812,
+			813,
 		},
 		{
 			1,
@@ -11783,8 +11798,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1028,
 			1029,
+			1030,
 		},
 		{
 			1,
@@ -11806,8 +11821,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			98,
 		},
 		{
-			1030,
 			1031,
+			1032,
 		},
 		{
 			44,
@@ -11822,10 +11837,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			469,
+			470,
 		},
 		{
-			397,
+			398,
 		},
 	}},
 	{kind: 4, text: "mijn collega", words: [][]string{
@@ -11840,7 +11855,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			129,
 		},
 		{
-			397,
+			398,
 		},
 	}},
 	{kind: 4, text: "een docent", words: [][]string{
@@ -11852,10 +11867,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			469,
+			470,
 		},
 		{
-			381,
+			382,
 		},
 	}},
 	{kind: 4, text: "een leraar", words: [][]string{
@@ -11868,11 +11883,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			469,
+			470,
 		},
 		{
-			382,
 			383,
+			384,
 		},
 	}},
 	{kind: 4, text: "een medewerker", words: [][]string{
@@ -11885,11 +11900,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			469,
+			470,
 		},
 		{
-			1032,
 			1033,
+			1034,
 		},
 	}},
 	{kind: 4, text: "een concierge", words: [][]string{
@@ -11902,11 +11917,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			469,
+			470,
 		},
 		{
-			993,
 			994,
+			995,
 		},
 	}},
 	{kind: 4, text: "een mentor", words: [][]string{
@@ -11918,10 +11933,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			469,
+			470,
 		},
 		{
-			981,
+			982,
 		},
 	}},
 	{kind: 4, text: "een stagebegeleider", words: [][]string{
@@ -11934,11 +11949,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			469,
+			470,
 		},
 		{
-			391,
 			392,
+			393,
 		},
 	}},
 	{kind: 4, text: "de docent", words: [][]string{
@@ -11953,7 +11968,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			8,
 		},
 		{
-			381,
+			382,
 		},
 	}},
 	{kind: 4, text: "de leraar", words: [][]string{
@@ -11969,8 +11984,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			8,
 		},
 		{
-			382,
 			383,
+			384,
 		},
 	}},
 	{kind: 4, text: "de concierge", words: [][]string{
@@ -11986,8 +12001,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			8,
 		},
 		{
-			993,
 			994,
+			995,
 		},
 	}},
 	{kind: 4, text: "a colleague", words: [][]string{
@@ -12003,8 +12018,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			104,
 		},
 		{
-			1030,
 			1031,
+			1032,
 		},
 	}},
 	{kind: 4, text: "my colleague", words: [][]string{
@@ -12020,8 +12035,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			98,
 		},
 		{
-			1030,
 			1031,
+			1032,
 		},
 	}},
 	{kind: 4, text: "a teacher", words: [][]string{
@@ -12036,7 +12051,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			104,
 		},
 		{
-			396,
+			397,
 		},
 	}},
 	{kind: 4, text: "a staff member", words: [][]string{
@@ -12054,10 +12069,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			104,
 		},
 		{
-			1034,
+			1035,
 		},
 		{
-			1035,
+			1036,
 		},
 	}},
 	{text: "medewerker", words: [][]string{
@@ -12067,8 +12082,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1032,
 			1033,
+			1034,
 		},
 	}},
 	{text: "colleague", words: [][]string{
@@ -12078,8 +12093,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1030,
 			1031,
+			1032,
 		},
 	}},
 	{text: "student", words: [][]string{
@@ -12088,7 +12103,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			380,
+			381,
 		},
 	}},
 	{text: "studente", words: [][]string{
@@ -12098,8 +12113,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1036,
-			380,
+			1037,
+			381,
 		},
 	}},
 	{text: "leerling", words: [][]string{
@@ -12109,8 +12124,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1037,
 			1038,
+			1039,
 		},
 	}},
 	{text: "stagiair", words: [][]string{
@@ -12119,7 +12134,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1039,
+			1040,
 		},
 	}},
 	{text: "studenten", words: [][]string{
@@ -12129,8 +12144,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1040,
-			380,
+			1041,
+			381,
 		},
 	}},
 	{text: "leerlingen", words: [][]string{
@@ -12140,8 +12155,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1041,
-			1037,
+			1042,
+			1038,
 		},
 	}},
 	{text: "pupil", words: [][]string{
@@ -12150,7 +12165,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1042,
+			1043,
 		},
 	}},
 	{text: "thuissituatie", words: [][]string{
@@ -12160,8 +12175,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1043,
 			1044,
+			1045,
 		},
 	}},
 	{text: "stiefmoeder", words: [][]string{
@@ -12171,8 +12186,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1045,
 			1046,
+			1047,
 		},
 	}},
 	{kind: 4, text: "at home", words: [][]string{
@@ -12185,7 +12200,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1047,
+			1048,
 		},
 		{
 			174,
@@ -12198,7 +12213,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1048,
+			1049,
 		},
 	}},
 	{kind: 4, text: "stagebegeleider van het bedrijf", words: [][]string{
@@ -12217,8 +12232,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			391,
 			392,
+			393,
 		},
 		{
 			5,
@@ -12227,7 +12242,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			969,
+			970,
 		},
 	}},
 	{kind: 4, text: "op stage", words: [][]string{
@@ -12243,8 +12258,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			38,
 		},
 		{
-			659,
 			660,
+			661,
 		},
 	}},
 	{kind: 4, text: "op zijn stage", words: [][]string{
@@ -12263,11 +12278,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			38,
 		},
 		{
-			1049,
+			1050,
 		},
 		{
-			659,
 			660,
+			661,
 		},
 	}},
 	{kind: 4, text: "op haar stage", words: [][]string{
@@ -12287,12 +12302,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			38,
 		},
 		{
-			1050,
 			1051,
+			1052,
 		},
 		{
-			659,
 			660,
+			661,
 		},
 	}},
 	{text: "bpv", words: [][]string{
@@ -12301,7 +12316,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1052,
+			1053,
 		},
 	}},
 	{text: "placement", words: [][]string{
@@ -12310,7 +12325,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1053,
+			1054,
 		},
 	}},
 	{text: "bbl", words: [][]string{
@@ -12319,7 +12334,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			664,
+			665,
 		},
 	}},
 	{kind: 4, text: "studenten onderling", words: [][]string{
@@ -12333,12 +12348,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1040,
-			380,
+			1041,
+			381,
 		},
 		{
-			1054,
 			1055,
+			1056,
 		},
 	}},
 	{kind: 4, text: "twee studenten", words: [][]string{
@@ -12351,11 +12366,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1056,
+			1057,
 		},
 		{
-			1040,
-			380,
+			1041,
+			381,
 		},
 	}},
 	{text: "medestudent", words: [][]string{
@@ -12365,8 +12380,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1057,
 			1058,
+			1059,
 		},
 	}},
 	{text: "medestudenten", words: [][]string{
@@ -12376,8 +12391,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1059,
-			1057,
+			1060,
+			1058,
 		},
 	}},
 	{kind: 4, text: "groepje studenten", words: [][]string{
@@ -12391,12 +12406,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1060,
 			1061,
+			1062,
 		},
 		{
-			1040,
-			380,
+			1041,
+			381,
 		},
 	}},
 	{kind: 4, text: "andere student", words: [][]string{
@@ -12409,11 +12424,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			523,
-			483,
+			524,
+			484,
 		},
 		{
-			380,
+			381,
 		},
 	}},
 	{kind: 4, text: "andere studenten", words: [][]string{
@@ -12427,12 +12442,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			523,
-			483,
+			524,
+			484,
 		},
 		{
-			1040,
-			380,
+			1041,
+			381,
 		},
 	}},
 	{text: "classmate", words: [][]string{
@@ -12442,8 +12457,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1062,
 			1063,
+			1064,
 		},
 	}},
 	{text: "classmates", words: [][]string{
@@ -12453,8 +12468,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1065,
 			1064,
-			1063,
 		},
 	}},
 	{kind: 4, text: "two students", words: [][]string{
@@ -12467,11 +12482,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1065,
+			1066,
 		},
 		{
-			1066,
-			380,
+			1067,
+			381,
 		},
 	}},
 	{kind: 4, text: "other students", words: [][]string{
@@ -12484,11 +12499,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1067,
+			1068,
 		},
 		{
-			1066,
-			380,
+			1067,
+			381,
 		},
 	}},
 	{kind: 4, text: "studenten onder elkaar", words: [][]string{
@@ -12505,15 +12520,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1040,
-			380,
+			1041,
+			381,
 		},
 		{
-			333,
+			334,
 		},
 		{
-			567,
 			568,
+			569,
 		},
 	}},
 	{kind: 4, text: "tussen studenten", words: [][]string{
@@ -12527,12 +12542,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1068,
 			1069,
+			1070,
 		},
 		{
-			1040,
-			380,
+			1041,
+			381,
 		},
 	}},
 	{kind: 4, text: "tussen leerlingen", words: [][]string{
@@ -12546,12 +12561,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1068,
 			1069,
+			1070,
 		},
 		{
-			1041,
-			1037,
+			1042,
+			1038,
 		},
 	}},
 	{kind: 4, text: "in gevaar", words: [][]string{
@@ -12567,8 +12582,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			82,
 		},
 		{
-			1070,
-			599,
+			1071,
+			600,
 		},
 	}},
 	{kind: 4, text: "in levensgevaar", words: [][]string{
@@ -12584,8 +12599,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			82,
 		},
 		{
-			1071,
 			1072,
+			1073,
 		},
 	}},
 	{kind: 4, text: "i am in danger", words: [][]string{
@@ -12603,7 +12618,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			448,
+			449,
 		},
 		{
 			20,
@@ -12612,7 +12627,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			82,
 		},
 		{
-			604,
+			605,
 		},
 	}},
 	{text: "ontvoerd", words: [][]string{
@@ -12621,7 +12636,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1073,
+			1074,
 		},
 	}},
 	{text: "gijzeling", words: [][]string{
@@ -12631,8 +12646,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1074,
 			1075,
+			1076,
 		},
 	}},
 	{kind: 4, text: "er wordt geschoten", words: [][]string{
@@ -12648,14 +12663,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			642,
-		},
-		{
-			1076,
+			643,
 		},
 		{
 			1077,
+		},
+		{
 			1078,
+			1079,
 		},
 	}},
 	{kind: 4, text: "aan het schieten", words: [][]string{
@@ -12691,11 +12706,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1079,
 			1080,
+			1081,
 		},
 		{
-			1081,
+			1082,
 		},
 	}},
 	{kind: 4, text: "hoor schoten", words: [][]string{
@@ -12709,12 +12724,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1082,
 			1083,
+			1084,
 		},
 		{
-			1084,
 			1085,
+			1086,
 		},
 	}},
 	{kind: 4, text: "hoor geweerschoten", words: [][]string{
@@ -12728,12 +12743,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1082,
 			1083,
+			1084,
 		},
 		{
-			1086,
 			1087,
+			1088,
 		},
 	}},
 	{kind: 4, text: "horen schoten", words: [][]string{
@@ -12747,12 +12762,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1088,
-			1083,
+			1089,
+			1084,
 		},
 		{
-			1084,
 			1085,
+			1086,
 		},
 	}},
 	{kind: 4, text: "hearing shots", words: [][]string{
@@ -12766,11 +12781,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1089,
 			1090,
+			1091,
 		},
 		{
-			1091,
+			1092,
 			99,
 		},
 	}},
@@ -12782,7 +12797,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1092,
+			1093,
 			97,
 		},
 	}},
@@ -12794,8 +12809,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1094,
 			1093,
-			1092,
 			97,
 		},
 	}},
@@ -12805,7 +12820,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1094,
+			1095,
 		},
 	}},
 	{kind: 4, text: "op dit moment", words: [][]string{
@@ -12823,10 +12838,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			38,
 		},
 		{
-			1095,
+			1096,
 		},
 		{
-			1096,
+			1097,
 		},
 	}},
 	{kind: 4, text: "right now", words: [][]string{
@@ -12838,10 +12853,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1097,
+			1098,
 		},
 		{
-			1098,
+			1099,
 		},
 	}},
 	{text: "now", words: [][]string{
@@ -12850,7 +12865,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1098,
+			1099,
 		},
 	}},
 	{text: "help", words: [][]string{
@@ -12859,7 +12874,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1099,
+			1100,
 		},
 	}},
 	{text: "hulp", words: [][]string{
@@ -12868,7 +12883,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1100,
+			1101,
 		},
 	}},
 	{text: "112", words: [][]string{
@@ -12877,7 +12892,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1101,
+			1102,
 		},
 	}},
 	{text: "politie", words: [][]string{
@@ -12887,8 +12902,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1102,
 			1103,
+			1104,
 		},
 	}},
 	{kind: 4, text: "komt eraan", words: [][]string{
@@ -12901,11 +12916,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1104,
+			1105,
 		},
 		{
-			1105,
 			1106,
+			1107,
 		},
 	}},
 	{kind: 4, text: "komen eraan", words: [][]string{
@@ -12919,12 +12934,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1107,
 			1108,
+			1109,
 		},
 		{
-			1105,
 			1106,
+			1107,
 		},
 	}},
 	{kind: 4, text: "is onderweg", words: [][]string{
@@ -12939,7 +12954,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			27,
 		},
 		{
-			1109,
+			1110,
 		},
 	}},
 	{kind: 4, text: "zijn onderweg", words: [][]string{
@@ -12951,10 +12966,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1049,
+			1050,
 		},
 		{
-			1109,
+			1110,
 		},
 	}},
 	{kind: 4, text: "staat buiten", words: [][]string{
@@ -12968,12 +12983,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1110,
 			1111,
+			1112,
 		},
 		{
-			848,
 			849,
+			850,
 		},
 	}},
 	{kind: 4, text: "staan buiten", words: [][]string{
@@ -12987,12 +13002,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1112,
 			1113,
+			1114,
 		},
 		{
-			848,
 			849,
+			850,
 		},
 	}},
 	{text: "coming", words: [][]string{
@@ -13001,7 +13016,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1114,
+			1115,
 		},
 	}},
 	{kind: 4, text: "slaan me", words: [][]string{
@@ -13028,8 +13043,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1115,
 			1116,
+			1117,
 		},
 	}},
 	{text: "volgt", words: [][]string{
@@ -13038,7 +13053,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1117,
+			1118,
 		},
 	}},
 	{text: "achtervolgd", words: [][]string{
@@ -13047,7 +13062,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1118,
+			1119,
 		},
 	}},
 	{text: "following", words: [][]string{
@@ -13057,8 +13072,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1119,
 			1120,
+			1121,
 		},
 	}},
 	{text: "threaten", words: [][]string{
@@ -13068,8 +13083,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			812,
-			815,
+			813,
+			816,
 		},
 	}},
 	{text: "hurt", words: [][]string{
@@ -13078,7 +13093,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			816,
+			817,
 		},
 	}},
 	{text: "attack", words: [][]string{
@@ -13087,7 +13102,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			799,
+			800,
 		},
 	}},
 	{text: "schieten", words: [][]string{
@@ -13117,8 +13132,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			831,
 			832,
+			833,
 		},
 	}},
 	{text: "geweer", words: [][]string{
@@ -13128,8 +13143,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1121,
 			1122,
+			1123,
 		},
 	}},
 	{kind: 2, text: "honkbalknuppel", ids: [][]int32{}},
@@ -13139,7 +13154,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1123,
+			1124,
 		},
 	}},
 	{text: "staat", words: [][]string{
@@ -13149,8 +13164,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1110,
 			1111,
+			1112,
 		},
 	}},
 	{text: "staan", words: [][]string{
@@ -13160,8 +13175,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1112,
 			1113,
+			1114,
 		},
 	}},
 	{kind: 4, text: "voor de deur", words: [][]string{
@@ -13178,13 +13193,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			127,
-			1124,
+			1125,
 		},
 		{
 			8,
 		},
 		{
-			1125,
+			1126,
 		},
 	}},
 	{kind: 4, text: "wacht me op", words: [][]string{
@@ -13199,7 +13214,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			810,
+			811,
 		},
 		{
 			1,
@@ -13220,7 +13235,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1049,
+			1050,
 		},
 		{
 			139,
@@ -13263,8 +13278,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1,
 		},
 		{
-			829,
 			830,
+			831,
 		},
 	}},
 	{kind: 4, text: "gaat me", words: [][]string{
@@ -13277,8 +13292,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			829,
 			830,
+			831,
 		},
 		{
 			1,
@@ -13294,8 +13309,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1126,
 			1127,
+			1128,
 		},
 		{
 			1,
@@ -13307,7 +13322,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1128,
+			1129,
 		},
 	}},
 	{text: "binnen", words: [][]string{
@@ -13317,8 +13332,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1129,
 			1130,
+			1131,
 		},
 	}},
 	{kind: 4, text: "in de school", words: [][]string{
@@ -13340,8 +13355,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			8,
 		},
 		{
-			970,
 			971,
+			972,
 		},
 	}},
 	{kind: 4, text: "komt me halen", words: [][]string{
@@ -13357,14 +13372,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1104,
+			1105,
 		},
 		{
 			1,
 		},
 		{
-			626,
 			627,
+			628,
 		},
 	}},
 	{kind: 4, text: "staat voor", words: [][]string{
@@ -13378,12 +13393,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1110,
 			1111,
+			1112,
 		},
 		{
 			127,
-			1124,
+			1125,
 		},
 	}},
 	{kind: 4, text: "staan voor", words: [][]string{
@@ -13397,12 +13412,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1112,
 			1113,
+			1114,
 		},
 		{
 			127,
-			1124,
+			1125,
 		},
 	}},
 	{kind: 4, text: "voor mijn huis", words: [][]string{
@@ -13420,7 +13435,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			127,
-			1124,
+			1125,
 		},
 		{
 			129,
@@ -13444,13 +13459,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			127,
-			1124,
+			1125,
 		},
 		{
 			129,
 		},
 		{
-			1125,
+			1126,
 		},
 	}},
 	{kind: 4, text: "bij mijn huis", words: [][]string{
@@ -13466,7 +13481,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1003,
+			1004,
 		},
 		{
 			129,
@@ -13490,8 +13505,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			848,
 			849,
+			850,
 		},
 		{
 			129,
@@ -13507,7 +13522,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1131,
+			1132,
 		},
 	}},
 	{text: "ramen", words: [][]string{
@@ -13517,8 +13532,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1132,
 			1133,
+			1134,
 		},
 	}},
 	{kind: 4, text: "ben alleen", words: [][]string{
@@ -13534,8 +13549,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			18,
 		},
 		{
-			370,
 			371,
+			372,
 		},
 	}},
 	{kind: 2, text: "zelfmoordgedachte", ids: [][]int32{}},
@@ -13554,11 +13569,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			57,
-			1134,
+			1135,
 		},
 		{
-			1135,
-			577,
+			1136,
+			578,
 		},
 	}},
 	{kind: 4, text: "suicide letter", words: [][]string{
@@ -13572,10 +13587,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			57,
-			1134,
+			1135,
 		},
 		{
-			1136,
+			1137,
 		},
 	}},
 	{kind: 4, text: "wil zelfmoord", words: [][]string{
@@ -13621,8 +13636,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1137,
 			1138,
+			1139,
 		},
 		{
 			93,
@@ -13647,8 +13662,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			93,
 		},
 		{
-			1137,
 			1138,
+			1139,
 		},
 		{
 			51,
@@ -13666,7 +13681,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1139,
+			1140,
 		},
 		{
 			139,
@@ -13693,7 +13708,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			51,
 		},
 		{
-			1139,
+			1140,
 		},
 	}},
 	{kind: 4, text: "aan zelfmoord gedacht", words: [][]string{
@@ -13714,7 +13729,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			51,
 		},
 		{
-			1140,
+			1141,
 		},
 	}},
 	{kind: 4, text: "denk over zelfmoord", words: [][]string{
@@ -13729,10 +13744,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1139,
+			1140,
 		},
 		{
-			314,
+			315,
 		},
 		{
 			51,
@@ -13757,8 +13772,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			78,
 		},
 		{
-			1141,
-			1138,
+			1142,
+			1139,
 		},
 	}},
 	{kind: 4, text: "want to commit suicide", words: [][]string{
@@ -13777,17 +13792,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1142,
+			1143,
 		},
 		{
 			92,
 		},
 		{
-			1143,
+			1144,
 		},
 		{
 			57,
-			1134,
+			1135,
 		},
 	}},
 	{kind: 4, text: "going to commit suicide", words: [][]string{
@@ -13814,11 +13829,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			92,
 		},
 		{
-			1143,
+			1144,
 		},
 		{
 			57,
-			1134,
+			1135,
 		},
 	}},
 	{kind: 4, text: "gonna commit suicide", words: [][]string{
@@ -13837,11 +13852,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			90,
 		},
 		{
-			1143,
+			1144,
 		},
 		{
 			57,
-			1134,
+			1135,
 		},
 	}},
 	{kind: 4, text: "thinking about suicide", words: [][]string{
@@ -13858,15 +13873,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1144,
 			1145,
-		},
-		{
 			1146,
 		},
 		{
+			1147,
+		},
+		{
 			57,
-			1134,
+			1135,
 		},
 	}},
 	{kind: 4, text: "think about suicide", words: [][]string{
@@ -13882,14 +13897,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1145,
-		},
-		{
 			1146,
 		},
 		{
+			1147,
+		},
+		{
 			57,
-			1134,
+			1135,
 		},
 	}},
 	{kind: 1, text: "suicidal", words: [][]string{
@@ -13898,7 +13913,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1147,
+			1148,
 		},
 	}},
 	{kind: 1, text: "suicidaal", words: [][]string{
@@ -13907,7 +13922,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1148,
+			1149,
 		},
 	}},
 	{kind: 1, text: "suicidale", words: [][]string{
@@ -13916,7 +13931,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1149,
+			1150,
 		},
 	}},
 	{kind: 1, text: "suicidaler", words: [][]string{
@@ -13925,7 +13940,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1150,
+			1151,
 		},
 	}},
 	{kind: 4, text: "wil dood", words: [][]string{
@@ -13942,7 +13957,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 		{
 			2,
-			1151,
+			1152,
 		},
 	}},
 	{kind: 4, text: "ik wil dood", words: [][]string{
@@ -13965,7 +13980,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 		{
 			2,
-			1151,
+			1152,
 		},
 	}},
 	{kind: 4, text: "dood willen", words: [][]string{
@@ -13980,11 +13995,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			2,
-			1151,
+			1152,
 		},
 		{
-			1152,
 			1153,
+			1154,
 		},
 	}},
 	{kind: 4, text: "dood wil", words: [][]string{
@@ -13998,7 +14013,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			2,
-			1151,
+			1152,
 		},
 		{
 			204,
@@ -14015,10 +14030,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			2,
-			1151,
+			1152,
 		},
 		{
-			1049,
+			1050,
 		},
 	}},
 	{kind: 4, text: "wou dat ik dood was", words: [][]string{
@@ -14040,7 +14055,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1154,
+			1155,
 		},
 		{
 			39,
@@ -14050,7 +14065,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 		{
 			2,
-			1151,
+			1152,
 		},
 		{
 			44,
@@ -14079,12 +14094,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1155,
 			1156,
+			1157,
 		},
 		{
-			1157,
 			1158,
+			1159,
 		},
 	}},
 	{kind: 4, text: "niet meer leven", words: [][]string{
@@ -14104,12 +14119,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1155,
 			1156,
+			1157,
 		},
 		{
-			1157,
 			1158,
+			1159,
 		},
 	}},
 	{kind: 4, text: "wil er niet meer zijn", words: [][]string{
@@ -14134,17 +14149,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			204,
 		},
 		{
-			642,
+			643,
 		},
 		{
 			46,
 		},
 		{
-			1155,
 			1156,
+			1157,
 		},
 		{
-			1049,
+			1050,
 		},
 	}},
 	{kind: 4, text: "er niet meer zijn", words: [][]string{
@@ -14163,17 +14178,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			642,
+			643,
 		},
 		{
 			46,
 		},
 		{
-			1155,
 			1156,
+			1157,
 		},
 		{
-			1049,
+			1050,
 		},
 	}},
 	{kind: 4, text: "niet meer wakker worden", words: [][]string{
@@ -14196,15 +14211,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1155,
 			1156,
-		},
-		{
-			1159,
+			1157,
 		},
 		{
 			1160,
-			1027,
+		},
+		{
+			1161,
+			1028,
 		},
 	}},
 	{kind: 4, text: "nooit meer wakker worden", words: [][]string{
@@ -14224,18 +14239,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			643,
+			644,
 		},
 		{
-			1155,
 			1156,
-		},
-		{
-			1159,
+			1157,
 		},
 		{
 			1160,
-			1027,
+		},
+		{
+			1161,
+			1028,
 		},
 	}},
 	{kind: 4, text: "mezelf ophangen", words: [][]string{
@@ -14251,8 +14266,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			128,
 		},
 		{
-			1161,
 			1162,
+			1163,
 		},
 	}},
 	{kind: 4, text: "mezelf opknopen", words: [][]string{
@@ -14268,8 +14283,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			128,
 		},
 		{
-			1163,
 			1164,
+			1165,
 		},
 	}},
 	{kind: 4, text: "mezelf doodmaken", words: [][]string{
@@ -14285,8 +14300,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			128,
 		},
 		{
-			1165,
 			1166,
+			1167,
 		},
 	}},
 	{kind: 4, text: "mezelf dood maken", words: [][]string{
@@ -14307,11 +14322,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 		{
 			2,
-			1151,
+			1152,
 		},
 		{
-			1167,
-			857,
+			1168,
+			858,
 		},
 	}},
 	{kind: 4, text: "mezelf vermoorden", words: [][]string{
@@ -14327,7 +14342,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			128,
 		},
 		{
-			817,
+			818,
 			30,
 		},
 	}},
@@ -14360,12 +14375,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			1157,
 			1158,
+			1159,
 		},
 		{
-			1168,
 			1169,
+			1170,
 		},
 	}},
 	{text: "afscheidsbrief", words: [][]string{
@@ -14374,7 +14389,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1170,
+			1171,
 		},
 	}},
 	{kind: 4, text: "touw gekocht", words: [][]string{
@@ -14386,10 +14401,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1171,
+			1172,
 		},
 		{
-			1172,
+			1173,
 		},
 	}},
 	{kind: 4, text: "niemand zou me missen", words: [][]string{
@@ -14408,17 +14423,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			648,
+			649,
 		},
 		{
-			1173,
+			1174,
 		},
 		{
 			1,
 		},
 		{
-			1174,
 			1175,
+			1176,
 		},
 	}},
 	{kind: 4, text: "niemand zal me missen", words: [][]string{
@@ -14437,17 +14452,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			648,
+			649,
 		},
 		{
-			1176,
+			1177,
 		},
 		{
 			1,
 		},
 		{
-			1174,
 			1175,
+			1176,
 		},
 	}},
 	{kind: 4, text: "niemand zou mij missen", words: [][]string{
@@ -14466,17 +14481,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			648,
-		},
-		{
-			1173,
-		},
-		{
-			309,
+			649,
 		},
 		{
 			1174,
+		},
+		{
+			310,
+		},
+		{
 			1175,
+			1176,
 		},
 	}},
 	{kind: 4, text: "er niet meer ben", words: [][]string{
@@ -14495,14 +14510,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			642,
+			643,
 		},
 		{
 			46,
 		},
 		{
-			1155,
 			1156,
+			1157,
 		},
 		{
 			18,
@@ -14527,20 +14542,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			642,
+			643,
 		},
 		{
 			46,
 		},
 		{
-			1155,
 			1156,
+			1157,
 		},
 		{
-			1173,
+			1174,
 		},
 		{
-			1049,
+			1050,
 		},
 	}},
 	{kind: 4, text: "van een brug springen", words: [][]string{
@@ -14562,14 +14577,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			5,
 		},
 		{
-			469,
-		},
-		{
-			1177,
+			470,
 		},
 		{
 			1178,
+		},
+		{
 			1179,
+			1180,
 		},
 	}},
 	{kind: 4, text: "voor een trein springen", words: [][]string{
@@ -14590,17 +14605,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			127,
-			1124,
+			1125,
 		},
 		{
-			469,
+			470,
 		},
 		{
-			1010,
+			1011,
 		},
 		{
-			1178,
 			1179,
+			1180,
 		},
 	}},
 	{kind: 4, text: "geen zin meer om te leven", words: [][]string{
@@ -14631,21 +14646,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			206,
 		},
 		{
-			1180,
+			1181,
 		},
 		{
-			1155,
 			1156,
+			1157,
 		},
 		{
-			886,
+			887,
 		},
 		{
 			78,
 		},
 		{
-			1157,
 			1158,
+			1159,
 		},
 	}},
 	{kind: 4, text: "het leven is zinloos", words: [][]string{
@@ -14669,16 +14684,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			1157,
 			1158,
+			1159,
 		},
 		{
 			27,
 		},
 		{
-			1181,
 			1182,
 			1183,
+			1184,
 		},
 	}},
 	{kind: 4, text: "mezelf iets aandoen", words: [][]string{
@@ -14697,11 +14712,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			128,
 		},
 		{
-			318,
 			319,
+			320,
 		},
 		{
-			1184,
+			1185,
 		},
 	}},
 	{kind: 4, text: "mezelf iets aan te doen", words: [][]string{
@@ -14726,8 +14741,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			128,
 		},
 		{
-			318,
 			319,
+			320,
 		},
 		{
 			139,
@@ -14752,14 +14767,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1185,
+			1186,
 		},
 		{
-			318,
 			319,
+			320,
 		},
 		{
-			1184,
+			1185,
 		},
 	}},
 	{kind: 4, text: "zichzelf iets aandoen", words: [][]string{
@@ -14775,14 +14790,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1186,
+			1187,
 		},
 		{
-			318,
 			319,
+			320,
 		},
 		{
-			1184,
+			1185,
 		},
 	}},
 	{kind: 4, text: "zichzelf iets aan te doen", words: [][]string{
@@ -14804,11 +14819,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1186,
+			1187,
 		},
 		{
-			318,
 			319,
+			320,
 		},
 		{
 			139,
@@ -14832,13 +14847,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1186,
+			1187,
 		},
 		{
 			5,
 		},
 		{
-			1187,
+			1188,
 		},
 	}},
 	{kind: 4, text: "mezelf van kant", words: [][]string{
@@ -14859,7 +14874,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			5,
 		},
 		{
-			1187,
+			1188,
 		},
 	}},
 	{kind: 4, text: "van kant maken", words: [][]string{
@@ -14878,11 +14893,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			5,
 		},
 		{
-			1187,
+			1188,
 		},
 		{
-			1167,
-			857,
+			1168,
+			858,
 		},
 	}},
 	{kind: 4, text: "een eind aan maken", words: [][]string{
@@ -14901,17 +14916,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			469,
+			470,
 		},
 		{
-			1188,
+			1189,
 		},
 		{
 			139,
 		},
 		{
-			1167,
-			857,
+			1168,
+			858,
 		},
 	}},
 	{kind: 4, text: "eind aan maken", words: [][]string{
@@ -14927,14 +14942,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1188,
+			1189,
 		},
 		{
 			139,
 		},
 		{
-			1167,
-			857,
+			1168,
+			858,
 		},
 	}},
 	{kind: 4, text: "einde aan maken", words: [][]string{
@@ -14951,15 +14966,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1190,
 			1189,
-			1188,
 		},
 		{
 			139,
 		},
 		{
-			1167,
-			857,
+			1168,
+			858,
 		},
 	}},
 	{kind: 4, text: "eind aan mijn leven", words: [][]string{
@@ -14978,7 +14993,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1188,
+			1189,
 		},
 		{
 			139,
@@ -14987,8 +15002,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			129,
 		},
 		{
-			1157,
 			1158,
+			1159,
 		},
 	}},
 	{kind: 4, text: "einde aan mijn leven", words: [][]string{
@@ -15008,8 +15023,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1190,
 			1189,
-			1188,
 		},
 		{
 			139,
@@ -15018,8 +15033,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			129,
 		},
 		{
-			1157,
 			1158,
+			1159,
 		},
 	}},
 	{kind: 4, text: "zie het niet meer zitten", words: [][]string{
@@ -15042,7 +15057,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1190,
+			1191,
 		},
 		{
 			6,
@@ -15051,11 +15066,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1155,
 			1156,
+			1157,
 		},
 		{
-			281,
+			282,
 			77,
 		},
 	}},
@@ -15083,24 +15098,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1190,
+			1191,
 		},
 		{
 			6,
 		},
 		{
-			1157,
 			1158,
+			1159,
 		},
 		{
 			46,
 		},
 		{
-			1155,
 			1156,
+			1157,
 		},
 		{
-			281,
+			282,
 			77,
 		},
 	}},
@@ -15119,16 +15134,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1191,
+			1192,
 		},
 		{
-			821,
+			822,
 		},
 		{
-			571,
+			572,
 		},
 		{
-			309,
+			310,
 		},
 	}},
 	{kind: 4, text: "beter af zonder me", words: [][]string{
@@ -15146,13 +15161,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1191,
+			1192,
 		},
 		{
-			821,
+			822,
 		},
 		{
-			571,
+			572,
 		},
 		{
 			1,
@@ -15165,8 +15180,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1192,
 			1193,
+			1194,
 		},
 	}},
 	{kind: 4, text: "snij mezelf", words: [][]string{
@@ -15178,7 +15193,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1194,
+			1195,
 		},
 		{
 			128,
@@ -15197,8 +15212,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			128,
 		},
 		{
-			1195,
 			1196,
+			1197,
 		},
 	}},
 	{kind: 4, text: "leven heeft geen zin", words: [][]string{
@@ -15218,8 +15233,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1157,
 			1158,
+			1159,
 		},
 		{
 			95,
@@ -15229,7 +15244,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			206,
 		},
 		{
-			1180,
+			1181,
 		},
 	}},
 	{kind: 4, text: "geen zin meer in het leven", words: [][]string{
@@ -15260,11 +15275,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			206,
 		},
 		{
-			1180,
+			1181,
 		},
 		{
-			1155,
 			1156,
+			1157,
 		},
 		{
 			82,
@@ -15273,8 +15288,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			1157,
 			1158,
+			1159,
 		},
 	}},
 	{kind: 4, text: "voor de trein springen", words: [][]string{
@@ -15295,17 +15310,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			127,
-			1124,
+			1125,
 		},
 		{
 			8,
 		},
 		{
-			1010,
+			1011,
 		},
 		{
-			1178,
 			1179,
+			1180,
 		},
 	}},
 	{kind: 4, text: "van het dak springen", words: [][]string{
@@ -15330,11 +15345,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			641,
+			642,
 		},
 		{
-			1178,
 			1179,
+			1180,
 		},
 	}},
 	{kind: 4, text: "kill myself", words: [][]string{
@@ -15381,7 +15396,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1142,
+			1143,
 		},
 		{
 			92,
@@ -15399,7 +15414,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1197,
+			1198,
 		},
 		{
 			68,
@@ -15418,14 +15433,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1198,
+			1199,
 		},
 		{
 			98,
 		},
 		{
-			1199,
 			1200,
+			1201,
 		},
 	}},
 	{kind: 4, text: "end it all", words: [][]string{
@@ -15440,13 +15455,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1198,
+			1199,
 		},
 		{
 			24,
 		},
 		{
-			1201,
+			1202,
 		},
 	}},
 	{kind: 4, text: "not want to live", words: [][]string{
@@ -15465,17 +15480,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			577,
+			578,
 		},
 		{
-			1142,
+			1143,
 		},
 		{
 			92,
 		},
 		{
-			1202,
 			1203,
+			1204,
 		},
 	}},
 	{kind: 4, text: "want to live anymore", words: [][]string{
@@ -15495,18 +15510,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1142,
+			1143,
 		},
 		{
 			92,
 		},
 		{
-			1202,
 			1203,
+			1204,
 		},
 		{
-			1204,
 			1205,
+			1206,
 		},
 	}},
 	{kind: 4, text: "better off without me", words: [][]string{
@@ -15524,13 +15539,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1206,
-		},
-		{
 			1207,
 		},
 		{
 			1208,
+		},
+		{
+			1209,
 		},
 		{
 			1,
@@ -15551,10 +15566,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1209,
+			1210,
 		},
 		{
-			448,
+			449,
 		},
 		{
 			44,
@@ -15579,14 +15594,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1209,
-		},
-		{
-			448,
-		},
-		{
 			1210,
+		},
+		{
+			449,
+		},
+		{
 			1211,
+			1212,
 		},
 		{
 			21,
@@ -15601,7 +15616,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1212,
+			1213,
 		},
 		{
 			111,
@@ -15623,17 +15638,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			596,
+			597,
 		},
 		{
-			1213,
+			1214,
 		},
 		{
 			92,
 		},
 		{
-			1202,
 			1203,
+			1204,
 		},
 	}},
 	{kind: 4, text: "hang myself", words: [][]string{
@@ -15645,7 +15660,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1214,
+			1215,
 		},
 		{
 			111,
@@ -15668,18 +15683,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1215,
 			1216,
+			1217,
 		},
 		{
 			98,
 		},
 		{
-			1217,
+			1218,
 		},
 		{
-			1199,
 			1200,
+			1201,
 		},
 	}},
 	{kind: 4, text: "not want to be here", words: [][]string{
@@ -15701,19 +15716,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			577,
+			578,
 		},
 		{
-			1142,
+			1143,
 		},
 		{
 			92,
 		},
 		{
-			1218,
+			1219,
 		},
 		{
-			1219,
+			1220,
 			101,
 		},
 	}},
@@ -15734,18 +15749,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			577,
-		},
-		{
-			1218,
+			578,
 		},
 		{
 			1219,
+		},
+		{
+			1220,
 			101,
 		},
 		{
-			1204,
 			1205,
+			1206,
 		},
 	}},
 	{kind: 4, text: "no point living", words: [][]string{
@@ -15760,13 +15775,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			596,
-		},
-		{
-			1220,
+			597,
 		},
 		{
 			1221,
+		},
+		{
+			1222,
 		},
 	}},
 	{kind: 2, text: "zelfmoord", ids: [][]int32{}},
@@ -15783,10 +15798,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			57,
-			1134,
+			1135,
 		},
 		{
-			1222,
+			1223,
 		},
 	}},
 	{text: "overdosis", words: [][]string{
@@ -15797,7 +15812,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			113,
-			1223,
+			1224,
 		},
 	}},
 	{text: "overdose", words: [][]string{
@@ -15808,7 +15823,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			121,
-			1224,
+			1225,
 		},
 	}},
 	{text: "zelfbeschadiging", words: [][]string{
@@ -15819,9 +15834,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1225,
 			1226,
 			1227,
+			1228,
 		},
 	}},
 	{kind: 4, text: "self harm", words: [][]string{
@@ -15833,10 +15848,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1228,
+			1229,
 		},
 		{
-			1229,
+			1230,
 		},
 	}},
 	{text: "touw", words: [][]string{
@@ -15845,7 +15860,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1171,
+			1172,
 		},
 	}},
 	{text: "strop", words: [][]string{
@@ -15854,7 +15869,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1230,
+			1231,
 		},
 	}},
 	{text: "koord", words: [][]string{
@@ -15863,7 +15878,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1231,
+			1232,
 		},
 	}},
 	{text: "rope", words: [][]string{
@@ -15873,8 +15888,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1232,
 			1233,
+			1234,
 		},
 	}},
 	{text: "noose", words: [][]string{
@@ -15885,9 +15900,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1234,
 			1235,
 			1236,
+			1237,
 		},
 	}},
 	{text: "klaar", words: [][]string{
@@ -15897,8 +15912,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1237,
 			1238,
+			1239,
 		},
 	}},
 	{text: "gekocht", words: [][]string{
@@ -15907,7 +15922,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1172,
+			1173,
 		},
 	}},
 	{text: "ligt", words: [][]string{
@@ -15926,8 +15941,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1239,
 			1240,
+			1241,
 		},
 	}},
 	{text: "opgehangen", words: [][]string{
@@ -15937,8 +15952,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1241,
 			1242,
+			1243,
 		},
 	}},
 	{text: "vastgemaakt", words: [][]string{
@@ -15947,7 +15962,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1243,
+			1244,
 		},
 	}},
 	{kind: 4, text: "hangt al", words: [][]string{
@@ -15959,10 +15974,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1244,
+			1245,
 		},
 		{
-			1245,
+			1246,
 		},
 	}},
 	{text: "ready", words: [][]string{
@@ -15971,7 +15986,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1246,
+			1247,
 		},
 	}},
 	{text: "bought", words: [][]string{
@@ -15980,7 +15995,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1247,
+			1248,
 		},
 	}},
 	{text: "tied", words: [][]string{
@@ -15990,8 +16005,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1248,
 			1249,
+			1250,
 		},
 	}},
 	{text: "gegoogeld", words: [][]string{
@@ -16000,7 +16015,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1250,
+			1251,
 		},
 	}},
 	{text: "gegoogled", words: [][]string{
@@ -16010,8 +16025,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1251,
 			1252,
+			1253,
 		},
 	}},
 	{text: "googelen", words: [][]string{
@@ -16021,8 +16036,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1253,
 			1254,
+			1255,
 		},
 	}},
 	{text: "googlen", words: [][]string{
@@ -16032,8 +16047,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1255,
 			1256,
+			1257,
 		},
 	}},
 	{text: "googled", words: [][]string{
@@ -16043,8 +16058,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1258,
 			1257,
-			1256,
 		},
 	}},
 	{text: "googling", words: [][]string{
@@ -16054,8 +16069,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1258,
-			1256,
+			1259,
+			1257,
 		},
 	}},
 	{text: "googlede", words: [][]string{
@@ -16065,8 +16080,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1259,
-			1257,
+			1260,
+			1258,
 		},
 	}},
 	{text: "opgezocht", words: [][]string{
@@ -16075,7 +16090,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1260,
+			1261,
 		},
 	}},
 	{text: "opzoeken", words: [][]string{
@@ -16085,8 +16100,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1261,
 			1262,
+			1263,
 		},
 	}},
 	{kind: 4, text: "zocht op", words: [][]string{
@@ -16098,7 +16113,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1263,
+			1264,
 		},
 		{
 			38,
@@ -16113,7 +16128,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1264,
+			1265,
 		},
 		{
 			38,
@@ -16129,8 +16144,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1265,
 			1266,
+			1267,
 		},
 		{
 			38,
@@ -16143,8 +16158,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1267,
 			1268,
+			1269,
 		},
 	}},
 	{text: "zoekopdracht", words: [][]string{
@@ -16153,7 +16168,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1269,
+			1270,
 		},
 	}},
 	{text: "searched", words: [][]string{
@@ -16163,8 +16178,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1270,
 			1271,
+			1272,
 		},
 	}},
 	{text: "searching", words: [][]string{
@@ -16174,8 +16189,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1273,
 			1272,
-			1271,
 		},
 	}},
 	{kind: 4, text: "search history", words: [][]string{
@@ -16187,10 +16202,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1271,
+			1272,
 		},
 		{
-			1273,
+			1274,
 		},
 	}},
 	{kind: 4, text: "browser history", words: [][]string{
@@ -16202,10 +16217,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1274,
+			1275,
 		},
 		{
-			1273,
+			1274,
 		},
 	}},
 	{kind: 4, text: "looked up", words: [][]string{
@@ -16218,11 +16233,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1275,
 			1276,
+			1277,
 		},
 		{
-			1277,
+			1278,
 		},
 	}},
 	{kind: 4, text: "looking up", words: [][]string{
@@ -16235,11 +16250,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1278,
-			1276,
+			1279,
+			1277,
 		},
 		{
-			1277,
+			1278,
 		},
 	}},
 	{kind: 4, text: "look up", words: [][]string{
@@ -16252,11 +16267,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1276,
-			1279,
+			1277,
+			1280,
 		},
 		{
-			1277,
+			1278,
 		},
 	}},
 	{kind: 4, text: "manieren om dood", words: [][]string{
@@ -16273,15 +16288,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1280,
 			1281,
+			1282,
 		},
 		{
-			886,
+			887,
 		},
 		{
 			2,
-			1151,
+			1152,
 		},
 	}},
 	{kind: 4, text: "manieren om te sterven", words: [][]string{
@@ -16301,18 +16316,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1280,
 			1281,
+			1282,
 		},
 		{
-			886,
+			887,
 		},
 		{
 			78,
 		},
 		{
 			79,
-			1282,
+			1283,
 		},
 	}},
 	{kind: 4, text: "ways to die", words: [][]string{
@@ -16328,8 +16343,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1283,
 			1284,
+			1285,
 		},
 		{
 			92,
@@ -16350,7 +16365,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1285,
+			1286,
 		},
 		{
 			92,
@@ -16372,14 +16387,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1286,
-		},
-		{
-			419,
-		},
-		{
 			1287,
+		},
+		{
+			420,
+		},
+		{
 			1288,
+			1289,
 		},
 	}},
 	{kind: 4, text: "hoe je dood gaat", words: [][]string{
@@ -16399,18 +16414,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1286,
+			1287,
 		},
 		{
-			419,
+			420,
 		},
 		{
 			2,
-			1151,
+			1152,
 		},
 		{
-			829,
 			830,
+			831,
 		},
 	}},
 	{kind: 4, text: "hoe je dood kan gaan", words: [][]string{
@@ -16433,21 +16448,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1286,
+			1287,
 		},
 		{
-			419,
+			420,
 		},
 		{
 			2,
-			1151,
+			1152,
 		},
 		{
-			1289,
+			1290,
 		},
 		{
-			1126,
 			1127,
+			1128,
 		},
 	}},
 	{kind: 4, text: "how to kill myself", words: [][]string{
@@ -16465,7 +16480,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1285,
+			1286,
 		},
 		{
 			92,
@@ -16492,13 +16507,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1285,
+			1286,
 		},
 		{
 			92,
 		},
 		{
-			1198,
+			1199,
 		},
 		{
 			24,
@@ -16511,8 +16526,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1290,
 			1291,
+			1292,
 		},
 	}},
 	{text: "zelfmoordmethodes", words: [][]string{
@@ -16522,8 +16537,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1293,
 			1292,
-			1291,
 		},
 	}},
 	{kind: 4, text: "suicide method", words: [][]string{
@@ -16537,10 +16552,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			57,
-			1134,
+			1135,
 		},
 		{
-			1293,
+			1294,
 		},
 	}},
 	{kind: 4, text: "suicide methods", words: [][]string{
@@ -16555,11 +16570,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			57,
-			1134,
+			1135,
 		},
 		{
+			1295,
 			1294,
-			1293,
 		},
 	}},
 	{text: "pilletjes", words: [][]string{
@@ -16569,8 +16584,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1295,
 			1296,
+			1297,
 		},
 	}},
 	{text: "tabletten", words: [][]string{
@@ -16580,8 +16595,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1297,
 			1298,
+			1299,
 		},
 	}},
 	{text: "medicijnen", words: [][]string{
@@ -16591,8 +16606,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1299,
 			1300,
+			1301,
 		},
 	}},
 	{text: "slaappillen", words: [][]string{
@@ -16602,8 +16617,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1301,
 			1302,
+			1303,
 		},
 	}},
 	{text: "medicatie", words: [][]string{
@@ -16613,8 +16628,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1303,
 			1304,
+			1305,
 		},
 	}},
 	{text: "pills", words: [][]string{
@@ -16624,8 +16639,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1305,
-			753,
+			1306,
+			754,
 		},
 	}},
 	{text: "tablets", words: [][]string{
@@ -16635,8 +16650,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1306,
-			1298,
+			1307,
+			1299,
 		},
 	}},
 	{text: "meds", words: [][]string{
@@ -16646,8 +16661,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1307,
 			1308,
+			1309,
 		},
 	}},
 	{text: "medication", words: [][]string{
@@ -16657,8 +16672,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1309,
 			1310,
+			1311,
 		},
 	}},
 	{text: "painkillers", words: [][]string{
@@ -16669,9 +16684,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1311,
 			1312,
 			1313,
+			1314,
 		},
 	}},
 	{kind: 4, text: "sleeping pills", words: [][]string{
@@ -16685,12 +16700,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1314,
 			1315,
+			1316,
 		},
 		{
-			1305,
-			753,
+			1306,
+			754,
 		},
 	}},
 	{text: "gespaard", words: [][]string{
@@ -16699,7 +16714,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1316,
+			1317,
 		},
 	}},
 	{text: "opgespaard", words: [][]string{
@@ -16708,7 +16723,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1317,
+			1318,
 		},
 	}},
 	{text: "spaart", words: [][]string{
@@ -16717,7 +16732,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1318,
+			1319,
 		},
 	}},
 	{text: "spaarde", words: [][]string{
@@ -16727,8 +16742,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1319,
 			1320,
+			1321,
 		},
 	}},
 	{kind: 4, text: "spaar op", words: [][]string{
@@ -16741,8 +16756,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1321,
 			1322,
+			1323,
 		},
 		{
 			38,
@@ -16758,8 +16773,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1323,
-			1320,
+			1324,
+			1321,
 		},
 		{
 			38,
@@ -16784,8 +16799,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			78,
 		},
 		{
-			1324,
-			1322,
+			1325,
+			1323,
 		},
 	}},
 	{text: "opsparen", words: [][]string{
@@ -16795,8 +16810,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1325,
 			1326,
+			1327,
 		},
 	}},
 	{text: "gehamsterd", words: [][]string{
@@ -16805,7 +16820,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1327,
+			1328,
 		},
 	}},
 	{text: "opgepot", words: [][]string{
@@ -16814,7 +16829,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1328,
+			1329,
 		},
 	}},
 	{text: "saved", words: [][]string{
@@ -16824,8 +16839,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1329,
 			1330,
+			1331,
 		},
 	}},
 	{kind: 4, text: "saving up", words: [][]string{
@@ -16837,10 +16852,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1331,
+			1332,
 		},
 		{
-			1277,
+			1278,
 		},
 	}},
 	{text: "stockpiled", words: [][]string{
@@ -16850,8 +16865,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1332,
 			1333,
+			1334,
 		},
 	}},
 	{text: "stockpiling", words: [][]string{
@@ -16861,8 +16876,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1335,
 			1334,
-			1333,
 		},
 	}},
 	{text: "hoarded", words: [][]string{
@@ -16872,8 +16887,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1335,
 			1336,
+			1337,
 		},
 	}},
 	{text: "hoarding", words: [][]string{
@@ -16883,23 +16898,71 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1338,
 			1337,
-			1336,
 		},
 	}},
-	{kind: 4, text: "sexual assault", words: [][]string{
+	{kind: 1, text: "verkracht", words: [][]string{
 		{
-			"sexual",
-		},
-		{
-			"assault",
+			"verkracht",
 		},
 	}, ids: [][]int32{
 		{
-			272,
+			1339,
 		},
+	}},
+	{kind: 1, text: "verkrachte", words: [][]string{
 		{
-			1338,
+			"verkrachte",
+		},
+	}, ids: [][]int32{
+		{
+			1340,
+		},
+	}},
+	{kind: 1, text: "verkrachtte", words: [][]string{
+		{
+			"verkrachtte",
+		},
+	}, ids: [][]int32{
+		{
+			1341,
+		},
+	}},
+	{kind: 1, text: "verkrachtten", words: [][]string{
+		{
+			"verkrachtten",
+		},
+	}, ids: [][]int32{
+		{
+			1342,
+		},
+	}},
+	{kind: 1, text: "verkrachten", words: [][]string{
+		{
+			"verkrachten",
+		},
+	}, ids: [][]int32{
+		{
+			1343,
+		},
+	}},
+	{kind: 1, text: "misbruikt", words: [][]string{
+		{
+			"misbruikt",
+		},
+	}, ids: [][]int32{
+		{
+			326,
+		},
+	}},
+	{kind: 1, text: "misbruikte", words: [][]string{
+		{
+			"misbruikte",
+		},
+	}, ids: [][]int32{
+		{
+			1344,
 		},
 	}},
 	{kind: 4, text: "sexually assaulted", words: [][]string{
@@ -16913,12 +16976,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			274,
 			273,
-			272,
 		},
 		{
-			1339,
-			1338,
+			1345,
+			1346,
 		},
 	}},
 	{kind: 4, text: "forced herself", words: [][]string{
@@ -16935,7 +16998,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			152,
 		},
 		{
-			1340,
+			1347,
 		},
 	}},
 	{kind: 1, text: "drugged", words: [][]string{
@@ -16944,7 +17007,66 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1341,
+			1348,
+		},
+	}},
+	{kind: 2, text: "verkrachting", ids: [][]int32{}},
+	{kind: 2, text: "verkrachter", ids: [][]int32{}},
+	{kind: 1, text: "rapist", words: [][]string{
+		{
+			"rapist",
+		},
+	}, ids: [][]int32{
+		{
+			1349,
+		},
+	}},
+	{kind: 1, text: "rapists", words: [][]string{
+		{
+			"rapists",
+		},
+	}, ids: [][]int32{
+		{
+			1350,
+		},
+	}},
+	{kind: 4, text: "sexual assault", words: [][]string{
+		{
+			"sexual",
+		},
+		{
+			"assault",
+		},
+	}, ids: [][]int32{
+		{
+			273,
+		},
+		{
+			1346,
+		},
+	}},
+	{kind: 1, text: "misbruik", words: [][]string{
+		{
+			"misbruik",
+		},
+	}, ids: [][]int32{
+		{
+			1351,
+		},
+	}},
+	{kind: 4, text: "seksueel misbruik", words: [][]string{
+		{
+			"seksueel",
+		},
+		{
+			"misbruik",
+		},
+	}, ids: [][]int32{
+		{
+			1352,
+		},
+		{
+			1351,
 		},
 	}},
 	{kind: 4, text: "vorig jaar", words: [][]string{
@@ -16957,11 +17079,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1342,
+			1353,
 		},
 		{
-			1343,
-			1344,
+			1354,
+			1355,
 		},
 	}},
 	{kind: 4, text: "jaar geleden", words: [][]string{
@@ -16975,12 +17097,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1343,
-			1344,
+			1354,
+			1355,
 		},
 		{
-			1345,
-			1346,
+			1356,
+			1357,
 		},
 	}},
 	{kind: 4, text: "jaren geleden", words: [][]string{
@@ -16994,12 +17116,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1347,
-			1344,
+			1358,
+			1355,
 		},
 		{
-			1345,
-			1346,
+			1356,
+			1357,
 		},
 	}},
 	{kind: 4, text: "maanden geleden", words: [][]string{
@@ -17013,12 +17135,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1348,
-			1349,
+			1359,
+			1360,
 		},
 		{
-			1345,
-			1346,
+			1356,
+			1357,
 		},
 	}},
 	{kind: 4, text: "vorige maand", words: [][]string{
@@ -17031,11 +17153,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1350,
-			1342,
+			1361,
+			1353,
 		},
 		{
-			1349,
+			1360,
 		},
 	}},
 	{kind: 4, text: "toen ik klein was", words: [][]string{
@@ -17053,13 +17175,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1351,
+			1362,
 		},
 		{
 			93,
 		},
 		{
-			1352,
+			1363,
 		},
 		{
 			44,
@@ -17076,10 +17198,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			31,
-			1245,
+			1246,
 		},
 		{
-			1353,
+			1364,
 		},
 	}},
 	{kind: 4, text: "op de basisschool", words: [][]string{
@@ -17101,8 +17223,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			8,
 		},
 		{
-			1354,
-			1355,
+			1365,
+			1366,
 		},
 	}},
 	{kind: 4, text: "toen ik jong was", words: [][]string{
@@ -17120,13 +17242,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1351,
+			1362,
 		},
 		{
 			93,
 		},
 		{
-			1356,
+			1367,
 		},
 		{
 			44,
@@ -17141,10 +17263,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1357,
+			1368,
 		},
 		{
-			1358,
+			1369,
 		},
 	}},
 	{kind: 4, text: "years ago", words: [][]string{
@@ -17157,11 +17279,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1359,
-			1358,
+			1370,
+			1369,
 		},
 		{
-			1360,
+			1371,
 		},
 	}},
 	{kind: 4, text: "months ago", words: [][]string{
@@ -17174,11 +17296,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1361,
-			1362,
+			1372,
+			1373,
 		},
 		{
-			1360,
+			1371,
 		},
 	}},
 	{kind: 4, text: "when i was little", words: [][]string{
@@ -17197,17 +17319,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1363,
+			1374,
 		},
 		{
-			448,
+			449,
 		},
 		{
 			44,
 		},
 		{
-			1364,
-			1365,
+			1375,
+			1376,
 		},
 	}},
 	{kind: 4, text: "when i was a kid", words: [][]string{
@@ -17228,10 +17350,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1363,
+			1374,
 		},
 		{
-			448,
+			449,
 		},
 		{
 			44,
@@ -17240,7 +17362,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			104,
 		},
 		{
-			1366,
+			1377,
 		},
 	}},
 	{kind: 4, text: "as a child", words: [][]string{
@@ -17255,13 +17377,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1367,
+			1378,
 		},
 		{
 			104,
 		},
 		{
-			1368,
+			1379,
 		},
 	}},
 	{text: "gedwongen", words: [][]string{
@@ -17281,7 +17403,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1369,
+			1380,
 		},
 	}},
 	{text: "dwingen", words: [][]string{
@@ -17291,8 +17413,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1370,
-			1371,
+			1381,
+			1382,
 		},
 	}},
 	{text: "forced", words: [][]string{
@@ -17313,7 +17435,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1372,
+			1383,
 			152,
 		},
 	}},
@@ -17324,8 +17446,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1373,
-			1374,
+			1384,
+			1385,
 		},
 	}},
 	{text: "neuken", words: [][]string{
@@ -17335,8 +17457,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1375,
-			1376,
+			1386,
+			1387,
 		},
 	}},
 	{kind: 4, text: "nee zei", words: [][]string{
@@ -17348,10 +17470,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1377,
+			1388,
 		},
 		{
-			563,
+			564,
 		},
 	}},
 	{kind: 4, text: "niet wilde", words: [][]string{
@@ -17367,8 +17489,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1378,
-			1379,
+			1389,
+			1390,
 		},
 	}},
 	{kind: 4, text: "said no", words: [][]string{
@@ -17380,10 +17502,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1380,
+			1391,
 		},
 		{
-			596,
+			597,
 		},
 	}},
 	{kind: 4, text: "did not want", words: [][]string{
@@ -17398,13 +17520,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1381,
+			1392,
 		},
 		{
-			577,
+			578,
 		},
 		{
-			1142,
+			1143,
 		},
 	}},
 	{kind: 4, text: "wilde het niet", words: [][]string{
@@ -17420,8 +17542,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1378,
-			1379,
+			1389,
+			1390,
 		},
 		{
 			6,
@@ -17439,10 +17561,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			563,
+			564,
 		},
 		{
-			1377,
+			1388,
 		},
 	}},
 	{kind: 4, text: "aan me gezeten", words: [][]string{
@@ -17464,8 +17586,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1,
 		},
 		{
-			1382,
-			1383,
+			1393,
+			1394,
 		},
 	}},
 	{kind: 4, text: "aan mij gezeten", words: [][]string{
@@ -17484,11 +17606,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			139,
 		},
 		{
-			309,
+			310,
 		},
 		{
-			1382,
-			1383,
+			1393,
+			1394,
 		},
 	}},
 	{kind: 4, text: "vingers in", words: [][]string{
@@ -17501,8 +17623,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1384,
-			1385,
+			1395,
+			1396,
 		},
 		{
 			82,
@@ -17515,8 +17637,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1386,
-			1387,
+			1397,
+			1398,
 		},
 	}},
 	{text: "vanochtend", words: [][]string{
@@ -17526,8 +17648,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1388,
-			1389,
+			1399,
+			1400,
 		},
 	}},
 	{text: "vanmorgen", words: [][]string{
@@ -17537,8 +17659,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1390,
-			1391,
+			1401,
+			1402,
 		},
 	}},
 	{text: "vanmiddag", words: [][]string{
@@ -17547,7 +17669,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1392,
+			1403,
 		},
 	}},
 	{text: "vannacht", words: [][]string{
@@ -17556,7 +17678,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1393,
+			1404,
 		},
 	}},
 	{text: "gisteren", words: [][]string{
@@ -17566,8 +17688,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1394,
-			1395,
+			1405,
+			1406,
 		},
 	}},
 	{text: "gisteravond", words: [][]string{
@@ -17576,7 +17698,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1396,
+			1407,
 		},
 	}},
 	{text: "eergisteren", words: [][]string{
@@ -17586,8 +17708,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1397,
-			1398,
+			1408,
+			1409,
 		},
 	}},
 	{text: "net", words: [][]string{
@@ -17596,7 +17718,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1399,
+			1410,
 		},
 	}},
 	{text: "zojuist", words: [][]string{
@@ -17605,7 +17727,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1400,
+			1411,
 		},
 	}},
 	{kind: 4, text: "afgelopen nacht", words: [][]string{
@@ -17618,11 +17740,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1401,
-			1402,
+			1412,
+			1413,
 		},
 		{
-			633,
+			634,
 		},
 	}},
 	{kind: 4, text: "dit weekend", words: [][]string{
@@ -17634,10 +17756,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1095,
+			1096,
 		},
 		{
-			634,
+			635,
 		},
 	}},
 	{kind: 4, text: "afgelopen weekend", words: [][]string{
@@ -17650,11 +17772,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1401,
-			1402,
+			1412,
+			1413,
 		},
 		{
-			634,
+			635,
 		},
 	}},
 	{text: "today", words: [][]string{
@@ -17663,7 +17785,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1403,
+			1414,
 		},
 	}},
 	{text: "yesterday", words: [][]string{
@@ -17672,7 +17794,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1404,
+			1415,
 		},
 	}},
 	{kind: 4, text: "last night", words: [][]string{
@@ -17684,10 +17806,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1357,
+			1368,
 		},
 		{
-			1405,
+			1416,
 		},
 	}},
 	{text: "tonight", words: [][]string{
@@ -17696,7 +17818,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1406,
+			1417,
 		},
 	}},
 	{kind: 4, text: "this morning", words: [][]string{
@@ -17709,11 +17831,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			927,
+			928,
 		},
 		{
-			1407,
-			1408,
+			1418,
+			1419,
 		},
 	}},
 	{text: "leven", words: [][]string{
@@ -17723,8 +17845,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1157,
 			1158,
+			1159,
 		},
 	}},
 	{text: "life", words: [][]string{
@@ -17734,8 +17856,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1199,
 			1200,
+			1201,
 		},
 	}},
 	{text: "alive", words: [][]string{
@@ -17745,8 +17867,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1409,
-			1410,
+			1420,
+			1421,
 		},
 	}},
 	{text: "living", words: [][]string{
@@ -17755,7 +17877,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1221,
+			1222,
 		},
 	}},
 	{kind: 2, text: "dood", ids: [][]int32{}},
@@ -17765,7 +17887,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1411,
+			1422,
 		},
 	}},
 	{text: "dead", words: [][]string{
@@ -17794,7 +17916,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			79,
-			1282,
+			1283,
 		},
 	}},
 	{text: "zelfdoding", words: [][]string{
@@ -17804,8 +17926,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1412,
-			1413,
+			1423,
+			1424,
 		},
 	}},
 	{kind: 2, text: "kill", ids: [][]int32{}},
@@ -17819,11 +17941,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1159,
+			1160,
 		},
 		{
-			1160,
-			1027,
+			1161,
+			1028,
 		},
 	}},
 	{kind: 4, text: "wake up", words: [][]string{
@@ -17836,11 +17958,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1414,
-			1415,
+			1425,
+			1426,
 		},
 		{
-			1277,
+			1278,
 		},
 	}},
 	{kind: 4, text: "er niet meer", words: [][]string{
@@ -17856,14 +17978,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			642,
+			643,
 		},
 		{
 			46,
 		},
 		{
-			1155,
 			1156,
+			1157,
 		},
 	}},
 	{kind: 4, text: "niet meer zijn", words: [][]string{
@@ -17882,11 +18004,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1155,
 			1156,
+			1157,
 		},
 		{
-			1049,
+			1050,
 		},
 	}},
 	{kind: 4, text: "niet meer was", words: [][]string{
@@ -17905,8 +18027,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1155,
 			1156,
+			1157,
 		},
 		{
 			44,
@@ -17928,8 +18050,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1155,
 			1156,
+			1157,
 		},
 		{
 			18,
@@ -17942,8 +18064,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1416,
-			1417,
+			1427,
+			1428,
 		},
 	}},
 	{kind: 4, text: "go on", words: [][]string{
@@ -17968,8 +18090,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1418,
-			1419,
+			1429,
+			1430,
 		},
 	}},
 	{kind: 4, text: "weg zijn", words: [][]string{
@@ -17981,10 +18103,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1420,
+			1431,
 		},
 		{
-			1049,
+			1050,
 		},
 	}},
 	{kind: 4, text: "van me af", words: [][]string{
@@ -18005,7 +18127,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1,
 		},
 		{
-			821,
+			822,
 		},
 	}},
 	{kind: 4, text: "rid of me", words: [][]string{
@@ -18020,7 +18142,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1421,
+			1432,
 		},
 		{
 			69,
@@ -18038,7 +18160,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1154,
+			1155,
 		},
 		{
 			39,
@@ -18053,10 +18175,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1209,
+			1210,
 		},
 		{
-			448,
+			449,
 		},
 	}},
 	{kind: 4, text: "zo beter", words: [][]string{
@@ -18071,7 +18193,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			19,
 		},
 		{
-			1191,
+			1192,
 		},
 	}},
 	{kind: 4, text: "hoe ik het", words: [][]string{
@@ -18086,7 +18208,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1286,
+			1287,
 		},
 		{
 			93,
@@ -18108,13 +18230,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			577,
+			578,
 		},
 		{
-			1218,
+			1219,
 		},
 		{
-			1422,
+			1433,
 		},
 	}},
 	{kind: 4, text: "much longer", words: [][]string{
@@ -18126,10 +18248,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1423,
+			1434,
 		},
 		{
-			1424,
+			1435,
 		},
 	}},
 	{kind: 4, text: "be here", words: [][]string{
@@ -18142,10 +18264,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1218,
+			1219,
 		},
 		{
-			1219,
+			1220,
 			101,
 		},
 	}},
@@ -18156,8 +18278,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1425,
-			1426,
+			1436,
+			1437,
 		},
 	}},
 	{text: "disappear", words: [][]string{
@@ -18166,7 +18288,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1427,
+			1438,
 		},
 	}},
 	{text: "voorgoed", words: [][]string{
@@ -18176,8 +18298,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1428,
-			1429,
+			1439,
+			1440,
 		},
 	}},
 	{kind: 4, text: "voor altijd", words: [][]string{
@@ -18191,10 +18313,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			127,
-			1124,
+			1125,
 		},
 		{
-			1430,
+			1441,
 		},
 	}},
 	{text: "forever", words: [][]string{
@@ -18204,8 +18326,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1431,
-			1432,
+			1442,
+			1443,
 		},
 	}},
 	{kind: 4, text: "nooit meer", words: [][]string{
@@ -18218,11 +18340,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			643,
+			644,
 		},
 		{
-			1155,
 			1156,
+			1157,
 		},
 	}},
 	{kind: 4, text: "never again", words: [][]string{
@@ -18234,10 +18356,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1433,
+			1444,
 		},
 		{
-			1434,
+			1445,
 		},
 	}},
 	{kind: 4, text: "eind aan", words: [][]string{
@@ -18249,7 +18371,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1188,
+			1189,
 		},
 		{
 			139,
@@ -18265,8 +18387,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1190,
 			1189,
-			1188,
 		},
 		{
 			139,
@@ -18281,7 +18403,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1198,
+			1199,
 		},
 		{
 			24,
@@ -18294,8 +18416,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1435,
-			1201,
+			1446,
+			1202,
 		},
 	}},
 	{text: "allemaal", words: [][]string{
@@ -18306,9 +18428,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1436,
-			1437,
-			1438,
+			1447,
+			1448,
+			1449,
 		},
 	}},
 	{text: "everything", words: [][]string{
@@ -18318,8 +18440,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1439,
-			1440,
+			1450,
+			1451,
 		},
 	}},
 	{text: "anything", words: [][]string{
@@ -18329,8 +18451,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1441,
-			1442,
+			1452,
+			1453,
 		},
 	}},
 	{kind: 4, text: "niks heeft", words: [][]string{
@@ -18343,8 +18465,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			617,
 			618,
+			619,
 		},
 		{
 			95,
@@ -18357,8 +18479,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			621,
 			622,
+			623,
 		},
 	}},
 	{text: "nergens", words: [][]string{
@@ -18369,7 +18491,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			37,
-			1443,
+			1454,
 		},
 	}},
 	{text: "nowhere", words: [][]string{
@@ -18379,8 +18501,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1444,
-			1445,
+			1455,
+			1456,
 		},
 	}},
 	{text: "niemand", words: [][]string{
@@ -18389,7 +18511,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			648,
+			649,
 		},
 	}},
 	{text: "nobody", words: [][]string{
@@ -18398,7 +18520,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1446,
+			1457,
 		},
 	}},
 	{kind: 4, text: "no one", words: [][]string{
@@ -18410,10 +18532,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			596,
+			597,
 		},
 		{
-			1447,
+			1458,
 		},
 	}},
 	{text: "vrienden", words: [][]string{
@@ -18423,8 +18545,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1448,
-			1449,
+			1459,
+			1460,
 		},
 	}},
 	{text: "friends", words: [][]string{
@@ -18434,8 +18556,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1450,
-			1451,
+			1461,
+			1462,
 		},
 	}},
 	{kind: 4, text: "niet omdat", words: [][]string{
@@ -18450,7 +18572,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			443,
+			444,
 		},
 	}},
 	{kind: 4, text: "not because", words: [][]string{
@@ -18463,11 +18585,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			577,
+			578,
 		},
 		{
-			446,
 			447,
+			448,
 		},
 	}},
 	{kind: 4, text: "meer dan", words: [][]string{
@@ -18480,11 +18602,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1155,
 			1156,
+			1157,
 		},
 		{
-			1452,
+			1463,
 		},
 	}},
 	{kind: 4, text: "more than", words: [][]string{
@@ -18497,11 +18619,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1453,
-			1454,
+			1464,
+			1465,
 		},
 		{
-			1455,
+			1466,
 		},
 	}},
 	{kind: 4, text: "niet alleen", words: [][]string{
@@ -18517,8 +18639,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			370,
 			371,
+			372,
 		},
 	}},
 	{kind: 4, text: "not just", words: [][]string{
@@ -18530,10 +18652,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			577,
+			578,
 		},
 		{
-			1456,
+			1467,
 		},
 	}},
 	{kind: 4, text: "not only", words: [][]string{
@@ -18545,10 +18667,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			577,
+			578,
 		},
 		{
-			1457,
+			1468,
 		},
 	}},
 	{text: "mezelf", words: [][]string{
@@ -18566,7 +18688,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1185,
+			1186,
 		},
 	}},
 	{text: "myself", words: [][]string{
@@ -18587,10 +18709,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1191,
+			1192,
 		},
 		{
-			821,
+			822,
 		},
 	}},
 	{kind: 4, text: "better off", words: [][]string{
@@ -18602,10 +18724,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1206,
+			1207,
 		},
 		{
-			1207,
+			1208,
 		},
 	}},
 	{kind: 4, text: "een last", words: [][]string{
@@ -18617,10 +18739,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			469,
+			470,
 		},
 		{
-			1357,
+			1368,
 		},
 	}},
 	{text: "burden", words: [][]string{
@@ -18630,8 +18752,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1458,
-			1459,
+			1469,
+			1470,
 		},
 	}},
 	{kind: 2, text: "afscheid", ids: [][]int32{}},
@@ -18641,7 +18763,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1460,
+			1471,
 		},
 	}},
 	{kind: 4, text: "laatste dag", words: [][]string{
@@ -18654,11 +18776,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1461,
-			1462,
+			1472,
+			1473,
 		},
 		{
-			647,
+			648,
 		},
 	}},
 	{kind: 4, text: "laatste schooldag", words: [][]string{
@@ -18671,11 +18793,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1461,
-			1462,
+			1472,
+			1473,
 		},
 		{
-			1463,
+			1474,
 		},
 	}},
 	{kind: 4, text: "last day", words: [][]string{
@@ -18687,10 +18809,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1357,
+			1368,
 		},
 		{
-			1464,
+			1475,
 		},
 	}},
 	{text: "goodbye", words: [][]string{
@@ -18700,8 +18822,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1465,
-			1466,
+			1476,
+			1477,
 		},
 	}},
 	{text: "sorry", words: [][]string{
@@ -18710,7 +18832,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1467,
+			1478,
 		},
 	}},
 	{text: "pijn", words: [][]string{
@@ -18719,7 +18841,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1468,
+			1479,
 		},
 	}},
 	{text: "afraid", words: [][]string{
@@ -18745,7 +18867,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			206,
 		},
 		{
-			1180,
+			1181,
 		},
 	}},
 	{kind: 4, text: "zin meer", words: [][]string{
@@ -18758,11 +18880,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1180,
+			1181,
 		},
 		{
-			1155,
 			1156,
+			1157,
 		},
 	}},
 	{kind: 4, text: "heeft het voor zin", words: [][]string{
@@ -18788,10 +18910,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 		{
 			127,
-			1124,
+			1125,
 		},
 		{
-			1180,
+			1181,
 		},
 	}},
 	{kind: 4, text: "heeft het nog zin", words: [][]string{
@@ -18815,10 +18937,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			1469,
+			1480,
 		},
 		{
-			1180,
+			1181,
 		},
 	}},
 	{kind: 4, text: "het nut", words: [][]string{
@@ -18833,7 +18955,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			1470,
+			1481,
 		},
 	}},
 	{kind: 4, text: "nut van", words: [][]string{
@@ -18845,7 +18967,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1470,
+			1481,
 		},
 		{
 			5,
@@ -18860,7 +18982,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1470,
+			1481,
 		},
 		{
 			46,
@@ -18874,9 +18996,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1471,
-			1472,
-			1473,
+			1482,
+			1483,
+			1484,
 		},
 	}},
 	{text: "zinloos", words: [][]string{
@@ -18887,9 +19009,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1181,
 			1182,
 			1183,
+			1184,
 		},
 	}},
 	{kind: 4, text: "waarom zou ik", words: [][]string{
@@ -18904,10 +19026,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1474,
+			1485,
 		},
 		{
-			1173,
+			1174,
 		},
 		{
 			93,
@@ -18925,10 +19047,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1474,
+			1485,
 		},
 		{
-			1475,
+			1486,
 		},
 		{
 			93,
@@ -18944,8 +19066,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1237,
 			1238,
+			1239,
 		},
 		{
 			181,
@@ -18961,11 +19083,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1237,
 			1238,
+			1239,
 		},
 		{
-			1476,
+			1487,
 		},
 	}},
 	{kind: 4, text: "kap ermee", words: [][]string{
@@ -18978,11 +19100,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1477,
+			1488,
 		},
 		{
-			1478,
-			1479,
+			1489,
+			1490,
 		},
 	}},
 	{kind: 4, text: "kappen met", words: [][]string{
@@ -18995,8 +19117,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1480,
-			1481,
+			1491,
+			1492,
 		},
 		{
 			181,
@@ -19012,8 +19134,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1482,
-			1483,
+			1493,
+			1494,
 		},
 		{
 			181,
@@ -19028,7 +19150,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1484,
+			1495,
 		},
 		{
 			181,
@@ -19047,8 +19169,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			94,
 		},
 		{
-			1482,
-			1483,
+			1493,
+			1494,
 		},
 	}},
 	{kind: 4, text: "wil stoppen", words: [][]string{
@@ -19064,8 +19186,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			204,
 		},
 		{
-			1482,
-			1483,
+			1493,
+			1494,
 		},
 	}},
 	{kind: 4, text: "ophouden met", words: [][]string{
@@ -19078,8 +19200,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1485,
-			1486,
+			1496,
+			1497,
 		},
 		{
 			181,
@@ -19108,8 +19230,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1155,
 			1156,
+			1157,
 		},
 		{
 			167,
@@ -19139,8 +19261,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			1155,
 			1156,
+			1157,
 		},
 		{
 			167,
@@ -19160,14 +19282,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1108,
+			1109,
 		},
 		{
 			46,
 		},
 		{
-			1155,
 			1156,
+			1157,
 		},
 	}},
 	{kind: 4, text: "trek het niet", words: [][]string{
@@ -19182,7 +19304,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1487,
+			1498,
 		},
 		{
 			6,
@@ -19204,8 +19326,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1488,
-			627,
+			1499,
+			628,
 		},
 		{
 			6,
@@ -19230,14 +19352,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1488,
-			627,
+			1499,
+			628,
 		},
 		{
 			6,
 		},
 		{
-			1489,
+			1500,
 		},
 		{
 			46,
@@ -19268,8 +19390,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			626,
 			627,
+			628,
 		},
 	}},
 	{kind: 4, text: "red het niet", words: [][]string{
@@ -19284,7 +19406,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1490,
+			1501,
 		},
 		{
 			6,
@@ -19309,7 +19431,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1190,
+			1191,
 		},
 		{
 			6,
@@ -19318,7 +19440,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
-			281,
+			282,
 			77,
 		},
 	}},
@@ -19337,8 +19459,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			206,
 		},
 		{
-			1491,
-			1492,
+			1502,
+			1503,
 		},
 	}},
 	{kind: 4, text: "motivatie weg", words: [][]string{
@@ -19351,11 +19473,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1491,
-			1492,
+			1502,
+			1503,
 		},
 		{
-			1420,
+			1431,
 		},
 	}},
 	{kind: 4, text: "geen puf", words: [][]string{
@@ -19372,7 +19494,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			206,
 		},
 		{
-			1493,
+			1504,
 		},
 	}},
 	{text: "baal", words: [][]string{
@@ -19382,8 +19504,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1494,
-			1495,
+			1505,
+			1506,
 		},
 	}},
 	{text: "balen", words: [][]string{
@@ -19393,8 +19515,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1496,
-			1495,
+			1507,
+			1506,
 		},
 	}},
 	{text: "zat", words: [][]string{
@@ -19403,7 +19525,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			282,
+			283,
 		},
 	}},
 	{text: "haat", words: [][]string{
@@ -19413,8 +19535,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1497,
-			1498,
+			1508,
+			1509,
 		},
 	}},
 	{text: "opgeven", words: [][]string{
@@ -19424,8 +19546,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1499,
-			1500,
+			1510,
+			1511,
 		},
 	}},
 	{kind: 4, text: "geef op", words: [][]string{
@@ -19438,8 +19560,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1501,
-			1502,
+			1512,
+			1513,
 		},
 		{
 			38,
@@ -19452,8 +19574,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1503,
-			1504,
+			1514,
+			1515,
 		},
 	}},
 	{text: "overstappen", words: [][]string{
@@ -19463,8 +19585,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1505,
-			1506,
+			1516,
+			1517,
 		},
 	}},
 	{kind: 4, text: "no point", words: [][]string{
@@ -19476,10 +19598,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			596,
+			597,
 		},
 		{
-			1220,
+			1221,
 		},
 	}},
 	{kind: 4, text: "the point", words: [][]string{
@@ -19494,7 +19616,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			131,
 		},
 		{
-			1220,
+			1221,
 		},
 	}},
 	{text: "pointless", words: [][]string{
@@ -19504,8 +19626,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1507,
-			1508,
+			1518,
+			1519,
 		},
 	}},
 	{kind: 4, text: "done with", words: [][]string{
@@ -19518,11 +19640,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1509,
-			1510,
+			1520,
+			1521,
 		},
 		{
-			1511,
+			1522,
 		},
 	}},
 	{text: "quit", words: [][]string{
@@ -19531,7 +19653,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1512,
+			1523,
 		},
 	}},
 	{text: "quitting", words: [][]string{
@@ -19541,8 +19663,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1513,
-			1512,
+			1524,
+			1523,
 		},
 	}},
 	{kind: 4, text: "drop out", words: [][]string{
@@ -19554,10 +19676,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1514,
+			1525,
 		},
 		{
-			1515,
+			1526,
 		},
 	}},
 	{kind: 4, text: "dropping out", words: [][]string{
@@ -19570,11 +19692,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1516,
-			1514,
+			1527,
+			1525,
 		},
 		{
-			1515,
+			1526,
 		},
 	}},
 	{kind: 4, text: "fed up", words: [][]string{
@@ -19586,10 +19708,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1517,
+			1528,
 		},
 		{
-			1277,
+			1278,
 		},
 	}},
 	{kind: 4, text: "sick of", words: [][]string{
@@ -19601,7 +19723,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1518,
+			1529,
 		},
 		{
 			69,
@@ -19614,8 +19736,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			901,
-			1498,
+			902,
+			1509,
 		},
 	}},
 	{kind: 4, text: "cant do", words: [][]string{
@@ -19627,10 +19749,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1519,
+			1530,
 		},
 		{
-			1520,
+			1531,
 		},
 	}},
 	{kind: 4, text: "give up", words: [][]string{
@@ -19643,11 +19765,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1521,
-			1522,
+			1532,
+			1533,
 		},
 		{
-			1277,
+			1278,
 		},
 	}},
 	{kind: 4, text: "no motivation", words: [][]string{
@@ -19660,11 +19782,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			596,
+			597,
 		},
 		{
-			1523,
-			1524,
+			1534,
+			1535,
 		},
 	}},
 	{kind: 4, text: "waste of time", words: [][]string{
@@ -19681,15 +19803,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1525,
-			1526,
+			1536,
+			1537,
 		},
 		{
 			69,
 		},
 		{
-			1527,
-			1528,
+			1538,
+			1539,
 		},
 	}},
 	{text: "tijdverspilling", words: [][]string{
@@ -19700,9 +19822,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1529,
-			1530,
-			1531,
+			1540,
+			1541,
+			1542,
 		},
 	}},
 	{text: "mbo", words: [][]string{
@@ -19711,7 +19833,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1532,
+			1543,
 		},
 	}},
 	{text: "roc", words: [][]string{
@@ -19720,7 +19842,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1533,
+			1544,
 		},
 	}},
 	{kind: 2, text: "opleiding", ids: [][]int32{}},
@@ -19731,8 +19853,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1534,
-			1535,
+			1545,
+			1546,
 		},
 	}},
 	{text: "studeren", words: [][]string{
@@ -19742,8 +19864,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1536,
-			1537,
+			1547,
+			1548,
 		},
 	}},
 	{text: "richting", words: [][]string{
@@ -19753,8 +19875,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1538,
-			1539,
+			1549,
+			1550,
 		},
 	}},
 	{text: "vakken", words: [][]string{
@@ -19764,8 +19886,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1540,
-			997,
+			1551,
+			998,
 		},
 	}},
 	{text: "course", words: [][]string{
@@ -19776,9 +19898,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1541,
-			1542,
-			1543,
+			1552,
+			1553,
+			1554,
 		},
 	}},
 	{text: "programme", words: [][]string{
@@ -19788,8 +19910,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1544,
-			1545,
+			1555,
+			1556,
 		},
 	}},
 	{text: "program", words: [][]string{
@@ -19798,7 +19920,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1546,
+			1557,
 		},
 	}},
 	{text: "classes", words: [][]string{
@@ -19808,8 +19930,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1547,
-			985,
+			1558,
+			986,
 		},
 	}},
 	{text: "college", words: [][]string{
@@ -19819,8 +19941,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1548,
-			1549,
+			1559,
+			1560,
 		},
 	}},
 	{kind: 2, text: "toets", ids: [][]int32{}},
@@ -19831,7 +19953,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1550,
+			1561,
 		},
 	}},
 	{text: "exams", words: [][]string{
@@ -19841,8 +19963,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1551,
-			1550,
+			1562,
+			1561,
 		},
 	}},
 	{kind: 2, text: "tentamen", ids: [][]int32{}},
@@ -19853,7 +19975,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1552,
+			1563,
 		},
 	}},
 	{text: "diploma", words: [][]string{
@@ -19862,7 +19984,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1553,
+			1564,
 		},
 	}},
 	{text: "module", words: [][]string{
@@ -19872,8 +19994,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1554,
-			1555,
+			1565,
+			1566,
 		},
 	}},
 	{text: "modules", words: [][]string{
@@ -19883,8 +20005,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1556,
-			1555,
+			1567,
+			1566,
 		},
 	}},
 	{text: "pvb", words: [][]string{
@@ -19893,7 +20015,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1557,
+			1568,
 		},
 	}},
 	{kind: 2, text: "cijfer", ids: [][]int32{}},
@@ -19904,8 +20026,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1558,
-			1559,
+			1569,
+			1570,
 		},
 	}},
 	{text: "huiswerk", words: [][]string{
@@ -19914,7 +20036,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1560,
+			1571,
 		},
 	}},
 	{text: "homework", words: [][]string{
@@ -19923,7 +20045,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1561,
+			1572,
 		},
 	}},
 	{kind: 2, text: "opdracht", ids: [][]int32{}},
@@ -19935,8 +20057,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1562,
-			616,
+			1573,
+			617,
 		},
 	}},
 	{kind: 4, text: "jaar halen", words: [][]string{
@@ -19950,12 +20072,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1343,
-			1344,
+			1354,
+			1355,
 		},
 		{
-			626,
 			627,
+			628,
 		},
 	}},
 	{kind: 4, text: "het jaar", words: [][]string{
@@ -19971,8 +20093,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			1343,
-			1344,
+			1354,
+			1355,
 		},
 	}},
 	{kind: 4, text: "this year", words: [][]string{
@@ -19984,10 +20106,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			927,
+			928,
 		},
 		{
-			1358,
+			1369,
 		},
 	}},
 	{kind: 2, text: "zelfmoordpreventie", ids: [][]int32{}},
@@ -20005,8 +20127,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1563,
-			1564,
+			1574,
+			1575,
 		},
 		{
 			5,
@@ -20029,15 +20151,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1563,
-			1564,
+			1574,
+			1575,
 		},
 		{
 			5,
 		},
 		{
 			57,
-			1134,
+			1135,
 		},
 	}},
 	{kind: 4, text: "suicide prevention", words: [][]string{
@@ -20052,11 +20174,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			57,
-			1134,
+			1135,
 		},
 		{
-			1565,
-			1566,
+			1576,
+			1577,
 		},
 	}},
 	{kind: 4, text: "suicide awareness", words: [][]string{
@@ -20072,12 +20194,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			57,
-			1134,
+			1135,
 		},
 		{
-			1567,
-			1568,
-			1569,
+			1578,
+			1579,
+			1580,
 		},
 	}},
 	{text: "gastles", words: [][]string{
@@ -20087,8 +20209,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1570,
-			1571,
+			1581,
+			1582,
 		},
 	}},
 	{text: "gastlessen", words: [][]string{
@@ -20098,8 +20220,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1572,
-			1573,
+			1583,
+			1584,
 		},
 	}},
 	{text: "voorlichting", words: [][]string{
@@ -20109,8 +20231,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1574,
-			1575,
+			1585,
+			1586,
 		},
 	}},
 	{text: "presentatie", words: [][]string{
@@ -20120,8 +20242,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1576,
-			1577,
+			1587,
+			1588,
 		},
 	}},
 	{text: "spreekbeurt", words: [][]string{
@@ -20130,7 +20252,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1578,
+			1589,
 		},
 	}},
 	{text: "werkstuk", words: [][]string{
@@ -20139,7 +20261,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1579,
+			1590,
 		},
 	}},
 	{text: "opdracht", words: [][]string{
@@ -20157,7 +20279,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1580,
+			1591,
 		},
 	}},
 	{text: "essay", words: [][]string{
@@ -20166,7 +20288,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1581,
+			1592,
 		},
 	}},
 	{text: "betoog", words: [][]string{
@@ -20176,8 +20298,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1582,
-			1583,
+			1593,
+			1594,
 		},
 	}},
 	{text: "tekst", words: [][]string{
@@ -20186,7 +20308,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1584,
+			1595,
 		},
 	}},
 	{text: "artikel", words: [][]string{
@@ -20195,7 +20317,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1585,
+			1596,
 		},
 	}},
 	{text: "boek", words: [][]string{
@@ -20204,7 +20326,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1586,
+			1597,
 		},
 	}},
 	{text: "roman", words: [][]string{
@@ -20213,7 +20335,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1587,
+			1598,
 		},
 	}},
 	{text: "gedicht", words: [][]string{
@@ -20222,7 +20344,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1588,
+			1599,
 		},
 	}},
 	{text: "film", words: [][]string{
@@ -20231,7 +20353,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1589,
+			1600,
 		},
 	}},
 	{text: "serie", words: [][]string{
@@ -20241,8 +20363,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1590,
-			1591,
+			1601,
+			1602,
 		},
 	}},
 	{text: "documentaire", words: [][]string{
@@ -20252,8 +20374,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1592,
-			1593,
+			1603,
+			1604,
 		},
 	}},
 	{text: "docu", words: [][]string{
@@ -20262,7 +20384,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1594,
+			1605,
 		},
 	}},
 	{text: "podcast", words: [][]string{
@@ -20271,7 +20393,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1595,
+			1606,
 		},
 	}},
 	{text: "nieuwsbericht", words: [][]string{
@@ -20280,7 +20402,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1596,
+			1607,
 		},
 	}},
 	{text: "journaal", words: [][]string{
@@ -20290,8 +20412,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1597,
-			1598,
+			1608,
+			1609,
 		},
 	}},
 	{text: "programma", words: [][]string{
@@ -20300,7 +20422,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1599,
+			1610,
 		},
 	}},
 	{text: "aflevering", words: [][]string{
@@ -20311,9 +20433,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1600,
-			1601,
-			1602,
+			1611,
+			1612,
+			1613,
 		},
 	}},
 	{text: "campagne", words: [][]string{
@@ -20323,8 +20445,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1603,
-			1604,
+			1614,
+			1615,
 		},
 	}},
 	{text: "poster", words: [][]string{
@@ -20333,7 +20455,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1605,
+			1616,
 		},
 	}},
 	{text: "training", words: [][]string{
@@ -20343,8 +20465,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			612,
 			613,
+			614,
 		},
 	}},
 	{text: "cursus", words: [][]string{
@@ -20353,7 +20475,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1606,
+			1617,
 		},
 	}},
 	{text: "workshop", words: [][]string{
@@ -20362,7 +20484,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1607,
+			1618,
 		},
 	}},
 	{text: "lezing", words: [][]string{
@@ -20371,7 +20493,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1608,
+			1619,
 		},
 	}},
 	{text: "onderzoek", words: [][]string{
@@ -20380,7 +20502,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1609,
+			1620,
 		},
 	}},
 	{text: "thema", words: [][]string{
@@ -20389,7 +20511,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1610,
+			1621,
 		},
 	}},
 	{text: "toneelstuk", words: [][]string{
@@ -20398,7 +20520,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1611,
+			1622,
 		},
 	}},
 	{text: "voorstelling", words: [][]string{
@@ -20409,9 +20531,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1612,
-			1613,
-			1614,
+			1623,
+			1624,
+			1625,
 		},
 	}},
 	{text: "liedje", words: [][]string{
@@ -20421,8 +20543,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1615,
-			1616,
+			1626,
+			1627,
 		},
 	}},
 	{text: "lesson", words: [][]string{
@@ -20431,7 +20553,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1617,
+			1628,
 		},
 	}},
 	{text: "lecture", words: [][]string{
@@ -20441,8 +20563,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1618,
-			1619,
+			1629,
+			1630,
 		},
 	}},
 	{text: "presentation", words: [][]string{
@@ -20452,8 +20574,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1620,
-			1621,
+			1631,
+			1632,
 		},
 	}},
 	{text: "assignment", words: [][]string{
@@ -20463,8 +20585,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1622,
-			1623,
+			1633,
+			1634,
 		},
 	}},
 	{text: "report", words: [][]string{
@@ -20473,7 +20595,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1624,
+			1635,
 		},
 	}},
 	{text: "paper", words: [][]string{
@@ -20482,7 +20604,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1625,
+			1636,
 		},
 	}},
 	{text: "project", words: [][]string{
@@ -20491,7 +20613,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1626,
+			1637,
 		},
 	}},
 	{text: "book", words: [][]string{
@@ -20501,8 +20623,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1627,
-			1628,
+			1638,
+			1639,
 		},
 	}},
 	{text: "novel", words: [][]string{
@@ -20511,7 +20633,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1629,
+			1640,
 		},
 	}},
 	{text: "poem", words: [][]string{
@@ -20520,7 +20642,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1630,
+			1641,
 		},
 	}},
 	{text: "movie", words: [][]string{
@@ -20530,8 +20652,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1631,
-			1632,
+			1642,
+			1643,
 		},
 	}},
 	{text: "series", words: [][]string{
@@ -20541,8 +20663,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1633,
-			1591,
+			1644,
+			1602,
 		},
 	}},
 	{text: "show", words: [][]string{
@@ -20551,7 +20673,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1634,
+			1645,
 		},
 	}},
 	{text: "documentary", words: [][]string{
@@ -20560,7 +20682,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1635,
+			1646,
 		},
 	}},
 	{text: "episode", words: [][]string{
@@ -20570,8 +20692,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1636,
-			1637,
+			1647,
+			1648,
 		},
 	}},
 	{text: "news", words: [][]string{
@@ -20581,8 +20703,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1638,
-			1639,
+			1649,
+			1650,
 		},
 	}},
 	{text: "article", words: [][]string{
@@ -20592,8 +20714,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1640,
-			1641,
+			1651,
+			1652,
 		},
 	}},
 	{text: "campaign", words: [][]string{
@@ -20602,7 +20724,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1642,
+			1653,
 		},
 	}},
 	{text: "research", words: [][]string{
@@ -20611,7 +20733,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1643,
+			1654,
 		},
 	}},
 	{text: "play", words: [][]string{
@@ -20620,7 +20742,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1644,
+			1655,
 		},
 	}},
 	{text: "song", words: [][]string{
@@ -20629,7 +20751,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1645,
+			1656,
 		},
 	}},
 	{text: "over", words: [][]string{
@@ -20638,7 +20760,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			314,
+			315,
 		},
 	}},
 	{text: "about", words: [][]string{
@@ -20647,7 +20769,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1146,
+			1147,
 		},
 	}},
 	{text: "on", words: [][]string{
@@ -20665,7 +20787,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1646,
+			1657,
 		},
 	}},
 	{text: "rondom", words: [][]string{
@@ -20674,7 +20796,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1647,
+			1658,
 		},
 	}},
 	{text: "omtrent", words: [][]string{
@@ -20683,7 +20805,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1648,
+			1659,
 		},
 	}},
 	{text: "regarding", words: [][]string{
@@ -20693,8 +20815,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1649,
-			1650,
+			1660,
+			1661,
 		},
 	}},
 	{text: "concerning", words: [][]string{
@@ -20704,8 +20826,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1651,
-			1652,
+			1662,
+			1663,
 		},
 	}},
 	{kind: 2, text: "suicid", ids: [][]int32{}},
@@ -20716,8 +20838,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1653,
-			1654,
+			1664,
+			1665,
 		},
 	}},
 	{text: "selfharm", words: [][]string{
@@ -20726,7 +20848,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1655,
+			1666,
 		},
 	}},
 	{kind: 2, text: "shooting", ids: [][]int32{}},
@@ -20741,11 +20863,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			970,
 			971,
+			972,
 		},
 		{
-			1092,
+			1093,
 			97,
 		},
 	}},
@@ -21263,7 +21385,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"mezelf",
 	"migratieachtergrond",
 	"mijzelf",
+	"misbruik",
 	"misbruikt",
+	"misbruikte",
 	"mishandel",
 	"mishandeld",
 	"mishandeling",
@@ -21456,9 +21580,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"racisme",
 	"ram",
 	"ramen",
-	"rap",
 	"rape",
 	"raped",
+	"rapes",
+	"raping",
+	"rapist",
+	"rapists",
 	"ready",
 	"regard",
 	"regarding",
@@ -21723,6 +21850,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"verkoopt",
 	"verkop",
 	"verkopen",
+	"verkracht",
+	"verkrachte",
+	"verkrachten",
+	"verkrachtte",
+	"verkrachtten",
 	"vermoord",
 	"vermoorden",
 	"verslag",
@@ -21791,16 +21923,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zwartwerk",
 }, vals: [][]int32{
 	{
-		871,
+		873,
 	},
 	{
 		206,
 	},
 	{
-		588,
+		590,
 	},
 	{
-		588,
+		590,
 	},
 	{
 		207,
@@ -21813,109 +21945,31 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		207,
 	},
 	{
-		589,
+		591,
 	},
 	{
-		589,
+		591,
 	},
 	{
-		372,
+		374,
 	},
 	{
-		420,
+		422,
 	},
 	{
-		1377,
+		1392,
 	},
 	{
-		668,
+		670,
 	},
 	{
-		883,
+		885,
 	},
 	{
 		204,
 	},
 	{
-		327,
-	},
-	{
-		1343,
-	},
-	{
-		1343,
-	},
-	{
-		1343,
-	},
-	{
-		1224,
-	},
-	{
-		958,
-	},
-	{
-		1150,
-	},
-	{
-		1150,
-	},
-	{
-		1189,
-	},
-	{
-		304,
-	},
-	{
-		1190,
-	},
-	{
-		1190,
-	},
-	{
-		1190,
-	},
-	{
-		304,
-	},
-	{
-		1189,
-	},
-	{
-		1192,
-	},
-	{
-		1192,
-	},
-	{
-		373,
-	},
-	{
-		322,
-	},
-	{
-		322,
-	},
-	{
-		705,
-	},
-	{
-		706,
-	},
-	{
-		706,
-	},
-	{
-		1371,
-	},
-	{
-		1371,
-	},
-	{
-		1331,
-	},
-	{
-		238,
+		329,
 	},
 	{
 		1358,
@@ -21924,211 +21978,289 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1358,
 	},
 	{
-		590,
-		887,
+		1358,
 	},
 	{
-		590,
+		1239,
 	},
 	{
-		736,
+		960,
 	},
 	{
-		389,
+		1165,
 	},
 	{
-		389,
+		1165,
 	},
 	{
-		388,
+		1204,
 	},
 	{
-		296,
+		306,
 	},
 	{
-		1257,
+		1205,
 	},
 	{
-		296,
+		1205,
 	},
 	{
-		1257,
-		1258,
+		1205,
 	},
 	{
-		1258,
+		306,
+	},
+	{
+		1204,
+	},
+	{
+		1207,
+	},
+	{
+		1207,
+	},
+	{
+		375,
+	},
+	{
+		324,
+	},
+	{
+		324,
+	},
+	{
+		707,
+	},
+	{
+		708,
+	},
+	{
+		708,
+	},
+	{
+		1386,
+	},
+	{
+		1386,
+	},
+	{
+		1346,
+	},
+	{
+		240,
+	},
+	{
+		1373,
+	},
+	{
+		1373,
+	},
+	{
+		592,
+		889,
+	},
+	{
+		592,
+	},
+	{
+		738,
+	},
+	{
+		391,
+	},
+	{
+		391,
+	},
+	{
+		390,
+	},
+	{
+		298,
+	},
+	{
+		1272,
+	},
+	{
+		298,
+	},
+	{
+		1272,
+		1273,
+	},
+	{
+		1273,
 	},
 	{
 		195,
 	},
 	{
-		522,
+		524,
 	},
 	{
-		522,
+		524,
 	},
 	{
-		525,
+		527,
 	},
 	{
-		525,
+		527,
 	},
 	{
-		296,
+		298,
 	},
 	{
-		494,
-		835,
-	},
-	{
-		187,
+		496,
+		837,
 	},
 	{
 		187,
 	},
 	{
-		562,
-		563,
+		187,
 	},
 	{
-		561,
-		566,
-	},
-	{
-		566,
-	},
-	{
-		562,
+		564,
+		565,
 	},
 	{
 		563,
+		568,
+	},
+	{
+		568,
+	},
+	{
+		564,
+	},
+	{
+		565,
 	},
 	{
 		197,
 	},
 	{
-		722,
+		724,
 	},
 	{
-		294,
-		485,
+		296,
+		487,
 	},
 	{
-		294,
+		296,
 	},
 	{
-		485,
+		487,
 	},
 	{
 		200,
 	},
 	{
-		353,
+		355,
 	},
 	{
-		353,
+		355,
 	},
 	{
-		299,
-		300,
+		301,
+		302,
 	},
 	{
-		299,
+		301,
 	},
 	{
-		287,
+		289,
 	},
 	{
-		287,
-	},
-	{
-		539,
-	},
-	{
-		459,
-	},
-	{
-		459,
-	},
-	{
-		593,
-	},
-	{
-		481,
-	},
-	{
-		229,
-		230,
-	},
-	{
-		230,
-	},
-	{
-		1329,
-	},
-	{
-		1329,
+		289,
 	},
 	{
 		541,
 	},
 	{
-		541,
-		542,
+		461,
 	},
 	{
-		542,
+		461,
 	},
 	{
-		234,
+		595,
 	},
 	{
-		234,
+		483,
 	},
 	{
-		904,
+		231,
+		232,
 	},
 	{
-		904,
+		232,
 	},
 	{
-		385,
+		1344,
 	},
 	{
-		546,
+		1344,
 	},
 	{
-		546,
+		543,
+	},
+	{
+		543,
+		544,
+	},
+	{
+		544,
+	},
+	{
+		236,
+	},
+	{
+		236,
+	},
+	{
+		906,
+	},
+	{
+		906,
+	},
+	{
+		387,
 	},
 	{
 		548,
 	},
 	{
-		1332,
+		548,
 	},
 	{
-		1362,
+		550,
 	},
 	{
-		893,
+		1347,
 	},
 	{
-		913,
+		1377,
 	},
 	{
-		1362,
+		895,
 	},
 	{
-		235,
+		915,
 	},
 	{
-		235,
+		1377,
 	},
 	{
-		1032,
+		237,
 	},
 	{
-		833,
+		237,
+	},
+	{
+		1034,
+	},
+	{
+		835,
 	},
 	{
 		170,
@@ -22137,141 +22269,141 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		178,
 	},
 	{
-		760,
+		762,
 	},
 	{
-		760,
+		762,
 	},
 	{
-		625,
+		627,
 	},
 	{
-		625,
+		627,
 	},
 	{
-		626,
+		628,
 	},
 	{
-		626,
-	},
-	{
-		630,
-	},
-	{
-		630,
-	},
-	{
-		631,
+		628,
 	},
 	{
 		632,
 	},
 	{
-		1215,
+		632,
 	},
 	{
-		1215,
+		633,
 	},
 	{
-		755,
+		634,
 	},
 	{
-		1344,
+		1230,
 	},
 	{
-		1344,
+		1230,
 	},
 	{
-		1372,
+		757,
 	},
 	{
-		269,
+		1359,
 	},
 	{
-		269,
+		1359,
 	},
 	{
-		711,
+		1387,
 	},
 	{
-		293,
+		271,
 	},
 	{
-		734,
+		271,
 	},
 	{
-		734,
-		1291,
+		713,
 	},
 	{
-		1291,
+		295,
 	},
 	{
-		843,
-		844,
+		736,
 	},
 	{
-		843,
+		736,
+		1306,
 	},
 	{
-		844,
+		1306,
 	},
 	{
-		767,
+		845,
+		846,
 	},
 	{
-		508,
+		845,
 	},
 	{
-		508,
+		846,
 	},
 	{
-		507,
+		769,
 	},
 	{
-		507,
+		510,
 	},
 	{
-		817,
+		510,
 	},
 	{
-		817,
+		509,
 	},
 	{
-		1292,
+		509,
 	},
 	{
-		298,
+		819,
 	},
 	{
-		1292,
+		819,
 	},
 	{
-		879,
+		1307,
 	},
 	{
-		1383,
+		300,
 	},
 	{
-		1383,
+		1307,
 	},
 	{
-		738,
+		881,
 	},
 	{
-		738,
+		1398,
 	},
 	{
-		1288,
+		1398,
 	},
 	{
-		1288,
+		740,
 	},
 	{
-		1288,
+		740,
 	},
 	{
-		1347,
+		1303,
+	},
+	{
+		1303,
+	},
+	{
+		1303,
+	},
+	{
+		1362,
 	},
 	{
 		175,
@@ -22286,549 +22418,549 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		161,
 	},
 	{
-		457,
+		459,
 	},
 	{
-		457,
+		459,
 	},
 	{
-		1154,
-	},
-	{
-		502,
-	},
-	{
-		502,
+		1169,
 	},
 	{
 		504,
 	},
 	{
-		503,
+		504,
 	},
 	{
-		1153,
+		506,
+	},
+	{
+		505,
+	},
+	{
+		1168,
+	},
+	{
+		400,
+		401,
+	},
+	{
+		401,
+	},
+	{
+		686,
+	},
+	{
+		518,
+	},
+	{
+		665,
+	},
+	{
+		1315,
+	},
+	{
+		1195,
+	},
+	{
+		699,
+	},
+	{
+		311,
+	},
+	{
+		307,
+	},
+	{
+		307,
+	},
+	{
+		311,
+	},
+	{
+		309,
+	},
+	{
+		308,
+	},
+	{
+		308,
+	},
+	{
+		402,
 	},
 	{
 		398,
 		399,
 	},
 	{
+		398,
+	},
+	{
 		399,
-	},
-	{
-		684,
-	},
-	{
-		516,
-	},
-	{
-		663,
-	},
-	{
-		1300,
-	},
-	{
-		1180,
-	},
-	{
-		697,
-	},
-	{
-		309,
-	},
-	{
-		305,
-	},
-	{
-		305,
-	},
-	{
-		309,
-	},
-	{
-		307,
-	},
-	{
-		306,
-	},
-	{
-		306,
-	},
-	{
-		400,
-	},
-	{
-		396,
-		397,
-	},
-	{
-		396,
-	},
-	{
-		397,
-	},
-	{
-		400,
-	},
-	{
-		289,
-		729,
-	},
-	{
-		729,
-	},
-	{
-		1338,
-	},
-	{
-		1337,
-	},
-	{
-		1337,
-	},
-	{
-		1368,
-	},
-	{
-		1217,
-	},
-	{
-		683,
-	},
-	{
-		1165,
-	},
-	{
-		1165,
-	},
-	{
-		704,
-	},
-	{
-		564,
-	},
-	{
-		565,
-	},
-	{
-		565,
-	},
-	{
-		564,
-	},
-	{
-		198,
-	},
-	{
-		500,
-	},
-	{
-		1098,
-	},
-	{
-		500,
-	},
-	{
-		284,
-	},
-	{
-		284,
-	},
-	{
-		592,
-	},
-	{
-		592,
-	},
-	{
-		467,
-	},
-	{
-		467,
-	},
-	{
-		1116,
-	},
-	{
-		1116,
-	},
-	{
-		1115,
-	},
-	{
-		1155,
-	},
-	{
-		673,
-	},
-	{
-		673,
-	},
-	{
-		131,
-	},
-	{
-		1137,
-	},
-	{
-		1137,
-	},
-	{
-		130,
-	},
-	{
-		130,
-	},
-	{
-		410,
-	},
-	{
-		410,
-	},
-	{
-		410,
-	},
-	{
-		682,
-	},
-	{
-		1369,
-	},
-	{
-		1369,
-	},
-	{
-		1328,
-	},
-	{
-		554,
-	},
-	{
-		1191,
-	},
-	{
-		1191,
-	},
-	{
-		1295,
-		1296,
-	},
-	{
-		1296,
-	},
-	{
-		751,
-	},
-	{
-		751,
-	},
-	{
-		699,
-	},
-	{
-		699,
-	},
-	{
-		168,
-	},
-	{
-		168,
-	},
-	{
-		828,
-	},
-	{
-		177,
-	},
-	{
-		761,
-	},
-	{
-		762,
-	},
-	{
-		762,
-	},
-	{
-		737,
-	},
-	{
-		737,
-	},
-	{
-		737,
-	},
-	{
-		587,
-	},
-	{
-		1335,
-	},
-	{
-		709,
-	},
-	{
-		709,
-	},
-	{
-		342,
-		343,
-	},
-	{
-		343,
-	},
-	{
-		271,
-		272,
-	},
-	{
-		271,
-	},
-	{
-		884,
-	},
-	{
-		884,
-	},
-	{
-		1117,
-		1118,
-	},
-	{
-		1118,
-	},
-	{
-		1117,
-	},
-	{
-		1183,
-	},
-	{
-		1183,
-	},
-	{
-		713,
-	},
-	{
-		534,
-	},
-	{
-		534,
-	},
-	{
-		1201,
-	},
-	{
-		1201,
-	},
-	{
-		732,
-	},
-	{
-		1320,
-	},
-	{
-		1320,
-	},
-	{
-		1321,
-	},
-	{
-		1321,
-	},
-	{
-		379,
-	},
-	{
-		414,
-	},
-	{
-		547,
-	},
-	{
-		749,
-	},
-	{
-		268,
-	},
-	{
-		501,
-	},
-	{
-		1334,
-	},
-	{
-		308,
-	},
-	{
-		591,
-	},
-	{
-		1114,
-	},
-	{
-		1114,
-	},
-	{
-		1034,
-	},
-	{
-		1035,
-	},
-	{
-		1035,
-	},
-	{
-		1087,
-	},
-	{
-		355,
-	},
-	{
-		256,
-	},
-	{
-		514,
-	},
-	{
-		1025,
-	},
-	{
-		552,
-	},
-	{
-		526,
-	},
-	{
-		382,
-	},
-	{
-		429,
-	},
-	{
-		429,
-	},
-	{
-		657,
-	},
-	{
-		621,
 	},
 	{
 		402,
 	},
 	{
-		708,
+		291,
+		731,
 	},
 	{
-		529,
+		731,
 	},
 	{
-		558,
+		1353,
 	},
 	{
-		619,
+		1352,
 	},
 	{
-		184,
+		1352,
 	},
 	{
-		184,
+		1383,
 	},
 	{
-		606,
+		1232,
 	},
 	{
-		1079,
+		685,
+	},
+	{
+		1180,
+	},
+	{
+		1180,
+	},
+	{
+		706,
+	},
+	{
+		566,
+	},
+	{
+		567,
+	},
+	{
+		567,
+	},
+	{
+		566,
+	},
+	{
+		198,
+	},
+	{
+		502,
+	},
+	{
+		1106,
+	},
+	{
+		502,
+	},
+	{
+		286,
+	},
+	{
+		286,
 	},
 	{
 		594,
 	},
 	{
-		577,
+		594,
 	},
 	{
-		577,
+		469,
 	},
 	{
-		511,
+		469,
 	},
 	{
-		511,
+		1131,
 	},
 	{
-		585,
-		586,
+		1131,
 	},
 	{
-		586,
+		1130,
 	},
 	{
-		891,
+		1170,
+	},
+	{
+		675,
+	},
+	{
+		675,
+	},
+	{
+		131,
+	},
+	{
+		1152,
+	},
+	{
+		1152,
+	},
+	{
+		130,
+	},
+	{
+		130,
+	},
+	{
+		412,
+	},
+	{
+		412,
+	},
+	{
+		412,
+	},
+	{
+		684,
+	},
+	{
+		1384,
+	},
+	{
+		1384,
+	},
+	{
+		1343,
+	},
+	{
+		556,
+	},
+	{
+		1206,
+	},
+	{
+		1206,
+	},
+	{
+		1310,
+		1311,
+	},
+	{
+		1311,
+	},
+	{
+		753,
+	},
+	{
+		753,
+	},
+	{
+		701,
+	},
+	{
+		701,
+	},
+	{
+		168,
+	},
+	{
+		168,
+	},
+	{
+		830,
+	},
+	{
+		177,
+	},
+	{
+		763,
+	},
+	{
+		764,
+	},
+	{
+		764,
+	},
+	{
+		739,
+	},
+	{
+		739,
+	},
+	{
+		739,
+	},
+	{
+		589,
+	},
+	{
+		1350,
+	},
+	{
+		711,
+	},
+	{
+		711,
+	},
+	{
+		344,
+		345,
+	},
+	{
+		345,
+	},
+	{
+		273,
+		274,
+	},
+	{
+		273,
+	},
+	{
+		886,
+	},
+	{
+		886,
+	},
+	{
+		1132,
+		1133,
+	},
+	{
+		1133,
+	},
+	{
+		1132,
+	},
+	{
+		1198,
+	},
+	{
+		1198,
+	},
+	{
+		715,
+	},
+	{
+		536,
+	},
+	{
+		536,
+	},
+	{
+		1216,
+	},
+	{
+		1216,
+	},
+	{
+		734,
+	},
+	{
+		1335,
+	},
+	{
+		1335,
+	},
+	{
+		1336,
+	},
+	{
+		1336,
+	},
+	{
+		381,
+	},
+	{
+		416,
+	},
+	{
+		549,
+	},
+	{
+		751,
+	},
+	{
+		270,
+	},
+	{
+		503,
+	},
+	{
+		1349,
+	},
+	{
+		310,
+	},
+	{
+		593,
+	},
+	{
+		1129,
+	},
+	{
+		1129,
+	},
+	{
+		1036,
+	},
+	{
+		1037,
+	},
+	{
+		1037,
+	},
+	{
+		1089,
+	},
+	{
+		357,
+	},
+	{
+		258,
+	},
+	{
+		516,
+	},
+	{
+		1027,
+	},
+	{
+		554,
+	},
+	{
+		528,
+	},
+	{
+		384,
+	},
+	{
+		431,
+	},
+	{
+		431,
+	},
+	{
+		659,
+	},
+	{
+		623,
+	},
+	{
+		404,
+	},
+	{
+		710,
+	},
+	{
+		531,
+	},
+	{
+		560,
+	},
+	{
+		621,
+	},
+	{
+		184,
+	},
+	{
+		184,
+	},
+	{
+		608,
+	},
+	{
+		1081,
+	},
+	{
+		596,
+	},
+	{
+		579,
+	},
+	{
+		579,
+	},
+	{
+		513,
+	},
+	{
+		513,
+	},
+	{
+		587,
+		588,
+	},
+	{
+		588,
+	},
+	{
+		893,
 	},
 	{
 		199,
 	},
 	{
-		891,
+		893,
 	},
 	{
-		664,
+		666,
 	},
 	{
-		239,
+		241,
 	},
 	{
-		854,
+		856,
 	},
 	{
-		854,
+		856,
 	},
 	{
-		1135,
+		1150,
 	},
 	{
-		1136,
+		1151,
 	},
 	{
-		1135,
+		1150,
 	},
 	{
-		1167,
+		1182,
 	},
 	{
-		1167,
+		1182,
 	},
 	{
-		1221,
+		1236,
 	},
 	{
-		1221,
-	},
-	{
-		1036,
-	},
-	{
-		1036,
-	},
-	{
-		1037,
-		1038,
-		1039,
+		1236,
 	},
 	{
 		1038,
-		1040,
 	},
 	{
-		1040,
-	},
-	{
-		1037,
+		1038,
 	},
 	{
 		1039,
+		1040,
+		1041,
+	},
+	{
+		1040,
+		1042,
+	},
+	{
+		1042,
+	},
+	{
+		1039,
+	},
+	{
+		1041,
 	},
 	{
 		190,
@@ -22840,63 +22972,63 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		191,
 	},
 	{
-		1305,
+		1320,
 	},
 	{
-		1305,
+		1320,
 	},
 	{
-		392,
-		393,
+		394,
+		395,
 	},
 	{
-		393,
+		395,
 	},
 	{
-		392,
+		394,
 	},
 	{
-		694,
+		696,
 	},
 	{
-		254,
+		256,
 	},
 	{
-		254,
+		256,
 	},
 	{
-		233,
+		235,
 	},
 	{
-		233,
+		235,
 	},
 	{
-		572,
-	},
-	{
-		1260,
-	},
-	{
-		422,
-	},
-	{
-		422,
-	},
-	{
-		354,
-	},
-	{
-		1260,
-		1275,
+		574,
 	},
 	{
 		1275,
 	},
 	{
-		869,
+		424,
 	},
 	{
-		903,
+		424,
+	},
+	{
+		356,
+	},
+	{
+		1275,
+		1290,
+	},
+	{
+		1290,
+	},
+	{
+		871,
+	},
+	{
+		905,
 	},
 	{
 		185,
@@ -22906,367 +23038,227 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		185,
 	},
 	{
-		1093,
-		1094,
+		1095,
+		1096,
 	},
 	{
-		1093,
+		1095,
 	},
 	{
-		1094,
+		1096,
 	},
 	{
-		257,
+		259,
 	},
 	{
-		418,
-	},
-	{
-		154,
+		420,
 	},
 	{
 		154,
 	},
 	{
-		1307,
+		154,
 	},
 	{
-		344,
-		345,
-	},
-	{
-		363,
-		394,
-	},
-	{
-		363,
-	},
-	{
-		394,
-	},
-	{
-		345,
-	},
-	{
-		329,
-	},
-	{
-		766,
-	},
-	{
-		766,
-	},
-	{
-		153,
-	},
-	{
-		328,
-	},
-	{
-		153,
-	},
-	{
-		1306,
-	},
-	{
-		870,
-	},
-	{
-		886,
-	},
-	{
-		521,
-	},
-	{
-		521,
-	},
-	{
-		752,
-	},
-	{
-		520,
-	},
-	{
-		520,
-	},
-	{
-		690,
-	},
-	{
-		710,
-	},
-	{
-		496,
-	},
-	{
-		283,
-	},
-	{
-		283,
-	},
-	{
-		658,
-	},
-	{
-		658,
-	},
-	{
-		411,
-	},
-	{
-		515,
-	},
-	{
-		515,
-	},
-	{
-		318,
-		319,
-	},
-	{
-		319,
-	},
-	{
-		549,
-		550,
-	},
-	{
-		550,
-	},
-	{
-		318,
-	},
-	{
-		1341,
-	},
-	{
-		1341,
-	},
-	{
-		317,
-	},
-	{
-		317,
-	},
-	{
-		731,
-	},
-	{
-		731,
-	},
-	{
-		163,
-	},
-	{
-		163,
-	},
-	{
-		1024,
-	},
-	{
-		719,
-		720,
-	},
-	{
-		720,
-	},
-	{
-		1024,
-	},
-	{
-		724,
-	},
-	{
-		742,
-	},
-	{
-		742,
-		743,
-	},
-	{
-		743,
-	},
-	{
-		725,
-	},
-	{
-		725,
-	},
-	{
-		695,
-	},
-	{
-		665,
-	},
-	{
-		665,
-	},
-	{
-		735,
-	},
-	{
-		735,
-	},
-	{
-		573,
-	},
-	{
-		573,
-	},
-	{
-		278,
-	},
-	{
-		278,
-	},
-	{
-		277,
-	},
-	{
-		237,
-	},
-	{
-		1021,
-	},
-	{
-		672,
-	},
-	{
-		672,
-	},
-	{
-		510,
-	},
-	{
-		510,
-	},
-	{
-		421,
-	},
-	{
-		421,
-	},
-	{
-		1356,
-	},
-	{
-		1356,
-	},
-	{
-		386,
-	},
-	{
-		493,
-	},
-	{
-		820,
-	},
-	{
-		820,
-		823,
-	},
-	{
-		823,
-	},
-	{
-		292,
-	},
-	{
-		292,
-	},
-	{
-		292,
-	},
-	{
-		662,
-	},
-	{
-		1310,
-	},
-	{
-		290,
-	},
-	{
-		290,
-		291,
-	},
-	{
-		291,
-	},
-	{
-		1310,
-	},
-	{
-		726,
+		1322,
 	},
 	{
 		346,
+		347,
+	},
+	{
+		365,
+		396,
+	},
+	{
+		365,
+	},
+	{
+		396,
 	},
 	{
 		347,
 	},
 	{
-		727,
+		331,
 	},
 	{
-		727,
+		768,
 	},
 	{
-		1355,
+		768,
 	},
 	{
-		1148,
+		153,
 	},
 	{
-		1148,
+		330,
 	},
 	{
-		986,
+		153,
 	},
 	{
-		986,
+		1321,
 	},
 	{
-		1349,
+		872,
 	},
 	{
-		436,
+		888,
 	},
 	{
-		280,
+		523,
 	},
 	{
-		280,
+		523,
 	},
 	{
-		1354,
+		754,
 	},
 	{
-		1354,
+		522,
 	},
 	{
-		1149,
+		522,
 	},
 	{
-		1149,
+		692,
 	},
 	{
-		1027,
+		712,
 	},
 	{
-		1027,
+		498,
+	},
+	{
+		285,
+	},
+	{
+		285,
+	},
+	{
+		660,
+	},
+	{
+		660,
+	},
+	{
+		413,
+	},
+	{
+		517,
+	},
+	{
+		517,
+	},
+	{
+		320,
+		321,
+	},
+	{
+		321,
+	},
+	{
+		551,
+		552,
+	},
+	{
+		552,
+	},
+	{
+		320,
+	},
+	{
+		1356,
+	},
+	{
+		1356,
+	},
+	{
+		319,
+	},
+	{
+		319,
+	},
+	{
+		733,
+	},
+	{
+		733,
+	},
+	{
+		163,
+	},
+	{
+		163,
 	},
 	{
 		1026,
 	},
 	{
-		1151,
+		721,
+		722,
 	},
 	{
-		728,
+		722,
 	},
 	{
-		728,
+		1026,
+	},
+	{
+		726,
+	},
+	{
+		744,
+	},
+	{
+		744,
+		745,
+	},
+	{
+		745,
+	},
+	{
+		727,
+	},
+	{
+		727,
+	},
+	{
+		697,
+	},
+	{
+		667,
+	},
+	{
+		667,
+	},
+	{
+		737,
+	},
+	{
+		737,
+	},
+	{
+		575,
+	},
+	{
+		575,
+	},
+	{
+		280,
+	},
+	{
+		280,
+	},
+	{
+		279,
+	},
+	{
+		239,
+	},
+	{
+		1023,
 	},
 	{
 		674,
@@ -23275,123 +23267,270 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		674,
 	},
 	{
-		262,
+		512,
 	},
 	{
-		334,
-		335,
+		512,
 	},
 	{
-		334,
+		423,
 	},
 	{
-		333,
-		334,
-		335,
+		423,
 	},
 	{
-		333,
+		1371,
 	},
 	{
-		1281,
+		1371,
 	},
 	{
-		1075,
+		388,
 	},
 	{
-		838,
+		495,
 	},
 	{
-		838,
-		839,
+		822,
 	},
 	{
-		839,
+		822,
+		825,
 	},
 	{
-		816,
+		825,
 	},
 	{
-		816,
+		294,
 	},
 	{
-		1076,
+		294,
 	},
 	{
-		1072,
+		294,
 	},
 	{
-		1072,
+		664,
 	},
 	{
-		1076,
+		1325,
 	},
 	{
-		1070,
+		292,
 	},
 	{
-		1070,
+		292,
+		293,
 	},
 	{
-		1075,
+		293,
 	},
 	{
-		671,
+		1325,
 	},
 	{
-		671,
+		728,
 	},
 	{
-		404,
+		348,
+	},
+	{
+		349,
+	},
+	{
+		729,
+	},
+	{
+		729,
+	},
+	{
+		1370,
+	},
+	{
+		1163,
+	},
+	{
+		1163,
+	},
+	{
+		988,
+	},
+	{
+		988,
+	},
+	{
+		1364,
+	},
+	{
+		438,
+	},
+	{
+		282,
+	},
+	{
+		282,
+	},
+	{
+		1369,
+	},
+	{
+		1369,
+	},
+	{
+		1164,
+	},
+	{
+		1164,
+	},
+	{
+		1029,
+	},
+	{
+		1029,
+	},
+	{
+		1028,
+	},
+	{
+		1166,
 	},
 	{
 		730,
 	},
 	{
-		567,
+		730,
 	},
 	{
-		568,
+		676,
 	},
 	{
-		568,
+		676,
 	},
 	{
-		758,
+		264,
 	},
 	{
-		1209,
+		336,
+		337,
 	},
 	{
-		361,
+		336,
 	},
 	{
-		1210,
+		335,
+		336,
+		337,
 	},
 	{
-		253,
+		335,
 	},
 	{
-		595,
+		1296,
+	},
+	{
+		1077,
+	},
+	{
+		840,
+	},
+	{
+		840,
+		841,
+	},
+	{
+		841,
+	},
+	{
+		818,
+	},
+	{
+		818,
+	},
+	{
+		1078,
+	},
+	{
+		1074,
+	},
+	{
+		1074,
+	},
+	{
+		1078,
+	},
+	{
+		1072,
+	},
+	{
+		1072,
+	},
+	{
+		1077,
+	},
+	{
+		673,
+	},
+	{
+		673,
+	},
+	{
+		406,
+	},
+	{
+		732,
+	},
+	{
+		569,
+	},
+	{
+		570,
+	},
+	{
+		570,
+	},
+	{
+		760,
+	},
+	{
+		1224,
+	},
+	{
+		363,
+	},
+	{
+		1225,
+	},
+	{
+		1112,
+	},
+	{
+		255,
+		1102,
+	},
+	{
+		1103,
+	},
+	{
+		597,
 	},
 	{
 		193,
 	},
 	{
-		595,
+		597,
 	},
 	{
 		192,
 	},
 	{
-		1301,
-		1302,
+		1316,
+		1317,
 	},
 	{
-		1301,
+		1316,
 	},
 	{
-		1302,
+		1317,
 	},
 	{
 		167,
@@ -23400,274 +23539,274 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		174,
 	},
 	{
-		356,
+		358,
 	},
 	{
-		356,
+		358,
 	},
 	{
-		605,
+		607,
 	},
 	{
-		330,
-		381,
+		332,
+		383,
 	},
 	{
-		330,
+		332,
 	},
 	{
 		176,
 	},
 	{
-		1365,
+		1380,
 	},
 	{
-		1365,
+		1380,
 	},
 	{
-		1211,
+		1226,
 	},
 	{
-		220,
+		222,
 	},
 	{
-		242,
+		244,
 	},
 	{
-		242,
+		244,
 	},
 	{
-		646,
+		648,
 	},
 	{
-		646,
+		648,
 	},
 	{
-		575,
+		577,
 	},
 	{
-		575,
+		577,
 	},
 	{
-		315,
-		656,
+		317,
+		658,
 	},
 	{
-		656,
+		658,
+	},
+	{
+		318,
+	},
+	{
+		1210,
+	},
+	{
+		1210,
+	},
+	{
+		1153,
+	},
+	{
+		1135,
+	},
+	{
+		1135,
+	},
+	{
+		1385,
+	},
+	{
+		1385,
+	},
+	{
+		1212,
+	},
+	{
+		429,
+	},
+	{
+		429,
+	},
+	{
+		1355,
 	},
 	{
 		316,
 	},
 	{
-		1195,
+		1213,
 	},
 	{
-		1195,
+		1025,
 	},
 	{
-		1138,
+		1025,
 	},
 	{
-		1120,
+		1025,
 	},
 	{
-		1120,
+		1209,
 	},
 	{
-		1370,
-	},
-	{
-		1370,
-	},
-	{
-		1197,
-	},
-	{
-		427,
-	},
-	{
-		427,
-	},
-	{
-		1340,
-	},
-	{
-		314,
-	},
-	{
-		1198,
-	},
-	{
-		1023,
-	},
-	{
-		1023,
-	},
-	{
-		1023,
-	},
-	{
-		1194,
-	},
-	{
-		1194,
-	},
-	{
-		1363,
-	},
-	{
-		868,
-	},
-	{
-		1196,
-	},
-	{
-		1196,
-	},
-	{
-		865,
-	},
-	{
-		219,
-	},
-	{
-		218,
-		219,
-	},
-	{
-		218,
-	},
-	{
-		1232,
-	},
-	{
-		1232,
-	},
-	{
-		1232,
-	},
-	{
-		415,
-	},
-	{
-		415,
-	},
-	{
-		1381,
+		1209,
 	},
 	{
 		1378,
 	},
 	{
-		446,
+		870,
 	},
 	{
-		538,
+		1211,
 	},
 	{
-		538,
+		1211,
 	},
 	{
-		1350,
+		867,
 	},
 	{
-		281,
+		221,
 	},
 	{
-		689,
+		220,
+		221,
 	},
 	{
-		689,
+		220,
 	},
 	{
-		472,
+		1247,
 	},
 	{
-		488,
+		1247,
 	},
 	{
-		488,
+		1247,
 	},
 	{
-		472,
+		417,
 	},
 	{
-		853,
+		417,
 	},
 	{
-		680,
+		1396,
 	},
 	{
-		680,
+		1393,
+	},
+	{
+		448,
+	},
+	{
+		540,
+	},
+	{
+		540,
+	},
+	{
+		1365,
+	},
+	{
+		283,
+	},
+	{
+		691,
+	},
+	{
+		691,
+	},
+	{
+		474,
+	},
+	{
+		490,
+	},
+	{
+		490,
+	},
+	{
+		474,
+	},
+	{
+		855,
+	},
+	{
+		682,
+	},
+	{
+		682,
 	},
 	{
 		172,
 	},
 	{
-		425,
+		427,
 	},
 	{
 		179,
 	},
 	{
-		1326,
+		1341,
 	},
 	{
-		1028,
+		1030,
 	},
 	{
-		1028,
+		1030,
+	},
+	{
+		1090,
+	},
+	{
+		194,
+	},
+	{
+		194,
+	},
+	{
+		1082,
+	},
+	{
+		1276,
+	},
+	{
+		1276,
+	},
+	{
+		1043,
+	},
+	{
+		669,
+	},
+	{
+		669,
+	},
+	{
+		304,
+	},
+	{
+		304,
 	},
 	{
 		1088,
 	},
 	{
-		194,
+		1088,
 	},
 	{
-		194,
+		598,
 	},
 	{
-		1080,
+		598,
 	},
 	{
-		1261,
+		1044,
 	},
 	{
-		1261,
-	},
-	{
-		1041,
-	},
-	{
-		667,
-	},
-	{
-		667,
-	},
-	{
-		302,
-	},
-	{
-		302,
-	},
-	{
-		1086,
-	},
-	{
-		1086,
-	},
-	{
-		596,
-	},
-	{
-		596,
-	},
-	{
-		1042,
-	},
-	{
-		1042,
+		1044,
 	},
 	{
 		165,
@@ -23676,97 +23815,97 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		165,
 	},
 	{
-		1376,
+		1391,
 	},
 	{
-		1016,
+		1018,
 	},
 	{
-		1016,
+		1018,
 	},
 	{
-		1015,
+		1017,
 	},
 	{
-		1015,
+		1017,
 	},
 	{
-		675,
+		677,
 	},
 	{
-		675,
+		677,
 	},
 	{
-		1264,
+		1279,
 	},
 	{
-		1264,
+		1279,
 	},
 	{
-		449,
+		451,
 	},
 	{
-		449,
+		451,
 	},
 	{
-		540,
+		542,
 	},
 	{
-		540,
+		542,
 	},
 	{
-		450,
+		452,
 	},
 	{
-		1077,
+		1079,
 	},
 	{
-		1077,
+		1079,
 	},
 	{
-		1077,
+		1079,
 	},
 	{
-		890,
+		892,
 	},
 	{
-		890,
+		892,
 	},
 	{
-		532,
+		534,
 	},
 	{
-		532,
+		534,
 	},
 	{
 		205,
 	},
 	{
-		413,
+		415,
 	},
 	{
-		412,
+		414,
 	},
 	{
-		413,
+		415,
 	},
 	{
-		1360,
-	},
-	{
-		169,
+		1375,
 	},
 	{
 		169,
 	},
 	{
-		768,
+		169,
 	},
 	{
-		750,
+		770,
 	},
 	{
-		763,
+		752,
+	},
+	{
+		765,
 	},
 	{
 		203,
@@ -23775,277 +23914,285 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		202,
 	},
 	{
-		733,
+		735,
 	},
 	{
-		733,
+		735,
+	},
+	{
+		265,
+	},
+	{
+		265,
+	},
+	{
+		624,
+		625,
+	},
+	{
+		624,
 	},
 	{
 		263,
 	},
 	{
-		263,
+		1238,
 	},
 	{
-		622,
-		623,
+		1134,
 	},
 	{
-		622,
+		1134,
 	},
 	{
-		261,
+		557,
+		1075,
 	},
 	{
-		1223,
+		557,
 	},
 	{
-		1119,
+		1070,
 	},
 	{
-		1119,
+		1070,
 	},
 	{
-		555,
-		1073,
+		1075,
 	},
 	{
-		555,
+		525,
 	},
 	{
-		1068,
+		525,
 	},
 	{
-		1068,
+		571,
 	},
 	{
-		1073,
+		571,
 	},
 	{
-		523,
+		836,
 	},
 	{
-		523,
+		1389,
 	},
 	{
-		569,
-	},
-	{
-		569,
-	},
-	{
-		834,
-	},
-	{
-		1374,
-	},
-	{
-		1339,
-	},
-	{
-		1364,
-	},
-	{
-		1267,
-	},
-	{
-		1267,
-	},
-	{
-		401,
-	},
-	{
-		401,
-	},
-	{
-		403,
-	},
-	{
-		403,
-	},
-	{
-		408,
-	},
-	{
-		872,
-	},
-	{
-		408,
-	},
-	{
-		408,
-	},
-	{
-		872,
-	},
-	{
-		407,
-	},
-	{
-		707,
-	},
-	{
-		707,
-	},
-	{
-		1345,
-	},
-	{
-		497,
-	},
-	{
-		497,
-	},
-	{
-		1357,
-	},
-	{
-		1323,
-	},
-	{
-		1323,
-	},
-	{
-		1357,
-	},
-	{
-		1290,
-	},
-	{
-		1289,
-	},
-	{
-		1342,
-	},
-	{
-		1289,
-	},
-	{
-		1361,
-	},
-	{
-		579,
-		580,
-	},
-	{
-		579,
-	},
-	{
-		824,
-	},
-	{
-		1303,
-	},
-	{
-		1269,
-		1270,
-	},
-	{
-		1270,
-	},
-	{
-		311,
-		313,
-	},
-	{
-		311,
-	},
-	{
-		914,
-	},
-	{
-		914,
-	},
-	{
-		211,
-	},
-	{
-		210,
-		211,
-	},
-	{
-		210,
-	},
-	{
-		1031,
-	},
-	{
-		1382,
-	},
-	{
-		1382,
-	},
-	{
-		383,
-	},
-	{
-		383,
-	},
-	{
-		428,
-	},
-	{
-		1359,
-	},
-	{
-		1373,
-	},
-	{
-		1299,
-	},
-	{
-		721,
-	},
-	{
-		721,
-	},
-	{
-		1286,
-	},
-	{
-		1286,
-	},
-	{
-		1282,
-	},
-	{
-		352,
-	},
-	{
-		1333,
+		1354,
 	},
 	{
 		1379,
 	},
 	{
-		652,
+		1282,
 	},
 	{
-		1380,
+		1282,
 	},
 	{
-		528,
+		403,
 	},
 	{
-		528,
+		403,
 	},
 	{
-		1022,
+		405,
 	},
 	{
-		1022,
+		405,
 	},
 	{
-		676,
+		410,
 	},
 	{
-		416,
+		874,
 	},
 	{
-		1089,
+		410,
 	},
 	{
-		1089,
+		410,
+	},
+	{
+		874,
+	},
+	{
+		409,
+	},
+	{
+		709,
+	},
+	{
+		709,
+	},
+	{
+		1360,
+	},
+	{
+		499,
+	},
+	{
+		499,
+	},
+	{
+		1372,
+	},
+	{
+		1338,
+	},
+	{
+		1338,
+	},
+	{
+		1372,
+	},
+	{
+		1305,
+	},
+	{
+		1304,
+	},
+	{
+		1357,
+	},
+	{
+		1304,
+	},
+	{
+		1376,
+	},
+	{
+		581,
+		582,
+	},
+	{
+		581,
+	},
+	{
+		826,
+	},
+	{
+		1318,
+	},
+	{
+		1284,
+		1285,
+	},
+	{
+		1285,
+	},
+	{
+		313,
+		315,
+	},
+	{
+		313,
+	},
+	{
+		916,
+	},
+	{
+		916,
+	},
+	{
+		211,
+	},
+	{
+		210,
+	},
+	{
+		212,
+	},
+	{
+		213,
+	},
+	{
+		1109,
+	},
+	{
+		1110,
+	},
+	{
+		1033,
+	},
+	{
+		1397,
+	},
+	{
+		1397,
+	},
+	{
+		385,
+	},
+	{
+		385,
+	},
+	{
+		430,
+	},
+	{
+		1374,
+	},
+	{
+		1388,
+	},
+	{
+		1314,
+	},
+	{
+		723,
+	},
+	{
+		723,
+	},
+	{
+		1301,
+	},
+	{
+		1301,
+	},
+	{
+		1297,
+	},
+	{
+		354,
+	},
+	{
+		1348,
+	},
+	{
+		1394,
+	},
+	{
+		654,
+	},
+	{
+		1395,
+	},
+	{
+		530,
+	},
+	{
+		530,
+	},
+	{
+		1024,
+	},
+	{
+		1024,
+	},
+	{
+		678,
+	},
+	{
+		418,
+	},
+	{
+		1091,
+	},
+	{
+		1091,
 	},
 	{
 		196,
@@ -24060,47 +24207,47 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		158,
 	},
 	{
-		380,
+		382,
 	},
 	{
-		888,
-		889,
+		890,
+		891,
 	},
 	{
-		888,
+		890,
 	},
 	{
-		723,
+		725,
 	},
 	{
-		723,
+		725,
 	},
 	{
-		745,
+		747,
 	},
 	{
-		465,
+		467,
 	},
 	{
-		465,
+		467,
 	},
 	{
-		559,
+		561,
 	},
 	{
-		559,
+		561,
 	},
 	{
-		560,
+		562,
 	},
 	{
 		188,
 	},
 	{
-		614,
+		616,
 	},
 	{
-		614,
+		616,
 	},
 	{
 		188,
@@ -24109,422 +24256,422 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		189,
 	},
 	{
-		678,
+		680,
 	},
 	{
-		678,
+		680,
 	},
 	{
-		1048,
-		1049,
+		1050,
+		1051,
 	},
 	{
-		1048,
+		1050,
 	},
 	{
-		1049,
-	},
-	{
-		213,
-	},
-	{
-		213,
-	},
-	{
-		365,
-	},
-	{
-		365,
-	},
-	{
-		1386,
-	},
-	{
-		1336,
-		1366,
-	},
-	{
-		1336,
-	},
-	{
-		1366,
-	},
-	{
-		214,
-	},
-	{
-		255,
-	},
-	{
-		255,
-	},
-	{
-		270,
-	},
-	{
-		270,
+		1051,
 	},
 	{
 		215,
-		216,
 	},
 	{
-		216,
+		215,
 	},
 	{
-		274,
+		367,
 	},
 	{
-		863,
-		864,
+		367,
 	},
 	{
-		863,
-		864,
+		1401,
 	},
 	{
-		864,
-	},
-	{
-		1367,
-	},
-	{
-		273,
-	},
-	{
-		273,
-	},
-	{
-		182,
-		556,
-	},
-	{
-		181,
-	},
-	{
-		1071,
-	},
-	{
-		1071,
-	},
-	{
-		180,
-	},
-	{
-		181,
-	},
-	{
-		180,
-	},
-	{
-		258,
-	},
-	{
-		183,
-	},
-	{
-		468,
-	},
-	{
-		691,
-	},
-	{
-		506,
-	},
-	{
-		685,
-	},
-	{
-		1375,
-	},
-	{
-		1222,
-	},
-	{
-		1082,
-	},
-	{
-		1082,
-	},
-	{
-		1081,
-	},
-	{
-		1324,
-	},
-	{
-		659,
-	},
-	{
-		659,
-	},
-	{
-		895,
-	},
-	{
-		894,
-	},
-	{
-		578,
-	},
-	{
-		769,
-	},
-	{
-		490,
-	},
-	{
-		490,
-		714,
-	},
-	{
-		492,
-	},
-	{
-		295,
-	},
-	{
-		295,
-	},
-	{
-		491,
-	},
-	{
-		714,
-	},
-	{
-		441,
-	},
-	{
-		441,
-	},
-	{
-		821,
-	},
-	{
-		895,
-	},
-	{
-		764,
-	},
-	{
-		764,
-	},
-	{
-		74,
-	},
-	{
-		894,
-	},
-	{
-		759,
-	},
-	{
-		519,
-	},
-	{
-		553,
-	},
-	{
-		513,
-	},
-	{
-		574,
-	},
-	{
-		574,
-	},
-	{
-		512,
-	},
-	{
-		155,
-	},
-	{
-		1156,
-	},
-	{
-		1156,
-	},
-	{
-		826,
-	},
-	{
-		826,
-	},
-	{
-		156,
-	},
-	{
-		156,
-	},
-	{
-		661,
-	},
-	{
-		1091,
-		1092,
-	},
-	{
-		1091,
-	},
-	{
-		1092,
-	},
-	{
-		517,
-		518,
-	},
-	{
-		517,
-	},
-	{
-		518,
-	},
-	{
-		703,
-	},
-	{
-		753,
-	},
-	{
-		753,
-	},
-	{
-		677,
-	},
-	{
-		677,
-	},
-	{
-		1020,
-	},
-	{
-		288,
-		818,
-		819,
-		822,
-	},
-	{
-		819,
-	},
-	{
-		822,
-	},
-	{
-		288,
-	},
-	{
-		1285,
-	},
-	{
-		1285,
-	},
-	{
-		1284,
-	},
-	{
-		1284,
-	},
-	{
-		937,
-	},
-	{
-		936,
-	},
-	{
-		938,
-	},
-	{
-		939,
-	},
-	{
-		487,
-	},
-	{
-		376,
-	},
-	{
-		376,
-	},
-	{
-		376,
-	},
-	{
-		1263,
-	},
-	{
-		1263,
-	},
-	{
-		1069,
-		1074,
-	},
-	{
-		1074,
-	},
-	{
-		1069,
-	},
-	{
-		173,
-	},
-	{
-		173,
-	},
-	{
-		660,
-	},
-	{
-		377,
-		378,
-	},
-	{
-		377,
-	},
-	{
-		297,
-	},
-	{
-		160,
-	},
-	{
-		160,
-	},
-	{
-		1330,
-	},
-	{
-		702,
-	},
-	{
-		331,
-		332,
-	},
-	{
-		331,
+		1351,
+		1381,
 	},
 	{
 		1351,
 	},
 	{
+		1381,
+	},
+	{
+		216,
+	},
+	{
+		257,
+	},
+	{
+		257,
+	},
+	{
+		272,
+	},
+	{
+		272,
+	},
+	{
+		217,
+		218,
+	},
+	{
+		218,
+	},
+	{
+		276,
+	},
+	{
+		865,
+		866,
+	},
+	{
+		865,
+		866,
+	},
+	{
+		866,
+	},
+	{
+		1382,
+	},
+	{
+		275,
+	},
+	{
+		275,
+	},
+	{
+		182,
+		558,
+	},
+	{
+		181,
+	},
+	{
+		1073,
+	},
+	{
+		1073,
+	},
+	{
+		180,
+	},
+	{
+		181,
+	},
+	{
+		180,
+	},
+	{
+		260,
+	},
+	{
+		183,
+	},
+	{
+		470,
+	},
+	{
+		693,
+	},
+	{
+		508,
+	},
+	{
+		687,
+	},
+	{
+		1390,
+	},
+	{
+		1237,
+	},
+	{
+		1084,
+	},
+	{
+		1084,
+	},
+	{
+		1083,
+	},
+	{
+		1339,
+	},
+	{
+		661,
+	},
+	{
+		661,
+	},
+	{
+		897,
+	},
+	{
+		896,
+	},
+	{
+		580,
+	},
+	{
+		771,
+	},
+	{
+		492,
+	},
+	{
+		492,
+		716,
+	},
+	{
+		494,
+	},
+	{
+		297,
+	},
+	{
+		297,
+	},
+	{
+		493,
+	},
+	{
+		716,
+	},
+	{
+		443,
+	},
+	{
+		443,
+	},
+	{
+		823,
+	},
+	{
+		897,
+	},
+	{
+		766,
+	},
+	{
+		766,
+	},
+	{
+		74,
+	},
+	{
+		896,
+	},
+	{
+		761,
+	},
+	{
+		521,
+	},
+	{
+		555,
+	},
+	{
+		515,
+	},
+	{
+		576,
+	},
+	{
+		576,
+	},
+	{
+		514,
+	},
+	{
+		155,
+	},
+	{
+		1171,
+	},
+	{
+		1171,
+	},
+	{
+		828,
+	},
+	{
+		828,
+	},
+	{
+		156,
+	},
+	{
+		156,
+	},
+	{
+		663,
+	},
+	{
+		1093,
+		1094,
+	},
+	{
+		1093,
+	},
+	{
+		1094,
+	},
+	{
+		519,
+		520,
+	},
+	{
+		519,
+	},
+	{
+		520,
+	},
+	{
+		705,
+	},
+	{
+		755,
+	},
+	{
+		755,
+	},
+	{
+		679,
+	},
+	{
+		679,
+	},
+	{
+		1022,
+	},
+	{
+		290,
+		820,
+		821,
+		824,
+	},
+	{
+		821,
+	},
+	{
+		824,
+	},
+	{
+		290,
+	},
+	{
+		1300,
+	},
+	{
+		1300,
+	},
+	{
+		1299,
+	},
+	{
+		1299,
+	},
+	{
+		939,
+	},
+	{
+		938,
+	},
+	{
+		940,
+	},
+	{
+		941,
+	},
+	{
+		489,
+	},
+	{
+		378,
+	},
+	{
+		378,
+	},
+	{
+		378,
+	},
+	{
+		1278,
+	},
+	{
+		1278,
+	},
+	{
+		1071,
+		1076,
+	},
+	{
+		1076,
+	},
+	{
+		1071,
+	},
+	{
+		173,
+	},
+	{
+		173,
+	},
+	{
+		662,
+	},
+	{
+		379,
+		380,
+	},
+	{
+		379,
+	},
+	{
+		299,
+	},
+	{
+		160,
+	},
+	{
+		160,
+	},
+	{
+		1345,
+	},
+	{
+		704,
+	},
+	{
+		333,
+		334,
+	},
+	{
+		333,
+	},
+	{
+		1366,
+	},
+	{
+		603,
+		887,
+	},
+	{
+		600,
 		601,
-		885,
-	},
-	{
-		598,
-		599,
-		600,
-		885,
-	},
-	{
-		598,
-	},
-	{
-		599,
+		602,
+		887,
 	},
 	{
 		600,
+	},
+	{
+		601,
+	},
+	{
+		602,
 	},
 	{
 		152,
@@ -24533,89 +24680,89 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		152,
 	},
 	{
-		825,
+		827,
 	},
 	{
-		825,
+		827,
 	},
 	{
-		1033,
+		1035,
 	},
 	{
-		1033,
+		1035,
 	},
 	{
-		236,
+		238,
 	},
 	{
-		236,
+		238,
 	},
 	{
-		1280,
+		1295,
 	},
 	{
-		1280,
+		1295,
 	},
 	{
-		1280,
+		1295,
 	},
 	{
-		692,
+		694,
 	},
 	{
-		479,
+		481,
 	},
 	{
-		479,
+		481,
 	},
 	{
-		1143,
+		1158,
 	},
 	{
-		739,
+		741,
 	},
 	{
-		739,
-		740,
+		741,
+		742,
 	},
 	{
-		740,
+		742,
 	},
 	{
-		486,
+		488,
 	},
 	{
-		1352,
+		1367,
 	},
 	{
-		1146,
+		1161,
 	},
 	{
-		1019,
+		1021,
 	},
 	{
-		1346,
+		1361,
 	},
 	{
-		1346,
+		1361,
 	},
 	{
-		757,
+		759,
 	},
 	{
-		348,
+		350,
 	},
 	{
-		348,
+		350,
 	},
 	{
-		349,
+		351,
 	},
 	{
-		349,
+		351,
 	},
 	{
-		756,
+		758,
 	},
 	{
 		157,
@@ -24625,43 +24772,37 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		157,
 	},
 	{
-		375,
+		377,
 	},
 	{
-		375,
+		377,
 	},
 	{
-		700,
+		702,
 	},
 	{
-		480,
+		482,
 	},
 	{
-		765,
+		767,
 	},
 	{
-		765,
+		767,
 	},
 	{
 		126,
 	},
 	{
-		638,
+		640,
 	},
 	{
-		638,
+		640,
 	},
 	{
-		648,
+		650,
 	},
 	{
-		648,
-	},
-	{
-		125,
-	},
-	{
-		127,
+		650,
 	},
 	{
 		125,
@@ -24670,317 +24811,338 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		127,
 	},
 	{
-		653,
+		125,
 	},
 	{
-		653,
+		127,
 	},
 	{
-		551,
+		655,
 	},
 	{
-		551,
+		655,
 	},
 	{
-		649,
+		553,
 	},
 	{
-		649,
+		553,
 	},
 	{
-		681,
+		651,
 	},
 	{
-		681,
+		651,
 	},
 	{
-		681,
+		683,
 	},
 	{
-		445,
+		683,
 	},
 	{
-		282,
+		683,
 	},
 	{
-		282,
+		447,
 	},
 	{
-		260,
+		284,
+	},
+	{
+		284,
+	},
+	{
+		262,
 	},
 	{
 		166,
 	},
 	{
-		741,
-		1287,
+		743,
+		1302,
 	},
 	{
-		1287,
+		1302,
 	},
 	{
-		303,
+		305,
 	},
 	{
-		1130,
+		1145,
 	},
 	{
-		1130,
+		1145,
 	},
 	{
-		1133,
+		1148,
 	},
 	{
-		1132,
+		1147,
 	},
 	{
-		1132,
+		1147,
 	},
 	{
-		1134,
+		1149,
 	},
 	{
-		1131,
+		1146,
 	},
 	{
-		1131,
+		1146,
 	},
 	{
-		1029,
+		1031,
 	},
 	{
-		584,
+		586,
 	},
 	{
-		584,
+		586,
 	},
 	{
-		583,
+		585,
 	},
 	{
-		1179,
+		1194,
 	},
 	{
-		1179,
+		1194,
 	},
 	{
-		409,
+		411,
 	},
 	{
-		409,
+		411,
+	},
+	{
+		547,
+	},
+	{
+		546,
 	},
 	{
 		545,
 	},
 	{
-		544,
+		545,
 	},
 	{
-		543,
+		1097,
 	},
 	{
-		543,
+		1098,
 	},
 	{
-		603,
-		604,
+		1101,
 	},
 	{
-		603,
+		1099,
 	},
 	{
-		1327,
+		1100,
 	},
 	{
-		533,
+		605,
+		606,
 	},
 	{
-		533,
+		605,
 	},
 	{
-		712,
+		1342,
 	},
 	{
-		276,
+		535,
 	},
 	{
-		276,
+		535,
 	},
 	{
-		881,
+		714,
 	},
 	{
-		881,
+		278,
 	},
 	{
-		882,
+		278,
 	},
 	{
-		1181,
+		883,
 	},
 	{
-		1181,
+		883,
 	},
 	{
-		1322,
+		884,
 	},
 	{
-		1322,
+		1196,
 	},
 	{
-		1353,
+		1196,
 	},
 	{
-		1353,
+		1337,
 	},
 	{
-		1353,
+		1337,
 	},
 	{
-		1200,
+		1368,
 	},
 	{
-		1200,
+		1368,
 	},
 	{
-		571,
+		1368,
 	},
 	{
-		571,
+		1215,
 	},
 	{
-		426,
+		1215,
 	},
 	{
-		618,
+		573,
 	},
 	{
-		618,
+		573,
 	},
 	{
-		498,
-		499,
+		428,
 	},
 	{
-		498,
+		620,
 	},
 	{
-		495,
+		620,
 	},
 	{
-		495,
+		500,
+		501,
 	},
 	{
-		1325,
+		500,
 	},
 	{
-		693,
+		497,
 	},
 	{
-		505,
+		497,
 	},
 	{
-		537,
+		1340,
 	},
 	{
-		537,
+		695,
 	},
 	{
-		1348,
+		507,
 	},
 	{
-		509,
+		539,
 	},
 	{
-		1144,
+		539,
 	},
 	{
-		701,
+		1363,
 	},
 	{
-		701,
+		511,
 	},
 	{
-		1259,
+		1159,
 	},
 	{
-		1017,
+		703,
 	},
 	{
-		1017,
+		703,
 	},
 	{
-		1017,
+		1274,
 	},
 	{
-		1157,
+		1019,
 	},
 	{
-		1157,
+		1019,
+	},
+	{
+		1019,
+	},
+	{
+		1172,
+	},
+	{
+		1172,
 	},
 	{
 		48,
 	},
 	{
-		1064,
-		1065,
+		1066,
+		1067,
 	},
 	{
-		1064,
+		1066,
 	},
 	{
-		1065,
+		1067,
 	},
 	{
 		49,
 	},
 	{
-		1385,
+		1400,
 	},
 	{
-		1385,
+		1400,
 	},
 	{
-		1233,
+		1248,
 	},
 	{
-		1233,
+		1248,
 	},
 	{
-		1233,
+		1248,
 	},
 	{
-		1046,
+		1048,
 	},
 	{
-		1046,
+		1048,
 	},
 	{
-		1047,
+		1049,
 	},
 	{
-		240,
+		242,
 	},
 	{
-		240,
+		242,
 	},
 	{
-		395,
+		397,
 	},
 	{
-		1139,
+		1154,
 	},
 	{
 		171,
 	},
 	{
-		489,
+		491,
 	},
 	{
-		384,
+		386,
 	},
 	{
-		536,
+		538,
 	},
 }}, firstIdx: table[string, []int32]{keys: []string{
 	"a",
@@ -25283,6 +25445,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"schrok",
 	"screen",
 	"search",
+	"seksueel",
 	"self",
 	"sexual",
 	"sexually",
@@ -25416,91 +25579,91 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zwarte",
 }, vals: [][]int32{
 	{
-		812,
 		814,
-		815,
+		816,
+		817,
 	},
 	{
 		123,
-		224,
-		225,
-		266,
-		856,
-		927,
-		928,
-		1127,
-		1128,
+		226,
+		227,
+		268,
+		858,
+		929,
+		930,
+		1142,
+		1143,
 	},
 	{
 		58,
 	},
 	{
-		641,
+		643,
 	},
 	{
-		857,
+		859,
 	},
 	{
-		857,
+		859,
 	},
 	{
 		52,
 	},
 	{
-		1140,
-		1142,
+		1155,
+		1157,
 	},
 	{
-		1140,
-		1142,
+		1155,
+		1157,
 	},
 	{
 		139,
 	},
 	{
-		1105,
+		1120,
 	},
 	{
-		717,
+		719,
 	},
 	{
-		285,
+		287,
 	},
 	{
-		285,
+		287,
 	},
 	{
-		1105,
+		1120,
 	},
 	{
-		642,
+		644,
 	},
 	{
 		14,
-		340,
+		342,
 	},
 	{
-		371,
-		406,
-		841,
-		842,
+		373,
+		408,
+		843,
+		844,
 	},
 	{
-		406,
-		841,
-		842,
+		408,
+		843,
+		844,
 	},
 	{
-		371,
+		373,
 	},
 	{
-		1113,
+		1128,
 	},
 	{
-		827,
+		829,
 	},
 	{
-		524,
+		526,
 	},
 	{
 		31,
@@ -25510,63 +25673,63 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		63,
 	},
 	{
-		1178,
+		1193,
 	},
 	{
-		581,
+		583,
 	},
 	{
-		341,
+		343,
 	},
 	{
-		341,
+		343,
 	},
 	{
-		770,
 		772,
+		774,
 	},
 	{
-		770,
 		772,
+		774,
 	},
 	{
-		771,
+		773,
 	},
 	{
 		13,
-		915,
+		917,
 	},
 	{
-		286,
+		288,
 	},
 	{
-		286,
+		288,
 	},
 	{
-		458,
+		460,
 	},
 	{
-		458,
+		460,
 	},
 	{
-		458,
+		460,
 	},
 	{
-		482,
-		483,
+		484,
+		485,
 	},
 	{
-		984,
-		985,
-		1212,
+		986,
+		987,
+		1227,
 	},
 	{
-		1001,
-		1213,
+		1003,
+		1228,
 	},
 	{
-		748,
-		911,
+		750,
+		913,
 	},
 	{
 		140,
@@ -25578,46 +25741,46 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		121,
 	},
 	{
-		434,
+		436,
 	},
 	{
-		434,
+		436,
 	},
 	{
-		434,
+		436,
 	},
 	{
-		1051,
+		1053,
 	},
 	{
-		746,
-		912,
+		748,
+		914,
 	},
 	{
-		746,
-		912,
+		748,
+		914,
 	},
 	{
-		326,
+		328,
 	},
 	{
-		326,
+		328,
 	},
 	{
-		326,
+		328,
 	},
 	{
 		109,
 	},
 	{
-		1276,
+		1291,
 	},
 	{
-		780,
-		781,
 		782,
 		783,
 		784,
+		785,
+		786,
 	},
 	{
 		113,
@@ -25626,7 +25789,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		142,
 	},
 	{
-		1004,
+		1006,
 	},
 	{
 		148,
@@ -25635,25 +25798,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		148,
 	},
 	{
-		337,
-		607,
-		809,
-		810,
+		339,
+		609,
 		811,
+		812,
+		813,
 	},
 	{
 		15,
 	},
 	{
-		926,
-		929,
+		928,
+		931,
 	},
 	{
-		221,
-		222,
+		223,
+		224,
 	},
 	{
-		1124,
+		1139,
 	},
 	{
 		65,
@@ -25662,21 +25825,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		68,
 	},
 	{
-		1141,
+		1156,
 	},
 	{
-		942,
-		943,
 		944,
+		945,
+		946,
 	},
 	{
 		120,
 	},
 	{
-		1268,
+		1283,
 	},
 	{
-		1268,
+		1283,
 	},
 	{
 		3,
@@ -25685,16 +25848,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		6,
 		7,
 		64,
-		942,
-		943,
 		944,
+		945,
+		946,
 	},
 	{
-		1271,
-		1272,
+		1286,
+		1287,
 	},
 	{
-		1272,
+		1287,
 	},
 	{
 		137,
@@ -25707,58 +25870,58 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		35,
 	},
 	{
-		801,
 		803,
-		804,
 		805,
 		806,
 		807,
 		808,
-		977,
-		1214,
-	},
-	{
-		325,
-	},
-	{
-		325,
-	},
-	{
-		978,
+		809,
+		810,
 		979,
+		1229,
+	},
+	{
+		327,
+	},
+	{
+		327,
+	},
+	{
 		980,
 		981,
-		1186,
-		1187,
+		982,
+		983,
+		1201,
+		1202,
 	},
 	{
-		979,
 		981,
-		1187,
+		983,
+		1202,
 	},
 	{
-		997,
-		998,
-		1188,
+		999,
+		1000,
+		1203,
 	},
 	{
-		855,
-		949,
-		963,
-		964,
-		1161,
+		857,
+		951,
+		965,
+		966,
+		1176,
 	},
 	{
-		687,
+		689,
 	},
 	{
-		687,
+		689,
 	},
 	{
-		640,
+		642,
 	},
 	{
-		640,
+		642,
 	},
 	{
 		133,
@@ -25767,38 +25930,38 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		133,
 	},
 	{
-		1273,
+		1288,
 	},
 	{
 		129,
-		250,
-		1097,
+		252,
+		1105,
 	},
 	{
 		129,
-		250,
-		1097,
+		252,
+		1105,
 	},
 	{
-		324,
-		923,
-		1242,
-		1246,
-		1251,
+		326,
+		925,
+		1257,
+		1261,
+		1266,
 	},
 	{
-		902,
+		904,
 	},
 	{
-		613,
-		901,
+		615,
+		903,
 	},
 	{
-		902,
+		904,
 	},
 	{
-		613,
-		901,
+		615,
+		903,
 	},
 	{
 		128,
@@ -25807,188 +25970,188 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		128,
 	},
 	{
-		1262,
+		1277,
 	},
 	{
 		151,
-		437,
 		439,
-		453,
-		967,
-		990,
-		1225,
-		1254,
-		1256,
-	},
-	{
-		1262,
-	},
-	{
-		151,
-		437,
-		439,
-		453,
-		967,
-		990,
-		1225,
-		1254,
-		1256,
-	},
-	{
-		424,
-		433,
-	},
-	{
+		441,
 		455,
-		456,
-	},
-	{
-		455,
-	},
-	{
-		455,
-		456,
-	},
-	{
-		609,
+		969,
+		992,
+		1240,
+		1269,
+		1271,
 	},
 	{
 		1277,
 	},
 	{
-		1277,
+		151,
+		439,
+		441,
+		455,
+		969,
+		992,
+		1240,
+		1269,
+		1271,
 	},
 	{
-		369,
-		932,
-		1166,
+		426,
+		435,
+	},
+	{
+		457,
+		458,
+	},
+	{
+		457,
+	},
+	{
+		457,
+		458,
+	},
+	{
+		611,
+	},
+	{
+		1292,
+	},
+	{
+		1292,
+	},
+	{
+		371,
+		934,
+		1181,
 	},
 	{
 		82,
-		932,
+		934,
 	},
 	{
 		81,
-		933,
+		935,
 	},
 	{
-		610,
-		611,
+		612,
+		613,
 	},
 	{
-		610,
-		611,
+		612,
+		613,
 	},
 	{
-		840,
+		842,
 	},
 	{
-		840,
+		842,
 	},
 	{
-		1249,
-		1250,
+		1264,
+		1265,
 	},
 	{
-		1249,
-		1250,
+		1264,
+		1265,
 	},
 	{
-		279,
-		301,
+		281,
+		303,
 	},
 	{
-		1006,
+		1008,
 	},
 	{
-		1030,
+		1032,
 	},
 	{
-		666,
+		668,
 	},
 	{
-		666,
+		668,
 	},
 	{
-		861,
+		863,
 	},
 	{
-		861,
+		863,
 	},
 	{
 		84,
-		1227,
-		1228,
+		1242,
+		1243,
 	},
 	{
-		968,
-		1229,
-		1312,
+		970,
+		1244,
+		1327,
 	},
 	{
-		582,
-		798,
+		584,
+		800,
 	},
 	{
-		582,
+		584,
 	},
 	{
-		1059,
-		1060,
 		1061,
-		1174,
-	},
-	{
-		858,
-		859,
-	},
-	{
-		858,
-		859,
-		860,
-	},
-	{
-		860,
-	},
-	{
-		452,
-	},
-	{
-		452,
-	},
-	{
-		1058,
 		1062,
 		1063,
+		1189,
+	},
+	{
+		860,
+		861,
+	},
+	{
+		860,
+		861,
+		862,
+	},
+	{
+		862,
+	},
+	{
+		454,
+	},
+	{
+		454,
+	},
+	{
+		1060,
+		1064,
+		1065,
 	},
 	{
 		124,
 	},
 	{
-		602,
+		604,
 	},
 	{
-		852,
+		854,
 	},
 	{
-		251,
-		430,
+		253,
 		432,
+		434,
 	},
 	{
-		251,
-		430,
+		253,
 		432,
+		434,
 	},
 	{
 		83,
-		785,
-		786,
-		925,
-		941,
+		787,
+		788,
+		927,
+		943,
 	},
 	{
-		339,
+		341,
 	},
 	{
 		75,
@@ -25997,12 +26160,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		78,
 		79,
 		80,
-		557,
-		620,
-		698,
-		850,
-		851,
-		905,
+		559,
+		622,
+		700,
+		852,
+		853,
+		907,
 	},
 	{
 		19,
@@ -26014,52 +26177,52 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		46,
 		47,
 		50,
-		475,
-		875,
-		899,
+		477,
+		877,
+		901,
 	},
 	{
-		1100,
-		1311,
+		1115,
+		1326,
 	},
 	{
-		1100,
-		1101,
-		1311,
+		1115,
+		1116,
+		1326,
 	},
 	{
-		1101,
+		1116,
 	},
 	{
-		1238,
+		1253,
 	},
 	{
 		69,
 		70,
 	},
 	{
-		1239,
+		1254,
 	},
 	{
-		1239,
+		1254,
 	},
 	{
-		243,
 		245,
+		247,
 	},
 	{
-		243,
 		245,
+		247,
 	},
 	{
-		244,
+		246,
 	},
 	{
 		18,
-		615,
-		616,
-		993,
-		994,
+		617,
+		618,
+		995,
+		996,
 	},
 	{
 		101,
@@ -26068,56 +26231,56 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		16,
 		17,
 		100,
-		994,
+		996,
 	},
 	{
-		1236,
-		1237,
+		1251,
+		1252,
 	},
 	{
-		1236,
-		1237,
+		1251,
+		1252,
 	},
 	{
-		466,
+		468,
 	},
 	{
-		466,
+		468,
 	},
 	{
-		874,
-		1247,
+		876,
+		1262,
 	},
 	{
-		874,
+		876,
 	},
 	{
-		873,
-		906,
+		875,
+		908,
 	},
 	{
-		484,
+		486,
 	},
 	{
-		1218,
-		1219,
+		1233,
+		1234,
 	},
 	{
-		1218,
-		1219,
+		1233,
+		1234,
 	},
 	{
-		635,
 		637,
-		654,
+		639,
+		656,
 	},
 	{
-		635,
 		637,
-		654,
+		639,
+		656,
 	},
 	{
-		636,
+		638,
 	},
 	{
 		10,
@@ -26127,35 +26290,35 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		110,
 	},
 	{
-		1108,
-		1145,
-		1220,
+		1123,
+		1160,
+		1235,
+	},
+	{
+		466,
+	},
+	{
+		147,
+	},
+	{
+		147,
 	},
 	{
 		464,
+		465,
 	},
 	{
-		147,
+		243,
 	},
 	{
-		147,
+		464,
+		465,
 	},
 	{
-		462,
-		463,
+		991,
 	},
 	{
-		241,
-	},
-	{
-		462,
-		463,
-	},
-	{
-		989,
-	},
-	{
-		989,
+		991,
 	},
 	{
 		122,
@@ -26170,108 +26333,108 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		53,
 	},
 	{
+		1056,
+	},
+	{
 		1054,
-	},
-	{
-		1052,
-		1053,
-		1054,
-	},
-	{
-		1052,
-	},
-	{
-		1053,
-	},
-	{
-		744,
-	},
-	{
-		1102,
-	},
-	{
-		1102,
-	},
-	{
-		634,
-	},
-	{
-		634,
-	},
-	{
-		633,
-	},
-	{
 		1055,
 		1056,
 	},
 	{
-		1055,
-		1056,
+		1054,
 	},
 	{
-		612,
-		788,
+		1055,
+	},
+	{
+		746,
+	},
+	{
+		1117,
+	},
+	{
+		1117,
+	},
+	{
+		636,
+	},
+	{
+		636,
+	},
+	{
+		635,
+	},
+	{
+		1057,
+		1058,
+	},
+	{
+		1057,
+		1058,
+	},
+	{
+		614,
 		790,
 		792,
 		794,
-		900,
+		796,
+		902,
 	},
 	{
-		1204,
+		1219,
 	},
 	{
-		357,
+		359,
 	},
 	{
-		357,
+		359,
 	},
 	{
-		669,
-		670,
+		671,
+		672,
 	},
 	{
-		669,
-		670,
+		671,
+		672,
 	},
 	{
-		1204,
+		1219,
 	},
 	{
 		141,
 	},
 	{
-		952,
-		953,
 		954,
 		955,
 		956,
 		957,
-		969,
-		970,
-		975,
-		988,
+		958,
+		959,
+		971,
+		972,
+		977,
+		990,
 	},
 	{
-		417,
+		419,
 	},
 	{
-		417,
+		419,
 	},
 	{
-		787,
 		789,
 		791,
 		793,
 		795,
+		797,
 	},
 	{
-		405,
-		779,
-		802,
+		407,
+		781,
+		804,
 	},
 	{
-		971,
+		973,
 	},
 	{
 		164,
@@ -26282,144 +26445,144 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		149,
-		366,
+		368,
 	},
 	{
-		527,
+		529,
 	},
 	{
-		1110,
+		1125,
 	},
 	{
-		1110,
+		1125,
 	},
 	{
 		116,
 	},
 	{
-		1205,
+		1220,
 	},
 	{
-		1205,
+		1220,
 	},
 	{
-		1255,
+		1270,
 	},
 	{
-		1255,
+		1270,
 	},
 	{
-		1177,
+		1192,
 	},
 	{
-		800,
-		813,
+		802,
+		815,
 	},
 	{
-		778,
+		780,
 	},
 	{
-		470,
+		472,
 	},
 	{
-		470,
+		472,
 	},
 	{
-		778,
+		780,
 	},
 	{
-		1121,
+		1136,
 	},
 	{
-		576,
+		578,
 	},
 	{
-		639,
+		641,
 	},
 	{
-		576,
+		578,
 	},
 	{
-		1185,
+		1200,
 	},
 	{
-		478,
-		655,
-		960,
-		961,
+		480,
+		657,
 		962,
+		963,
+		964,
 	},
 	{
 		136,
-		390,
-		391,
-		442,
-		443,
-		679,
-		947,
-		950,
-		1122,
-		1162,
-		1163,
-		1164,
-		1202,
-		1206,
-	},
-	{
-		1193,
-	},
-	{
-		1193,
-	},
-	{
-		454,
-		1005,
-		1010,
-		1199,
-		1265,
-		1278,
-	},
-	{
-		951,
-		1184,
-	},
-	{
+		392,
+		393,
 		444,
-		999,
-		1008,
-		1009,
-		1176,
-		1203,
-		1207,
+		445,
+		681,
+		949,
+		952,
+		1137,
+		1177,
+		1178,
+		1179,
+		1217,
+		1221,
+	},
+	{
 		1208,
 	},
 	{
-		1230,
-		1231,
+		1208,
 	},
 	{
-		338,
-		359,
-		360,
+		456,
+		1007,
+		1012,
+		1214,
+		1280,
+		1293,
 	},
 	{
-		259,
+		953,
+		1199,
+	},
+	{
+		446,
+		1001,
+		1010,
+		1011,
+		1191,
+		1218,
+		1222,
+		1223,
+	},
+	{
+		1245,
+		1246,
+	},
+	{
+		340,
+		361,
+		362,
+	},
+	{
+		261,
 	},
 	{
 		162,
-		474,
-		608,
-		715,
-		716,
-		747,
-		754,
-		796,
-		830,
-		831,
+		476,
+		610,
+		717,
+		718,
+		749,
+		756,
+		798,
 		832,
-		866,
-		1085,
-		1106,
+		833,
+		834,
+		868,
+		1087,
+		1121,
 	},
 	{
 		38,
@@ -26431,28 +26594,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		146,
 	},
 	{
-		1244,
+		1259,
 	},
 	{
-		1244,
+		1259,
 	},
 	{
-		248,
+		250,
 	},
 	{
-		248,
+		250,
 	},
 	{
-		846,
+		848,
 	},
 	{
-		350,
+		352,
 	},
 	{
-		350,
+		352,
 	},
 	{
-		249,
+		251,
 	},
 	{
 		107,
@@ -26477,59 +26640,59 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		60,
 	},
 	{
-		924,
+		926,
 	},
 	{
-		924,
+		926,
 	},
 	{
-		1316,
-		1317,
+		1331,
+		1332,
 	},
 	{
-		1316,
-		1317,
+		1331,
+		1332,
 	},
 	{
 		115,
 	},
 	{
-		531,
+		533,
 	},
 	{
-		1252,
+		1267,
 	},
 	{
-		1170,
+		1185,
 	},
 	{
-		867,
+		869,
 	},
 	{
-		647,
+		649,
 	},
 	{
-		647,
-	},
-	{
-		159,
-		435,
+		649,
 	},
 	{
 		159,
-		435,
+		437,
 	},
 	{
-		469,
+		159,
+		437,
 	},
 	{
-		460,
+		471,
 	},
 	{
-		1123,
+		462,
 	},
 	{
-		1090,
+		1138,
+	},
+	{
+		1092,
 	},
 	{
 		138,
@@ -26541,14 +26704,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		8,
 	},
 	{
-		650,
+		652,
 	},
 	{
-		650,
+		652,
 	},
 	{
-		651,
-		776,
+		653,
+		778,
 	},
 	{
 		57,
@@ -26562,13 +26725,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		36,
 	},
 	{
-		1388,
+		1403,
 	},
 	{
-		775,
+		777,
 	},
 	{
-		1388,
+		1403,
 	},
 	{
 		1,
@@ -26581,17 +26744,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		61,
 	},
 	{
-		1050,
+		1052,
 	},
 	{
-		1018,
+		1113,
 	},
 	{
-		1095,
-		1096,
+		1020,
 	},
 	{
-		1096,
+		1104,
+		1111,
+	},
+	{
+		1104,
 	},
 	{
 		85,
@@ -26611,11 +26777,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		119,
 	},
 	{
-		1274,
+		1289,
 	},
 	{
 		24,
-		880,
+		882,
 	},
 	{
 		22,
@@ -26624,84 +26790,84 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		29,
 	},
 	{
-		880,
+		882,
 	},
 	{
-		1078,
+		1080,
 	},
 	{
-		1078,
+		1080,
 	},
 	{
 		23,
 		27,
-		773,
-		774,
+		775,
+		776,
 	},
 	{
-		627,
-		628,
 		629,
+		630,
+		631,
 	},
 	{
-		627,
 		629,
+		631,
 	},
 	{
-		530,
+		532,
 	},
 	{
-		987,
+		989,
 	},
 	{
-		252,
+		254,
 	},
 	{
-		252,
+		254,
 	},
 	{
-		1083,
+		1085,
 	},
 	{
-		1084,
+		1086,
 	},
 	{
-		1084,
+		1086,
 	},
 	{
-		1083,
+		1085,
 	},
 	{
-		476,
-		477,
+		478,
+		479,
 	},
 	{
-		878,
-		908,
+		880,
+		910,
 	},
 	{
-		877,
-		907,
+		879,
+		909,
 	},
 	{
-		718,
+		720,
 	},
 	{
-		718,
+		720,
 	},
 	{
-		829,
+		831,
 	},
 	{
-		829,
+		831,
 	},
 	{
-		878,
-		908,
+		880,
+		910,
 	},
 	{
-		877,
-		907,
+		879,
+		909,
 	},
 	{
 		73,
@@ -26710,98 +26876,93 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		71,
 	},
 	{
-		1241,
+		1256,
 	},
 	{
-		1240,
+		1255,
 	},
 	{
-		1240,
+		1255,
 	},
 	{
-		836,
-		847,
+		838,
+		849,
 	},
 	{
-		836,
-		847,
+		838,
+		849,
 	},
 	{
 		108,
 	},
 	{
-		920,
-		921,
-		1014,
-		1066,
-		1067,
-		1318,
-		1319,
+		922,
+		923,
+		1016,
+		1068,
+		1069,
+		1333,
+		1334,
 	},
 	{
 		99,
-		920,
-		921,
-		1014,
-		1066,
-		1067,
-		1318,
-		1319,
+		922,
+		923,
+		1016,
+		1068,
+		1069,
+		1333,
+		1334,
 	},
 	{
-		1007,
+		1009,
 	},
 	{
-		1007,
+		1009,
 	},
 	{
 		132,
-		387,
+		389,
 	},
 	{
-		246,
-		247,
-		777,
+		248,
+		249,
+		779,
 	},
 	{
-		246,
-		247,
-		777,
+		248,
+		249,
+		779,
 	},
 	{
 		30,
 		111,
 	},
 	{
-		323,
-		367,
-		368,
+		325,
+		369,
+		370,
 	},
 	{
-		1266,
+		1281,
 	},
 	{
-		934,
-		935,
+		936,
+		937,
 	},
 	{
-		934,
+		936,
 	},
 	{
-		686,
-		1147,
-		1313,
+		688,
+		1162,
+		1328,
 	},
 	{
-		797,
+		799,
 	},
 	{
-		797,
-	},
-	{
-		134,
-		135,
-		145,
+		799,
 	},
 	{
 		134,
@@ -26809,8 +26970,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		145,
 	},
 	{
-		1104,
-		1107,
+		134,
+		135,
+		145,
+	},
+	{
+		1119,
+		1122,
 	},
 	{
 		39,
@@ -26822,61 +26988,61 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		144,
 	},
 	{
-		231,
-		232,
+		233,
+		234,
 	},
 	{
-		231,
+		233,
 	},
 	{
-		232,
+		234,
 	},
 	{
-		959,
+		961,
 	},
 	{
-		799,
+		801,
 	},
 	{
-		799,
+		801,
 	},
 	{
-		370,
+		372,
 	},
 	{
-		370,
+		372,
 	},
 	{
-		1248,
+		1263,
 	},
 	{
-		848,
-		849,
+		850,
+		851,
 	},
 	{
-		848,
-		849,
+		850,
+		851,
 	},
 	{
-		837,
+		839,
 	},
 	{
-		845,
+		847,
 	},
 	{
-		423,
-		643,
-		644,
+		425,
 		645,
+		646,
+		647,
 	},
 	{
-		451,
+		453,
 	},
 	{
-		965,
-		976,
-		992,
-		1169,
+		967,
+		978,
+		994,
+		1184,
 	},
 	{
 		21,
@@ -26888,76 +27054,76 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		9,
 	},
 	{
-		275,
+		277,
 	},
 	{
-		275,
+		277,
 	},
 	{
-		1129,
+		1144,
 	},
 	{
-		1129,
+		1144,
 	},
 	{
-		688,
+		690,
 	},
 	{
-		896,
-		909,
-		910,
-		966,
-		991,
-		1182,
+		898,
+		911,
+		912,
+		968,
+		993,
+		1197,
 	},
 	{
-		896,
-		909,
-		910,
-		966,
-		991,
-		1182,
+		898,
+		911,
+		912,
+		968,
+		993,
+		1197,
 	},
 	{
-		1099,
-		1103,
+		1114,
+		1118,
 	},
 	{
-		1103,
+		1118,
 	},
 	{
-		358,
+		360,
 	},
 	{
-		358,
+		360,
 	},
 	{
-		1234,
-		1235,
+		1249,
+		1250,
 	},
 	{
-		597,
-		897,
+		599,
+		899,
 	},
 	{
-		597,
+		599,
 	},
 	{
-		1160,
+		1175,
 	},
 	{
-		1160,
+		1175,
 	},
 	{
-		1159,
+		1174,
 	},
 	{
-		996,
+		998,
 	},
 	{
-		931,
-		995,
-		1000,
+		933,
+		997,
+		1002,
 	},
 	{
 		34,
@@ -26969,175 +27135,177 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		55,
 	},
 	{
-		1279,
+		1294,
 	},
 	{
-		1279,
+		1294,
 	},
 	{
-		1057,
+		1059,
 	},
 	{
-		1057,
+		1059,
 	},
 	{
-		471,
+		473,
 	},
 	{
-		1168,
+		1183,
 	},
 	{
-		1111,
-		1112,
+		1126,
+		1127,
 	},
 	{
 		150,
-		922,
-		940,
-		946,
+		924,
+		942,
 		948,
-		1243,
-		1245,
+		950,
+		1258,
+		1260,
 	},
 	{
-		1125,
+		1140,
 	},
 	{
-		1125,
+		1140,
 	},
 	{
-		1002,
-		1003,
-		1172,
+		1004,
+		1005,
+		1187,
 	},
 	{
-		945,
-		1171,
+		947,
+		1186,
 	},
 	{
-		1109,
+		1124,
 	},
 	{
-		1109,
+		1124,
 	},
 	{
-		227,
+		229,
 	},
 	{
-		431,
-		1126,
+		433,
+		1141,
 	},
 	{
-		930,
+		932,
 	},
 	{
-		972,
-		973,
 		974,
+		975,
+		976,
 	},
 	{
-		982,
-		983,
-		1253,
+		984,
+		985,
+		1268,
 	},
 	{
-		876,
-		898,
+		878,
+		900,
 	},
 	{
-		1226,
+		1241,
 	},
 	{
 		72,
-		226,
 		228,
-		264,
-		265,
+		230,
+		266,
+		267,
 	},
 	{
-		228,
+		230,
 	},
 	{
-		1173,
-	},
-	{
-		1043,
+		1188,
 	},
 	{
 		1045,
 	},
 	{
-		1045,
+		1047,
 	},
 	{
-		1044,
+		1047,
 	},
 	{
-		438,
+		1046,
+	},
+	{
 		440,
-		447,
-		448,
-		461,
+		442,
+		449,
+		450,
+		463,
 	},
 	{
-		473,
+		475,
 	},
 	{
-		473,
+		475,
 	},
 	{
-		336,
-		419,
-		535,
+		338,
+		421,
+		537,
 	},
 	{
-		336,
-		419,
+		338,
+		421,
 	},
 }}, prefixes: []affix{
 	{text: "verkracht", pat: 209},
-	{text: "seksueel", pat: 212},
-	{text: "naaktfoto", pat: 217},
-	{text: "dickpic", pat: 223},
-	{text: "deepfake", pat: 267},
-	{text: "discriminate", pat: 310},
-	{text: "racist", pat: 312},
-	{text: "antisemit", pat: 320},
-	{text: "kutmarokkaan", pat: 321},
-	{text: "deadname", pat: 351},
-	{text: "islamofob", pat: 362},
-	{text: "seksist", pat: 364},
-	{text: "buitenlander", pat: 374},
-	{text: "wapen", pat: 570},
-	{text: "knuppel", pat: 617},
-	{text: "pesterij", pat: 624},
-	{text: "schietpartij", pat: 862},
-	{text: "honkbalknuppel", pat: 892},
-	{text: "zelfmoordgedachte", pat: 916},
-	{text: "zelfmoordneiging", pat: 917},
-	{text: "zelfmoordplan", pat: 918},
-	{text: "zelfmoordbrief", pat: 919},
-	{text: "zelfmoord", pat: 1011},
-	{text: "zelfdoding", pat: 1012},
-	{text: "suicide", pat: 1013},
-	{text: "dood", pat: 1152},
-	{text: "kill", pat: 1158},
-	{text: "bridge", pat: 1175},
-	{text: "afscheid", pat: 1216},
-	{text: "opleiding", pat: 1283},
-	{text: "toets", pat: 1293},
-	{text: "examen", pat: 1294},
-	{text: "tentamen", pat: 1297},
-	{text: "herkansing", pat: 1298},
-	{text: "cijfer", pat: 1304},
-	{text: "opdracht", pat: 1308},
-	{text: "assignment", pat: 1309},
-	{text: "zelfmoordpreventie", pat: 1314},
-	{text: "suicidepreventie", pat: 1315},
-	{text: "suicid", pat: 1384},
-	{text: "shooting", pat: 1387},
+	{text: "seksueel", pat: 214},
+	{text: "naaktfoto", pat: 219},
+	{text: "dickpic", pat: 225},
+	{text: "deepfake", pat: 269},
+	{text: "discriminate", pat: 312},
+	{text: "racist", pat: 314},
+	{text: "antisemit", pat: 322},
+	{text: "kutmarokkaan", pat: 323},
+	{text: "deadname", pat: 353},
+	{text: "islamofob", pat: 364},
+	{text: "seksist", pat: 366},
+	{text: "buitenlander", pat: 376},
+	{text: "wapen", pat: 572},
+	{text: "knuppel", pat: 619},
+	{text: "pesterij", pat: 626},
+	{text: "schietpartij", pat: 864},
+	{text: "honkbalknuppel", pat: 894},
+	{text: "zelfmoordgedachte", pat: 918},
+	{text: "zelfmoordneiging", pat: 919},
+	{text: "zelfmoordplan", pat: 920},
+	{text: "zelfmoordbrief", pat: 921},
+	{text: "zelfmoord", pat: 1013},
+	{text: "zelfdoding", pat: 1014},
+	{text: "suicide", pat: 1015},
+	{text: "verkrachting", pat: 1107},
+	{text: "verkrachter", pat: 1108},
+	{text: "dood", pat: 1167},
+	{text: "kill", pat: 1173},
+	{text: "bridge", pat: 1190},
+	{text: "afscheid", pat: 1231},
+	{text: "opleiding", pat: 1298},
+	{text: "toets", pat: 1308},
+	{text: "examen", pat: 1309},
+	{text: "tentamen", pat: 1312},
+	{text: "herkansing", pat: 1313},
+	{text: "cijfer", pat: 1319},
+	{text: "opdracht", pat: 1323},
+	{text: "assignment", pat: 1324},
+	{text: "zelfmoordpreventie", pat: 1329},
+	{text: "suicidepreventie", pat: 1330},
+	{text: "suicid", pat: 1399},
+	{text: "shooting", pat: 1402},
 }, suffixes: []affix{
-	{text: "app", pat: 696},
+	{text: "app", pat: 698},
 }, allKeys: []string{
 	"112",
 	"a",
@@ -27959,7 +28127,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"mij",
 	"mijn",
 	"mijzelf",
+	"misbruik",
 	"misbruikt",
+	"misbruikte",
 	"mishandel",
 	"mishandeld",
 	"mishandeling",
@@ -28240,9 +28410,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"racist",
 	"ram",
 	"ramen",
-	"rap",
 	"rape",
 	"raped",
+	"rapes",
+	"raping",
+	"rapist",
+	"rapists",
 	"ready",
 	"reason",
 	"red",
@@ -28604,6 +28777,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"verkop",
 	"verkopen",
 	"verkracht",
+	"verkrachte",
+	"verkrachten",
+	"verkrachter",
+	"verkrachting",
+	"verkrachtte",
+	"verkrachtten",
 	"vermoord",
 	"vermoorden",
 	"verslag",
@@ -29602,7 +29781,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"mijn",
 	"mijzelf",
 	"minecraft",
+	"misbruik",
 	"misbruikt",
+	"misbruikte",
 	"mishandel",
 	"mishandeld",
 	"mishandeling",
@@ -29885,9 +30066,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"racisme",
 	"ram",
 	"ramen",
-	"rap",
 	"rape",
 	"raped",
+	"rapes",
+	"raping",
+	"rapist",
+	"rapists",
 	"ready",
 	"reason",
 	"red",
@@ -29971,6 +30155,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"seks",
 	"seksism",
 	"seksisme",
+	"seksueel",
 	"self",
 	"selfharm",
 	"seri",
@@ -30260,6 +30445,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"verkoopt",
 	"verkop",
 	"verkopen",
+	"verkracht",
+	"verkrachte",
+	"verkrachten",
+	"verkrachtte",
+	"verkrachtten",
 	"vermoord",
 	"vermoorden",
 	"vermoordt",
@@ -30407,1661 +30597,1672 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"zwartwerk",
 	"💀",
 }, vals: []int32{
-	1101,
+	1102,
 	104,
 	139,
-	1184,
+	1185,
+	505,
 	504,
-	503,
 	262,
 	136,
+	796,
 	795,
-	794,
 	264,
 	265,
 	263,
-	797,
-	796,
-	485,
-	547,
-	1146,
-	904,
-	707,
-	62,
-	865,
-	1118,
-	1080,
-	1079,
-	58,
-	821,
-	1402,
-	1401,
-	189,
-	428,
-	1602,
-	1601,
-	1600,
-	176,
-	1170,
-	1434,
-	1360,
-	1245,
-	33,
-	961,
-	1410,
-	1409,
-	1201,
-	370,
-	1438,
-	1436,
-	1437,
-	371,
-	1435,
-	31,
-	867,
-	1430,
-	20,
-	483,
-	523,
-	482,
-	1205,
-	1204,
-	1442,
-	1441,
-	486,
-	417,
-	416,
-	871,
-	950,
-	949,
-	1422,
-	1641,
-	1640,
-	1585,
-	1367,
-	297,
-	1338,
-	1339,
-	1623,
-	1622,
-	1047,
-	799,
 	798,
-	1222,
-	989,
+	797,
+	486,
+	548,
+	1147,
+	905,
+	708,
+	62,
+	866,
+	1119,
+	1081,
+	1080,
+	58,
+	822,
+	1413,
+	1412,
+	189,
+	429,
+	1613,
+	1612,
+	1611,
+	176,
+	1171,
+	1445,
+	1371,
+	1246,
+	33,
+	962,
+	1421,
+	1420,
+	1202,
+	371,
+	1449,
+	1447,
+	1448,
+	372,
+	1446,
+	31,
+	868,
+	1441,
+	20,
+	484,
+	524,
+	483,
+	1206,
+	1205,
+	1453,
+	1452,
+	487,
+	418,
+	417,
+	872,
+	951,
+	950,
+	1433,
+	1652,
+	1651,
+	1596,
+	1378,
+	298,
+	1346,
+	1345,
+	1634,
+	1633,
+	1048,
+	800,
+	799,
+	1223,
+	990,
+	503,
 	502,
 	501,
-	500,
-	1569,
-	1568,
-	1567,
-	395,
-	1494,
-	393,
-	476,
-	1495,
-	1496,
-	257,
-	706,
-	703,
-	702,
-	709,
-	708,
+	1580,
+	1579,
+	1578,
+	396,
+	1505,
 	394,
-	1355,
-	1354,
+	477,
+	1506,
+	1507,
+	257,
+	707,
+	704,
+	703,
+	710,
+	709,
+	395,
+	1366,
+	1365,
 	41,
 	66,
-	664,
-	1218,
+	665,
+	1219,
 	249,
 	248,
+	448,
 	447,
-	446,
-	760,
-	758,
-	766,
-	759,
 	761,
+	759,
+	767,
+	760,
+	762,
 	258,
-	969,
+	970,
+	391,
 	390,
-	389,
-	570,
-	484,
+	571,
+	485,
 	18,
 	260,
+	464,
 	463,
-	462,
+	375,
 	374,
-	373,
+	379,
 	378,
-	377,
-	732,
+	733,
+	1170,
 	1169,
-	1168,
-	606,
 	607,
-	605,
+	608,
+	606,
+	611,
 	610,
-	609,
-	803,
-	575,
-	654,
+	804,
+	576,
+	655,
+	584,
 	583,
-	582,
-	283,
 	284,
-	1191,
-	1583,
-	1582,
-	1206,
-	735,
+	285,
+	1192,
+	1594,
+	1593,
+	1207,
 	736,
 	737,
-	1003,
+	738,
+	1004,
 	76,
+	292,
 	291,
-	290,
+	1131,
 	1130,
-	1129,
-	445,
+	446,
 	178,
 	177,
 	135,
+	744,
 	743,
-	742,
-	745,
-	1586,
-	1628,
-	1123,
+	746,
+	1597,
+	1639,
+	1124,
 	43,
-	1131,
-	566,
-	1627,
-	564,
-	293,
-	292,
+	1132,
+	567,
+	1638,
 	565,
-	1247,
-	1052,
-	597,
+	294,
+	293,
+	566,
+	1248,
+	1053,
+	598,
 	230,
 	239,
-	1274,
-	1177,
-	849,
-	848,
-	843,
-	842,
-	424,
-	425,
-	423,
-	845,
-	844,
-	851,
+	1275,
+	1178,
 	850,
+	849,
+	844,
+	843,
+	425,
+	426,
+	424,
+	846,
+	845,
 	852,
+	851,
 	853,
-	1459,
-	1458,
-	1009,
+	854,
+	1470,
+	1469,
+	1010,
 	116,
 	122,
 	88,
-	1604,
-	1603,
-	1642,
-	1519,
+	1615,
+	1614,
+	1653,
+	1530,
+	347,
 	346,
-	345,
-	957,
-	388,
-	1368,
+	958,
+	389,
+	1379,
+	987,
 	986,
-	985,
-	1547,
-	1063,
-	1062,
+	1558,
 	1064,
-	1022,
+	1063,
+	1065,
+	1023,
+	683,
 	682,
-	681,
 	120,
+	681,
 	680,
-	679,
+	1032,
 	1031,
-	1030,
-	1549,
-	397,
-	1548,
-	1114,
-	1143,
+	1560,
+	398,
+	1559,
+	1115,
+	1144,
 	123,
-	1652,
-	1651,
+	1663,
+	1662,
+	995,
 	994,
-	993,
 	186,
+	930,
+	478,
 	929,
-	477,
-	928,
-	1542,
-	1543,
-	1541,
-	1606,
-	1212,
+	1553,
+	1554,
+	1552,
+	1617,
+	1213,
 	199,
 	236,
-	647,
-	641,
+	648,
+	642,
 	217,
 	215,
 	216,
-	1452,
+	1463,
+	605,
 	604,
-	603,
 	200,
 	39,
-	1464,
+	1475,
 	8,
 	21,
-	674,
-	673,
-	676,
 	675,
-	1411,
-	513,
+	674,
+	677,
+	676,
+	1422,
 	514,
-	1139,
-	925,
-	1125,
-	278,
-	1381,
+	515,
+	1140,
+	926,
+	1126,
+	279,
+	1392,
 	68,
 	64,
-	693,
+	694,
+	482,
 	481,
-	480,
-	896,
-	302,
-	356,
-	1553,
-	1427,
-	940,
-	405,
+	897,
+	303,
+	357,
+	1564,
+	1438,
+	941,
+	406,
+	400,
 	399,
-	398,
-	404,
+	405,
+	403,
 	402,
 	401,
-	400,
-	516,
-	511,
-	510,
+	517,
 	512,
-	515,
-	1095,
+	511,
+	513,
+	516,
+	1096,
 	107,
-	1520,
-	381,
-	980,
-	1594,
-	1593,
-	1592,
-	1635,
-	1151,
+	1531,
+	382,
+	981,
+	1605,
+	1604,
+	1603,
+	1646,
+	1152,
 	133,
-	1475,
-	1460,
+	1486,
+	1471,
 	126,
-	1510,
-	1509,
-	924,
+	1521,
+	1520,
+	925,
 	2,
-	1287,
 	1288,
+	1289,
+	1167,
 	1166,
-	1165,
-	1416,
-	1417,
-	948,
+	1427,
+	1428,
+	949,
+	641,
 	640,
-	639,
+	322,
 	321,
-	320,
-	763,
-	765,
 	764,
-	762,
+	766,
+	765,
+	763,
 	259,
-	324,
-	1514,
-	1516,
+	325,
+	1525,
+	1527,
+	672,
+	1348,
 	671,
-	1341,
-	670,
+	370,
 	369,
-	368,
 	166,
 	89,
+	803,
 	802,
-	801,
+	630,
 	629,
-	628,
-	1371,
-	1370,
-	1369,
+	1382,
+	1381,
+	1380,
 	71,
 	29,
-	469,
-	907,
+	470,
 	908,
+	909,
 	162,
 	157,
-	1398,
-	1397,
+	1409,
+	1408,
 	155,
 	156,
+	422,
 	421,
-	420,
-	1188,
 	1189,
+	1190,
+	533,
 	532,
 	531,
-	530,
-	567,
 	568,
+	569,
 	70,
-	1198,
-	923,
-	1637,
-	1636,
-	642,
-	1105,
+	1199,
+	924,
+	1648,
+	1647,
+	643,
 	1106,
+	1107,
+	932,
 	931,
-	930,
-	1479,
-	1478,
-	1581,
+	1490,
+	1489,
+	1592,
 	207,
-	751,
-	1440,
-	1439,
-	1550,
-	1551,
+	752,
+	1451,
+	1450,
+	1561,
+	1562,
+	1008,
 	1007,
-	1006,
+	943,
 	942,
-	941,
+	865,
 	864,
-	863,
 	161,
 	160,
-	1048,
+	1049,
 	238,
-	1517,
-	1014,
-	1016,
+	1528,
 	1015,
+	1017,
+	1016,
+	993,
 	992,
 	991,
-	990,
 	85,
-	793,
-	1589,
+	794,
+	1600,
+	956,
 	955,
-	954,
-	449,
 	450,
+	451,
+	351,
 	350,
-	349,
+	1121,
 	1120,
-	1119,
 	132,
 	26,
 	152,
-	1372,
+	1383,
 	151,
-	1432,
-	1431,
+	1443,
+	1442,
 	83,
-	959,
+	960,
+	726,
 	725,
-	724,
-	1451,
-	1450,
-	855,
+	1462,
+	1461,
+	856,
 	94,
-	1126,
-	829,
 	1127,
-	984,
-	1571,
-	1570,
-	1573,
-	1572,
 	830,
-	494,
-	537,
-	744,
-	1004,
-	344,
-	1140,
-	672,
-	1588,
-	403,
-	800,
+	1128,
+	985,
+	1582,
+	1581,
+	1584,
+	1583,
+	831,
+	495,
+	538,
+	745,
+	1005,
+	345,
+	1141,
+	673,
+	1599,
+	404,
+	801,
 	149,
 	148,
-	1501,
+	1512,
 	205,
-	1502,
+	1513,
 	74,
-	1250,
-	1252,
 	1251,
-	1327,
-	465,
-	330,
-	690,
+	1253,
+	1252,
+	1328,
+	466,
+	331,
+	691,
 	96,
-	1172,
-	718,
-	710,
-	1346,
-	1345,
-	496,
+	1173,
+	719,
+	711,
+	1357,
+	1356,
+	497,
+	563,
 	562,
-	561,
 	206,
-	888,
-	839,
-	519,
-	953,
-	716,
-	468,
-	754,
+	889,
+	840,
+	520,
+	954,
+	717,
+	469,
+	755,
+	1079,
 	1078,
-	1077,
-	837,
+	838,
 	245,
 	244,
-	818,
-	1316,
-	553,
-	804,
+	819,
+	1317,
+	554,
+	805,
+	785,
 	784,
-	783,
+	688,
 	687,
-	686,
-	1070,
-	600,
-	598,
+	1071,
+	601,
 	599,
-	791,
+	600,
 	792,
+	793,
 	138,
-	1121,
-	1087,
-	1086,
-	142,
 	1122,
-	726,
-	897,
+	1088,
+	1087,
+	142,
+	1123,
+	727,
+	898,
 	52,
-	1383,
-	1382,
-	838,
-	298,
-	1075,
-	1074,
-	822,
-	1395,
-	1396,
 	1394,
-	1522,
-	1521,
+	1393,
+	839,
+	299,
+	1076,
+	1075,
+	823,
+	1406,
+	1407,
+	1405,
+	1533,
+	1532,
 	173,
 	134,
 	91,
-	1419,
-	1418,
+	1430,
+	1429,
 	90,
-	1466,
-	1465,
-	1254,
-	1253,
-	1256,
-	1257,
-	1259,
+	1477,
+	1476,
 	1255,
+	1254,
+	1257,
 	1258,
+	1260,
+	1256,
+	1259,
 	254,
+	829,
 	828,
-	827,
 	253,
 	255,
-	1559,
-	1558,
-	506,
+	1570,
+	1569,
 	507,
-	505,
+	508,
+	506,
+	1062,
 	1061,
-	1060,
-	870,
+	871,
+	328,
 	327,
-	326,
+	290,
 	289,
-	288,
-	774,
-	1488,
-	1050,
-	1497,
-	551,
-	550,
-	627,
-	626,
-	362,
-	464,
-	1214,
-	1244,
+	775,
+	1499,
 	1051,
-	1229,
-	1498,
+	1508,
+	552,
+	551,
+	628,
+	627,
+	363,
+	465,
+	1215,
+	1245,
+	1052,
+	1230,
+	1509,
+	902,
 	901,
-	900,
+	1091,
 	1090,
-	1089,
 	95,
-	962,
+	963,
+	647,
 	646,
-	645,
-	825,
-	823,
+	826,
 	824,
-	1099,
+	825,
+	1100,
 	101,
-	1219,
-	1340,
+	1220,
+	1347,
 	6,
-	1128,
+	1129,
 	109,
-	317,
+	318,
 	100,
-	1273,
+	1274,
 	247,
 	246,
 	9,
-	1336,
-	1335,
 	1337,
-	1286,
-	331,
-	545,
+	1336,
+	1338,
+	1287,
+	332,
+	546,
 	175,
 	174,
-	1561,
-	451,
-	473,
-	472,
-	508,
+	1572,
 	452,
+	474,
+	473,
+	509,
+	453,
 	11,
-	430,
-	1082,
+	431,
 	1083,
-	1088,
+	1084,
+	1089,
+	592,
 	591,
-	590,
 	198,
 	197,
-	1285,
+	1286,
 	170,
-	429,
+	430,
 	169,
 	141,
-	1560,
-	1100,
-	816,
+	1571,
+	1101,
+	817,
 	150,
-	448,
+	449,
+	320,
 	319,
-	318,
 	93,
-	444,
+	445,
 	82,
-	700,
 	701,
-	1008,
+	702,
+	1009,
+	700,
 	699,
-	698,
-	936,
-	956,
-	667,
+	937,
+	957,
+	668,
+	368,
 	367,
-	366,
+	891,
 	890,
-	889,
 	27,
-	533,
+	534,
 	24,
-	1343,
-	1344,
-	1347,
+	1354,
+	1355,
+	1358,
+	693,
 	692,
-	691,
-	419,
-	414,
+	420,
 	415,
-	746,
+	416,
 	747,
-	1356,
+	748,
+	1367,
+	414,
+	1608,
+	1609,
+	1467,
+	1290,
 	413,
-	1597,
-	1598,
-	1456,
-	1289,
 	412,
-	411,
-	1187,
+	1188,
+	984,
 	983,
-	982,
-	1477,
+	1488,
 	4,
-	1481,
-	1480,
+	1492,
+	1491,
 	140,
-	1366,
+	1377,
+	307,
 	306,
-	305,
-	308,
+	309,
 	25,
 	112,
 	49,
 	23,
-	1353,
+	1364,
 	222,
 	221,
-	1237,
-	965,
-	966,
 	1238,
-	972,
-	998,
+	966,
+	967,
+	1239,
+	973,
 	999,
 	1000,
+	1001,
+	975,
 	974,
-	973,
-	869,
-	608,
-	1352,
+	870,
+	609,
+	1363,
+	900,
 	899,
-	898,
+	989,
 	988,
-	987,
+	777,
 	776,
-	775,
+	362,
 	361,
 	360,
-	359,
-	625,
+	626,
 	114,
+	1109,
 	1108,
-	1107,
-	1104,
-	296,
-	1231,
-	581,
-	1462,
-	1461,
-	858,
-	7,
-	685,
-	684,
+	1105,
+	297,
+	1232,
+	582,
+	1473,
+	1472,
 	859,
+	7,
+	686,
+	685,
+	860,
 	15,
-	422,
+	423,
+	550,
 	549,
-	548,
 	60,
-	1357,
+	1368,
 	73,
 	72,
-	620,
+	621,
 	196,
 	195,
-	1619,
-	1618,
-	499,
-	615,
-	663,
-	1038,
-	1037,
-	1041,
-	386,
-	387,
-	385,
-	301,
-	895,
+	1630,
+	1629,
+	500,
 	616,
-	382,
+	664,
+	1039,
+	1038,
+	1042,
+	387,
+	388,
+	386,
+	302,
+	896,
+	617,
 	383,
 	384,
-	1562,
-	975,
-	453,
-	454,
-	977,
+	385,
+	1573,
 	976,
-	1617,
-	1136,
+	454,
+	455,
+	978,
+	977,
+	1628,
+	1137,
 	53,
+	1159,
 	1158,
-	1157,
 	137,
-	1071,
 	1072,
+	1073,
+	1194,
 	1193,
-	1192,
-	1608,
-	569,
-	315,
+	1619,
+	570,
 	316,
-	1616,
-	1615,
+	317,
+	1627,
+	1626,
+	1201,
 	1200,
-	1199,
 	16,
+	1241,
 	1240,
-	1239,
 	17,
 	59,
-	1365,
-	1364,
+	1376,
+	1375,
+	1204,
 	1203,
-	1202,
-	1221,
-	1279,
-	978,
-	979,
-	910,
-	909,
-	1424,
-	1276,
-	1275,
-	1278,
-	963,
-	964,
-	826,
-	868,
-	337,
-	1001,
-	1349,
-	1348,
-	602,
-	601,
-	183,
-	857,
-	856,
-	1167,
-	854,
-	1281,
+	1222,
 	1280,
+	979,
+	980,
+	911,
+	910,
+	1435,
+	1277,
+	1276,
+	1279,
+	964,
+	965,
+	827,
+	869,
+	338,
+	1002,
+	1360,
+	1359,
+	603,
+	602,
+	183,
+	858,
+	857,
+	1168,
+	855,
+	1282,
+	1281,
+	439,
 	438,
 	437,
 	436,
-	435,
 	154,
 	153,
-	1532,
+	1543,
 	1,
-	1308,
-	1058,
-	1057,
-	1059,
-	1033,
-	1032,
-	1310,
-	1304,
-	1303,
 	1309,
+	1059,
+	1058,
+	1060,
+	1034,
+	1033,
+	1311,
+	1305,
+	1304,
+	1310,
+	1301,
 	1300,
-	1299,
-	1307,
-	1476,
-	1155,
-	341,
-	470,
-	340,
-	1035,
-	906,
-	905,
-	522,
-	442,
-	441,
-	981,
+	1308,
+	1487,
 	1156,
-	767,
-	769,
-	106,
-	768,
-	181,
-	1293,
-	1294,
-	1012,
-	128,
-	542,
-	541,
+	342,
 	471,
-	309,
+	341,
+	1036,
+	907,
+	906,
+	523,
+	443,
+	442,
+	982,
+	1157,
+	768,
+	770,
+	106,
+	769,
+	181,
+	1294,
+	1295,
+	1013,
+	128,
+	543,
+	542,
+	472,
+	310,
 	129,
-	1185,
+	1186,
 	87,
-	325,
-	806,
+	1351,
+	326,
+	1344,
+	807,
 	223,
-	805,
+	806,
 	256,
+	1176,
 	1175,
-	1174,
 	42,
-	1555,
-	1554,
-	1556,
+	1566,
+	1565,
+	1567,
 	227,
 	203,
 	235,
-	1096,
-	711,
-	467,
-	466,
-	1362,
-	1361,
-	28,
-	1454,
-	1453,
-	1408,
-	1407,
-	432,
-	431,
-	237,
-	1524,
-	1492,
-	1491,
-	1523,
-	1632,
-	1631,
-	1423,
-	713,
+	1097,
 	712,
+	468,
+	467,
+	1373,
+	1372,
+	28,
+	1465,
+	1464,
+	1419,
+	1418,
+	433,
+	432,
+	237,
+	1535,
+	1503,
+	1502,
+	1534,
+	1643,
+	1642,
+	1434,
+	714,
+	713,
 	98,
 	111,
-	307,
-	277,
-	426,
-	167,
-	633,
-	632,
-	304,
-	303,
+	308,
+	278,
 	427,
+	167,
+	634,
+	633,
+	305,
+	304,
+	428,
 	168,
+	874,
 	873,
-	872,
-	1377,
+	1388,
+	782,
 	781,
 	780,
-	779,
-	409,
-	887,
 	410,
-	862,
-	782,
-	1443,
+	888,
+	411,
+	863,
+	783,
+	1454,
 	37,
-	1399,
-	1376,
-	1375,
-	1433,
-	1639,
-	1638,
-	648,
-	46,
-	619,
-	559,
-	558,
-	1596,
-	1405,
-	618,
-	408,
-	617,
-	596,
-	1446,
-	1469,
-	643,
-	1236,
-	1234,
-	1235,
-	577,
-	1135,
-	622,
-	621,
-	1629,
-	1098,
-	1445,
+	1410,
+	1387,
+	1386,
 	1444,
-	1094,
+	1650,
+	1649,
+	649,
+	46,
+	620,
+	560,
+	559,
+	1607,
+	1416,
+	619,
+	409,
+	618,
+	597,
+	1457,
+	1480,
+	644,
+	1237,
+	1235,
+	1236,
+	578,
+	1136,
+	623,
+	622,
+	1640,
+	1099,
+	1456,
+	1455,
+	1095,
+	277,
 	276,
 	275,
-	274,
-	1470,
-	1473,
-	1471,
-	1472,
+	1481,
+	1484,
+	1482,
+	1483,
+	540,
 	539,
-	538,
 	69,
-	1207,
-	886,
-	443,
+	1208,
+	887,
+	444,
 	184,
 	185,
-	1648,
+	1659,
 	118,
-	580,
-	333,
+	581,
+	334,
+	1056,
 	1055,
-	1054,
+	732,
 	731,
-	730,
-	1109,
-	1609,
-	1447,
-	363,
+	1110,
+	1620,
+	1458,
+	364,
+	936,
 	935,
-	934,
-	1457,
-	635,
-	657,
-	656,
+	1468,
 	636,
-	1073,
+	658,
+	657,
+	637,
+	1074,
+	920,
 	919,
-	918,
 	232,
-	556,
+	557,
+	545,
 	544,
-	543,
 	38,
 	240,
 	48,
+	1243,
 	1242,
-	1241,
-	1328,
+	1329,
 	194,
 	193,
-	1317,
-	1500,
-	1499,
-	1260,
-	1162,
-	1161,
-	1486,
-	1485,
-	903,
-	902,
-	1164,
-	1163,
-	313,
-	312,
-	1326,
-	1325,
-	808,
-	807,
-	1262,
+	1318,
+	1511,
+	1510,
 	1261,
-	1067,
+	1163,
+	1162,
+	1497,
+	1496,
+	904,
+	903,
+	1165,
+	1164,
+	314,
+	313,
+	1327,
+	1326,
+	809,
+	808,
+	1263,
+	1262,
+	1068,
+	461,
 	460,
-	459,
 	225,
 	224,
-	1515,
-	314,
-	1224,
+	1526,
+	315,
+	1225,
 	121,
 	117,
-	1223,
+	1224,
 	113,
+	913,
 	912,
-	911,
-	1506,
-	1505,
-	585,
-	584,
-	734,
-	733,
+	1517,
+	1516,
 	586,
-	1217,
+	585,
+	735,
+	734,
+	587,
+	1218,
+	1314,
 	1313,
 	1312,
-	1311,
+	833,
 	832,
-	831,
+	722,
 	721,
-	720,
 	261,
-	536,
-	534,
+	537,
 	535,
-	1625,
+	536,
+	1636,
 	229,
 	228,
-	1023,
-	1005,
-	1017,
+	1024,
+	1006,
+	1018,
 	188,
 	192,
+	596,
 	595,
-	594,
-	578,
+	579,
 	124,
+	340,
 	339,
-	338,
+	842,
 	841,
-	840,
 	63,
-	279,
 	280,
-	336,
-	546,
-	1468,
-	1374,
-	1373,
+	281,
+	337,
+	547,
+	1479,
+	1385,
+	1384,
+	754,
 	753,
-	752,
+	1297,
 	1296,
-	1295,
-	1305,
+	1306,
+	706,
 	705,
-	704,
+	772,
 	771,
-	770,
-	1053,
-	1644,
-	1137,
+	1054,
+	1655,
 	1138,
-	1141,
+	1139,
+	1142,
 	180,
 	179,
-	1595,
-	1630,
-	1220,
-	1508,
-	1507,
+	1606,
+	1641,
+	1221,
+	1519,
+	1518,
+	519,
 	518,
-	517,
+	522,
 	521,
-	520,
+	528,
+	1104,
 	527,
-	1103,
 	526,
+	1103,
 	525,
-	1102,
-	524,
+	953,
 	952,
-	951,
-	1605,
+	1616,
+	670,
 	669,
-	668,
-	1621,
+	1632,
+	1588,
+	1587,
+	1631,
 	1577,
+	1575,
+	1574,
 	1576,
-	1620,
-	1566,
-	1564,
-	1563,
-	1565,
 	125,
-	1546,
-	1545,
-	1599,
-	1544,
-	1626,
-	1493,
-	787,
-	786,
-	1042,
-	54,
 	1557,
-	719,
-	1512,
-	1513,
+	1556,
+	1610,
+	1555,
+	1637,
+	1504,
+	788,
+	787,
+	1043,
+	54,
+	1568,
+	720,
+	1523,
+	1524,
+	408,
 	407,
-	406,
+	1134,
 	1133,
-	1132,
-	268,
 	267,
 	266,
-	1246,
-	1213,
-	1490,
-	1650,
-	1649,
+	268,
+	269,
+	1349,
+	1350,
+	1247,
+	1214,
+	1501,
+	1661,
+	1660,
+	499,
 	498,
-	497,
-	560,
-	1624,
-	1643,
-	1552,
+	561,
+	1635,
+	1654,
+	1563,
+	969,
 	968,
-	967,
-	1539,
-	1538,
-	1421,
-	1097,
-	1533,
+	1550,
+	1549,
+	1432,
+	1098,
+	1544,
+	876,
 	875,
-	874,
-	334,
-	461,
-	1587,
-	1646,
-	883,
-	1647,
+	335,
+	462,
+	1598,
+	1657,
+	884,
+	1658,
+	716,
 	715,
-	714,
+	1234,
 	1233,
-	1232,
-	913,
-	866,
-	540,
+	914,
+	867,
+	541,
 	212,
 	211,
-	631,
-	611,
-	1380,
-	1330,
-	1329,
+	632,
+	612,
+	1391,
 	1331,
+	1330,
+	1332,
 	172,
 	171,
 	13,
 	10,
 	159,
 	158,
-	881,
-	880,
 	882,
-	495,
+	881,
+	883,
+	496,
 	61,
 	47,
 	45,
+	972,
+	1026,
 	971,
-	1025,
-	970,
-	1463,
-	1002,
+	1474,
+	1003,
+	625,
 	624,
-	623,
-	756,
-	755,
 	757,
+	756,
+	758,
+	1086,
 	1085,
-	1084,
 	251,
+	835,
 	834,
-	833,
 	250,
 	252,
 	3,
 	0,
+	918,
 	917,
-	916,
 	65,
-	1271,
-	1270,
 	1272,
-	270,
-	269,
-	475,
-	474,
-	1228,
-	1655,
-	1591,
-	1590,
-	1633,
+	1271,
+	1273,
 	271,
-	329,
-	328,
-	348,
-	347,
+	270,
+	476,
+	475,
+	1352,
+	1229,
+	1666,
+	1602,
+	1601,
+	1644,
 	272,
+	330,
+	329,
+	349,
+	348,
 	273,
-	353,
+	274,
+	354,
 	97,
-	1081,
-	1092,
+	1082,
 	1093,
+	1094,
 	99,
-	1091,
-	1634,
-	1518,
+	1092,
+	1645,
+	1529,
+	353,
 	352,
-	351,
 	243,
 	35,
 	67,
+	1303,
 	1302,
-	1301,
 	220,
 	32,
 	242,
 	241,
+	1316,
 	1315,
-	1314,
-	332,
+	333,
 	34,
+	848,
 	847,
-	846,
-	630,
-	937,
-	717,
-	1194,
-	1196,
+	631,
+	938,
+	718,
 	1195,
-	678,
-	926,
+	1197,
+	1196,
+	679,
+	927,
+	324,
 	323,
-	322,
-	1645,
-	1467,
+	1656,
+	1478,
+	1322,
 	1321,
 	1320,
+	1324,
 	1319,
 	1323,
-	1318,
-	1322,
-	1324,
-	1578,
+	1325,
+	1589,
+	1180,
 	1179,
-	1178,
+	893,
 	892,
-	891,
 	110,
-	644,
-	1112,
-	1110,
-	785,
-	1024,
-	1034,
-	660,
-	659,
-	662,
-	392,
-	391,
-	661,
-	960,
-	574,
-	573,
-	1039,
+	645,
 	1113,
-	1019,
-	1018,
-	81,
 	1111,
-	1013,
-	697,
-	750,
-	689,
+	786,
+	1025,
+	1035,
+	661,
+	660,
+	663,
+	393,
+	392,
+	662,
+	961,
+	575,
+	574,
+	1040,
+	1114,
+	1020,
+	1019,
+	81,
+	1112,
+	1014,
+	698,
+	751,
+	690,
+	779,
 	778,
-	777,
-	688,
+	689,
 	208,
 	80,
-	1282,
+	1283,
 	79,
+	1047,
 	1046,
-	1045,
 	210,
 	209,
 	75,
-	894,
-	1333,
-	1332,
+	895,
 	1334,
-	695,
-	694,
+	1333,
+	1335,
 	696,
-	1484,
-	1483,
-	1482,
-	947,
+	695,
+	697,
+	1495,
+	1494,
+	1493,
+	948,
 	218,
 	219,
+	916,
 	915,
-	914,
-	1230,
+	1231,
+	381,
+	1037,
+	1041,
 	380,
-	1036,
-	1040,
-	379,
-	1066,
-	1537,
-	1536,
-	1535,
-	1534,
+	1067,
+	1548,
+	1547,
+	1546,
+	1545,
+	377,
 	376,
-	375,
 	119,
-	1134,
-	1148,
-	1147,
+	1135,
 	1149,
+	1148,
 	1150,
+	1151,
 	57,
 	115,
-	655,
+	656,
+	492,
 	491,
 	490,
-	489,
-	1504,
-	1503,
+	1515,
+	1514,
+	1299,
+	1307,
 	1298,
-	1306,
-	1297,
+	1217,
 	1216,
-	1215,
 	234,
 	233,
-	893,
+	894,
+	494,
 	493,
-	492,
 	78,
-	396,
+	397,
+	312,
 	311,
-	310,
 	213,
 	214,
 	86,
-	1584,
+	1595,
 	187,
 	40,
-	946,
+	947,
+	435,
 	434,
-	433,
-	418,
+	419,
 	105,
-	1455,
+	1466,
 	131,
 	103,
-	1610,
+	1621,
+	1146,
 	1145,
-	1144,
-	927,
-	815,
-	812,
-	811,
+	928,
+	816,
 	813,
+	812,
 	814,
+	815,
 	164,
 	163,
+	1045,
 	1044,
-	1043,
+	1250,
 	1249,
-	1248,
+	296,
 	295,
-	294,
-	1531,
-	1530,
-	1529,
-	938,
+	1542,
+	1541,
+	1540,
+	939,
+	654,
 	653,
-	652,
-	1528,
-	1527,
+	1539,
+	1538,
 	92,
-	1489,
-	1403,
-	1351,
-	995,
-	50,
+	1500,
+	1414,
+	1362,
 	996,
-	572,
+	50,
+	997,
+	573,
 	191,
-	1611,
-	1406,
+	1622,
+	1417,
 	190,
-	286,
-	285,
 	287,
-	1171,
+	286,
+	288,
+	1172,
+	1030,
 	1029,
-	1028,
+	614,
 	613,
-	612,
-	1011,
-	456,
-	455,
-	458,
+	1012,
 	457,
+	456,
+	459,
+	458,
+	480,
 	479,
-	478,
-	1010,
-	1487,
+	1011,
+	1498,
 	202,
 	201,
+	489,
 	488,
-	487,
+	1070,
 	1069,
-	1068,
-	1056,
-	943,
-	1065,
-	552,
-	576,
-	1020,
+	1057,
+	944,
+	1066,
+	553,
+	577,
 	1021,
+	1022,
 	145,
+	862,
 	861,
-	860,
+	878,
 	877,
-	876,
 	144,
 	147,
 	143,
 	146,
+	886,
 	885,
-	884,
-	614,
+	615,
+	750,
 	749,
-	748,
+	880,
 	879,
-	878,
+	923,
 	922,
 	921,
-	920,
-	579,
+	580,
+	366,
 	365,
-	364,
-	1277,
-	335,
-	587,
+	1278,
+	336,
+	588,
 	226,
-	997,
-	1540,
+	998,
+	1551,
 	84,
-	932,
+	933,
 	5,
-	372,
-	1386,
-	1387,
-	1392,
-	1391,
-	1390,
-	1393,
-	1389,
-	1388,
-	1243,
+	373,
+	1397,
+	1398,
+	1403,
+	1402,
+	1401,
+	1404,
+	1400,
+	1399,
+	1244,
+	791,
 	790,
 	789,
-	788,
 	165,
-	1426,
-	1425,
+	1437,
+	1436,
+	530,
 	529,
-	528,
+	742,
 	741,
 	740,
 	739,
-	738,
+	1339,
+	1340,
+	1343,
+	1341,
+	1342,
 	30,
-	817,
+	818,
 	36,
-	1580,
+	1591,
 	14,
 	12,
+	724,
 	723,
-	722,
-	958,
+	959,
+	359,
 	358,
-	357,
+	356,
 	355,
-	354,
-	1385,
-	1384,
-	933,
+	1396,
+	1395,
+	934,
+	556,
 	555,
-	554,
 	130,
-	1116,
-	1115,
-	820,
-	819,
 	1117,
+	1116,
+	821,
+	820,
+	1118,
 	127,
-	1429,
-	1428,
-	1575,
-	1574,
-	1614,
-	1613,
-	1612,
-	1124,
-	1342,
-	1350,
-	1449,
-	1448,
+	1440,
+	1439,
+	1586,
+	1585,
+	1625,
+	1624,
+	1623,
+	1125,
+	1353,
+	1361,
+	1460,
+	1459,
+	344,
 	343,
-	342,
+	774,
 	773,
-	772,
-	1474,
+	1485,
+	811,
 	810,
-	809,
-	1415,
-	1414,
-	1159,
-	1197,
-	1142,
-	557,
-	44,
-	1526,
-	1525,
-	651,
-	1284,
-	1283,
-	592,
-	634,
-	649,
-	1420,
-	836,
-	835,
-	593,
-	1211,
-	1026,
-	1210,
-	589,
-	588,
-	666,
-	665,
-	1579,
-	650,
-	939,
-	1363,
-	182,
-	677,
-	204,
-	1379,
-	1378,
-	1153,
-	1152,
-	1209,
-	1511,
-	1208,
-	729,
-	728,
-	1027,
+	1426,
+	1425,
 	1160,
-	1076,
-	1607,
+	1198,
+	1143,
+	558,
+	44,
+	1537,
+	1536,
+	652,
+	1285,
+	1284,
+	593,
+	635,
+	650,
+	1431,
+	837,
+	836,
+	594,
+	1212,
+	1027,
+	1211,
+	590,
+	589,
+	667,
+	666,
+	1590,
+	651,
+	940,
+	1374,
+	182,
+	678,
+	204,
+	1390,
+	1389,
 	1154,
-	683,
-	1358,
-	1359,
-	1404,
+	1153,
+	1210,
+	1522,
+	1209,
+	730,
+	729,
+	1028,
+	1161,
+	1077,
+	1618,
+	1155,
+	684,
+	1369,
+	1370,
+	1415,
 	108,
 	102,
+	946,
 	945,
-	944,
-	1176,
-	282,
-	563,
-	1226,
+	1177,
+	283,
+	564,
 	1227,
-	1225,
-	1413,
-	1412,
+	1228,
+	1226,
+	1424,
+	1423,
 	51,
 	55,
-	1291,
-	1290,
 	1292,
+	1291,
+	1293,
 	56,
-	1654,
-	1653,
-	1186,
-	1190,
-	1049,
-	1180,
-	1183,
+	1665,
+	1664,
+	1187,
+	1191,
+	1050,
 	1181,
+	1184,
 	1182,
+	1183,
 	77,
-	281,
+	282,
 	19,
-	1263,
-	1266,
-	1265,
-	1268,
-	1267,
-	1269,
 	1264,
+	1267,
+	1266,
+	1269,
+	1268,
+	1270,
+	1265,
+	301,
 	300,
-	299,
-	509,
-	1400,
-	571,
-	1173,
+	510,
+	1411,
+	572,
+	1174,
 	231,
-	658,
+	659,
+	639,
 	638,
-	637,
+	441,
 	440,
-	439,
-	727,
+	728,
 	22,
 }}, typoIdx: table[string, []string]{keys: []string{
 	"aadoen",
@@ -33522,6 +33723,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"erkoopt",
 	"erkopen",
 	"erkracht",
+	"erkrachte",
+	"erkrachten",
+	"erkrachter",
+	"erkrachting",
+	"erkrachtte",
+	"erkrachtten",
 	"erkstuk",
 	"ermoord",
 	"ermoorden",
@@ -34496,7 +34703,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"isael",
 	"isamofob",
 	"isappear",
+	"isbruik",
 	"isbruikt",
+	"isbruikte",
 	"iscord",
 	"iscriminate",
 	"iscriminatie",
@@ -35119,7 +35328,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"mezlf",
 	"mgaan",
 	"mgratieachtergrond",
+	"mibruik",
 	"mibruikt",
+	"mibruikte",
 	"midde",
 	"midden",
 	"middn",
@@ -35153,12 +35364,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"misandeld",
 	"misandeling",
 	"misandelt",
+	"misbrik",
 	"misbrikt",
+	"misbrikte",
+	"misbrui",
 	"misbruik",
+	"misbruike",
 	"misbruikt",
+	"misbruikte",
 	"misbruit",
+	"misbruite",
+	"misbruk",
 	"misbrukt",
+	"misbrukte",
+	"misbuik",
 	"misbuikt",
+	"misbuikte",
 	"misen",
 	"mishadeld",
 	"mishadeling",
@@ -35184,7 +35405,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"mishndelt",
 	"misje",
 	"misjes",
+	"misruik",
 	"misruikt",
+	"misruikte",
 	"misse",
 	"missen",
 	"missn",
@@ -35272,7 +35495,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"mrokkaans",
 	"mrokkanen",
 	"mrriage",
+	"msbruik",
 	"msbruikt",
+	"msbruikte",
 	"mself",
 	"mshandeld",
 	"mshandeling",
@@ -36659,6 +36884,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"shreeuwt",
 	"shulden",
 	"sicid",
+	"sicidaal",
+	"sicidal",
+	"sicidale",
+	"sicidaler",
 	"sicide",
 	"sicidepreventie",
 	"siefmoeder",
@@ -36987,6 +37216,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"sturen",
 	"sturn",
 	"sucid",
+	"sucidaal",
+	"sucidal",
+	"sucidale",
+	"sucidaler",
 	"sucide",
 	"sucidepreventie",
 	"sudent",
@@ -36998,10 +37231,27 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"sudie",
 	"suervisor",
 	"suicd",
+	"suicdaal",
+	"suicdal",
+	"suicdale",
+	"suicdaler",
 	"suicde",
 	"suicdepreventie",
 	"suici",
+	"suiciaal",
+	"suicial",
+	"suiciale",
+	"suicialer",
 	"suicid",
+	"suicida",
+	"suicidaa",
+	"suicidaal",
+	"suicidae",
+	"suicidaer",
+	"suicidal",
+	"suicidale",
+	"suicidaler",
+	"suicidalr",
 	"suicide",
 	"suicidepeventie",
 	"suicidepreentie",
@@ -37013,10 +37263,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"suicideprevntie",
 	"suicideprventie",
 	"suicidereventie",
+	"suicidl",
+	"suicidle",
+	"suicidler",
 	"suicidpreventie",
 	"suicie",
 	"suiciepreventie",
 	"suiid",
+	"suiidaal",
+	"suiidal",
+	"suiidale",
+	"suiidaler",
 	"suiide",
 	"suiidepreventie",
 	"suinamers",
@@ -37351,6 +37608,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"uders",
 	"uibetaald",
 	"uicid",
+	"uicidaal",
+	"uicidal",
+	"uicidale",
+	"uicidaler",
 	"uicide",
 	"uicidepreventie",
 	"uidskleur",
@@ -37607,6 +37868,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"vekoopt",
 	"vekopen",
 	"vekracht",
+	"vekrachte",
+	"vekrachten",
+	"vekrachter",
+	"vekrachting",
+	"vekrachtte",
+	"vekrachtten",
 	"velig",
 	"vemoord",
 	"vemoorden",
@@ -37622,6 +37889,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"veren",
 	"veriezingen",
 	"verkacht",
+	"verkachte",
+	"verkachten",
+	"verkachter",
+	"verkachting",
+	"verkachtte",
+	"verkachtten",
 	"verkcht",
 	"verkezingen",
 	"verkieingen",
@@ -37646,10 +37919,45 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"verkopt",
 	"verkpen",
 	"verkrach",
+	"verkrache",
+	"verkrachen",
+	"verkracher",
+	"verkraching",
 	"verkracht",
+	"verkrachte",
+	"verkrachten",
+	"verkrachter",
+	"verkrachtig",
+	"verkrachtin",
+	"verkrachting",
+	"verkrachtn",
+	"verkrachtng",
+	"verkrachtr",
+	"verkrachtt",
+	"verkrachtte",
+	"verkrachtten",
+	"verkrachttn",
 	"verkract",
+	"verkracte",
+	"verkracten",
+	"verkracter",
+	"verkracting",
+	"verkractte",
+	"verkractten",
 	"verkraht",
+	"verkrahte",
+	"verkrahten",
+	"verkrahter",
+	"verkrahting",
+	"verkrahtte",
+	"verkrahtten",
 	"verkrcht",
+	"verkrchte",
+	"verkrchten",
+	"verkrchter",
+	"verkrchting",
+	"verkrchtte",
+	"verkrchtten",
 	"verlag",
 	"verleden",
 	"vermood",
@@ -37669,6 +37977,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"veroorden",
 	"veropen",
 	"verracht",
+	"verrachte",
+	"verrachten",
+	"verrachter",
+	"verrachting",
+	"verrachtte",
+	"verrachtten",
 	"versag",
 	"versla",
 	"verslag",
@@ -37770,6 +38084,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"vrkoopt",
 	"vrkopen",
 	"vrkracht",
+	"vrkrachte",
+	"vrkrachten",
+	"vrkrachter",
+	"vrkrachting",
+	"vrkrachtte",
+	"vrkrachtten",
 	"vrmoord",
 	"vrmoorden",
 	"vrouen",
@@ -42557,6 +42877,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"verkracht",
 	},
 	{
+		"verkrachte",
+	},
+	{
+		"verkrachten",
+	},
+	{
+		"verkrachter",
+	},
+	{
+		"verkrachting",
+	},
+	{
+		"verkrachtte",
+	},
+	{
+		"verkrachtten",
+	},
+	{
 		"werkstuk",
 	},
 	{
@@ -45500,7 +45838,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"disappear",
 	},
 	{
+		"misbruik",
+	},
+	{
 		"misbruikt",
+	},
+	{
+		"misbruikte",
 	},
 	{
 		"discord",
@@ -47376,7 +47720,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"migratieachtergrond",
 	},
 	{
+		"misbruik",
+	},
+	{
 		"misbruikt",
+	},
+	{
+		"misbruikte",
 	},
 	{
 		"midden",
@@ -47478,22 +47828,54 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"mishandelt",
 	},
 	{
-		"misbruikt",
+		"misbruik",
 	},
 	{
 		"misbruikt",
 	},
 	{
+		"misbruikte",
+	},
+	{
+		"misbruik",
+	},
+	{
 		"misbruikt",
+		"misbruik",
+	},
+	{
+		"misbruikte",
+	},
+	{
+		"misbruikt",
+		"misbruikte",
+	},
+	{
+		"misbruikte",
 	},
 	{
 		"misbruikt",
 	},
 	{
-		"misbruikt",
+		"misbruikte",
+	},
+	{
+		"misbruik",
 	},
 	{
 		"misbruikt",
+	},
+	{
+		"misbruikte",
+	},
+	{
+		"misbruik",
+	},
+	{
+		"misbruikt",
+	},
+	{
+		"misbruikte",
 	},
 	{
 		"missen",
@@ -47572,7 +47954,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"meisjes",
 	},
 	{
+		"misbruik",
+	},
+	{
 		"misbruikt",
+	},
+	{
+		"misbruikte",
 	},
 	{
 		"missen",
@@ -47838,7 +48226,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"marriage",
 	},
 	{
+		"misbruik",
+	},
+	{
 		"misbruikt",
+	},
+	{
+		"misbruikte",
 	},
 	{
 		"myself",
@@ -52014,6 +52408,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"suicid",
 	},
 	{
+		"suicidaal",
+	},
+	{
+		"suicidal",
+	},
+	{
+		"suicidale",
+	},
+	{
+		"suicidaler",
+	},
+	{
 		"suicide",
 	},
 	{
@@ -53005,6 +53411,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"suicid",
 	},
 	{
+		"suicidaal",
+	},
+	{
+		"suicidal",
+	},
+	{
+		"suicidale",
+	},
+	{
+		"suicidaler",
+	},
+	{
 		"suicide",
 	},
 	{
@@ -53038,53 +53456,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"suicid",
 	},
 	{
-		"suicide",
+		"suicidaal",
 	},
 	{
-		"suicidepreventie",
+		"suicidal",
 	},
 	{
-		"suicid",
+		"suicidale",
 	},
 	{
-		"suicide",
-		"suicid",
-	},
-	{
-		"suicide",
-	},
-	{
-		"suicidepreventie",
-	},
-	{
-		"suicidepreventie",
-	},
-	{
-		"suicidepreventie",
-	},
-	{
-		"suicidepreventie",
-	},
-	{
-		"suicidepreventie",
-	},
-	{
-		"suicidepreventie",
-	},
-	{
-		"suicidepreventie",
-	},
-	{
-		"suicidepreventie",
-	},
-	{
-		"suicidepreventie",
-	},
-	{
-		"suicidepreventie",
-	},
-	{
-		"suicidepreventie",
+		"suicidaler",
 	},
 	{
 		"suicide",
@@ -53094,6 +53475,118 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"suicid",
+	},
+	{
+		"suicidaal",
+	},
+	{
+		"suicidal",
+	},
+	{
+		"suicidale",
+	},
+	{
+		"suicidaler",
+	},
+	{
+		"suicide",
+		"suicid",
+	},
+	{
+		"suicidal",
+	},
+	{
+		"suicidaal",
+	},
+	{
+		"suicidaal",
+	},
+	{
+		"suicidale",
+	},
+	{
+		"suicidaler",
+	},
+	{
+		"suicidal",
+		"suicidaal",
+		"suicidale",
+	},
+	{
+		"suicidale",
+		"suicidaler",
+	},
+	{
+		"suicidaler",
+	},
+	{
+		"suicidaler",
+	},
+	{
+		"suicide",
+	},
+	{
+		"suicidepreventie",
+	},
+	{
+		"suicidepreventie",
+	},
+	{
+		"suicidepreventie",
+	},
+	{
+		"suicidepreventie",
+	},
+	{
+		"suicidepreventie",
+	},
+	{
+		"suicidepreventie",
+	},
+	{
+		"suicidepreventie",
+	},
+	{
+		"suicidepreventie",
+	},
+	{
+		"suicidepreventie",
+	},
+	{
+		"suicidepreventie",
+	},
+	{
+		"suicidal",
+	},
+	{
+		"suicidale",
+	},
+	{
+		"suicidaler",
+	},
+	{
+		"suicidepreventie",
+	},
+	{
+		"suicide",
+	},
+	{
+		"suicidepreventie",
+	},
+	{
+		"suicid",
+	},
+	{
+		"suicidaal",
+	},
+	{
+		"suicidal",
+	},
+	{
+		"suicidale",
+	},
+	{
+		"suicidaler",
 	},
 	{
 		"suicide",
@@ -54102,6 +54595,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"suicid",
 	},
 	{
+		"suicidaal",
+	},
+	{
+		"suicidal",
+	},
+	{
+		"suicidale",
+	},
+	{
+		"suicidaler",
+	},
+	{
 		"suicide",
 	},
 	{
@@ -54870,6 +55375,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"verkracht",
 	},
 	{
+		"verkrachte",
+	},
+	{
+		"verkrachten",
+	},
+	{
+		"verkrachter",
+	},
+	{
+		"verkrachting",
+	},
+	{
+		"verkrachtte",
+	},
+	{
+		"verkrachtten",
+	},
+	{
 		"veilig",
 	},
 	{
@@ -54915,6 +55438,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"verkracht",
 	},
 	{
+		"verkrachte",
+	},
+	{
+		"verkrachten",
+	},
+	{
+		"verkrachter",
+	},
+	{
+		"verkrachting",
+	},
+	{
+		"verkrachtte",
+	},
+	{
+		"verkrachtten",
+	},
+	{
 		"verkocht",
 	},
 	{
@@ -54987,16 +55528,127 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"verkracht",
 	},
 	{
+		"verkrachte",
+	},
+	{
+		"verkrachten",
+	},
+	{
+		"verkrachter",
+	},
+	{
+		"verkrachting",
+	},
+	{
 		"verkracht",
+		"verkrachte",
+	},
+	{
+		"verkrachte",
+		"verkrachtte",
+		"verkrachten",
+		"verkrachter",
+	},
+	{
+		"verkrachtten",
+		"verkrachten",
+	},
+	{
+		"verkrachter",
+	},
+	{
+		"verkrachting",
+	},
+	{
+		"verkrachting",
+	},
+	{
+		"verkrachting",
+	},
+	{
+		"verkrachten",
+	},
+	{
+		"verkrachting",
+	},
+	{
+		"verkrachter",
+	},
+	{
+		"verkrachtte",
+	},
+	{
+		"verkrachtte",
+		"verkrachtten",
+	},
+	{
+		"verkrachtten",
+	},
+	{
+		"verkrachtten",
 	},
 	{
 		"verkracht",
 	},
 	{
-		"verkracht",
+		"verkrachte",
+	},
+	{
+		"verkrachten",
+	},
+	{
+		"verkrachter",
+	},
+	{
+		"verkrachting",
+	},
+	{
+		"verkrachtte",
+	},
+	{
+		"verkrachtten",
 	},
 	{
 		"verkracht",
+	},
+	{
+		"verkrachte",
+	},
+	{
+		"verkrachten",
+	},
+	{
+		"verkrachter",
+	},
+	{
+		"verkrachting",
+	},
+	{
+		"verkrachtte",
+	},
+	{
+		"verkrachtten",
+	},
+	{
+		"verkracht",
+	},
+	{
+		"verkrachte",
+	},
+	{
+		"verkrachten",
+	},
+	{
+		"verkrachter",
+	},
+	{
+		"verkrachting",
+	},
+	{
+		"verkrachtte",
+	},
+	{
+		"verkrachtten",
 	},
 	{
 		"verslag",
@@ -55054,6 +55706,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"verkracht",
+	},
+	{
+		"verkrachte",
+	},
+	{
+		"verkrachten",
+	},
+	{
+		"verkrachter",
+	},
+	{
+		"verkrachting",
+	},
+	{
+		"verkrachtte",
+	},
+	{
+		"verkrachtten",
 	},
 	{
 		"verslag",
@@ -55357,6 +56027,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"verkracht",
+	},
+	{
+		"verkrachte",
+	},
+	{
+		"verkrachten",
+	},
+	{
+		"verkrachter",
+	},
+	{
+		"verkrachting",
+	},
+	{
+		"verkrachtte",
+	},
+	{
+		"verkrachtten",
 	},
 	{
 		"vermoord",
@@ -56896,7 +57584,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"midden",
 	"migratieachtergrond",
 	"mijzelf",
+	"misbruik",
 	"misbruikt",
+	"misbruikte",
 	"mishandeld",
 	"mishandeling",
 	"mishandelt",
@@ -57109,6 +57799,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"studie",
 	"sturen",
 	"suicid",
+	"suicidaal",
+	"suicidal",
+	"suicidale",
+	"suicidaler",
 	"suicide",
 	"suicidepreventie",
 	"supervisor",
@@ -57181,6 +57875,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"verkoopt",
 	"verkopen",
 	"verkracht",
+	"verkrachte",
+	"verkrachten",
+	"verkrachter",
+	"verkrachting",
+	"verkrachtte",
+	"verkrachtten",
 	"vermoord",
 	"vermoorden",
 	"verslag",
@@ -58529,7 +59229,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"mijzelf",
 	},
 	{
+		"misbruik",
+	},
+	{
 		"misbruikt",
+	},
+	{
+		"misbruikte",
 	},
 	{
 		"mishandeld",
@@ -59306,6 +60012,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"suicid",
 	},
 	{
+		"suicidaal",
+	},
+	{
+		"suicidal",
+	},
+	{
+		"suicidale",
+	},
+	{
+		"suicidaler",
+	},
+	{
 		"suicide",
 		"suicid",
 	},
@@ -59569,6 +60287,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"verkracht",
+	},
+	{
+		"verkrachte",
+	},
+	{
+		"verkrachten",
+	},
+	{
+		"verkrachter",
+	},
+	{
+		"verkrachting",
+	},
+	{
+		"verkrachtte",
+	},
+	{
+		"verkrachtten",
 	},
 	{
 		"vermoord",
@@ -59996,94 +60732,94 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		}, within: 8, weight: 3},
 	}},
 	{id: "seksueel", terms: []weighted{
-		{pat: 248, weight: 2},
-		{pat: 251, weight: 2},
-		{pat: 252, weight: 2},
-		{pat: 224, weight: 2},
-		{pat: 225, weight: 2},
+		{pat: 250, weight: 2},
+		{pat: 253, weight: 2},
+		{pat: 254, weight: 2},
 		{pat: 226, weight: 2},
 		{pat: 227, weight: 2},
 		{pat: 228, weight: 2},
-		{pat: 243, weight: 2},
-		{pat: 244, weight: 2},
+		{pat: 229, weight: 2},
+		{pat: 230, weight: 2},
 		{pat: 245, weight: 2},
 		{pat: 246, weight: 2},
 		{pat: 247, weight: 2},
+		{pat: 248, weight: 2},
 		{pat: 249, weight: 2},
-		{pat: 259, weight: 2},
-		{pat: 264, weight: 2},
-		{pat: 265, weight: 2},
+		{pat: 251, weight: 2},
+		{pat: 261, weight: 2},
 		{pat: 266, weight: 2},
-		{pat: 221, weight: 2},
-		{pat: 222, weight: 2},
-		{pat: 231, weight: 2},
-		{pat: 232, weight: 2},
-		{pat: 241, weight: 2},
-		{pat: 250, weight: 2},
+		{pat: 267, weight: 2},
+		{pat: 268, weight: 2},
+		{pat: 223, weight: 2},
+		{pat: 224, weight: 2},
+		{pat: 233, weight: 2},
+		{pat: 234, weight: 2},
+		{pat: 243, weight: 2},
+		{pat: 252, weight: 2},
 		{pat: 206, weight: 2},
 		{pat: 207, weight: 2},
 		{pat: 208, weight: 2},
 		{pat: 210, weight: 2},
 		{pat: 211, weight: 2},
+		{pat: 212, weight: 2},
 		{pat: 213, weight: 2},
-		{pat: 214, weight: 2},
 		{pat: 215, weight: 2},
 		{pat: 216, weight: 2},
+		{pat: 217, weight: 2},
 		{pat: 218, weight: 2},
-		{pat: 219, weight: 2},
 		{pat: 220, weight: 2},
-		{pat: 229, weight: 2},
-		{pat: 230, weight: 2},
-		{pat: 233, weight: 2},
-		{pat: 234, weight: 2},
+		{pat: 221, weight: 2},
+		{pat: 222, weight: 2},
+		{pat: 231, weight: 2},
+		{pat: 232, weight: 2},
 		{pat: 235, weight: 2},
 		{pat: 236, weight: 2},
 		{pat: 237, weight: 2},
 		{pat: 238, weight: 2},
 		{pat: 239, weight: 2},
 		{pat: 240, weight: 2},
+		{pat: 241, weight: 2},
 		{pat: 242, weight: 2},
-		{pat: 253, weight: 2},
-		{pat: 254, weight: 2},
+		{pat: 244, weight: 2},
 		{pat: 255, weight: 2},
 		{pat: 256, weight: 2},
 		{pat: 257, weight: 2},
 		{pat: 258, weight: 2},
+		{pat: 259, weight: 2},
 		{pat: 260, weight: 2},
-		{pat: 261, weight: 2},
 		{pat: 262, weight: 2},
 		{pat: 263, weight: 2},
-		{pat: 268, weight: 2},
-		{pat: 269, weight: 2},
+		{pat: 264, weight: 2},
+		{pat: 265, weight: 2},
 		{pat: 270, weight: 2},
+		{pat: 271, weight: 2},
+		{pat: 272, weight: 2},
 		{pat: 209, weight: 2},
-		{pat: 212, weight: 2},
-		{pat: 217, weight: 2},
-		{pat: 223, weight: 2},
-		{pat: 267, weight: 2},
-		{pat: 279, weight: 1},
-		{pat: 285, weight: 1},
-		{pat: 275, weight: 1},
-		{pat: 286, weight: 1},
-		{pat: 271, weight: 1},
-		{pat: 272, weight: 1},
+		{pat: 214, weight: 2},
+		{pat: 219, weight: 2},
+		{pat: 225, weight: 2},
+		{pat: 269, weight: 2},
+		{pat: 281, weight: 1},
+		{pat: 287, weight: 1},
+		{pat: 277, weight: 1},
+		{pat: 288, weight: 1},
 		{pat: 273, weight: 1},
 		{pat: 274, weight: 1},
+		{pat: 275, weight: 1},
 		{pat: 276, weight: 1},
-		{pat: 277, weight: 1},
 		{pat: 278, weight: 1},
+		{pat: 279, weight: 1},
 		{pat: 280, weight: 1},
-		{pat: 281, weight: 1},
 		{pat: 282, weight: 1},
 		{pat: 283, weight: 1},
 		{pat: 284, weight: 1},
-		{pat: 287, weight: 1},
-		{pat: 288, weight: 1},
+		{pat: 285, weight: 1},
+		{pat: 286, weight: 1},
+		{pat: 289, weight: 1},
+		{pat: 290, weight: 1},
 	}, combos: []combo{
 		{groups: [][]int32{
 			{
-				289,
-				290,
 				291,
 				292,
 				293,
@@ -60092,59 +60828,59 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 				296,
 				297,
 				298,
-			},
-			{
-				287,
 				299,
 				300,
-				240,
-				239,
+			},
+			{
+				289,
 				301,
-				277,
 				302,
+				242,
+				241,
 				303,
+				279,
 				304,
+				305,
+				306,
 			},
 		}, within: 8, weight: 1},
 	}},
 	{id: "discriminatie", terms: []weighted{
-		{pat: 323, weight: 2},
-		{pat: 324, weight: 2},
-		{pat: 359, weight: 2},
-		{pat: 360, weight: 2},
-		{pat: 369, weight: 2},
-		{pat: 338, weight: 2},
-		{pat: 341, weight: 2},
-		{pat: 357, weight: 2},
-		{pat: 358, weight: 2},
-		{pat: 366, weight: 2},
-		{pat: 367, weight: 2},
-		{pat: 368, weight: 2},
-		{pat: 370, weight: 2},
 		{pat: 325, weight: 2},
 		{pat: 326, weight: 2},
-		{pat: 336, weight: 2},
-		{pat: 337, weight: 2},
-		{pat: 339, weight: 2},
-		{pat: 340, weight: 2},
-		{pat: 350, weight: 2},
+		{pat: 361, weight: 2},
+		{pat: 362, weight: 2},
 		{pat: 371, weight: 2},
-		{pat: 305, weight: 2},
-		{pat: 306, weight: 2},
+		{pat: 340, weight: 2},
+		{pat: 343, weight: 2},
+		{pat: 359, weight: 2},
+		{pat: 360, weight: 2},
+		{pat: 368, weight: 2},
+		{pat: 369, weight: 2},
+		{pat: 370, weight: 2},
+		{pat: 372, weight: 2},
+		{pat: 327, weight: 2},
+		{pat: 328, weight: 2},
+		{pat: 338, weight: 2},
+		{pat: 339, weight: 2},
+		{pat: 341, weight: 2},
+		{pat: 342, weight: 2},
+		{pat: 352, weight: 2},
+		{pat: 373, weight: 2},
 		{pat: 307, weight: 2},
 		{pat: 308, weight: 2},
 		{pat: 309, weight: 2},
+		{pat: 310, weight: 2},
 		{pat: 311, weight: 2},
 		{pat: 313, weight: 2},
-		{pat: 314, weight: 2},
 		{pat: 315, weight: 2},
 		{pat: 316, weight: 2},
 		{pat: 317, weight: 2},
 		{pat: 318, weight: 2},
 		{pat: 319, weight: 2},
-		{pat: 322, weight: 2},
-		{pat: 327, weight: 2},
-		{pat: 328, weight: 2},
+		{pat: 320, weight: 2},
+		{pat: 321, weight: 2},
+		{pat: 324, weight: 2},
 		{pat: 329, weight: 2},
 		{pat: 330, weight: 2},
 		{pat: 331, weight: 2},
@@ -60152,36 +60888,36 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		{pat: 333, weight: 2},
 		{pat: 334, weight: 2},
 		{pat: 335, weight: 2},
-		{pat: 342, weight: 2},
-		{pat: 343, weight: 2},
+		{pat: 336, weight: 2},
+		{pat: 337, weight: 2},
 		{pat: 344, weight: 2},
 		{pat: 345, weight: 2},
 		{pat: 346, weight: 2},
 		{pat: 347, weight: 2},
 		{pat: 348, weight: 2},
 		{pat: 349, weight: 2},
-		{pat: 352, weight: 2},
-		{pat: 353, weight: 2},
+		{pat: 350, weight: 2},
+		{pat: 351, weight: 2},
 		{pat: 354, weight: 2},
 		{pat: 355, weight: 2},
 		{pat: 356, weight: 2},
-		{pat: 361, weight: 2},
+		{pat: 357, weight: 2},
+		{pat: 358, weight: 2},
 		{pat: 363, weight: 2},
 		{pat: 365, weight: 2},
-		{pat: 310, weight: 2},
+		{pat: 367, weight: 2},
 		{pat: 312, weight: 2},
-		{pat: 320, weight: 2},
-		{pat: 321, weight: 2},
-		{pat: 351, weight: 2},
-		{pat: 362, weight: 2},
+		{pat: 314, weight: 2},
+		{pat: 322, weight: 2},
+		{pat: 323, weight: 2},
+		{pat: 353, weight: 2},
 		{pat: 364, weight: 2},
-		{pat: 387, weight: 1},
-		{pat: 390, weight: 1},
-		{pat: 391, weight: 1},
-		{pat: 372, weight: 1},
-		{pat: 373, weight: 1},
+		{pat: 366, weight: 2},
+		{pat: 389, weight: 1},
+		{pat: 392, weight: 1},
+		{pat: 393, weight: 1},
+		{pat: 374, weight: 1},
 		{pat: 375, weight: 1},
-		{pat: 376, weight: 1},
 		{pat: 377, weight: 1},
 		{pat: 378, weight: 1},
 		{pat: 379, weight: 1},
@@ -60192,23 +60928,23 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		{pat: 384, weight: 1},
 		{pat: 385, weight: 1},
 		{pat: 386, weight: 1},
+		{pat: 387, weight: 1},
 		{pat: 388, weight: 1},
-		{pat: 389, weight: 1},
-		{pat: 374, weight: 1},
-		{pat: 392, weight: 0.5},
-		{pat: 393, weight: 0.5},
+		{pat: 390, weight: 1},
+		{pat: 391, weight: 1},
+		{pat: 376, weight: 1},
 		{pat: 394, weight: 0.5},
 		{pat: 395, weight: 0.5},
+		{pat: 396, weight: 0.5},
+		{pat: 397, weight: 0.5},
 	}},
 	{id: "discussie", terms: []weighted{
-		{pat: 423, weight: 2},
-		{pat: 405, weight: 2},
-		{pat: 406, weight: 2},
-		{pat: 417, weight: 2},
+		{pat: 425, weight: 2},
+		{pat: 407, weight: 2},
+		{pat: 408, weight: 2},
 		{pat: 419, weight: 2},
-		{pat: 424, weight: 2},
-		{pat: 396, weight: 2},
-		{pat: 397, weight: 2},
+		{pat: 421, weight: 2},
+		{pat: 426, weight: 2},
 		{pat: 398, weight: 2},
 		{pat: 399, weight: 2},
 		{pat: 400, weight: 2},
@@ -60216,8 +60952,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		{pat: 402, weight: 2},
 		{pat: 403, weight: 2},
 		{pat: 404, weight: 2},
-		{pat: 407, weight: 2},
-		{pat: 408, weight: 2},
+		{pat: 405, weight: 2},
+		{pat: 406, weight: 2},
 		{pat: 409, weight: 2},
 		{pat: 410, weight: 2},
 		{pat: 411, weight: 2},
@@ -60226,80 +60962,80 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		{pat: 414, weight: 2},
 		{pat: 415, weight: 2},
 		{pat: 416, weight: 2},
+		{pat: 417, weight: 2},
 		{pat: 418, weight: 2},
 		{pat: 420, weight: 2},
-		{pat: 421, weight: 2},
 		{pat: 422, weight: 2},
-		{pat: 430, weight: 1},
-		{pat: 431, weight: 1},
+		{pat: 423, weight: 2},
+		{pat: 424, weight: 2},
 		{pat: 432, weight: 1},
-		{pat: 434, weight: 1},
 		{pat: 433, weight: 1},
+		{pat: 434, weight: 1},
+		{pat: 436, weight: 1},
 		{pat: 435, weight: 1},
-		{pat: 425, weight: 1},
-		{pat: 426, weight: 1},
+		{pat: 437, weight: 1},
 		{pat: 427, weight: 1},
 		{pat: 428, weight: 1},
-		{pat: 382, weight: 1},
 		{pat: 429, weight: 1},
-		{pat: 394, weight: 1},
-		{pat: 436, weight: 1},
+		{pat: 430, weight: 1},
+		{pat: 384, weight: 1},
+		{pat: 431, weight: 1},
+		{pat: 396, weight: 1},
+		{pat: 438, weight: 1},
 	}},
 	{id: "stagemisbruik", defWhere: "stage", terms: []weighted{
-		{pat: 478, weight: 2},
-		{pat: 447, weight: 2},
+		{pat: 480, weight: 2},
+		{pat: 449, weight: 2},
+		{pat: 479, weight: 2},
+		{pat: 454, weight: 2},
+		{pat: 471, weight: 2},
+		{pat: 476, weight: 2},
 		{pat: 477, weight: 2},
-		{pat: 452, weight: 2},
-		{pat: 469, weight: 2},
-		{pat: 474, weight: 2},
-		{pat: 475, weight: 2},
-		{pat: 437, weight: 2},
-		{pat: 438, weight: 2},
 		{pat: 439, weight: 2},
 		{pat: 440, weight: 2},
+		{pat: 441, weight: 2},
 		{pat: 442, weight: 2},
-		{pat: 443, weight: 2},
 		{pat: 444, weight: 2},
-		{pat: 448, weight: 2},
-		{pat: 451, weight: 2},
+		{pat: 445, weight: 2},
+		{pat: 446, weight: 2},
+		{pat: 450, weight: 2},
 		{pat: 453, weight: 2},
-		{pat: 454, weight: 2},
 		{pat: 455, weight: 2},
 		{pat: 456, weight: 2},
+		{pat: 457, weight: 2},
 		{pat: 458, weight: 2},
 		{pat: 460, weight: 2},
-		{pat: 461, weight: 2},
 		{pat: 462, weight: 2},
 		{pat: 463, weight: 2},
 		{pat: 464, weight: 2},
-		{pat: 466, weight: 2},
-		{pat: 470, weight: 2},
-		{pat: 471, weight: 2},
-		{pat: 473, weight: 2},
-		{pat: 476, weight: 2},
-		{pat: 441, weight: 2},
-		{pat: 445, weight: 2},
-		{pat: 446, weight: 2},
-		{pat: 449, weight: 2},
-		{pat: 450, weight: 2},
-		{pat: 457, weight: 2},
-		{pat: 459, weight: 2},
 		{pat: 465, weight: 2},
-		{pat: 467, weight: 2},
+		{pat: 466, weight: 2},
 		{pat: 468, weight: 2},
 		{pat: 472, weight: 2},
-		{pat: 483, weight: 1},
-		{pat: 484, weight: 1},
-		{pat: 482, weight: 1},
-		{pat: 479, weight: 1},
-		{pat: 480, weight: 1},
-		{pat: 481, weight: 1},
+		{pat: 473, weight: 2},
+		{pat: 475, weight: 2},
+		{pat: 478, weight: 2},
+		{pat: 443, weight: 2},
+		{pat: 447, weight: 2},
+		{pat: 448, weight: 2},
+		{pat: 451, weight: 2},
+		{pat: 452, weight: 2},
+		{pat: 459, weight: 2},
+		{pat: 461, weight: 2},
+		{pat: 467, weight: 2},
+		{pat: 469, weight: 2},
+		{pat: 470, weight: 2},
+		{pat: 474, weight: 2},
 		{pat: 485, weight: 1},
 		{pat: 486, weight: 1},
+		{pat: 484, weight: 1},
+		{pat: 481, weight: 1},
+		{pat: 482, weight: 1},
+		{pat: 483, weight: 1},
 		{pat: 487, weight: 1},
 		{pat: 488, weight: 1},
-		{pat: 489, weight: 0.5},
-		{pat: 490, weight: 0.5},
+		{pat: 489, weight: 1},
+		{pat: 490, weight: 1},
 		{pat: 491, weight: 0.5},
 		{pat: 492, weight: 0.5},
 		{pat: 493, weight: 0.5},
@@ -60309,15 +61045,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		{pat: 497, weight: 0.5},
 		{pat: 498, weight: 0.5},
 		{pat: 499, weight: 0.5},
+		{pat: 500, weight: 0.5},
+		{pat: 501, weight: 0.5},
 	}},
 	{id: "criminaliteit", terms: []weighted{
-		{pat: 524, weight: 2},
-		{pat: 527, weight: 2},
-		{pat: 530, weight: 2},
-		{pat: 531, weight: 2},
-		{pat: 535, weight: 2},
-		{pat: 500, weight: 2},
-		{pat: 501, weight: 2},
+		{pat: 526, weight: 2},
+		{pat: 529, weight: 2},
+		{pat: 532, weight: 2},
+		{pat: 533, weight: 2},
+		{pat: 537, weight: 2},
 		{pat: 502, weight: 2},
 		{pat: 503, weight: 2},
 		{pat: 504, weight: 2},
@@ -60340,20 +61076,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		{pat: 521, weight: 2},
 		{pat: 522, weight: 2},
 		{pat: 523, weight: 2},
+		{pat: 524, weight: 2},
 		{pat: 525, weight: 2},
-		{pat: 526, weight: 2},
+		{pat: 527, weight: 2},
 		{pat: 528, weight: 2},
-		{pat: 529, weight: 2},
-		{pat: 532, weight: 2},
-		{pat: 533, weight: 2},
+		{pat: 530, weight: 2},
+		{pat: 531, weight: 2},
 		{pat: 534, weight: 2},
+		{pat: 535, weight: 2},
 		{pat: 536, weight: 2},
-		{pat: 537, weight: 2},
 		{pat: 538, weight: 2},
 		{pat: 539, weight: 2},
 		{pat: 540, weight: 2},
-		{pat: 541, weight: 1},
-		{pat: 542, weight: 1},
+		{pat: 541, weight: 2},
+		{pat: 542, weight: 2},
 		{pat: 543, weight: 1},
 		{pat: 544, weight: 1},
 		{pat: 545, weight: 1},
@@ -60365,52 +61101,52 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		{pat: 551, weight: 1},
 		{pat: 552, weight: 1},
 		{pat: 553, weight: 1},
-		{pat: 554, weight: 0.5},
-		{pat: 555, weight: 0.5},
+		{pat: 554, weight: 1},
+		{pat: 555, weight: 1},
+		{pat: 556, weight: 0.5},
+		{pat: 557, weight: 0.5},
 	}},
 	{id: "agressie", terms: []weighted{
-		{pat: 576, weight: 2},
-		{pat: 597, weight: 2},
-		{pat: 607, weight: 2},
-		{pat: 608, weight: 2},
+		{pat: 578, weight: 2},
+		{pat: 599, weight: 2},
 		{pat: 609, weight: 2},
-		{pat: 612, weight: 2},
-		{pat: 613, weight: 2},
-		{pat: 557, weight: 2},
-		{pat: 581, weight: 2},
-		{pat: 582, weight: 2},
-		{pat: 602, weight: 2},
 		{pat: 610, weight: 2},
 		{pat: 611, weight: 2},
+		{pat: 614, weight: 2},
+		{pat: 615, weight: 2},
+		{pat: 559, weight: 2},
+		{pat: 583, weight: 2},
+		{pat: 584, weight: 2},
+		{pat: 604, weight: 2},
+		{pat: 612, weight: 2},
+		{pat: 613, weight: 2},
 		{pat: 184, weight: 2},
 		{pat: 181, weight: 2},
 		{pat: 180, weight: 2},
 		{pat: 183, weight: 2},
-		{pat: 556, weight: 2},
 		{pat: 558, weight: 2},
-		{pat: 559, weight: 2},
 		{pat: 560, weight: 2},
 		{pat: 561, weight: 2},
 		{pat: 562, weight: 2},
 		{pat: 563, weight: 2},
-		{pat: 198, weight: 2},
 		{pat: 564, weight: 2},
 		{pat: 565, weight: 2},
+		{pat: 198, weight: 2},
 		{pat: 566, weight: 2},
 		{pat: 567, weight: 2},
 		{pat: 568, weight: 2},
 		{pat: 569, weight: 2},
+		{pat: 570, weight: 2},
 		{pat: 571, weight: 2},
-		{pat: 572, weight: 2},
 		{pat: 573, weight: 2},
 		{pat: 574, weight: 2},
 		{pat: 575, weight: 2},
+		{pat: 576, weight: 2},
 		{pat: 577, weight: 2},
-		{pat: 578, weight: 2},
 		{pat: 579, weight: 2},
 		{pat: 580, weight: 2},
-		{pat: 583, weight: 2},
-		{pat: 584, weight: 2},
+		{pat: 581, weight: 2},
+		{pat: 582, weight: 2},
 		{pat: 585, weight: 2},
 		{pat: 586, weight: 2},
 		{pat: 587, weight: 2},
@@ -60421,69 +61157,69 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		{pat: 592, weight: 2},
 		{pat: 593, weight: 2},
 		{pat: 594, weight: 2},
-		{pat: 193, weight: 2},
 		{pat: 595, weight: 2},
 		{pat: 596, weight: 2},
+		{pat: 193, weight: 2},
+		{pat: 597, weight: 2},
 		{pat: 598, weight: 2},
-		{pat: 599, weight: 2},
 		{pat: 600, weight: 2},
 		{pat: 601, weight: 2},
+		{pat: 602, weight: 2},
 		{pat: 603, weight: 2},
-		{pat: 604, weight: 2},
 		{pat: 605, weight: 2},
 		{pat: 606, weight: 2},
+		{pat: 607, weight: 2},
+		{pat: 608, weight: 2},
 		{pat: 199, weight: 2},
-		{pat: 570, weight: 2},
-		{pat: 620, weight: 1},
-		{pat: 615, weight: 1},
-		{pat: 616, weight: 1},
-		{pat: 614, weight: 1},
-		{pat: 189, weight: 1},
-		{pat: 618, weight: 1},
-		{pat: 619, weight: 1},
+		{pat: 572, weight: 2},
+		{pat: 622, weight: 1},
 		{pat: 617, weight: 1},
+		{pat: 618, weight: 1},
+		{pat: 616, weight: 1},
+		{pat: 189, weight: 1},
+		{pat: 620, weight: 1},
+		{pat: 621, weight: 1},
+		{pat: 619, weight: 1},
 	}},
 	{id: "pesten", terms: []weighted{
-		{pat: 633, weight: 2},
-		{pat: 634, weight: 2},
-		{pat: 642, weight: 2},
-		{pat: 627, weight: 2},
-		{pat: 628, weight: 2},
-		{pat: 629, weight: 2},
 		{pat: 635, weight: 2},
 		{pat: 636, weight: 2},
-		{pat: 637, weight: 2},
-		{pat: 641, weight: 2},
-		{pat: 643, weight: 2},
 		{pat: 644, weight: 2},
-		{pat: 645, weight: 2},
-		{pat: 647, weight: 2},
-		{pat: 639, weight: 2},
-		{pat: 640, weight: 2},
-		{pat: 621, weight: 2},
-		{pat: 622, weight: 2},
-		{pat: 623, weight: 2},
-		{pat: 625, weight: 2},
-		{pat: 626, weight: 2},
+		{pat: 629, weight: 2},
 		{pat: 630, weight: 2},
 		{pat: 631, weight: 2},
-		{pat: 632, weight: 2},
+		{pat: 637, weight: 2},
 		{pat: 638, weight: 2},
+		{pat: 639, weight: 2},
+		{pat: 643, weight: 2},
+		{pat: 645, weight: 2},
 		{pat: 646, weight: 2},
+		{pat: 647, weight: 2},
+		{pat: 649, weight: 2},
+		{pat: 641, weight: 2},
+		{pat: 642, weight: 2},
+		{pat: 623, weight: 2},
 		{pat: 624, weight: 2},
-		{pat: 650, weight: 1},
-		{pat: 651, weight: 1},
-		{pat: 654, weight: 1},
-		{pat: 669, weight: 1},
-		{pat: 670, weight: 1},
-		{pat: 655, weight: 1},
-		{pat: 666, weight: 1},
-		{pat: 648, weight: 1},
-		{pat: 649, weight: 1},
+		{pat: 625, weight: 2},
+		{pat: 627, weight: 2},
+		{pat: 628, weight: 2},
+		{pat: 632, weight: 2},
+		{pat: 633, weight: 2},
+		{pat: 634, weight: 2},
+		{pat: 640, weight: 2},
+		{pat: 648, weight: 2},
+		{pat: 626, weight: 2},
 		{pat: 652, weight: 1},
 		{pat: 653, weight: 1},
 		{pat: 656, weight: 1},
+		{pat: 671, weight: 1},
+		{pat: 672, weight: 1},
 		{pat: 657, weight: 1},
+		{pat: 668, weight: 1},
+		{pat: 650, weight: 1},
+		{pat: 651, weight: 1},
+		{pat: 654, weight: 1},
+		{pat: 655, weight: 1},
 		{pat: 658, weight: 1},
 		{pat: 659, weight: 1},
 		{pat: 660, weight: 1},
@@ -60492,115 +61228,115 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		{pat: 663, weight: 1},
 		{pat: 664, weight: 1},
 		{pat: 665, weight: 1},
+		{pat: 666, weight: 1},
 		{pat: 667, weight: 1},
-		{pat: 668, weight: 1},
-		{pat: 671, weight: 0.5},
-		{pat: 672, weight: 0.5},
-		{pat: 302, weight: 0.5},
+		{pat: 669, weight: 1},
+		{pat: 670, weight: 1},
+		{pat: 673, weight: 0.5},
+		{pat: 674, weight: 0.5},
+		{pat: 304, weight: 0.5},
 	}},
 	{id: "anders", terms: []weighted{
-		{pat: 687, weight: 1},
-		{pat: 679, weight: 1},
-		{pat: 686, weight: 1},
-		{pat: 673, weight: 1},
-		{pat: 674, weight: 1},
+		{pat: 689, weight: 1},
+		{pat: 681, weight: 1},
+		{pat: 688, weight: 1},
 		{pat: 675, weight: 1},
 		{pat: 676, weight: 1},
 		{pat: 677, weight: 1},
 		{pat: 678, weight: 1},
+		{pat: 679, weight: 1},
 		{pat: 680, weight: 1},
-		{pat: 681, weight: 1},
 		{pat: 682, weight: 1},
 		{pat: 683, weight: 1},
 		{pat: 684, weight: 1},
 		{pat: 685, weight: 1},
-		{pat: 688, weight: 0.5},
+		{pat: 686, weight: 1},
+		{pat: 687, weight: 1},
+		{pat: 690, weight: 0.5},
 	}},
 }, where: []scored{
 	{id: "online", terms: []weighted{
-		{pat: 698, weight: 2},
-		{pat: 286, weight: 2},
-		{pat: 639, weight: 2},
-		{pat: 640, weight: 2},
-		{pat: 222, weight: 2},
-		{pat: 689, weight: 2},
-		{pat: 690, weight: 2},
+		{pat: 700, weight: 2},
+		{pat: 288, weight: 2},
+		{pat: 641, weight: 2},
+		{pat: 642, weight: 2},
+		{pat: 224, weight: 2},
 		{pat: 691, weight: 2},
 		{pat: 692, weight: 2},
 		{pat: 693, weight: 2},
 		{pat: 694, weight: 2},
 		{pat: 695, weight: 2},
+		{pat: 696, weight: 2},
 		{pat: 697, weight: 2},
 		{pat: 699, weight: 2},
-		{pat: 700, weight: 2},
 		{pat: 701, weight: 2},
 		{pat: 702, weight: 2},
 		{pat: 703, weight: 2},
-		{pat: 422, weight: 2},
-		{pat: 652, weight: 2},
 		{pat: 704, weight: 2},
-		{pat: 218, weight: 2},
-		{pat: 671, weight: 2},
-		{pat: 696, weight: 2},
-		{pat: 705, weight: 1},
-		{pat: 706, weight: 1},
-		{pat: 287, weight: 1},
+		{pat: 705, weight: 2},
+		{pat: 424, weight: 2},
+		{pat: 654, weight: 2},
+		{pat: 706, weight: 2},
+		{pat: 220, weight: 2},
+		{pat: 673, weight: 2},
+		{pat: 698, weight: 2},
 		{pat: 707, weight: 1},
 		{pat: 708, weight: 1},
+		{pat: 289, weight: 1},
 		{pat: 709, weight: 1},
 		{pat: 710, weight: 1},
 		{pat: 711, weight: 1},
-		{pat: 712, weight: 0.5},
-		{pat: 713, weight: 0.5},
+		{pat: 712, weight: 1},
+		{pat: 713, weight: 1},
+		{pat: 714, weight: 0.5},
+		{pat: 715, weight: 0.5},
 	}},
 	{id: "stage", terms: []weighted{
-		{pat: 715, weight: 2},
-		{pat: 716, weight: 2},
 		{pat: 717, weight: 2},
 		{pat: 718, weight: 2},
-		{pat: 490, weight: 2},
-		{pat: 714, weight: 2},
-		{pat: 491, weight: 2},
+		{pat: 719, weight: 2},
+		{pat: 720, weight: 2},
 		{pat: 492, weight: 2},
+		{pat: 716, weight: 2},
 		{pat: 493, weight: 2},
 		{pat: 494, weight: 2},
 		{pat: 495, weight: 2},
-		{pat: 295, weight: 2},
-		{pat: 497, weight: 2},
 		{pat: 496, weight: 2},
-		{pat: 441, weight: 2},
-		{pat: 292, weight: 2},
-		{pat: 293, weight: 2},
-		{pat: 296, weight: 2},
-		{pat: 719, weight: 1},
-		{pat: 720, weight: 1},
+		{pat: 497, weight: 2},
+		{pat: 297, weight: 2},
+		{pat: 499, weight: 2},
+		{pat: 498, weight: 2},
+		{pat: 443, weight: 2},
+		{pat: 294, weight: 2},
+		{pat: 295, weight: 2},
+		{pat: 298, weight: 2},
 		{pat: 721, weight: 1},
 		{pat: 722, weight: 1},
-		{pat: 499, weight: 0.5},
+		{pat: 723, weight: 1},
+		{pat: 724, weight: 1},
+		{pat: 501, weight: 0.5},
 	}},
 	{id: "school", terms: []weighted{
-		{pat: 744, weight: 2},
 		{pat: 746, weight: 2},
-		{pat: 747, weight: 2},
 		{pat: 748, weight: 2},
-		{pat: 723, weight: 2},
-		{pat: 724, weight: 2},
+		{pat: 749, weight: 2},
+		{pat: 750, weight: 2},
 		{pat: 725, weight: 2},
 		{pat: 726, weight: 2},
 		{pat: 727, weight: 2},
 		{pat: 728, weight: 2},
-		{pat: 289, weight: 2},
 		{pat: 729, weight: 2},
-		{pat: 290, weight: 2},
-		{pat: 291, weight: 2},
 		{pat: 730, weight: 2},
+		{pat: 291, weight: 2},
 		{pat: 731, weight: 2},
+		{pat: 292, weight: 2},
+		{pat: 293, weight: 2},
 		{pat: 732, weight: 2},
 		{pat: 733, weight: 2},
 		{pat: 734, weight: 2},
-		{pat: 297, weight: 2},
 		{pat: 735, weight: 2},
 		{pat: 736, weight: 2},
+		{pat: 299, weight: 2},
 		{pat: 737, weight: 2},
 		{pat: 738, weight: 2},
 		{pat: 739, weight: 2},
@@ -60608,17 +61344,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		{pat: 741, weight: 2},
 		{pat: 742, weight: 2},
 		{pat: 743, weight: 2},
+		{pat: 744, weight: 2},
 		{pat: 745, weight: 2},
-		{pat: 749, weight: 2},
-		{pat: 750, weight: 1},
-		{pat: 751, weight: 1},
-		{pat: 752, weight: 0.5},
+		{pat: 747, weight: 2},
+		{pat: 751, weight: 2},
+		{pat: 752, weight: 1},
+		{pat: 753, weight: 1},
+		{pat: 754, weight: 0.5},
 	}},
 	{id: "elders", terms: []weighted{
-		{pat: 754, weight: 1},
-		{pat: 753, weight: 1},
-		{pat: 755, weight: 1},
 		{pat: 756, weight: 1},
+		{pat: 755, weight: 1},
 		{pat: 757, weight: 1},
 		{pat: 758, weight: 1},
 		{pat: 759, weight: 1},
@@ -60628,34 +61364,34 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		{pat: 763, weight: 1},
 		{pat: 764, weight: 1},
 		{pat: 765, weight: 1},
+		{pat: 766, weight: 1},
+		{pat: 767, weight: 1},
 		{pat: 152, weight: 1},
 		{pat: 153, weight: 1},
 		{pat: 154, weight: 1},
-		{pat: 766, weight: 1},
-		{pat: 767, weight: 1},
 		{pat: 768, weight: 1},
 		{pat: 769, weight: 1},
+		{pat: 770, weight: 1},
+		{pat: 771, weight: 1},
 	}},
 }, involved: []scored{
 	{id: "naar-medewerker", terms: []weighted{
-		{pat: 775, weight: 2},
-		{pat: 776, weight: 2},
-		{pat: 779, weight: 2},
+		{pat: 777, weight: 2},
+		{pat: 778, weight: 2},
 		{pat: 781, weight: 2},
 		{pat: 783, weight: 2},
-		{pat: 796, weight: 2},
-		{pat: 800, weight: 2},
-		{pat: 770, weight: 2},
-		{pat: 771, weight: 2},
+		{pat: 785, weight: 2},
+		{pat: 798, weight: 2},
+		{pat: 802, weight: 2},
 		{pat: 772, weight: 2},
 		{pat: 773, weight: 2},
 		{pat: 774, weight: 2},
-		{pat: 777, weight: 2},
-		{pat: 778, weight: 2},
+		{pat: 775, weight: 2},
+		{pat: 776, weight: 2},
+		{pat: 779, weight: 2},
 		{pat: 780, weight: 2},
 		{pat: 782, weight: 2},
 		{pat: 784, weight: 2},
-		{pat: 785, weight: 2},
 		{pat: 786, weight: 2},
 		{pat: 787, weight: 2},
 		{pat: 788, weight: 2},
@@ -60666,14 +61402,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		{pat: 793, weight: 2},
 		{pat: 794, weight: 2},
 		{pat: 795, weight: 2},
+		{pat: 796, weight: 2},
 		{pat: 797, weight: 2},
-		{pat: 798, weight: 2},
 		{pat: 799, weight: 2},
+		{pat: 800, weight: 2},
+		{pat: 801, weight: 2},
 	}},
 	{id: "medewerker-student", terms: []weighted{
-		{pat: 815, weight: 2},
-		{pat: 801, weight: 2},
-		{pat: 802, weight: 2},
+		{pat: 817, weight: 2},
 		{pat: 803, weight: 2},
 		{pat: 804, weight: 2},
 		{pat: 805, weight: 2},
@@ -60686,38 +61422,40 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		{pat: 812, weight: 2},
 		{pat: 813, weight: 2},
 		{pat: 814, weight: 2},
+		{pat: 815, weight: 2},
+		{pat: 816, weight: 2},
 	}, combos: []combo{
 		{groups: [][]int32{
 			{
-				298,
-				289,
-				290,
-				816,
-				738,
-				730,
-				297,
-				817,
+				300,
+				291,
+				292,
+				818,
+				740,
+				732,
+				299,
+				819,
 			},
 			{
-				818,
-				819,
 				820,
 				821,
 				822,
 				823,
 				824,
+				825,
+				826,
 			},
 		}, within: 8, weight: 1},
 	}},
 	{id: "thuis", terms: []weighted{
-		{pat: 827, weight: 2},
+		{pat: 829, weight: 2},
 		{pat: 152, weight: 2},
-		{pat: 825, weight: 2},
+		{pat: 827, weight: 2},
 		{pat: 165, weight: 2},
 		{pat: 166, weight: 2},
 		{pat: 167, weight: 2},
 		{pat: 156, weight: 2},
-		{pat: 826, weight: 2},
+		{pat: 828, weight: 2},
 		{pat: 169, weight: 2},
 		{pat: 177, weight: 2},
 		{pat: 176, weight: 2},
@@ -60725,48 +61463,46 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		{pat: 170, weight: 1},
 		{pat: 171, weight: 1},
 		{pat: 172, weight: 1},
-		{pat: 828, weight: 1},
+		{pat: 830, weight: 1},
 	}},
 	{id: "stage", terms: []weighted{
-		{pat: 829, weight: 2},
 		{pat: 831, weight: 2},
-		{pat: 832, weight: 2},
-		{pat: 830, weight: 2},
-		{pat: 492, weight: 2},
-		{pat: 493, weight: 2},
-		{pat: 497, weight: 2},
-		{pat: 491, weight: 2},
 		{pat: 833, weight: 2},
-		{pat: 495, weight: 2},
-		{pat: 496, weight: 2},
 		{pat: 834, weight: 2},
-		{pat: 490, weight: 1},
-		{pat: 722, weight: 1},
-		{pat: 296, weight: 1},
-		{pat: 835, weight: 1},
+		{pat: 832, weight: 2},
+		{pat: 494, weight: 2},
+		{pat: 495, weight: 2},
+		{pat: 499, weight: 2},
+		{pat: 493, weight: 2},
+		{pat: 835, weight: 2},
+		{pat: 497, weight: 2},
+		{pat: 498, weight: 2},
+		{pat: 836, weight: 2},
+		{pat: 492, weight: 1},
+		{pat: 724, weight: 1},
+		{pat: 298, weight: 1},
+		{pat: 837, weight: 1},
 	}},
 	{id: "student-student", terms: []weighted{
-		{pat: 847, weight: 2},
-		{pat: 836, weight: 2},
-		{pat: 837, weight: 2},
-		{pat: 840, weight: 2},
-		{pat: 841, weight: 2},
-		{pat: 842, weight: 2},
-		{pat: 845, weight: 2},
-		{pat: 846, weight: 2},
-		{pat: 848, weight: 2},
 		{pat: 849, weight: 2},
-		{pat: 742, weight: 2},
-		{pat: 743, weight: 2},
 		{pat: 838, weight: 2},
 		{pat: 839, weight: 2},
+		{pat: 842, weight: 2},
 		{pat: 843, weight: 2},
 		{pat: 844, weight: 2},
+		{pat: 847, weight: 2},
+		{pat: 848, weight: 2},
+		{pat: 850, weight: 2},
+		{pat: 851, weight: 2},
+		{pat: 744, weight: 2},
+		{pat: 745, weight: 2},
+		{pat: 840, weight: 2},
+		{pat: 841, weight: 2},
+		{pat: 845, weight: 2},
+		{pat: 846, weight: 2},
 	}},
 }, urgent: []urgentKind{
 	{id: "danger", theme: "agressie", any: []int32{
-		850,
-		851,
 		852,
 		853,
 		854,
@@ -60777,15 +61513,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		859,
 		860,
 		861,
-	}, named: []int32{
 		862,
 		863,
+	}, named: []int32{
 		864,
+		865,
+		866,
 	}, combos: []combo{
 		{groups: [][]int32{
 			{
-				865,
-				866,
 				867,
 				868,
 				869,
@@ -60799,102 +61535,102 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 				877,
 				878,
 				879,
+				880,
+				881,
 			},
 			{
 				182,
 				181,
 				180,
-				880,
-				561,
-				562,
+				882,
+				563,
+				564,
 				198,
-				567,
-				568,
 				569,
 				570,
+				571,
 				572,
-				573,
 				574,
 				575,
 				576,
-				603,
-				557,
-				881,
-				882,
+				577,
+				578,
+				605,
+				559,
 				883,
 				884,
-				600,
 				885,
 				886,
+				602,
 				887,
-				584,
 				888,
 				889,
-				589,
+				586,
 				890,
+				891,
+				591,
+				892,
 			},
 		}, within: 6},
 		{groups: [][]int32{
 			{
-				567,
-				568,
 				569,
 				570,
 				571,
 				572,
 				573,
-				891,
-				617,
-				892,
+				574,
+				575,
 				893,
-			},
-			{
+				619,
 				894,
 				895,
+			},
+			{
 				896,
-				597,
 				897,
-				760,
 				898,
+				599,
 				899,
+				762,
 				900,
 				901,
 				902,
 				903,
 				904,
 				905,
-				873,
-				874,
 				906,
+				907,
+				875,
+				876,
+				908,
 			},
 		}, within: 8},
 		{groups: [][]int32{
 			{
-				907,
-				908,
-				896,
 				909,
 				910,
+				898,
 				911,
 				912,
+				913,
+				914,
 			},
 			{
 				180,
 				181,
-				913,
-				914,
+				915,
+				916,
 				198,
 				189,
-				567,
-				915,
+				569,
+				917,
 				195,
 				196,
 			},
 		}, within: 10},
 	}},
 	{id: "suicide", any: []int32{
-		916,
-		917,
 		918,
 		919,
 		920,
@@ -60988,27 +61724,27 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1008,
 		1009,
 		1010,
-	}, named: []int32{
 		1011,
 		1012,
+	}, named: []int32{
 		1013,
 		1014,
 		1015,
 		1016,
 		1017,
 		1018,
+		1019,
+		1020,
 	}, combos: []combo{
 		{groups: [][]int32{
 			{
-				1019,
-				1020,
 				1021,
 				1022,
 				1023,
-			},
-			{
 				1024,
 				1025,
+			},
+			{
 				1026,
 				1027,
 				1028,
@@ -61017,12 +61753,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 				1031,
 				1032,
 				1033,
+				1034,
+				1035,
 			},
 		}, within: 5},
 		{groups: [][]int32{
 			{
-				1034,
-				1035,
 				1036,
 				1037,
 				1038,
@@ -61042,10 +61778,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 				1052,
 				1053,
 				1054,
-			},
-			{
 				1055,
 				1056,
+			},
+			{
 				1057,
 				1058,
 				1059,
@@ -61057,13 +61793,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 				1065,
 				1066,
 				1067,
+				1068,
+				1069,
 			},
 		}, within: 10},
 		{groups: [][]int32{
 			{
-				555,
-				1068,
-				1069,
+				557,
 				1070,
 				1071,
 				1072,
@@ -61073,10 +61809,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 				1076,
 				1077,
 				1078,
-			},
-			{
 				1079,
 				1080,
+			},
+			{
 				1081,
 				1082,
 				1083,
@@ -61091,123 +61827,123 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 				1092,
 				1093,
 				1094,
+				1095,
+				1096,
 			},
 		}, within: 6},
 	}},
 	{id: "assault", theme: "seksueel", any: []int32{
-		209,
-		211,
-		1095,
-		210,
-		206,
-		253,
-		1096,
-		250,
 		1097,
-		251,
-		252,
 		1098,
+		1099,
+		1100,
+		1101,
+		210,
+		213,
+		206,
+		1102,
+		1103,
+		1104,
+		252,
+		1105,
+		253,
+		254,
+		1106,
 	}, named: []int32{
 		207,
+		1107,
+		1108,
+		211,
+		212,
+		1109,
+		1110,
+		1111,
+		1112,
+		1113,
 	}, combos: []combo{
 		{groups: [][]int32{
 			{
-				1114,
-				1115,
-				1116,
-				1117,
-				1118,
-			},
-			{
-				213,
-				214,
-				212,
-				215,
-				1119,
-				1120,
-			},
-		}, within: 6},
-		{groups: [][]int32{
-			{
-				213,
-				214,
-				1120,
-			},
-			{
-				1121,
-				1122,
-				1123,
-				1124,
-				1125,
-				1126,
-			},
-		}, within: 10},
-		{groups: [][]int32{
-			{
-				229,
-				230,
-				233,
-				1127,
-				1128,
 				1129,
-			},
-			{
 				1130,
 				1131,
 				1132,
 				1133,
-				303,
+			},
+			{
+				215,
+				216,
+				214,
+				217,
 				1134,
 				1135,
+			},
+		}, within: 6},
+		{groups: [][]int32{
+			{
+				215,
+				216,
+				1135,
+			},
+			{
 				1136,
 				1137,
 				1138,
 				1139,
 				1140,
 				1141,
+			},
+		}, within: 10},
+		{groups: [][]int32{
+			{
+				231,
+				232,
+				235,
 				1142,
 				1143,
 				1144,
+			},
+			{
 				1145,
 				1146,
 				1147,
+				1148,
+				305,
+				1149,
+				1150,
+				1151,
+				1152,
+				1153,
+				1154,
+				1155,
+				1156,
+				1157,
+				1158,
+				1159,
+				1160,
+				1161,
+				1162,
 			},
 		}},
 	}, unless: []int32{
-		1099,
-		1100,
-		1101,
-		1102,
-		1103,
-		1104,
-		1105,
-		1106,
-		1107,
-		1108,
-		1109,
-		1110,
-		1111,
-		1112,
-		1113,
+		1114,
+		1115,
+		1116,
+		1117,
+		1118,
+		1119,
+		1120,
+		1121,
+		1122,
+		1123,
+		1124,
+		1125,
+		1126,
+		1127,
+		1128,
 	}},
 }, schoolTalk: urgentKind{id: "school", combos: []combo{
 	{groups: [][]int32{
 		{
-			1225,
-			1226,
-			1227,
-			1228,
-			1229,
-			1230,
-			1231,
-			1232,
-			1233,
-			1234,
-			1235,
-			1236,
-			1237,
-			1238,
-			1239,
 			1240,
 			1241,
 			1242,
@@ -61249,44 +61985,44 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1278,
 			1279,
 			1280,
-		},
-		{
-			723,
 			1281,
 			1282,
 			1283,
 			1284,
 			1285,
 			1286,
-			741,
 			1287,
-			726,
-			727,
-			490,
-			491,
-			833,
-			493,
-			496,
-			834,
 			1288,
 			1289,
 			1290,
-			734,
 			1291,
 			1292,
 			1293,
 			1294,
 			1295,
+		},
+		{
+			725,
 			1296,
 			1297,
 			1298,
 			1299,
 			1300,
 			1301,
+			743,
 			1302,
+			728,
+			729,
+			492,
+			493,
+			835,
+			495,
+			498,
+			836,
 			1303,
 			1304,
 			1305,
+			736,
 			1306,
 			1307,
 			1308,
@@ -61295,28 +62031,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1311,
 			1312,
 			1313,
+			1314,
+			1315,
+			1316,
+			1317,
+			1318,
+			1319,
+			1320,
+			1321,
+			1322,
+			1323,
+			1324,
+			1325,
+			1326,
+			1327,
+			1328,
 		},
 	}, within: 8},
 }, unless: []int32{
-	1148,
-	1149,
-	1150,
-	1151,
-	1152,
-	1153,
-	1154,
-	995,
-	996,
-	1155,
-	1156,
-	1011,
-	1157,
-	1013,
-	1158,
-	1159,
-	1160,
-	1161,
-	1162,
 	1163,
 	1164,
 	1165,
@@ -61324,9 +62056,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1167,
 	1168,
 	1169,
+	997,
+	998,
 	1170,
 	1171,
+	1013,
 	1172,
+	1015,
 	1173,
 	1174,
 	1175,
@@ -61378,43 +62114,40 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1221,
 	1222,
 	1223,
-	886,
+	1224,
+	1225,
+	1226,
+	1227,
+	1228,
+	1229,
+	1230,
+	1231,
+	1232,
+	1233,
+	1234,
+	1235,
+	1236,
+	1237,
+	1238,
+	888,
 	195,
 	196,
-	1224,
+	1239,
 }}, subjects: subjectScope{any: []int32{
-	1314,
-	1315,
-	1316,
-	1317,
-	1318,
-	1319,
-}, topics: []int32{
-	726,
-	727,
-	1320,
-	1321,
-	1322,
-	1323,
-	1324,
-	1325,
-	1326,
-	1327,
-	1328,
 	1329,
 	1330,
 	1331,
 	1332,
 	1333,
 	1334,
+}, topics: []int32{
+	728,
+	729,
 	1335,
 	1336,
 	1337,
 	1338,
 	1339,
-	712,
-	709,
-	427,
 	1340,
 	1341,
 	1342,
@@ -61426,15 +62159,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1348,
 	1349,
 	1350,
-	1301,
 	1351,
 	1352,
 	1353,
 	1354,
-	396,
-	398,
+	714,
+	711,
+	429,
 	1355,
-	734,
 	1356,
 	1357,
 	1358,
@@ -61445,20 +62177,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1363,
 	1364,
 	1365,
+	1316,
 	1366,
 	1367,
 	1368,
 	1369,
+	398,
+	400,
 	1370,
+	736,
 	1371,
 	1372,
-	1288,
 	1373,
 	1374,
 	1375,
-	400,
-	399,
-}, links: []int32{
 	1376,
 	1377,
 	1378,
@@ -61467,21 +62199,41 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1381,
 	1382,
 	1383,
-}, words: []int32{
-	1011,
-	1157,
 	1384,
-	1017,
 	1385,
-	1018,
 	1386,
-	1016,
-	1015,
+	1387,
+	1303,
+	1388,
+	1389,
+	1390,
+	402,
+	401,
+}, links: []int32{
+	1391,
+	1392,
+	1393,
+	1394,
+	1395,
+	1396,
+	1397,
+	1398,
+}, words: []int32{
+	1013,
+	1172,
+	1399,
+	1019,
+	1400,
+	1020,
+	1401,
+	1018,
+	1017,
 	209,
 	211,
+	1112,
 	207,
-	1095,
-	862,
-	1387,
-	1388,
+	1111,
+	864,
+	1402,
+	1403,
 }, within: 3}}
