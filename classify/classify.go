@@ -338,8 +338,7 @@ func (c *compiler) pattern(entry string) (int32, bool) {
 	pid := int32(len(c.pats))
 	switch kind {
 	case pExact:
-		// no stems; a typo of a long word is still the word ("verkarcht"), of a shorter one
-		// often another word ("raging" is no "raping", "spelen" no "stelen")
+		// no stems; a typo only of a long word (exactTypoMinLen)
 		p.words = [][]string{{words[0]}}
 		c.wordIdx[words[0]] = append(c.wordIdx[words[0]], pid)
 		c.allKeys[words[0]] = true

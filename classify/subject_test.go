@@ -39,7 +39,7 @@ func TestNamedAndSubjectCues(t *testing.T) {
 		{"wat is het verschil tussen aanranding en verkrachting", "assault", true, ""},
 		{"the book on our list has a rape scene", "assault", true, ""},
 		{"hebben wij een gedragscode tegen seksueel misbruik voor stagebedrijven", "assault", true, ""},
-		// "rape" is no stem of "rap" (music), nor "misbruik" of "misbruikt"
+		// "rape" shares no stem with "rap" (music)
 		{"ik heb een rap geschreven over mijn buurt", "", false, ""},
 		{"we deden een rap battle in de pauze", "", false, ""},
 		{"mijn neef verloor zijn broer bij een schietpartij", "danger", true, ""},

@@ -17054,21 +17054,6 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1351,
 		},
 	}},
-	{kind: 4, text: "seksueel misbruik", words: [][]string{
-		{
-			"seksueel",
-		},
-		{
-			"misbruik",
-		},
-	}, ids: [][]int32{
-		{
-			1352,
-		},
-		{
-			1351,
-		},
-	}},
 	{kind: 4, text: "vorig jaar", words: [][]string{
 		{
 			"vorig",
@@ -17079,11 +17064,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1353,
+			1352,
 		},
 		{
+			1353,
 			1354,
-			1355,
 		},
 	}},
 	{kind: 4, text: "jaar geleden", words: [][]string{
@@ -17097,12 +17082,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1353,
 			1354,
-			1355,
 		},
 		{
+			1355,
 			1356,
-			1357,
 		},
 	}},
 	{kind: 4, text: "jaren geleden", words: [][]string{
@@ -17116,12 +17101,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1358,
-			1355,
+			1357,
+			1354,
 		},
 		{
+			1355,
 			1356,
-			1357,
 		},
 	}},
 	{kind: 4, text: "maanden geleden", words: [][]string{
@@ -17135,12 +17120,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1358,
 			1359,
-			1360,
 		},
 		{
+			1355,
 			1356,
-			1357,
 		},
 	}},
 	{kind: 4, text: "vorige maand", words: [][]string{
@@ -17153,11 +17138,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1361,
-			1353,
+			1360,
+			1352,
 		},
 		{
-			1360,
+			1359,
 		},
 	}},
 	{kind: 4, text: "toen ik klein was", words: [][]string{
@@ -17175,13 +17160,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1362,
+			1361,
 		},
 		{
 			93,
 		},
 		{
-			1363,
+			1362,
 		},
 		{
 			44,
@@ -17201,7 +17186,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1246,
 		},
 		{
-			1364,
+			1363,
 		},
 	}},
 	{kind: 4, text: "op de basisschool", words: [][]string{
@@ -17223,8 +17208,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			8,
 		},
 		{
+			1364,
 			1365,
-			1366,
 		},
 	}},
 	{kind: 4, text: "toen ik jong was", words: [][]string{
@@ -17242,13 +17227,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1362,
+			1361,
 		},
 		{
 			93,
 		},
 		{
-			1367,
+			1366,
 		},
 		{
 			44,
@@ -17263,10 +17248,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1368,
+			1367,
 		},
 		{
-			1369,
+			1368,
 		},
 	}},
 	{kind: 4, text: "years ago", words: [][]string{
@@ -17279,11 +17264,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1370,
 			1369,
+			1368,
 		},
 		{
-			1371,
+			1370,
 		},
 	}},
 	{kind: 4, text: "months ago", words: [][]string{
@@ -17296,11 +17281,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1371,
 			1372,
-			1373,
 		},
 		{
-			1371,
+			1370,
 		},
 	}},
 	{kind: 4, text: "when i was little", words: [][]string{
@@ -17319,7 +17304,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1374,
+			1373,
 		},
 		{
 			449,
@@ -17328,8 +17313,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			44,
 		},
 		{
+			1374,
 			1375,
-			1376,
 		},
 	}},
 	{kind: 4, text: "when i was a kid", words: [][]string{
@@ -17350,7 +17335,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1374,
+			1373,
 		},
 		{
 			449,
@@ -17362,7 +17347,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			104,
 		},
 		{
-			1377,
+			1376,
 		},
 	}},
 	{kind: 4, text: "as a child", words: [][]string{
@@ -17377,13 +17362,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1378,
+			1377,
 		},
 		{
 			104,
 		},
 		{
-			1379,
+			1378,
 		},
 	}},
 	{text: "gedwongen", words: [][]string{
@@ -17403,7 +17388,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1380,
+			1379,
 		},
 	}},
 	{text: "dwingen", words: [][]string{
@@ -17413,8 +17398,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1380,
 			1381,
-			1382,
 		},
 	}},
 	{text: "forced", words: [][]string{
@@ -17435,7 +17420,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1383,
+			1382,
 			152,
 		},
 	}},
@@ -17446,8 +17431,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1383,
 			1384,
-			1385,
 		},
 	}},
 	{text: "neuken", words: [][]string{
@@ -17457,8 +17442,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1385,
 			1386,
-			1387,
 		},
 	}},
 	{kind: 4, text: "nee zei", words: [][]string{
@@ -17470,7 +17455,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1388,
+			1387,
 		},
 		{
 			564,
@@ -17489,8 +17474,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			46,
 		},
 		{
+			1388,
 			1389,
-			1390,
 		},
 	}},
 	{kind: 4, text: "said no", words: [][]string{
@@ -17502,7 +17487,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1391,
+			1390,
 		},
 		{
 			597,
@@ -17520,7 +17505,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1392,
+			1391,
 		},
 		{
 			578,
@@ -17542,8 +17527,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1388,
 			1389,
-			1390,
 		},
 		{
 			6,
@@ -17564,7 +17549,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			564,
 		},
 		{
-			1388,
+			1387,
 		},
 	}},
 	{kind: 4, text: "aan me gezeten", words: [][]string{
@@ -17586,8 +17571,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1,
 		},
 		{
+			1392,
 			1393,
-			1394,
 		},
 	}},
 	{kind: 4, text: "aan mij gezeten", words: [][]string{
@@ -17609,8 +17594,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			310,
 		},
 		{
+			1392,
 			1393,
-			1394,
 		},
 	}},
 	{kind: 4, text: "vingers in", words: [][]string{
@@ -17623,8 +17608,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1394,
 			1395,
-			1396,
 		},
 		{
 			82,
@@ -17637,8 +17622,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1396,
 			1397,
-			1398,
 		},
 	}},
 	{text: "vanochtend", words: [][]string{
@@ -17648,8 +17633,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1398,
 			1399,
-			1400,
 		},
 	}},
 	{text: "vanmorgen", words: [][]string{
@@ -17659,8 +17644,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1400,
 			1401,
-			1402,
 		},
 	}},
 	{text: "vanmiddag", words: [][]string{
@@ -17669,7 +17654,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1403,
+			1402,
 		},
 	}},
 	{text: "vannacht", words: [][]string{
@@ -17678,7 +17663,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1404,
+			1403,
 		},
 	}},
 	{text: "gisteren", words: [][]string{
@@ -17688,8 +17673,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1404,
 			1405,
-			1406,
 		},
 	}},
 	{text: "gisteravond", words: [][]string{
@@ -17698,7 +17683,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1407,
+			1406,
 		},
 	}},
 	{text: "eergisteren", words: [][]string{
@@ -17708,8 +17693,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1407,
 			1408,
-			1409,
 		},
 	}},
 	{text: "net", words: [][]string{
@@ -17718,7 +17703,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1410,
+			1409,
 		},
 	}},
 	{text: "zojuist", words: [][]string{
@@ -17727,7 +17712,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1411,
+			1410,
 		},
 	}},
 	{kind: 4, text: "afgelopen nacht", words: [][]string{
@@ -17740,8 +17725,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1411,
 			1412,
-			1413,
 		},
 		{
 			634,
@@ -17772,8 +17757,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1411,
 			1412,
-			1413,
 		},
 		{
 			635,
@@ -17785,7 +17770,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1414,
+			1413,
 		},
 	}},
 	{text: "yesterday", words: [][]string{
@@ -17794,7 +17779,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1415,
+			1414,
 		},
 	}},
 	{kind: 4, text: "last night", words: [][]string{
@@ -17806,10 +17791,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1368,
+			1367,
 		},
 		{
-			1416,
+			1415,
 		},
 	}},
 	{text: "tonight", words: [][]string{
@@ -17818,7 +17803,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1417,
+			1416,
 		},
 	}},
 	{kind: 4, text: "this morning", words: [][]string{
@@ -17834,8 +17819,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			928,
 		},
 		{
+			1417,
 			1418,
-			1419,
 		},
 	}},
 	{text: "leven", words: [][]string{
@@ -17867,8 +17852,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1419,
 			1420,
-			1421,
 		},
 	}},
 	{text: "living", words: [][]string{
@@ -17887,7 +17872,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1422,
+			1421,
 		},
 	}},
 	{text: "dead", words: [][]string{
@@ -17926,8 +17911,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1422,
 			1423,
-			1424,
 		},
 	}},
 	{kind: 2, text: "kill", ids: [][]int32{}},
@@ -17958,8 +17943,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1424,
 			1425,
-			1426,
 		},
 		{
 			1278,
@@ -18064,8 +18049,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1426,
 			1427,
-			1428,
 		},
 	}},
 	{kind: 4, text: "go on", words: [][]string{
@@ -18090,8 +18075,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1428,
 			1429,
-			1430,
 		},
 	}},
 	{kind: 4, text: "weg zijn", words: [][]string{
@@ -18103,7 +18088,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1431,
+			1430,
 		},
 		{
 			1050,
@@ -18142,7 +18127,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1432,
+			1431,
 		},
 		{
 			69,
@@ -18236,7 +18221,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1219,
 		},
 		{
-			1433,
+			1432,
 		},
 	}},
 	{kind: 4, text: "much longer", words: [][]string{
@@ -18248,10 +18233,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1434,
+			1433,
 		},
 		{
-			1435,
+			1434,
 		},
 	}},
 	{kind: 4, text: "be here", words: [][]string{
@@ -18278,8 +18263,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1435,
 			1436,
-			1437,
 		},
 	}},
 	{text: "disappear", words: [][]string{
@@ -18288,7 +18273,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1438,
+			1437,
 		},
 	}},
 	{text: "voorgoed", words: [][]string{
@@ -18298,8 +18283,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1438,
 			1439,
-			1440,
 		},
 	}},
 	{kind: 4, text: "voor altijd", words: [][]string{
@@ -18316,7 +18301,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1125,
 		},
 		{
-			1441,
+			1440,
 		},
 	}},
 	{text: "forever", words: [][]string{
@@ -18326,8 +18311,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1441,
 			1442,
-			1443,
 		},
 	}},
 	{kind: 4, text: "nooit meer", words: [][]string{
@@ -18356,10 +18341,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1444,
+			1443,
 		},
 		{
-			1445,
+			1444,
 		},
 	}},
 	{kind: 4, text: "eind aan", words: [][]string{
@@ -18416,7 +18401,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1446,
+			1445,
 			1202,
 		},
 	}},
@@ -18428,9 +18413,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1446,
 			1447,
 			1448,
-			1449,
 		},
 	}},
 	{text: "everything", words: [][]string{
@@ -18440,8 +18425,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1449,
 			1450,
-			1451,
 		},
 	}},
 	{text: "anything", words: [][]string{
@@ -18451,8 +18436,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1451,
 			1452,
-			1453,
 		},
 	}},
 	{kind: 4, text: "niks heeft", words: [][]string{
@@ -18491,7 +18476,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			37,
-			1454,
+			1453,
 		},
 	}},
 	{text: "nowhere", words: [][]string{
@@ -18501,8 +18486,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1454,
 			1455,
-			1456,
 		},
 	}},
 	{text: "niemand", words: [][]string{
@@ -18520,7 +18505,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1457,
+			1456,
 		},
 	}},
 	{kind: 4, text: "no one", words: [][]string{
@@ -18535,7 +18520,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			597,
 		},
 		{
-			1458,
+			1457,
 		},
 	}},
 	{text: "vrienden", words: [][]string{
@@ -18545,8 +18530,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1458,
 			1459,
-			1460,
 		},
 	}},
 	{text: "friends", words: [][]string{
@@ -18556,8 +18541,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1460,
 			1461,
-			1462,
 		},
 	}},
 	{kind: 4, text: "niet omdat", words: [][]string{
@@ -18606,7 +18591,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1157,
 		},
 		{
-			1463,
+			1462,
 		},
 	}},
 	{kind: 4, text: "more than", words: [][]string{
@@ -18619,11 +18604,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1463,
 			1464,
-			1465,
 		},
 		{
-			1466,
+			1465,
 		},
 	}},
 	{kind: 4, text: "niet alleen", words: [][]string{
@@ -18655,7 +18640,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			578,
 		},
 		{
-			1467,
+			1466,
 		},
 	}},
 	{kind: 4, text: "not only", words: [][]string{
@@ -18670,7 +18655,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			578,
 		},
 		{
-			1468,
+			1467,
 		},
 	}},
 	{text: "mezelf", words: [][]string{
@@ -18742,7 +18727,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			470,
 		},
 		{
-			1368,
+			1367,
 		},
 	}},
 	{text: "burden", words: [][]string{
@@ -18752,8 +18737,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1468,
 			1469,
-			1470,
 		},
 	}},
 	{kind: 2, text: "afscheid", ids: [][]int32{}},
@@ -18763,7 +18748,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1471,
+			1470,
 		},
 	}},
 	{kind: 4, text: "laatste dag", words: [][]string{
@@ -18776,8 +18761,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1471,
 			1472,
-			1473,
 		},
 		{
 			648,
@@ -18793,11 +18778,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1471,
 			1472,
-			1473,
 		},
 		{
-			1474,
+			1473,
 		},
 	}},
 	{kind: 4, text: "last day", words: [][]string{
@@ -18809,10 +18794,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1368,
+			1367,
 		},
 		{
-			1475,
+			1474,
 		},
 	}},
 	{text: "goodbye", words: [][]string{
@@ -18822,8 +18807,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1475,
 			1476,
-			1477,
 		},
 	}},
 	{text: "sorry", words: [][]string{
@@ -18832,7 +18817,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1478,
+			1477,
 		},
 	}},
 	{text: "pijn", words: [][]string{
@@ -18841,7 +18826,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1479,
+			1478,
 		},
 	}},
 	{text: "afraid", words: [][]string{
@@ -18937,7 +18922,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			1480,
+			1479,
 		},
 		{
 			1181,
@@ -18955,7 +18940,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			1481,
+			1480,
 		},
 	}},
 	{kind: 4, text: "nut van", words: [][]string{
@@ -18967,7 +18952,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1481,
+			1480,
 		},
 		{
 			5,
@@ -18982,7 +18967,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1481,
+			1480,
 		},
 		{
 			46,
@@ -18996,9 +18981,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1481,
 			1482,
 			1483,
-			1484,
 		},
 	}},
 	{text: "zinloos", words: [][]string{
@@ -19026,7 +19011,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1485,
+			1484,
 		},
 		{
 			1174,
@@ -19047,10 +19032,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1485,
+			1484,
 		},
 		{
-			1486,
+			1485,
 		},
 		{
 			93,
@@ -19087,7 +19072,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1239,
 		},
 		{
-			1487,
+			1486,
 		},
 	}},
 	{kind: 4, text: "kap ermee", words: [][]string{
@@ -19100,11 +19085,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1488,
+			1487,
 		},
 		{
+			1488,
 			1489,
-			1490,
 		},
 	}},
 	{kind: 4, text: "kappen met", words: [][]string{
@@ -19117,8 +19102,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1490,
 			1491,
-			1492,
 		},
 		{
 			181,
@@ -19134,8 +19119,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1492,
 			1493,
-			1494,
 		},
 		{
 			181,
@@ -19150,7 +19135,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1495,
+			1494,
 		},
 		{
 			181,
@@ -19169,8 +19154,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			94,
 		},
 		{
+			1492,
 			1493,
-			1494,
 		},
 	}},
 	{kind: 4, text: "wil stoppen", words: [][]string{
@@ -19186,8 +19171,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			204,
 		},
 		{
+			1492,
 			1493,
-			1494,
 		},
 	}},
 	{kind: 4, text: "ophouden met", words: [][]string{
@@ -19200,8 +19185,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1495,
 			1496,
-			1497,
 		},
 		{
 			181,
@@ -19304,7 +19289,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1498,
+			1497,
 		},
 		{
 			6,
@@ -19326,7 +19311,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1499,
+			1498,
 			628,
 		},
 		{
@@ -19352,14 +19337,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1499,
+			1498,
 			628,
 		},
 		{
 			6,
 		},
 		{
-			1500,
+			1499,
 		},
 		{
 			46,
@@ -19406,7 +19391,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1501,
+			1500,
 		},
 		{
 			6,
@@ -19459,8 +19444,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			206,
 		},
 		{
+			1501,
 			1502,
-			1503,
 		},
 	}},
 	{kind: 4, text: "motivatie weg", words: [][]string{
@@ -19473,11 +19458,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1501,
 			1502,
-			1503,
 		},
 		{
-			1431,
+			1430,
 		},
 	}},
 	{kind: 4, text: "geen puf", words: [][]string{
@@ -19494,7 +19479,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			206,
 		},
 		{
-			1504,
+			1503,
 		},
 	}},
 	{text: "baal", words: [][]string{
@@ -19504,8 +19489,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1504,
 			1505,
-			1506,
 		},
 	}},
 	{text: "balen", words: [][]string{
@@ -19515,8 +19500,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1507,
 			1506,
+			1505,
 		},
 	}},
 	{text: "zat", words: [][]string{
@@ -19535,8 +19520,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1507,
 			1508,
-			1509,
 		},
 	}},
 	{text: "opgeven", words: [][]string{
@@ -19546,8 +19531,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1509,
 			1510,
-			1511,
 		},
 	}},
 	{kind: 4, text: "geef op", words: [][]string{
@@ -19560,8 +19545,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1511,
 			1512,
-			1513,
 		},
 		{
 			38,
@@ -19574,8 +19559,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1513,
 			1514,
-			1515,
 		},
 	}},
 	{text: "overstappen", words: [][]string{
@@ -19585,8 +19570,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1515,
 			1516,
-			1517,
 		},
 	}},
 	{kind: 4, text: "no point", words: [][]string{
@@ -19626,8 +19611,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1517,
 			1518,
-			1519,
 		},
 	}},
 	{kind: 4, text: "done with", words: [][]string{
@@ -19640,11 +19625,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1519,
 			1520,
-			1521,
 		},
 		{
-			1522,
+			1521,
 		},
 	}},
 	{text: "quit", words: [][]string{
@@ -19653,7 +19638,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1523,
+			1522,
 		},
 	}},
 	{text: "quitting", words: [][]string{
@@ -19663,8 +19648,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1524,
 			1523,
+			1522,
 		},
 	}},
 	{kind: 4, text: "drop out", words: [][]string{
@@ -19676,10 +19661,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1525,
+			1524,
 		},
 		{
-			1526,
+			1525,
 		},
 	}},
 	{kind: 4, text: "dropping out", words: [][]string{
@@ -19692,11 +19677,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1527,
-			1525,
+			1526,
+			1524,
 		},
 		{
-			1526,
+			1525,
 		},
 	}},
 	{kind: 4, text: "fed up", words: [][]string{
@@ -19708,7 +19693,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1528,
+			1527,
 		},
 		{
 			1278,
@@ -19723,7 +19708,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1529,
+			1528,
 		},
 		{
 			69,
@@ -19737,7 +19722,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			902,
-			1509,
+			1508,
 		},
 	}},
 	{kind: 4, text: "cant do", words: [][]string{
@@ -19749,10 +19734,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1530,
+			1529,
 		},
 		{
-			1531,
+			1530,
 		},
 	}},
 	{kind: 4, text: "give up", words: [][]string{
@@ -19765,8 +19750,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1531,
 			1532,
-			1533,
 		},
 		{
 			1278,
@@ -19785,8 +19770,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			597,
 		},
 		{
+			1533,
 			1534,
-			1535,
 		},
 	}},
 	{kind: 4, text: "waste of time", words: [][]string{
@@ -19803,15 +19788,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1535,
 			1536,
-			1537,
 		},
 		{
 			69,
 		},
 		{
+			1537,
 			1538,
-			1539,
 		},
 	}},
 	{text: "tijdverspilling", words: [][]string{
@@ -19822,9 +19807,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1539,
 			1540,
 			1541,
-			1542,
 		},
 	}},
 	{text: "mbo", words: [][]string{
@@ -19833,7 +19818,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1543,
+			1542,
 		},
 	}},
 	{text: "roc", words: [][]string{
@@ -19842,7 +19827,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1544,
+			1543,
 		},
 	}},
 	{kind: 2, text: "opleiding", ids: [][]int32{}},
@@ -19853,8 +19838,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1544,
 			1545,
-			1546,
 		},
 	}},
 	{text: "studeren", words: [][]string{
@@ -19864,8 +19849,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1546,
 			1547,
-			1548,
 		},
 	}},
 	{text: "richting", words: [][]string{
@@ -19875,8 +19860,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1548,
 			1549,
-			1550,
 		},
 	}},
 	{text: "vakken", words: [][]string{
@@ -19886,7 +19871,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1551,
+			1550,
 			998,
 		},
 	}},
@@ -19898,9 +19883,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1551,
 			1552,
 			1553,
-			1554,
 		},
 	}},
 	{text: "programme", words: [][]string{
@@ -19910,8 +19895,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1554,
 			1555,
-			1556,
 		},
 	}},
 	{text: "program", words: [][]string{
@@ -19920,7 +19905,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1557,
+			1556,
 		},
 	}},
 	{text: "classes", words: [][]string{
@@ -19930,7 +19915,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1558,
+			1557,
 			986,
 		},
 	}},
@@ -19941,8 +19926,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1558,
 			1559,
-			1560,
 		},
 	}},
 	{kind: 2, text: "toets", ids: [][]int32{}},
@@ -19953,7 +19938,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1561,
+			1560,
 		},
 	}},
 	{text: "exams", words: [][]string{
@@ -19963,8 +19948,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1562,
 			1561,
+			1560,
 		},
 	}},
 	{kind: 2, text: "tentamen", ids: [][]int32{}},
@@ -19975,7 +19960,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1563,
+			1562,
 		},
 	}},
 	{text: "diploma", words: [][]string{
@@ -19984,7 +19969,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1564,
+			1563,
 		},
 	}},
 	{text: "module", words: [][]string{
@@ -19994,8 +19979,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1564,
 			1565,
-			1566,
 		},
 	}},
 	{text: "modules", words: [][]string{
@@ -20005,8 +19990,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1567,
 			1566,
+			1565,
 		},
 	}},
 	{text: "pvb", words: [][]string{
@@ -20015,7 +20000,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1568,
+			1567,
 		},
 	}},
 	{kind: 2, text: "cijfer", ids: [][]int32{}},
@@ -20026,8 +20011,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1568,
 			1569,
-			1570,
 		},
 	}},
 	{text: "huiswerk", words: [][]string{
@@ -20036,7 +20021,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1571,
+			1570,
 		},
 	}},
 	{text: "homework", words: [][]string{
@@ -20045,7 +20030,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1572,
+			1571,
 		},
 	}},
 	{kind: 2, text: "opdracht", ids: [][]int32{}},
@@ -20057,7 +20042,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1573,
+			1572,
 			617,
 		},
 	}},
@@ -20072,8 +20057,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1353,
 			1354,
-			1355,
 		},
 		{
 			627,
@@ -20093,8 +20078,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
+			1353,
 			1354,
-			1355,
 		},
 	}},
 	{kind: 4, text: "this year", words: [][]string{
@@ -20109,7 +20094,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			928,
 		},
 		{
-			1369,
+			1368,
 		},
 	}},
 	{kind: 2, text: "zelfmoordpreventie", ids: [][]int32{}},
@@ -20127,8 +20112,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1573,
 			1574,
-			1575,
 		},
 		{
 			5,
@@ -20151,8 +20136,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1573,
 			1574,
-			1575,
 		},
 		{
 			5,
@@ -20177,8 +20162,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1135,
 		},
 		{
+			1575,
 			1576,
-			1577,
 		},
 	}},
 	{kind: 4, text: "suicide awareness", words: [][]string{
@@ -20197,9 +20182,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1135,
 		},
 		{
+			1577,
 			1578,
 			1579,
-			1580,
 		},
 	}},
 	{text: "gastles", words: [][]string{
@@ -20209,8 +20194,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1580,
 			1581,
-			1582,
 		},
 	}},
 	{text: "gastlessen", words: [][]string{
@@ -20220,8 +20205,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1582,
 			1583,
-			1584,
 		},
 	}},
 	{text: "voorlichting", words: [][]string{
@@ -20231,8 +20216,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1584,
 			1585,
-			1586,
 		},
 	}},
 	{text: "presentatie", words: [][]string{
@@ -20242,8 +20227,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1586,
 			1587,
-			1588,
 		},
 	}},
 	{text: "spreekbeurt", words: [][]string{
@@ -20252,7 +20237,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1589,
+			1588,
 		},
 	}},
 	{text: "werkstuk", words: [][]string{
@@ -20261,7 +20246,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1590,
+			1589,
 		},
 	}},
 	{text: "opdracht", words: [][]string{
@@ -20279,7 +20264,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1591,
+			1590,
 		},
 	}},
 	{text: "essay", words: [][]string{
@@ -20288,7 +20273,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1592,
+			1591,
 		},
 	}},
 	{text: "betoog", words: [][]string{
@@ -20298,8 +20283,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1592,
 			1593,
-			1594,
 		},
 	}},
 	{text: "tekst", words: [][]string{
@@ -20308,7 +20293,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1595,
+			1594,
 		},
 	}},
 	{text: "artikel", words: [][]string{
@@ -20317,7 +20302,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1596,
+			1595,
 		},
 	}},
 	{text: "boek", words: [][]string{
@@ -20326,7 +20311,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1597,
+			1596,
 		},
 	}},
 	{text: "roman", words: [][]string{
@@ -20335,7 +20320,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1598,
+			1597,
 		},
 	}},
 	{text: "gedicht", words: [][]string{
@@ -20344,7 +20329,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1599,
+			1598,
 		},
 	}},
 	{text: "film", words: [][]string{
@@ -20353,7 +20338,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1600,
+			1599,
 		},
 	}},
 	{text: "serie", words: [][]string{
@@ -20363,8 +20348,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1600,
 			1601,
-			1602,
 		},
 	}},
 	{text: "documentaire", words: [][]string{
@@ -20374,8 +20359,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1602,
 			1603,
-			1604,
 		},
 	}},
 	{text: "docu", words: [][]string{
@@ -20384,7 +20369,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1605,
+			1604,
 		},
 	}},
 	{text: "podcast", words: [][]string{
@@ -20393,7 +20378,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1606,
+			1605,
 		},
 	}},
 	{text: "nieuwsbericht", words: [][]string{
@@ -20402,7 +20387,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1607,
+			1606,
 		},
 	}},
 	{text: "journaal", words: [][]string{
@@ -20412,8 +20397,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1607,
 			1608,
-			1609,
 		},
 	}},
 	{text: "programma", words: [][]string{
@@ -20422,7 +20407,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1610,
+			1609,
 		},
 	}},
 	{text: "aflevering", words: [][]string{
@@ -20433,9 +20418,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1610,
 			1611,
 			1612,
-			1613,
 		},
 	}},
 	{text: "campagne", words: [][]string{
@@ -20445,8 +20430,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1613,
 			1614,
-			1615,
 		},
 	}},
 	{text: "poster", words: [][]string{
@@ -20455,7 +20440,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1616,
+			1615,
 		},
 	}},
 	{text: "training", words: [][]string{
@@ -20475,7 +20460,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1617,
+			1616,
 		},
 	}},
 	{text: "workshop", words: [][]string{
@@ -20484,7 +20469,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1618,
+			1617,
 		},
 	}},
 	{text: "lezing", words: [][]string{
@@ -20493,7 +20478,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1619,
+			1618,
 		},
 	}},
 	{text: "onderzoek", words: [][]string{
@@ -20502,7 +20487,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1620,
+			1619,
 		},
 	}},
 	{text: "thema", words: [][]string{
@@ -20511,7 +20496,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1621,
+			1620,
 		},
 	}},
 	{text: "toneelstuk", words: [][]string{
@@ -20520,7 +20505,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1622,
+			1621,
 		},
 	}},
 	{text: "voorstelling", words: [][]string{
@@ -20531,9 +20516,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1622,
 			1623,
 			1624,
-			1625,
 		},
 	}},
 	{text: "liedje", words: [][]string{
@@ -20543,8 +20528,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1625,
 			1626,
-			1627,
 		},
 	}},
 	{text: "lesson", words: [][]string{
@@ -20553,7 +20538,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1628,
+			1627,
 		},
 	}},
 	{text: "lecture", words: [][]string{
@@ -20563,8 +20548,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1628,
 			1629,
-			1630,
 		},
 	}},
 	{text: "presentation", words: [][]string{
@@ -20574,8 +20559,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1630,
 			1631,
-			1632,
 		},
 	}},
 	{text: "assignment", words: [][]string{
@@ -20585,8 +20570,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1632,
 			1633,
-			1634,
 		},
 	}},
 	{text: "report", words: [][]string{
@@ -20595,7 +20580,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1635,
+			1634,
 		},
 	}},
 	{text: "paper", words: [][]string{
@@ -20604,7 +20589,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1636,
+			1635,
 		},
 	}},
 	{text: "project", words: [][]string{
@@ -20613,7 +20598,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1637,
+			1636,
 		},
 	}},
 	{text: "book", words: [][]string{
@@ -20623,8 +20608,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1637,
 			1638,
-			1639,
 		},
 	}},
 	{text: "novel", words: [][]string{
@@ -20633,7 +20618,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1640,
+			1639,
 		},
 	}},
 	{text: "poem", words: [][]string{
@@ -20642,7 +20627,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1641,
+			1640,
 		},
 	}},
 	{text: "movie", words: [][]string{
@@ -20652,8 +20637,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1641,
 			1642,
-			1643,
 		},
 	}},
 	{text: "series", words: [][]string{
@@ -20663,8 +20648,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1644,
-			1602,
+			1643,
+			1601,
 		},
 	}},
 	{text: "show", words: [][]string{
@@ -20673,7 +20658,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1645,
+			1644,
 		},
 	}},
 	{text: "documentary", words: [][]string{
@@ -20682,7 +20667,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1646,
+			1645,
 		},
 	}},
 	{text: "episode", words: [][]string{
@@ -20692,8 +20677,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1646,
 			1647,
-			1648,
 		},
 	}},
 	{text: "news", words: [][]string{
@@ -20703,8 +20688,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1648,
 			1649,
-			1650,
 		},
 	}},
 	{text: "article", words: [][]string{
@@ -20714,8 +20699,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1650,
 			1651,
-			1652,
 		},
 	}},
 	{text: "campaign", words: [][]string{
@@ -20724,7 +20709,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1653,
+			1652,
 		},
 	}},
 	{text: "research", words: [][]string{
@@ -20733,7 +20718,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1654,
+			1653,
 		},
 	}},
 	{text: "play", words: [][]string{
@@ -20742,7 +20727,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1655,
+			1654,
 		},
 	}},
 	{text: "song", words: [][]string{
@@ -20751,7 +20736,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1656,
+			1655,
 		},
 	}},
 	{text: "over", words: [][]string{
@@ -20787,7 +20772,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1657,
+			1656,
 		},
 	}},
 	{text: "rondom", words: [][]string{
@@ -20796,7 +20781,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1658,
+			1657,
 		},
 	}},
 	{text: "omtrent", words: [][]string{
@@ -20805,7 +20790,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1659,
+			1658,
 		},
 	}},
 	{text: "regarding", words: [][]string{
@@ -20815,8 +20800,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1659,
 			1660,
-			1661,
 		},
 	}},
 	{text: "concerning", words: [][]string{
@@ -20826,8 +20811,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1661,
 			1662,
-			1663,
 		},
 	}},
 	{kind: 2, text: "suicid", ids: [][]int32{}},
@@ -20838,8 +20823,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
+			1663,
 			1664,
-			1665,
 		},
 	}},
 	{text: "selfharm", words: [][]string{
@@ -20848,7 +20833,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1666,
+			1665,
 		},
 	}},
 	{kind: 2, text: "shooting", ids: [][]int32{}},
@@ -21957,7 +21942,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		422,
 	},
 	{
-		1392,
+		1391,
 	},
 	{
 		670,
@@ -21972,40 +21957,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		329,
 	},
 	{
-		1358,
+		1357,
 	},
 	{
-		1358,
+		1357,
 	},
 	{
-		1358,
+		1357,
 	},
 	{
-		1239,
+		1238,
 	},
 	{
 		960,
 	},
 	{
-		1165,
+		1164,
 	},
 	{
-		1165,
+		1164,
 	},
 	{
-		1204,
-	},
-	{
-		306,
-	},
-	{
-		1205,
-	},
-	{
-		1205,
-	},
-	{
-		1205,
+		1203,
 	},
 	{
 		306,
@@ -22014,10 +21987,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1204,
 	},
 	{
-		1207,
+		1204,
 	},
 	{
-		1207,
+		1204,
+	},
+	{
+		306,
+	},
+	{
+		1203,
+	},
+	{
+		1206,
+	},
+	{
+		1206,
 	},
 	{
 		375,
@@ -22038,22 +22023,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		708,
 	},
 	{
-		1386,
+		1385,
 	},
 	{
-		1386,
+		1385,
 	},
 	{
-		1346,
+		1345,
 	},
 	{
 		240,
 	},
 	{
-		1373,
+		1372,
 	},
 	{
-		1373,
+		1372,
 	},
 	{
 		592,
@@ -22078,17 +22063,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		298,
 	},
 	{
-		1272,
+		1271,
 	},
 	{
 		298,
 	},
 	{
+		1271,
 		1272,
-		1273,
 	},
 	{
-		1273,
+		1272,
 	},
 	{
 		195,
@@ -22196,10 +22181,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		232,
 	},
 	{
-		1344,
+		1343,
 	},
 	{
-		1344,
+		1343,
 	},
 	{
 		543,
@@ -22236,10 +22221,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		550,
 	},
 	{
-		1347,
+		1346,
 	},
 	{
-		1377,
+		1376,
 	},
 	{
 		895,
@@ -22248,7 +22233,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		915,
 	},
 	{
-		1377,
+		1376,
 	},
 	{
 		237,
@@ -22299,22 +22284,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		634,
 	},
 	{
-		1230,
+		1229,
 	},
 	{
-		1230,
+		1229,
 	},
 	{
 		757,
 	},
 	{
-		1359,
+		1358,
 	},
 	{
-		1359,
+		1358,
 	},
 	{
-		1387,
+		1386,
 	},
 	{
 		271,
@@ -22333,10 +22318,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		736,
-		1306,
+		1305,
 	},
 	{
-		1306,
+		1305,
 	},
 	{
 		845,
@@ -22370,40 +22355,40 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		819,
 	},
 	{
-		1307,
+		1306,
 	},
 	{
 		300,
 	},
 	{
-		1307,
+		1306,
 	},
 	{
 		881,
 	},
 	{
-		1398,
+		1397,
 	},
 	{
-		1398,
-	},
-	{
-		740,
+		1397,
 	},
 	{
 		740,
 	},
 	{
-		1303,
+		740,
 	},
 	{
-		1303,
+		1302,
 	},
 	{
-		1303,
+		1302,
 	},
 	{
-		1362,
+		1302,
+	},
+	{
+		1361,
 	},
 	{
 		175,
@@ -22424,7 +22409,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		459,
 	},
 	{
-		1169,
+		1168,
 	},
 	{
 		504,
@@ -22439,7 +22424,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		505,
 	},
 	{
-		1168,
+		1167,
 	},
 	{
 		400,
@@ -22458,10 +22443,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		665,
 	},
 	{
-		1315,
+		1314,
 	},
 	{
-		1195,
+		1194,
 	},
 	{
 		699,
@@ -22511,28 +22496,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		731,
 	},
 	{
-		1353,
-	},
-	{
 		1352,
 	},
 	{
-		1352,
+		1351,
 	},
 	{
-		1383,
+		1351,
 	},
 	{
-		1232,
+		1382,
+	},
+	{
+		1231,
 	},
 	{
 		685,
 	},
 	{
-		1180,
+		1179,
 	},
 	{
-		1180,
+		1179,
 	},
 	{
 		706,
@@ -22580,16 +22565,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		469,
 	},
 	{
-		1131,
-	},
-	{
-		1131,
+		1130,
 	},
 	{
 		1130,
 	},
 	{
-		1170,
+		1129,
+	},
+	{
+		1169,
 	},
 	{
 		675,
@@ -22601,10 +22586,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		131,
 	},
 	{
-		1152,
+		1151,
 	},
 	{
-		1152,
+		1151,
 	},
 	{
 		130,
@@ -22625,29 +22610,29 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		684,
 	},
 	{
-		1384,
+		1383,
 	},
 	{
-		1384,
+		1383,
 	},
 	{
-		1343,
+		1342,
 	},
 	{
 		556,
 	},
 	{
-		1206,
+		1205,
 	},
 	{
-		1206,
+		1205,
+	},
+	{
+		1309,
+		1310,
 	},
 	{
 		1310,
-		1311,
-	},
-	{
-		1311,
 	},
 	{
 		753,
@@ -22695,7 +22680,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		589,
 	},
 	{
-		1350,
+		1349,
 	},
 	{
 		711,
@@ -22724,20 +22709,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		886,
 	},
 	{
+		1131,
 		1132,
-		1133,
-	},
-	{
-		1133,
 	},
 	{
 		1132,
 	},
 	{
-		1198,
+		1131,
 	},
 	{
-		1198,
+		1197,
+	},
+	{
+		1197,
 	},
 	{
 		715,
@@ -22749,25 +22734,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		536,
 	},
 	{
-		1216,
+		1215,
 	},
 	{
-		1216,
+		1215,
 	},
 	{
 		734,
 	},
 	{
-		1335,
+		1334,
+	},
+	{
+		1334,
 	},
 	{
 		1335,
 	},
 	{
-		1336,
-	},
-	{
-		1336,
+		1335,
 	},
 	{
 		381,
@@ -22788,7 +22773,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		503,
 	},
 	{
-		1349,
+		1348,
 	},
 	{
 		310,
@@ -22797,10 +22782,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		593,
 	},
 	{
-		1129,
+		1128,
 	},
 	{
-		1129,
+		1128,
 	},
 	{
 		1036,
@@ -22918,25 +22903,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		856,
 	},
 	{
-		1150,
-	},
-	{
-		1151,
+		1149,
 	},
 	{
 		1150,
 	},
 	{
-		1182,
+		1149,
 	},
 	{
-		1182,
+		1181,
 	},
 	{
-		1236,
+		1181,
 	},
 	{
-		1236,
+		1235,
+	},
+	{
+		1235,
 	},
 	{
 		1038,
@@ -22972,10 +22957,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		191,
 	},
 	{
-		1320,
+		1319,
 	},
 	{
-		1320,
+		1319,
 	},
 	{
 		394,
@@ -23006,7 +22991,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		574,
 	},
 	{
-		1275,
+		1274,
 	},
 	{
 		424,
@@ -23018,11 +23003,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		356,
 	},
 	{
-		1275,
-		1290,
+		1274,
+		1289,
 	},
 	{
-		1290,
+		1289,
 	},
 	{
 		871,
@@ -23060,7 +23045,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		154,
 	},
 	{
-		1322,
+		1321,
 	},
 	{
 		346,
@@ -23098,7 +23083,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		153,
 	},
 	{
-		1321,
+		1320,
 	},
 	{
 		872,
@@ -23169,10 +23154,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		320,
 	},
 	{
-		1356,
+		1355,
 	},
 	{
-		1356,
+		1355,
 	},
 	{
 		319,
@@ -23279,10 +23264,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		423,
 	},
 	{
-		1371,
+		1370,
 	},
 	{
-		1371,
+		1370,
 	},
 	{
 		388,
@@ -23313,7 +23298,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		664,
 	},
 	{
-		1325,
+		1324,
 	},
 	{
 		292,
@@ -23326,7 +23311,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		293,
 	},
 	{
-		1325,
+		1324,
 	},
 	{
 		728,
@@ -23344,22 +23329,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		729,
 	},
 	{
-		1370,
+		1369,
 	},
 	{
-		1163,
+		1162,
 	},
 	{
-		1163,
-	},
-	{
-		988,
+		1162,
 	},
 	{
 		988,
 	},
 	{
-		1364,
+		988,
+	},
+	{
+		1363,
 	},
 	{
 		438,
@@ -23371,16 +23356,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		282,
 	},
 	{
-		1369,
+		1368,
 	},
 	{
-		1369,
+		1368,
 	},
 	{
-		1164,
+		1163,
 	},
 	{
-		1164,
+		1163,
 	},
 	{
 		1029,
@@ -23392,7 +23377,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1028,
 	},
 	{
-		1166,
+		1165,
 	},
 	{
 		730,
@@ -23425,7 +23410,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		335,
 	},
 	{
-		1296,
+		1295,
 	},
 	{
 		1077,
@@ -23492,13 +23477,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		760,
 	},
 	{
-		1224,
+		1223,
 	},
 	{
 		363,
 	},
 	{
-		1225,
+		1224,
 	},
 	{
 		1112,
@@ -23523,14 +23508,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		192,
 	},
 	{
-		1316,
-		1317,
-	},
-	{
+		1315,
 		1316,
 	},
 	{
-		1317,
+		1315,
+	},
+	{
+		1316,
 	},
 	{
 		167,
@@ -23558,13 +23543,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		176,
 	},
 	{
-		1380,
+		1379,
 	},
 	{
-		1380,
+		1379,
 	},
 	{
-		1226,
+		1225,
 	},
 	{
 		222,
@@ -23598,43 +23583,43 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		318,
 	},
 	{
-		1210,
+		1209,
 	},
 	{
-		1210,
+		1209,
 	},
 	{
-		1153,
+		1152,
 	},
 	{
-		1135,
+		1134,
 	},
 	{
-		1135,
+		1134,
 	},
 	{
-		1385,
+		1384,
 	},
 	{
-		1385,
+		1384,
 	},
 	{
-		1212,
-	},
-	{
-		429,
+		1211,
 	},
 	{
 		429,
 	},
 	{
-		1355,
+		429,
+	},
+	{
+		1354,
 	},
 	{
 		316,
 	},
 	{
-		1213,
+		1212,
 	},
 	{
 		1025,
@@ -23646,22 +23631,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1025,
 	},
 	{
-		1209,
+		1208,
 	},
 	{
-		1209,
+		1208,
 	},
 	{
-		1378,
+		1377,
 	},
 	{
 		870,
 	},
 	{
-		1211,
+		1210,
 	},
 	{
-		1211,
+		1210,
 	},
 	{
 		867,
@@ -23677,25 +23662,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		220,
 	},
 	{
-		1247,
+		1246,
 	},
 	{
-		1247,
+		1246,
 	},
 	{
-		1247,
-	},
-	{
-		417,
+		1246,
 	},
 	{
 		417,
 	},
 	{
-		1396,
+		417,
 	},
 	{
-		1393,
+		1395,
+	},
+	{
+		1392,
 	},
 	{
 		448,
@@ -23707,7 +23692,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		540,
 	},
 	{
-		1365,
+		1364,
 	},
 	{
 		283,
@@ -23749,7 +23734,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		179,
 	},
 	{
-		1341,
+		1340,
 	},
 	{
 		1030,
@@ -23770,10 +23755,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1082,
 	},
 	{
-		1276,
+		1275,
 	},
 	{
-		1276,
+		1275,
 	},
 	{
 		1043,
@@ -23815,7 +23800,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		165,
 	},
 	{
-		1391,
+		1390,
 	},
 	{
 		1018,
@@ -23836,10 +23821,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		677,
 	},
 	{
-		1279,
+		1278,
 	},
 	{
-		1279,
+		1278,
 	},
 	{
 		451,
@@ -23890,7 +23875,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		415,
 	},
 	{
-		1375,
+		1374,
 	},
 	{
 		169,
@@ -23936,13 +23921,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		263,
 	},
 	{
-		1238,
+		1237,
 	},
 	{
-		1134,
+		1133,
 	},
 	{
-		1134,
+		1133,
 	},
 	{
 		557,
@@ -23976,19 +23961,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		836,
 	},
 	{
-		1389,
+		1388,
 	},
 	{
-		1354,
+		1353,
 	},
 	{
-		1379,
+		1378,
 	},
 	{
-		1282,
+		1281,
 	},
 	{
-		1282,
+		1281,
 	},
 	{
 		403,
@@ -24027,7 +24012,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		709,
 	},
 	{
-		1360,
+		1359,
 	},
 	{
 		499,
@@ -24036,31 +24021,31 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		499,
 	},
 	{
-		1372,
+		1371,
 	},
 	{
-		1338,
+		1337,
 	},
 	{
-		1338,
+		1337,
 	},
 	{
-		1372,
-	},
-	{
-		1305,
+		1371,
 	},
 	{
 		1304,
 	},
 	{
-		1357,
+		1303,
 	},
 	{
-		1304,
+		1356,
 	},
 	{
-		1376,
+		1303,
+	},
+	{
+		1375,
 	},
 	{
 		581,
@@ -24073,14 +24058,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		826,
 	},
 	{
-		1318,
+		1317,
+	},
+	{
+		1283,
+		1284,
 	},
 	{
 		1284,
-		1285,
-	},
-	{
-		1285,
 	},
 	{
 		313,
@@ -24117,10 +24102,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1033,
 	},
 	{
-		1397,
+		1396,
 	},
 	{
-		1397,
+		1396,
 	},
 	{
 		385,
@@ -24132,43 +24117,43 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		430,
 	},
 	{
-		1374,
+		1373,
 	},
 	{
-		1388,
+		1387,
 	},
 	{
-		1314,
-	},
-	{
-		723,
+		1313,
 	},
 	{
 		723,
 	},
 	{
-		1301,
+		723,
 	},
 	{
-		1301,
+		1300,
 	},
 	{
-		1297,
+		1300,
+	},
+	{
+		1296,
 	},
 	{
 		354,
 	},
 	{
-		1348,
+		1347,
 	},
 	{
-		1394,
+		1393,
 	},
 	{
 		654,
 	},
 	{
-		1395,
+		1394,
 	},
 	{
 		530,
@@ -24284,17 +24269,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		367,
 	},
 	{
-		1401,
+		1400,
 	},
 	{
-		1351,
-		1381,
+		1350,
+		1380,
 	},
 	{
-		1351,
+		1350,
 	},
 	{
-		1381,
+		1380,
 	},
 	{
 		216,
@@ -24333,7 +24318,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		866,
 	},
 	{
-		1382,
+		1381,
 	},
 	{
 		275,
@@ -24382,10 +24367,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		687,
 	},
 	{
-		1390,
+		1389,
 	},
 	{
-		1237,
+		1236,
 	},
 	{
 		1084,
@@ -24397,7 +24382,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1083,
 	},
 	{
-		1339,
+		1338,
 	},
 	{
 		661,
@@ -24488,10 +24473,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		155,
 	},
 	{
-		1171,
+		1170,
 	},
 	{
-		1171,
+		1170,
 	},
 	{
 		828,
@@ -24562,16 +24547,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		290,
 	},
 	{
-		1300,
-	},
-	{
-		1300,
-	},
-	{
 		1299,
 	},
 	{
 		1299,
+	},
+	{
+		1298,
+	},
+	{
+		1298,
 	},
 	{
 		939,
@@ -24598,10 +24583,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		378,
 	},
 	{
-		1278,
+		1277,
 	},
 	{
-		1278,
+		1277,
 	},
 	{
 		1071,
@@ -24639,7 +24624,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		160,
 	},
 	{
-		1345,
+		1344,
 	},
 	{
 		704,
@@ -24652,7 +24637,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		333,
 	},
 	{
-		1366,
+		1365,
 	},
 	{
 		603,
@@ -24698,13 +24683,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		238,
 	},
 	{
-		1295,
+		1294,
 	},
 	{
-		1295,
+		1294,
 	},
 	{
-		1295,
+		1294,
 	},
 	{
 		694,
@@ -24716,7 +24701,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		481,
 	},
 	{
-		1158,
+		1157,
 	},
 	{
 		741,
@@ -24732,19 +24717,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		488,
 	},
 	{
-		1367,
+		1366,
 	},
 	{
-		1161,
+		1160,
 	},
 	{
 		1021,
 	},
 	{
-		1361,
+		1360,
 	},
 	{
-		1361,
+		1360,
 	},
 	{
 		759,
@@ -24860,37 +24845,37 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		743,
-		1302,
+		1301,
 	},
 	{
-		1302,
+		1301,
 	},
 	{
 		305,
 	},
 	{
-		1145,
+		1144,
 	},
 	{
-		1145,
+		1144,
+	},
+	{
+		1147,
+	},
+	{
+		1146,
+	},
+	{
+		1146,
 	},
 	{
 		1148,
 	},
 	{
-		1147,
+		1145,
 	},
 	{
-		1147,
-	},
-	{
-		1149,
-	},
-	{
-		1146,
-	},
-	{
-		1146,
+		1145,
 	},
 	{
 		1031,
@@ -24905,10 +24890,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		585,
 	},
 	{
-		1194,
+		1193,
 	},
 	{
-		1194,
+		1193,
 	},
 	{
 		411,
@@ -24951,7 +24936,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		605,
 	},
 	{
-		1342,
+		1341,
 	},
 	{
 		535,
@@ -24978,31 +24963,31 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		884,
 	},
 	{
-		1196,
+		1195,
 	},
 	{
-		1196,
+		1195,
 	},
 	{
-		1337,
+		1336,
 	},
 	{
-		1337,
+		1336,
 	},
 	{
-		1368,
+		1367,
 	},
 	{
-		1368,
+		1367,
 	},
 	{
-		1368,
+		1367,
 	},
 	{
-		1215,
+		1214,
 	},
 	{
-		1215,
+		1214,
 	},
 	{
 		573,
@@ -25033,7 +25018,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		497,
 	},
 	{
-		1340,
+		1339,
 	},
 	{
 		695,
@@ -25048,13 +25033,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		539,
 	},
 	{
-		1363,
+		1362,
 	},
 	{
 		511,
 	},
 	{
-		1159,
+		1158,
 	},
 	{
 		703,
@@ -25063,7 +25048,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		703,
 	},
 	{
-		1274,
+		1273,
 	},
 	{
 		1019,
@@ -25075,10 +25060,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1019,
 	},
 	{
-		1172,
+		1171,
 	},
 	{
-		1172,
+		1171,
 	},
 	{
 		48,
@@ -25097,19 +25082,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		49,
 	},
 	{
-		1400,
+		1399,
 	},
 	{
-		1400,
+		1399,
 	},
 	{
-		1248,
+		1247,
 	},
 	{
-		1248,
+		1247,
 	},
 	{
-		1248,
+		1247,
 	},
 	{
 		1048,
@@ -25130,7 +25115,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		397,
 	},
 	{
-		1154,
+		1153,
 	},
 	{
 		171,
@@ -25445,7 +25430,6 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"schrok",
 	"screen",
 	"search",
-	"seksueel",
 	"self",
 	"sexual",
 	"sexually",
@@ -25591,8 +25575,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		858,
 		929,
 		930,
+		1141,
 		1142,
-		1143,
 	},
 	{
 		58,
@@ -25610,18 +25594,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		52,
 	},
 	{
-		1155,
-		1157,
+		1154,
+		1156,
 	},
 	{
-		1155,
-		1157,
+		1154,
+		1156,
 	},
 	{
 		139,
 	},
 	{
-		1120,
+		1119,
 	},
 	{
 		719,
@@ -25633,7 +25617,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		287,
 	},
 	{
-		1120,
+		1119,
 	},
 	{
 		644,
@@ -25657,7 +25641,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		373,
 	},
 	{
-		1128,
+		1127,
 	},
 	{
 		829,
@@ -25673,7 +25657,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		63,
 	},
 	{
-		1193,
+		1192,
 	},
 	{
 		583,
@@ -25721,11 +25705,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		986,
 		987,
-		1227,
+		1226,
 	},
 	{
 		1003,
-		1228,
+		1227,
 	},
 	{
 		750,
@@ -25773,7 +25757,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		109,
 	},
 	{
-		1291,
+		1290,
 	},
 	{
 		782,
@@ -25816,7 +25800,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		224,
 	},
 	{
-		1139,
+		1138,
 	},
 	{
 		65,
@@ -25825,7 +25809,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		68,
 	},
 	{
-		1156,
+		1155,
 	},
 	{
 		944,
@@ -25836,10 +25820,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		120,
 	},
 	{
-		1283,
+		1282,
 	},
 	{
-		1283,
+		1282,
 	},
 	{
 		3,
@@ -25853,11 +25837,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		946,
 	},
 	{
+		1285,
 		1286,
-		1287,
 	},
 	{
-		1287,
+		1286,
 	},
 	{
 		137,
@@ -25878,7 +25862,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		809,
 		810,
 		979,
-		1229,
+		1228,
 	},
 	{
 		327,
@@ -25891,25 +25875,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		981,
 		982,
 		983,
+		1200,
 		1201,
-		1202,
 	},
 	{
 		981,
 		983,
-		1202,
+		1201,
 	},
 	{
 		999,
 		1000,
-		1203,
+		1202,
 	},
 	{
 		857,
 		951,
 		965,
 		966,
-		1176,
+		1175,
 	},
 	{
 		689,
@@ -25930,7 +25914,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		133,
 	},
 	{
-		1288,
+		1287,
 	},
 	{
 		129,
@@ -25945,9 +25929,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		326,
 		925,
-		1257,
-		1261,
-		1266,
+		1256,
+		1260,
+		1265,
 	},
 	{
 		904,
@@ -25970,7 +25954,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		128,
 	},
 	{
-		1277,
+		1276,
 	},
 	{
 		151,
@@ -25979,12 +25963,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		455,
 		969,
 		992,
-		1240,
-		1269,
-		1271,
+		1239,
+		1268,
+		1270,
 	},
 	{
-		1277,
+		1276,
 	},
 	{
 		151,
@@ -25993,9 +25977,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		455,
 		969,
 		992,
-		1240,
-		1269,
-		1271,
+		1239,
+		1268,
+		1270,
 	},
 	{
 		426,
@@ -26016,15 +26000,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		611,
 	},
 	{
-		1292,
+		1291,
 	},
 	{
-		1292,
+		1291,
 	},
 	{
 		371,
 		934,
-		1181,
+		1180,
 	},
 	{
 		82,
@@ -26049,12 +26033,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		842,
 	},
 	{
+		1263,
 		1264,
-		1265,
 	},
 	{
+		1263,
 		1264,
-		1265,
 	},
 	{
 		281,
@@ -26080,13 +26064,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		84,
+		1241,
 		1242,
-		1243,
 	},
 	{
 		970,
-		1244,
-		1327,
+		1243,
+		1326,
 	},
 	{
 		584,
@@ -26099,7 +26083,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1061,
 		1062,
 		1063,
-		1189,
+		1188,
 	},
 	{
 		860,
@@ -26182,29 +26166,29 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		901,
 	},
 	{
+		1114,
+		1325,
+	},
+	{
+		1114,
 		1115,
-		1326,
+		1325,
 	},
 	{
 		1115,
-		1116,
-		1326,
 	},
 	{
-		1116,
-	},
-	{
-		1253,
+		1252,
 	},
 	{
 		69,
 		70,
 	},
 	{
-		1254,
+		1253,
 	},
 	{
-		1254,
+		1253,
 	},
 	{
 		245,
@@ -26234,12 +26218,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		996,
 	},
 	{
+		1250,
 		1251,
-		1252,
 	},
 	{
+		1250,
 		1251,
-		1252,
 	},
 	{
 		468,
@@ -26249,7 +26233,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		876,
-		1262,
+		1261,
 	},
 	{
 		876,
@@ -26262,12 +26246,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		486,
 	},
 	{
+		1232,
 		1233,
-		1234,
 	},
 	{
+		1232,
 		1233,
-		1234,
 	},
 	{
 		637,
@@ -26290,9 +26274,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		110,
 	},
 	{
-		1123,
-		1160,
-		1235,
+		1122,
+		1159,
+		1234,
 	},
 	{
 		466,
@@ -26350,10 +26334,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		746,
 	},
 	{
-		1117,
+		1116,
 	},
 	{
-		1117,
+		1116,
 	},
 	{
 		636,
@@ -26381,7 +26365,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		902,
 	},
 	{
-		1219,
+		1218,
 	},
 	{
 		359,
@@ -26398,7 +26382,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		672,
 	},
 	{
-		1219,
+		1218,
 	},
 	{
 		141,
@@ -26451,28 +26435,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		529,
 	},
 	{
-		1125,
+		1124,
 	},
 	{
-		1125,
+		1124,
 	},
 	{
 		116,
 	},
 	{
-		1220,
+		1219,
 	},
 	{
-		1220,
+		1219,
 	},
 	{
-		1270,
+		1269,
 	},
 	{
-		1270,
+		1269,
 	},
 	{
-		1192,
+		1191,
 	},
 	{
 		802,
@@ -26491,7 +26475,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		780,
 	},
 	{
-		1136,
+		1135,
 	},
 	{
 		578,
@@ -26503,7 +26487,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		578,
 	},
 	{
-		1200,
+		1199,
 	},
 	{
 		480,
@@ -26521,44 +26505,44 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		681,
 		949,
 		952,
-		1137,
+		1136,
+		1176,
 		1177,
 		1178,
-		1179,
-		1217,
-		1221,
+		1216,
+		1220,
 	},
 	{
-		1208,
+		1207,
 	},
 	{
-		1208,
+		1207,
 	},
 	{
 		456,
 		1007,
 		1012,
-		1214,
-		1280,
-		1293,
+		1213,
+		1279,
+		1292,
 	},
 	{
 		953,
-		1199,
+		1198,
 	},
 	{
 		446,
 		1001,
 		1010,
 		1011,
-		1191,
-		1218,
+		1190,
+		1217,
+		1221,
 		1222,
-		1223,
 	},
 	{
+		1244,
 		1245,
-		1246,
 	},
 	{
 		340,
@@ -26582,7 +26566,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		834,
 		868,
 		1087,
-		1121,
+		1120,
 	},
 	{
 		38,
@@ -26594,10 +26578,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		146,
 	},
 	{
-		1259,
+		1258,
 	},
 	{
-		1259,
+		1258,
 	},
 	{
 		250,
@@ -26646,12 +26630,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		926,
 	},
 	{
+		1330,
 		1331,
-		1332,
 	},
 	{
+		1330,
 		1331,
-		1332,
 	},
 	{
 		115,
@@ -26660,10 +26644,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		533,
 	},
 	{
-		1267,
+		1266,
 	},
 	{
-		1185,
+		1184,
 	},
 	{
 		869,
@@ -26689,7 +26673,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		462,
 	},
 	{
-		1138,
+		1137,
 	},
 	{
 		1092,
@@ -26725,13 +26709,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		36,
 	},
 	{
-		1403,
+		1402,
 	},
 	{
 		777,
 	},
 	{
-		1403,
+		1402,
 	},
 	{
 		1,
@@ -26745,9 +26729,6 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		1052,
-	},
-	{
-		1113,
 	},
 	{
 		1020,
@@ -26777,7 +26758,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		119,
 	},
 	{
-		1289,
+		1288,
 	},
 	{
 		24,
@@ -26876,13 +26857,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		71,
 	},
 	{
-		1256,
-	},
-	{
 		1255,
 	},
 	{
-		1255,
+		1254,
+	},
+	{
+		1254,
 	},
 	{
 		838,
@@ -26901,8 +26882,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1016,
 		1068,
 		1069,
+		1332,
 		1333,
-		1334,
 	},
 	{
 		99,
@@ -26911,8 +26892,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1016,
 		1068,
 		1069,
+		1332,
 		1333,
-		1334,
 	},
 	{
 		1009,
@@ -26944,7 +26925,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		370,
 	},
 	{
-		1281,
+		1280,
 	},
 	{
 		936,
@@ -26955,8 +26936,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		688,
-		1162,
-		1328,
+		1161,
+		1327,
 	},
 	{
 		799,
@@ -26975,8 +26956,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		145,
 	},
 	{
-		1119,
-		1122,
+		1118,
+		1121,
 	},
 	{
 		39,
@@ -27013,7 +26994,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		372,
 	},
 	{
-		1263,
+		1262,
 	},
 	{
 		850,
@@ -27042,7 +27023,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		967,
 		978,
 		994,
-		1184,
+		1183,
 	},
 	{
 		21,
@@ -27060,10 +27041,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		277,
 	},
 	{
-		1144,
+		1143,
 	},
 	{
-		1144,
+		1143,
 	},
 	{
 		690,
@@ -27074,7 +27055,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		912,
 		968,
 		993,
-		1197,
+		1196,
 	},
 	{
 		898,
@@ -27082,24 +27063,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		912,
 		968,
 		993,
-		1197,
+		1196,
 	},
 	{
-		1114,
-		1118,
+		1113,
+		1117,
 	},
 	{
-		1118,
-	},
-	{
-		360,
+		1117,
 	},
 	{
 		360,
 	},
 	{
+		360,
+	},
+	{
+		1248,
 		1249,
-		1250,
 	},
 	{
 		599,
@@ -27109,13 +27090,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		599,
 	},
 	{
-		1175,
-	},
-	{
-		1175,
+		1174,
 	},
 	{
 		1174,
+	},
+	{
+		1173,
 	},
 	{
 		998,
@@ -27135,10 +27116,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		55,
 	},
 	{
-		1294,
+		1293,
 	},
 	{
-		1294,
+		1293,
 	},
 	{
 		1059,
@@ -27150,11 +27131,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		473,
 	},
 	{
-		1183,
+		1182,
 	},
 	{
+		1125,
 		1126,
-		1127,
 	},
 	{
 		150,
@@ -27162,36 +27143,36 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		942,
 		948,
 		950,
-		1258,
-		1260,
+		1257,
+		1259,
 	},
 	{
-		1140,
+		1139,
 	},
 	{
-		1140,
+		1139,
 	},
 	{
 		1004,
 		1005,
-		1187,
-	},
-	{
-		947,
 		1186,
 	},
 	{
-		1124,
+		947,
+		1185,
 	},
 	{
-		1124,
+		1123,
+	},
+	{
+		1123,
 	},
 	{
 		229,
 	},
 	{
 		433,
-		1141,
+		1140,
 	},
 	{
 		932,
@@ -27204,14 +27185,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		984,
 		985,
-		1268,
+		1267,
 	},
 	{
 		878,
 		900,
 	},
 	{
-		1241,
+		1240,
 	},
 	{
 		72,
@@ -27224,7 +27205,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		230,
 	},
 	{
-		1188,
+		1187,
 	},
 	{
 		1045,
@@ -27288,22 +27269,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{text: "suicide", pat: 1015},
 	{text: "verkrachting", pat: 1107},
 	{text: "verkrachter", pat: 1108},
-	{text: "dood", pat: 1167},
-	{text: "kill", pat: 1173},
-	{text: "bridge", pat: 1190},
-	{text: "afscheid", pat: 1231},
-	{text: "opleiding", pat: 1298},
-	{text: "toets", pat: 1308},
-	{text: "examen", pat: 1309},
-	{text: "tentamen", pat: 1312},
-	{text: "herkansing", pat: 1313},
-	{text: "cijfer", pat: 1319},
-	{text: "opdracht", pat: 1323},
-	{text: "assignment", pat: 1324},
-	{text: "zelfmoordpreventie", pat: 1329},
-	{text: "suicidepreventie", pat: 1330},
-	{text: "suicid", pat: 1399},
-	{text: "shooting", pat: 1402},
+	{text: "dood", pat: 1166},
+	{text: "kill", pat: 1172},
+	{text: "bridge", pat: 1189},
+	{text: "afscheid", pat: 1230},
+	{text: "opleiding", pat: 1297},
+	{text: "toets", pat: 1307},
+	{text: "examen", pat: 1308},
+	{text: "tentamen", pat: 1311},
+	{text: "herkansing", pat: 1312},
+	{text: "cijfer", pat: 1318},
+	{text: "opdracht", pat: 1322},
+	{text: "assignment", pat: 1323},
+	{text: "zelfmoordpreventie", pat: 1328},
+	{text: "suicidepreventie", pat: 1329},
+	{text: "suicid", pat: 1398},
+	{text: "shooting", pat: 1401},
 }, suffixes: []affix{
 	{text: "app", pat: 698},
 }, allKeys: []string{
@@ -30155,7 +30136,6 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"seks",
 	"seksism",
 	"seksisme",
-	"seksueel",
 	"self",
 	"selfharm",
 	"seri",
@@ -30624,56 +30604,56 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1080,
 	58,
 	822,
-	1413,
 	1412,
+	1411,
 	189,
 	429,
-	1613,
 	1612,
 	1611,
+	1610,
 	176,
 	1171,
-	1445,
-	1371,
+	1444,
+	1370,
 	1246,
 	33,
 	962,
-	1421,
 	1420,
+	1419,
 	1202,
 	371,
-	1449,
-	1447,
 	1448,
-	372,
 	1446,
+	1447,
+	372,
+	1445,
 	31,
 	868,
-	1441,
+	1440,
 	20,
 	484,
 	524,
 	483,
 	1206,
 	1205,
-	1453,
 	1452,
+	1451,
 	487,
 	418,
 	417,
 	872,
 	951,
 	950,
-	1433,
-	1652,
+	1432,
 	1651,
-	1596,
-	1378,
+	1650,
+	1595,
+	1377,
 	298,
 	1346,
 	1345,
-	1634,
 	1633,
+	1632,
 	1048,
 	800,
 	799,
@@ -30682,15 +30662,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	503,
 	502,
 	501,
-	1580,
 	1579,
 	1578,
+	1577,
 	396,
-	1505,
+	1504,
 	394,
 	477,
+	1505,
 	1506,
-	1507,
 	257,
 	707,
 	704,
@@ -30698,8 +30678,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	710,
 	709,
 	395,
-	1366,
 	1365,
+	1364,
 	41,
 	66,
 	665,
@@ -30743,8 +30723,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	284,
 	285,
 	1192,
-	1594,
 	1593,
+	1592,
 	1207,
 	736,
 	737,
@@ -30762,13 +30742,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	744,
 	743,
 	746,
-	1597,
-	1639,
+	1596,
+	1638,
 	1124,
 	43,
 	1132,
 	567,
-	1638,
+	1637,
 	565,
 	294,
 	293,
@@ -30793,24 +30773,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	851,
 	853,
 	854,
-	1470,
 	1469,
+	1468,
 	1010,
 	116,
 	122,
 	88,
-	1615,
 	1614,
-	1653,
-	1530,
+	1613,
+	1652,
+	1529,
 	347,
 	346,
 	958,
 	389,
-	1379,
+	1378,
 	987,
 	986,
-	1558,
+	1557,
 	1064,
 	1063,
 	1065,
@@ -30822,24 +30802,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	680,
 	1032,
 	1031,
-	1560,
-	398,
 	1559,
+	398,
+	1558,
 	1115,
 	1144,
 	123,
-	1663,
 	1662,
+	1661,
 	995,
 	994,
 	186,
 	930,
 	478,
 	929,
-	1553,
-	1554,
 	1552,
-	1617,
+	1553,
+	1551,
+	1616,
 	1213,
 	199,
 	236,
@@ -30848,26 +30828,26 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	217,
 	215,
 	216,
-	1463,
+	1462,
 	605,
 	604,
 	200,
 	39,
-	1475,
+	1474,
 	8,
 	21,
 	675,
 	674,
 	677,
 	676,
-	1422,
+	1421,
 	514,
 	515,
 	1140,
 	926,
 	1126,
 	279,
-	1392,
+	1391,
 	68,
 	64,
 	694,
@@ -30876,8 +30856,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	897,
 	303,
 	357,
-	1564,
-	1438,
+	1563,
+	1437,
 	941,
 	406,
 	400,
@@ -30893,28 +30873,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	516,
 	1096,
 	107,
-	1531,
+	1530,
 	382,
 	981,
-	1605,
 	1604,
 	1603,
-	1646,
+	1602,
+	1645,
 	1152,
 	133,
-	1486,
-	1471,
+	1485,
+	1470,
 	126,
-	1521,
 	1520,
+	1519,
 	925,
 	2,
 	1288,
 	1289,
 	1167,
 	1166,
+	1426,
 	1427,
-	1428,
 	949,
 	641,
 	640,
@@ -30926,8 +30906,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	763,
 	259,
 	325,
-	1525,
-	1527,
+	1524,
+	1526,
 	672,
 	1348,
 	671,
@@ -30939,9 +30919,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	802,
 	630,
 	629,
-	1382,
 	1381,
 	1380,
+	1379,
 	71,
 	29,
 	470,
@@ -30949,8 +30929,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	909,
 	162,
 	157,
-	1409,
 	1408,
+	1407,
 	155,
 	156,
 	422,
@@ -30965,22 +30945,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	70,
 	1199,
 	924,
-	1648,
 	1647,
+	1646,
 	643,
 	1106,
 	1107,
 	932,
 	931,
-	1490,
 	1489,
-	1592,
+	1488,
+	1591,
 	207,
 	752,
-	1451,
 	1450,
+	1449,
+	1560,
 	1561,
-	1562,
 	1008,
 	1007,
 	943,
@@ -30991,7 +30971,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	160,
 	1049,
 	238,
-	1528,
+	1527,
 	1015,
 	1017,
 	1016,
@@ -31000,7 +30980,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	991,
 	85,
 	794,
-	1600,
+	1599,
 	956,
 	955,
 	450,
@@ -31012,26 +30992,26 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	132,
 	26,
 	152,
-	1383,
+	1382,
 	151,
-	1443,
 	1442,
+	1441,
 	83,
 	960,
 	726,
 	725,
-	1462,
 	1461,
+	1460,
 	856,
 	94,
 	1127,
 	830,
 	1128,
 	985,
-	1582,
 	1581,
-	1584,
+	1580,
 	1583,
+	1582,
 	831,
 	495,
 	538,
@@ -31040,14 +31020,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	345,
 	1141,
 	673,
-	1599,
+	1598,
 	404,
 	801,
 	149,
 	148,
-	1512,
+	1511,
 	205,
-	1513,
+	1512,
 	74,
 	1251,
 	1253,
@@ -31060,8 +31040,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1173,
 	719,
 	711,
-	1357,
 	1356,
+	1355,
 	497,
 	563,
 	562,
@@ -31101,26 +31081,26 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	727,
 	898,
 	52,
-	1394,
 	1393,
+	1392,
 	839,
 	299,
 	1076,
 	1075,
 	823,
-	1406,
-	1407,
 	1405,
-	1533,
+	1406,
+	1404,
 	1532,
+	1531,
 	173,
 	134,
 	91,
-	1430,
 	1429,
+	1428,
 	90,
-	1477,
 	1476,
+	1475,
 	1255,
 	1254,
 	1257,
@@ -31133,8 +31113,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	828,
 	253,
 	255,
-	1570,
 	1569,
+	1568,
 	507,
 	508,
 	506,
@@ -31146,9 +31126,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	290,
 	289,
 	775,
-	1499,
+	1498,
 	1051,
-	1508,
+	1507,
 	552,
 	551,
 	628,
@@ -31159,7 +31139,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1245,
 	1052,
 	1230,
-	1509,
+	1508,
 	902,
 	901,
 	1091,
@@ -31192,7 +31172,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	546,
 	175,
 	174,
-	1572,
+	1571,
 	452,
 	474,
 	473,
@@ -31212,7 +31192,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	430,
 	169,
 	141,
-	1571,
+	1570,
 	1101,
 	817,
 	150,
@@ -31237,9 +31217,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	27,
 	534,
 	24,
+	1353,
 	1354,
-	1355,
-	1358,
+	1357,
 	693,
 	692,
 	420,
@@ -31247,23 +31227,23 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	416,
 	747,
 	748,
-	1367,
+	1366,
 	414,
+	1607,
 	1608,
-	1609,
-	1467,
+	1466,
 	1290,
 	413,
 	412,
 	1188,
 	984,
 	983,
-	1488,
+	1487,
 	4,
-	1492,
 	1491,
+	1490,
 	140,
-	1377,
+	1376,
 	307,
 	306,
 	309,
@@ -31271,7 +31251,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	112,
 	49,
 	23,
-	1364,
+	1363,
 	222,
 	221,
 	1238,
@@ -31286,7 +31266,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	974,
 	870,
 	609,
-	1363,
+	1362,
 	900,
 	899,
 	989,
@@ -31304,8 +31284,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	297,
 	1232,
 	582,
-	1473,
 	1472,
+	1471,
 	859,
 	7,
 	686,
@@ -31316,14 +31296,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	550,
 	549,
 	60,
-	1368,
+	1367,
 	73,
 	72,
 	621,
 	196,
 	195,
-	1630,
 	1629,
+	1628,
 	500,
 	616,
 	664,
@@ -31339,13 +31319,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	383,
 	384,
 	385,
-	1573,
+	1572,
 	976,
 	454,
 	455,
 	978,
 	977,
-	1628,
+	1627,
 	1137,
 	53,
 	1159,
@@ -31355,12 +31335,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1073,
 	1194,
 	1193,
-	1619,
+	1618,
 	570,
 	316,
 	317,
-	1627,
 	1626,
+	1625,
 	1201,
 	1200,
 	16,
@@ -31368,8 +31348,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1240,
 	17,
 	59,
-	1376,
 	1375,
+	1374,
 	1204,
 	1203,
 	1222,
@@ -31378,7 +31358,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	980,
 	911,
 	910,
-	1435,
+	1434,
 	1277,
 	1276,
 	1279,
@@ -31388,8 +31368,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	869,
 	338,
 	1002,
-	1360,
 	1359,
+	1358,
 	603,
 	602,
 	183,
@@ -31405,7 +31385,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	436,
 	154,
 	153,
-	1543,
+	1542,
 	1,
 	1309,
 	1059,
@@ -31420,7 +31400,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1301,
 	1300,
 	1308,
-	1487,
+	1486,
 	1156,
 	342,
 	471,
@@ -31459,9 +31439,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1176,
 	1175,
 	42,
-	1566,
 	1565,
-	1567,
+	1564,
+	1566,
 	227,
 	203,
 	235,
@@ -31469,23 +31449,23 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	712,
 	468,
 	467,
-	1373,
 	1372,
+	1371,
 	28,
-	1465,
 	1464,
-	1419,
+	1463,
 	1418,
+	1417,
 	433,
 	432,
 	237,
-	1535,
-	1503,
-	1502,
 	1534,
-	1643,
+	1502,
+	1501,
+	1533,
 	1642,
-	1434,
+	1641,
+	1433,
 	714,
 	713,
 	98,
@@ -31502,7 +31482,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	168,
 	874,
 	873,
-	1388,
+	1387,
 	782,
 	781,
 	780,
@@ -31511,27 +31491,27 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	411,
 	863,
 	783,
-	1454,
+	1453,
 	37,
-	1410,
-	1387,
+	1409,
 	1386,
-	1444,
-	1650,
+	1385,
+	1443,
 	1649,
+	1648,
 	649,
 	46,
 	620,
 	560,
 	559,
-	1607,
-	1416,
+	1606,
+	1415,
 	619,
 	409,
 	618,
 	597,
-	1457,
-	1480,
+	1456,
+	1479,
 	644,
 	1237,
 	1235,
@@ -31540,18 +31520,18 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1136,
 	623,
 	622,
-	1640,
+	1639,
 	1099,
-	1456,
 	1455,
+	1454,
 	1095,
 	277,
 	276,
 	275,
-	1481,
-	1484,
-	1482,
+	1480,
 	1483,
+	1481,
+	1482,
 	540,
 	539,
 	69,
@@ -31560,7 +31540,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	444,
 	184,
 	185,
-	1659,
+	1658,
 	118,
 	581,
 	334,
@@ -31569,12 +31549,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	732,
 	731,
 	1110,
-	1620,
-	1458,
+	1619,
+	1457,
 	364,
 	936,
 	935,
-	1468,
+	1467,
 	636,
 	658,
 	657,
@@ -31595,13 +31575,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	194,
 	193,
 	1318,
-	1511,
 	1510,
+	1509,
 	1261,
 	1163,
 	1162,
-	1497,
 	1496,
+	1495,
 	904,
 	903,
 	1165,
@@ -31619,7 +31599,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	460,
 	225,
 	224,
-	1526,
+	1525,
 	315,
 	1225,
 	121,
@@ -31628,8 +31608,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	113,
 	913,
 	912,
-	1517,
 	1516,
+	1515,
 	586,
 	585,
 	735,
@@ -31647,7 +31627,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	537,
 	535,
 	536,
-	1636,
+	1635,
 	229,
 	228,
 	1024,
@@ -31668,9 +31648,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	281,
 	337,
 	547,
-	1479,
-	1385,
+	1478,
 	1384,
+	1383,
 	754,
 	753,
 	1297,
@@ -31681,17 +31661,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	772,
 	771,
 	1054,
-	1655,
+	1654,
 	1138,
 	1139,
 	1142,
 	180,
 	179,
-	1606,
-	1641,
+	1605,
+	1640,
 	1221,
-	1519,
 	1518,
+	1517,
 	519,
 	518,
 	522,
@@ -31704,32 +31684,32 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	525,
 	953,
 	952,
-	1616,
+	1615,
 	670,
 	669,
-	1632,
-	1588,
-	1587,
 	1631,
-	1577,
-	1575,
-	1574,
+	1587,
+	1586,
+	1630,
 	1576,
+	1574,
+	1573,
+	1575,
 	125,
-	1557,
 	1556,
-	1610,
 	1555,
-	1637,
-	1504,
+	1609,
+	1554,
+	1636,
+	1503,
 	788,
 	787,
 	1043,
 	54,
-	1568,
+	1567,
 	720,
+	1522,
 	1523,
-	1524,
 	408,
 	407,
 	1134,
@@ -31742,30 +31722,30 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1350,
 	1247,
 	1214,
-	1501,
-	1661,
+	1500,
 	1660,
+	1659,
 	499,
 	498,
 	561,
-	1635,
-	1654,
-	1563,
+	1634,
+	1653,
+	1562,
 	969,
 	968,
-	1550,
 	1549,
-	1432,
+	1548,
+	1431,
 	1098,
-	1544,
+	1543,
 	876,
 	875,
 	335,
 	462,
-	1598,
-	1657,
+	1597,
+	1656,
 	884,
-	1658,
+	1657,
 	716,
 	715,
 	1234,
@@ -31777,7 +31757,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	211,
 	632,
 	612,
-	1391,
+	1390,
 	1331,
 	1330,
 	1332,
@@ -31797,7 +31777,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	972,
 	1026,
 	971,
-	1474,
+	1473,
 	1003,
 	625,
 	624,
@@ -31823,12 +31803,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	270,
 	476,
 	475,
-	1352,
 	1229,
-	1666,
-	1602,
+	1665,
 	1601,
-	1644,
+	1600,
+	1643,
 	272,
 	330,
 	329,
@@ -31843,8 +31822,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1094,
 	99,
 	1092,
-	1645,
-	1529,
+	1644,
+	1528,
 	353,
 	352,
 	243,
@@ -31872,8 +31851,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	927,
 	324,
 	323,
-	1656,
-	1478,
+	1655,
+	1477,
 	1322,
 	1321,
 	1320,
@@ -31881,7 +31860,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1319,
 	1323,
 	1325,
-	1589,
+	1588,
 	1180,
 	1179,
 	893,
@@ -31931,9 +31910,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	696,
 	695,
 	697,
-	1495,
 	1494,
 	1493,
+	1492,
 	948,
 	218,
 	219,
@@ -31945,10 +31924,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1041,
 	380,
 	1067,
-	1548,
 	1547,
 	1546,
 	1545,
+	1544,
 	377,
 	376,
 	119,
@@ -31963,8 +31942,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	492,
 	491,
 	490,
-	1515,
 	1514,
+	1513,
 	1299,
 	1307,
 	1298,
@@ -31982,7 +31961,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	213,
 	214,
 	86,
-	1595,
+	1594,
 	187,
 	40,
 	947,
@@ -31990,10 +31969,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	434,
 	419,
 	105,
-	1466,
+	1465,
 	131,
 	103,
-	1621,
+	1620,
 	1146,
 	1145,
 	928,
@@ -32010,25 +31989,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1249,
 	296,
 	295,
-	1542,
 	1541,
 	1540,
+	1539,
 	939,
 	654,
 	653,
-	1539,
 	1538,
+	1537,
 	92,
-	1500,
-	1414,
-	1362,
+	1499,
+	1413,
+	1361,
 	996,
 	50,
 	997,
 	573,
 	191,
-	1622,
-	1417,
+	1621,
+	1416,
 	190,
 	287,
 	286,
@@ -32046,7 +32025,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	480,
 	479,
 	1011,
-	1498,
+	1497,
 	202,
 	201,
 	489,
@@ -32087,26 +32066,26 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	588,
 	226,
 	998,
-	1551,
+	1550,
 	84,
 	933,
 	5,
 	373,
+	1396,
 	1397,
-	1398,
-	1403,
 	1402,
 	1401,
-	1404,
 	1400,
+	1403,
 	1399,
+	1398,
 	1244,
 	791,
 	790,
 	789,
 	165,
-	1437,
 	1436,
+	1435,
 	530,
 	529,
 	742,
@@ -32121,7 +32100,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	30,
 	818,
 	36,
-	1591,
+	1590,
 	14,
 	12,
 	724,
@@ -32131,8 +32110,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	358,
 	356,
 	355,
-	1396,
 	1395,
+	1394,
 	934,
 	556,
 	555,
@@ -32143,41 +32122,41 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	820,
 	1118,
 	127,
-	1440,
 	1439,
-	1586,
+	1438,
 	1585,
-	1625,
+	1584,
 	1624,
 	1623,
+	1622,
 	1125,
-	1353,
-	1361,
-	1460,
+	1352,
+	1360,
 	1459,
+	1458,
 	344,
 	343,
 	774,
 	773,
-	1485,
+	1484,
 	811,
 	810,
-	1426,
 	1425,
+	1424,
 	1160,
 	1198,
 	1143,
 	558,
 	44,
-	1537,
 	1536,
+	1535,
 	652,
 	1285,
 	1284,
 	593,
 	635,
 	650,
-	1431,
+	1430,
 	837,
 	836,
 	594,
@@ -32188,31 +32167,31 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	589,
 	667,
 	666,
-	1590,
+	1589,
 	651,
 	940,
-	1374,
+	1373,
 	182,
 	678,
 	204,
-	1390,
 	1389,
+	1388,
 	1154,
 	1153,
 	1210,
-	1522,
+	1521,
 	1209,
 	730,
 	729,
 	1028,
 	1161,
 	1077,
-	1618,
+	1617,
 	1155,
 	684,
+	1368,
 	1369,
-	1370,
-	1415,
+	1414,
 	108,
 	102,
 	946,
@@ -32223,16 +32202,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1227,
 	1228,
 	1226,
-	1424,
 	1423,
+	1422,
 	51,
 	55,
 	1292,
 	1291,
 	1293,
 	56,
-	1665,
 	1664,
+	1663,
 	1187,
 	1191,
 	1050,
@@ -32253,7 +32232,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	301,
 	300,
 	510,
-	1411,
+	1410,
 	572,
 	1174,
 	231,
@@ -61859,38 +61838,37 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1110,
 		1111,
 		1112,
-		1113,
 	}, combos: []combo{
 		{groups: [][]int32{
 			{
+				1128,
 				1129,
 				1130,
 				1131,
 				1132,
-				1133,
 			},
 			{
 				215,
 				216,
 				214,
 				217,
+				1133,
 				1134,
-				1135,
 			},
 		}, within: 6},
 		{groups: [][]int32{
 			{
 				215,
 				216,
-				1135,
+				1134,
 			},
 			{
+				1135,
 				1136,
 				1137,
 				1138,
 				1139,
 				1140,
-				1141,
 			},
 		}, within: 10},
 		{groups: [][]int32{
@@ -61898,16 +61876,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 				231,
 				232,
 				235,
+				1141,
 				1142,
 				1143,
-				1144,
 			},
 			{
+				1144,
 				1145,
 				1146,
 				1147,
-				1148,
 				305,
+				1148,
 				1149,
 				1150,
 				1151,
@@ -61921,10 +61900,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 				1159,
 				1160,
 				1161,
-				1162,
 			},
 		}},
 	}, unless: []int32{
+		1113,
 		1114,
 		1115,
 		1116,
@@ -61939,11 +61918,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1125,
 		1126,
 		1127,
-		1128,
 	}},
 }, schoolTalk: urgentKind{id: "school", combos: []combo{
 	{groups: [][]int32{
 		{
+			1239,
 			1240,
 			1241,
 			1242,
@@ -61999,18 +61978,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1292,
 			1293,
 			1294,
-			1295,
 		},
 		{
 			725,
+			1295,
 			1296,
 			1297,
 			1298,
 			1299,
 			1300,
-			1301,
 			743,
-			1302,
+			1301,
 			728,
 			729,
 			492,
@@ -62019,10 +61997,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			495,
 			498,
 			836,
+			1302,
 			1303,
 			1304,
-			1305,
 			736,
+			1305,
 			1306,
 			1307,
 			1308,
@@ -62045,24 +62024,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1325,
 			1326,
 			1327,
-			1328,
 		},
 	}, within: 8},
 }, unless: []int32{
+	1162,
 	1163,
 	1164,
 	1165,
 	1166,
 	1167,
 	1168,
-	1169,
 	997,
 	998,
+	1169,
 	1170,
-	1171,
 	1013,
-	1172,
+	1171,
 	1015,
+	1172,
 	1173,
 	1174,
 	1175,
@@ -62128,21 +62107,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1235,
 	1236,
 	1237,
-	1238,
 	888,
 	195,
 	196,
-	1239,
+	1238,
 }}, subjects: subjectScope{any: []int32{
+	1328,
 	1329,
 	1330,
 	1331,
 	1332,
 	1333,
-	1334,
 }, topics: []int32{
 	728,
 	729,
+	1334,
 	1335,
 	1336,
 	1337,
@@ -62162,10 +62141,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1351,
 	1352,
 	1353,
-	1354,
 	714,
 	711,
 	429,
+	1354,
 	1355,
 	1356,
 	1357,
@@ -62176,16 +62155,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1362,
 	1363,
 	1364,
+	1315,
 	1365,
-	1316,
 	1366,
 	1367,
 	1368,
-	1369,
 	398,
 	400,
-	1370,
+	1369,
 	736,
+	1370,
 	1371,
 	1372,
 	1373,
@@ -62202,14 +62181,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1384,
 	1385,
 	1386,
+	1302,
 	1387,
-	1303,
 	1388,
 	1389,
-	1390,
 	402,
 	401,
 }, links: []int32{
+	1390,
 	1391,
 	1392,
 	1393,
@@ -62217,15 +62196,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1395,
 	1396,
 	1397,
-	1398,
 }, words: []int32{
 	1013,
-	1172,
-	1399,
+	1171,
+	1398,
 	1019,
-	1400,
+	1399,
 	1020,
-	1401,
+	1400,
 	1018,
 	1017,
 	209,
@@ -62234,6 +62212,6 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	207,
 	1111,
 	864,
+	1401,
 	1402,
-	1403,
 }, within: 3}}
