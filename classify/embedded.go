@@ -49,6 +49,11 @@ const (
 	// vertrouwenspersoon in Zeeland, formerly a community police officer, at the start of a
 	// session, before any change of it was measured).
 	Blind10Dir = "corpus/blind10"
+	// Blind11Dir is an eleventh, of every theme and urgent kind, a third of its urgent messages
+	// beginning as ordinary talk (written on 2026-12-02 by a mentor and student-care coordinator
+	// in Utrecht and Amersfoort, formerly a boxing trainer, at the start of a session, before any
+	// change of it was measured).
+	Blind11Dir = "corpus/blind11"
 	// IncomingDir holds writers' files imported but not trained on: each is measured on its own
 	// line, as a writer the model never saw, until it joins TrainDir.
 	IncomingDir = "corpus/incoming"
@@ -62,7 +67,7 @@ const (
 
 // BlindDirs are the blind sets, in the order they were written: frozen, never trained on, each
 // measured on its own line.
-var BlindDirs = []string{BlindDir, Blind2Dir, Blind3Dir, Blind4Dir, Blind5Dir, Blind6Dir, Blind7Dir, Blind8Dir, Blind9Dir, Blind10Dir}
+var BlindDirs = []string{BlindDir, Blind2Dir, Blind3Dir, Blind4Dir, Blind5Dir, Blind6Dir, Blind7Dir, Blind8Dir, Blind9Dir, Blind10Dir, Blind11Dir}
 
 //go:embed model.bin
 var embeddedWeights []byte

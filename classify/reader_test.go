@@ -204,6 +204,7 @@ func TestReaderFigures(t *testing.T) {
 		{"blind set 8", blind(t, Blind8Dir), blindSet8Floors},
 		{"blind set 9", blind(t, Blind9Dir), blindSet9Floors},
 		{"blind set 10", blind(t, Blind10Dir), blindSet10Floors},
+		{"blind set 11", blind(t, Blind11Dir), blindSet11Floors},
 	} {
 		bl := Measure(r.Read, set.set)
 		fmt.Printf("classify: %s (%d messages, never tuned on): %s\n", set.name, bl.N, bl)
@@ -321,6 +322,7 @@ var (
 	// it was measured: urgent recall 97.3% (214/220), theme 91.7%, false urgent 1.9% (9/478),
 	// traps 1.3% (1/79). The session's change (the nouns of assault) changed none of these.
 	blindSet10Floors = blindFloors{urgentRecall: 97, theme: 91.5, falseUrgent: 2, traps: 1.5}
+	blindSet11Floors = blindFloors{urgentRecall: 95, theme: 88.5, falseUrgent: 3, traps: 2.5}
 )
 
 // The reader's lexicon gives the model's own prediction and the vocabulary's own reading: the same
