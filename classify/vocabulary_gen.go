@@ -18742,13 +18742,59 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}},
 	{kind: 2, text: "afscheid", ids: [][]int32{}},
+	{text: "bestaan", words: [][]string{
+		{
+			"bestaan",
+			"bestan",
+		},
+	}, ids: [][]int32{
+		{
+			1470,
+			1471,
+		},
+	}},
+	{kind: 2, text: "exist", ids: [][]int32{}},
+	{kind: 4, text: "fade out", words: [][]string{
+		{
+			"fade",
+			"fad",
+		},
+		{
+			"out",
+		},
+	}, ids: [][]int32{
+		{
+			1472,
+			1473,
+		},
+		{
+			1474,
+		},
+	}},
+	{kind: 4, text: "fade away", words: [][]string{
+		{
+			"fade",
+			"fad",
+		},
+		{
+			"away",
+		},
+	}, ids: [][]int32{
+		{
+			1472,
+			1473,
+		},
+		{
+			1475,
+		},
+	}},
 	{text: "doei", words: [][]string{
 		{
 			"doei",
 		},
 	}, ids: [][]int32{
 		{
-			1470,
+			1476,
 		},
 	}},
 	{kind: 4, text: "laatste dag", words: [][]string{
@@ -18761,8 +18807,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1471,
-			1472,
+			1477,
+			1478,
 		},
 		{
 			648,
@@ -18778,11 +18824,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1471,
-			1472,
+			1477,
+			1478,
 		},
 		{
-			1473,
+			1479,
 		},
 	}},
 	{kind: 4, text: "last day", words: [][]string{
@@ -18797,7 +18843,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1367,
 		},
 		{
-			1474,
+			1480,
 		},
 	}},
 	{text: "goodbye", words: [][]string{
@@ -18807,8 +18853,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1475,
-			1476,
+			1481,
+			1482,
 		},
 	}},
 	{text: "sorry", words: [][]string{
@@ -18817,7 +18863,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1477,
+			1483,
 		},
 	}},
 	{text: "pijn", words: [][]string{
@@ -18826,7 +18872,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1478,
+			1484,
 		},
 	}},
 	{text: "afraid", words: [][]string{
@@ -18922,7 +18968,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			1479,
+			1485,
 		},
 		{
 			1181,
@@ -18940,7 +18986,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			6,
 		},
 		{
-			1480,
+			1486,
 		},
 	}},
 	{kind: 4, text: "nut van", words: [][]string{
@@ -18952,7 +18998,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1480,
+			1486,
 		},
 		{
 			5,
@@ -18967,7 +19013,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1480,
+			1486,
 		},
 		{
 			46,
@@ -18981,9 +19027,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1481,
-			1482,
-			1483,
+			1487,
+			1488,
+			1489,
 		},
 	}},
 	{text: "zinloos", words: [][]string{
@@ -19011,7 +19057,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1484,
+			1490,
 		},
 		{
 			1174,
@@ -19032,10 +19078,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1484,
+			1490,
 		},
 		{
-			1485,
+			1491,
 		},
 		{
 			93,
@@ -19072,7 +19118,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1239,
 		},
 		{
-			1486,
+			1492,
 		},
 	}},
 	{kind: 4, text: "kap ermee", words: [][]string{
@@ -19085,11 +19131,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1487,
+			1493,
 		},
 		{
-			1488,
-			1489,
+			1494,
+			1495,
 		},
 	}},
 	{kind: 4, text: "kappen met", words: [][]string{
@@ -19102,8 +19148,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1490,
-			1491,
+			1496,
+			1497,
 		},
 		{
 			181,
@@ -19119,8 +19165,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1492,
-			1493,
+			1498,
+			1499,
 		},
 		{
 			181,
@@ -19135,7 +19181,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1494,
+			1500,
 		},
 		{
 			181,
@@ -19154,8 +19200,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			94,
 		},
 		{
-			1492,
-			1493,
+			1498,
+			1499,
 		},
 	}},
 	{kind: 4, text: "wil stoppen", words: [][]string{
@@ -19171,8 +19217,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			204,
 		},
 		{
-			1492,
-			1493,
+			1498,
+			1499,
 		},
 	}},
 	{kind: 4, text: "ophouden met", words: [][]string{
@@ -19185,8 +19231,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1495,
-			1496,
+			1501,
+			1502,
 		},
 		{
 			181,
@@ -19289,7 +19335,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1497,
+			1503,
 		},
 		{
 			6,
@@ -19311,7 +19357,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1498,
+			1504,
 			628,
 		},
 		{
@@ -19337,14 +19383,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1498,
+			1504,
 			628,
 		},
 		{
 			6,
 		},
 		{
-			1499,
+			1505,
 		},
 		{
 			46,
@@ -19391,7 +19437,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1500,
+			1506,
 		},
 		{
 			6,
@@ -19444,8 +19490,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			206,
 		},
 		{
-			1501,
-			1502,
+			1507,
+			1508,
 		},
 	}},
 	{kind: 4, text: "motivatie weg", words: [][]string{
@@ -19458,8 +19504,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1501,
-			1502,
+			1507,
+			1508,
 		},
 		{
 			1430,
@@ -19479,7 +19525,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			206,
 		},
 		{
-			1503,
+			1509,
 		},
 	}},
 	{text: "baal", words: [][]string{
@@ -19489,8 +19535,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1504,
-			1505,
+			1510,
+			1511,
 		},
 	}},
 	{text: "balen", words: [][]string{
@@ -19500,8 +19546,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1506,
-			1505,
+			1512,
+			1511,
 		},
 	}},
 	{text: "zat", words: [][]string{
@@ -19520,8 +19566,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1507,
-			1508,
+			1513,
+			1514,
 		},
 	}},
 	{text: "opgeven", words: [][]string{
@@ -19531,8 +19577,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1509,
-			1510,
+			1515,
+			1516,
 		},
 	}},
 	{kind: 4, text: "geef op", words: [][]string{
@@ -19545,8 +19591,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1511,
-			1512,
+			1517,
+			1518,
 		},
 		{
 			38,
@@ -19559,8 +19605,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1513,
-			1514,
+			1519,
+			1520,
 		},
 	}},
 	{text: "overstappen", words: [][]string{
@@ -19570,8 +19616,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1515,
-			1516,
+			1521,
+			1522,
 		},
 	}},
 	{kind: 4, text: "no point", words: [][]string{
@@ -19611,8 +19657,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1517,
-			1518,
+			1523,
+			1524,
 		},
 	}},
 	{kind: 4, text: "done with", words: [][]string{
@@ -19625,11 +19671,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1519,
-			1520,
+			1525,
+			1526,
 		},
 		{
-			1521,
+			1527,
 		},
 	}},
 	{text: "quit", words: [][]string{
@@ -19638,7 +19684,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1522,
+			1528,
 		},
 	}},
 	{text: "quitting", words: [][]string{
@@ -19648,8 +19694,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1523,
-			1522,
+			1529,
+			1528,
 		},
 	}},
 	{kind: 4, text: "drop out", words: [][]string{
@@ -19661,10 +19707,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1524,
+			1530,
 		},
 		{
-			1525,
+			1474,
 		},
 	}},
 	{kind: 4, text: "dropping out", words: [][]string{
@@ -19677,11 +19723,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1526,
-			1524,
+			1531,
+			1530,
 		},
 		{
-			1525,
+			1474,
 		},
 	}},
 	{kind: 4, text: "fed up", words: [][]string{
@@ -19693,7 +19739,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1527,
+			1532,
 		},
 		{
 			1278,
@@ -19708,7 +19754,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1528,
+			1533,
 		},
 		{
 			69,
@@ -19722,7 +19768,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	}, ids: [][]int32{
 		{
 			902,
-			1508,
+			1514,
 		},
 	}},
 	{kind: 4, text: "cant do", words: [][]string{
@@ -19734,10 +19780,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1529,
+			1534,
 		},
 		{
-			1530,
+			1535,
 		},
 	}},
 	{kind: 4, text: "give up", words: [][]string{
@@ -19750,8 +19796,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1531,
-			1532,
+			1536,
+			1537,
 		},
 		{
 			1278,
@@ -19770,8 +19816,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			597,
 		},
 		{
-			1533,
-			1534,
+			1538,
+			1539,
 		},
 	}},
 	{kind: 4, text: "waste of time", words: [][]string{
@@ -19788,15 +19834,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1535,
-			1536,
+			1540,
+			1541,
 		},
 		{
 			69,
 		},
 		{
-			1537,
-			1538,
+			1542,
+			1543,
 		},
 	}},
 	{text: "tijdverspilling", words: [][]string{
@@ -19807,9 +19853,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1539,
-			1540,
-			1541,
+			1544,
+			1545,
+			1546,
 		},
 	}},
 	{text: "mbo", words: [][]string{
@@ -19818,7 +19864,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1542,
+			1547,
 		},
 	}},
 	{text: "roc", words: [][]string{
@@ -19827,7 +19873,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1543,
+			1548,
 		},
 	}},
 	{kind: 2, text: "opleiding", ids: [][]int32{}},
@@ -19838,8 +19884,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1544,
-			1545,
+			1549,
+			1550,
 		},
 	}},
 	{text: "studeren", words: [][]string{
@@ -19849,8 +19895,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1546,
-			1547,
+			1551,
+			1552,
 		},
 	}},
 	{text: "richting", words: [][]string{
@@ -19860,8 +19906,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1548,
-			1549,
+			1553,
+			1554,
 		},
 	}},
 	{text: "vakken", words: [][]string{
@@ -19871,7 +19917,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1550,
+			1555,
 			998,
 		},
 	}},
@@ -19883,9 +19929,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1551,
-			1552,
-			1553,
+			1556,
+			1557,
+			1558,
 		},
 	}},
 	{text: "programme", words: [][]string{
@@ -19895,8 +19941,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1554,
-			1555,
+			1559,
+			1560,
 		},
 	}},
 	{text: "program", words: [][]string{
@@ -19905,7 +19951,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1556,
+			1561,
 		},
 	}},
 	{text: "classes", words: [][]string{
@@ -19915,7 +19961,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1557,
+			1562,
 			986,
 		},
 	}},
@@ -19926,8 +19972,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1558,
-			1559,
+			1563,
+			1564,
 		},
 	}},
 	{kind: 2, text: "toets", ids: [][]int32{}},
@@ -19938,7 +19984,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1560,
+			1565,
 		},
 	}},
 	{text: "exams", words: [][]string{
@@ -19948,8 +19994,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1561,
-			1560,
+			1566,
+			1565,
 		},
 	}},
 	{kind: 2, text: "tentamen", ids: [][]int32{}},
@@ -19960,7 +20006,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1562,
+			1567,
 		},
 	}},
 	{text: "diploma", words: [][]string{
@@ -19969,7 +20015,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1563,
+			1568,
 		},
 	}},
 	{text: "module", words: [][]string{
@@ -19979,8 +20025,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1564,
-			1565,
+			1569,
+			1570,
 		},
 	}},
 	{text: "modules", words: [][]string{
@@ -19990,8 +20036,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1566,
-			1565,
+			1571,
+			1570,
 		},
 	}},
 	{text: "pvb", words: [][]string{
@@ -20000,7 +20046,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1567,
+			1572,
 		},
 	}},
 	{kind: 2, text: "cijfer", ids: [][]int32{}},
@@ -20011,8 +20057,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1568,
-			1569,
+			1573,
+			1574,
 		},
 	}},
 	{text: "huiswerk", words: [][]string{
@@ -20021,7 +20067,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1570,
+			1575,
 		},
 	}},
 	{text: "homework", words: [][]string{
@@ -20030,7 +20076,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1571,
+			1576,
 		},
 	}},
 	{kind: 2, text: "opdracht", ids: [][]int32{}},
@@ -20042,7 +20088,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1572,
+			1577,
 			617,
 		},
 	}},
@@ -20112,8 +20158,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1573,
-			1574,
+			1578,
+			1579,
 		},
 		{
 			5,
@@ -20136,8 +20182,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1573,
-			1574,
+			1578,
+			1579,
 		},
 		{
 			5,
@@ -20162,8 +20208,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1135,
 		},
 		{
-			1575,
-			1576,
+			1580,
+			1581,
 		},
 	}},
 	{kind: 4, text: "suicide awareness", words: [][]string{
@@ -20182,9 +20228,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1135,
 		},
 		{
-			1577,
-			1578,
-			1579,
+			1582,
+			1583,
+			1584,
 		},
 	}},
 	{text: "gastles", words: [][]string{
@@ -20194,8 +20240,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1580,
-			1581,
+			1585,
+			1586,
 		},
 	}},
 	{text: "gastlessen", words: [][]string{
@@ -20205,8 +20251,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1582,
-			1583,
+			1587,
+			1588,
 		},
 	}},
 	{text: "voorlichting", words: [][]string{
@@ -20216,8 +20262,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1584,
-			1585,
+			1589,
+			1590,
 		},
 	}},
 	{text: "presentatie", words: [][]string{
@@ -20227,8 +20273,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1586,
-			1587,
+			1591,
+			1592,
 		},
 	}},
 	{text: "spreekbeurt", words: [][]string{
@@ -20237,7 +20283,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1588,
+			1593,
 		},
 	}},
 	{text: "werkstuk", words: [][]string{
@@ -20246,7 +20292,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1589,
+			1594,
 		},
 	}},
 	{text: "opdracht", words: [][]string{
@@ -20264,7 +20310,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1590,
+			1595,
 		},
 	}},
 	{text: "essay", words: [][]string{
@@ -20273,7 +20319,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1591,
+			1596,
 		},
 	}},
 	{text: "betoog", words: [][]string{
@@ -20283,8 +20329,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1592,
-			1593,
+			1597,
+			1598,
 		},
 	}},
 	{text: "tekst", words: [][]string{
@@ -20293,7 +20339,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1594,
+			1599,
 		},
 	}},
 	{text: "artikel", words: [][]string{
@@ -20302,7 +20348,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1595,
+			1600,
 		},
 	}},
 	{text: "boek", words: [][]string{
@@ -20311,7 +20357,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1596,
+			1601,
 		},
 	}},
 	{text: "roman", words: [][]string{
@@ -20320,7 +20366,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1597,
+			1602,
 		},
 	}},
 	{text: "gedicht", words: [][]string{
@@ -20329,7 +20375,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1598,
+			1603,
 		},
 	}},
 	{text: "film", words: [][]string{
@@ -20338,7 +20384,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1599,
+			1604,
 		},
 	}},
 	{text: "serie", words: [][]string{
@@ -20348,8 +20394,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1600,
-			1601,
+			1605,
+			1606,
 		},
 	}},
 	{text: "documentaire", words: [][]string{
@@ -20359,8 +20405,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1602,
-			1603,
+			1607,
+			1608,
 		},
 	}},
 	{text: "docu", words: [][]string{
@@ -20369,7 +20415,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1604,
+			1609,
 		},
 	}},
 	{text: "podcast", words: [][]string{
@@ -20378,7 +20424,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1605,
+			1610,
 		},
 	}},
 	{text: "nieuwsbericht", words: [][]string{
@@ -20387,7 +20433,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1606,
+			1611,
 		},
 	}},
 	{text: "journaal", words: [][]string{
@@ -20397,8 +20443,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1607,
-			1608,
+			1612,
+			1613,
 		},
 	}},
 	{text: "programma", words: [][]string{
@@ -20407,7 +20453,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1609,
+			1614,
 		},
 	}},
 	{text: "aflevering", words: [][]string{
@@ -20418,9 +20464,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1610,
-			1611,
-			1612,
+			1615,
+			1616,
+			1617,
 		},
 	}},
 	{text: "campagne", words: [][]string{
@@ -20430,8 +20476,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1613,
-			1614,
+			1618,
+			1619,
 		},
 	}},
 	{text: "poster", words: [][]string{
@@ -20440,7 +20486,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1615,
+			1620,
 		},
 	}},
 	{text: "training", words: [][]string{
@@ -20460,7 +20506,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1616,
+			1621,
 		},
 	}},
 	{text: "workshop", words: [][]string{
@@ -20469,7 +20515,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1617,
+			1622,
 		},
 	}},
 	{text: "lezing", words: [][]string{
@@ -20478,7 +20524,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1618,
+			1623,
 		},
 	}},
 	{text: "onderzoek", words: [][]string{
@@ -20487,7 +20533,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1619,
+			1624,
 		},
 	}},
 	{text: "thema", words: [][]string{
@@ -20496,7 +20542,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1620,
+			1625,
 		},
 	}},
 	{text: "toneelstuk", words: [][]string{
@@ -20505,7 +20551,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1621,
+			1626,
 		},
 	}},
 	{text: "voorstelling", words: [][]string{
@@ -20516,9 +20562,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1622,
-			1623,
-			1624,
+			1627,
+			1628,
+			1629,
 		},
 	}},
 	{text: "liedje", words: [][]string{
@@ -20528,8 +20574,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1625,
-			1626,
+			1630,
+			1631,
 		},
 	}},
 	{text: "lesson", words: [][]string{
@@ -20538,7 +20584,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1627,
+			1632,
 		},
 	}},
 	{text: "lecture", words: [][]string{
@@ -20548,8 +20594,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1628,
-			1629,
+			1633,
+			1634,
 		},
 	}},
 	{text: "presentation", words: [][]string{
@@ -20559,8 +20605,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1630,
-			1631,
+			1635,
+			1636,
 		},
 	}},
 	{text: "assignment", words: [][]string{
@@ -20570,8 +20616,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1632,
-			1633,
+			1637,
+			1638,
 		},
 	}},
 	{text: "report", words: [][]string{
@@ -20580,7 +20626,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1634,
+			1639,
 		},
 	}},
 	{text: "paper", words: [][]string{
@@ -20589,7 +20635,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1635,
+			1640,
 		},
 	}},
 	{text: "project", words: [][]string{
@@ -20598,7 +20644,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1636,
+			1641,
 		},
 	}},
 	{text: "book", words: [][]string{
@@ -20608,8 +20654,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1637,
-			1638,
+			1642,
+			1643,
 		},
 	}},
 	{text: "novel", words: [][]string{
@@ -20618,7 +20664,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1639,
+			1644,
 		},
 	}},
 	{text: "poem", words: [][]string{
@@ -20627,7 +20673,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1640,
+			1645,
 		},
 	}},
 	{text: "movie", words: [][]string{
@@ -20637,8 +20683,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1641,
-			1642,
+			1646,
+			1647,
 		},
 	}},
 	{text: "series", words: [][]string{
@@ -20648,8 +20694,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1643,
-			1601,
+			1648,
+			1606,
 		},
 	}},
 	{text: "show", words: [][]string{
@@ -20658,7 +20704,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1644,
+			1649,
 		},
 	}},
 	{text: "documentary", words: [][]string{
@@ -20667,7 +20713,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1645,
+			1650,
 		},
 	}},
 	{text: "episode", words: [][]string{
@@ -20677,8 +20723,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1646,
-			1647,
+			1651,
+			1652,
 		},
 	}},
 	{text: "news", words: [][]string{
@@ -20688,8 +20734,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1648,
-			1649,
+			1653,
+			1654,
 		},
 	}},
 	{text: "article", words: [][]string{
@@ -20699,8 +20745,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1650,
-			1651,
+			1655,
+			1656,
 		},
 	}},
 	{text: "campaign", words: [][]string{
@@ -20709,7 +20755,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1652,
+			1657,
 		},
 	}},
 	{text: "research", words: [][]string{
@@ -20718,7 +20764,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1653,
+			1658,
 		},
 	}},
 	{text: "play", words: [][]string{
@@ -20727,7 +20773,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1654,
+			1659,
 		},
 	}},
 	{text: "song", words: [][]string{
@@ -20736,7 +20782,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1655,
+			1660,
 		},
 	}},
 	{text: "over", words: [][]string{
@@ -20772,7 +20818,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1656,
+			1661,
 		},
 	}},
 	{text: "rondom", words: [][]string{
@@ -20781,7 +20827,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1657,
+			1662,
 		},
 	}},
 	{text: "omtrent", words: [][]string{
@@ -20790,7 +20836,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1658,
+			1663,
 		},
 	}},
 	{text: "regarding", words: [][]string{
@@ -20800,8 +20846,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1659,
-			1660,
+			1664,
+			1665,
 		},
 	}},
 	{text: "concerning", words: [][]string{
@@ -20811,8 +20857,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1661,
-			1662,
+			1666,
+			1667,
 		},
 	}},
 	{kind: 2, text: "suicid", ids: [][]int32{}},
@@ -20823,8 +20869,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1663,
-			1664,
+			1668,
+			1669,
 		},
 	}},
 	{text: "selfharm", words: [][]string{
@@ -20833,7 +20879,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		},
 	}, ids: [][]int32{
 		{
-			1665,
+			1670,
 		},
 	}},
 	{kind: 2, text: "shooting", ids: [][]int32{}},
@@ -20942,6 +20988,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"beschermingsmiddel",
 	"beschermingsmiddelen",
 	"bespuugd",
+	"bestaan",
+	"bestan",
 	"betaald",
 	"betast",
 	"betasten",
@@ -21942,7 +21990,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		422,
 	},
 	{
-		1391,
+		1395,
 	},
 	{
 		670,
@@ -21957,16 +22005,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		329,
 	},
 	{
-		1357,
+		1361,
 	},
 	{
-		1357,
+		1361,
 	},
 	{
-		1357,
+		1361,
 	},
 	{
-		1238,
+		1242,
 	},
 	{
 		960,
@@ -22023,22 +22071,22 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		708,
 	},
 	{
-		1385,
+		1389,
 	},
 	{
-		1385,
+		1389,
 	},
 	{
-		1345,
+		1349,
 	},
 	{
 		240,
 	},
 	{
-		1372,
+		1376,
 	},
 	{
-		1372,
+		1376,
 	},
 	{
 		592,
@@ -22063,17 +22111,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		298,
 	},
 	{
-		1271,
+		1275,
 	},
 	{
 		298,
 	},
 	{
-		1271,
-		1272,
+		1275,
+		1276,
 	},
 	{
-		1272,
+		1276,
 	},
 	{
 		195,
@@ -22171,6 +22219,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		595,
 	},
 	{
+		1231,
+	},
+	{
+		1231,
+	},
+	{
 		483,
 	},
 	{
@@ -22181,10 +22235,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		232,
 	},
 	{
-		1343,
+		1347,
 	},
 	{
-		1343,
+		1347,
 	},
 	{
 		543,
@@ -22221,10 +22275,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		550,
 	},
 	{
-		1346,
+		1350,
 	},
 	{
-		1376,
+		1380,
 	},
 	{
 		895,
@@ -22233,7 +22287,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		915,
 	},
 	{
-		1376,
+		1380,
 	},
 	{
 		237,
@@ -22293,13 +22347,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		757,
 	},
 	{
-		1358,
+		1362,
 	},
 	{
-		1358,
+		1362,
 	},
 	{
-		1386,
+		1390,
 	},
 	{
 		271,
@@ -22318,10 +22372,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		736,
-		1305,
+		1309,
 	},
 	{
-		1305,
+		1309,
 	},
 	{
 		845,
@@ -22355,40 +22409,40 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		819,
 	},
 	{
-		1306,
+		1310,
 	},
 	{
 		300,
 	},
 	{
-		1306,
+		1310,
 	},
 	{
 		881,
 	},
 	{
-		1397,
+		1401,
 	},
 	{
-		1397,
-	},
-	{
-		740,
+		1401,
 	},
 	{
 		740,
 	},
 	{
-		1302,
+		740,
 	},
 	{
-		1302,
+		1306,
 	},
 	{
-		1302,
+		1306,
 	},
 	{
-		1361,
+		1306,
+	},
+	{
+		1365,
 	},
 	{
 		175,
@@ -22443,7 +22497,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		665,
 	},
 	{
-		1314,
+		1318,
 	},
 	{
 		1194,
@@ -22496,19 +22550,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		731,
 	},
 	{
-		1352,
+		1356,
 	},
 	{
-		1351,
+		1355,
 	},
 	{
-		1351,
+		1355,
 	},
 	{
-		1382,
+		1386,
 	},
 	{
-		1231,
+		1235,
 	},
 	{
 		685,
@@ -22610,13 +22664,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		684,
 	},
 	{
-		1383,
+		1387,
 	},
 	{
-		1383,
+		1387,
 	},
 	{
-		1342,
+		1346,
 	},
 	{
 		556,
@@ -22628,11 +22682,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1205,
 	},
 	{
-		1309,
-		1310,
+		1313,
+		1314,
 	},
 	{
-		1310,
+		1314,
 	},
 	{
 		753,
@@ -22680,7 +22734,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		589,
 	},
 	{
-		1349,
+		1353,
 	},
 	{
 		711,
@@ -22743,16 +22797,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		734,
 	},
 	{
-		1334,
+		1338,
 	},
 	{
-		1334,
+		1338,
 	},
 	{
-		1335,
+		1339,
 	},
 	{
-		1335,
+		1339,
 	},
 	{
 		381,
@@ -22773,7 +22827,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		503,
 	},
 	{
-		1348,
+		1352,
 	},
 	{
 		310,
@@ -22918,10 +22972,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1181,
 	},
 	{
-		1235,
+		1239,
 	},
 	{
-		1235,
+		1239,
 	},
 	{
 		1038,
@@ -22957,10 +23011,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		191,
 	},
 	{
-		1319,
+		1323,
 	},
 	{
-		1319,
+		1323,
 	},
 	{
 		394,
@@ -22991,7 +23045,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		574,
 	},
 	{
-		1274,
+		1278,
 	},
 	{
 		424,
@@ -23003,11 +23057,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		356,
 	},
 	{
-		1274,
-		1289,
+		1278,
+		1293,
 	},
 	{
-		1289,
+		1293,
 	},
 	{
 		871,
@@ -23045,7 +23099,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		154,
 	},
 	{
-		1321,
+		1325,
 	},
 	{
 		346,
@@ -23083,7 +23137,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		153,
 	},
 	{
-		1320,
+		1324,
 	},
 	{
 		872,
@@ -23154,10 +23208,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		320,
 	},
 	{
-		1355,
+		1359,
 	},
 	{
-		1355,
+		1359,
 	},
 	{
 		319,
@@ -23264,10 +23318,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		423,
 	},
 	{
-		1370,
+		1374,
 	},
 	{
-		1370,
+		1374,
 	},
 	{
 		388,
@@ -23298,7 +23352,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		664,
 	},
 	{
-		1324,
+		1328,
 	},
 	{
 		292,
@@ -23311,7 +23365,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		293,
 	},
 	{
-		1324,
+		1328,
 	},
 	{
 		728,
@@ -23329,7 +23383,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		729,
 	},
 	{
-		1369,
+		1373,
 	},
 	{
 		1162,
@@ -23344,7 +23398,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		988,
 	},
 	{
-		1363,
+		1367,
 	},
 	{
 		438,
@@ -23356,10 +23410,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		282,
 	},
 	{
-		1368,
+		1372,
 	},
 	{
-		1368,
+		1372,
 	},
 	{
 		1163,
@@ -23410,7 +23464,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		335,
 	},
 	{
-		1295,
+		1299,
 	},
 	{
 		1077,
@@ -23508,14 +23562,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		192,
 	},
 	{
-		1315,
-		1316,
+		1319,
+		1320,
 	},
 	{
-		1315,
+		1319,
 	},
 	{
-		1316,
+		1320,
 	},
 	{
 		167,
@@ -23543,10 +23597,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		176,
 	},
 	{
-		1379,
+		1383,
 	},
 	{
-		1379,
+		1383,
 	},
 	{
 		1225,
@@ -23598,10 +23652,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1134,
 	},
 	{
-		1384,
+		1388,
 	},
 	{
-		1384,
+		1388,
 	},
 	{
 		1211,
@@ -23613,7 +23667,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		429,
 	},
 	{
-		1354,
+		1358,
 	},
 	{
 		316,
@@ -23637,7 +23691,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1208,
 	},
 	{
-		1377,
+		1381,
 	},
 	{
 		870,
@@ -23662,25 +23716,25 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		220,
 	},
 	{
-		1246,
+		1250,
 	},
 	{
-		1246,
+		1250,
 	},
 	{
-		1246,
-	},
-	{
-		417,
+		1250,
 	},
 	{
 		417,
 	},
 	{
-		1395,
+		417,
 	},
 	{
-		1392,
+		1399,
+	},
+	{
+		1396,
 	},
 	{
 		448,
@@ -23692,7 +23746,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		540,
 	},
 	{
-		1364,
+		1368,
 	},
 	{
 		283,
@@ -23734,7 +23788,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		179,
 	},
 	{
-		1340,
+		1344,
 	},
 	{
 		1030,
@@ -23755,10 +23809,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1082,
 	},
 	{
-		1275,
+		1279,
 	},
 	{
-		1275,
+		1279,
 	},
 	{
 		1043,
@@ -23800,7 +23854,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		165,
 	},
 	{
-		1390,
+		1394,
 	},
 	{
 		1018,
@@ -23821,10 +23875,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		677,
 	},
 	{
-		1278,
+		1282,
 	},
 	{
-		1278,
+		1282,
 	},
 	{
 		451,
@@ -23875,7 +23929,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		415,
 	},
 	{
-		1374,
+		1378,
 	},
 	{
 		169,
@@ -23921,7 +23975,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		263,
 	},
 	{
-		1237,
+		1241,
 	},
 	{
 		1133,
@@ -23961,19 +24015,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		836,
 	},
 	{
-		1388,
+		1392,
 	},
 	{
-		1353,
+		1357,
 	},
 	{
-		1378,
+		1382,
 	},
 	{
-		1281,
+		1285,
 	},
 	{
-		1281,
+		1285,
 	},
 	{
 		403,
@@ -24012,40 +24066,40 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		709,
 	},
 	{
-		1359,
+		1363,
 	},
 	{
 		499,
 	},
 	{
 		499,
-	},
-	{
-		1371,
-	},
-	{
-		1337,
-	},
-	{
-		1337,
-	},
-	{
-		1371,
-	},
-	{
-		1304,
-	},
-	{
-		1303,
-	},
-	{
-		1356,
-	},
-	{
-		1303,
 	},
 	{
 		1375,
+	},
+	{
+		1341,
+	},
+	{
+		1341,
+	},
+	{
+		1375,
+	},
+	{
+		1308,
+	},
+	{
+		1307,
+	},
+	{
+		1360,
+	},
+	{
+		1307,
+	},
+	{
+		1379,
 	},
 	{
 		581,
@@ -24058,14 +24112,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		826,
 	},
 	{
-		1317,
+		1321,
 	},
 	{
-		1283,
-		1284,
+		1287,
+		1288,
 	},
 	{
-		1284,
+		1288,
 	},
 	{
 		313,
@@ -24102,10 +24156,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1033,
 	},
 	{
-		1396,
+		1400,
 	},
 	{
-		1396,
+		1400,
 	},
 	{
 		385,
@@ -24117,43 +24171,43 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		430,
 	},
 	{
-		1373,
+		1377,
 	},
 	{
-		1387,
+		1391,
 	},
 	{
-		1313,
-	},
-	{
-		723,
+		1317,
 	},
 	{
 		723,
 	},
 	{
-		1300,
+		723,
+	},
+	{
+		1304,
+	},
+	{
+		1304,
 	},
 	{
 		1300,
-	},
-	{
-		1296,
 	},
 	{
 		354,
 	},
 	{
-		1347,
+		1351,
 	},
 	{
-		1393,
+		1397,
 	},
 	{
 		654,
 	},
 	{
-		1394,
+		1398,
 	},
 	{
 		530,
@@ -24269,17 +24323,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		367,
 	},
 	{
-		1400,
+		1404,
 	},
 	{
-		1350,
-		1380,
+		1354,
+		1384,
 	},
 	{
-		1350,
+		1354,
 	},
 	{
-		1380,
+		1384,
 	},
 	{
 		216,
@@ -24318,7 +24372,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		866,
 	},
 	{
-		1381,
+		1385,
 	},
 	{
 		275,
@@ -24367,10 +24421,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		687,
 	},
 	{
-		1389,
+		1393,
 	},
 	{
-		1236,
+		1240,
 	},
 	{
 		1084,
@@ -24382,7 +24436,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1083,
 	},
 	{
-		1338,
+		1342,
 	},
 	{
 		661,
@@ -24547,16 +24601,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		290,
 	},
 	{
-		1299,
+		1303,
 	},
 	{
-		1299,
+		1303,
 	},
 	{
-		1298,
+		1302,
 	},
 	{
-		1298,
+		1302,
 	},
 	{
 		939,
@@ -24583,10 +24637,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		378,
 	},
 	{
-		1277,
+		1281,
 	},
 	{
-		1277,
+		1281,
 	},
 	{
 		1071,
@@ -24624,7 +24678,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		160,
 	},
 	{
-		1344,
+		1348,
 	},
 	{
 		704,
@@ -24637,7 +24691,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		333,
 	},
 	{
-		1365,
+		1369,
 	},
 	{
 		603,
@@ -24683,13 +24737,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		238,
 	},
 	{
-		1294,
+		1298,
 	},
 	{
-		1294,
+		1298,
 	},
 	{
-		1294,
+		1298,
 	},
 	{
 		694,
@@ -24717,7 +24771,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		488,
 	},
 	{
-		1366,
+		1370,
 	},
 	{
 		1160,
@@ -24726,10 +24780,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1021,
 	},
 	{
-		1360,
+		1364,
 	},
 	{
-		1360,
+		1364,
 	},
 	{
 		759,
@@ -24845,10 +24899,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		743,
-		1301,
+		1305,
 	},
 	{
-		1301,
+		1305,
 	},
 	{
 		305,
@@ -24936,7 +24990,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		605,
 	},
 	{
-		1341,
+		1345,
 	},
 	{
 		535,
@@ -24969,19 +25023,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1195,
 	},
 	{
-		1336,
+		1340,
 	},
 	{
-		1336,
+		1340,
 	},
 	{
-		1367,
+		1371,
 	},
 	{
-		1367,
+		1371,
 	},
 	{
-		1367,
+		1371,
 	},
 	{
 		1214,
@@ -25018,7 +25072,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		497,
 	},
 	{
-		1339,
+		1343,
 	},
 	{
 		695,
@@ -25033,7 +25087,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		539,
 	},
 	{
-		1362,
+		1366,
 	},
 	{
 		511,
@@ -25048,7 +25102,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		703,
 	},
 	{
-		1273,
+		1277,
 	},
 	{
 		1019,
@@ -25082,19 +25136,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		49,
 	},
 	{
-		1399,
+		1403,
 	},
 	{
-		1399,
+		1403,
 	},
 	{
-		1247,
+		1251,
 	},
 	{
-		1247,
+		1251,
 	},
 	{
-		1247,
+		1251,
 	},
 	{
 		1048,
@@ -25219,6 +25273,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"er",
 	"ergen",
 	"ergens",
+	"fad",
+	"fade",
 	"fak",
 	"fake",
 	"famili",
@@ -25757,7 +25813,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		109,
 	},
 	{
-		1290,
+		1294,
 	},
 	{
 		782,
@@ -25820,10 +25876,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		120,
 	},
 	{
-		1282,
+		1286,
 	},
 	{
-		1282,
+		1286,
 	},
 	{
 		3,
@@ -25837,11 +25893,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		946,
 	},
 	{
-		1285,
-		1286,
+		1289,
+		1290,
 	},
 	{
-		1286,
+		1290,
 	},
 	{
 		137,
@@ -25902,6 +25958,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		689,
 	},
 	{
+		1233,
+		1234,
+	},
+	{
+		1233,
+		1234,
+	},
+	{
 		642,
 	},
 	{
@@ -25914,7 +25978,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		133,
 	},
 	{
-		1287,
+		1291,
 	},
 	{
 		129,
@@ -25929,9 +25993,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		326,
 		925,
-		1256,
 		1260,
-		1265,
+		1264,
+		1269,
 	},
 	{
 		904,
@@ -25954,7 +26018,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		128,
 	},
 	{
-		1276,
+		1280,
 	},
 	{
 		151,
@@ -25963,12 +26027,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		455,
 		969,
 		992,
-		1239,
-		1268,
-		1270,
+		1243,
+		1272,
+		1274,
 	},
 	{
-		1276,
+		1280,
 	},
 	{
 		151,
@@ -25977,9 +26041,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		455,
 		969,
 		992,
-		1239,
-		1268,
-		1270,
+		1243,
+		1272,
+		1274,
 	},
 	{
 		426,
@@ -26000,10 +26064,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		611,
 	},
 	{
-		1291,
+		1295,
 	},
 	{
-		1291,
+		1295,
 	},
 	{
 		371,
@@ -26033,12 +26097,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		842,
 	},
 	{
-		1263,
-		1264,
+		1267,
+		1268,
 	},
 	{
-		1263,
-		1264,
+		1267,
+		1268,
 	},
 	{
 		281,
@@ -26064,13 +26128,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		84,
-		1241,
-		1242,
+		1245,
+		1246,
 	},
 	{
 		970,
-		1243,
-		1326,
+		1247,
+		1330,
 	},
 	{
 		584,
@@ -26167,28 +26231,28 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		1114,
-		1325,
+		1329,
 	},
 	{
 		1114,
 		1115,
-		1325,
+		1329,
 	},
 	{
 		1115,
 	},
 	{
-		1252,
+		1256,
 	},
 	{
 		69,
 		70,
 	},
 	{
-		1253,
+		1257,
 	},
 	{
-		1253,
+		1257,
 	},
 	{
 		245,
@@ -26218,12 +26282,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		996,
 	},
 	{
-		1250,
-		1251,
+		1254,
+		1255,
 	},
 	{
-		1250,
-		1251,
+		1254,
+		1255,
 	},
 	{
 		468,
@@ -26233,7 +26297,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		876,
-		1261,
+		1265,
 	},
 	{
 		876,
@@ -26246,12 +26310,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		486,
 	},
 	{
-		1232,
-		1233,
+		1236,
+		1237,
 	},
 	{
-		1232,
-		1233,
+		1236,
+		1237,
 	},
 	{
 		637,
@@ -26276,7 +26340,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		1122,
 		1159,
-		1234,
+		1238,
 	},
 	{
 		466,
@@ -26450,10 +26514,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1219,
 	},
 	{
-		1269,
+		1273,
 	},
 	{
-		1269,
+		1273,
 	},
 	{
 		1191,
@@ -26523,8 +26587,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1007,
 		1012,
 		1213,
-		1279,
-		1292,
+		1283,
+		1296,
 	},
 	{
 		953,
@@ -26541,8 +26605,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1222,
 	},
 	{
-		1244,
-		1245,
+		1248,
+		1249,
 	},
 	{
 		340,
@@ -26578,10 +26642,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		146,
 	},
 	{
-		1258,
+		1262,
 	},
 	{
-		1258,
+		1262,
 	},
 	{
 		250,
@@ -26630,12 +26694,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		926,
 	},
 	{
-		1330,
-		1331,
+		1334,
+		1335,
 	},
 	{
-		1330,
-		1331,
+		1334,
+		1335,
 	},
 	{
 		115,
@@ -26644,7 +26708,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		533,
 	},
 	{
-		1266,
+		1270,
 	},
 	{
 		1184,
@@ -26709,13 +26773,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		36,
 	},
 	{
-		1402,
+		1406,
 	},
 	{
 		777,
 	},
 	{
-		1402,
+		1406,
 	},
 	{
 		1,
@@ -26758,7 +26822,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		119,
 	},
 	{
-		1288,
+		1292,
 	},
 	{
 		24,
@@ -26857,13 +26921,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		71,
 	},
 	{
-		1255,
+		1259,
 	},
 	{
-		1254,
+		1258,
 	},
 	{
-		1254,
+		1258,
 	},
 	{
 		838,
@@ -26882,8 +26946,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1016,
 		1068,
 		1069,
-		1332,
-		1333,
+		1336,
+		1337,
 	},
 	{
 		99,
@@ -26892,8 +26956,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		1016,
 		1068,
 		1069,
-		1332,
-		1333,
+		1336,
+		1337,
 	},
 	{
 		1009,
@@ -26925,7 +26989,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		370,
 	},
 	{
-		1280,
+		1284,
 	},
 	{
 		936,
@@ -26937,7 +27001,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		688,
 		1161,
-		1327,
+		1331,
 	},
 	{
 		799,
@@ -26994,7 +27058,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		372,
 	},
 	{
-		1262,
+		1266,
 	},
 	{
 		850,
@@ -27079,8 +27143,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		360,
 	},
 	{
-		1248,
-		1249,
+		1252,
+		1253,
 	},
 	{
 		599,
@@ -27116,10 +27180,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		55,
 	},
 	{
-		1293,
+		1297,
 	},
 	{
-		1293,
+		1297,
 	},
 	{
 		1059,
@@ -27143,8 +27207,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		942,
 		948,
 		950,
-		1257,
-		1259,
+		1261,
+		1263,
 	},
 	{
 		1139,
@@ -27185,14 +27249,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{
 		984,
 		985,
-		1267,
+		1271,
 	},
 	{
 		878,
 		900,
 	},
 	{
-		1240,
+		1244,
 	},
 	{
 		72,
@@ -27273,18 +27337,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	{text: "kill", pat: 1172},
 	{text: "bridge", pat: 1189},
 	{text: "afscheid", pat: 1230},
-	{text: "opleiding", pat: 1297},
-	{text: "toets", pat: 1307},
-	{text: "examen", pat: 1308},
-	{text: "tentamen", pat: 1311},
-	{text: "herkansing", pat: 1312},
-	{text: "cijfer", pat: 1318},
-	{text: "opdracht", pat: 1322},
-	{text: "assignment", pat: 1323},
-	{text: "zelfmoordpreventie", pat: 1328},
-	{text: "suicidepreventie", pat: 1329},
-	{text: "suicid", pat: 1398},
-	{text: "shooting", pat: 1401},
+	{text: "exist", pat: 1232},
+	{text: "opleiding", pat: 1301},
+	{text: "toets", pat: 1311},
+	{text: "examen", pat: 1312},
+	{text: "tentamen", pat: 1315},
+	{text: "herkansing", pat: 1316},
+	{text: "cijfer", pat: 1322},
+	{text: "opdracht", pat: 1326},
+	{text: "assignment", pat: 1327},
+	{text: "zelfmoordpreventie", pat: 1332},
+	{text: "suicidepreventie", pat: 1333},
+	{text: "suicid", pat: 1402},
+	{text: "shooting", pat: 1405},
 }, suffixes: []affix{
 	{text: "app", pat: 698},
 }, allKeys: []string{
@@ -27374,6 +27439,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"awar",
 	"awarenes",
 	"awareness",
+	"away",
 	"baa",
 	"baal",
 	"baas",
@@ -27423,6 +27489,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"beschermingsmiddel",
 	"beschermingsmiddelen",
 	"bespuugd",
+	"bestaan",
+	"bestan",
 	"betaald",
 	"betaalt",
 	"betal",
@@ -27664,8 +27732,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"exams",
 	"excursi",
 	"excursie",
+	"exist",
 	"facebok",
 	"facebook",
+	"fad",
+	"fade",
 	"fak",
 	"fake",
 	"famili",
@@ -28998,6 +29069,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"awar",
 	"awarenes",
 	"awareness",
+	"away",
 	"baa",
 	"baal",
 	"baas",
@@ -29049,6 +29121,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"beschermingsmiddel",
 	"beschermingsmiddelen",
 	"bespuugd",
+	"bestaan",
+	"bestan",
 	"betaald",
 	"betaalt",
 	"betal",
@@ -29298,6 +29372,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"excursie",
 	"facebok",
 	"facebook",
+	"fad",
+	"fade",
 	"fak",
 	"fake",
 	"famili",
@@ -30608,9 +30684,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1411,
 	189,
 	429,
-	1612,
-	1611,
-	1610,
+	1617,
+	1616,
+	1615,
 	176,
 	1171,
 	1444,
@@ -30645,15 +30721,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	951,
 	950,
 	1432,
-	1651,
-	1650,
-	1595,
+	1656,
+	1655,
+	1600,
 	1377,
 	298,
 	1346,
 	1345,
-	1633,
-	1632,
+	1638,
+	1637,
 	1048,
 	800,
 	799,
@@ -30662,15 +30738,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	503,
 	502,
 	501,
-	1579,
-	1578,
-	1577,
+	1584,
+	1583,
+	1582,
+	1475,
 	396,
-	1504,
+	1510,
 	394,
 	477,
-	1505,
-	1506,
+	1511,
+	1512,
 	257,
 	707,
 	704,
@@ -30716,6 +30793,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	611,
 	610,
 	804,
+	1470,
+	1471,
 	576,
 	655,
 	584,
@@ -30723,8 +30802,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	284,
 	285,
 	1192,
-	1593,
-	1592,
+	1598,
+	1597,
 	1207,
 	736,
 	737,
@@ -30742,13 +30821,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	744,
 	743,
 	746,
-	1596,
-	1638,
+	1601,
+	1643,
 	1124,
 	43,
 	1132,
 	567,
-	1637,
+	1642,
 	565,
 	294,
 	293,
@@ -30779,10 +30858,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	116,
 	122,
 	88,
-	1614,
-	1613,
-	1652,
-	1529,
+	1619,
+	1618,
+	1657,
+	1534,
 	347,
 	346,
 	958,
@@ -30790,7 +30869,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1378,
 	987,
 	986,
-	1557,
+	1562,
 	1064,
 	1063,
 	1065,
@@ -30802,24 +30881,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	680,
 	1032,
 	1031,
-	1559,
+	1564,
 	398,
-	1558,
+	1563,
 	1115,
 	1144,
 	123,
-	1662,
-	1661,
+	1667,
+	1666,
 	995,
 	994,
 	186,
 	930,
 	478,
 	929,
-	1552,
-	1553,
-	1551,
-	1616,
+	1557,
+	1558,
+	1556,
+	1621,
 	1213,
 	199,
 	236,
@@ -30833,7 +30912,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	604,
 	200,
 	39,
-	1474,
+	1480,
 	8,
 	21,
 	675,
@@ -30856,7 +30935,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	897,
 	303,
 	357,
-	1563,
+	1568,
 	1437,
 	941,
 	406,
@@ -30873,20 +30952,20 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	516,
 	1096,
 	107,
-	1530,
+	1535,
 	382,
 	981,
-	1604,
-	1603,
-	1602,
-	1645,
+	1609,
+	1608,
+	1607,
+	1650,
 	1152,
 	133,
-	1485,
-	1470,
+	1491,
+	1476,
 	126,
-	1520,
-	1519,
+	1526,
+	1525,
 	925,
 	2,
 	1288,
@@ -30906,8 +30985,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	763,
 	259,
 	325,
-	1524,
-	1526,
+	1530,
+	1531,
 	672,
 	1348,
 	671,
@@ -30945,33 +31024,35 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	70,
 	1199,
 	924,
-	1647,
-	1646,
+	1652,
+	1651,
 	643,
 	1106,
 	1107,
 	932,
 	931,
-	1489,
-	1488,
-	1591,
+	1495,
+	1494,
+	1596,
 	207,
 	752,
 	1450,
 	1449,
-	1560,
-	1561,
+	1565,
+	1566,
 	1008,
 	1007,
 	943,
 	942,
+	1473,
+	1472,
 	865,
 	864,
 	161,
 	160,
 	1049,
 	238,
-	1527,
+	1532,
 	1015,
 	1017,
 	1016,
@@ -30980,7 +31061,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	991,
 	85,
 	794,
-	1599,
+	1604,
 	956,
 	955,
 	450,
@@ -31008,10 +31089,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	830,
 	1128,
 	985,
-	1581,
-	1580,
-	1583,
-	1582,
+	1586,
+	1585,
+	1588,
+	1587,
 	831,
 	495,
 	538,
@@ -31020,14 +31101,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	345,
 	1141,
 	673,
-	1598,
+	1603,
 	404,
 	801,
 	149,
 	148,
-	1511,
+	1517,
 	205,
-	1512,
+	1518,
 	74,
 	1251,
 	1253,
@@ -31091,16 +31172,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1405,
 	1406,
 	1404,
-	1532,
-	1531,
+	1537,
+	1536,
 	173,
 	134,
 	91,
 	1429,
 	1428,
 	90,
-	1476,
-	1475,
+	1482,
+	1481,
 	1255,
 	1254,
 	1257,
@@ -31113,8 +31194,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	828,
 	253,
 	255,
-	1569,
-	1568,
+	1574,
+	1573,
 	507,
 	508,
 	506,
@@ -31126,9 +31207,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	290,
 	289,
 	775,
-	1498,
+	1504,
 	1051,
-	1507,
+	1513,
 	552,
 	551,
 	628,
@@ -31139,7 +31220,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1245,
 	1052,
 	1230,
-	1508,
+	1514,
 	902,
 	901,
 	1091,
@@ -31172,7 +31253,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	546,
 	175,
 	174,
-	1571,
+	1576,
 	452,
 	474,
 	473,
@@ -31192,7 +31273,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	430,
 	169,
 	141,
-	1570,
+	1575,
 	1101,
 	817,
 	150,
@@ -31229,8 +31310,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	748,
 	1366,
 	414,
-	1607,
-	1608,
+	1612,
+	1613,
 	1466,
 	1290,
 	413,
@@ -31238,10 +31319,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1188,
 	984,
 	983,
-	1487,
+	1493,
 	4,
-	1491,
-	1490,
+	1497,
+	1496,
 	140,
 	1376,
 	307,
@@ -31284,8 +31365,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	297,
 	1232,
 	582,
-	1472,
-	1471,
+	1478,
+	1477,
 	859,
 	7,
 	686,
@@ -31302,8 +31383,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	621,
 	196,
 	195,
-	1629,
-	1628,
+	1634,
+	1633,
 	500,
 	616,
 	664,
@@ -31319,13 +31400,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	383,
 	384,
 	385,
-	1572,
+	1577,
 	976,
 	454,
 	455,
 	978,
 	977,
-	1627,
+	1632,
 	1137,
 	53,
 	1159,
@@ -31335,12 +31416,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1073,
 	1194,
 	1193,
-	1618,
+	1623,
 	570,
 	316,
 	317,
-	1626,
-	1625,
+	1631,
+	1630,
 	1201,
 	1200,
 	16,
@@ -31385,7 +31466,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	436,
 	154,
 	153,
-	1542,
+	1547,
 	1,
 	1309,
 	1059,
@@ -31400,7 +31481,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1301,
 	1300,
 	1308,
-	1486,
+	1492,
 	1156,
 	342,
 	471,
@@ -31439,9 +31520,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1176,
 	1175,
 	42,
-	1565,
-	1564,
-	1566,
+	1570,
+	1569,
+	1571,
 	227,
 	203,
 	235,
@@ -31459,12 +31540,12 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	433,
 	432,
 	237,
-	1534,
-	1502,
-	1501,
-	1533,
-	1642,
-	1641,
+	1539,
+	1508,
+	1507,
+	1538,
+	1647,
+	1646,
 	1433,
 	714,
 	713,
@@ -31497,21 +31578,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1386,
 	1385,
 	1443,
-	1649,
-	1648,
+	1654,
+	1653,
 	649,
 	46,
 	620,
 	560,
 	559,
-	1606,
+	1611,
 	1415,
 	619,
 	409,
 	618,
 	597,
 	1456,
-	1479,
+	1485,
 	644,
 	1237,
 	1235,
@@ -31520,7 +31601,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1136,
 	623,
 	622,
-	1639,
+	1644,
 	1099,
 	1455,
 	1454,
@@ -31528,10 +31609,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	277,
 	276,
 	275,
-	1480,
-	1483,
-	1481,
-	1482,
+	1486,
+	1489,
+	1487,
+	1488,
 	540,
 	539,
 	69,
@@ -31540,7 +31621,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	444,
 	184,
 	185,
-	1658,
+	1663,
 	118,
 	581,
 	334,
@@ -31549,7 +31630,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	732,
 	731,
 	1110,
-	1619,
+	1624,
 	1457,
 	364,
 	936,
@@ -31575,13 +31656,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	194,
 	193,
 	1318,
-	1510,
-	1509,
+	1516,
+	1515,
 	1261,
 	1163,
 	1162,
-	1496,
-	1495,
+	1502,
+	1501,
 	904,
 	903,
 	1165,
@@ -31599,7 +31680,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	460,
 	225,
 	224,
-	1525,
+	1474,
 	315,
 	1225,
 	121,
@@ -31608,8 +31689,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	113,
 	913,
 	912,
-	1516,
-	1515,
+	1522,
+	1521,
 	586,
 	585,
 	735,
@@ -31627,7 +31708,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	537,
 	535,
 	536,
-	1635,
+	1640,
 	229,
 	228,
 	1024,
@@ -31648,7 +31729,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	281,
 	337,
 	547,
-	1478,
+	1484,
 	1384,
 	1383,
 	754,
@@ -31661,17 +31742,17 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	772,
 	771,
 	1054,
-	1654,
+	1659,
 	1138,
 	1139,
 	1142,
 	180,
 	179,
-	1605,
-	1640,
+	1610,
+	1645,
 	1221,
-	1518,
-	1517,
+	1524,
+	1523,
 	519,
 	518,
 	522,
@@ -31684,32 +31765,32 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	525,
 	953,
 	952,
-	1615,
+	1620,
 	670,
 	669,
-	1631,
-	1587,
-	1586,
-	1630,
-	1576,
-	1574,
-	1573,
-	1575,
-	125,
-	1556,
-	1555,
-	1609,
-	1554,
 	1636,
-	1503,
+	1592,
+	1591,
+	1635,
+	1581,
+	1579,
+	1578,
+	1580,
+	125,
+	1561,
+	1560,
+	1614,
+	1559,
+	1641,
+	1509,
 	788,
 	787,
 	1043,
 	54,
-	1567,
+	1572,
 	720,
-	1522,
-	1523,
+	1528,
+	1529,
 	408,
 	407,
 	1134,
@@ -31722,30 +31803,30 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1350,
 	1247,
 	1214,
-	1500,
-	1660,
-	1659,
+	1506,
+	1665,
+	1664,
 	499,
 	498,
 	561,
-	1634,
-	1653,
-	1562,
+	1639,
+	1658,
+	1567,
 	969,
 	968,
-	1549,
-	1548,
+	1554,
+	1553,
 	1431,
 	1098,
-	1543,
+	1548,
 	876,
 	875,
 	335,
 	462,
-	1597,
-	1656,
+	1602,
+	1661,
 	884,
-	1657,
+	1662,
 	716,
 	715,
 	1234,
@@ -31777,7 +31858,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	972,
 	1026,
 	971,
-	1473,
+	1479,
 	1003,
 	625,
 	624,
@@ -31804,10 +31885,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	476,
 	475,
 	1229,
-	1665,
-	1601,
-	1600,
-	1643,
+	1670,
+	1606,
+	1605,
+	1648,
 	272,
 	330,
 	329,
@@ -31822,8 +31903,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1094,
 	99,
 	1092,
-	1644,
-	1528,
+	1649,
+	1533,
 	353,
 	352,
 	243,
@@ -31851,8 +31932,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	927,
 	324,
 	323,
-	1655,
-	1477,
+	1660,
+	1483,
 	1322,
 	1321,
 	1320,
@@ -31860,7 +31941,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1319,
 	1323,
 	1325,
-	1588,
+	1593,
 	1180,
 	1179,
 	893,
@@ -31910,9 +31991,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	696,
 	695,
 	697,
-	1494,
-	1493,
-	1492,
+	1500,
+	1499,
+	1498,
 	948,
 	218,
 	219,
@@ -31924,10 +32005,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1041,
 	380,
 	1067,
-	1547,
-	1546,
-	1545,
-	1544,
+	1552,
+	1551,
+	1550,
+	1549,
 	377,
 	376,
 	119,
@@ -31942,8 +32023,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	492,
 	491,
 	490,
-	1514,
-	1513,
+	1520,
+	1519,
 	1299,
 	1307,
 	1298,
@@ -31961,7 +32042,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	213,
 	214,
 	86,
-	1594,
+	1599,
 	187,
 	40,
 	947,
@@ -31972,7 +32053,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1465,
 	131,
 	103,
-	1620,
+	1625,
 	1146,
 	1145,
 	928,
@@ -31989,16 +32070,16 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1249,
 	296,
 	295,
-	1541,
-	1540,
-	1539,
+	1546,
+	1545,
+	1544,
 	939,
 	654,
 	653,
-	1538,
-	1537,
+	1543,
+	1542,
 	92,
-	1499,
+	1505,
 	1413,
 	1361,
 	996,
@@ -32006,7 +32087,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	997,
 	573,
 	191,
-	1621,
+	1626,
 	1416,
 	190,
 	287,
@@ -32025,7 +32106,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	480,
 	479,
 	1011,
-	1497,
+	1503,
 	202,
 	201,
 	489,
@@ -32066,7 +32147,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	588,
 	226,
 	998,
-	1550,
+	1555,
 	84,
 	933,
 	5,
@@ -32100,7 +32181,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	30,
 	818,
 	36,
-	1590,
+	1595,
 	14,
 	12,
 	724,
@@ -32124,11 +32205,11 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	127,
 	1439,
 	1438,
-	1585,
-	1584,
-	1624,
-	1623,
-	1622,
+	1590,
+	1589,
+	1629,
+	1628,
+	1627,
 	1125,
 	1352,
 	1360,
@@ -32138,7 +32219,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	343,
 	774,
 	773,
-	1484,
+	1490,
 	811,
 	810,
 	1425,
@@ -32148,8 +32229,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1143,
 	558,
 	44,
-	1536,
-	1535,
+	1541,
+	1540,
 	652,
 	1285,
 	1284,
@@ -32167,7 +32248,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	589,
 	667,
 	666,
-	1589,
+	1594,
 	651,
 	940,
 	1373,
@@ -32179,14 +32260,14 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1154,
 	1153,
 	1210,
-	1521,
+	1527,
 	1209,
 	730,
 	729,
 	1028,
 	1161,
 	1077,
-	1617,
+	1622,
 	1155,
 	684,
 	1368,
@@ -32210,8 +32291,8 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1291,
 	1293,
 	56,
-	1664,
-	1663,
+	1669,
+	1668,
 	1187,
 	1191,
 	1050,
@@ -32793,6 +32874,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"beroven",
 	"berovn",
 	"berven",
+	"besaan",
 	"bescermende",
 	"bescermingsmiddelen",
 	"beschemende",
@@ -32824,11 +32906,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"bespuud",
 	"bespuug",
 	"bespuugd",
+	"bestaa",
+	"bestaan",
+	"bestan",
 	"besuugd",
 	"betaad",
 	"betaal",
 	"betaald",
 	"betaalt",
+	"betaan",
 	"betaat",
 	"betaing",
 	"betald",
@@ -32951,6 +33037,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"bschermingsmiddelen",
 	"bsisschool",
 	"bspuugd",
+	"bstaan",
 	"btaald",
 	"btaalt",
 	"btaling",
@@ -33735,6 +33822,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"espuugd",
 	"essen",
 	"esson",
+	"estaan",
 	"estaurant",
 	"esten",
 	"esterday",
@@ -40118,6 +40206,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 		"beroven",
 	},
 	{
+		"bestaan",
+	},
+	{
 		"beschermende",
 	},
 	{
@@ -40209,6 +40300,15 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"bespuugd",
+	},
+	{
+		"bestaan",
+	},
+	{
+		"bestaan",
+	},
+	{
+		"bestaan",
 	},
 	{
 		"bespuugd",
@@ -40225,6 +40325,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"betaalt",
+	},
+	{
+		"bestaan",
 	},
 	{
 		"betaalt",
@@ -40591,6 +40694,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"bespuugd",
+	},
+	{
+		"bestaan",
 	},
 	{
 		"betaald",
@@ -42955,6 +43061,9 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"lesson",
+	},
+	{
+		"bestaan",
 	},
 	{
 		"restaurant",
@@ -57273,6 +57382,7 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	"beschermende",
 	"beschermingsmiddelen",
 	"bespuugd",
+	"bestaan",
 	"betaald",
 	"betaalt",
 	"betaling",
@@ -58153,6 +58263,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	},
 	{
 		"bespuugd",
+	},
+	{
+		"bestaan",
+		"bestan",
 	},
 	{
 		"betaald",
@@ -61922,10 +62036,6 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 }, schoolTalk: urgentKind{id: "school", combos: []combo{
 	{groups: [][]int32{
 		{
-			1239,
-			1240,
-			1241,
-			1242,
 			1243,
 			1244,
 			1245,
@@ -61978,17 +62088,21 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1292,
 			1293,
 			1294,
-		},
-		{
-			725,
 			1295,
 			1296,
 			1297,
 			1298,
+		},
+		{
+			725,
 			1299,
 			1300,
-			743,
 			1301,
+			1302,
+			1303,
+			1304,
+			743,
+			1305,
 			728,
 			729,
 			492,
@@ -61997,14 +62111,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			495,
 			498,
 			836,
-			1302,
-			1303,
-			1304,
-			736,
-			1305,
 			1306,
 			1307,
 			1308,
+			736,
 			1309,
 			1310,
 			1311,
@@ -62024,6 +62134,10 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 			1325,
 			1326,
 			1327,
+			1328,
+			1329,
+			1330,
+			1331,
 		},
 	}, within: 8},
 }, unless: []int32{
@@ -62107,24 +62221,24 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1235,
 	1236,
 	1237,
+	1238,
+	1239,
+	1240,
+	1241,
 	888,
 	195,
 	196,
-	1238,
+	1242,
 }}, subjects: subjectScope{any: []int32{
-	1328,
-	1329,
-	1330,
-	1331,
 	1332,
 	1333,
-}, topics: []int32{
-	728,
-	729,
 	1334,
 	1335,
 	1336,
 	1337,
+}, topics: []int32{
+	728,
+	729,
 	1338,
 	1339,
 	1340,
@@ -62141,13 +62255,13 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1351,
 	1352,
 	1353,
-	714,
-	711,
-	429,
 	1354,
 	1355,
 	1356,
 	1357,
+	714,
+	711,
+	429,
 	1358,
 	1359,
 	1360,
@@ -62155,19 +62269,19 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1362,
 	1363,
 	1364,
-	1315,
 	1365,
 	1366,
 	1367,
 	1368,
-	398,
-	400,
+	1319,
 	1369,
-	736,
 	1370,
 	1371,
 	1372,
+	398,
+	400,
 	1373,
+	736,
 	1374,
 	1375,
 	1376,
@@ -62181,29 +62295,33 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	1384,
 	1385,
 	1386,
-	1302,
 	1387,
 	1388,
 	1389,
-	402,
-	401,
-}, links: []int32{
 	1390,
+	1306,
 	1391,
 	1392,
 	1393,
+	402,
+	401,
+}, links: []int32{
 	1394,
 	1395,
 	1396,
 	1397,
+	1398,
+	1399,
+	1400,
+	1401,
 }, words: []int32{
 	1013,
 	1171,
-	1398,
+	1402,
 	1019,
-	1399,
+	1403,
 	1020,
-	1400,
+	1404,
 	1018,
 	1017,
 	209,
@@ -62212,6 +62330,6 @@ var embeddedVocabulary = &compiled{threshold: 1, slang: table[string, []string]{
 	207,
 	1111,
 	864,
-	1401,
-	1402,
+	1405,
+	1406,
 }, within: 3}}
